@@ -1,0 +1,137 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+
+enum AdminCommands {
+    static func initialise(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "init", options: [])
+        try args.noPositionals()
+        let folder = (context.databasePath as NSString).deletingLastPathComponent
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            throw CLIError(.ioError, "init: the folder \(folder) does not exist; create it or choose another --db")
+        }
+        let database = try Database(path: context.databasePath)
+        let applied = try Schema.migrator.migrate(database)
+        context.logger.info("database-ready", ["path": context.databasePath, "migrated": String(applied.count)])
+        context.output.line(
+            applied.isEmpty
+                ? "database \(context.databasePath) is up to date"
+                : "database \(context.databasePath) ready (applied \(applied.joined(separator: ", ")))")
+    }
+
+    static func reportHours(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "report hours", options: ["month", "program"], switches: ["csv"])
+        try args.noPositionals()
+        let raw = try args.required("month")
+        guard let month = YearMonth(raw) else {
+            throw CLIError(.dataError, "report hours: --month '\(raw)' is not a month; write YYYY-MM")
+        }
+        let programFilter = try args.value("program").map { id throws(ConfigError) in try context.config.program(id).id }
+        let store = try context.openStore()
+        let (relationships, minutes, people) = try store.read {
+            (try store.relationships(), try store.minutes(in: month), try store.people())
+        }
+        let names = Dictionary(people.map { ($0.id, $0.name ?? "(forgotten)") }, uniquingKeysWith: { first, _ in first })
+        let last = month.adding(months: 1).firstDay
+        var rows: [[String]] = []
+        for relationship in relationships
+        where relationship.start < last && relationship.effectiveEnd > month.firstDay
+            && (programFilter == nil || relationship.program == programFilter)
+        {
+            let target = context.config.programs.first { $0.id == relationship.program }?.monthlyTargetMinutes
+            let logged = minutes[relationship.id] ?? 0
+            let counted = relationship.isActive(on: month.firstDay)
+            let state: String
+            if let target, target > 0 {
+                state = !counted ? "not counted" : (logged >= target ? "ok" : "below")
+            } else {
+                state = "no target"
+            }
+            rows.append([
+                String(relationship.id), relationship.program, names[relationship.mentorID] ?? "",
+                names[relationship.menteeID] ?? "", String(logged), target.map(String.init) ?? "", state,
+            ])
+        }
+        let header = ["relationship", "program", "mentor", "mentee", "minutes", "target", "status"]
+        if args.flag("csv") {
+            // Semicolons: what Danish spreadsheets open directly.
+            context.output.line(header.joined(separator: ";"))
+            for row in rows { context.output.line(row.map(csvField).joined(separator: ";")) }
+        } else {
+            context.output.table(header.map { $0.uppercased() }, rows)
+        }
+    }
+
+    static func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "," }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func check(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "check", options: [])
+        try args.noPositionals()
+        let config = context.config
+        context.output.line("config: \(config.source), \(config.programs.count) programs, time zone \(config.zone.identifier)")
+        let directory = Paths.templates(config.templates)
+        let catalog = try TemplateCatalog.load(directory: directory)
+        try SMSLength.check(catalog)
+        context.output.line("templates: \(directory), \(catalog.count) sections, every SMS within 2 segments")
+        var warnings: [String] = []
+        for program in config.programs where program.leaders.isEmpty {
+            warnings.append("program \(program.id) has no leaders: leader alerts and digests cannot be delivered")
+        }
+        if let email = config.email {
+            if email.username != nil {
+                do {
+                    _ = try Secrets.read(
+                        file: email.passwordFile, credential: "smtp", variable: "MENTOR_NOTIFY_SMTP_PASSWORD",
+                        environment: context.environment)
+                } catch { throw ConfigError("email.passwordFile", error.what) }
+            }
+            context.output.line("email: \(email.url)")
+        } else {
+            context.output.line("email: spool (\(config.spool))")
+        }
+        if let sms = config.sms {
+            do {
+                _ = try Secrets.read(
+                    file: sms.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN", environment: context.environment)
+            } catch { throw ConfigError("sms.tokenFile", error.what) }
+            context.output.line("sms: \(sms.provider.rawValue) \(sms.url)")
+        } else {
+            context.output.line("sms: spool (\(config.spool))")
+        }
+        if FileManager.default.fileExists(atPath: context.databasePath) {
+            let store = try Store(path: context.databasePath, migrate: false)
+            let integrity = try store.database.scalarString("PRAGMA quick_check") ?? "?"
+            guard integrity == "ok" else {
+                throw CLIError(.dataError, "database \(context.databasePath) fails its integrity check: \(integrity)")
+            }
+            context.output.line("database: \(context.databasePath), schema up to date, integrity ok")
+        } else {
+            warnings.append("no database at \(context.databasePath) yet; run `mentor-notify init`")
+        }
+        for warning in warnings { context.output.line("warning: \(warning)") }
+        context.output.line("ok")
+    }
+}
+
+/// Finds installed files when the configured path is the default and does not exist here.
+enum Paths {
+    static func templates(_ configured: String) -> String {
+        if FileManager.default.fileExists(atPath: configured) || configured != "./templates" { return configured }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        let candidates = [
+            executable.appendingPathComponent("../share/mentor-notify/templates"),
+            executable.appendingPathComponent("../../templates"),
+            executable.appendingPathComponent("../../../templates"),
+            URL(fileURLWithPath: "/usr/share/mentor-notify/templates"),
+        ]
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.standardized.path) {
+            return candidate.standardized.path
+        }
+        return configured
+    }
+}

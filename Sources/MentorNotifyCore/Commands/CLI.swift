@@ -1,0 +1,153 @@
+public import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+
+/// The `mentor-notify` command line: global options, then a command.
+public enum CLI {
+    static let globalUsage = """
+        usage: mentor-notify [--db PATH] [--config PATH] [--log-level debug|info|warning|error] COMMAND [ARGS]
+
+        Follow-ups for volunteer mentorship programs: reminders to mentors and mentees, alerts to leaders.
+
+        commands:
+          init                      create or migrate the database (safe to run again)
+          person add|list|opt-out   enter people, list them, stop a channel
+          forget ID                 erase a person's personal data
+          match                     start a forløb between a mentor and a mentee
+          extend REL / end REL      move or record the end of a forløb
+          contact REL               log contact that took place
+          meeting REL               a planned meeting (for reminders)
+          evaluated REL             an evaluation was returned
+          cafe add                  a one-off café evening
+          reminder add              a personal recurring reminder (the wake-up SMS)
+          import KIND FILE          people, relationships or contacts from CSV, all or nothing
+          plan                      what is due now (writes nothing)
+          tick                      one cycle: enqueue what is due, deliver what is ready
+          run                       the daemon: cycles until SIGTERM
+          outbox                    the message log
+          report hours              minutes per pair against the target
+          check                     validate config, templates and database
+          status                    last cycle and outbox counts, for monitoring
+          demo                      a fictional year on the spool, to see what the program does
+
+        `mentor-notify COMMAND --help` shows a command's options.
+        """
+
+    /// Runs the command line and returns the exit code.
+    public static func main(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Int32
+    {
+        let output = Output()
+        var words = Array(arguments.dropFirst())
+        var databaseOption: String?
+        var configOption: String?
+        var level = Logger.Level.info
+        do {
+            while let first = words.first, first.hasPrefix("-") {
+                words.removeFirst()
+                switch first {
+                case "--help", "-h":
+                    output.line(globalUsage)
+                    return ExitCode.ok.rawValue
+                case "--version":
+                    output.line("mentor-notify \(version)")
+                    return ExitCode.ok.rawValue
+                case "--db", "--config", "--log-level":
+                    guard let value = words.first else { throw CLIError(.usage, "\(first) needs a value") }
+                    words.removeFirst()
+                    if first == "--db" { databaseOption = value }
+                    if first == "--config" { configOption = value }
+                    if first == "--log-level" {
+                        guard let parsed = Logger.Level(name: value) else {
+                            throw CLIError(.usage, "--log-level must be debug, info, warning or error")
+                        }
+                        level = parsed
+                    }
+                default:
+                    throw CLIError(.usage, "unknown option \(first); see `mentor-notify --help`")
+                }
+            }
+            guard let command = words.first else {
+                output.error(globalUsage)
+                return ExitCode.usage.rawValue
+            }
+            var rest = Array(words.dropFirst())
+            var name = command
+            if ["person", "cafe", "reminder", "import", "report"].contains(command), let sub = rest.first,
+                !sub.hasPrefix("-")
+            {
+                name = command == "import" ? command : "\(command) \(sub)"
+                if command != "import" { rest.removeFirst() }
+            }
+            if rest.contains("--help") || rest.contains("-h") {
+                guard let usage = Usage.text[name] ?? Usage.text[command] else {
+                    throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
+                }
+                output.line(usage)
+                return ExitCode.ok.rawValue
+            }
+            guard let handler = commands[name] else {
+                throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
+            }
+            let logger = Logger(level: level, environment: environment)
+            let context = try Context(
+                databaseOption: databaseOption, configOption: configOption, logger: logger, output: output,
+                environment: environment)
+            try handler(context, rest)
+            return ExitCode.ok.rawValue
+        } catch {
+            let (code, message) = describe(error)
+            output.error("mentor-notify: \(message)")
+            return code.rawValue
+        }
+    }
+
+    static let version = "0.1.0"
+
+    typealias Handler = @Sendable (Context, [String]) throws -> Void
+
+    static let commands: [String: Handler] = [
+        "init": AdminCommands.initialise,
+        "person add": PeopleCommands.add,
+        "person list": PeopleCommands.list,
+        "person opt-out": PeopleCommands.optOut,
+        "forget": PeopleCommands.forget,
+        "match": ForloebCommands.match,
+        "extend": ForloebCommands.extend,
+        "end": ForloebCommands.end,
+        "contact": ForloebCommands.contact,
+        "meeting": ForloebCommands.meeting,
+        "evaluated": ForloebCommands.evaluated,
+        "cafe add": ForloebCommands.cafeAdd,
+        "reminder add": ForloebCommands.reminderAdd,
+        "import": ImportCommand.run,
+        "report hours": AdminCommands.reportHours,
+        "check": AdminCommands.check,
+        "plan": CycleCommands.plan,
+        "tick": CycleCommands.tick,
+        "run": CycleCommands.run,
+        "outbox": CycleCommands.outbox,
+        "status": CycleCommands.status,
+        "demo": DemoCommand.run,
+    ]
+
+    /// Maps any error to its sysexits code and one line for a person.
+    static func describe(_ error: any Error) -> (ExitCode, String) {
+        switch error {
+        case let error as CLIError: return (error.code, error.message)
+        case let error as InputError: return (.dataError, error.description)
+        case let error as ConfigError: return (.config, error.description + " (exit 78: fix the config and run `mentor-notify check`)")
+        case let error as TemplateError: return (.config, error.description)
+        case let error as StoreError:
+            switch error.code {
+            case .busy: return (.tempFail, error.message)
+            case .notFound, .invalidInput, .conflict: return (.dataError, error.message)
+            case .io: return (.ioError, error.message)
+            case .sqlite: return (.software, error.message)
+            }
+        case let error as ImportError: return (.dataError, error.description)
+        default: return (.software, "internal error: \(error)")
+        }
+    }
+}

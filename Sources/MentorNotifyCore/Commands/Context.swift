@@ -1,0 +1,51 @@
+import Foundation
+import MentorStore
+import Notifier
+
+/// What every command needs: where the database is, the config, the output and the log.
+final class Context {
+    let output: Output
+    let logger: Logger
+    let environment: [String: String]
+    let configPath: String?
+    let databasePath: String
+    private var loadedConfig: Config
+
+    init(databaseOption: String?, configOption: String?, logger: Logger, output: Output, environment: [String: String])
+        throws
+    {
+        self.output = output
+        self.logger = logger
+        self.environment = environment
+        let explicit = configOption ?? environment["MENTOR_NOTIFY_CONFIG"]
+        if let explicit {
+            guard FileManager.default.fileExists(atPath: explicit) else {
+                throw CLIError(.noInput, "config file \(explicit) does not exist; check --config or MENTOR_NOTIFY_CONFIG")
+            }
+            configPath = explicit
+        } else if FileManager.default.fileExists(atPath: "mentor-notify.json") {
+            configPath = "mentor-notify.json"
+        } else {
+            configPath = nil
+        }
+        loadedConfig = try configPath.map { path throws(ConfigError) in try Config.load(path: path) } ?? Config.builtIn()
+        databasePath = databaseOption ?? environment["MENTOR_NOTIFY_DB"] ?? loadedConfig.database ?? "mentor-notify.db"
+    }
+
+    var config: Config { loadedConfig }
+
+    /// Reloads the config file (SIGHUP); on error the old config stays and the error is thrown.
+    func reloadConfig() throws -> Config {
+        guard let configPath else { return loadedConfig }
+        loadedConfig = try Config.load(path: configPath)
+        return loadedConfig
+    }
+
+    /// Opens the database, which must exist (created by `init`), and brings its schema up to date.
+    func openStore() throws -> Store {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw CLIError(.noInput, "no database at \(databasePath); run `mentor-notify init` first or give --db")
+        }
+        return try Store(path: databasePath)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+
+enum CycleCommands {
+    /// `--at` as an instant in the configured zone, or the real clock.
+    static func now(_ args: Arguments, _ config: Config) throws -> Int64 {
+        guard let raw = args.value("at") else { return Int64(Date().timeIntervalSince1970) }
+        return config.zone.instant(try Validate.dateTime(raw, field: "at"))
+    }
+
+    static func makeCycle(_ context: Context, store: Store) throws -> Cycle {
+        let config = context.config
+        let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
+        let (email, sms) = try Transports.make(config, environment: context.environment)
+        return Cycle(store: store, config: config, catalog: catalog, logger: context.logger, email: email, sms: sms)
+    }
+
+    static func plan(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "plan", options: ["at"], switches: ["json"])
+        try args.noPositionals()
+        let config = context.config
+        let now = try now(args, config)
+        let store = try context.openStore()
+        let state = try StateLoader.load(
+            store, settings: config.schedulerSettings, now: now, defaultProgram: config.programs.first?.id)
+        let followUps = Scheduler(settings: config.schedulerSettings).plan(state, now: now)
+        let zone = config.zone
+        if args.flag("json") {
+            context.output.json(
+                followUps.map { followUp -> [String: Any] in
+                    [
+                        "rule": followUp.rule.rawValue, "key": followUp.key, "role": followUp.role.rawValue,
+                        "recipient": followUp.recipient.map { $0 as Any } ?? NSNull(),
+                        "channels": followUp.channels.map(\.rawValue), "program": followUp.program,
+                        "notBefore": zone.iso8601(followUp.notBefore),
+                        "expiresAt": followUp.expiresAt.map { zone.iso8601($0) as Any } ?? NSNull(),
+                    ]
+                })
+            return
+        }
+        context.output.line("due at \(zone.iso8601(now)): \(followUps.count) follow-ups")
+        context.output.table(
+            ["NOT BEFORE", "RULE", "TO", "CHANNELS", "EXPIRES", "KEY"],
+            followUps.map { followUp in
+                [
+                    String(zone.iso8601(followUp.notBefore).prefix(16)), followUp.rule.rawValue,
+                    followUp.recipient.map { "\(followUp.role.rawValue) \($0)" } ?? followUp.role.rawValue,
+                    followUp.channels.map(\.rawValue).joined(separator: ","),
+                    followUp.expiresAt.map { String(zone.iso8601($0).prefix(16)) } ?? "-", followUp.key,
+                ]
+            })
+    }
+
+    static func tick(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "tick", options: ["at"])
+        try args.noPositionals()
+        let now = try now(args, context.config)
+        let store = try context.openStore()
+        let cycle = try makeCycle(context, store: store)
+        let report = try cycle.run(now: now)
+        context.output.line(
+            "enqueued \(report.enqueued), sent \(report.delivery.sent), retrying \(report.delivery.retried), "
+                + "failed \(report.delivery.failed), expired \(report.delivery.expired + report.withdrawn), "
+                + "suppressed \(report.delivery.suppressed)")
+    }
+
+    static func run(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "run", options: [])
+        try args.noPositionals()
+        try Daemon(context: context).run()
+    }
+
+    static func outbox(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "outbox", options: ["status"], switches: ["json"])
+        try args.noPositionals()
+        let status = try args.value("status").map { raw throws(CLIError) -> OutboxStatus in
+            guard let value = OutboxStatus(rawValue: raw) else {
+                throw CLIError(.dataError, "outbox: --status must be one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+        let store = try context.openStore()
+        let rows = try store.outbox(status: status)
+        let zone = context.config.zone
+        func time(_ value: Int64?) -> Any { value.map { zone.iso8601($0) as Any } ?? NSNull() }
+        if args.flag("json") {
+            context.output.json(
+                rows.map { row -> [String: Any] in
+                    [
+                        "id": row.id, "key": row.key, "rule": row.rule, "role": row.role,
+                        "recipient": row.recipient.map { $0 as Any } ?? NSNull(), "channel": row.channel.rawValue,
+                        "status": row.status.rawValue, "attempts": row.attempts, "notBefore": time(row.notBefore),
+                        "expiresAt": time(row.expiresAt), "sentAt": time(row.sentAt),
+                        "reason": row.reason.map { $0 as Any } ?? NSNull(),
+                        "providerId": row.providerID.map { $0 as Any } ?? NSNull(),
+                        "program": row.program.map { $0 as Any } ?? NSNull(),
+                        "segments": row.segments.map { $0 as Any } ?? NSNull(),
+                    ]
+                })
+            return
+        }
+        context.output.table(
+            ["ID", "STATUS", "RULE", "TO", "CH", "TRIES", "NOT BEFORE", "REASON"],
+            rows.map { row in
+                [
+                    String(row.id), row.status.rawValue, row.rule,
+                    row.recipient.map { "\(row.role) \($0)" } ?? row.role, row.channel.rawValue, String(row.attempts),
+                    String(zone.iso8601(row.notBefore).prefix(16)), row.reason ?? "",
+                ]
+            })
+    }
+
+    static func status(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "status", options: [], switches: ["json"])
+        try args.noPositionals()
+        let store = try context.openStore()
+        let config = context.config
+        let zone = config.zone
+        let (summary, last) = try store.read { (try store.outboxSummary(), try store.meta("last_cycle_end").flatMap { Int64($0) }) }
+        let now = Int64(Date().timeIntervalSince1970)
+        let limit = Int64(config.statusMaxAgeMinutes) * 60
+        let healthy = last.map { now - $0 <= limit } ?? false
+        if args.flag("json") {
+            var counts: [String: Int] = [:]
+            for status in OutboxStatus.allCases { counts[status.rawValue] = summary.counts[status] ?? 0 }
+            context.output.json([
+                "lastCycle": last.map { zone.iso8601($0) as Any } ?? NSNull(), "healthy": healthy, "counts": counts,
+                "oldestPending": summary.oldestPending.map { zone.iso8601($0) as Any } ?? NSNull(),
+                "nextDue": summary.nextDue.map { zone.iso8601($0) as Any } ?? NSNull(),
+                "maxAgeMinutes": config.statusMaxAgeMinutes,
+            ])
+        } else {
+            context.output.line("last cycle:     \(last.map { zone.iso8601($0) } ?? "never")")
+            context.output.line(
+                "outbox:         " + OutboxStatus.allCases.map { "\($0.rawValue) \(summary.counts[$0] ?? 0)" }.joined(separator: ", "))
+            context.output.line("oldest pending: \(summary.oldestPending.map { zone.iso8601($0) } ?? "-")")
+            context.output.line("next due:       \(summary.nextDue.map { zone.iso8601($0) } ?? "-")")
+            context.output.line("health:         \(healthy ? "ok" : "STALE: no cycle in the last \(config.statusMaxAgeMinutes) minutes")")
+        }
+        if !healthy {
+            throw CLIError(.failure, "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?")
+        }
+    }
+}

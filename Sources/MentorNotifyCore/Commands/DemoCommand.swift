@@ -1,0 +1,48 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+
+/// `mentor-notify demo`: fictional people in all five presets, a simulated year of hourly cycles on
+/// the spool, and a summary a newcomer can read: what was sent, when, and how it reads.
+enum DemoCommand {
+    static func run(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "demo", options: ["dir", "from", "days"])
+        try args.noPositionals()
+        let directory = args.value("dir") ?? "demo"
+        let from = try args.value("from").map { raw throws(InputError) in try Validate.date(raw, field: "from") }
+            ?? LocalDate(year: 2026, month: 1, day: 5)!
+        guard let days = Int(args.value("days") ?? "365"), (1...800).contains(days) else {
+            throw CLIError(.dataError, "demo: --days must be a number from 1 to 800")
+        }
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: directory)
+        try manager.createDirectory(atPath: directory + "/spool", withIntermediateDirectories: true)
+        var config = Config.builtIn()
+        config.spool = directory + "/spool"
+        // Keep the texts of the whole simulated year, so the summary can show them.
+        config.retentionDays = 1000
+        config.templates = Paths.templates(context.config.templates)
+        let store = try Store(path: directory + "/demo.db")
+        let population = try DemoPopulation.create(in: store, config: config, from: from)
+        let catalog = try TemplateCatalog.load(directory: config.templates)
+        let spool = SpoolTransport(directory: config.spool)
+        let quiet = Logger(level: .warning, environment: context.environment)
+        let cycle = Cycle(store: store, config: config, catalog: catalog, logger: quiet, email: spool, sms: spool)
+        context.output.line("mentor-notify demo: \(population.people) fictional people, \(population.forloeb) forløb in 5 programs")
+        context.output.line("simulating \(days) days of hourly cycles from \(from) on the spool transport ...")
+        let zone = config.zone
+        let start = zone.instant(from, .midnight)
+        let clock = Date()
+        var hour: Int64 = 0
+        while hour < Int64(days) * 24 {
+            let now = start + hour * 3600
+            let local = zone.local(now)
+            try population.play(store: store, on: local, zone: zone)
+            _ = try cycle.run(now: now)
+            hour += 1
+        }
+        let elapsed = Date().timeIntervalSince(clock)
+        try DemoReport.print(store: store, context: context, zone: zone, directory: directory, elapsed: elapsed, cycles: Int(hour))
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+
+/// Where a command writes: stdout for results, stderr for diagnostics and logs.
+public final class Output: @unchecked Sendable {
+    // @unchecked: the handles are only written, each write is one syscall-sized chunk.
+    private let out: FileHandle
+    private let err: FileHandle
+
+    public init(out: FileHandle = .standardOutput, err: FileHandle = .standardError) {
+        self.out = out
+        self.err = err
+    }
+
+    public func line(_ text: String) {
+        out.write(Data((text + "\n").utf8))
+    }
+
+    public func error(_ text: String) {
+        err.write(Data((text + "\n").utf8))
+    }
+
+    /// Pretty, sorted JSON for `--json` outputs.
+    public func json(_ value: Any) {
+        let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? JSONSerialization.data(withJSONObject: value, options: options) {
+            out.write(data)
+            out.write(Data("\n".utf8))
+        }
+    }
+
+    /// A plain table with a header, columns padded to their widest cell.
+    public func table(_ header: [String], _ rows: [[String]]) {
+        let widths = header.indices.map { column in
+            ([header] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
+        func format(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        line(format(header))
+        for row in rows { line(format(row)) }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import MentorStore
+
+enum PeopleCommands {
+    static func add(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(
+            words, command: "person add",
+            options: ["role", "name", "email", "phone", "birthdate", "certificate", "channels", "lang", "ref"])
+        try args.noPositionals()
+        let person = try PersonInput.parse(
+            role: try args.required("role"), name: try args.required("name"), email: args.value("email"),
+            phone: args.value("phone"), birthdate: args.value("birthdate"), certificate: args.value("certificate"),
+            channels: args.value("channels"), language: args.value("lang"), ref: args.value("ref"))
+        let store = try context.openStore()
+        let id = try store.write { try store.addPerson(person) }
+        context.logger.info("person-added", ["person": String(id), "role": person.role.rawValue])
+        context.output.line(String(id))
+    }
+
+    static func list(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "person list", options: [], switches: ["json"])
+        try args.noPositionals()
+        let store = try context.openStore()
+        let people = try store.people()
+        if args.flag("json") {
+            context.output.json(
+                people.map { person -> [String: Any] in
+                    [
+                        "id": person.id, "ref": person.ref ?? NSNull(), "role": person.role.rawValue,
+                        "name": person.name ?? NSNull(), "email": person.email ?? NSNull(),
+                        "phone": person.phone ?? NSNull(), "birthdate": person.birthdate?.description ?? NSNull(),
+                        "certificate": person.certificate?.description ?? NSNull(),
+                        "channels": person.channels.sorted().map(\.rawValue),
+                        "optedOut": person.optedOut.sorted().map(\.rawValue), "lang": person.language.rawValue,
+                        "forgotten": person.forgotten,
+                    ]
+                })
+            return
+        }
+        context.output.table(
+            ["ID", "REF", "ROLE", "NAME", "EMAIL", "PHONE", "CHANNELS"],
+            people.map { person in
+                let channels = person.channels.sorted().map { channel in
+                    person.optedOut.contains(channel) ? "\(channel.rawValue)(off)" : channel.rawValue
+                }
+                return [
+                    String(person.id), person.ref ?? "", person.role.rawValue,
+                    person.forgotten ? "(forgotten)" : person.name ?? "", person.email ?? "", person.phone ?? "",
+                    channels.joined(separator: ","),
+                ]
+            })
+    }
+
+    static func optOut(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "person opt-out", options: ["channel"])
+        let id = try args.id("person")
+        guard let channel = Channel(rawValue: try args.required("channel")) else {
+            throw CLIError(.dataError, "person opt-out: --channel must be email or sms")
+        }
+        let store = try context.openStore()
+        try store.optOut(id, channel: channel)
+        context.logger.info("person-opted-out", ["person": String(id), "channel": channel.rawValue])
+        context.output.line("person \(id) gets no more \(channel.rawValue)")
+    }
+
+    static func forget(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "forget", options: [])
+        let id = try args.id("person")
+        let store = try context.openStore()
+        try store.forget(id)
+        context.logger.info("person-forgotten", ["person": String(id)])
+        context.output.line("person \(id) is forgotten: personal data and message bodies erased")
+    }
+}
+
+/// Turns the text of a command line or a CSV row into a checked `NewPerson`.
+enum PersonInput {
+    static func parse(
+        role: String, name: String, email: String?, phone: String?, birthdate: String?, certificate: String?,
+        channels: String?, language: String?, ref: String?
+    ) throws -> NewPerson {
+        guard let role = Role(rawValue: role.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw InputError("role", "'\(role)' is not a role; use mentor or mentee")
+        }
+        func present(_ value: String?) -> String? {
+            guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return value
+        }
+        var chosen = Language.da
+        if let raw = present(language) {
+            guard let value = Language(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw InputError("lang", "'\(raw)' is not a language; use da or en")
+            }
+            chosen = value
+        }
+        let birth = try present(birthdate).map { raw throws(InputError) in try Validate.date(raw, field: "birthdate") }
+        if let birth, birth.year < 1900 {
+            throw InputError("birthdate", "\(birth) is not a plausible birthdate")
+        }
+        return NewPerson(
+            ref: try present(ref).map { raw throws(InputError) in try Validate.ref(raw) }, role: role,
+            name: try Validate.name(name),
+            email: try present(email).map { raw throws(InputError) in try Validate.email(raw) },
+            phone: try present(phone).map { raw throws(InputError) in try Validate.phone(raw) },
+            birthdate: birth,
+            certificate: try present(certificate).map { raw throws(InputError) in try Validate.date(raw, field: "certificate") },
+            channels: try present(channels).map { raw throws(InputError) in try Channel.parseList(raw) },
+            language: chosen)
+    }
+}

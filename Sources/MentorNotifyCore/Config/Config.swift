@@ -1,0 +1,321 @@
+public import Foundation
+public import MentorStore
+public import Scheduler
+public import Notifier
+
+/// The whole configuration: SPEC.md's JSON, or the built-in defaults when there is no file.
+public struct Config: Sendable {
+    public var database: String?
+    public var zone: Zone = .copenhagen
+    public var windowFrom = LocalTime(hour: 9, minute: 0)!
+    public var windowTo = LocalTime(hour: 20, minute: 0)!
+    public var email: EmailSettings?
+    public var sms: SMSSettings?
+    public var spool = "./spool"
+    public var templates = "./templates"
+    public var programs: [ProgramSettings] = []
+    /// `status` exits non-zero when the last cycle is older than this.
+    public var statusMaxAgeMinutes = 10
+    /// Bodies of sent messages are deleted after this many days; the row stays.
+    public var retentionDays = 90
+    /// The daemon's cycle interval.
+    public var cycleSeconds = 60
+    /// Where the values came from, for `check` and logs.
+    public var source = "built-in defaults"
+
+    public init() {}
+
+    public var schedulerSettings: SchedulerSettings {
+        SchedulerSettings(zone: zone, windowFrom: windowFrom, windowTo: windowTo, programs: programs)
+    }
+
+    public func program(_ id: String) throws(ConfigError) -> ProgramSettings {
+        guard let program = programs.first(where: { $0.id == id }) else {
+            throw ConfigError(
+                "programs", "there is no program '\(id)'; the programs are \(programs.map(\.id).joined(separator: ", "))")
+        }
+        return program
+    }
+
+    /// The built-in defaults: every preset as a program of its own name, spool delivery.
+    public static func builtIn() -> Config {
+        var config = Config()
+        config.programs = ProgramSettings.presetNames.compactMap { name in
+            var program = ProgramSettings.preset(name, id: name)
+            program?.leaders = [Leader(name: "Daglig leder", email: "leder@example.dk")]
+            if name == "mentorshoppen" {
+                program?.name = "Mentorshoppen"
+                program?.cafe = CafeSchedule(
+                    weekday: 3, time: LocalTime(hour: 18, minute: 0)!, everyWeeks: 2,
+                    from: LocalDate(year: 2026, month: 1, day: 7)!, place: "Mentorshoppen")
+            }
+            return program
+        }
+        return config
+    }
+
+    public static func load(path: String) throws(ConfigError) -> Config {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path, "cannot read the file; check the path and its permissions")
+        }
+        var config = try parse(data)
+        config.source = path
+        return config
+    }
+
+    public static func parse(_ data: Data) throws(ConfigError) -> Config {
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ConfigError("(file)", "is not valid JSON: \(error.localizedDescription)")
+        }
+        guard let object = json as? [String: Any] else { throw ConfigError("(file)", "must be a JSON object {...}") }
+        var root = JSONReader(object, path: "")
+        var config = Config()
+        config.database = try root.string("database")
+        if let name = try root.string("timezone") {
+            guard let zone = Zone(identifier: name) else {
+                throw ConfigError("timezone", "'\(name)' is not a time zone; use e.g. Europe/Copenhagen")
+            }
+            config.zone = zone
+        }
+        if var window = try root.object("sendWindow") {
+            config.windowFrom = try time(&window, "from") ?? config.windowFrom
+            config.windowTo = try time(&window, "to") ?? config.windowTo
+            try window.finish()
+            guard config.windowFrom < config.windowTo else {
+                throw ConfigError("sendWindow", "'from' must be before 'to', e.g. 09:00 to 20:00")
+            }
+        }
+        if var email = try root.object("email") {
+            config.email = try parseEmail(&email)
+        }
+        if var sms = try root.object("sms") {
+            config.sms = try parseSMS(&sms)
+        }
+        config.spool = try root.string("spool") ?? config.spool
+        config.templates = try root.string("templates") ?? config.templates
+        config.statusMaxAgeMinutes = try root.int("statusMaxAgeMinutes", min: 1) ?? config.statusMaxAgeMinutes
+        config.retentionDays = try root.int("retentionDays", min: 1) ?? config.retentionDays
+        config.cycleSeconds = try root.int("cycleSeconds", min: 5, max: 3600) ?? config.cycleSeconds
+        guard let programs = try root.array("programs"), !programs.isEmpty else {
+            throw ConfigError("programs", "is missing or empty; add at least one program with an id and a preset")
+        }
+        for var program in programs {
+            config.programs.append(try parseProgram(&program))
+        }
+        let ids = config.programs.map(\.id)
+        if let duplicate = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+            throw ConfigError("programs", "the id '\(duplicate)' is used twice; program ids must be unique")
+        }
+        try root.finish()
+        return config
+    }
+
+    static func time(_ reader: inout JSONReader, _ key: String) throws(ConfigError) -> LocalTime? {
+        guard let text = try reader.string(key) else { return nil }
+        guard let time = LocalTime(text) else { throw ConfigError(reader.keyPath(key), "'\(text)' is not a time; write HH:MM") }
+        return time
+    }
+
+    static func date(_ reader: inout JSONReader, _ key: String) throws(ConfigError) -> LocalDate? {
+        guard let text = try reader.string(key) else { return nil }
+        guard let date = LocalDate(text) else {
+            throw ConfigError(reader.keyPath(key), "'\(text)' is not a date; write YYYY-MM-DD")
+        }
+        return date
+    }
+
+    static let inlineSecretKeys = ["password", "token", "secret", "authToken", "apiKey"]
+
+    static func refuseInlineSecrets(_ reader: inout JSONReader, fileKey: String) throws(ConfigError) {
+        for key in inlineSecretKeys where reader.has(key) {
+            throw ConfigError(
+                reader.keyPath(key),
+                "a secret must not be written in the config; put it in a file readable only by the service and name it in \(fileKey), or use systemd LoadCredential=")
+        }
+    }
+
+    static func parseEmail(_ reader: inout JSONReader) throws(ConfigError) -> EmailSettings {
+        try refuseInlineSecrets(&reader, fileKey: "passwordFile")
+        guard let url = try reader.string("url") else {
+            throw ConfigError(reader.keyPath("url"), "is missing; write smtps://host:465 or smtp://host:587")
+        }
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), URL(string: url)?.host != nil else {
+            throw ConfigError(reader.keyPath("url"), "'\(url)' must start with smtp:// or smtps:// and name a host")
+        }
+        guard let from = try reader.string("from") else {
+            throw ConfigError(reader.keyPath("from"), "is missing; write e.g. \"Mentorshoppen <noreply@example.dk>\"")
+        }
+        let address = EmailSettings.address(of: from)
+        do {
+            _ = try Validate.email(address, field: "from")
+            try Validate.text(from, field: "from")
+        } catch {
+            throw ConfigError(reader.keyPath("from"), error.reason)
+        }
+        var settings = EmailSettings(url: url, from: from)
+        settings.username = try reader.string("username")
+        settings.passwordFile = try reader.string("passwordFile")
+        settings.caFile = try reader.string("caFile")
+        if let mode = try reader.string("starttls") {
+            guard mode == "none" || mode == "required" else {
+                throw ConfigError(reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\" for a local relay")
+            }
+            settings.requireTLS = mode != "none"
+        }
+        settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds
+        settings.insecureSkipVerify = false
+        try reader.finish()
+        return settings
+    }
+
+    static func parseSMS(_ reader: inout JSONReader) throws(ConfigError) -> SMSSettings {
+        try refuseInlineSecrets(&reader, fileKey: "tokenFile")
+        guard let name = try reader.string("provider"), let provider = SMSProvider(rawValue: name) else {
+            throw ConfigError(reader.keyPath("provider"), "must be \"gatewayapi\" or \"twilio\"")
+        }
+        guard let url = try reader.string("url"), let parsed = URL(string: url),
+            parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil
+        else {
+            throw ConfigError(reader.keyPath("url"), "must be the gateway's https:// address")
+        }
+        guard let sender = try reader.string("sender"), !sender.isEmpty, sender.count <= 11 || sender.allSatisfy(\.isNumber)
+        else {
+            throw ConfigError(reader.keyPath("sender"), "must be the sender name (at most 11 characters) or a number")
+        }
+        var settings = SMSSettings(provider: provider, url: url, sender: sender)
+        settings.tokenFile = try reader.string("tokenFile")
+        settings.accountSid = try reader.string("accountSid")
+        settings.caFile = try reader.string("caFile")
+        settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds
+        if provider == .twilio && settings.accountSid == nil {
+            throw ConfigError(reader.keyPath("accountSid"), "is needed for twilio (the AC... account id)")
+        }
+        try reader.finish()
+        return settings
+    }
+
+    static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    static func parseProgram(_ reader: inout JSONReader) throws(ConfigError) -> ProgramSettings {
+        guard let id = try reader.string("id"), (try? Validate.ref(id)) != nil else {
+            throw ConfigError(reader.keyPath("id"), "is missing or not a simple name (letters, digits, - and _)")
+        }
+        guard let preset = try reader.string("preset") else {
+            throw ConfigError(
+                reader.keyPath("preset"), "is missing; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
+        }
+        guard var program = ProgramSettings.preset(preset, id: id, name: try reader.string("name")) else {
+            throw ConfigError(
+                reader.keyPath("preset"),
+                "'\(preset)' is not a preset; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
+        }
+        if let language = try reader.string("language") {
+            guard let value = Language(rawValue: language) else { throw ConfigError(reader.keyPath("language"), "must be da or en") }
+            program.language = value
+        }
+        for var leader in try reader.array("leaders") ?? [] {
+            guard let name = try leader.string("name"), !name.isEmpty else {
+                throw ConfigError(leader.keyPath("name"), "is missing")
+            }
+            var email: String?
+            var phone: String?
+            var channels: Set<Channel>?
+            if let raw = try leader.string("email") {
+                email = try checked(leader.keyPath("email")) { () throws(InputError) in try Validate.email(raw) }
+            }
+            if let raw = try leader.string("phone") {
+                phone = try checked(leader.keyPath("phone")) { () throws(InputError) in try Validate.phone(raw) }
+            }
+            if let raw = try leader.string("channels") {
+                channels = try checked(leader.keyPath("channels")) { () throws(InputError) in try Channel.parseList(raw) }
+            }
+            guard email != nil || phone != nil else {
+                throw ConfigError(leader.path, "a leader needs an email or a phone, or alerts cannot reach them")
+            }
+            let value = Leader(name: name, email: email, phone: phone, channels: channels)
+            for channel in value.channels where value.address(channel) == nil {
+                throw ConfigError(leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")
+            }
+            try leader.finish()
+            program.leaders.append(value)
+        }
+        program.durationMonths = try reader.int("durationMonths", min: 1, max: 120) ?? program.durationMonths
+        func days(_ key: String, _ current: Int?) throws(ConfigError) -> Int? {
+            if reader.isNull(key) { return nil }
+            return try reader.int(key, min: 0, max: 3650) ?? current
+        }
+        program.firstMeetingReminderDays = try days("firstMeetingReminderDays", program.firstMeetingReminderDays)
+        program.firstMeetingAlertDays = try days("firstMeetingAlertDays", program.firstMeetingAlertDays)
+        if reader.isNull("afterFirstMeeting") {
+            program.afterFirstMeeting = nil
+        } else if let value = try reader.string("afterFirstMeeting") {
+            guard let mode = AfterFirstMeeting(rawValue: value) else {
+                throw ConfigError(reader.keyPath("afterFirstMeeting"), "must be \"continue\", \"agreement\" or null")
+            }
+            program.afterFirstMeeting = mode
+        }
+        program.afterFirstMeetingDays = try reader.int("afterFirstMeetingDays", max: 60) ?? program.afterFirstMeetingDays
+        program.monthlyTargetMinutes = try days("monthlyTargetMinutes", program.monthlyTargetMinutes)
+        program.monthlyReminderDay = try reader.int("monthlyReminderDay", min: 1, max: 31) ?? program.monthlyReminderDay
+        program.contactNudgeDays = try days("contactNudgeDays", program.contactNudgeDays)
+        program.missedContactDays = try days("missedContactDays", program.missedContactDays)
+        program.evaluationEveryMonths = try days("evaluationEveryMonths", program.evaluationEveryMonths)
+        program.evaluationAtEnd = try reader.bool("evaluationAtEnd") ?? program.evaluationAtEnd
+        program.evaluationReminderDays = try reader.int("evaluationReminderDays", min: 1, max: 90) ?? program.evaluationReminderDays
+        program.endNoticeDays = try days("endNoticeDays", program.endNoticeDays)
+        program.cafeInviteDays = try reader.int("cafeInviteDays", max: 30) ?? program.cafeInviteDays
+        program.meetingReminderDays = try days("meetingReminderDays", program.meetingReminderDays)
+        program.agendaReminderDays = try days("agendaReminderDays", program.agendaReminderDays)
+        program.recurringGraceMinutes = try reader.int("recurringGraceMinutes", min: 1, max: 1440) ?? program.recurringGraceMinutes
+        if var eligibility = try reader.object("eligibility") {
+            var rules = program.eligibility
+            if eligibility.isNull("menteeMinAge") { rules.menteeMinAge = nil }
+            rules.menteeMinAge = try eligibility.int("menteeMinAge", max: 120) ?? rules.menteeMinAge
+            if eligibility.isNull("menteeMaxAge") { rules.menteeMaxAge = nil }
+            rules.menteeMaxAge = try eligibility.int("menteeMaxAge", max: 120) ?? rules.menteeMaxAge
+            if eligibility.isNull("mentorOlderThan") { rules.mentorOlderThan = nil }
+            rules.mentorOlderThan = try eligibility.int("mentorOlderThan", max: 120) ?? rules.mentorOlderThan
+            rules.mentorCertificateRequired =
+                try eligibility.bool("mentorCertificateRequired") ?? rules.mentorCertificateRequired
+            try eligibility.finish()
+            program.eligibility = rules
+        }
+        if var cafe = try reader.object("cafe") {
+            guard let day = try cafe.string("weekday"), let index = weekdays.firstIndex(of: day.lowercased()) else {
+                throw ConfigError(cafe.keyPath("weekday"), "must be a weekday in English, e.g. \"wednesday\"")
+            }
+            guard let time = try time(&cafe, "time") else { throw ConfigError(cafe.keyPath("time"), "is missing; write HH:MM") }
+            guard let from = try date(&cafe, "from") else {
+                throw ConfigError(cafe.keyPath("from"), "is missing; write the date of the first evening, YYYY-MM-DD")
+            }
+            guard from.weekday == index + 1 else {
+                throw ConfigError(cafe.keyPath("from"), "\(from) is not a \(day); give the date of the first evening")
+            }
+            let every = try cafe.int("everyWeeks", min: 1, max: 52) ?? 1
+            let until = try date(&cafe, "until")
+            let place = try cafe.string("place")
+            if let place { try checkText(place, key: cafe.keyPath("place")) }
+            try cafe.finish()
+            program.cafe = CafeSchedule(weekday: index + 1, time: time, everyWeeks: every, from: from, until: until, place: place)
+        }
+        try checkText(program.name, key: reader.keyPath("name"))
+        try reader.finish()
+        return program
+    }
+
+    /// Runs an input check, reporting its failure under the config key.
+    static func checked<T>(_ key: String, _ body: () throws(InputError) -> T) throws(ConfigError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw ConfigError(key, error.reason)
+        }
+    }
+
+    static func checkText(_ text: String, key: String) throws(ConfigError) {
+        do { try Validate.text(text, field: key) } catch { throw ConfigError(key, error.reason) }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+
+/// One cycle of the daemon: plan, render, enqueue by dedupe key, expire what stopped being due,
+/// deliver what is ready. `tick` runs one; `run` runs them until SIGTERM.
+final class Cycle {
+    struct Report {
+        var planned = 0
+        var enqueued = 0
+        var withdrawn = 0
+        var closed = 0
+        var bodiesDeleted = 0
+        var delivery = Deliverer.Stats()
+    }
+
+    let store: Store
+    var config: Config
+    var catalog: TemplateCatalog
+    let logger: Logger
+    let email: any EmailTransport
+    let sms: any SMSTransport
+
+    init(store: Store, config: Config, catalog: TemplateCatalog, logger: Logger, email: any EmailTransport,
+         sms: any SMSTransport)
+    {
+        self.store = store
+        self.config = config
+        self.catalog = catalog
+        self.logger = logger
+        self.email = email
+        self.sms = sms
+    }
+
+    var scheduler: Scheduler { Scheduler(settings: config.schedulerSettings) }
+
+    /// The follow-ups due at `now`, from the current database.
+    func plan(now: Int64) throws -> [FollowUp] {
+        let state = try StateLoader.load(
+            store, settings: config.schedulerSettings, now: now, defaultProgram: config.programs.first?.id)
+        return scheduler.plan(state, now: now)
+    }
+
+    /// Enqueues and delivers; `shouldStop` lets SIGTERM end delivery between messages.
+    func run(now: Int64, deliver: Bool = true, shouldStop: () -> Bool = { false }) throws -> Report {
+        var report = Report()
+        let today = config.zone.local(now).date
+        let followUps = try plan(now: now)
+        report.planned = followUps.count
+        let due = Set(followUps.map(\.key))
+        let failureIDs = Dictionary(grouping: try store.unreportedFailures(), by: { $0.program ?? "" })
+        try store.write {
+            let existing = try store.existingKeys(followUps.map(\.key))
+            var rows: [OutboxRow] = []
+            for followUp in followUps where !existing.contains(followUp.key) {
+                rows += try render(followUp)
+            }
+            report.enqueued = try store.enqueue(rows, now: now)
+            report.withdrawn = try withdraw(notIn: due, now: now, today: today)
+            // The failures listed in a delivery-failed message enqueued now are reported.
+            let reportedPrograms = Set(followUps.filter { $0.rule == .deliveryFailed }.map(\.program))
+            for (program, rows) in failureIDs {
+                let owner = config.programs.contains { $0.id == program } ? program : (config.programs.first?.id ?? "")
+                if reportedPrograms.contains(owner) { try store.markFailuresReported(rows.map(\.id)) }
+            }
+            report.closed = try store.closeCompleted(today: today)
+            report.bodiesDeleted = try store.deleteSentBodies(sentBefore: now - Int64(config.retentionDays) * 86_400)
+            try store.setMeta("last_cycle", String(now))
+        }
+        if deliver {
+            let deliverer = Deliverer(
+                store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
+                logger: logger)
+            let window = config.schedulerSettings.isInWindow(config.zone.local(now))
+            report.delivery = try deliverer.deliver(now: now, windowOpen: window, shouldStop: shouldStop)
+        }
+        try store.write { try store.setMeta("last_cycle_end", String(now)) }
+        logger.info("cycle", [
+            "at": config.zone.iso8601(now), "planned": String(report.planned), "enqueued": String(report.enqueued),
+            "withdrawn": String(report.withdrawn), "sent": String(report.delivery.sent),
+            "retried": String(report.delivery.retried), "failed": String(report.delivery.failed),
+            "expired": String(report.delivery.expired), "suppressed": String(report.delivery.suppressed),
+        ])
+        return report
+    }
+
+    static let spoolFrom = "mentor-notify <mentor-notify@localhost>"
+
+    /// Pending rows whose follow-up is no longer due (a contact was logged, the end moved, the
+    /// forløb ended): suppressed when the forløb ended, else expired, each with its reason.
+    private func withdraw(notIn due: Set<String>, now: Int64, today: LocalDate) throws -> Int {
+        var count = 0
+        for row in try store.pendingRows() where !due.contains(row.key) && row.rule != Rule.deliveryFailed.rawValue {
+            if let id = row.relationshipID, let relationship = try? store.relationship(id),
+                relationship.effectiveEnd <= today, !row.afterEnd
+            {
+                try store.markFinal(row.id, status: .suppressed, reason: "the forløb has ended", now: now)
+            } else {
+                try store.markFinal(row.id, status: .expired, reason: "no longer due (its condition changed)", now: now)
+            }
+            logger.info("withdrawn", ["outbox": String(row.id), "rule": row.rule])
+            count += 1
+        }
+        return count
+    }
+
+    /// One outbox row per channel, with its text rendered now (bodies are erased by `forget`).
+    private func render(_ followUp: FollowUp) throws -> [OutboxRow] {
+        var rows: [OutboxRow] = []
+        for channel in followUp.channels {
+            let message = try catalog.render(
+                rule: followUp.rule, role: followUp.role, channel: channel, language: followUp.language,
+                variables: followUp.variables)
+            var leaderAddress: String?
+            if let index = followUp.leaderIndex, let program = config.schedulerSettings.programs[followUp.program],
+                program.leaders.indices.contains(index)
+            {
+                leaderAddress = program.leaders[index].address(channel)
+            }
+            let calendar = channel == .email ? followUp.event.map { event in
+                StoredEvent(
+                    uid: event.uid, start: event.start.description, minutes: event.durationMinutes,
+                    summary: event.summary, place: event.place, timeZone: config.zone.identifier
+                ).encoded()
+            } : nil
+            rows.append(
+                OutboxRow(
+                    key: followUp.key, channel: channel, rule: followUp.rule.rawValue, role: followUp.role.rawValue,
+                    recipient: followUp.recipient, leaderAddress: leaderAddress,
+                    program: followUp.program.isEmpty ? nil : followUp.program, relationshipID: followUp.relationshipID,
+                    language: followUp.language, subject: channel == .email ? message.subject : nil, body: message.body,
+                    calendar: calendar, notBefore: followUp.notBefore, expiresAt: followUp.expiresAt,
+                    inWindow: followUp.inWindow, afterEnd: followUp.allowedAfterEnd))
+        }
+        return rows
+    }
+}

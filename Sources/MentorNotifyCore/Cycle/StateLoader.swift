@@ -1,0 +1,32 @@
+import MentorStore
+import Scheduler
+
+/// Reads what the rules look at, in one read transaction (one consistent snapshot).
+enum StateLoader {
+    static func load(_ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?) throws -> SchedulerState {
+        let local = settings.zone.local(now)
+        let today = local.date
+        return try store.read {
+            let relationships = try store.relationships(endedOnOrAfter: today.adding(days: -Scheduler.endedLookbackDays))
+            var people: [Int64: Person] = [:]
+            for person in try store.people() { people[person.id] = person }
+            var evaluations: [Int64: [Evaluation]] = [:]
+            for evaluation in try store.evaluations(since: today.adding(days: -Scheduler.endedLookbackDays)) {
+                evaluations[evaluation.relationshipID, default: []].append(evaluation)
+            }
+            let failures = try store.unreportedFailures().map { row in
+                let program = row.program.flatMap { settings.programs[$0] != nil ? $0 : nil } ?? defaultProgram ?? ""
+                return DeliveryFailure(
+                    outboxID: row.id, program: program, rule: row.rule, role: row.role, recipient: row.recipient,
+                    channel: row.channel, reason: row.reason ?? "unknown")
+            }
+            return SchedulerState(
+                relationships: relationships, people: people,
+                minutesThisMonth: try store.minutes(in: today.yearMonth),
+                minutesLastMonth: try store.minutes(in: today.yearMonth.adding(months: -1)),
+                meetings: try store.meetings(from: LocalDateTime(today.adding(days: -1), .midnight)),
+                evaluations: evaluations, cafes: try store.cafes(from: LocalDateTime(today, .midnight)),
+                reminders: try store.reminders(activeOn: today.adding(days: -1)), failures: failures)
+        }
+    }
+}

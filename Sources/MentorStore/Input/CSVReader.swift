@@ -1,0 +1,165 @@
+/// Reads the CSV files that leaders export from spreadsheets.
+///
+/// UTF-8 with or without a BOM, else Windows-1252 (Danish Excel's "CSV (semikolonsepareret)");
+/// the separator (`,` or `;`) is detected from the header; fields may be quoted, with separators,
+/// doubled quotes and line breaks inside. Each record keeps the physical line it starts on.
+public struct CSVFile: Sendable {
+    public struct Record: Sendable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    public var header: [String]
+    public var records: [Record]
+    public var separator: Character
+    /// True when the bytes were not UTF-8 and were read as Windows-1252.
+    public var readAsWindows1252: Bool
+
+    public init(bytes: [UInt8]) throws(InputError) {
+        var payload = bytes[...]
+        if payload.starts(with: [0xEF, 0xBB, 0xBF]) { payload = payload.dropFirst(3) }
+        var text: String
+        if let utf8 = String(validating: payload, as: UTF8.self) {
+            text = utf8
+            readAsWindows1252 = false
+        } else {
+            text = CSVFile.decodeWindows1252(payload)
+            readAsWindows1252 = true
+        }
+        if text.unicodeScalars.contains("\0") {
+            throw InputError("line 1", "the file contains NUL bytes; it is not a text CSV file")
+        }
+        text = text.replacingCRLF()
+        let headerLine = text.prefix { $0 != "\n" }
+        let semicolons = headerLine.filter { $0 == ";" }.count
+        let commas = headerLine.filter { $0 == "," }.count
+        separator = semicolons > commas ? ";" : ","
+        var rows = try CSVFile.parse(text, separator: separator)
+        guard !rows.isEmpty else { throw InputError("line 1", "the file is empty; it needs a header line") }
+        let first = rows.removeFirst()
+        header = first.fields.map { $0.trimmingSpaces().lowercased() }
+        records = rows.filter { !($0.fields.count == 1 && $0.fields[0].trimmingSpaces().isEmpty) }
+    }
+
+    static func parse(_ text: String, separator: Character) throws(InputError) -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var line = 1
+        var recordLine = 1
+        var inQuotes = false
+        var fieldWasQuoted = false
+        var iterator = text.makeIterator()
+        var pending: Character? = nil
+        func next() -> Character? {
+            if let value = pending {
+                pending = nil
+                return value
+            }
+            return iterator.next()
+        }
+        while let character = next() {
+            if inQuotes {
+                if character == "\"" {
+                    if let following = next() {
+                        if following == "\"" {
+                            field.append("\"")
+                        } else {
+                            inQuotes = false
+                            pending = following
+                        }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if character == "\n" { line += 1 }
+                    field.append(character)
+                }
+                continue
+            }
+            switch character {
+            case "\"":
+                if field.trimmingSpaces().isEmpty && !fieldWasQuoted {
+                    field = ""
+                    inQuotes = true
+                    fieldWasQuoted = true
+                } else {
+                    throw InputError("line \(line)", "a quote inside an unquoted field; put the whole field in quotes")
+                }
+            case separator:
+                fields.append(field)
+                field = ""
+                fieldWasQuoted = false
+            case "\n":
+                fields.append(field)
+                records.append(Record(line: recordLine, fields: fields))
+                fields = []
+                field = ""
+                fieldWasQuoted = false
+                line += 1
+                recordLine = line
+            default:
+                if fieldWasQuoted && character != " " {
+                    throw InputError("line \(line)", "text after a closing quote; put the whole field in quotes")
+                }
+                if !fieldWasQuoted { field.append(character) }
+            }
+        }
+        if inQuotes {
+            throw InputError("line \(recordLine)", "a quoted field is not closed before the end of the file")
+        }
+        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
+            fields.append(field)
+            records.append(Record(line: recordLine, fields: fields))
+        }
+        return records
+    }
+
+    /// Windows-1252: Latin-1 with printable characters in 0x80-0x9F.
+    static func decodeWindows1252(_ bytes: ArraySlice<UInt8>) -> String {
+        let high: [UInt32] = [
+            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152,
+            0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122,
+            0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+        ]
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            let value = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)
+            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+        }
+        return String(scalars)
+    }
+
+    /// The index of each header name; unknown or duplicate names and missing required ones are errors.
+    public func columns(required: [String], optional: [String]) throws(InputError) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, name) in header.enumerated() {
+            guard required.contains(name) || optional.contains(name) else {
+                throw InputError(
+                    "line 1", "unknown column '\(name)'; the columns are \((required + optional).joined(separator: ","))")
+            }
+            guard index[name] == nil else { throw InputError("line 1", "column '\(name)' appears twice") }
+            index[name] = position
+        }
+        for name in required where index[name] == nil {
+            throw InputError("line 1", "the required column '\(name)' is missing")
+        }
+        return index
+    }
+}
+
+extension String {
+    func replacingCRLF() -> String {
+        // Swift treats "\r\n" as one Character; split on it and on lone CR too.
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        for character in self {
+            if character == "\r\n" || character == "\r" {
+                result.append("\n")
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

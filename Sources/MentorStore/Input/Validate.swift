@@ -1,0 +1,143 @@
+/// Checks and normalises values that come from people: the command line and CSV files.
+public enum Validate {
+    /// A phone number in E.164 (`+4521241803`). A bare 8-digit Danish number gets +45; spaces,
+    /// dashes, dots and parentheses are dropped; `00` is read as `+`.
+    public static func phone(_ raw: String, field: String = "phone") throws(InputError) -> String {
+        try text(raw, field: field)
+        var digits = ""
+        var plus = false
+        for (index, character) in raw.trimmingSpaces().enumerated() {
+            switch character {
+            case "0"..."9": digits.append(character)
+            case "+" where index == 0: plus = true
+            case " ", "-", ".", "(", ")", "\u{00A0}": continue
+            default:
+                throw InputError(field, "'\(raw)' is not a phone number; write e.g. +4521241803 or 21 24 18 03")
+            }
+        }
+        if !plus && digits.hasPrefix("00") {
+            digits.removeFirst(2)
+            plus = true
+        }
+        if !plus {
+            guard digits.count == 8 else {
+                throw InputError(
+                    field, "'\(raw)' has \(digits.count) digits; a Danish number has 8, others need +country code")
+            }
+            guard digits.first != "0" else {
+                throw InputError(field, "'\(raw)' is not a Danish number (they do not start with 0)")
+            }
+            digits = "45" + digits
+        }
+        guard (8...15).contains(digits.count), digits.first != "0" else {
+            throw InputError(field, "'\(raw)' is not a valid international number (E.164: + and 8-15 digits)")
+        }
+        if digits.hasPrefix("45") && digits.count != 10 {
+            throw InputError(field, "'\(raw)' is not a valid Danish number (+45 and 8 digits)")
+        }
+        return "+" + digits
+    }
+
+    /// An email address: one `@`, a plausible local part and a domain with a dot; no spaces,
+    /// no angle brackets, no control characters (it ends up in an SMTP envelope and a header).
+    public static func email(_ raw: String, field: String = "email") throws(InputError) -> String {
+        try text(raw, field: field)
+        let value = raw.trimmingSpaces()
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, let local = parts.first, let domain = parts.last,
+            !local.isEmpty, local.utf8.count <= 64, domain.utf8.count <= 253,
+            !local.hasPrefix("."), !local.hasSuffix("."), !local.contains(".."),
+            domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..")
+        else {
+            throw InputError(field, "'\(raw)' is not an email address; write e.g. navn@example.dk")
+        }
+        let forbidden: Set<Character> = [" ", "<", ">", "(", ")", ",", ";", ":", "\\", "\"", "[", "]"]
+        guard !value.contains(where: { forbidden.contains($0) }) else {
+            throw InputError(field, "'\(raw)' contains a character not allowed in an email address")
+        }
+        for label in domain.split(separator: ".") {
+            guard label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
+                !label.hasPrefix("-"), !label.hasSuffix("-")
+            else {
+                throw InputError(field, "'\(raw)' has an invalid domain")
+            }
+        }
+        return String(local) + "@" + domain.lowercased()
+    }
+
+    public static func date(_ raw: String, field: String = "date") throws(InputError) -> LocalDate {
+        guard let date = LocalDate(raw.trimmingSpaces()) else {
+            throw InputError(field, "'\(raw)' is not a date; write YYYY-MM-DD, e.g. 2026-03-01")
+        }
+        return date
+    }
+
+    public static func dateTime(_ raw: String, field: String = "at") throws(InputError) -> LocalDateTime {
+        guard let value = LocalDateTime(raw.trimmingSpaces()) else {
+            throw InputError(field, "'\(raw)' is not a local date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-03-01T18:00")
+        }
+        return value
+    }
+
+    public static func time(_ raw: String, field: String = "time") throws(InputError) -> LocalTime {
+        guard let value = LocalTime(raw.trimmingSpaces()) else {
+            throw InputError(field, "'\(raw)' is not a time; write HH:MM, e.g. 07:00")
+        }
+        return value
+    }
+
+    /// Minutes of one contact: 1 to 1440 (a day).
+    public static func minutes(_ raw: String, field: String = "minutes") throws(InputError) -> Int {
+        guard let value = Int(raw.trimmingSpaces()), (1...1440).contains(value) else {
+            throw InputError(field, "'\(raw)' is not a number of minutes from 1 to 1440")
+        }
+        return value
+    }
+
+    /// Refuses CR, LF, NUL and other control characters: the text may reach a message header.
+    @discardableResult
+    public static func text(_ raw: String, field: String, maxLength: Int = 500) throws(InputError) -> String {
+        for scalar in raw.unicodeScalars {
+            if scalar == "\r" || scalar == "\n" || scalar == "\0" {
+                throw InputError(field, "contains a line break or NUL character, which is not allowed")
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value)
+                || scalar == "\u{2028}" || scalar == "\u{2029}"
+            {
+                throw InputError(field, "contains a control character, which is not allowed")
+            }
+        }
+        guard raw.count <= maxLength else {
+            throw InputError(field, "is longer than \(maxLength) characters")
+        }
+        return raw
+    }
+
+    /// A name: non-empty text without control characters.
+    public static func name(_ raw: String, field: String = "name") throws(InputError) -> String {
+        let value = try text(raw, field: field, maxLength: 200).trimmingSpaces()
+        guard !value.isEmpty else { throw InputError(field, "is empty; give the person's name") }
+        return value
+    }
+
+    /// A CSV/CLI reference: letters, digits, `-`, `_`, `.`, at most 64.
+    public static func ref(_ raw: String, field: String = "ref") throws(InputError) -> String {
+        let value = raw.trimmingSpaces()
+        guard !value.isEmpty, value.count <= 64,
+            value.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) })
+        else {
+            throw InputError(field, "'\(raw)' is not a reference; use letters, digits, '-', '_' or '.' (at most 64)")
+        }
+        return value
+    }
+}
+
+extension StringProtocol {
+    /// Trims spaces and tabs (not line breaks, which validation must still see).
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" || first == "\u{00A0}" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\u{00A0}" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

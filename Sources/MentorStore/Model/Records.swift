@@ -1,0 +1,226 @@
+/// The two people of a forløb. Leaders are not people in the database: they live in the config.
+public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
+    case mentor, mentee
+}
+
+/// How a message reaches a person.
+public enum Channel: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case email, sms
+
+    public static func < (lhs: Channel, rhs: Channel) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Parses `email`, `sms`, `email,sms` or `email+sms`.
+    public static func parseList(_ raw: String, field: String = "channels") throws(InputError) -> Set<Channel> {
+        var result = Set<Channel>()
+        for part in raw.split(whereSeparator: { $0 == "," || $0 == "+" }) {
+            guard let channel = Channel(rawValue: part.trimmingSpaces().lowercased()) else {
+                throw InputError(field, "'\(raw)' is not a channel list; use email, sms or email+sms")
+            }
+            result.insert(channel)
+        }
+        guard !result.isEmpty else { throw InputError(field, "is empty; use email, sms or email+sms") }
+        return result
+    }
+
+    public static func format(_ channels: Set<Channel>) -> String {
+        channels.sorted().map(\.rawValue).joined(separator: ",")
+    }
+}
+
+/// The language of a person's messages.
+public enum Language: String, Sendable, Hashable, CaseIterable, Codable {
+    case da, en
+}
+
+public enum ContactKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case meeting, phone, video, other
+}
+
+public struct Person: Sendable, Hashable {
+    public var id: Int64
+    public var ref: String?
+    public var role: Role
+    /// Nil once the person is forgotten.
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+    public var birthdate: LocalDate?
+    /// Date of the mentor's criminal-record / child certificate (straffe- og børneattest).
+    public var certificate: LocalDate?
+    public var channels: Set<Channel>
+    public var language: Language
+    public var optedOut: Set<Channel>
+    public var forgotten: Bool
+
+    public init(
+        id: Int64, ref: String? = nil, role: Role, name: String?, email: String? = nil, phone: String? = nil,
+        birthdate: LocalDate? = nil, certificate: LocalDate? = nil, channels: Set<Channel>,
+        language: Language = .da, optedOut: Set<Channel> = [], forgotten: Bool = false
+    ) {
+        self.id = id
+        self.ref = ref
+        self.role = role
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.birthdate = birthdate
+        self.certificate = certificate
+        self.channels = channels
+        self.language = language
+        self.optedOut = optedOut
+        self.forgotten = forgotten
+    }
+
+    /// The address on a channel, nil when the person has none.
+    public func address(_ channel: Channel) -> String? {
+        switch channel {
+        case .email: return email
+        case .sms: return phone
+        }
+    }
+
+    /// What a person gets when `--channels` is left out: email with an address, else SMS.
+    public static func defaultChannels(email: String?, phone: String?) -> Set<Channel> {
+        email != nil ? [.email] : (phone != nil ? [.sms] : [.email])
+    }
+}
+
+/// A forløb: one mentor and one mentee in one program, from a start date to a planned end.
+public struct Relationship: Sendable, Hashable {
+    public var id: Int64
+    public var mentorID: Int64
+    public var menteeID: Int64
+    public var program: String
+    public var start: LocalDate
+    /// The planned end E; an extension moves it.
+    public var plannedEnd: LocalDate
+    /// Set when the forløb was ended (by `end`, or closed by the cycle at E).
+    public var endedOn: LocalDate?
+    public var endReason: String?
+    /// Kept up to date by triggers on `contact`, so a cycle reads one row per forløb.
+    public var firstContact: LocalDate?
+    public var lastContact: LocalDate?
+
+    public init(
+        id: Int64, mentorID: Int64, menteeID: Int64, program: String, start: LocalDate, plannedEnd: LocalDate,
+        endedOn: LocalDate? = nil, endReason: String? = nil, firstContact: LocalDate? = nil,
+        lastContact: LocalDate? = nil
+    ) {
+        self.id = id
+        self.mentorID = mentorID
+        self.menteeID = menteeID
+        self.program = program
+        self.start = start
+        self.plannedEnd = plannedEnd
+        self.endedOn = endedOn
+        self.endReason = endReason
+        self.firstContact = firstContact
+        self.lastContact = lastContact
+    }
+
+    /// The day the forløb ends: the earlier of a recorded end and the planned end.
+    public var effectiveEnd: LocalDate {
+        guard let endedOn else { return plannedEnd }
+        return min(endedOn, plannedEnd)
+    }
+
+    /// Active on a date: started, and not yet at its end.
+    public func isActive(on date: LocalDate) -> Bool {
+        start <= date && date < effectiveEnd
+    }
+}
+
+public struct Contact: Sendable, Hashable {
+    public var relationshipID: Int64
+    public var date: LocalDate
+    public var minutes: Int
+    public var kind: ContactKind
+
+    public init(relationshipID: Int64, date: LocalDate, minutes: Int, kind: ContactKind = .meeting) {
+        self.relationshipID = relationshipID
+        self.date = date
+        self.minutes = minutes
+        self.kind = kind
+    }
+}
+
+public struct Meeting: Sendable, Hashable {
+    public var id: Int64
+    public var relationshipID: Int64
+    public var at: LocalDateTime
+    public var place: String?
+
+    public init(id: Int64, relationshipID: Int64, at: LocalDateTime, place: String? = nil) {
+        self.id = id
+        self.relationshipID = relationshipID
+        self.at = at
+        self.place = place
+    }
+}
+
+public struct Evaluation: Sendable, Hashable {
+    public var relationshipID: Int64
+    public var by: Role
+    public var date: LocalDate
+
+    public init(relationshipID: Int64, by: Role, date: LocalDate) {
+        self.relationshipID = relationshipID
+        self.by = by
+        self.date = date
+    }
+}
+
+/// A one-off café evening (recurring ones come from the config).
+public struct CafeEvening: Sendable, Hashable {
+    public var id: Int64
+    public var program: String
+    public var at: LocalDateTime
+    public var place: String?
+
+    public init(id: Int64, program: String, at: LocalDateTime, place: String? = nil) {
+        self.id = id
+        self.program = program
+        self.at = at
+        self.place = place
+    }
+}
+
+/// A personal recurring reminder, e.g. the wake-up SMS at 07:00 on weekdays.
+public struct PersonalReminder: Sendable, Hashable {
+    public var id: Int64
+    public var personID: Int64
+    public var time: LocalTime
+    /// ISO weekdays, 1 = Monday ... 7 = Sunday.
+    public var weekdays: Set<Int>
+    public var text: String
+    public var until: LocalDate?
+
+    public init(id: Int64, personID: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?) {
+        self.id = id
+        self.personID = personID
+        self.time = time
+        self.weekdays = weekdays
+        self.text = text
+        self.until = until
+    }
+
+    public static let weekdayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    public static func parseWeekdays(_ raw: String) throws(InputError) -> Set<Int> {
+        let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        var days = Set<Int>()
+        for part in raw.lowercased().split(separator: ",") {
+            let name = part.trimmingSpaces()
+            guard let index = weekdayNames.firstIndex(of: name) ?? full.firstIndex(of: name) else {
+                throw InputError("days", "'\(part)' is not a weekday; use mon,tue,wed,thu,fri,sat,sun")
+            }
+            days.insert(index + 1)
+        }
+        guard !days.isEmpty else { throw InputError("days", "no weekdays given; use e.g. mon,tue,wed,thu,fri") }
+        return days
+    }
+
+    public static func formatWeekdays(_ days: Set<Int>) -> String {
+        days.sorted().map { weekdayNames[$0 - 1] }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,99 @@
+extension Store {
+    private func requireOpen(_ id: Int64) throws -> Relationship {
+        try relationship(id)
+    }
+
+    public func addContact(_ contact: Contact) throws {
+        let relationship = try requireOpen(contact.relationshipID)
+        guard contact.date >= relationship.start.adding(days: -60) else {
+            throw InputError("date", "\(contact.date) is long before the forløb started (\(relationship.start))")
+        }
+        try database.run(
+            "INSERT INTO contact (relationship_id, date, minutes, kind) VALUES (?, ?, ?, ?)",
+            [contact.relationshipID, contact.date.description, contact.minutes, contact.kind.rawValue])
+    }
+
+    @discardableResult
+    public func addMeeting(relationship id: Int64, at: LocalDateTime, place: String?) throws -> Int64 {
+        _ = try requireOpen(id)
+        try database.run(
+            "INSERT INTO meeting (relationship_id, at, place) VALUES (?, ?, ?)", [id, at.description, place])
+        return database.lastInsertID
+    }
+
+    @discardableResult
+    public func addEvaluation(_ evaluation: Evaluation) throws -> Int64 {
+        _ = try requireOpen(evaluation.relationshipID)
+        try database.run(
+            "INSERT INTO evaluation (relationship_id, by, date) VALUES (?, ?, ?)",
+            [evaluation.relationshipID, evaluation.by.rawValue, evaluation.date.description])
+        return database.lastInsertID
+    }
+
+    @discardableResult
+    public func addCafe(program: String, at: LocalDateTime, place: String?) throws -> Int64 {
+        try database.run("INSERT INTO cafe (program, at, place) VALUES (?, ?, ?)", [program, at.description, place])
+        return database.lastInsertID
+    }
+
+    @discardableResult
+    public func addReminder(person: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?) throws
+        -> Int64
+    {
+        let owner = try self.person(person)
+        guard !owner.forgotten else { throw InputError("person", "person \(person) is forgotten") }
+        try database.run(
+            "INSERT INTO reminder (person_id, time, days, text, until) VALUES (?, ?, ?, ?, ?)",
+            [person, time.description, PersonalReminder.formatWeekdays(weekdays), text, until?.description])
+        return database.lastInsertID
+    }
+
+    public func meetings(from: LocalDateTime) throws -> [Meeting] {
+        try database.query("SELECT id, relationship_id, at, place FROM meeting WHERE at >= ? ORDER BY at", [from.description]) {
+            row in
+            Meeting(
+                id: row.int64(0), relationshipID: row.int64(1),
+                at: LocalDateTime(row.string(2)) ?? LocalDateTime(LocalDate(dayNumber: 0), .midnight),
+                place: row.optionalString(3))
+        }
+    }
+
+    public func evaluations(since: LocalDate) throws -> [Evaluation] {
+        try database.query("SELECT relationship_id, by, date FROM evaluation WHERE date >= ?", [since.description]) { row in
+            Evaluation(
+                relationshipID: row.int64(0), by: Role(rawValue: row.string(1)) ?? .mentor,
+                date: LocalDate(row.string(2)) ?? LocalDate(dayNumber: 0))
+        }
+    }
+
+    public func cafes(from: LocalDateTime) throws -> [CafeEvening] {
+        try database.query("SELECT id, program, at, place FROM cafe WHERE at >= ? ORDER BY at", [from.description]) { row in
+            CafeEvening(
+                id: row.int64(0), program: row.string(1),
+                at: LocalDateTime(row.string(2)) ?? LocalDateTime(LocalDate(dayNumber: 0), .midnight),
+                place: row.optionalString(3))
+        }
+    }
+
+    public func reminders(activeOn date: LocalDate) throws -> [PersonalReminder] {
+        try database.query(
+            "SELECT id, person_id, time, days, text, until FROM reminder WHERE (until IS NULL OR until >= ?) AND text IS NOT NULL",
+            [date.description]
+        ) { row in
+            PersonalReminder(
+                id: row.int64(0), personID: row.int64(1), time: LocalTime(row.string(2)) ?? .midnight,
+                weekdays: (try? PersonalReminder.parseWeekdays(row.string(3))) ?? [],
+                text: row.string(4), until: row.optionalString(5).flatMap { LocalDate($0) })
+        }
+    }
+
+    /// Minutes per forløb in a month, from the trigger-kept summary.
+    public func minutes(in month: YearMonth) throws -> [Int64: Int] {
+        var result: [Int64: Int] = [:]
+        try database.forEach("SELECT relationship_id, minutes FROM contact_month WHERE month = ?", [month.description]) {
+            row in
+            result[row.int64(0)] = row.int(1)
+        }
+        return result
+    }
+}

@@ -1,0 +1,240 @@
+/// Outbox statuses (SPEC.md).
+public enum OutboxStatus: String, Sendable, CaseIterable, Codable {
+    case pending, sending, sent, failed, expired, suppressed
+}
+
+/// One message to one recipient on one channel.
+public struct OutboxRow: Sendable, Hashable {
+    public var id: Int64
+    public var key: String
+    public var channel: Channel
+    public var rule: String
+    public var role: String
+    public var recipient: Int64?
+    public var leaderAddress: String?
+    public var program: String?
+    public var relationshipID: Int64?
+    public var language: Language
+    public var subject: String?
+    public var body: String?
+    /// An iCalendar event (without METHOD framing) for invites and meeting reminders.
+    public var calendar: String?
+    public var status: OutboxStatus
+    public var attempts: Int
+    public var notBefore: Int64
+    public var expiresAt: Int64?
+    public var inWindow: Bool
+    public var afterEnd: Bool
+    public var leaseUntil: Int64?
+    public var sentAt: Int64?
+    public var reason: String?
+    public var providerID: String?
+    public var segments: Int?
+    public var createdAt: Int64
+
+    public init(
+        key: String, channel: Channel, rule: String, role: String, recipient: Int64?, leaderAddress: String? = nil,
+        program: String?, relationshipID: Int64?, language: Language, subject: String?, body: String?,
+        calendar: String? = nil, notBefore: Int64, expiresAt: Int64?, inWindow: Bool, afterEnd: Bool
+    ) {
+        self.id = 0
+        self.key = key
+        self.channel = channel
+        self.rule = rule
+        self.role = role
+        self.recipient = recipient
+        self.leaderAddress = leaderAddress
+        self.program = program
+        self.relationshipID = relationshipID
+        self.language = language
+        self.subject = subject
+        self.body = body
+        self.calendar = calendar
+        self.status = .pending
+        self.attempts = 0
+        self.notBefore = notBefore
+        self.expiresAt = expiresAt
+        self.inWindow = inWindow
+        self.afterEnd = afterEnd
+        self.createdAt = 0
+    }
+}
+
+/// Counts and times for `status`.
+public struct OutboxSummary: Sendable {
+    public var counts: [OutboxStatus: Int]
+    public var oldestPending: Int64?
+    public var nextDue: Int64?
+}
+
+extension Store {
+    static let outboxColumns = """
+        id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
+        calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
+        provider_id, segments, created_at
+        """
+
+    static func outboxRow(_ row: Row) -> OutboxRow {
+        var value = OutboxRow(
+            key: row.string(1), channel: Channel(rawValue: row.string(2)) ?? .email, rule: row.string(3),
+            role: row.string(4), recipient: row.optionalInt64(5), leaderAddress: row.optionalString(6),
+            program: row.optionalString(7), relationshipID: row.optionalInt64(8),
+            language: Language(rawValue: row.string(9)) ?? .da, subject: row.optionalString(10),
+            body: row.optionalString(11), calendar: row.optionalString(12), notBefore: row.int64(15),
+            expiresAt: row.optionalInt64(16), inWindow: row.bool(17), afterEnd: row.bool(18))
+        value.id = row.int64(0)
+        value.status = OutboxStatus(rawValue: row.string(13)) ?? .pending
+        value.attempts = row.int(14)
+        value.leaseUntil = row.optionalInt64(19)
+        value.sentAt = row.optionalInt64(20)
+        value.reason = row.optionalString(21)
+        value.providerID = row.optionalString(22)
+        value.segments = row.optionalInt(23)
+        value.createdAt = row.int64(24)
+        return value
+    }
+
+    /// Inserts rows whose (key, channel) is new; an existing one is left as it is.
+    /// Returns how many were inserted. Call inside `write` with the rest of the cycle's bookkeeping.
+    @discardableResult
+    public func enqueue(_ rows: [OutboxRow], now: Int64) throws -> Int {
+        var inserted = 0
+        for row in rows {
+            inserted += try database.run(
+                """
+                INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
+                    language, subject, body, calendar, status, not_before, expires_at, in_window, after_end,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key, channel) DO NOTHING
+                """,
+                [
+                    row.key, row.channel.rawValue, row.rule, row.role, row.recipient, row.leaderAddress, row.program,
+                    row.relationshipID, row.language.rawValue, row.subject, row.body, row.calendar, row.notBefore,
+                    row.expiresAt, row.inWindow, row.afterEnd, now, now,
+                ])
+        }
+        return inserted
+    }
+
+    /// The keys that exist already, to render only what is new.
+    public func existingKeys(_ keys: [String]) throws -> Set<String> {
+        var found = Set<String>()
+        for key in keys {
+            if try database.scalarInt("SELECT 1 FROM outbox WHERE key = ? LIMIT 1", [key]) != nil { found.insert(key) }
+        }
+        return found
+    }
+
+    /// Pending rows, for the cycle to expire those whose condition no longer holds.
+    public func pendingRows() throws -> [(id: Int64, key: String, rule: String, relationshipID: Int64?, afterEnd: Bool)] {
+        try database.query("SELECT id, key, rule, relationship_id, after_end FROM outbox WHERE status = 'pending'") { row in
+            (row.int64(0), row.string(1), row.string(2), row.optionalInt64(3), row.bool(4))
+        }
+    }
+
+    /// Recovers leases left by a process that died, then leases up to `limit` ready rows.
+    ///
+    /// - windowOpen: whether the send window is open now; rows that respect it wait otherwise.
+    public func lease(now: Int64, leaseSeconds: Int64, limit: Int, windowOpen: Bool) throws -> [OutboxRow] {
+        try write {
+            try database.run(
+                "UPDATE outbox SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until <= ?",
+                [now, now])
+            let rows = try database.query(
+                """
+                SELECT \(Store.outboxColumns) FROM outbox
+                WHERE status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?)
+                ORDER BY not_before, id LIMIT ?
+                """, [now, windowOpen, limit], Store.outboxRow)
+            for row in rows {
+                try database.run(
+                    "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                    [now + leaseSeconds, now, row.id])
+            }
+            return rows.map { row in
+                var leased = row
+                leased.status = .sending
+                leased.attempts += 1
+                return leased
+            }
+        }
+    }
+
+    public func markSent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws {
+        try database.run(
+            """
+            UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = ?, segments = ?, reason = NULL,
+                lease_until = NULL, updated_at = ? WHERE id = ?
+            """, [now, providerID, segments, now, id])
+    }
+
+    /// Back to pending after a transient error, not before `retryAt`.
+    public func markRetry(_ id: Int64, retryAt: Int64, reason: String, now: Int64) throws {
+        try database.run(
+            "UPDATE outbox SET status = 'pending', not_before = ?, reason = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+            [retryAt, reason, now, id])
+    }
+
+    /// A final status: failed, expired or suppressed, with the reason.
+    public func markFinal(_ id: Int64, status: OutboxStatus, reason: String, now: Int64) throws {
+        try database.run(
+            "UPDATE outbox SET status = ?, reason = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+            [status.rawValue, reason, now, id])
+    }
+
+    /// Gives a leased row back untouched (shutdown before it was sent).
+    public func release(_ id: Int64, now: Int64) throws {
+        try database.run(
+            """
+            UPDATE outbox SET status = 'pending', lease_until = NULL, attempts = max(attempts - 1, 0), updated_at = ?
+            WHERE id = ? AND status = 'sending'
+            """, [now, id])
+    }
+
+    /// Failed messages to mentors and mentees that no leader has been told of yet.
+    public func unreportedFailures() throws -> [OutboxRow] {
+        try database.query(
+            """
+            SELECT \(Store.outboxColumns) FROM outbox
+            WHERE status = 'failed' AND failure_reported = 0 AND role IN ('mentor', 'mentee', 'person')
+            ORDER BY id
+            """, [], Store.outboxRow)
+    }
+
+    public func markFailuresReported(_ ids: [Int64]) throws {
+        for id in ids { try database.run("UPDATE outbox SET failure_reported = 1 WHERE id = ?", [id]) }
+    }
+
+    public func outbox(status: OutboxStatus? = nil) throws -> [OutboxRow] {
+        if let status {
+            return try database.query(
+                "SELECT \(Store.outboxColumns) FROM outbox WHERE status = ? ORDER BY id", [status.rawValue], Store.outboxRow)
+        }
+        return try database.query("SELECT \(Store.outboxColumns) FROM outbox ORDER BY id", [], Store.outboxRow)
+    }
+
+    public func outboxSummary() throws -> OutboxSummary {
+        var counts: [OutboxStatus: Int] = [:]
+        try database.forEach("SELECT status, count(*) FROM outbox GROUP BY status") { row in
+            if let status = OutboxStatus(rawValue: row.string(0)) { counts[status] = row.int(1) }
+        }
+        let oldest = try database.queryOne("SELECT min(created_at) FROM outbox WHERE status = 'pending'") {
+            $0.optionalInt64(0)
+        } ?? nil
+        let next = try database.queryOne("SELECT min(not_before) FROM outbox WHERE status = 'pending'") {
+            $0.optionalInt64(0)
+        } ?? nil
+        return OutboxSummary(counts: counts, oldestPending: oldest, nextDue: next)
+    }
+
+    /// Retention: deletes the bodies of messages sent before `before`; the rows stay for statistics.
+    @discardableResult
+    public func deleteSentBodies(sentBefore before: Int64) throws -> Int {
+        try database.run(
+            """
+            UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL
+            WHERE status = 'sent' AND sent_at < ? AND (body IS NOT NULL OR subject IS NOT NULL)
+            """, [before])
+    }
+}

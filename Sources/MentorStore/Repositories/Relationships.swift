@@ -1,0 +1,111 @@
+extension Store {
+    static let relationshipColumns =
+        "id, mentor_id, mentee_id, program, start_date, planned_end, ended_on, end_reason, first_contact, last_contact"
+
+    static func relationship(_ row: Row) -> Relationship {
+        let start = LocalDate(row.string(4)) ?? LocalDate(dayNumber: 0)
+        return Relationship(
+            id: row.int64(0), mentorID: row.int64(1), menteeID: row.int64(2), program: row.string(3),
+            start: start, plannedEnd: LocalDate(row.string(5)) ?? start,
+            endedOn: row.optionalString(6).flatMap { LocalDate($0) }, endReason: row.optionalString(7),
+            firstContact: row.optionalString(8).flatMap { LocalDate($0) },
+            lastContact: row.optionalString(9).flatMap { LocalDate($0) })
+    }
+
+    @discardableResult
+    public func addRelationship(
+        mentor: Int64, mentee: Int64, program: String, start: LocalDate, plannedEnd: LocalDate
+    ) throws -> Int64 {
+        guard plannedEnd > start else {
+            throw InputError("end", "the end \(plannedEnd) must be after the start \(start)")
+        }
+        let mentorPerson = try person(mentor)
+        let menteePerson = try person(mentee)
+        guard mentorPerson.role == .mentor else { throw InputError("mentor", "person \(mentor) is not a mentor") }
+        guard menteePerson.role == .mentee else { throw InputError("mentee", "person \(mentee) is not a mentee") }
+        guard !mentorPerson.forgotten, !menteePerson.forgotten else {
+            throw InputError("match", "a forgotten person cannot be matched")
+        }
+        try database.run(
+            "INSERT INTO relationship (mentor_id, mentee_id, program, start_date, planned_end) VALUES (?, ?, ?, ?, ?)",
+            [mentor, mentee, program, start.description, plannedEnd.description])
+        return database.lastInsertID
+    }
+
+    public func relationship(_ id: Int64) throws -> Relationship {
+        guard
+            let relationship = try database.queryOne(
+                "SELECT \(Store.relationshipColumns) FROM relationship WHERE id = ?", [id], Store.relationship)
+        else {
+            throw StoreError(.notFound, "no forløb with id \(id); check the id given by `match`")
+        }
+        return relationship
+    }
+
+    public func relationships() throws -> [Relationship] {
+        try database.query("SELECT \(Store.relationshipColumns) FROM relationship ORDER BY id", [], Store.relationship)
+    }
+
+    /// The forløb that a cycle must look at: not ended, or ended within `endedSince`
+    /// (the closing message and the final evaluation with its reminder come after the end).
+    public func relationships(endedOnOrAfter endedSince: LocalDate) throws -> [Relationship] {
+        try database.query(
+            """
+            SELECT \(Store.relationshipColumns) FROM relationship
+            WHERE min(coalesce(ended_on, planned_end), planned_end) >= ?
+            """, [endedSince.description], Store.relationship)
+    }
+
+    public func relationshipID(mentorRef: String, menteeRef: String) throws -> Int64? {
+        try database.queryOne(
+            """
+            SELECT r.id FROM relationship r JOIN person a ON a.id = r.mentor_id JOIN person b ON b.id = r.mentee_id
+            WHERE a.ref = ? AND b.ref = ? ORDER BY r.start_date DESC LIMIT 1
+            """, [mentorRef, menteeRef]
+        ) { $0.int64(0) }
+    }
+
+    /// Moves the planned end; re-opens a forløb that the cycle had closed at its planned end.
+    public func extend(_ id: Int64, until: LocalDate) throws {
+        try write {
+            let current = try relationship(id)
+            guard until > current.start else {
+                throw InputError("until", "the new end \(until) must be after the start \(current.start)")
+            }
+            if let ended = current.endedOn, current.endReason != Store.completedReason {
+                throw InputError("extend", "forløb \(id) was ended on \(ended); it cannot be extended")
+            }
+            let reopen = current.endReason == Store.completedReason && until > (current.endedOn ?? until)
+            try database.run(
+                """
+                UPDATE relationship SET planned_end = ?,
+                    ended_on = CASE WHEN ? THEN NULL ELSE ended_on END,
+                    end_reason = CASE WHEN ? THEN NULL ELSE end_reason END
+                WHERE id = ?
+                """, [until.description, reopen, reopen, id])
+        }
+    }
+
+    public func end(_ id: Int64, on date: LocalDate, reason: String?) throws {
+        try write {
+            let current = try relationship(id)
+            guard date >= current.start else {
+                throw InputError("date", "the end \(date) is before the start \(current.start)")
+            }
+            try database.run(
+                "UPDATE relationship SET ended_on = ?, end_reason = ? WHERE id = ?",
+                [date.description, reason ?? "ended", id])
+        }
+    }
+
+    /// The reason written when the cycle closes a forløb at its planned end.
+    public static let completedReason = "completed"
+
+    /// Closes every forløb whose planned end has come. Returns how many.
+    @discardableResult
+    public func closeCompleted(today: LocalDate) throws -> Int {
+        try database.run(
+            "UPDATE relationship SET ended_on = planned_end, end_reason = ? WHERE ended_on IS NULL AND planned_end <= ?",
+            [Store.completedReason, today.description])
+    }
+}

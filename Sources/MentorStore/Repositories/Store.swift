@@ -1,0 +1,155 @@
+/// The mentor-notify database: the one place that reads and writes it.
+///
+/// Not Sendable (it owns a connection); the daemon keeps one, each admin command opens its own.
+public final class Store {
+    public let database: Database
+
+    /// Opens (creating when missing) and migrates the database.
+    public init(path: String, migrate: Bool = true, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds)
+        throws
+    {
+        database = try Database(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        if migrate {
+            try Schema.migrator.migrate(database)
+        } else {
+            let applied = try Schema.migrator.appliedIDs(database)
+            guard applied.count == Schema.migrator.migrations.count else {
+                throw StoreError(
+                    .conflict, "the database at \(path) is not initialised or not up to date; run `mentor-notify init`")
+            }
+        }
+    }
+
+    public func write<T>(_ body: () throws -> T) throws -> T { try database.write(body) }
+    public func read<T>(_ body: () throws -> T) throws -> T { try database.read(body) }
+
+    // MARK: meta
+
+    public func meta(_ key: String) throws -> String? {
+        try database.scalarString("SELECT value FROM meta WHERE key = ?", [key])
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try database.run(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value])
+    }
+}
+
+/// What `person add` and the people CSV give.
+public struct NewPerson: Sendable {
+    public var ref: String?
+    public var role: Role
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    public var birthdate: LocalDate?
+    public var certificate: LocalDate?
+    public var channels: Set<Channel>?
+    public var language: Language
+
+    public init(
+        ref: String? = nil, role: Role, name: String, email: String? = nil, phone: String? = nil,
+        birthdate: LocalDate? = nil, certificate: LocalDate? = nil, channels: Set<Channel>? = nil,
+        language: Language = .da
+    ) {
+        self.ref = ref
+        self.role = role
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.birthdate = birthdate
+        self.certificate = certificate
+        self.channels = channels
+        self.language = language
+    }
+}
+
+extension Store {
+    static let personColumns =
+        "id, ref, role, name, email, phone, birthdate, certificate, channels, lang, opt_out_email, opt_out_sms, forgotten_at"
+
+    static func person(_ row: Row) -> Person {
+        var optedOut = Set<Channel>()
+        if row.bool(10) { optedOut.insert(.email) }
+        if row.bool(11) { optedOut.insert(.sms) }
+        let channels = Set(row.string(8).split(separator: ",").compactMap { Channel(rawValue: String($0)) })
+        return Person(
+            id: row.int64(0), ref: row.optionalString(1), role: Role(rawValue: row.string(2)) ?? .mentee,
+            name: row.optionalString(3), email: row.optionalString(4), phone: row.optionalString(5),
+            birthdate: row.optionalString(6).flatMap { LocalDate($0) },
+            certificate: row.optionalString(7).flatMap { LocalDate($0) },
+            channels: channels, language: Language(rawValue: row.string(9)) ?? .da, optedOut: optedOut,
+            forgotten: !row.isNull(12))
+    }
+
+    /// Adds a person after checking that every channel has an address. Returns the new id.
+    @discardableResult
+    public func addPerson(_ new: NewPerson) throws -> Int64 {
+        let channels = new.channels ?? Person.defaultChannels(email: new.email, phone: new.phone)
+        if channels.contains(.email) && new.email == nil {
+            throw InputError("channels", "email is chosen but the person has no email address; add --email")
+        }
+        if channels.contains(.sms) && new.phone == nil {
+            throw InputError("channels", "sms is chosen but the person has no phone number; add --phone")
+        }
+        if let ref = new.ref,
+            try database.scalarInt("SELECT count(*) FROM person WHERE ref = ?", [ref]) ?? 0 > 0
+        {
+            throw InputError("ref", "'\(ref)' is already used by another person")
+        }
+        try database.run(
+            """
+            INSERT INTO person (ref, role, name, email, phone, birthdate, certificate, channels, lang)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                new.ref, new.role.rawValue, new.name, new.email, new.phone, new.birthdate?.description,
+                new.certificate?.description, Channel.format(channels), new.language.rawValue,
+            ])
+        return database.lastInsertID
+    }
+
+    public func person(_ id: Int64) throws -> Person {
+        guard let person = try database.queryOne("SELECT \(Store.personColumns) FROM person WHERE id = ?", [id], Store.person)
+        else {
+            throw StoreError(.notFound, "no person with id \(id); see `mentor-notify person list`")
+        }
+        return person
+    }
+
+    public func personID(ref: String) throws -> Int64? {
+        try database.queryOne("SELECT id FROM person WHERE ref = ?", [ref]) { $0.int64(0) }
+    }
+
+    public func people() throws -> [Person] {
+        try database.query("SELECT \(Store.personColumns) FROM person ORDER BY id", [], Store.person)
+    }
+
+    public func optOut(_ id: Int64, channel: Channel) throws {
+        try write {
+            _ = try person(id)
+            let column = channel == .email ? "opt_out_email" : "opt_out_sms"
+            try database.run("UPDATE person SET \(column) = 1 WHERE id = ?", [id])
+        }
+    }
+
+    /// Erases a person's personal data and the bodies of messages to them. Counts stay.
+    ///
+    /// `secure_delete` zeroes the freed bytes, VACUUM rewrites the file and the WAL is truncated,
+    /// so that the erased values are no longer anywhere in the database files.
+    public func forget(_ id: Int64) throws {
+        try write {
+            _ = try person(id)
+            try database.run(
+                """
+                UPDATE person SET name = NULL, email = NULL, phone = NULL, birthdate = NULL, certificate = NULL,
+                    ref = NULL, forgotten_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?
+                """, [id])
+            try database.run("UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ?", [id])
+            try database.run("UPDATE reminder SET text = NULL WHERE person_id = ?", [id])
+        }
+        try database.execute("VACUUM")
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

@@ -1,0 +1,166 @@
+import CSQLite
+
+/// One connection to the mentor-notify database.
+///
+/// Not Sendable: a connection stays with the one owner (a command, or the daemon's cycle) that
+/// opened it. Every connection gets WAL, `synchronous=FULL`, `foreign_keys=ON`, a busy timeout
+/// and `secure_delete`, so the daemon and an admin command can write at the same moment.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+    private var statements: [String: Statement] = [:]
+    private var transactionDepth = 0
+
+    /// How long a writer waits for another writer before giving up with `.busy`.
+    public static let defaultBusyTimeoutMilliseconds: Int32 = 15_000
+
+    public init(path: String, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds)
+        throws(StoreError)
+    {
+        var connection: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            // A failed open still allocates a handle that must be closed.
+            sqlite3_close_v2(connection)
+            throw StoreError(
+                .io, "cannot open database \(path): \(message); check that the folder exists and is writable")
+        }
+        self.handle = connection
+        self.path = path
+        sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA secure_delete = ON")
+        let mode = try scalarString("PRAGMA journal_mode = WAL")
+        if mode?.lowercased() != "wal" && path != ":memory:" {
+            throw StoreError(.io, "database \(path) cannot use WAL journaling (got \(mode ?? "nothing"))")
+        }
+        try execute("PRAGMA synchronous = FULL")
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ code: Int32, sql: String?) -> StoreError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let primary = code & 0xff
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            return StoreError(
+                .busy, "the database is busy with another writer; try again in a moment", sql: sql)
+        }
+        if primary == SQLITE_CONSTRAINT {
+            return StoreError(.conflict, "constraint failed: \(message)", sql: sql)
+        }
+        if primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN
+            || primary == SQLITE_READONLY
+        {
+            return StoreError(.io, "database I/O error on \(path): \(message)", sql: sql)
+        }
+        return StoreError(.sqlite(code), "SQLite error \(code): \(message)", sql: sql)
+    }
+
+    /// Runs SQL text that may hold several statements and no arguments.
+    public func execute(_ sql: String) throws(StoreError) {
+        let code = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw error(code, sql: sql) }
+    }
+
+    private func statement(_ sql: String) throws(StoreError) -> Statement {
+        if let cached = statements[sql] { return cached }
+        let statement = try Statement(database: self, sql: sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs one statement with arguments, returning the number of changed rows.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: [any SQLArgument] = []) throws(StoreError) -> Int {
+        let statement = try statement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs a query and maps each row.
+    public func query<T>(
+        _ sql: String, _ arguments: [any SQLArgument] = [], _ map: (Row) -> T
+    ) throws(StoreError) -> [T] {
+        let statement = try statement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        var result: [T] = []
+        while try statement.step() {
+            result.append(map(Row(handle: statement.handle)))
+        }
+        return result
+    }
+
+    /// Calls `body` for each row without collecting them.
+    public func forEach(
+        _ sql: String, _ arguments: [any SQLArgument] = [], _ body: (Row) -> Void
+    ) throws(StoreError) {
+        let statement = try statement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {
+            body(Row(handle: statement.handle))
+        }
+    }
+
+    public func queryOne<T>(
+        _ sql: String, _ arguments: [any SQLArgument] = [], _ map: (Row) -> T
+    ) throws(StoreError) -> T? {
+        try query(sql, arguments, map).first
+    }
+
+    public func scalarInt(_ sql: String, _ arguments: [any SQLArgument] = []) throws(StoreError) -> Int? {
+        try queryOne(sql, arguments) { row in row.optionalInt(0) } ?? nil
+    }
+
+    public func scalarString(_ sql: String, _ arguments: [any SQLArgument] = []) throws(StoreError) -> String? {
+        try queryOne(sql, arguments) { row in row.optionalString(0) } ?? nil
+    }
+
+    public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed on return, rolled back on throw.
+    ///
+    /// IMMEDIATE takes the write lock up front, so a concurrent writer waits in the busy handler
+    /// instead of failing later with "database is locked" on upgrade from a read.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 {
+            return try body()
+        }
+        try execute("BEGIN IMMEDIATE")
+        transactionDepth += 1
+        do {
+            let result = try body()
+            transactionDepth -= 1
+            try execute("COMMIT")
+            return result
+        } catch {
+            transactionDepth = 0
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` in a read transaction, so that every query sees the same snapshot.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 {
+            return try body()
+        }
+        try execute("BEGIN DEFERRED")
+        transactionDepth += 1
+        defer {
+            transactionDepth -= 1
+            try? execute("COMMIT")
+        }
+        return try body()
+    }
+}

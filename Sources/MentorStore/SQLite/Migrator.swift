@@ -1,0 +1,48 @@
+/// Applies the schema's migrations in order, each once, each in its own IMMEDIATE transaction.
+public struct Migrator: Sendable {
+    public struct Migration: Sendable {
+        public let id: String
+        public let sql: String
+    }
+
+    public let migrations: [Migration]
+
+    public init(_ migrations: [Migration]) {
+        self.migrations = migrations
+    }
+
+    public func appliedIDs(_ database: Database) throws -> [String] {
+        try database.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        return try database.query("SELECT id FROM schema_migrations ORDER BY rowid") { $0.string(0) }
+    }
+
+    /// Applies the migrations not yet applied, up to and including `upTo` when given.
+    /// Returns the ids applied now.
+    @discardableResult
+    public func migrate(_ database: Database, upTo: String? = nil) throws -> [String] {
+        var applied: [String] = []
+        _ = try appliedIDs(database)
+        for migration in migrations {
+            // Re-check inside the write lock: another process may be migrating at the same moment.
+            let didApply: Bool = try database.write {
+                let done = try database.scalarInt(
+                    "SELECT count(*) FROM schema_migrations WHERE id = ?", [migration.id]) ?? 0
+                guard done == 0 else { return false }
+                try database.execute(migration.sql)
+                try database.run(
+                    "INSERT INTO schema_migrations (id, applied_at) VALUES (?, datetime('now'))", [migration.id])
+                return true
+            }
+            if didApply { applied.append(migration.id) }
+            if migration.id == upTo { break }
+        }
+        let known = Set(migrations.map(\.id))
+        if let unknown = try appliedIDs(database).first(where: { !known.contains($0) }) {
+            throw StoreError(
+                .conflict,
+                "the database was migrated by a newer mentor-notify (migration \(unknown)); upgrade this program")
+        }
+        return applied
+    }
+}

@@ -1,0 +1,152 @@
+/// The database schema as ordered migrations. Never edit a released migration: add a new one.
+public enum Schema {
+    public static let migrator = Migrator([
+        .init(id: "001-core", sql: core),
+        .init(id: "002-contact-summary", sql: contactSummary),
+    ])
+
+    static let core = """
+        CREATE TABLE person (
+            id INTEGER PRIMARY KEY,
+            ref TEXT UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee')),
+            name TEXT,
+            email TEXT,
+            phone TEXT,
+            birthdate TEXT,
+            certificate TEXT,
+            channels TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT 'da' CHECK (lang IN ('da', 'en')),
+            opt_out_email INTEGER NOT NULL DEFAULT 0,
+            opt_out_sms INTEGER NOT NULL DEFAULT 0,
+            forgotten_at TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE relationship (
+            id INTEGER PRIMARY KEY,
+            mentor_id INTEGER NOT NULL REFERENCES person(id),
+            mentee_id INTEGER NOT NULL REFERENCES person(id),
+            program TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            planned_end TEXT NOT NULL,
+            ended_on TEXT,
+            end_reason TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            CHECK (planned_end > start_date)
+        );
+        CREATE INDEX relationship_mentor ON relationship(mentor_id);
+        CREATE INDEX relationship_mentee ON relationship(mentee_id);
+        CREATE TABLE contact (
+            id INTEGER PRIMARY KEY,
+            relationship_id INTEGER NOT NULL REFERENCES relationship(id),
+            date TEXT NOT NULL,
+            minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 1440),
+            kind TEXT NOT NULL DEFAULT 'meeting'
+        );
+        CREATE INDEX contact_relationship_date ON contact(relationship_id, date);
+        CREATE TABLE meeting (
+            id INTEGER PRIMARY KEY,
+            relationship_id INTEGER NOT NULL REFERENCES relationship(id),
+            at TEXT NOT NULL,
+            place TEXT
+        );
+        CREATE INDEX meeting_at ON meeting(at);
+        CREATE TABLE evaluation (
+            id INTEGER PRIMARY KEY,
+            relationship_id INTEGER NOT NULL REFERENCES relationship(id),
+            by TEXT NOT NULL CHECK (by IN ('mentor', 'mentee')),
+            date TEXT NOT NULL
+        );
+        CREATE INDEX evaluation_relationship ON evaluation(relationship_id);
+        CREATE TABLE cafe (
+            id INTEGER PRIMARY KEY,
+            program TEXT NOT NULL,
+            at TEXT NOT NULL,
+            place TEXT
+        );
+        CREATE TABLE reminder (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            time TEXT NOT NULL,
+            days TEXT NOT NULL,
+            text TEXT,
+            until TEXT
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            rule TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('mentor', 'mentee', 'leader', 'person')),
+            recipient INTEGER REFERENCES person(id),
+            leader_address TEXT,
+            program TEXT,
+            relationship_id INTEGER,
+            language TEXT NOT NULL DEFAULT 'da',
+            subject TEXT,
+            body TEXT,
+            calendar TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'expired', 'suppressed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL,
+            expires_at INTEGER,
+            in_window INTEGER NOT NULL DEFAULT 1,
+            after_end INTEGER NOT NULL DEFAULT 0,
+            lease_until INTEGER,
+            sent_at INTEGER,
+            reason TEXT,
+            provider_id TEXT,
+            segments INTEGER,
+            failure_reported INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (key, channel)
+        );
+        CREATE INDEX outbox_ready ON outbox(status, not_before);
+        CREATE INDEX outbox_recipient ON outbox(recipient);
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+
+    /// First and last contact per forløb and minutes per month, kept by triggers, so a cycle over
+    /// 100,000 forløb reads one row each instead of aggregating millions of contact rows.
+    static let contactSummary = """
+        ALTER TABLE relationship ADD COLUMN first_contact TEXT;
+        ALTER TABLE relationship ADD COLUMN last_contact TEXT;
+        CREATE TABLE contact_month (
+            relationship_id INTEGER NOT NULL REFERENCES relationship(id),
+            month TEXT NOT NULL,
+            minutes INTEGER NOT NULL,
+            PRIMARY KEY (relationship_id, month)
+        ) WITHOUT ROWID;
+        CREATE INDEX contact_month_month ON contact_month(month);
+        INSERT INTO contact_month (relationship_id, month, minutes)
+            SELECT relationship_id, substr(date, 1, 7), sum(minutes) FROM contact GROUP BY 1, 2;
+        UPDATE relationship SET
+            first_contact = (SELECT min(date) FROM contact WHERE relationship_id = relationship.id),
+            last_contact = (SELECT max(date) FROM contact WHERE relationship_id = relationship.id);
+        CREATE TRIGGER contact_after_insert AFTER INSERT ON contact BEGIN
+            UPDATE relationship SET
+                first_contact = CASE WHEN first_contact IS NULL OR NEW.date < first_contact
+                                     THEN NEW.date ELSE first_contact END,
+                last_contact = CASE WHEN last_contact IS NULL OR NEW.date > last_contact
+                                    THEN NEW.date ELSE last_contact END
+            WHERE id = NEW.relationship_id;
+            INSERT INTO contact_month (relationship_id, month, minutes)
+                VALUES (NEW.relationship_id, substr(NEW.date, 1, 7), NEW.minutes)
+                ON CONFLICT (relationship_id, month) DO UPDATE SET minutes = minutes + excluded.minutes;
+        END;
+        CREATE TRIGGER contact_after_delete AFTER DELETE ON contact BEGIN
+            UPDATE relationship SET
+                first_contact = (SELECT min(date) FROM contact WHERE relationship_id = OLD.relationship_id),
+                last_contact = (SELECT max(date) FROM contact WHERE relationship_id = OLD.relationship_id)
+            WHERE id = OLD.relationship_id;
+            UPDATE contact_month SET minutes = minutes - OLD.minutes
+                WHERE relationship_id = OLD.relationship_id AND month = substr(OLD.date, 1, 7);
+            DELETE FROM contact_month WHERE relationship_id = OLD.relationship_id AND minutes <= 0;
+        END;
+        """
+}

@@ -1,0 +1,140 @@
+public import Foundation
+public import MentorStore
+
+/// The event stored with an outbox row, turned into RFC 5545 text at send time.
+public struct StoredEvent: Codable, Sendable, Hashable {
+    public var uid: String
+    public var start: String
+    public var minutes: Int
+    public var summary: String
+    public var place: String?
+    public var timeZone: String
+
+    public init(uid: String, start: String, minutes: Int, summary: String, place: String?, timeZone: String) {
+        self.uid = uid
+        self.start = start
+        self.minutes = minutes
+        self.summary = summary
+        self.place = place
+        self.timeZone = timeZone
+    }
+
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    public static func decode(_ text: String) -> StoredEvent? {
+        try? JSONDecoder().decode(StoredEvent.self, from: Data(text.utf8))
+    }
+}
+
+/// Builds a `METHOD:REQUEST` calendar with a VTIMEZONE for the event's year, so DTSTART carries
+/// its time zone and lands right in the recipient's calendar.
+public enum ICalendar {
+    public static func request(_ event: StoredEvent, organizer: String, attendee: String, stamp: Date) -> String? {
+        guard let start = LocalDateTime(event.start), let zone = Zone(identifier: event.timeZone) else { return nil }
+        let end = zone.local(zone.instant(start) + Int64(event.minutes) * 60)
+        var lines = [
+            "BEGIN:VCALENDAR",
+            "PRODID:-//mentor-notify//DA",
+            "VERSION:2.0",
+            "CALSCALE:GREGORIAN",
+            "METHOD:REQUEST",
+        ]
+        lines += timeZone(zone, year: start.date.year)
+        lines += [
+            "BEGIN:VEVENT",
+            "UID:\(escape(event.uid))",
+            "DTSTAMP:\(utc(stamp))",
+            "DTSTART;TZID=\(zone.identifier):\(local(start))",
+            "DTEND;TZID=\(zone.identifier):\(local(end))",
+            "SUMMARY:\(escape(event.summary))",
+        ]
+        if let place = event.place, !place.isEmpty { lines.append("LOCATION:\(escape(place))") }
+        lines += [
+            "ORGANIZER:mailto:\(EmailSettings.address(of: organizer))",
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:\(EmailSettings.address(of: attendee))",
+            "SEQUENCE:0",
+            "STATUS:CONFIRMED",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// STANDARD/DAYLIGHT observances for the transitions of one year, read from the system's tz data.
+    static func timeZone(_ zone: Zone, year: Int) -> [String] {
+        var lines = ["BEGIN:VTIMEZONE", "TZID:\(zone.identifier)"]
+        guard let january = LocalDate(year: year, month: 1, day: 1) else { return lines + ["END:VTIMEZONE"] }
+        var cursor = Date(timeIntervalSince1970: TimeInterval(zone.instant(january, .midnight)))
+        var transitions: [Date] = []
+        while let next = zone.timeZone.nextDaylightSavingTimeTransition(after: cursor),
+            zone.local(next).date.year == year, transitions.count < 4
+        {
+            transitions.append(next)
+            cursor = next
+        }
+        if transitions.isEmpty {
+            let offset = zone.offset(at: Int64(cursor.timeIntervalSince1970))
+            return lines + [
+                "BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:\(offsetText(offset))",
+                "TZOFFSETTO:\(offsetText(offset))", "END:STANDARD", "END:VTIMEZONE",
+            ]
+        }
+        for transition in transitions {
+            let seconds = Int64(transition.timeIntervalSince1970)
+            let before = zone.offset(at: seconds - 1)
+            let after = zone.offset(at: seconds)
+            let kind = after > before ? "DAYLIGHT" : "STANDARD"
+            // DTSTART is the local time before the change.
+            let wall = zone.local(seconds - 1)
+            let localStart = LocalDateTime(wall.date, LocalTime(hour: wall.time.hour, minute: 0) ?? wall.time)
+            let startText = local(LocalDateTime(localStart.date, LocalTime(hour: (wall.time.hour + 1) % 24, minute: 0) ?? wall.time))
+            lines += [
+                "BEGIN:\(kind)", "DTSTART:\(startText)", "TZOFFSETFROM:\(offsetText(before))",
+                "TZOFFSETTO:\(offsetText(after))", "END:\(kind)",
+            ]
+        }
+        return lines + ["END:VTIMEZONE"]
+    }
+
+    static func offsetText(_ seconds: Int64) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let value = Int(abs(seconds))
+        return sign + String(format: "%02d%02d", value / 3600, value / 60 % 60)
+    }
+
+    static func local(_ value: LocalDateTime) -> String {
+        String(format: "%04d%02d%02dT%02d%02d00", value.date.year, value.date.month, value.date.day, value.time.hour, value.time.minute)
+    }
+
+    static func utc(_ date: Date) -> String {
+        let zone = Zone(TimeZone(identifier: "UTC")!)
+        return local(zone.local(date)) + "Z"
+    }
+
+    /// TEXT escaping (RFC 5545 3.3.11).
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\r", with: "")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Folds a content line at 75 octets without splitting a UTF-8 character.
+    static func fold(_ line: String) -> String {
+        var result = ""
+        var count = 0
+        for character in line {
+            let size = String(character).utf8.count
+            if count + size > 75 {
+                result += "\r\n "
+                count = 1
+            }
+            result.append(character)
+            count += size
+        }
+        return result
+    }
+}

@@ -1,0 +1,82 @@
+public import Foundation
+
+/// An RFC 5322 message built by us: headers, a quoted-printable text part and, for invitations,
+/// a `text/calendar; method=REQUEST` part.
+public struct MailMessage: Sendable {
+    public var from: String
+    public var to: String
+    public var subject: String
+    public var body: String
+    public var messageID: String
+    public var date: Date
+    public var calendar: String?
+
+    public init(from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.messageID = messageID
+        self.date = date
+        self.calendar = calendar
+    }
+
+    /// `Name <address>` with the name RFC 2047-encoded when needed.
+    static func mailbox(_ value: String) -> String {
+        let address = EmailSettings.address(of: value)
+        guard let name = EmailSettings.displayName(of: value) else { return "<\(address)>" }
+        let encoded = MIMEEncoding.encodedWords(name)
+        if encoded == name && name.contains(where: { "()<>[]:;@\\,.\"".contains($0) }) {
+            return "\"\(name.replacingOccurrences(of: "\"", with: ""))\" <\(address)>"
+        }
+        return "\(encoded) <\(address)>"
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+
+    /// The message with CRLF line ends, ready for SMTP DATA.
+    public func rendered() throws(MIMEError) -> String {
+        for (name, value) in [("From", from), ("To", to), ("Subject", subject), ("Message-ID", messageID)] {
+            try MIMEEncoding.checkHeader(value, name: name)
+        }
+        var headers = [
+            "Date: \(MailMessage.rfc5322Date(date))",
+            "From: \(MailMessage.mailbox(from))",
+            "To: <\(EmailSettings.address(of: to))>",
+            "Subject: \(MIMEEncoding.encodedWords(subject))",
+            "Message-ID: <\(messageID)>",
+            "MIME-Version: 1.0",
+            "Auto-Submitted: auto-generated",
+            "X-Auto-Response-Suppress: All",
+        ]
+        let text = [
+            "Content-Type: text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding: quoted-printable",
+            "",
+            MIMEEncoding.quotedPrintable(body),
+        ]
+        guard let calendar else {
+            headers += text
+            return headers.joined(separator: "\r\n") + "\r\n"
+        }
+        let boundary = "=_mentor-notify-" + String(messageID.hashValue.magnitude, radix: 36)
+        headers.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        var lines = headers + ["", "This is a MIME message.", "--\(boundary)"] + text
+        lines += [
+            "--\(boundary)",
+            "Content-Type: text/calendar; charset=UTF-8; method=REQUEST",
+            "Content-Transfer-Encoding: quoted-printable",
+            "Content-Disposition: inline; filename=invite.ics",
+            "",
+            MIMEEncoding.quotedPrintable(calendar),
+            "--\(boundary)--",
+        ]
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -1,0 +1,40 @@
+public import MentorStore
+public import Scheduler
+
+/// Checks that every SMS template stays within two segments with realistic long values.
+public enum SMSLength {
+    public struct TooLong: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Long-ish but realistic values: a long Danish name, a place, a date.
+    public static let sampleValues: [String: String] = [
+        "recipient": "Mathilde Kristensen", "program": "Mentorshoppen Holstebro", "mentor": "Søren Mariegård",
+        "mentee": "Mathilde Kristensen", "relationship": "12345", "start": "2026-11-30", "days": "30",
+        "date": "2026-11-30", "variant": "continue", "month": "2026-11", "minutes": "120", "target": "240",
+        "missing": "120", "count": "12", "lines": "#1 ...", "final": "yes", "end": "2027-11-30", "time": "18:00",
+        "place": "Mentorshoppen, Nørregade 10", "text": "Godmorgen! Husk praktik kl. 8. Du kan godt!",
+    ]
+
+    public static func check(_ catalog: TemplateCatalog) throws(TooLong) {
+        for language in Language.allCases {
+            for rule in Rule.allCases {
+                for role in rule.roles {
+                    let variants: [String?] = rule == .afterFirstMeeting ? ["continue", "agreement"] : [nil]
+                    for variant in variants {
+                        var values = sampleValues
+                        values["variant"] = variant
+                        guard let message = try? catalog.render(
+                            rule: rule, role: role, channel: .sms, language: language, variables: values)
+                        else { continue }
+                        let segments = SMSEncoding.segments(message.body)
+                        if segments > 2 {
+                            throw TooLong(
+                                description: "template \(language.rawValue)/\(rule.rawValue).txt [\(role.rawValue) sms]: \(segments) SMS segments; keep it within 2 (GSM-7: 306 characters)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

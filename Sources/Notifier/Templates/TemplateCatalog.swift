@@ -1,0 +1,151 @@
+public import Foundation
+public import MentorStore
+public import Scheduler
+
+/// A problem with a template file, naming the file.
+public struct TemplateError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var message: String
+
+    public var description: String { "template \(file): \(message)" }
+}
+
+/// A message ready for a transport: subject (email only) and plain-text body.
+public struct RenderedMessage: Sendable, Hashable {
+    public var subject: String
+    public var body: String
+}
+
+/// Every template of every language, loaded and checked once.
+///
+/// Layout: `DIR/LANG/RULE.txt`, each holding sections `[ROLE CHANNEL]` or `[ROLE CHANNEL VARIANT]`.
+/// An email section starts with a `Subject:` line.
+public struct TemplateCatalog: Sendable {
+    struct Key: Hashable {
+        var language: Language
+        var rule: Rule
+        var role: RecipientRole
+        var channel: Channel
+        var variant: String?
+    }
+
+    struct Entry: Sendable {
+        var subject: Template?
+        var body: Template
+    }
+
+    private var entries: [Key: Entry] = [:]
+
+    /// Rules whose text differs by a setting: the variants that must exist.
+    static let variants: [Rule: [String]] = [.afterFirstMeeting: ["continue", "agreement"]]
+
+    public static func load(directory: String) throws(TemplateError) -> TemplateCatalog {
+        var catalog = TemplateCatalog()
+        for language in Language.allCases {
+            for rule in Rule.allCases {
+                let path = "\(directory)/\(language.rawValue)/\(rule.rawValue).txt"
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw TemplateError(file: path, message: "is missing; every rule needs a template in every language")
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw TemplateError(file: path, message: "is not UTF-8 text")
+                }
+                try catalog.add(text, file: path, language: language, rule: rule)
+            }
+        }
+        return catalog
+    }
+
+    mutating func add(_ text: String, file: String, language: Language, rule: Rule) throws(TemplateError) {
+        var sections: [(header: String, line: Int, body: [String])] = []
+        for (number, line) in text.components(separatedBy: "\n").enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
+                sections.append((String(trimmed.dropFirst().dropLast()), number + 1, []))
+            } else if sections.isEmpty {
+                guard trimmed.isEmpty || trimmed.hasPrefix("#") else {
+                    throw TemplateError(file: file, message: "line \(number + 1): text before the first [role channel] section")
+                }
+            } else {
+                sections[sections.count - 1].body.append(line)
+            }
+        }
+        let allowed = rule.variables.union(Rule.commonVariables)
+        for section in sections {
+            let words = section.header.split(separator: " ").map(String.init)
+            guard (2...3).contains(words.count), let role = RecipientRole(rawValue: words[0]),
+                let channel = Channel(rawValue: words[1])
+            else {
+                throw TemplateError(file: file, message: "line \(section.line): '[\(section.header)]' is not [ROLE CHANNEL] or [ROLE CHANNEL VARIANT]")
+            }
+            guard rule.roles.contains(role) else {
+                throw TemplateError(file: file, message: "line \(section.line): rule \(rule.rawValue) sends nothing to \(role.rawValue)")
+            }
+            var lines = section.body
+            var subject: Template?
+            while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+            if channel == .email {
+                guard let first = lines.first, first.hasPrefix("Subject:") else {
+                    throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) must start with a Subject: line")
+                }
+                subject = try parse(String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces), file, section.line)
+                lines.removeFirst()
+            }
+            while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+            while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+            guard !lines.isEmpty else {
+                throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
+            }
+            let body = try parse(lines.joined(separator: "\n"), file, section.line)
+            for name in body.variables.union(subject?.variables ?? []) where !allowed.contains(name) {
+                throw TemplateError(
+                    file: file,
+                    message: "section [\(section.header)] uses the unknown variable {{\(name)}}; this rule knows \(allowed.sorted().joined(separator: ", "))")
+            }
+            let key = Key(language: language, rule: rule, role: role, channel: channel, variant: words.count == 3 ? words[2] : nil)
+            guard entries[key] == nil else {
+                throw TemplateError(file: file, message: "section [\(section.header)] appears twice")
+            }
+            entries[key] = Entry(subject: subject, body: body)
+        }
+        for role in rule.roles {
+            for channel in Channel.allCases {
+                let needed: [String?] = TemplateCatalog.variants[rule] ?? [nil]
+                for variant in needed
+                where entries[Key(language: language, rule: rule, role: role, channel: channel, variant: variant)] == nil
+                    && entries[Key(language: language, rule: rule, role: role, channel: channel, variant: nil)] == nil
+                {
+                    let header = [role.rawValue, channel.rawValue, variant].compactMap { $0 }.joined(separator: " ")
+                    throw TemplateError(file: file, message: "the section [\(header)] is missing")
+                }
+            }
+        }
+    }
+
+    private func parse(_ text: String, _ file: String, _ line: Int) throws(TemplateError) -> Template {
+        do {
+            return try Template(text)
+        } catch {
+            throw TemplateError(file: file, message: "section at line \(line): \(error.message)")
+        }
+    }
+
+    /// Renders one message. Missing templates cannot happen after `load`, but a catalog built
+    /// otherwise reports them rather than crash.
+    public func render(
+        rule: Rule, role: RecipientRole, channel: Channel, language: Language, variables: [String: String]
+    ) throws(TemplateError) -> RenderedMessage {
+        let variant = variables["variant"]
+        let entry =
+            entries[Key(language: language, rule: rule, role: role, channel: channel, variant: variant)]
+            ?? entries[Key(language: language, rule: rule, role: role, channel: channel, variant: nil)]
+        guard let entry else {
+            throw TemplateError(
+                file: "\(language.rawValue)/\(rule.rawValue).txt", message: "no section [\(role.rawValue) \(channel.rawValue)]")
+        }
+        let subject = entry.subject?.render(variables).replacingOccurrences(of: "\n", with: " ") ?? ""
+        return RenderedMessage(subject: subject, body: entry.body.render(variables))
+    }
+
+    public var count: Int { entries.count }
+}

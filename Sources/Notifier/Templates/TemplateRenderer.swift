@@ -1,0 +1,106 @@
+/// A parsed message template: `{{name}}` variables and `{{#name}}…{{/name}}` sections that appear
+/// only when the variable is not empty. Nothing else: templates are text a leader can edit.
+public struct Template: Sendable, Hashable {
+    enum Part: Sendable, Hashable {
+        case text(String)
+        case variable(String)
+        case section(String, [Part])
+    }
+
+    let parts: [Part]
+    public let variables: Set<String>
+
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public init(_ source: String) throws(ParseError) {
+        var index = source.startIndex
+        parts = try Template.parse(source, &index, closing: nil)
+        var names = Set<String>()
+        Template.collect(parts, into: &names)
+        variables = names
+    }
+
+    private static func parse(_ source: String, _ index: inout String.Index, closing: String?) throws(ParseError) -> [Part] {
+        var parts: [Part] = []
+        var text = ""
+        while index < source.endIndex {
+            if source[index...].hasPrefix("{{") {
+                guard let close = source[index...].range(of: "}}") else {
+                    throw ParseError(message: "a '{{' is not closed with '}}'")
+                }
+                let tag = source[source.index(index, offsetBy: 2)..<close.lowerBound].trimmingCharacters()
+                index = close.upperBound
+                if !text.isEmpty {
+                    parts.append(.text(text))
+                    text = ""
+                }
+                if tag.hasPrefix("#") {
+                    let name = String(tag.dropFirst())
+                    try checkName(name)
+                    parts.append(.section(name, try parse(source, &index, closing: name)))
+                } else if tag.hasPrefix("/") {
+                    let name = String(tag.dropFirst())
+                    guard name == closing else { throw ParseError(message: "'{{/\(name)}}' closes a section that is not open") }
+                    return parts
+                } else {
+                    try checkName(tag)
+                    parts.append(.variable(tag))
+                }
+            } else {
+                text.append(source[index])
+                index = source.index(after: index)
+            }
+        }
+        if !text.isEmpty { parts.append(.text(text)) }
+        if let closing { throw ParseError(message: "section '{{#\(closing)}}' is not closed with '{{/\(closing)}}'") }
+        return parts
+    }
+
+    private static func checkName(_ name: String) throws(ParseError) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw ParseError(message: "'\(name)' is not a variable name")
+        }
+    }
+
+    private static func collect(_ parts: [Part], into names: inout Set<String>) {
+        for part in parts {
+            switch part {
+            case .text: break
+            case .variable(let name): names.insert(name)
+            case .section(let name, let inner):
+                names.insert(name)
+                collect(inner, into: &names)
+            }
+        }
+    }
+
+    /// Renders with the given values; a missing value renders empty (checked at load instead).
+    public func render(_ values: [String: String]) -> String {
+        var output = ""
+        Template.render(parts, values, into: &output)
+        return output
+    }
+
+    private static func render(_ parts: [Part], _ values: [String: String], into output: inout String) {
+        for part in parts {
+            switch part {
+            case .text(let text): output += text
+            case .variable(let name): output += values[name] ?? ""
+            case .section(let name, let inner):
+                if let value = values[name], !value.isEmpty { render(inner, values, into: &output) }
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " { scalars.removeFirst() }
+        while let last = scalars.last, last == " " { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

@@ -1,0 +1,157 @@
+import CCurl
+import Foundation
+
+/// `curl_global_init` once per process, before the first handle (not thread-safe in old libcurl).
+private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+/// A curl string list; frees itself.
+final class CurlStringList {
+    private(set) var pointer: UnsafeMutablePointer<curl_slist>?
+
+    init(_ values: [String]) {
+        for value in values { pointer = curl_slist_append(pointer, value) }
+    }
+
+    deinit { curl_slist_free_all(pointer) }
+}
+
+/// Buffers for one transfer, reached from the C callbacks through an unmanaged pointer.
+final class CurlTransferBuffers {
+    var upload: [UInt8] = []
+    var uploadOffset = 0
+    var response = Data()
+    var headers: [String] = []
+}
+
+/// One libcurl easy handle, owned here: `deinit` cleans it up. Reused across messages so that
+/// libcurl keeps the connection open between them.
+///
+/// Not Sendable: a handle belongs to the one cycle that uses it.
+final class CurlHandle {
+    let handle: UnsafeMutableRawPointer
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// Kept alive while libcurl holds pointers into them.
+    private var lists: [CurlStringList] = []
+    let buffers = CurlTransferBuffers()
+
+    init() throws(DeliveryError) {
+        guard curlGlobalInit == CURLE_OK, let handle = curl_easy_init() else {
+            throw .transient("libcurl could not be initialised")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+    }
+
+    /// The options every transfer of a daemon needs: no signals, timeouts, no redirects, only the
+    /// protocols named, verified certificates.
+    func configureCommon(protocols: String, connectTimeout: Int, totalTimeout: Int, caFile: String?, verify: Bool) {
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+        set(CURLOPT_TIMEOUT, totalTimeout)
+        set(CURLOPT_FOLLOWLOCATION, 0)
+        set(CURLOPT_PROTOCOLS_STR, protocols)
+        set(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
+        set(CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0)
+        set(CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0)
+        if let caFile { set(CURLOPT_CAINFO, caFile) }
+        set(CURLOPT_TCP_KEEPALIVE, 1)
+        errorBuffer.withUnsafeMutableBufferPointer { buffer in
+            _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+        }
+        let context = Unmanaged.passUnretained(buffers).toOpaque()
+        ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
+        ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION, curlRead)
+        ccurl_setopt_io_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)
+        ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader)
+    }
+
+    func set(_ option: CURLoption, _ value: Int) {
+        ccurl_setopt_long(handle, option, value)
+    }
+
+    func set(_ option: CURLoption, _ value: String) {
+        // libcurl copies string options (since 7.17), so a temporary C string is enough.
+        ccurl_setopt_string(handle, option, value)
+    }
+
+    func set(_ option: CURLoption, _ list: CurlStringList) {
+        lists.append(list)
+        ccurl_setopt_slist(handle, option, list.pointer)
+        // Only the newest list per option is in use; drop older ones beyond a few to bound memory.
+        if lists.count > 8 { lists.removeFirst(lists.count - 8) }
+    }
+
+    /// Runs the transfer; returns the curl code and the protocol's response code.
+    func perform() -> (code: CURLcode, response: Int, message: String) {
+        errorBuffer[0] = 0
+        buffers.response.removeAll(keepingCapacity: true)
+        buffers.headers.removeAll(keepingCapacity: true)
+        buffers.uploadOffset = 0
+        let code = curl_easy_perform(handle)
+        var response: Int = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &response)
+        var message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
+        return (code, response, message)
+    }
+
+    /// How many new connections the last transfer opened (0 when it reused one).
+    var connectsOpened: Int {
+        var count: Int = 0
+        ccurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &count)
+        return count
+    }
+
+    /// Transient for network-level failures that a retry can cure.
+    static func classify(_ code: CURLcode, message: String) -> DeliveryError {
+        switch code {
+        case CURLE_LOGIN_DENIED:
+            return .permanent("login refused by the server: check the username and password (\(message))")
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
+            return .transient("the server's TLS certificate is not trusted (\(message)); set caFile or fix the server")
+        case CURLE_USE_SSL_FAILED:
+            return .transient("the server does not offer STARTTLS, which is required (\(message))")
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .transient("the configured URL cannot be used: \(message)")
+        default:
+            return .transient(message)
+        }
+    }
+}
+
+private func curlRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let context else { return 0 }
+    let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
+    let remaining = buffers.upload.count - buffers.uploadOffset
+    let length = min(size * count, remaining)
+    guard length > 0 else { return 0 }
+    buffers.upload.withUnsafeBufferPointer { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + buffers.uploadOffset, byteCount: length)
+    }
+    buffers.uploadOffset += length
+    return length
+}
+
+private func curlWrite(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let context else { return 0 }
+    let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    // A gateway's answer is small; refuse to buffer more than 1 MiB.
+    guard buffers.response.count + length <= 1 << 20 else { return 0 }
+    buffers.response.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length)
+    return length
+}
+
+private func curlHeader(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let context else { return 0 }
+    let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
+    if buffers.headers.count < 100 { buffers.headers.append(String(decoding: bytes, as: UTF8.self)) }
+    return length
+}

@@ -1,0 +1,120 @@
+import CCurl
+public import Foundation
+
+/// SMS through a provider's HTTP API (gatewayapi: JSON and token; twilio: form and basic auth).
+/// The handle is kept across messages so the HTTPS connection stays open.
+public final class HTTPSMSTransport: SMSTransport {
+    let settings: SMSSettings
+    let token: String
+    private var curl: CurlHandle?
+
+    public init(settings: SMSSettings, token: String) {
+        self.settings = settings
+        self.token = token
+    }
+
+    private func handle() throws(DeliveryError) -> CurlHandle {
+        if let curl { return curl }
+        let curl = try CurlHandle()
+        curl.configureCommon(
+            protocols: settings.url.hasPrefix("https") ? "https" : "http", connectTimeout: min(settings.timeoutSeconds, 10),
+            totalTimeout: settings.timeoutSeconds, caFile: settings.caFile, verify: true)
+        curl.set(CURLOPT_URL, settings.url)
+        curl.set(CURLOPT_POST, 1)
+        switch settings.provider {
+        case .gatewayapi:
+            curl.set(CURLOPT_HTTPHEADER, CurlStringList([
+                "Content-Type: application/json", "Accept: application/json", "Authorization: Token \(token)",
+            ]))
+        case .twilio:
+            // CURLAUTH_BASIC (1) is a cast macro Swift cannot import.
+            curl.set(CURLOPT_HTTPAUTH, 1)
+            curl.set(CURLOPT_USERNAME, settings.accountSid ?? "")
+            curl.set(CURLOPT_PASSWORD, token)
+            curl.set(CURLOPT_HTTPHEADER, CurlStringList([
+                "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
+            ]))
+        }
+        self.curl = curl
+        return curl
+    }
+
+    /// The request body for the configured provider.
+    public static func body(_ message: SMSPayload, settings: SMSSettings) throws(DeliveryError) -> Data {
+        switch settings.provider {
+        case .gatewayapi:
+            guard let msisdn = Int64(message.to.dropFirst()) else { throw .permanent("'\(message.to)' is not an E.164 number") }
+            let object: [String: Any] = [
+                "sender": settings.sender, "message": message.text, "recipients": [["msisdn": msisdn]],
+                "userref": String(message.outboxID),
+            ]
+            guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+                throw .permanent("the SMS could not be encoded as JSON")
+            }
+            return data
+        case .twilio:
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            func encode(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+            return Data("To=\(encode(message.to))&From=\(encode(settings.sender))&Body=\(encode(message.text))".utf8)
+        }
+    }
+
+    public func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt {
+        let curl = try handle()
+        let body = try HTTPSMSTransport.body(message, settings: settings)
+        curl.set(CURLOPT_POSTFIELDSIZE, body.count)
+        body.withUnsafeBytes { buffer in
+            _ = ccurl_setopt_pointer(curl.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+        }
+        let (code, status, text) = curl.perform()
+        guard code == CURLE_OK else {
+            self.curl = nil
+            throw CurlHandle.classify(code, message: text)
+        }
+        let answer = curl.buffers.response
+        switch status {
+        case 200..<300:
+            return DeliveryReceipt(
+                providerID: HTTPSMSTransport.providerID(answer, provider: settings.provider),
+                segments: SMSEncoding.segments(message.text))
+        case 408, 429, 500..<600:
+            let retry = HTTPSMSTransport.retryAfter(curl.buffers.headers)
+            throw .transient("HTTP \(status) from the SMS gateway\(HTTPSMSTransport.detail(answer))", retryAfter: retry)
+        default:
+            throw .permanent("HTTP \(status) from the SMS gateway\(HTTPSMSTransport.detail(answer))")
+        }
+    }
+
+    /// `{"ids":[…]}` (gatewayapi) or `{"sid":"SM…"}` (twilio).
+    static func providerID(_ data: Data, provider: SMSProvider) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        switch provider {
+        case .gatewayapi:
+            guard let ids = object["ids"] as? [Any] else { return nil }
+            return ids.map { "\($0)" }.joined(separator: ",")
+        case .twilio:
+            return object["sid"] as? String
+        }
+    }
+
+    /// Seconds from a `Retry-After: N` header (an HTTP date is read as one minute).
+    static func retryAfter(_ headers: [String]) -> Int? {
+        for header in headers {
+            let parts = header.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" else { continue }
+            let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+            return Int(value).map { min(max($0, 1), 86_400) } ?? 60
+        }
+        return nil
+    }
+
+    /// A short, single-line excerpt of the gateway's answer (it never echoes our token).
+    static func detail(_ data: Data) -> String {
+        let text = String(decoding: data.prefix(200), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        return text.isEmpty ? "" : ": \(text)"
+    }
+
+    public func finishBatch() {}
+}

@@ -1,0 +1,85 @@
+/// An email ready for SMTP: the envelope recipient and the whole RFC 5322 text.
+public struct EmailPayload: Sendable {
+    public var outboxID: Int64
+    public var to: String
+    public var mime: String
+    public var messageID: String
+
+    public init(outboxID: Int64, to: String, mime: String, messageID: String) {
+        self.outboxID = outboxID
+        self.to = to
+        self.mime = mime
+        self.messageID = messageID
+    }
+}
+
+/// An SMS ready for a gateway: an E.164 number and the text.
+public struct SMSPayload: Sendable {
+    public var outboxID: Int64
+    public var to: String
+    public var text: String
+
+    public init(outboxID: Int64, to: String, text: String) {
+        self.outboxID = outboxID
+        self.to = to
+        self.text = text
+    }
+}
+
+/// What a transport reports for a message it handed on.
+public struct DeliveryReceipt: Sendable, Hashable {
+    /// The gateway's message id, the SMTP server's reply, or the spool file name.
+    public var providerID: String?
+    public var segments: Int?
+
+    public init(providerID: String?, segments: Int? = nil) {
+        self.providerID = providerID
+        self.segments = segments
+    }
+}
+
+/// A failed send, classified at the transport edge.
+public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Worth trying again later (connection refused, timeout, SMTP 4xx, HTTP 408/429/5xx).
+        case transient(retryAfterSeconds: Int?)
+        /// Will never succeed as it is (SMTP 5xx, HTTP 4xx, bad credentials).
+        case permanent
+    }
+
+    public var kind: Kind
+    public var reason: String
+
+    public init(_ kind: Kind, _ reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    public static func transient(_ reason: String, retryAfter: Int? = nil) -> DeliveryError {
+        DeliveryError(.transient(retryAfterSeconds: retryAfter), reason)
+    }
+
+    public static func permanent(_ reason: String) -> DeliveryError {
+        DeliveryError(.permanent, reason)
+    }
+
+    public var isTransient: Bool {
+        if case .transient = kind { return true }
+        return false
+    }
+
+    public var description: String { reason }
+}
+
+/// Sends email. Implementations keep their connection across the messages of a cycle.
+public protocol EmailTransport: AnyObject {
+    func send(_ message: EmailPayload) throws(DeliveryError) -> DeliveryReceipt
+    /// The cycle's batch is done: a connection may be closed.
+    func finishBatch()
+}
+
+/// Sends SMS.
+public protocol SMSTransport: AnyObject {
+    func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt
+    func finishBatch()
+}

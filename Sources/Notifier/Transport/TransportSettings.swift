@@ -1,0 +1,88 @@
+public import Foundation
+
+/// How email leaves: an SMTP server through libcurl.
+public struct EmailSettings: Sendable, Hashable {
+    public var url: String
+    /// `Name <address>` or a bare address.
+    public var from: String
+    public var username: String?
+    public var passwordFile: String?
+    public var caFile: String?
+    /// STARTTLS required on `smtp://` (false only for a local relay: `"starttls": "none"`).
+    public var requireTLS = true
+    public var timeoutSeconds = 30
+    /// Only for tests against a throwaway certificate; never set from the config.
+    public var insecureSkipVerify = false
+
+    public init(url: String, from: String) {
+        self.url = url
+        self.from = from
+    }
+
+    /// The address inside `Name <address>`.
+    public static func address(of from: String) -> String {
+        if let open = from.lastIndex(of: "<"), let close = from.lastIndex(of: ">"), open < close {
+            return String(from[from.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+        }
+        return from.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The display name of `Name <address>`, if any.
+    public static func displayName(of from: String) -> String? {
+        guard let open = from.lastIndex(of: "<") else { return nil }
+        let name = from[..<open].trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? nil : name.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+}
+
+public enum SMSProvider: String, Sendable, Hashable {
+    case gatewayapi, twilio
+}
+
+/// How SMS leaves: a provider's HTTP API through libcurl.
+public struct SMSSettings: Sendable, Hashable {
+    public var provider: SMSProvider
+    public var url: String
+    public var sender: String
+    public var tokenFile: String?
+    public var accountSid: String?
+    public var caFile: String?
+    public var timeoutSeconds = 20
+
+    public init(provider: SMSProvider, url: String, sender: String) {
+        self.provider = provider
+        self.url = url
+        self.sender = sender
+    }
+}
+
+/// Reads a secret from its file, from systemd's `$CREDENTIALS_DIRECTORY`, or from the environment.
+public enum Secrets {
+    public struct Missing: Error, CustomStringConvertible, Sendable {
+        public var what: String
+        public var description: String { what }
+    }
+
+    /// - Parameters:
+    ///   - file: the configured file (`passwordFile`/`tokenFile`), tried first.
+    ///   - credential: the name under `$CREDENTIALS_DIRECTORY` (`smtp`, `sms`).
+    ///   - variable: the environment variable.
+    public static func read(
+        file: String?, credential: String, variable: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Missing) -> String {
+        var candidates: [String] = []
+        if let file { candidates.append(file) }
+        if let directory = environment["CREDENTIALS_DIRECTORY"] { candidates.append(directory + "/" + credential) }
+        for path in candidates {
+            if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
+                let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !secret.isEmpty { return secret }
+            } else if path == file {
+                throw Missing(what: "cannot read the secret file \(path); check that it exists and is readable by the service user")
+            }
+        }
+        if let value = environment[variable], !value.isEmpty { return value }
+        throw Missing(
+            what: "no \(credential) secret: set passwordFile/tokenFile, LoadCredential=\(credential):... in the unit, or \(variable)")
+    }
+}

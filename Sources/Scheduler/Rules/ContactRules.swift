@@ -1,0 +1,98 @@
+import MentorStore
+
+extension Planner {
+    /// Rule 1: no contact 7 days after the start → remind the mentee (and the mentor); still none
+    /// after 14 → alert the leader.
+    mutating func firstMeeting(_ relationship: Relationship, _ program: ProgramSettings) {
+        guard relationship.firstContact == nil else { return }
+        let start = relationship.start
+        let period = start.description
+        if let days = program.firstMeetingReminderDays {
+            let expires = program.firstMeetingAlertDays.map { at(start.adding(days: $0)) }
+            emitPair(
+                .firstMeeting, relationship, program, roles: [.mentee, .mentor], period: period,
+                due: at(start.adding(days: days)), expires: expires,
+                variables: ["start": period, "days": String(days)])
+        }
+        if let days = program.firstMeetingAlertDays {
+            emit(
+                .firstMeetingOverdue, subject: String(relationship.id), to: .leaders, period: period, program: program,
+                relationship: relationship, due: at(start.adding(days: days)), expires: nil,
+                variables: ["start": period, "days": String(days)])
+        }
+    }
+
+    /// Rule 2 (djoef, fki): two days after the first contact, ask whether to continue / remind of
+    /// the mentor agreement.
+    mutating func afterFirstMeeting(_ relationship: Relationship, _ program: ProgramSettings) {
+        guard let variant = program.afterFirstMeeting, let first = relationship.firstContact else { return }
+        let due = first.adding(days: program.afterFirstMeetingDays)
+        emitPair(
+            .afterFirstMeeting, relationship, program, period: first.description, due: at(due),
+            expires: at(due.adding(days: 7)), variables: ["date": first.description, "variant": variant.rawValue])
+    }
+
+    /// Rule 4: no contact for 21 days → nudge the mentor; 30 days → alert the leader. The period is
+    /// the last contact, so a new contact starts a new silence.
+    mutating func missedContact(_ relationship: Relationship, _ program: ProgramSettings) {
+        let since = relationship.lastContact ?? relationship.start
+        guard relationship.isActive(on: today), since <= today else { return }
+        if let days = program.contactNudgeDays {
+            emitPair(
+                .contactNudge, relationship, program, roles: [.mentor], period: since.description,
+                due: at(since.adding(days: days)), expires: nil,
+                variables: ["days": String(days), "date": since.description])
+        }
+        if let days = program.missedContactDays {
+            emit(
+                .missedContact, subject: String(relationship.id), to: .leaders, period: since.description,
+                program: program, relationship: relationship, due: at(since.adding(days: days)), expires: nil,
+                variables: ["days": String(days), "date": since.description])
+        }
+    }
+
+    /// Rule 3: on the 20th, remind the mentor when the month's minutes are below target. Counts only
+    /// months in which the forløb was active on the 1st.
+    mutating func monthlyHours(_ relationship: Relationship, _ program: ProgramSettings) {
+        guard let target = program.monthlyTargetMinutes, target > 0 else { return }
+        let month = today.yearMonth
+        guard relationship.isActive(on: month.firstDay) else { return }
+        let minutes = state.minutesThisMonth[relationship.id] ?? 0
+        guard minutes < target else { return }
+        let day = min(max(program.monthlyReminderDay, 1), LocalDate.daysIn(year: month.year, month: month.month))
+        guard let due = LocalDate(year: month.year, month: month.month, day: day) else { return }
+        emitPair(
+            .monthlyHours, relationship, program, roles: [.mentor], period: month.description, due: at(due),
+            expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
+            variables: [
+                "month": month.description, "minutes": String(minutes), "target": String(target),
+                "missing": String(target - minutes),
+            ])
+    }
+
+    /// Rule 3, the leader's side: on the 1st, one digest per program of the pairs below target the
+    /// month before.
+    mutating func monthlyDigests() {
+        let month = today.yearMonth
+        let previous = month.adding(months: -1)
+        var lines: [String: [String]] = [:]
+        for relationship in state.relationships {
+            guard let program = settings.programs[relationship.program],
+                let target = program.monthlyTargetMinutes, target > 0,
+                relationship.isActive(on: previous.firstDay)
+            else { continue }
+            let minutes = state.minutesLastMonth[relationship.id] ?? 0
+            guard minutes < target else { continue }
+            let mentor = state.people[relationship.mentorID]?.name ?? "person \(relationship.mentorID)"
+            let mentee = state.people[relationship.menteeID]?.name ?? "person \(relationship.menteeID)"
+            lines[program.id, default: []].append("#\(relationship.id) \(mentor) / \(mentee): \(minutes)/\(target) min")
+        }
+        for (programID, list) in lines.sorted(by: { $0.key < $1.key }) {
+            guard let program = settings.programs[programID] else { continue }
+            emit(
+                .monthlyDigest, subject: programID, to: .leaders, period: previous.description, program: program,
+                due: at(month.firstDay), expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
+                variables: ["month": previous.description, "count": String(list.count), "lines": list.joined(separator: "\n")])
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import MentorStore
+
+extension Planner {
+    /// Rule 7: invite the mentees of active forløb to a café evening 3 days before. Worthless once
+    /// the evening has started.
+    mutating func cafeInvites() {
+        var events: [String: [(LocalDateTime, String?)]] = [:]
+        for program in settings.programs.values {
+            guard let cafe = program.cafe, cafe.everyWeeks > 0 else { continue }
+            for offset in 0...program.cafeInviteDays {
+                let day = today.adding(days: offset)
+                guard day >= cafe.from, cafe.until.map({ day <= $0 }) ?? true, day.weekday == cafe.weekday,
+                    cafe.from.days(until: day) % (7 * cafe.everyWeeks) == 0
+                else { continue }
+                events[program.id, default: []].append((LocalDateTime(day, cafe.time), cafe.place))
+            }
+        }
+        for cafe in state.cafes {
+            guard let program = settings.programs[cafe.program],
+                cafe.at.date.adding(days: -program.cafeInviteDays) <= today, cafe.at.date >= today
+            else { continue }
+            if !(events[cafe.program]?.contains(where: { $0.0 == cafe.at }) ?? false) {
+                events[cafe.program, default: []].append((cafe.at, cafe.place))
+            }
+        }
+        guard !events.isEmpty else { return }
+        var mentees: [String: [(Int64, Relationship)]] = [:]
+        for relationship in state.relationships where events[relationship.program] != nil {
+            mentees[relationship.program, default: []].append((relationship.menteeID, relationship))
+        }
+        for (programID, list) in events.sorted(by: { $0.key < $1.key }) {
+            guard let program = settings.programs[programID] else { continue }
+            for (start, place) in list {
+                let startInstant = zone.instant(start)
+                guard startInstant > now else { continue }
+                let event = CalendarEvent(
+                    uid: "cafe-\(programID)-\(start)@mentor-notify", start: start, durationMinutes: 180,
+                    summary: "Caféaften · \(program.name)", place: place)
+                var invited = Set<Int64>()
+                for (mentee, relationship) in mentees[programID] ?? []
+                where relationship.isActive(on: today) && relationship.isActive(on: start.date) {
+                    guard invited.insert(mentee).inserted else { continue }
+                    emit(
+                        .cafeInvite, subject: programID, to: .person(.mentee, mentee, keyPart: "mentee-\(mentee)"),
+                        period: start.description, program: program, due: at(start.date.adding(days: -program.cafeInviteDays)),
+                        expires: nil,
+                        variables: ["date": start.date.description, "time": start.time.description, "place": place ?? ""],
+                        event: event, expiresAtInstant: startInstant)
+                }
+            }
+        }
+    }
+
+    /// Rule 8: remind both the same local time the day before a planned meeting (23 or 25 real hours
+    /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki).
+    mutating func meetingReminders() {
+        guard !state.meetings.isEmpty else { return }
+        var byID: [Int64: Relationship] = [:]
+        for relationship in state.relationships { byID[relationship.id] = relationship }
+        for meeting in state.meetings {
+            guard let relationship = byID[meeting.relationshipID],
+                let program = settings.programs[relationship.program],
+                relationship.isActive(on: meeting.at.date)
+            else { continue }
+            let startInstant = zone.instant(meeting.at)
+            guard startInstant > now else { continue }
+            let variables = [
+                "date": meeting.at.date.description, "time": meeting.at.time.description, "place": meeting.place ?? "",
+            ]
+            let event = CalendarEvent(
+                uid: "meeting-\(meeting.id)@mentor-notify", start: meeting.at, durationMinutes: 90,
+                summary: "Mentormøde", place: meeting.place)
+            if let days = program.meetingReminderDays {
+                emitPair(
+                    .meetingReminder, relationship, program, period: meeting.at.description,
+                    due: LocalDateTime(meeting.at.date.adding(days: -days), meeting.at.time), expires: nil,
+                    variables: variables, event: event, expiresAtInstant: startInstant)
+            }
+            if let days = program.agendaReminderDays {
+                emitPair(
+                    .agendaReminder, relationship, program, roles: [.mentee], period: meeting.at.description,
+                    due: LocalDateTime(meeting.at.date.adding(days: -days), meeting.at.time), expires: nil,
+                    variables: variables, expiresAtInstant: startInstant)
+            }
+        }
+    }
+
+    /// Rule 9: a personal recurring reminder at its own time (outside the send window) on its weekdays.
+    mutating func personalReminders() {
+        guard !state.reminders.isEmpty else { return }
+        // The program of a person's newest forløb gives a reminder its settings.
+        var programOf: [Int64: String] = [:]
+        for relationship in state.relationships {
+            programOf[relationship.mentorID] = relationship.program
+            programOf[relationship.menteeID] = relationship.program
+        }
+        for reminder in state.reminders {
+            guard let person = state.people[reminder.personID], !person.forgotten else { continue }
+            let program = programOf[person.id].flatMap { settings.programs[$0] }
+                ?? ProgramSettings(id: "", preset: "lab")
+            for back in 0...1 {
+                let day = today.adding(days: -back)
+                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true else { continue }
+                let due = LocalDateTime(day, reminder.time)
+                let expiry = zone.instant(due) + Int64(program.recurringGraceMinutes * 60)
+                emit(
+                    .recurring, subject: String(reminder.id), to: .person(.person, person.id, keyPart: "person-\(person.id)"),
+                    period: day.description, program: program, due: due, expires: nil, inWindow: false,
+                    variables: ["text": reminder.text], expiresAtInstant: expiry)
+            }
+        }
+    }
+
+    /// Failed messages to mentors and mentees reach the leader: one message per program listing every
+    /// failure not yet reported. The period is the newest outbox id in it, so none is listed twice.
+    mutating func deliveryFailures() {
+        let grouped = Dictionary(grouping: state.failures, by: \.program)
+        for (programID, failures) in grouped.sorted(by: { $0.key < $1.key }) {
+            guard let program = settings.programs[programID], let newest = failures.map(\.outboxID).max() else {
+                continue
+            }
+            let lines = failures.sorted { $0.outboxID < $1.outboxID }.map { failure in
+                let who = failure.recipient.flatMap { state.people[$0]?.name } ?? "person \(failure.recipient.map(String.init) ?? "?")"
+                return "#\(failure.outboxID) \(failure.rule) → \(failure.role) \(who) (\(failure.channel.rawValue)): \(failure.reason)"
+            }
+            emit(
+                .deliveryFailed, subject: programID, to: .leaders, period: String(newest), program: program,
+                due: nowLocal, expires: nil,
+                variables: ["count": String(failures.count), "lines": lines.joined(separator: "\n")])
+        }
+    }
+}

@@ -1,0 +1,139 @@
+public import MentorStore
+
+/// The pure heart of mentor-notify: state + now → the follow-ups that are due and still useful.
+///
+/// It reads no clock, no database and no file. A follow-up is returned from the moment it is due
+/// until it expires (or its condition stops holding), so enqueueing the plan of every cycle by
+/// dedupe key sends each message once, and a cycle after days of downtime sends what is still
+/// useful and nothing stale.
+public struct Scheduler: Sendable {
+    public let settings: SchedulerSettings
+
+    public init(settings: SchedulerSettings) {
+        self.settings = settings
+    }
+
+    /// The follow-ups due at `now` (seconds since the epoch), ordered by time, then key.
+    public func plan(_ state: SchedulerState, now: Int64) -> [FollowUp] {
+        var planner = Planner(settings: settings, state: state, now: now)
+        planner.run()
+        return planner.output.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) }
+    }
+
+    /// How many days back the store must load ended forløb for the rules that act after an end.
+    public static let endedLookbackDays = 62
+}
+
+/// One planning pass. Internal: the rules live in extensions, one file each.
+struct Planner {
+    let settings: SchedulerSettings
+    let state: SchedulerState
+    let now: Int64
+    let nowLocal: LocalDateTime
+    var today: LocalDate { nowLocal.date }
+    var output: [FollowUp] = []
+
+    init(settings: SchedulerSettings, state: SchedulerState, now: Int64) {
+        self.settings = settings
+        self.state = state
+        self.now = now
+        self.nowLocal = settings.zone.local(now)
+    }
+
+    var zone: Zone { settings.zone }
+    var opening: LocalTime { settings.windowFrom }
+
+    mutating func run() {
+        for relationship in state.relationships {
+            guard let program = settings.programs[relationship.program] else { continue }
+            firstMeeting(relationship, program)
+            afterFirstMeeting(relationship, program)
+            monthlyHours(relationship, program)
+            missedContact(relationship, program)
+            evaluations(relationship, program)
+            endOfForloeb(relationship, program)
+        }
+        monthlyDigests()
+        cafeInvites()
+        meetingReminders()
+        personalReminders()
+        deliveryFailures()
+    }
+
+    /// Where a message goes.
+    enum Target {
+        case person(RecipientRole, Int64, keyPart: String)
+        case leaders
+    }
+
+    /// Adds a follow-up if it is due at `now` and not yet stale.
+    ///
+    /// - due: the local moment it becomes due; with `inWindow` it waits for the send window.
+    /// - expires: the local moment it becomes worthless (nil: never).
+    /// - end: the forløb's end; messages not allowed after it expire then.
+    mutating func emit(
+        _ rule: Rule, subject: String, to target: Target, period: String, program: ProgramSettings,
+        relationship: Relationship? = nil, due: LocalDateTime, expires: LocalDateTime?, inWindow: Bool = true,
+        afterEnd: Bool? = nil, variables: [String: String] = [:], event: CalendarEvent? = nil,
+        expiresAtInstant: Int64? = nil
+    ) {
+        guard due <= nowLocal else { return }
+        var expiry = expiresAtInstant ?? expires.map { zone.instant($0) }
+        let mayFollowEnd = afterEnd ?? rule.allowedAfterEnd
+        if let relationship, !mayFollowEnd {
+            let endInstant = zone.instant(relationship.effectiveEnd, .midnight)
+            expiry = min(expiry ?? endInstant, endInstant)
+        }
+        if let expiry, expiry <= now { return }
+        let notBefore = zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due)
+        var common = variables
+        common["program"] = program.name
+        if let relationship {
+            common["relationship"] = String(relationship.id)
+            common["mentor"] = state.people[relationship.mentorID]?.name ?? ""
+            common["mentee"] = state.people[relationship.menteeID]?.name ?? ""
+        }
+        func make(role: RecipientRole, recipient: Int64?, leader: Int?, keyPart: String, channels: [Channel],
+                  language: Language, name: String) -> FollowUp
+        {
+            var values = common
+            values["recipient"] = name
+            return FollowUp(
+                rule: rule, key: "\(rule.rawValue):\(subject):\(keyPart):\(period)", role: role, recipient: recipient,
+                leaderIndex: leader, program: program.id, relationshipID: relationship?.id, channels: channels,
+                notBefore: notBefore, expiresAt: expiry, inWindow: inWindow, language: language, variables: values,
+                event: event, allowedAfterEnd: mayFollowEnd)
+        }
+        switch target {
+        case .person(let role, let id, let keyPart):
+            guard let person = state.people[id] else { return }
+            output.append(
+                make(role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
+                     language: person.language, name: person.name ?? ""))
+        case .leaders:
+            for (index, leader) in program.leaders.enumerated() {
+                output.append(
+                    make(role: .leader, recipient: nil, leader: index, keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
+                         channels: leader.channels.sorted(), language: program.language, name: leader.name))
+            }
+        }
+    }
+
+    /// Emits to the mentor and the mentee of a forløb.
+    mutating func emitPair(
+        _ rule: Rule, _ relationship: Relationship, _ program: ProgramSettings, roles: [Role] = [.mentor, .mentee],
+        period: String, due: LocalDateTime, expires: LocalDateTime?, afterEnd: Bool? = nil,
+        variables: [String: String] = [:], event: CalendarEvent? = nil, expiresAtInstant: Int64? = nil
+    ) {
+        for role in roles {
+            let id = role == .mentor ? relationship.mentorID : relationship.menteeID
+            emit(
+                rule, subject: String(relationship.id),
+                to: .person(role == .mentor ? .mentor : .mentee, id, keyPart: role.rawValue), period: period,
+                program: program, relationship: relationship, due: due, expires: expires, afterEnd: afterEnd,
+                variables: variables, event: event, expiresAtInstant: expiresAtInstant)
+        }
+    }
+
+    func at(_ date: LocalDate) -> LocalDateTime { LocalDateTime(date, opening) }
+}

@@ -1,0 +1,52 @@
+public import MentorStore
+
+/// A failed message to a mentor or mentee, not yet reported to the leader.
+public struct DeliveryFailure: Sendable, Hashable {
+    public var outboxID: Int64
+    public var program: String
+    public var rule: String
+    public var role: String
+    public var recipient: Int64?
+    public var channel: Channel
+    public var reason: String
+
+    public init(outboxID: Int64, program: String, rule: String, role: String, recipient: Int64?, channel: Channel, reason: String) {
+        self.outboxID = outboxID
+        self.program = program
+        self.rule = rule
+        self.role = role
+        self.recipient = recipient
+        self.channel = channel
+        self.reason = reason
+    }
+}
+
+/// Everything the rules look at, read from the store in one snapshot. Values only.
+public struct SchedulerState: Sendable {
+    public var relationships: [Relationship]
+    public var people: [Int64: Person]
+    /// Minutes logged per forløb in the month of `now` and in the month before it.
+    public var minutesThisMonth: [Int64: Int]
+    public var minutesLastMonth: [Int64: Int]
+    public var meetings: [Meeting]
+    public var evaluations: [Int64: [Evaluation]]
+    public var cafes: [CafeEvening]
+    public var reminders: [PersonalReminder]
+    public var failures: [DeliveryFailure]
+
+    public init(
+        relationships: [Relationship] = [], people: [Int64: Person] = [:], minutesThisMonth: [Int64: Int] = [:],
+        minutesLastMonth: [Int64: Int] = [:], meetings: [Meeting] = [], evaluations: [Int64: [Evaluation]] = [:],
+        cafes: [CafeEvening] = [], reminders: [PersonalReminder] = [], failures: [DeliveryFailure] = []
+    ) {
+        self.relationships = relationships
+        self.people = people
+        self.minutesThisMonth = minutesThisMonth
+        self.minutesLastMonth = minutesLastMonth
+        self.meetings = meetings
+        self.evaluations = evaluations
+        self.cafes = cafes
+        self.reminders = reminders
+        self.failures = failures
+    }
+}

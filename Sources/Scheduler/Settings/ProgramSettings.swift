@@ -1,0 +1,166 @@
+public import MentorStore
+
+/// What happens after the first logged contact (DOMAIN.md rule 2).
+public enum AfterFirstMeeting: String, Sendable, Hashable {
+    /// Djøf: both confirm quickly whether they want to continue.
+    case `continue`
+    /// FKI: fill in the mentor agreement (mentoraftale).
+    case agreement
+}
+
+/// A recurring café evening (Mentorshoppen: every other Wednesday at 18:00).
+public struct CafeSchedule: Sendable, Hashable {
+    /// ISO weekday, 1 = Monday.
+    public var weekday: Int
+    public var time: LocalTime
+    public var everyWeeks: Int
+    /// The first evening; the series runs from here every `everyWeeks` weeks.
+    public var from: LocalDate
+    public var until: LocalDate?
+    public var place: String?
+
+    public init(weekday: Int, time: LocalTime, everyWeeks: Int, from: LocalDate, until: LocalDate? = nil, place: String? = nil) {
+        self.weekday = weekday
+        self.time = time
+        self.everyWeeks = everyWeeks
+        self.from = from
+        self.until = until
+        self.place = place
+    }
+}
+
+/// Who may be matched in a program (checked by `match`, overridable with `--force`).
+public struct Eligibility: Sendable, Hashable {
+    public var menteeMinAge: Int?
+    public var menteeMaxAge: Int?
+    /// The mentor must be older than this (Mentorshoppen: "mentorer over 30 år").
+    public var mentorOlderThan: Int?
+    /// The mentor must have a recorded certificate (straffe- og børneattest) date.
+    public var mentorCertificateRequired: Bool
+
+    public init(menteeMinAge: Int? = nil, menteeMaxAge: Int? = nil, mentorOlderThan: Int? = nil, mentorCertificateRequired: Bool = false) {
+        self.menteeMinAge = menteeMinAge
+        self.menteeMaxAge = menteeMaxAge
+        self.mentorOlderThan = mentorOlderThan
+        self.mentorCertificateRequired = mentorCertificateRequired
+    }
+}
+
+/// A program's leader: the recipient of alerts and digests. Not a person in the database.
+public struct Leader: Sendable, Hashable {
+    public var name: String
+    public var email: String?
+    public var phone: String?
+    public var channels: Set<Channel>
+
+    public init(name: String, email: String? = nil, phone: String? = nil, channels: Set<Channel>? = nil) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.channels = channels ?? Person.defaultChannels(email: email, phone: phone)
+    }
+
+    public func address(_ channel: Channel) -> String? {
+        channel == .email ? email : phone
+    }
+}
+
+/// Every rule setting of one program. A `nil` day count switches its rule off.
+public struct ProgramSettings: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var preset: String
+    public var language: Language = .da
+    public var leaders: [Leader] = []
+
+    /// The planned length when `match` is given no `--end`.
+    public var durationMonths: Int = 6
+    public var eligibility = Eligibility()
+
+    public var firstMeetingReminderDays: Int? = 7
+    public var firstMeetingAlertDays: Int? = 14
+    public var afterFirstMeeting: AfterFirstMeeting? = nil
+    public var afterFirstMeetingDays: Int = 2
+    /// Expected minutes of contact per month; nil for programs without a target.
+    public var monthlyTargetMinutes: Int? = nil
+    public var monthlyReminderDay: Int = 20
+    public var contactNudgeDays: Int? = 21
+    public var missedContactDays: Int? = 30
+    public var evaluationEveryMonths: Int? = nil
+    public var evaluationAtEnd: Bool = true
+    public var evaluationReminderDays: Int = 7
+    public var endNoticeDays: Int? = 30
+    public var cafe: CafeSchedule? = nil
+    public var cafeInviteDays: Int = 3
+    public var meetingReminderDays: Int? = 1
+    public var agendaReminderDays: Int? = nil
+    /// How long a personal reminder (the wake-up SMS) is still worth sending after its time.
+    public var recurringGraceMinutes: Int = 60
+
+    public init(id: String, name: String? = nil, preset: String) {
+        self.id = id
+        self.name = name ?? id
+        self.preset = preset
+    }
+
+    public static let presetNames = ["mentorshoppen", "djoef", "fki", "symb", "lab"]
+
+    /// The defaults of DOMAIN.md for a preset, or nil for an unknown preset name.
+    public static func preset(_ preset: String, id: String, name: String? = nil) -> ProgramSettings? {
+        var settings = ProgramSettings(id: id, name: name, preset: preset)
+        switch preset {
+        case "mentorshoppen":
+            settings.durationMonths = 12
+            settings.eligibility = Eligibility(
+                menteeMinAge: 18, menteeMaxAge: 30, mentorOlderThan: 30, mentorCertificateRequired: true)
+            settings.monthlyTargetMinutes = 240
+            settings.evaluationEveryMonths = 3
+            settings.cafe = nil  // the evening and place come from the program's "cafe" object
+        case "djoef":
+            settings.durationMonths = 3
+            settings.afterFirstMeeting = .continue
+            settings.agendaReminderDays = 2
+        case "fki":
+            settings.durationMonths = 6
+            settings.afterFirstMeeting = .agreement
+            settings.agendaReminderDays = 2
+            settings.evaluationAtEnd = false
+        case "symb":
+            settings.durationMonths = 6
+            settings.evaluationEveryMonths = 3
+        case "lab":
+            settings.durationMonths = 6
+        default:
+            return nil
+        }
+        return settings
+    }
+}
+
+/// Settings shared by every program: the time zone and the send window.
+public struct SchedulerSettings: Sendable {
+    public var zone: Zone
+    public var windowFrom: LocalTime
+    public var windowTo: LocalTime
+    public var programs: [String: ProgramSettings]
+
+    public init(zone: Zone = .copenhagen, windowFrom: LocalTime = LocalTime(hour: 9, minute: 0)!,
+                windowTo: LocalTime = LocalTime(hour: 20, minute: 0)!, programs: [ProgramSettings])
+    {
+        self.zone = zone
+        self.windowFrom = windowFrom
+        self.windowTo = windowTo
+        self.programs = Dictionary(programs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The first moment inside the send window at or after a local moment.
+    public func windowOpening(atOrAfter local: LocalDateTime) -> LocalDateTime {
+        if local.time < windowFrom { return LocalDateTime(local.date, windowFrom) }
+        if local.time >= windowTo { return LocalDateTime(local.date.adding(days: 1), windowFrom) }
+        return local
+    }
+
+    public func isInWindow(_ local: LocalDateTime) -> Bool {
+        local.time >= windowFrom && local.time < windowTo
+    }
+}

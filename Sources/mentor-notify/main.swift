@@ -1,0 +1,4 @@
+import Foundation
+import MentorNotifyCore
+
+exit(CLI.main(CommandLine.arguments))
