@@ -6,10 +6,10 @@ public enum Validate {
         try text(raw, field: field)
         var digits = ""
         var plus = false
-        for (index, character) in raw.trimmingSpaces().enumerated() {
+        for character in raw.trimmingSpaces() {
             switch character {
             case "0"..."9": digits.append(character)
-            case "+" where index == 0: plus = true
+            case "+" where digits.isEmpty && !plus: plus = true
             case " ", "-", ".", "(", ")", "\u{00A0}": continue
             default:
                 throw InputError(field, "'\(raw)' is not a phone number; write e.g. +4521241803 or 21 24 18 03")

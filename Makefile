@@ -1,0 +1,47 @@
+# mentor-notify — see README.md. The two set-up commands are `make demo` and `make test`.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+DESTDIR ?=
+BIN = .build/release/mentor-notify
+
+.PHONY: demo test build release lint bench install clean
+
+## The main job on the embedded default: a demo database and a simulated year on the spool.
+demo:
+	@scripts/deps.sh build
+	$(SWIFT) build -c release --product mentor-notify
+	$(BIN) demo --dir demo
+
+## The whole test suite (installs the Debian and PyPI packages it needs when missing).
+test:
+	@scripts/deps.sh test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+build:
+	@scripts/deps.sh build
+	$(SWIFT) build
+
+release:
+	@scripts/deps.sh build
+	$(SWIFT) build -c release --product mentor-notify
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests
+
+bench:
+	@scripts/deps.sh test
+	bench/run.sh
+
+install: release
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mentor-notify
+	install -d $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/da $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/en
+	install -m 0644 templates/da/*.txt $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/da/
+	install -m 0644 templates/en/*.txt $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/en/
+	install -D -m 0644 systemd/mentor-notify.service $(DESTDIR)/lib/systemd/system/mentor-notify.service
+	install -D -m 0644 systemd/mentor-notify.sysusers $(DESTDIR)/usr/lib/sysusers.d/mentor-notify.conf
+	install -D -m 0644 systemd/mentor-notify.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/mentor-notify.conf
+	install -D -m 0640 systemd/mentor-notify.example.json $(DESTDIR)/etc/mentor-notify/mentor-notify.example.json
+
+clean:
+	rm -rf .build demo

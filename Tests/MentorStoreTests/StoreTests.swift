@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+
+@testable import MentorStore
+
+@Suite(.serialized) struct StoreTests {
+    func makeStore(_ folder: TemporaryDirectory) throws -> Store {
+        try Store(path: folder.file("test.db"))
+    }
+
+    func pair(_ store: Store, start: String = "2026-01-05") throws -> Int64 {
+        let mentor = try store.addPerson(NewPerson(role: .mentor, name: "Mentor", email: "m@example.dk"))
+        let mentee = try store.addPerson(NewPerson(role: .mentee, name: "Mentee", phone: "+4521241803"))
+        let start = LocalDate(start)!
+        return try store.addRelationship(
+            mentor: mentor, mentee: mentee, program: "p", start: start, plannedEnd: start.adding(months: 6))
+    }
+
+    @Test func everyConnectionUsesWALFullSyncForeignKeysAndSecureDelete() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        #expect(try store.database.scalarString("PRAGMA journal_mode") == "wal")
+        #expect(try store.database.scalarInt("PRAGMA synchronous") == 2)
+        #expect(try store.database.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try store.database.scalarInt("PRAGMA secure_delete") == 1)
+        #expect(try store.database.scalarInt("PRAGMA busy_timeout") == Int(Database.defaultBusyTimeoutMilliseconds))
+    }
+
+    @Test func aDatabaseAtTheFirstMigrationIsUpgradedInPlace() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("old.db")
+        do {
+            let database = try Database(path: path)
+            try Schema.migrator.migrate(database, upTo: "001-core")
+            #expect(try Schema.migrator.appliedIDs(database) == ["001-core"])
+            try database.execute(
+                """
+                INSERT INTO person (id, role, name, channels) VALUES (1, 'mentor', 'A', 'email'), (2, 'mentee', 'B', 'sms');
+                INSERT INTO relationship (id, mentor_id, mentee_id, program, start_date, planned_end)
+                    VALUES (1, 1, 2, 'p', '2026-01-01', '2026-07-01');
+                INSERT INTO contact (relationship_id, date, minutes) VALUES
+                    (1, '2026-01-10', 60), (1, '2026-01-20', 30), (1, '2026-02-03', 45);
+                """)
+        }
+        let store = try Store(path: path)
+        #expect(try Schema.migrator.appliedIDs(store.database) == ["001-core", "002-contact-summary"])
+        let relationship = try store.relationship(1)
+        #expect(relationship.firstContact == LocalDate("2026-01-10"))
+        #expect(relationship.lastContact == LocalDate("2026-02-03"))
+        #expect(try store.minutes(in: YearMonth("2026-01")!) == [1: 90])
+        #expect(try store.minutes(in: YearMonth("2026-02")!) == [1: 45])
+        // Running the migrations again changes nothing.
+        #expect(try Schema.migrator.migrate(store.database).isEmpty)
+    }
+
+    @Test func triggersKeepTheContactSummary() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        let id = try pair(store)
+        try store.addContact(Contact(relationshipID: id, date: LocalDate("2026-02-10")!, minutes: 50))
+        try store.addContact(Contact(relationshipID: id, date: LocalDate("2026-01-20")!, minutes: 40))
+        try store.addContact(Contact(relationshipID: id, date: LocalDate("2026-02-12")!, minutes: 30))
+        let relationship = try store.relationship(id)
+        #expect(relationship.firstContact == LocalDate("2026-01-20"))
+        #expect(relationship.lastContact == LocalDate("2026-02-12"))
+        #expect(try store.minutes(in: YearMonth("2026-02")!)[id] == 80)
+        try store.database.run("DELETE FROM contact WHERE date = '2026-02-12'")
+        #expect(try store.relationship(id).lastContact == LocalDate("2026-02-10"))
+        #expect(try store.minutes(in: YearMonth("2026-02")!)[id] == 50)
+    }
+
+    @Test func aFailedWriteLeavesNothingBehind() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        #expect(throws: InputError.self) {
+            try store.write {
+                try store.addPerson(NewPerson(ref: "a", role: .mentor, name: "A", email: "a@example.dk"))
+                try store.addPerson(NewPerson(ref: "a", role: .mentee, name: "B", email: "b@example.dk"))
+            }
+        }
+        #expect(try store.people().isEmpty)
+    }
+
+    @Test func twoWritersAtOnceNeverSeeDatabaseIsLocked() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("shared.db")
+        let id = try pair(try Store(path: path))
+        let errors = ErrorBox()
+        // Each thread has its own connection, as the daemon and an admin command do.
+        let threads = (0..<2).map { worker in
+            Thread {
+                do {
+                    let store = try Store(path: path)
+                    for index in 0..<150 {
+                        try store.write {
+                            try store.addContact(
+                                Contact(relationshipID: id, date: LocalDate("2026-03-01")!.adding(days: index % 20), minutes: 10))
+                            try store.setMeta("writer-\(worker)", String(index))
+                            _ = try store.outboxSummary()
+                        }
+                    }
+                } catch {
+                    errors.add("\(error)")
+                }
+            }
+        }
+        for thread in threads { thread.start() }
+        while threads.contains(where: { !$0.isFinished }) { usleep(10_000) }
+        #expect(errors.all.isEmpty)
+        #expect(try Store(path: path).minutes(in: YearMonth("2026-03")!)[id] == 3000)
+    }
+
+    @Test func forgetRemovesThePersonalDataFromTheFile() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("forget.db")
+        let store = try Store(path: path)
+        let mentee = try store.addPerson(
+            NewPerson(ref: "ref-zq", role: .mentee, name: "Zarathustra Quimby", email: "zq.secret@example.dk",
+                      phone: "+4529876543", birthdate: LocalDate("2004-07-19")))
+        try store.enqueue([
+            OutboxRow(
+                key: "k1", channel: .sms, rule: "first-meeting", role: "mentee", recipient: mentee, program: "p",
+                relationshipID: nil, language: .da, subject: nil, body: "Hej Zarathustra, BODYMARKER-7731",
+                notBefore: 0, expiresAt: nil, inWindow: true, afterEnd: false)
+        ], now: 0)
+        try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        func raw() -> String {
+            [path, path + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
+                .map { String(decoding: $0, as: UTF8.self) }.joined()
+        }
+        #expect(raw().contains("Zarathustra"))
+        try store.forget(mentee)
+        let after = raw()
+        for secret in ["Zarathustra", "Quimby", "zq.secret", "29876543", "2004-07-19", "BODYMARKER-7731", "ref-zq"] {
+            #expect(!after.contains(secret), "\(secret) is still in the database file")
+        }
+        let person = try store.person(mentee)
+        #expect(person.forgotten && person.name == nil && person.email == nil)
+        #expect(try store.outbox().count == 1)
+    }
+
+    @Test func enqueueIsIdempotentByKeyAndChannel() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        func row(_ channel: Channel) -> OutboxRow {
+            OutboxRow(key: "monthly-hours:1:mentor:2026-11", channel: channel, rule: "monthly-hours", role: "mentor",
+                      recipient: nil, program: "p", relationshipID: nil, language: .da, subject: "s", body: "b",
+                      notBefore: 100, expiresAt: nil, inWindow: true, afterEnd: false)
+        }
+        #expect(try store.enqueue([row(.email), row(.sms)], now: 1) == 2)
+        #expect(try store.enqueue([row(.email), row(.sms)], now: 2) == 0)
+        #expect(try store.outbox().count == 2)
+    }
+
+    @Test func aLeaseLeftByAKilledProcessComesBack() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        try store.enqueue([
+            OutboxRow(key: "k", channel: .email, rule: "end", role: "leader", recipient: nil, leaderAddress: "l@example.dk",
+                      program: "p", relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 100,
+                      expiresAt: nil, inWindow: false, afterEnd: true)
+        ], now: 0)
+        #expect(try store.lease(now: 50, leaseSeconds: 300, limit: 10, windowOpen: true).isEmpty)
+        let first = try store.lease(now: 100, leaseSeconds: 300, limit: 10, windowOpen: true)
+        #expect(first.count == 1 && first[0].attempts == 1)
+        // Still leased: nobody else gets it.
+        #expect(try store.lease(now: 200, leaseSeconds: 300, limit: 10, windowOpen: true).isEmpty)
+        // The lease ran out: the row is recovered and leased again.
+        let again = try store.lease(now: 401, leaseSeconds: 300, limit: 10, windowOpen: true)
+        #expect(again.map(\.id) == first.map(\.id))
+        #expect(again[0].attempts == 2)
+    }
+
+    @Test func windowRowsWaitWhileTheWindowIsClosed() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        for (key, window) in [("in", true), ("out", false)] {
+            try store.enqueue([
+                OutboxRow(key: key, channel: .sms, rule: "recurring", role: "person", recipient: nil, program: nil,
+                          relationshipID: nil, language: .da, subject: nil, body: "b", notBefore: 0, expiresAt: nil,
+                          inWindow: window, afterEnd: true)
+            ], now: 0)
+        }
+        #expect(try store.lease(now: 10, leaseSeconds: 60, limit: 10, windowOpen: false).map(\.key) == ["out"])
+    }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    // @unchecked: guarded by the lock.
+    private let lock = NSLock()
+    private var errors: [String] = []
+    func add(_ error: String) { lock.withLock { errors.append(error) } }
+    var all: [String] { lock.withLock { errors } }
+}

@@ -1,0 +1,55 @@
+import Testing
+
+@testable import MentorStore
+
+@Suite struct ValidateTests {
+    @Test(arguments: [
+        ("21 24 18 03", "+4521241803"),
+        ("21241803", "+4521241803"),
+        ("+45 22 25 66 64", "+4522256664"),
+        ("0045 44107333", "+4544107333"),
+        ("+45-44-10-73-33", "+4544107333"),
+        ("+46 70 123 45 67", "+46701234567"),
+        ("(+45) 21241803", "+4521241803"),
+    ])
+    func phonesBecomeE164(raw: String, expected: String) throws {
+        #expect(try Validate.phone(raw) == expected)
+    }
+
+    @Test(arguments: ["1234567", "212418031", "+45 2124180", "+4521241803x", "abc", "", "+0045123", "02124180", "21241803\n"])
+    func badPhonesAreRefused(raw: String) {
+        #expect(throws: InputError.self) { try Validate.phone(raw) }
+    }
+
+    @Test(arguments: [
+        ("leder@example.dk", "leder@example.dk"), ("Anna.B+mentor@Mentor.Example.DK", "Anna.B+mentor@mentor.example.dk"),
+        ("søren@eksempel.dk", "søren@eksempel.dk"),
+    ])
+    func emailsAreNormalised(raw: String, expected: String) throws {
+        #expect(try Validate.email(raw) == expected)
+    }
+
+    @Test(arguments: [
+        "no-at.dk", "a@b", "a@@b.dk", "@example.dk", "a@example..dk", "a b@example.dk", "a@example.dk\r\nBcc: x@y.dk",
+        "<a@example.dk>", "a@-example.dk", ".a@example.dk", "a,b@example.dk",
+    ])
+    func badEmailsAreRefused(raw: String) {
+        #expect(throws: InputError.self) { try Validate.email(raw) }
+    }
+
+    @Test(arguments: ["Anna\r\nBcc: x", "Anna\nB", "Anna\0", "Anna\u{0007}", "A\u{2028}B"])
+    func controlCharactersAreRefusedInText(raw: String) {
+        #expect(throws: InputError.self) { try Validate.text(raw, field: "name") }
+        #expect(throws: InputError.self) { try Validate.name(raw) }
+    }
+
+    @Test(arguments: [("1", 1), ("1440", 1440), (" 90 ", 90)])
+    func minutesInRange(raw: String, expected: Int) throws {
+        #expect(try Validate.minutes(raw) == expected)
+    }
+
+    @Test(arguments: ["0", "1441", "-5", "1.5", "", "ten"])
+    func minutesOutOfRange(raw: String) {
+        #expect(throws: InputError.self) { try Validate.minutes(raw) }
+    }
+}

@@ -1,0 +1,88 @@
+import MentorStore
+import Testing
+
+@testable import Scheduler
+
+@Suite struct EvaluationTests {
+    @Test(arguments: [
+        ("2026-01-31", "2026-04-30T09:00", "2026-04-30"),
+        ("2028-02-29", "2028-05-29T09:00", "2028-05-29"),
+        ("2026-11-30", "2027-02-28T09:00", "2027-02-28"),
+    ])
+    func everyThreeMonthsWithClamping(start: String, at: String, period: String) {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: start, first: start)
+        let keys = world.keys(at)
+        #expect(keys.contains("evaluation:100:mentor:\(period)"))
+        #expect(keys.contains("evaluation:100:mentee:\(period)"))
+    }
+
+    @Test func aReminderOnlyToWhoeverHasNotAnswered() {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
+        world.state.evaluations[100] = [Evaluation(relationshipID: 100, by: .mentor, date: LocalDate("2026-05-02")!)]
+        let keys = world.keys("2026-05-07T09:00").filter { $0.hasPrefix("evaluation") }
+        #expect(keys == ["evaluation-reminder:100:mentee:2026-04-30"])
+        #expect(world.keys("2026-05-06T19:59").filter { $0.hasPrefix("evaluation-reminder") }.isEmpty)
+    }
+
+    @Test func theFinalEvaluationComesAfterTheEndWithOneReminder() {
+        var world = Fixture(presets: ["djoef"])
+        world.forloeb("djoef", start: "2026-03-02", end: "2026-06-02", first: "2026-03-05", last: "2026-06-01")
+        let atEnd = world.plan("2026-06-02T09:00")
+        #expect(Set(atEnd.filter { $0.rule == .evaluation }.map(\.key)) == ["evaluation:100:mentor:2026-06-02", "evaluation:100:mentee:2026-06-02"])
+        #expect(atEnd.filter { $0.rule == .evaluation }.allSatisfy { $0.variables["final"] == "yes" && $0.allowedAfterEnd })
+        #expect(world.keys("2026-06-09T09:00").filter { $0.hasPrefix("evaluation-reminder") }.count == 2)
+        #expect(world.keys("2026-07-20T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
+    }
+
+    @Test func fkiHasNoEvaluation() {
+        var world = Fixture(presets: ["fki"])
+        world.forloeb("fki", start: "2026-03-02", first: "2026-03-05", last: "2026-09-01")
+        #expect(world.keys("2026-09-02T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
+    }
+}
+
+@Suite struct EndOfForloebTests {
+    @Test(arguments: [
+        ("2026-07-02T12:00", false),
+        ("2026-07-03T09:00", true),
+        ("2026-07-20T09:00", true),
+        ("2026-08-02T09:00", false),
+    ])
+    func noticeThirtyDaysBefore(at: String, due: Bool) {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: at.prefix(10).description)
+        let notices = world.keys(at).filter { $0.hasPrefix("end-notice") }
+        #expect(notices == (due ? ["end-notice:100:mentor:2026-08-02", "end-notice:100:mentee:2026-08-02", "end-notice:100:leader:2026-08-02"] : []))
+    }
+
+    @Test func anExtensionMovesTheNotices() {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: "2026-07-01")
+        #expect(world.keys("2026-07-05T09:00").contains("end-notice:100:mentor:2026-08-02"))
+        world.state.relationships[0].plannedEnd = LocalDate("2026-10-02")!
+        #expect(!world.keys("2026-07-05T09:00").contains { $0.hasPrefix("end-notice") })
+        #expect(world.keys("2026-09-02T09:00").contains("end-notice:100:mentor:2026-10-02"))
+    }
+
+    @Test func theClosingMessageAtTheEndAndNothingElseAfterIt() {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: "2026-06-01")
+        let keys = world.keys("2026-08-02T09:00")
+        #expect(keys.contains("end:100:mentor:2026-08-02") && keys.contains("end:100:mentee:2026-08-02"))
+        let rules = Set(world.plan("2026-08-05T09:00").map(\.rule))
+        #expect(rules.isSubset(of: [.end, .evaluation, .evaluationReminder]))
+    }
+
+    @Test func anEarlyEndStopsEverythingButTheClosingAndFinalEvaluation() {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-02-02", first: "2026-02-03", last: "2026-03-01")
+        world.state.relationships[0].endedOn = LocalDate("2026-04-01")!
+        // The leader's digest of March still lists the pair; nothing else goes to the pair.
+        let rules = Set(world.plan("2026-04-02T10:00").map(\.rule))
+        #expect(rules.isSubset(of: [.end, .evaluation, .evaluationReminder, .monthlyDigest]))
+        #expect(rules.contains(.end))
+        #expect(!rules.isEmpty)
+    }
+}

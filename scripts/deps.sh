@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what mentor-notify needs on a Debian machine, only when it is missing.
+#   scripts/deps.sh build   the C libraries (libcurl, SQLite) and pkg-config
+#   scripts/deps.sh test    also the real servers the tests talk to (aiosmtpd, openssl, systemd-analyze)
+set -euo pipefail
+want=${1:-build}
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "deps: the Swift 6.3 toolchain is not on PATH; install it (swift.org) or add /opt/swift/usr/bin to PATH" >&2
+    exit 69
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); fi
+fi
+
+packages=()
+pkg-config --exists libcurl 2>/dev/null && [ -f /usr/include/x86_64-linux-gnu/curl/curl.h -o -f /usr/include/curl/curl.h ] \
+    || packages+=(libcurl4-openssl-dev)
+pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
+command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+if [ "$want" = test ]; then
+    command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+    command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip)
+    command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+fi
+
+if [ ${#packages[@]} -gt 0 ]; then
+    echo "deps: installing ${packages[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+if [ "$want" = test ]; then
+    if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+        echo "deps: installing aiosmtpd (a real SMTP server for the tests)" >&2
+        python3 -m pip install -q aiosmtpd 2>/dev/null \
+            || python3 -m pip install -q --break-system-packages aiosmtpd
+    fi
+fi
