@@ -72,9 +72,10 @@ struct Planner {
     /// - expires: the local moment it becomes worthless (nil: never).
     /// - end: the forløb's end; messages not allowed after it expire then.
     mutating func emit(
-        _ rule: Rule, subject: String, to target: Target, period: String, program: ProgramSettings,
+        _ rule: Rule, subject: @autoclosure () -> String, to target: Target, period: @autoclosure () -> String,
+        program: ProgramSettings,
         relationship: Relationship? = nil, due: LocalDateTime, expires: LocalDateTime?, inWindow: Bool = true,
-        afterEnd: Bool? = nil, variables: [String: String] = [:], event: CalendarEvent? = nil,
+        afterEnd: Bool? = nil, variables: @autoclosure () -> [String: String] = [:], event: CalendarEvent? = nil,
         expiresAtInstant: Int64? = nil
     ) {
         guard due <= nowLocal else { return }
@@ -86,13 +87,15 @@ struct Planner {
         }
         if let expiry, expiry <= now { return }
         let notBefore = zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due)
-        var common = variables
+        var common = variables()
         common["program"] = program.name
         if let relationship {
             common["relationship"] = String(relationship.id)
             common["mentor"] = state.people[relationship.mentorID]?.name ?? ""
             common["mentee"] = state.people[relationship.menteeID]?.name ?? ""
         }
+        let subject = subject()
+        let period = period()
         func make(role: RecipientRole, recipient: Int64?, leader: Int?, keyPart: String, channels: [Channel],
                   language: Language, name: String) -> FollowUp
         {
@@ -122,16 +125,21 @@ struct Planner {
     /// Emits to the mentor and the mentee of a forløb.
     mutating func emitPair(
         _ rule: Rule, _ relationship: Relationship, _ program: ProgramSettings, roles: [Role] = [.mentor, .mentee],
-        period: String, due: LocalDateTime, expires: LocalDateTime?, afterEnd: Bool? = nil,
-        variables: [String: String] = [:], event: CalendarEvent? = nil, expiresAtInstant: Int64? = nil
+        period: @autoclosure () -> String, due: LocalDateTime, expires: LocalDateTime?, afterEnd: Bool? = nil,
+        variables: @autoclosure () -> [String: String] = [:], event: CalendarEvent? = nil,
+        expiresAtInstant: Int64? = nil
     ) {
+        // Most forløb have nothing due on most cycles: decide that before building any text.
+        guard due <= nowLocal else { return }
+        let period = period()
+        let values = variables()
         for role in roles {
             let id = role == .mentor ? relationship.mentorID : relationship.menteeID
             emit(
                 rule, subject: String(relationship.id),
                 to: .person(role == .mentor ? .mentor : .mentee, id, keyPart: role.rawValue), period: period,
                 program: program, relationship: relationship, due: due, expires: expires, afterEnd: afterEnd,
-                variables: variables, event: event, expiresAtInstant: expiresAtInstant)
+                variables: values, event: event, expiresAtInstant: expiresAtInstant)
         }
     }
 

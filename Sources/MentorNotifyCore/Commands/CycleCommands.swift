@@ -118,7 +118,7 @@ enum CycleCommands {
         let store = try context.openStore()
         let config = context.config
         let zone = config.zone
-        let (summary, last) = try store.read { (try store.outboxSummary(), try store.meta("last_cycle_end").flatMap { Int64($0) }) }
+        let (summary, last) = try store.read { (try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) }) }
         let now = Int64(Date().timeIntervalSince1970)
         let limit = Int64(config.statusMaxAgeMinutes) * 60
         let healthy = last.map { now - $0 <= limit } ?? false

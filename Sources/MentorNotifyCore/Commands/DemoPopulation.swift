@@ -34,13 +34,14 @@ struct DemoPopulation {
         "Ida Christensen", "Noah Rasmussen", "Clara Jensen", "Lucas Andersen",
     ]
 
-    static func create(in store: Store, config: Config, from: LocalDate) throws -> DemoPopulation {
+    /// - pairsPerProgram: how many forløb each program gets; their starts are spread a week apart.
+    static func create(in store: Store, config: Config, from: LocalDate, pairsPerProgram: Int = 4) throws -> DemoPopulation {
         var population = DemoPopulation()
         let habits = Habit.allCases
         try store.write {
             var index = 0
             for program in config.programs {
-                for slot in 0..<4 {
+                for slot in 0..<pairsPerProgram {
                     let mentorName = mentorNames[index % mentorNames.count]
                     let menteeName = menteeNames[index % menteeNames.count]
                     let slug = "\(program.id)-\(slot)"
@@ -56,12 +57,12 @@ struct DemoPopulation {
                         birthdate: LocalDate(year: 2002 + index % 5, month: 1 + index % 12, day: 1 + index % 28),
                         channels: slot == 2 ? [.sms] : [.email, .sms], language: slot == 3 ? .en : .da))
                     population.people += 2
-                    let start = from.adding(days: 7 * slot + 3 * index % 5)
+                    let start = from.adding(days: 7 * slot + (3 * index) % 5)
                     let id = try store.addRelationship(
                         mentor: mentor, mentee: mentee, program: program.id, start: start,
                         plannedEnd: start.adding(months: program.durationMonths))
                     population.pairs.append(Pair(id: id, habit: habits[slot % habits.count], start: start))
-                    if program.preset == "lab" && slot == 0 {
+                    if program.preset == "lab" && slot % 8 == 0 {
                         try store.addReminder(
                             person: mentee, time: LocalTime(hour: 7, minute: 0)!, weekdays: [1, 2, 3, 4, 5],
                             text: "Godmorgen! Tid til at stå op – vi ses på værkstedet kl. 8.", until: from.adding(days: 30))

@@ -13,6 +13,8 @@ final class Cycle {
         var closed = 0
         var bodiesDeleted = 0
         var delivery = Deliverer.Stats()
+        /// The keys that were due at this cycle's moment.
+        var dueKeys: Set<String> = []
     }
 
     let store: Store
@@ -49,6 +51,7 @@ final class Cycle {
         let followUps = try plan(now: now)
         report.planned = followUps.count
         let due = Set(followUps.map(\.key))
+        report.dueKeys = due
         let failureIDs = Dictionary(grouping: try store.unreportedFailures(), by: { $0.program ?? "" })
         try store.write {
             let existing = try store.existingKeys(followUps.map(\.key))
@@ -68,14 +71,14 @@ final class Cycle {
             report.bodiesDeleted = try store.deleteSentBodies(sentBefore: now - Int64(config.retentionDays) * 86_400)
             try store.setMeta("last_cycle", String(now))
         }
-        if deliver {
+        let window = config.schedulerSettings.isInWindow(config.zone.local(now))
+        // A lease is a write (and an fsync): only take one when there is something to send.
+        if deliver, try store.hasReadyRows(now: now, windowOpen: window) {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
                 logger: logger)
-            let window = config.schedulerSettings.isInWindow(config.zone.local(now))
             report.delivery = try deliverer.deliver(now: now, windowOpen: window, shouldStop: shouldStop)
         }
-        try store.write { try store.setMeta("last_cycle_end", String(now)) }
         logger.info("cycle", [
             "at": config.zone.iso8601(now), "planned": String(report.planned), "enqueued": String(report.enqueued),
             "withdrawn": String(report.withdrawn), "sent": String(report.delivery.sent),

@@ -8,8 +8,7 @@ enum StateLoader {
         let today = local.date
         return try store.read {
             let relationships = try store.relationships(endedOnOrAfter: today.adding(days: -Scheduler.endedLookbackDays))
-            var people: [Int64: Person] = [:]
-            for person in try store.people() { people[person.id] = person }
+            let people = try store.peopleForScheduling()
             var evaluations: [Int64: [Evaluation]] = [:]
             for evaluation in try store.evaluations(since: today.adding(days: -Scheduler.endedLookbackDays)) {
                 evaluations[evaluation.relationshipID, default: []].append(evaluation)

@@ -33,6 +33,24 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: year, month: month, day: day)
     }
 
+    /// Parses exactly `YYYY-MM-DD` from raw bytes.
+    public init?(bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var value = 0
+            var index = from
+            while index < to {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte &- 48)
+                index += 1
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 7), let day = number(8, 10) else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
     static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
         var value = 0
         for byte in bytes {
@@ -112,8 +130,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return years
     }
 
+    /// Orders like the date; cheaper than comparing three fields.
+    var ordinal: Int { year << 9 | month << 5 | day }
+
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
-        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+        lhs.ordinal < rhs.ordinal
     }
 
     public var description: String {
@@ -220,7 +241,9 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool {
-        (lhs.date, lhs.time) < (rhs.date, rhs.time)
+        let left = lhs.date.ordinal
+        let right = rhs.date.ordinal
+        return left < right || (left == right && lhs.time.minuteOfDay < rhs.time.minuteOfDay)
     }
 
     public var description: String { date.description + "T" + time.description }

@@ -117,13 +117,26 @@ extension Store {
         return inserted
     }
 
-    /// The keys that exist already, to render only what is new.
+    /// The keys that exist already, to render only what is new. One query per 500 keys.
     public func existingKeys(_ keys: [String]) throws -> Set<String> {
         var found = Set<String>()
-        for key in keys {
-            if try database.scalarInt("SELECT 1 FROM outbox WHERE key = ? LIMIT 1", [key]) != nil { found.insert(key) }
+        var start = 0
+        while start < keys.count {
+            let chunk = Array(keys[start..<min(start + 500, keys.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try database.forEach("SELECT key FROM outbox WHERE key IN (\(marks))", chunk) { found.insert($0.string(0)) }
+            start += chunk.count
         }
         return found
+    }
+
+    /// True when a lease would find work: a ready row, or a lease left behind that has run out.
+    public func hasReadyRows(now: Int64, windowOpen: Bool) throws -> Bool {
+        try database.scalarInt(
+            """
+            SELECT 1 FROM outbox WHERE (status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?))
+                OR (status = 'sending' AND lease_until <= ?) LIMIT 1
+            """, [now, windowOpen, now]) != nil
     }
 
     /// Pending rows, for the cycle to expire those whose condition no longer holds.

@@ -3,13 +3,11 @@ extension Store {
         "id, mentor_id, mentee_id, program, start_date, planned_end, ended_on, end_reason, first_contact, last_contact"
 
     static func relationship(_ row: Row) -> Relationship {
-        let start = LocalDate(row.string(4)) ?? LocalDate(dayNumber: 0)
+        let start = row.date(4) ?? LocalDate(dayNumber: 0)
         return Relationship(
             id: row.int64(0), mentorID: row.int64(1), menteeID: row.int64(2), program: row.string(3),
-            start: start, plannedEnd: LocalDate(row.string(5)) ?? start,
-            endedOn: row.optionalString(6).flatMap { LocalDate($0) }, endReason: row.optionalString(7),
-            firstContact: row.optionalString(8).flatMap { LocalDate($0) },
-            lastContact: row.optionalString(9).flatMap { LocalDate($0) })
+            start: start, plannedEnd: row.date(5) ?? start, endedOn: row.date(6), endReason: row.optionalString(7),
+            firstContact: row.date(8), lastContact: row.date(9))
     }
 
     @discardableResult

@@ -77,8 +77,7 @@ extension Store {
         return Person(
             id: row.int64(0), ref: row.optionalString(1), role: Role(rawValue: row.string(2)) ?? .mentee,
             name: row.optionalString(3), email: row.optionalString(4), phone: row.optionalString(5),
-            birthdate: row.optionalString(6).flatMap { LocalDate($0) },
-            certificate: row.optionalString(7).flatMap { LocalDate($0) },
+            birthdate: row.date(6), certificate: row.date(7),
             channels: channels, language: Language(rawValue: row.string(9)) ?? .da, optedOut: optedOut,
             forgotten: !row.isNull(12))
     }
@@ -86,6 +85,9 @@ extension Store {
     /// Adds a person after checking that every channel has an address. Returns the new id.
     @discardableResult
     public func addPerson(_ new: NewPerson) throws -> Int64 {
+        if new.email == nil && new.phone == nil {
+            throw InputError("email", "the person has neither an email address nor a phone number; give at least one")
+        }
         let channels = new.channels ?? Person.defaultChannels(email: new.email, phone: new.phone)
         if channels.contains(.email) && new.email == nil {
             throw InputError("channels", "email is chosen but the person has no email address; add --email")
@@ -120,6 +122,30 @@ extension Store {
 
     public func personID(ref: String) throws -> Int64? {
         try database.queryOne("SELECT id FROM person WHERE ref = ?", [ref]) { $0.int64(0) }
+    }
+
+    /// What the scheduler needs of every person (no birthdates or certificates), keyed by id.
+    public func peopleForScheduling() throws -> [Int64: Person] {
+        var result: [Int64: Person] = [:]
+        try database.forEach(
+            "SELECT id, role, name, channels, lang, opt_out_email, opt_out_sms, forgotten_at IS NOT NULL, email, phone FROM person"
+        ) { row in
+            var optedOut = Set<Channel>()
+            if row.bool(5) { optedOut.insert(.email) }
+            if row.bool(6) { optedOut.insert(.sms) }
+            let channels: Set<Channel>
+            switch row.string(3) {
+            case "email": channels = [.email]
+            case "sms": channels = [.sms]
+            default: channels = Set(row.string(3).split(separator: ",").compactMap { Channel(rawValue: String($0)) })
+            }
+            let id = row.int64(0)
+            result[id] = Person(
+                id: id, role: row.string(1) == "mentor" ? .mentor : .mentee, name: row.optionalString(2),
+                email: row.optionalString(8), phone: row.optionalString(9), channels: channels,
+                language: row.string(4) == "en" ? .en : .da, optedOut: optedOut, forgotten: row.bool(7))
+        }
+        return result
     }
 
     public func people() throws -> [Person] {

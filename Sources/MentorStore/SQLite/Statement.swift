@@ -91,6 +91,12 @@ public struct Row {
         isNull(column) ? nil : string(column)
     }
 
+    /// A `YYYY-MM-DD` column parsed straight from SQLite's bytes (no String in between).
+    public func date(_ column: Int32) -> LocalDate? {
+        guard let text = sqlite3_column_text(handle, column), sqlite3_column_bytes(handle, column) == 10 else { return nil }
+        return LocalDate(bytes: UnsafeBufferPointer(start: text, count: 10))
+    }
+
     public func bool(_ column: Int32) -> Bool {
         sqlite3_column_int64(handle, column) != 0
     }

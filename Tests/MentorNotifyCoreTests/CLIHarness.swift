@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Runs the built `mentor-notify` binary in a folder of its own, as a user would.
+final class CLIHarness {
+    let folder: String
+    var environment: [String: String]
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var binary: String {
+        let candidates = [".build/debug/mentor-notify", ".build/x86_64-unknown-linux-gnu/debug/mentor-notify"]
+        for candidate in candidates {
+            let path = repository.appendingPathComponent(candidate).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return repository.appendingPathComponent(candidates[0]).path
+    }
+
+    init() {
+        folder = NSTemporaryDirectory() + "mentor-notify-cli-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        environment = [
+            "PATH": "/usr/bin:/bin", "HOME": folder, "LANG": "C.UTF-8", "TZ": "UTC",
+        ]
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    struct Result {
+        var code: Int32
+        var out: String
+        var err: String
+        /// The last line of stdout: the new id of a create command.
+        var id: Int64? { out.split(separator: "\n").last.flatMap { Int64($0) } }
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["--config", folder + "/config.json"].filter { _ in hasConfig } + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        var env = environment
+        env["MENTOR_NOTIFY_DB"] = env["MENTOR_NOTIFY_DB"] ?? folder + "/test.db"
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            code: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+            err: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs a command that must succeed and returns the id it printed.
+    func create(_ arguments: [String]) throws -> Int64 {
+        let result = try run(arguments)
+        #expect(result.code == 0, "\(arguments): \(result.err)")
+        return result.id ?? -1
+    }
+
+    var hasConfig: Bool { FileManager.default.fileExists(atPath: folder + "/config.json") }
+
+    func write(_ name: String, _ text: String) {
+        FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(text.utf8))
+    }
+
+    func write(_ name: String, bytes: [UInt8]) {
+        FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bytes))
+    }
+
+    /// A digest of every user table, to show a refused command changed nothing.
+    func databaseDump() throws -> String {
+        let result = try run(["person", "list", "--json"])
+        let outbox = try run(["outbox", "--json"])
+        let hours = try run(["report", "hours", "--month", "2026-03", "--csv"])
+        return result.out + outbox.out + hours.out
+    }
+
+    func json(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = try run(arguments)
+        #expect(result.code == 0, "\(arguments): \(result.err)")
+        return (try? JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [[String: Any]]) ?? []
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+import Testing
+
+@testable import MentorNotifyCore
+
+/// A year of cycles over a few hundred forløb: each follow-up is enqueued exactly once, exactly the
+/// keys that "what is due and still useful" named at the cycles' moments, and nothing stale is sent.
+@Suite(.serialized) struct YearSimulationTests {
+    struct Run {
+        var keys: Set<String> = []
+        var rows: [OutboxRow] = []
+    }
+
+    /// Runs cycles at the given hour offsets from 2026-01-05 00:00 and collects what was due at each.
+    func simulate(hours: [Int64], pairsPerProgram: Int) throws -> Run {
+        let folder = NSTemporaryDirectory() + "mentor-notify-year-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var config = Config.builtIn()
+        config.retentionDays = 1000
+        let from = LocalDate("2026-01-05")!
+        let store = try Store(path: folder + "/sim.db")
+        let population = try DemoPopulation.create(in: store, config: config, from: from, pairsPerProgram: pairsPerProgram)
+        let catalog = try TemplateCatalog.load(directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let spool = SpoolTransport(directory: folder + "/spool")
+        let cycle = Cycle(store: store, config: config, catalog: catalog, logger: Logger(level: .error), email: spool, sms: spool)
+        let zone = config.zone
+        let start = zone.instant(from, .midnight)
+        var run = Run()
+        var played = Set<LocalDate>()
+        for hour in hours {
+            let now = start + hour * 3600
+            let local = zone.local(now)
+            // The pairs' activity of every evening up to now (a catch-up run skips none of it).
+            var day = played.max()?.adding(days: 1) ?? from
+            while day <= local.date {
+                if day < local.date || local.time.hour >= 21 {
+                    try population.play(store: store, on: LocalDateTime(day, LocalTime(hour: 21, minute: 0)!), zone: zone)
+                    played.insert(day)
+                }
+                day = day.adding(days: 1)
+            }
+            run.keys.formUnion(try cycle.run(now: now).dueKeys)
+        }
+        run.rows = try store.outbox()
+        return run
+    }
+
+    func checkInvariants(_ run: Run, zone: Zone) {
+        let pairs = run.rows.map { "\($0.key)|\($0.channel.rawValue)" }
+        #expect(Set(pairs).count == pairs.count, "a (key, channel) was enqueued twice")
+        #expect(Set(run.rows.map(\.key)) == run.keys, "the outbox differs from what was due")
+        for row in run.rows where row.status == .sent {
+            let sent = row.sentAt ?? 0
+            if let expires = row.expiresAt { #expect(sent < expires, "\(row.key) sent after it expired") }
+            if row.inWindow {
+                let local = zone.local(sent)
+                #expect(local.time.hour >= 9 && local.time.hour < 20, "\(row.key) sent at \(local)")
+            }
+        }
+        #expect(!run.rows.contains { $0.status == .sending }, "a lease was left behind")
+    }
+
+    @Test func hourlyForAYearAndIrregularCatchUpAgreeWithThePlan() throws {
+        let zone = Zone.copenhagen
+        let hourly = try simulate(hours: Array(0..<(365 * 24)), pairsPerProgram: 40)
+        #expect(hourly.rows.count > 3000)
+        #expect(Set(hourly.rows.map(\.rule)).count >= 14, "rules seen: \(Set(hourly.rows.map(\.rule)).sorted())")
+        checkInvariants(hourly, zone: zone)
+
+        // The same year with the daemon down for up to three days at a time.
+        var generator = SeededGenerator(seed: 2026)
+        var hours: [Int64] = []
+        var hour: Int64 = 0
+        while hour < 365 * 24 {
+            hours.append(hour)
+            hour += Int64.random(in: 1...72, using: &generator)
+        }
+        // Both runs end at the same moment, so neither has a tail the other has not reached.
+        if hours.last != 365 * 24 - 1 { hours.append(365 * 24 - 1) }
+        let irregular = try simulate(hours: hours, pairsPerProgram: 40)
+        checkInvariants(irregular, zone: zone)
+        #expect(irregular.keys.isSubset(of: hourly.keys), "catch-up enqueued something hourly cycles never saw")
+        let missed = hourly.keys.subtracting(irregular.keys)
+        // What catch-up dropped is only what goes stale: invites, reminders, first-meeting nudges that expired.
+        let droppable: Set<String> = [
+            "cafe-invite", "meeting-reminder", "agenda-reminder", "recurring", "first-meeting", "after-first-meeting",
+            "evaluation", "evaluation-reminder", "end", "monthly-hours", "contact-nudge", "missed-contact",
+        ]
+        for key in missed {
+            #expect(droppable.contains(String(key.prefix { $0 != ":" })), "\(key) was lost in catch-up")
+        }
+        #expect(!irregular.keys.filter { $0.hasPrefix("missed-contact") }.isEmpty)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing run can be repeated.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
