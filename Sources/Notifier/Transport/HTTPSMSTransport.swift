@@ -7,6 +7,8 @@ public final class HTTPSMSTransport: SMSTransport {
     let settings: SMSSettings
     let token: String
     private var curl: CurlHandle?
+    /// New connections opened so far (1 for a batch that reused one connection throughout).
+    public private(set) var connectionsOpened = 0
 
     public init(settings: SMSSettings, token: String) {
         self.settings = settings
@@ -68,6 +70,7 @@ public final class HTTPSMSTransport: SMSTransport {
             _ = ccurl_setopt_pointer(curl.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
         }
         let (code, status, text) = curl.perform()
+        connectionsOpened += curl.connectsOpened
         guard code == CURLE_OK else {
             self.curl = nil
             throw CurlHandle.classify(code, message: text)

@@ -7,6 +7,8 @@ public final class SMTPTransport: EmailTransport {
     let settings: EmailSettings
     let password: String?
     private var curl: CurlHandle?
+    /// New connections opened so far (1 for a batch that reused one connection throughout).
+    public private(set) var connectionsOpened = 0
 
     public init(settings: EmailSettings, password: String?) {
         self.settings = settings
@@ -39,6 +41,7 @@ public final class SMTPTransport: EmailTransport {
         curl.buffers.upload = Array(message.mime.utf8)
         curl.set(CURLOPT_INFILESIZE, curl.buffers.upload.count)
         let (code, response, text) = curl.perform()
+        connectionsOpened += curl.connectsOpened
         if code == CURLE_OK {
             return DeliveryReceipt(providerID: "smtp \(response) \(message.messageID)")
         }

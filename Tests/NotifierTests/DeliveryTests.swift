@@ -1,0 +1,219 @@
+import Foundation
+import MentorStore
+import Testing
+
+@testable import Notifier
+
+/// The outbox state machine against real servers: sent, retried, failed, expired, suppressed;
+/// nothing lost, nothing secret in the log.
+@Suite(.serialized) struct DeliveryTests {
+    final class LogLines: @unchecked Sendable {
+        // @unchecked: guarded by the lock.
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: String { lock.withLock { lines.joined(separator: "\n") } }
+    }
+
+    struct World {
+        let scratch = Scratch()
+        let store: Store
+        let log = LogLines()
+        let mentee: Int64
+        let mentor: Int64
+
+        init() throws {
+            store = try Store(path: scratch.path + "/d.db")
+            mentor = try store.addPerson(NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk"))
+            mentee = try store.addPerson(NewPerson(role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803",
+                                                   channels: [.email, .sms]))
+        }
+
+        var logger: Logger { Logger(level: .debug, environment: [:], sink: { [log] in log.add($0) }) }
+
+        @discardableResult
+        func enqueue(_ key: String, channel: Channel = .email, recipient: Int64? = nil, body: String = "Hej", notBefore: Int64 = 1000,
+                     expiresAt: Int64? = nil, relationship: Int64? = nil) throws -> Int64 {
+            try store.enqueue([
+                OutboxRow(key: key, channel: channel, rule: "first-meeting", role: "mentee", recipient: recipient ?? mentee,
+                          program: "p", relationshipID: relationship, language: .da, subject: "Hej Amira", body: body,
+                          notBefore: notBefore, expiresAt: expiresAt, inWindow: true, afterEnd: false)
+            ], now: 900)
+            return try store.outbox().last?.id ?? 0
+        }
+
+        func row(_ id: Int64) throws -> OutboxRow {
+            try #require(try store.outbox().first { $0.id == id })
+        }
+
+        func deliverer(smtp port: Int, sms: (any SMSTransport)? = nil, password: String? = nil) -> Deliverer {
+            var settings = EmailSettings(url: "smtp://127.0.0.1:\(port)", from: "Mentorshoppen <noreply@example.dk>")
+            settings.requireTLS = false
+            settings.timeoutSeconds = 3
+            settings.username = password == nil ? nil : "mentor"
+            let email = SMTPTransport(settings: settings, password: password)
+            return Deliverer(store: store, email: email, sms: sms ?? SpoolTransport(directory: scratch.path + "/spool"),
+                             from: settings.from, zone: .copenhagen, logger: logger)
+        }
+    }
+
+    @Test func a451IsRetriedWithBackoffThenSent() throws {
+        let world = try World()
+        let server = try TestServer(script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "fail-once"],
+                                    folder: world.scratch.path)
+        let id = try world.enqueue("k1")
+        let deliverer = world.deliverer(smtp: server.port)
+        #expect(try deliverer.deliver(now: 1000, windowOpen: true).retried == 1)
+        var row = try world.row(id)
+        #expect(row.status == .pending && row.attempts == 1 && row.notBefore == 1300)
+        #expect(row.reason?.contains("451") == true)
+        #expect(try deliverer.deliver(now: 1200, windowOpen: true) == Deliverer.Stats(), "retried before its time")
+        #expect(try deliverer.deliver(now: 1300, windowOpen: true).sent == 1)
+        row = try world.row(id)
+        #expect(row.status == .sent && row.attempts == 2 && row.reason == nil)
+        #expect(row.providerID?.contains("250") == true)
+    }
+
+    @Test func a550FailsAtOnceWithTheReason() throws {
+        let world = try World()
+        let server = try TestServer(script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "reject"],
+                                    folder: world.scratch.path)
+        let id = try world.enqueue("k1")
+        #expect(try world.deliverer(smtp: server.port).deliver(now: 1000, windowOpen: true).failed == 1)
+        let row = try world.row(id)
+        #expect(row.status == .failed && row.reason?.contains("550") == true)
+        #expect(try world.store.unreportedFailures().map(\.id) == [id])
+    }
+
+    @Test func aServerDownForFiveDaysEndsFailedNotLost() throws {
+        let world = try World()
+        let id = try world.enqueue("k1")
+        let deliverer = world.deliverer(smtp: 1)
+        var now: Int64 = 1000
+        var attempts = 0
+        while try world.row(id).status == .pending, attempts < 200 {
+            _ = try deliverer.deliver(now: now, windowOpen: true)
+            now = try world.row(id).notBefore
+            attempts += 1
+        }
+        let row = try world.row(id)
+        #expect(row.status == .failed)
+        #expect(row.reason?.contains("gave up after") == true)
+        #expect(row.attempts > 100 && row.attempts < 200, "Postfix-style backoff: about one attempt an hour for 5 days")
+    }
+
+    @Test func anExpiryStopsTheRetries() throws {
+        let world = try World()
+        let id = try world.enqueue("k1", expiresAt: 1000 + 600)
+        let deliverer = world.deliverer(smtp: 1)
+        _ = try deliverer.deliver(now: 1000, windowOpen: true)
+        #expect(try world.row(id).status == .pending)
+        _ = try deliverer.deliver(now: 1300, windowOpen: true)
+        let row = try world.row(id)
+        #expect(row.status == .expired && row.reason?.contains("expired") == true)
+    }
+
+    @Test func optOutForgottenAndEndedAreSuppressedWithAReason() throws {
+        let world = try World()
+        let spool = SpoolTransport(directory: world.scratch.path + "/spool")
+        let relationship = try world.store.addRelationship(
+            mentor: world.mentor, mentee: world.mentee, program: "p", start: LocalDate("2026-01-01")!, plannedEnd: LocalDate("2026-04-01")!)
+        try world.store.optOut(world.mentee, channel: .sms)
+        let optedOut = try world.enqueue("k1", channel: .sms)
+        let ended = try world.enqueue("k2", relationship: relationship)
+        let forgottenPerson = try world.store.addPerson(NewPerson(role: .mentee, name: "Bo", email: "bo@example.dk"))
+        let forgotten = try world.enqueue("k3", recipient: forgottenPerson)
+        try world.store.forget(forgottenPerson)
+        let now = Zone.copenhagen.instant(LocalDate("2026-05-01")!, LocalTime("10:00")!)
+        let deliverer = Deliverer(store: world.store, email: spool, sms: spool, from: "x@example.dk", zone: .copenhagen, logger: world.logger)
+        #expect(try deliverer.deliver(now: now, windowOpen: true).suppressed == 3)
+        #expect(try world.row(optedOut).reason == "opted out of sms")
+        #expect(try world.row(ended).reason == "the forløb has ended")
+        #expect(try world.row(forgotten).reason == "the person was forgotten")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: world.scratch.path + "/spool")) ?? []).isEmpty)
+    }
+
+    @Test func logsCarryIdsAndMaskedAddressesNeverBodiesOrSecrets() throws {
+        let world = try World()
+        let (cert, key) = try world.scratch.certificate()
+        let server = try TestServer(
+            script: "smtp_server.py",
+            arguments: ["--out", world.scratch.path + "/in", "--cert", cert, "--key", key, "--auth", "mentor:TOKEN-SECRET-9931"],
+            folder: world.scratch.path)
+        try world.enqueue("k1", body: "Fortroligt: BODY-MARKER-4471")
+        try world.enqueue("k2", channel: .sms, body: "SMS BODY-MARKER-4471")
+        var settings = EmailSettings(url: "smtp://127.0.0.1:\(server.port)", from: "Mentorshoppen <noreply@example.dk>")
+        settings.username = "mentor"
+        settings.caFile = cert
+        let deliverer = Deliverer(
+            store: world.store, email: SMTPTransport(settings: settings, password: "TOKEN-SECRET-9931"),
+            sms: SpoolTransport(directory: world.scratch.path + "/spool"), from: settings.from, zone: .copenhagen,
+            logger: world.logger)
+        #expect(try deliverer.deliver(now: 1000, windowOpen: true).sent == 2)
+        let log = world.log.all
+        #expect(log.contains("event=delivery outbox=1 rule=first-meeting channel=email to=a***@example.dk result=sent"))
+        #expect(log.contains("to=\"+45 ****1803\""))
+        for secret in ["BODY-MARKER-4471", "TOKEN-SECRET-9931", "amira@example.dk", "21241803", "Amira"] {
+            #expect(!log.contains(secret), "the log shows \(secret)")
+        }
+        #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("event=") })
+    }
+
+    @Test func journaldGetsSyslogPriorities() {
+        let lines = LogLines()
+        let logger = Logger(level: .info, environment: ["JOURNAL_STREAM": "8:1234"], sink: { lines.add($0) })
+        logger.info("cycle", ["sent": "2"])
+        logger.warning("delivery", ["result": "retry"])
+        logger.debug("hidden")
+        #expect(lines.all == "<6>event=cycle sent=2\n<4>event=delivery result=retry")
+    }
+}
+
+@Suite struct MIMETests {
+    @Test func headerInjectionIsRefusedInTheBuilder() {
+        let message = MailMessage(from: "x@example.dk", to: "a@example.dk", subject: "Hej\r\nBcc: evil@example.dk", body: "b",
+                                  messageID: "m@x", date: Date())
+        #expect(throws: MIMEError.self) { try message.rendered() }
+    }
+
+    @Test(arguments: [
+        ("Hej", "Hej"),
+        ("Caféaften", "=?UTF-8?B?Q2Fmw6lhZnRlbg==?="),
+    ])
+    func encodedWords(text: String, expected: String) {
+        #expect(MIMEEncoding.encodedWords(text) == expected)
+    }
+
+    @Test func longSubjectsSplitIntoShortEncodedWords() {
+        let encoded = MIMEEncoding.encodedWords(String(repeating: "æøå ", count: 30))
+        #expect(encoded.components(separatedBy: "\r\n ").allSatisfy { $0.count <= 75 })
+    }
+
+    @Test func quotedPrintableKeepsLinesShortAndEscapesDots() {
+        let text = String(repeating: "ø", count: 60) + "\n.\nslut = ende "
+        let encoded = MIMEEncoding.quotedPrintable(text)
+        #expect(encoded.components(separatedBy: "\r\n").allSatisfy { $0.count <= 76 })
+        #expect(encoded.contains("\r\n=2E\r\n"))
+        #expect(encoded.hasSuffix("slut =3D ende=20"))
+    }
+
+    @Test func theRepositoryTemplatesLoadAndEverySMSFitsTwoSegments() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("templates").path
+        let catalog = try TemplateCatalog.load(directory: directory)
+        try SMSLength.check(catalog)
+        #expect(catalog.count > 100)
+    }
+
+    @Test func anUnknownVariableNamesTheFile() throws {
+        var catalog = try TemplateCatalog.load(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path)
+        #expect(throws: TemplateError.self) {
+            try catalog.add("[mentor email]\nSubject: x\n{{secret_notes}}\n[mentor sms]\nx\n[mentee email]\nSubject: y\nz\n[mentee sms]\nq",
+                            file: "da/end.txt", language: .da, rule: .end)
+        }
+        #expect(throws: TemplateError.self) {
+            try catalog.add("[mentor email]\nSubject: x\nbody\n", file: "da/end.txt", language: .en, rule: .end)
+        }
+    }
+}
