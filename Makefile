@@ -38,7 +38,10 @@ install: release
 	install -d $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/da $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/en
 	install -m 0644 templates/da/*.txt $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/da/
 	install -m 0644 templates/en/*.txt $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/en/
-	install -D -m 0644 systemd/mentor-notify.service $(DESTDIR)/lib/systemd/system/mentor-notify.service
+	install -d $(DESTDIR)/lib/systemd/system
+	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/mentor-notify.service > $(DESTDIR)/lib/systemd/system/mentor-notify.service
+	chmod 0644 $(DESTDIR)/lib/systemd/system/mentor-notify.service
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/mentor-notify/README.md
 	install -D -m 0644 systemd/mentor-notify.sysusers $(DESTDIR)/usr/lib/sysusers.d/mentor-notify.conf
 	install -D -m 0644 systemd/mentor-notify.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/mentor-notify.conf
 	install -D -m 0640 systemd/mentor-notify.example.json $(DESTDIR)/etc/mentor-notify/mentor-notify.example.json

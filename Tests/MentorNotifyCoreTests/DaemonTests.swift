@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+/// `mentor-notify run` as systemd runs it: sd_notify over a datagram socket, signals, reload.
+@Suite(.serialized) struct DaemonTests {
+    /// A bound AF_UNIX datagram socket standing in for systemd's notify socket.
+    final class NotifySocket {
+        let path: String
+        let descriptor: Int32
+
+        init(folder: String) throws {
+            path = folder + "/notify.sock"
+            descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+                for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+            var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(descriptor) }
+
+        /// Messages received until `until` matches one or the time is up.
+        func read(for seconds: TimeInterval, until: (String) -> Bool = { _ in false }) -> [String] {
+            var messages: [String] = []
+            let deadline = Date().addingTimeInterval(seconds)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while Date() < deadline {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count > 0 {
+                    let message = String(decoding: buffer[0..<count], as: UTF8.self)
+                    messages.append(message)
+                    if until(message) { break }
+                }
+            }
+            return messages
+        }
+    }
+
+    final class Daemon {
+        let process = Process()
+        let stderr = Pipe()
+
+        init(_ cli: CLIHarness, socket: String, watchdogMicroseconds: Int? = nil) throws {
+            process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+            process.arguments = ["--config", cli.folder + "/config.json", "run"]
+            process.currentDirectoryURL = URL(fileURLWithPath: cli.folder)
+            var environment = cli.environment
+            environment["MENTOR_NOTIFY_DB"] = cli.folder + "/test.db"
+            environment["NOTIFY_SOCKET"] = socket
+            if let watchdogMicroseconds { environment["WATCHDOG_USEC"] = String(watchdogMicroseconds) }
+            process.environment = environment
+            process.standardError = stderr
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            try process.run()
+        }
+
+        /// Waits for exit; nil if it is still running after `seconds`.
+        func exit(within seconds: TimeInterval) -> Int32? {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            return process.isRunning ? nil : process.terminationStatus
+        }
+
+        var log: String { String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self) }
+
+        deinit {
+            if process.isRunning { process.terminate() }
+        }
+    }
+
+    func prepared() throws -> CLIHarness {
+        let cli = CLIHarness()
+        cli.write("config.json", ConfigTests.valid)
+        #expect(try cli.run(["init"]).code == 0)
+        return cli
+    }
+
+    @Test func readyThenSIGTERMExitsCleanlyWithin10Seconds() throws {
+        let cli = try prepared()
+        let notify = try NotifySocket(folder: cli.folder)
+        let daemon = try Daemon(cli, socket: notify.path, watchdogMicroseconds: 2_000_000)
+        let messages = notify.read(for: 15) { $0.contains("WATCHDOG=1") }
+        #expect(messages.contains { $0.contains("READY=1") }, "\(messages)")
+        #expect(messages.contains { $0.contains("STATUS=") })
+        #expect(messages.contains { $0.contains("WATCHDOG=1") })
+        kill(daemon.process.processIdentifier, SIGTERM)
+        let started = Date()
+        let code = daemon.exit(within: 10)
+        #expect(code == 0, "exit \(String(describing: code)) after \(Date().timeIntervalSince(started)) s")
+        #expect(notify.read(for: 0.5).contains { $0.contains("STOPPING=1") })
+    }
+
+    @Test func sighupWithABrokenConfigKeepsTheOldOneAndRuns() throws {
+        let cli = try prepared()
+        let notify = try NotifySocket(folder: cli.folder)
+        let daemon = try Daemon(cli, socket: notify.path)
+        #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
+        cli.write("config.json", "{ \"programs\": [ { \"id\": \"x\", \"preset\": \"nosuch\" } ] }")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let after = notify.read(for: 10) { $0.contains("reload failed") }
+        #expect(after.contains { $0.contains("reload failed") }, "\(after)")
+        usleep(300_000)
+        #expect(daemon.process.isRunning, "the daemon died on a bad reload")
+        // A good config again is picked up by the next SIGHUP.
+        cli.write("config.json", ConfigTests.valid)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(notify.read(for: 10) { $0.contains("config reloaded") }.contains { $0.contains("config reloaded") })
+        kill(daemon.process.processIdentifier, SIGINT)
+        #expect(daemon.exit(within: 10) == 0)
+        let log = daemon.log
+        #expect(log.contains("event=reload-failed"))
+        #expect(log.contains("event=daemon-stop"))
+    }
+
+    @Test func statusIsHealthyWhileTheDaemonRuns() throws {
+        let cli = try prepared()
+        let notify = try NotifySocket(folder: cli.folder)
+        let daemon = try Daemon(cli, socket: notify.path)
+        _ = notify.read(for: 15) { $0.contains("last cycle") }
+        let status = try cli.run(["status", "--json"])
+        #expect(status.code == 0, "\(status.out) \(status.err)")
+        #expect(status.out.contains("\"healthy\" : true"))
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(daemon.exit(within: 10) == 0)
+    }
+}
+
+/// The service unit as shipped: it verifies, and its hardening keeps the exposure at 2.0 or less.
+@Suite(.serialized) struct ServiceUnitTests {
+    func unit() throws -> String {
+        let folder = NSTemporaryDirectory() + "mentor-notify-unit-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let source = try String(contentsOf: CLIHarness.repository.appendingPathComponent("systemd/mentor-notify.service"), encoding: .utf8)
+        let binary = URL(fileURLWithPath: CLIHarness.binary).deletingLastPathComponent().path
+        let path = folder + "/mentor-notify.service"
+        try source.replacingOccurrences(of: "@BINDIR@", with: binary).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func analyze(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["systemd-analyze"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func verifies() throws {
+        let (code, output) = try analyze(["verify", try unit()])
+        #expect(code == 0, "\(output)")
+    }
+
+    @Test func exposureIsAtMost2() throws {
+        let (code, output) = try analyze(["security", "--offline=true", try unit()])
+        #expect(code == 0, "\(output)")
+        let line = try #require(output.split(separator: "\n").first { $0.contains("Overall exposure level") })
+        let value = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) })
+        #expect(value <= 2.0, "\(line)")
+    }
+}
