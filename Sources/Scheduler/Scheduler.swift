@@ -79,8 +79,12 @@ struct Planner {
         expiresAtInstant: Int64? = nil
     ) {
         guard due <= nowLocal else { return }
-        var expiry = expiresAtInstant ?? expires.map { zone.instant($0) }
         let mayFollowEnd = afterEnd ?? rule.allowedAfterEnd
+        // Cheap local checks first: most candidates a cycle looks at are long stale. (A local moment a
+        // day in the past is past whatever DST did; the exact instant check follows.)
+        if let expires, expires.date < today.adding(days: -1) { return }
+        if let relationship, !mayFollowEnd, relationship.effectiveEnd < today.adding(days: -1) { return }
+        var expiry = expiresAtInstant ?? expires.map { zone.instant($0) }
         if let relationship, !mayFollowEnd {
             let endInstant = zone.instant(relationship.effectiveEnd, .midnight)
             expiry = min(expiry ?? endInstant, endInstant)
@@ -131,6 +135,7 @@ struct Planner {
     ) {
         // Most forløb have nothing due on most cycles: decide that before building any text.
         guard due <= nowLocal else { return }
+        if let expires, expires.date < today.adding(days: -1) { return }
         let period = period()
         let values = variables()
         for role in roles {

@@ -24,7 +24,7 @@ public struct DeliveryFailure: Sendable, Hashable {
 /// Everything the rules look at, read from the store in one snapshot. Values only.
 public struct SchedulerState: Sendable {
     public var relationships: [Relationship]
-    public var people: [Int64: Person]
+    public var people: PeopleIndex
     /// Minutes logged per forløb in the month of `now` and in the month before it.
     public var minutesThisMonth: [Int64: Int]
     public var minutesLastMonth: [Int64: Int]
@@ -35,7 +35,7 @@ public struct SchedulerState: Sendable {
     public var failures: [DeliveryFailure]
 
     public init(
-        relationships: [Relationship] = [], people: [Int64: Person] = [:], minutesThisMonth: [Int64: Int] = [:],
+        relationships: [Relationship] = [], people: PeopleIndex = [:], minutesThisMonth: [Int64: Int] = [:],
         minutesLastMonth: [Int64: Int] = [:], meetings: [Meeting] = [], evaluations: [Int64: [Evaluation]] = [:],
         cafes: [CafeEvening] = [], reminders: [PersonalReminder] = [], failures: [DeliveryFailure] = []
     ) {

@@ -29,14 +29,17 @@ enum CycleCommands {
         let zone = config.zone
         if args.flag("json") {
             context.output.json(
-                followUps.map { followUp -> [String: Any] in
-                    [
-                        "rule": followUp.rule.rawValue, "key": followUp.key, "role": followUp.role.rawValue,
-                        "recipient": followUp.recipient.map { $0 as Any } ?? NSNull(),
-                        "channels": followUp.channels.map(\.rawValue), "program": followUp.program,
-                        "notBefore": zone.iso8601(followUp.notBefore),
-                        "expiresAt": followUp.expiresAt.map { zone.iso8601($0) as Any } ?? NSNull(),
-                    ]
+                array: followUps.map { followUp in
+                    .object([
+                        ("channels", .array(followUp.channels.map { .string($0.rawValue) })),
+                        ("expiresAt", .optional(followUp.expiresAt.map { zone.iso8601($0) })),
+                        ("key", .string(followUp.key)),
+                        ("notBefore", .string(zone.iso8601(followUp.notBefore))),
+                        ("program", .string(followUp.program)),
+                        ("recipient", .optional(followUp.recipient)),
+                        ("role", .string(followUp.role.rawValue)),
+                        ("rule", .string(followUp.rule.rawValue)),
+                    ])
                 })
             return
         }
@@ -84,20 +87,19 @@ enum CycleCommands {
         let store = try context.openStore()
         let rows = try store.outbox(status: status)
         let zone = context.config.zone
-        func time(_ value: Int64?) -> Any { value.map { zone.iso8601($0) as Any } ?? NSNull() }
+        func time(_ value: Int64?) -> JSON { .optional(value.map { zone.iso8601($0) }) }
         if args.flag("json") {
             context.output.json(
-                rows.map { row -> [String: Any] in
-                    [
-                        "id": row.id, "key": row.key, "rule": row.rule, "role": row.role,
-                        "recipient": row.recipient.map { $0 as Any } ?? NSNull(), "channel": row.channel.rawValue,
-                        "status": row.status.rawValue, "attempts": row.attempts, "notBefore": time(row.notBefore),
-                        "expiresAt": time(row.expiresAt), "sentAt": time(row.sentAt),
-                        "reason": row.reason.map { $0 as Any } ?? NSNull(),
-                        "providerId": row.providerID.map { $0 as Any } ?? NSNull(),
-                        "program": row.program.map { $0 as Any } ?? NSNull(),
-                        "segments": row.segments.map { $0 as Any } ?? NSNull(),
-                    ]
+                array: rows.map { row in
+                    .object([
+                        ("attempts", .int(Int64(row.attempts))), ("channel", .string(row.channel.rawValue)),
+                        ("expiresAt", time(row.expiresAt)), ("id", .int(row.id)), ("key", .string(row.key)),
+                        ("notBefore", time(row.notBefore)), ("program", .optional(row.program)),
+                        ("providerId", .optional(row.providerID)), ("reason", .optional(row.reason)),
+                        ("recipient", .optional(row.recipient)), ("role", .string(row.role)), ("rule", .string(row.rule)),
+                        ("segments", .optional(row.segments.map(Int64.init))), ("sentAt", time(row.sentAt)),
+                        ("status", .string(row.status.rawValue)),
+                    ])
                 })
             return
         }
@@ -123,14 +125,17 @@ enum CycleCommands {
         let limit = Int64(config.statusMaxAgeMinutes) * 60
         let healthy = last.map { now - $0 <= limit } ?? false
         if args.flag("json") {
-            var counts: [String: Int] = [:]
-            for status in OutboxStatus.allCases { counts[status.rawValue] = summary.counts[status] ?? 0 }
-            context.output.json([
-                "lastCycle": last.map { zone.iso8601($0) as Any } ?? NSNull(), "healthy": healthy, "counts": counts,
-                "oldestPending": summary.oldestPending.map { zone.iso8601($0) as Any } ?? NSNull(),
-                "nextDue": summary.nextDue.map { zone.iso8601($0) as Any } ?? NSNull(),
-                "maxAgeMinutes": config.statusMaxAgeMinutes,
-            ])
+            let counts = OutboxStatus.allCases.map(\.rawValue).sorted().map { name in
+                (name, JSON.int(Int64(summary.counts[OutboxStatus(rawValue: name) ?? .pending] ?? 0)))
+            }
+            context.output.json(
+                .object([
+                    ("counts", .object(counts)), ("healthy", .bool(healthy)),
+                    ("lastCycle", .optional(last.map { zone.iso8601($0) })),
+                    ("maxAgeMinutes", .int(Int64(config.statusMaxAgeMinutes))),
+                    ("nextDue", .optional(summary.nextDue.map { zone.iso8601($0) })),
+                    ("oldestPending", .optional(summary.oldestPending.map { zone.iso8601($0) })),
+                ]))
         } else {
             context.output.line("last cycle:     \(last.map { zone.iso8601($0) } ?? "never")")
             context.output.line(

@@ -15,17 +15,13 @@ public final class Output: @unchecked Sendable {
         out.write(Data((text + "\n").utf8))
     }
 
-    public func error(_ text: String) {
-        err.write(Data((text + "\n").utf8))
+    /// Writes text without a line end.
+    public func write(_ text: String) {
+        out.write(Data(text.utf8))
     }
 
-    /// Pretty, sorted JSON for `--json` outputs.
-    public func json(_ value: Any) {
-        let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if let data = try? JSONSerialization.data(withJSONObject: value, options: options) {
-            out.write(data)
-            out.write(Data("\n".utf8))
-        }
+    public func error(_ text: String) {
+        err.write(Data((text + "\n").utf8))
     }
 
     /// A plain table with a header, columns padded to their widest cell.

@@ -24,16 +24,16 @@ enum PeopleCommands {
         let people = try store.people()
         if args.flag("json") {
             context.output.json(
-                people.map { person -> [String: Any] in
-                    [
-                        "id": person.id, "ref": person.ref ?? NSNull(), "role": person.role.rawValue,
-                        "name": person.name ?? NSNull(), "email": person.email ?? NSNull(),
-                        "phone": person.phone ?? NSNull(), "birthdate": person.birthdate?.description ?? NSNull(),
-                        "certificate": person.certificate?.description ?? NSNull(),
-                        "channels": person.channels.sorted().map(\.rawValue),
-                        "optedOut": person.optedOut.sorted().map(\.rawValue), "lang": person.language.rawValue,
-                        "forgotten": person.forgotten,
-                    ]
+                array: people.map { person in
+                    .object([
+                        ("birthdate", .optional(person.birthdate?.description)),
+                        ("certificate", .optional(person.certificate?.description)),
+                        ("channels", .array(person.channels.sorted().map { .string($0.rawValue) })),
+                        ("email", .optional(person.email)), ("forgotten", .bool(person.forgotten)), ("id", .int(person.id)),
+                        ("lang", .string(person.language.rawValue)), ("name", .optional(person.name)),
+                        ("optedOut", .array(person.optedOut.sorted().map { .string($0.rawValue) })),
+                        ("phone", .optional(person.phone)), ("ref", .optional(person.ref)), ("role", .string(person.role.rawValue)),
+                    ])
                 })
             return
         }

@@ -138,7 +138,24 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        LocalDate.pad(year, 4) + "-" + LocalDate.pad(month, 2) + "-" + LocalDate.pad(day, 2)
+        // Written byte by byte: dates are formatted for every key and every JSON line.
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            LocalDate.write(year, width: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            LocalDate.write(month, width: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            LocalDate.write(day, width: 2, into: buffer, at: 8)
+            return 10
+        }
+    }
+
+    /// Writes a non-negative number as `width` zero-padded ASCII digits.
+    static func write(_ value: Int, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var rest = value
+        for index in stride(from: offset + width - 1, through: offset, by: -1) {
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {

@@ -7,9 +7,35 @@ public import Foundation
 /// autumn day) maps to the first of the two.
 public struct Zone: Sendable {
     public let timeZone: TimeZone
+    private let cache = OffsetCache()
 
     public init(_ timeZone: TimeZone) {
         self.timeZone = timeZone
+    }
+
+    /// Known stretches of constant offset, from a looked-up moment to the next DST change: a plan
+    /// over 100,000 forløb then asks ICU a handful of times instead of hundreds of thousands.
+    final class OffsetCache: @unchecked Sendable {
+        // @unchecked: the list is only touched under the lock.
+        private let lock = NSLock()
+        private var spans: [(from: Int64, to: Int64, offset: Int64)] = []
+
+        func offset(at seconds: Int64, in zone: TimeZone) -> Int64 {
+            let found: Int64? = lock.withLock {
+                for span in spans where span.from <= seconds && seconds < span.to { return span.offset }
+                return nil
+            }
+            if let found { return found }
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let offset = Int64(zone.secondsFromGMT(for: date))
+            let next = zone.nextDaylightSavingTimeTransition(after: date).map { Int64($0.timeIntervalSince1970) }
+                ?? seconds + 86_400
+            lock.withLock {
+                if spans.count >= 64 { spans.removeFirst() }
+                spans.append((seconds, next, offset))
+            }
+            return offset
+        }
     }
 
     public init?(identifier: String) {
@@ -22,7 +48,7 @@ public struct Zone: Sendable {
     public var identifier: String { timeZone.identifier }
 
     public func offset(at seconds: Int64) -> Int64 {
-        Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        cache.offset(at: seconds, in: timeZone)
     }
 
     /// Seconds since the epoch of a local wall-clock moment.
@@ -69,10 +95,25 @@ public struct Zone: Sendable {
         let wall = seconds + offset
         let day = Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400)
         let rest = Int(wall - Int64(day) * 86_400)
-        let sign = offset < 0 ? "-" : "+"
+        let date = LocalDate(dayNumber: day)
         let absolute = Int(abs(offset))
-        return LocalDate(dayNumber: day).description + "T" + LocalDate.pad(rest / 3600, 2) + ":"
-            + LocalDate.pad(rest / 60 % 60, 2) + ":" + LocalDate.pad(rest % 60, 2) + sign
-            + LocalDate.pad(absolute / 3600, 2) + ":" + LocalDate.pad(absolute / 60 % 60, 2)
+        return String(unsafeUninitializedCapacity: 25) { buffer in
+            LocalDate.write(date.year, width: 4, into: buffer, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            LocalDate.write(date.month, width: 2, into: buffer, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            LocalDate.write(date.day, width: 2, into: buffer, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            LocalDate.write(rest / 3600, width: 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            LocalDate.write(rest / 60 % 60, width: 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            LocalDate.write(rest % 60, width: 2, into: buffer, at: 17)
+            buffer[19] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+            LocalDate.write(absolute / 3600, width: 2, into: buffer, at: 20)
+            buffer[22] = UInt8(ascii: ":")
+            LocalDate.write(absolute / 60 % 60, width: 2, into: buffer, at: 23)
+            return 25
+        }
     }
 }

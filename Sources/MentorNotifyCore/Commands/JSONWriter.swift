@@ -1,0 +1,102 @@
+/// A JSON value for the `--json` outputs, written by hand: Foundation's JSONSerialization spends
+/// most of a 100,000-row `plan --json` sorting keys through NSString.
+enum JSON {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSON])
+    /// Keys are written in the order given; callers give them sorted.
+    case object([(String, JSON)])
+
+    static func optional(_ value: String?) -> JSON { value.map { .string($0) } ?? .null }
+    static func optional(_ value: Int64?) -> JSON { value.map { .int($0) } ?? .null }
+
+    /// Pretty-printed with two spaces, like `JSONSerialization`'s `.prettyPrinted`.
+    func write(into output: inout String, indent: Int = 0) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .int(let value): output += String(value)
+        case .string(let value): JSON.escape(value, into: &output)
+        case .array(let values):
+            guard !values.isEmpty else {
+                output += "[]"
+                return
+            }
+            output += "[\n"
+            for (index, value) in values.enumerated() {
+                output += String(repeating: " ", count: indent + 2)
+                value.write(into: &output, indent: indent + 2)
+                output += index == values.count - 1 ? "\n" : ",\n"
+            }
+            output += String(repeating: " ", count: indent) + "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                output += "{}"
+                return
+            }
+            output += "{\n"
+            for (index, (key, value)) in members.enumerated() {
+                output += String(repeating: " ", count: indent + 2)
+                JSON.escape(key, into: &output)
+                output += " : "
+                value.write(into: &output, indent: indent + 2)
+                output += index == members.count - 1 ? "\n" : ",\n"
+            }
+            output += String(repeating: " ", count: indent) + "}"
+        }
+    }
+
+    static func escape(_ text: String, into output: inout String) {
+        // Most values need no escaping: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output += "\""
+            output += text
+            output += "\""
+            return
+        }
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+extension Output {
+    /// Writes a JSON array, one element at a time, so a large output is never held whole.
+    func json(array elements: [JSON]) {
+        guard !elements.isEmpty else {
+            line("[]")
+            return
+        }
+        var chunk = "[\n"
+        for (index, element) in elements.enumerated() {
+            chunk += "  "
+            element.write(into: &chunk, indent: 2)
+            chunk += index == elements.count - 1 ? "\n]" : ",\n"
+            if chunk.utf8.count > 1 << 16 {
+                write(chunk)
+                chunk = ""
+            }
+        }
+        line(chunk)
+    }
+
+    func json(_ value: JSON) {
+        var text = ""
+        value.write(into: &text)
+        line(text)
+    }
+}
