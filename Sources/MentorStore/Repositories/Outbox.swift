@@ -174,6 +174,19 @@ extension Store {
         }
     }
 
+    /// Delivery's durability: each status change is its own commit (so a killed process resends at
+    /// most the message in flight), made without an fsync; `deliveryBarrier()` then fsyncs the WAL once
+    /// for the batch. A power cut can cost the sent marks of one batch (duplicates), never a message.
+    public func relaxDurabilityForDelivery() throws {
+        try database.execute("PRAGMA synchronous = NORMAL")
+    }
+
+    /// Back to `synchronous=FULL`, with one FULL commit that makes every earlier commit durable.
+    public func deliveryBarrier() throws {
+        try database.execute("PRAGMA synchronous = FULL")
+        try write { try setMeta("delivery_barrier", "1") }
+    }
+
     public func markSent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws {
         try database.run(
             """

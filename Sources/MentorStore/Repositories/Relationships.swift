@@ -40,6 +40,19 @@ extension Store {
         return relationship
     }
 
+    /// Several forløb by id in one query.
+    public func relationships(ids: [Int64]) throws -> [Int64: Relationship] {
+        var result: [Int64: Relationship] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try database.forEach("SELECT \(Store.relationshipColumns) FROM relationship WHERE id IN (\(marks))", chunk) { row in
+                let relationship = Store.relationship(row)
+                result[relationship.id] = relationship
+            }
+        }
+        return result
+    }
+
     public func relationships() throws -> [Relationship] {
         try database.query("SELECT \(Store.relationshipColumns) FROM relationship ORDER BY id", [], Store.relationship)
     }

@@ -120,6 +120,20 @@ extension Store {
         return person
     }
 
+    /// Several people by id in one query (a delivery batch's recipients).
+    public func people(ids: [Int64]) throws -> [Int64: Person] {
+        var result: [Int64: Person] = [:]
+        guard !ids.isEmpty else { return result }
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try database.forEach("SELECT \(Store.personColumns) FROM person WHERE id IN (\(marks))", chunk) { row in
+                let person = Store.person(row)
+                result[person.id] = person
+            }
+        }
+        return result
+    }
+
     public func personID(ref: String) throws -> Int64? {
         try database.queryOne("SELECT id FROM person WHERE ref = ?", [ref]) { $0.int64(0) }
     }

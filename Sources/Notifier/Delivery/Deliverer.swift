@@ -22,7 +22,8 @@ public final class Deliverer {
     let zone: Zone
     let logger: Logger
     public var leaseSeconds: Int64 = 300
-    public var batchSize = 50
+    /// Rows leased at a time; also how many sent marks one fsync covers (see `deliveryBarrier`).
+    public var batchSize = 200
     /// A message still failing this long after it was queued is given up.
     public var giveUpSeconds: Int64 = 5 * 86_400
 
@@ -46,18 +47,27 @@ public final class Deliverer {
     @discardableResult
     public func deliver(now: Int64, windowOpen: Bool, shouldStop: () -> Bool = { false }) throws -> Stats {
         var stats = Stats()
+        try store.relaxDurabilityForDelivery()
         defer {
             email.finishBatch()
             sms.finishBatch()
+            try? store.deliveryBarrier()
         }
         var seen = Set<Int64>()
         while true {
+            try store.deliveryBarrier()
+            try store.relaxDurabilityForDelivery()
             let rows = try store.lease(now: now, leaseSeconds: leaseSeconds, limit: batchSize, windowOpen: windowOpen)
             let fresh = rows.filter { !seen.contains($0.id) }
             if fresh.isEmpty {
                 // Give back anything leased twice in one pass (cannot happen, but never hold a lease idle).
                 for row in rows { try store.release(row.id, now: now) }
                 break
+            }
+            // One read for the batch's recipients and forløb, not one per message.
+            let batch = try store.read {
+                (people: try store.people(ids: Array(Set(fresh.compactMap(\.recipient)))),
+                 relationships: try store.relationships(ids: Array(Set(fresh.compactMap(\.relationshipID)))))
             }
             for (index, row) in fresh.enumerated() {
                 if shouldStop() {
@@ -68,7 +78,7 @@ public final class Deliverer {
                     return stats
                 }
                 seen.insert(row.id)
-                try process(row, now: now, stats: &stats)
+                try process(row, now: now, people: batch.people, relationships: batch.relationships, stats: &stats)
             }
         }
         return stats
@@ -90,7 +100,9 @@ public final class Deliverer {
         ])
     }
 
-    private func process(_ row: OutboxRow, now: Int64, stats: inout Stats) throws {
+    private func process(
+        _ row: OutboxRow, now: Int64, people: [Int64: Person], relationships: [Int64: Relationship], stats: inout Stats
+    ) throws {
         if let expires = row.expiresAt, expires <= now {
             let reason = row.reason.map { "expired before it could be sent (last error: \($0))" } ?? "expired before it could be sent"
             return try finish(row, .expired, reason, now: now, address: nil, stats: &stats)
@@ -99,10 +111,7 @@ public final class Deliverer {
         if row.role == "leader" {
             address = row.leaderAddress
         } else if let id = row.recipient {
-            let person: Person
-            do {
-                person = try store.person(id)
-            } catch let error as StoreError where error.code == .notFound {
+            guard let person = people[id] else {
                 return try finish(row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
             }
             if person.forgotten {
@@ -117,8 +126,7 @@ public final class Deliverer {
             return try finish(row, .suppressed, "no \(row.channel.rawValue) address", now: now, address: nil, stats: &stats)
         }
         if let relationshipID = row.relationshipID, !row.afterEnd {
-            let relationship = try? store.relationship(relationshipID)
-            if let relationship, relationship.effectiveEnd <= zone.local(now).date {
+            if let relationship = relationships[relationshipID], relationship.effectiveEnd <= zone.local(now).date {
                 return try finish(row, .suppressed, "the forløb has ended", now: now, address: address, stats: &stats)
             }
         }

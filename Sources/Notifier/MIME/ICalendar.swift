@@ -64,8 +64,28 @@ public enum ICalendar {
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
-    /// STANDARD/DAYLIGHT observances for the transitions of one year, read from the system's tz data.
+    /// VTIMEZONE blocks already built, by zone and year.
+    private static let timeZoneCache = TimeZoneCache()
+
+    final class TimeZoneCache: @unchecked Sendable {
+        // @unchecked: the dictionary is only touched under the lock.
+        private let lock = NSLock()
+        private var blocks: [String: [String]] = [:]
+
+        func block(_ key: String, make: () -> [String]) -> [String] {
+            if let known = lock.withLock({ blocks[key] }) { return known }
+            let value = make()
+            lock.withLock { blocks[key] = value }
+            return value
+        }
+    }
+
     static func timeZone(_ zone: Zone, year: Int) -> [String] {
+        timeZoneCache.block("\(zone.identifier)|\(year)") { makeTimeZone(zone, year: year) }
+    }
+
+    /// STANDARD/DAYLIGHT observances for the transitions of one year, read from the system's tz data.
+    static func makeTimeZone(_ zone: Zone, year: Int) -> [String] {
         var lines = ["BEGIN:VTIMEZONE", "TZID:\(zone.identifier)"]
         guard let january = LocalDate(year: year, month: 1, day: 1) else { return lines + ["END:VTIMEZONE"] }
         var cursor = Date(timeIntervalSince1970: TimeInterval(zone.instant(january, .midnight)))
@@ -117,24 +137,36 @@ public enum ICalendar {
 
     /// TEXT escaping (RFC 5545 3.3.11).
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
-            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\r", with: "")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        var output = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", ";", ",":
+                output.append("\\")
+                output.append(scalar)
+            case "\n":
+                output.append("\\")
+                output.append("n")
+            case "\r": continue
+            default: output.append(scalar)
+            }
+        }
+        return String(output)
     }
 
     /// Folds a content line at 75 octets without splitting a UTF-8 character.
     static func fold(_ line: String) -> String {
-        var result = ""
+        guard line.utf8.count > 75 else { return line }
+        var result: [UInt8] = []
         var count = 0
-        for character in line {
-            let size = String(character).utf8.count
-            if count + size > 75 {
-                result += "\r\n "
+        for byte in line.utf8 {
+            // Break before a byte that starts a character (not a UTF-8 continuation byte).
+            if count >= 75 && byte & 0xC0 != 0x80 {
+                result += [13, 10, 32]
                 count = 1
             }
-            result.append(character)
-            count += size
+            result.append(byte)
+            count += 1
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

@@ -32,31 +32,62 @@ public enum MIMEEncoding {
 
     /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks at 76 characters.
     public static func quotedPrintable(_ text: String) -> String {
-        var output = ""
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            var current = ""
-            let bytes = Array(line.utf8)
-            for (position, byte) in bytes.enumerated() {
-                let isLast = position == bytes.count - 1
-                var piece: String
-                if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast) {
-                    piece = String(UnicodeScalar(byte))
-                } else {
-                    piece = String(format: "=%02X", byte)
-                }
-                // A line starting with "." or "From " is safe with QP: escape the dot for SMTP's sake.
-                if current.isEmpty && byte == 46 { piece = "=2E" }
-                if current.count + piece.count > 75 {
-                    output += current + "=\r\n"
-                    current = ""
-                }
-                current += piece
+        let hex = Array("0123456789ABCDEF".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 2)
+        var lineLength = 0
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            var byte = bytes[index]
+            // CRLF and lone LF both end a line.
+            if byte == 13 && index + 1 < bytes.count && bytes[index + 1] == 10 {
+                index += 1
+                byte = 10
             }
-            output += current
-            if index < lines.count - 1 { output += "\r\n" }
+            if byte == 10 {
+                output += [13, 10]
+                lineLength = 0
+                index += 1
+                continue
+            }
+            let atLineEnd = index + 1 == bytes.count || bytes[index + 1] == 10 || bytes[index + 1] == 13
+            // A dot starting a line is escaped for SMTP's sake; trailing blanks must be encoded.
+            let literal = ((byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !atLineEnd))
+                && !(lineLength == 0 && byte == 46)
+            let width = literal ? 1 : 3
+            if lineLength + width > 75 {
+                output += [61, 13, 10]
+                lineLength = 0
+            }
+            if literal {
+                output.append(byte)
+            } else {
+                output += [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+            lineLength += width
+            index += 1
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// A JSON string literal (for request bodies we build by hand).
+    public static func jsonString(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let digits = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
     }
 }
 

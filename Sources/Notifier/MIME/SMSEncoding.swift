@@ -9,17 +9,33 @@ public enum SMSEncoding: String, Sendable {
     /// The extension table (an escape plus one septet: two each).
     static let extended: Set<Character> = Set("^{}\\[~]|€\u{000C}")
 
+    /// The same tables by Unicode scalar, for counting without Character hashing.
+    static let basicScalars = Set(basic.flatMap(\.unicodeScalars).map(\.value))
+    static let extendedScalars = Set(extended.flatMap(\.unicodeScalars).map(\.value))
+
     public static func encoding(of text: String) -> SMSEncoding {
-        text.allSatisfy { basic.contains($0) || extended.contains($0) } ? .gsm7 : .ucs2
+        units(of: text).0
     }
 
     /// Units in the chosen encoding: septets for GSM-7, UTF-16 code units for UCS-2.
     public static func units(of text: String) -> (SMSEncoding, Int) {
-        let encoding = encoding(of: text)
-        switch encoding {
-        case .gsm7: return (encoding, text.reduce(0) { $0 + (extended.contains($1) ? 2 : 1) })
-        case .ucs2: return (encoding, text.utf16.count)
+        var septets = 0
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            // Printable ASCII is GSM-7 but for these few.
+            if value >= 0x20 && value < 0x7F && value != 0x60 && !(0x5B...0x5E).contains(value)
+                && !(0x7B...0x7E).contains(value) && value != 0x24 && value != 0x40
+            {
+                septets += 1
+            } else if basicScalars.contains(value) {
+                septets += 1
+            } else if extendedScalars.contains(value) {
+                septets += 2
+            } else {
+                return (.ucs2, text.utf16.count)
+            }
         }
+        return (.gsm7, septets)
     }
 
     /// How many segments the text takes: 160/153 septets or 70/67 UCS-2 units.
