@@ -27,13 +27,16 @@ let package = Package(
             name: "MentorNotifyCore", dependencies: ["MentorStore", "Scheduler", "Notifier"],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
+        // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub), shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "MentorStoreTests", dependencies: ["MentorStore"], swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorStore"], swiftSettings: strict),
         .testTarget(
-            name: "NotifierTests", dependencies: ["Notifier", "MentorStore", "Scheduler", "MentorNotifyCore"],
+            name: "NotifierTests", dependencies: ["Notifier", "MentorStore", "Scheduler", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "MentorNotifyCoreTests", dependencies: ["MentorNotifyCore", "MentorStore", "Scheduler"],
+            name: "MentorNotifyCoreTests",
+            dependencies: ["MentorNotifyCore", "MentorStore", "Scheduler", "Notifier", "TestSupport"],
             swiftSettings: strict),
     ]
 )

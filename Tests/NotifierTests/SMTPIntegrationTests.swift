@@ -1,6 +1,7 @@
 import Foundation
 import MentorStore
 import Testing
+import TestSupport
 
 @testable import Notifier
 

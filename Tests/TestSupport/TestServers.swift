@@ -1,22 +1,21 @@
-import Foundation
-import Testing
+public import Foundation
 
 /// A helper process from `Tests/Support` (a real SMTP server, an HTTP SMS stub) on a free loopback
 /// port. It stops when this value goes away: its stdin closes and it is terminated.
-final class TestServer {
+public final class TestServer {
     let process = Process()
     let stdin = Pipe()
-    let port: Int
-    let folder: String
+    public let port: Int
+    public let folder: String
 
-    static let support = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let support = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Support")
 
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init(script: String, arguments: [String], folder: String) throws {
+    public init(script: String, arguments: [String], folder: String) throws {
         self.folder = folder
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestServer.support.appendingPathComponent(script).path] + arguments
@@ -49,10 +48,10 @@ final class TestServer {
 }
 
 /// A folder under /tmp for one test.
-final class Scratch {
-    let path: String
+public final class Scratch {
+    public let path: String
 
-    init() {
+    public init() {
         path = NSTemporaryDirectory() + "mentor-notify-notifier-" + UUID().uuidString
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -60,7 +59,7 @@ final class Scratch {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// A self-signed certificate for 127.0.0.1 made now with openssl: (certificate, key).
-    func certificate() throws -> (String, String) {
+    public func certificate() throws -> (String, String) {
         let cert = path + "/cert.pem"
         let key = path + "/key.pem"
         let process = Process()
@@ -77,7 +76,7 @@ final class Scratch {
     }
 
     /// The messages an SMTP test server received, as parsed by Python's email package.
-    func received(_ folder: String, count: Int, timeout: TimeInterval = 10) -> [[String: Any]] {
+    public func received(_ folder: String, count: Int, timeout: TimeInterval = 10) -> [[String: Any]] {
         let deadline = Date().addingTimeInterval(timeout)
         var result: [[String: Any]] = []
         repeat {
@@ -94,7 +93,7 @@ final class Scratch {
     }
 
     /// The requests an SMS stub received.
-    func requests(_ log: String) -> [[String: Any]] {
+    public func requests(_ log: String) -> [[String: Any]] {
         guard let data = FileManager.default.contents(atPath: log) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

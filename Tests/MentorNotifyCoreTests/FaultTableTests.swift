@@ -1,0 +1,156 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+import TestSupport
+import Testing
+
+@testable import MentorNotifyCore
+
+/// Each fault through a real cycle: the expected outbox status and reason, the cycle itself
+/// carrying on, and (for what is transient) the message sent once the fault is gone.
+@Suite(.serialized) struct FaultTableTests {
+    enum Edge {
+        case smtp([String], tls: Bool = false, trust: Bool = false)
+        case smtpDown
+        case sms([String])
+        case spoolIsAFile
+    }
+
+    struct Row: Sendable {
+        var name: String
+        var channel: Channel
+        var status: OutboxStatus
+        var reason: String
+    }
+
+    /// (the fault, the row it should leave)
+    static let table: [(String, Channel, OutboxStatus, String)] = [
+        ("smtp-down", .email, .pending, "connect"),
+        ("smtp-slow", .email, .pending, "timeout"),
+        ("smtp-451", .email, .pending, "SMTP 451"),
+        ("smtp-550", .email, .failed, "SMTP 550"),
+        ("smtp-untrusted", .email, .pending, "not trusted"),
+        ("smtp-drop", .email, .pending, ""),
+        ("sms-429", .sms, .pending, "HTTP 429"),
+        ("sms-500", .sms, .pending, "HTTP 500"),
+        ("sms-timeout", .sms, .pending, "timed out"),
+        ("sms-400", .sms, .failed, "HTTP 400"),
+        ("spool-not-writable", .email, .pending, "spool"),
+    ]
+
+    /// A store with one forløb whose first-meeting reminder is due, for a mentee reachable on `channel`.
+    func world(_ scratch: Scratch, channel: Channel) throws -> Store {
+        let store = try Store(path: scratch.path + "/f.db")
+        let mentor = try store.addPerson(NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk", channels: [.email]))
+        let mentee = try store.addPerson(NewPerson(
+            role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803", channels: [channel]))
+        try store.addRelationship(mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
+                                  plannedEnd: LocalDate("2026-09-02")!)
+        return store
+    }
+
+    func cycle(_ store: Store, _ scratch: Scratch, email: (any EmailTransport)? = nil, sms: (any SMSTransport)? = nil,
+               spool: String? = nil) throws -> Cycle {
+        var config = Config.builtIn()
+        config.spool = spool ?? scratch.path + "/spool"
+        let catalog = try TemplateCatalog.load(directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let spoolTransport = SpoolTransport(directory: config.spool)
+        return Cycle(store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
+                     email: email ?? spoolTransport, sms: sms ?? spoolTransport)
+    }
+
+    func smtp(_ port: Int, caFile: String? = nil, tls: Bool = false) -> SMTPTransport {
+        var settings = EmailSettings(url: "smtp://127.0.0.1:\(port)", from: "Mentorshoppen <noreply@example.dk>")
+        settings.requireTLS = tls
+        settings.caFile = caFile
+        settings.timeoutSeconds = 2
+        return SMTPTransport(settings: settings, password: nil)
+    }
+
+    func sms(_ port: Int) -> HTTPSMSTransport {
+        var settings = SMSSettings(provider: .gatewayapi, url: "http://127.0.0.1:\(port)/rest/mtsms", sender: "Mentor")
+        settings.timeoutSeconds = 2
+        return HTTPSMSTransport(settings: settings, token: "test-token")
+    }
+
+    let now = Zone.copenhagen.instant(LocalDateTime("2026-03-09T10:00")!)
+
+    @Test(arguments: FaultTableTests.table.map { $0.0 })
+    func eachFaultLeavesItsStatusAndNothingIsLost(fault: String) throws {
+        let (_, channel, status, reason) = try #require(FaultTableTests.table.first { $0.0 == fault })
+        let scratch = Scratch()
+        let store = try world(scratch, channel: channel)
+        let (cert, key) = try scratch.certificate()
+        var servers: [TestServer] = []
+        func server(_ script: String, _ arguments: [String]) throws -> Int {
+            let started = try TestServer(script: script, arguments: arguments, folder: scratch.path)
+            servers.append(started)
+            return started.port
+        }
+        let faulty: Cycle
+        switch fault {
+        case "smtp-down": faulty = try cycle(store, scratch, email: smtp(1))
+        case "smtp-slow": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "slow"])))
+        case "smtp-451": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "fail-once"])))
+        case "smtp-550": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "reject"])))
+        case "smtp-untrusted":
+            faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--cert", cert, "--key", key]), tls: true))
+        case "smtp-drop": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "drop"])))
+        case "sms-429": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "429"])))
+        case "sms-500": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "500"])))
+        case "sms-timeout": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "hang"])))
+        case "sms-400": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "400"])))
+        case "spool-not-writable":
+            FileManager.default.createFile(atPath: scratch.path + "/blocked", contents: Data("a file, not a folder".utf8))
+            faulty = try cycle(store, scratch, spool: scratch.path + "/blocked")
+        default: throw CocoaError(.featureUnsupported)
+        }
+        // The cycle runs through the fault without throwing: the daemon keeps going.
+        let report = try faulty.run(now: now)
+        #expect(report.enqueued == 2)
+        let row = try #require(try store.outbox().first { $0.role == "mentee" })
+        #expect(row.channel == channel)
+        #expect(row.status == status, "\(fault): \(row.status) \(row.reason ?? "")")
+        #expect(reason.isEmpty || row.reason?.contains(reason) == true, "\(fault): \(row.reason ?? "nil")")
+        if fault == "sms-429" { #expect(row.notBefore >= now + 300) }
+
+        // The fault goes away: a transient row is sent; a failed one is reported to the leader.
+        let healthy = try cycle(store, scratch)
+        _ = try healthy.run(now: now + 2 * 3600)
+        let after = try #require(try store.outbox().first { $0.id == row.id })
+        if status == .pending {
+            #expect(after.status == .sent, "\(fault) was not sent after recovery: \(after.status) \(after.reason ?? "")")
+        } else {
+            #expect(after.status == .failed)
+            let report = try #require(try store.outbox().first { $0.rule == "delivery-failed" })
+            #expect(report.body?.contains("#\(row.id) first-meeting") == true)
+            // The failure is reported once.
+            _ = try healthy.run(now: now + 3 * 3600)
+            #expect(try store.outbox().filter { $0.rule == "delivery-failed" }.count == 1)
+        }
+        #expect(try store.outbox().allSatisfy { $0.status != .sending }, "a lease was left behind")
+    }
+
+    @Test func aDatabaseHeldByAnotherWriterFor5SecondsOnlyDelaysTheCycle() throws {
+        let scratch = Scratch()
+        let store = try world(scratch, channel: .email)
+        let path = scratch.path + "/f.db"
+        let held = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        // Another process's writer, on a connection of its own, holds the write lock for 5 s.
+        Thread {
+            guard let holder = try? Database(path: path), (try? holder.execute("BEGIN IMMEDIATE")) != nil else { return }
+            held.signal()
+            Thread.sleep(forTimeInterval: 5)
+            try? holder.execute("COMMIT")
+            released.signal()
+        }.start()
+        held.wait()
+        let started = Date()
+        let report = try cycle(store, scratch).run(now: now)
+        released.wait()
+        #expect(Date().timeIntervalSince(started) >= 4.5)
+        #expect(report.delivery.sent == 2)
+    }
+}
