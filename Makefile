@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BIN = .build/release/mentor-notify
 
-.PHONY: demo test build release lint bench install clean
+.PHONY: demo test build release lint bench install clean crash-test fuzz
 
 ## The main job on the embedded default: a demo database and a simulated year on the spool.
 demo:
@@ -32,6 +32,15 @@ lint:
 bench:
 	@scripts/deps.sh test
 	bench/run.sh
+
+## SIGKILL at random moments during delivery of a 500-message outbox, 200 times: lost, duplicates, integrity.
+crash-test: release
+	@scripts/deps.sh test
+	scripts/crash-test.py --kills 200
+
+## libFuzzer on the CSV reader, validators, template renderer and MIME builder (FUZZ_SECONDS each, default 60).
+fuzz:
+	scripts/fuzz.sh
 
 install: release
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/mentor-notify

@@ -6,9 +6,11 @@ public enum Validate {
         try text(raw, field: field)
         var digits = ""
         var plus = false
-        for character in raw.trimmingSpaces() {
-            switch character {
-            case "0"..."9": digits.append(character)
+        // Scalars, not Characters: "2" followed by a combining mark is one Character that sorts
+        // between "0" and "9" (found by fuzzing).
+        for scalar in raw.trimmingSpaces().unicodeScalars {
+            switch scalar {
+            case "0"..."9": digits.unicodeScalars.append(scalar)
             case "+" where digits.isEmpty && !plus: plus = true
             case " ", "-", ".", "(", ")", "\u{00A0}": continue
             default:

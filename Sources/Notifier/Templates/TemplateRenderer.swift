@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed message template: `{{name}}` variables and `{{#name}}…{{/name}}` sections that appear
 /// only when the variable is not empty. Nothing else: templates are text a leader can edit.
 public struct Template: Sendable, Hashable {

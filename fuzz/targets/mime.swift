@@ -1,0 +1,49 @@
+// Fuzz target: the MIME builder either refuses a header or builds a message in which no input can
+// start a header of its own; the quoted-printable body decodes back to the input.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let parts = text.split(separator: "\u{1}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+    let subject = parts.first ?? ""
+    let body = parts.count > 1 ? parts[1] : ""
+    let name = parts.count > 2 ? parts[2] : "Mentorshoppen"
+    let message = MailMessage(from: "\(name) <noreply@example.dk>", to: "a@example.dk", subject: subject, body: body,
+                              messageID: "m.1@example.dk", date: Date(timeIntervalSince1970: 1_795_000_000))
+    guard let rendered = try? message.rendered() else { return 0 }
+    let head = rendered.components(separatedBy: "\r\n\r\n").first ?? ""
+    for line in head.components(separatedBy: "\r\n") {
+        // Every header line is a known header or a folded continuation.
+        precondition(line.hasPrefix(" ") || ["Date:", "From:", "To:", "Subject:", "Message-ID:", "MIME-Version:",
+            "Auto-Submitted:", "X-Auto-Response-Suppress:", "Content-Type:", "Content-Transfer-Encoding:"]
+            .contains { line.hasPrefix($0) }, "injected header line: \(line)")
+        precondition(!line.contains("\n") && !line.contains("\r"))
+    }
+    // Quoted-printable decodes back to the text (line ends as CRLF).
+    let encoded = MIMEEncoding.quotedPrintable(body)
+    precondition(encoded.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 76 })
+    precondition(decodeQP(encoded) == Array(body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8))
+    return 0
+}
+
+func decodeQP(_ text: String) -> [UInt8] {
+    var output: [UInt8] = []
+    let bytes = Array(text.utf8)
+    var index = 0
+    func hex(_ byte: UInt8) -> UInt8 { byte <= 57 ? byte - 48 : byte - 55 }
+    while index < bytes.count {
+        if bytes[index] == 61 {
+            if index + 2 < bytes.count && bytes[index + 1] == 13 && bytes[index + 2] == 10 {
+                index += 3
+            } else {
+                output.append(hex(bytes[index + 1]) << 4 | hex(bytes[index + 2]))
+                index += 3
+            }
+        } else {
+            output.append(bytes[index])
+            index += 1
+        }
+    }
+    return output
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer and the MIME
+# builder, each run for a bounded time (FUZZ_SECONDS, default 60). Corpora grow in fuzz/corpus/;
+# a crash is saved in fuzz/crashes/ and should become a regression test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-60}
+out=fuzz/out
+mkdir -p "$out" fuzz/crashes
+# The module sources a target needs, with cross-module imports removed (one module per target).
+sources() {
+    case "$1" in
+        csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorStore/Model/*.swift ;;
+        template) ls Sources/Notifier/Templates/TemplateRenderer.swift ;;
+        mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
+                 Sources/Notifier/Transport/TransportSettings.swift Sources/MentorStore/Model/LocalDate.swift ;;
+    esac
+}
+status=0
+for target in ${FUZZ_TARGETS:-csv validators template mime}; do
+    build="$out/$target-src"
+    rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
+    for file in $(sources "$target"); do
+        sed -E 's/^(public |internal )?import (MentorStore|Scheduler|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
+    done
+    cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
+    swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target "$build"/*.swift \
+        -o "$out/$target" 2>&1 | grep -v "Cannot export local symbol" || true
+    echo "== fuzz $target for ${seconds}s"
+    if ! "$out/$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="fuzz/crashes/$target-" \
+        "fuzz/corpus/$target" fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
+        echo "fuzz $target: CRASH, see $out/$target.log and fuzz/crashes/"
+        status=1
+    fi
+    grep -E "^Done|stat::number_of_executed_units|stat::peak_rss" "$out/$target.log" | tr '\n' ' '
+    echo
+    grep -E "cov: [0-9]+" "$out/$target.log" | tail -1 | sed -E 's/.*(cov: [0-9]+ ft: [0-9]+ corp: [^ ]+).*/  coverage: \1/'
+done
+exit $status
