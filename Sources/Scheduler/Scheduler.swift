@@ -1,4 +1,4 @@
-public import MentorStore
+import MentorStore
 
 /// The pure heart of mentor-notify: state + now → the follow-ups that are due and still useful.
 ///
@@ -114,9 +114,11 @@ struct Planner {
         switch target {
         case .person(let role, let id, let keyPart):
             guard let person = state.people[id] else { return }
+            // A greeting uses the first name: "Hej Amira".
+            let firstName = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
             output.append(
                 make(role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
-                     language: person.language, name: person.name ?? ""))
+                     language: person.language, name: firstName))
         case .leaders:
             for (index, leader) in program.leaders.enumerated() {
                 output.append(

@@ -68,11 +68,11 @@ final class CLIHarness {
     var hasConfig: Bool { FileManager.default.fileExists(atPath: folder + "/config.json") }
 
     func write(_ name: String, _ text: String) {
-        FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(text.utf8))
     }
 
     func write(_ name: String, bytes: [UInt8]) {
-        FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bytes))
     }
 
     /// A digest of every user table, to show a refused command changed nothing.

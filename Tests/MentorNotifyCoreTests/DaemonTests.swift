@@ -172,3 +172,50 @@ import Testing
         #expect(value <= 2.0, "\(line)")
     }
 }
+
+/// The daemon and admin commands at the same moment, through the real binary: no command ever
+/// reports "database is locked".
+@Suite(.serialized) struct ConcurrentWriterTests {
+    @Test func adminCommandsWhileCyclesRun() throws {
+        let cli = CLIHarness()
+        cli.write("config.json", ConfigTests.valid)
+        #expect(try cli.run(["init"]).code == 0)
+        var ids: [Int64] = []
+        for index in 0..<4 {
+            let mentor = try cli.create(["person", "add", "--role", "mentor", "--name", "M\(index)", "--email", "m\(index)@example.dk",
+                                         "--birthdate", "1970-01-01", "--certificate", "2026-01-01"])
+            let mentee = try cli.create(["person", "add", "--role", "mentee", "--name", "E\(index)", "--email", "e\(index)@example.dk",
+                                         "--birthdate", "2004-01-01"])
+            ids.append(try cli.create(["match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "holstebro",
+                                       "--start", "2026-01-05"]))
+        }
+        // Cycles back to back in one process (as the daemon does), hour by hour through a month.
+        let ticker = Process()
+        ticker.executableURL = URL(fileURLWithPath: "/bin/sh")
+        ticker.arguments = ["-c", "for d in $(seq 10 28); do for h in 09 12 15 18; do \"\(CLIHarness.binary)\" tick --at 2026-02-${d}T${h}:00 || exit 1; done; done"]
+        ticker.currentDirectoryURL = URL(fileURLWithPath: cli.folder)
+        var environment = cli.environment
+        environment["MENTOR_NOTIFY_DB"] = cli.folder + "/test.db"
+        environment["MENTOR_NOTIFY_CONFIG"] = cli.folder + "/config.json"
+        ticker.environment = environment
+        ticker.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let tickerErrors = Pipe()
+        ticker.standardError = tickerErrors
+        try ticker.run()
+        var failures: [String] = []
+        var commands = 0
+        while ticker.isRunning || commands < 20 {
+            let id = ids[commands % ids.count]
+            let result = try cli.run(["contact", String(id), "--date", "2026-02-\(10 + commands % 18)", "--minutes", "15"])
+            if result.code != 0 { failures.append(result.err) }
+            commands += 1
+            if commands > 400 { break }
+        }
+        ticker.waitUntilExit()
+        let tickerLog = String(decoding: tickerErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        #expect(ticker.terminationStatus == 0, "\(tickerLog.suffix(500))")
+        #expect(!tickerLog.contains("locked") && !tickerLog.contains("busy"))
+        #expect(commands >= 20)
+    }
+}

@@ -102,7 +102,7 @@ import Testing
         case "sms-timeout": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "hang"])))
         case "sms-400": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "400"])))
         case "spool-not-writable":
-            FileManager.default.createFile(atPath: scratch.path + "/blocked", contents: Data("a file, not a folder".utf8))
+            _ = FileManager.default.createFile(atPath: scratch.path + "/blocked", contents: Data("a file, not a folder".utf8))
             faulty = try cycle(store, scratch, spool: scratch.path + "/blocked")
         default: throw CocoaError(.featureUnsupported)
         }

@@ -1,3 +1,5 @@
+import Notifier
+
 /// A JSON value for the `--json` outputs, written by hand: Foundation's JSONSerialization spends
 /// most of a 100,000-row `plan --json` sorting keys through NSString.
 enum JSON {
@@ -49,28 +51,7 @@ enum JSON {
     }
 
     static func escape(_ text: String, into output: inout String) {
-        // Most values need no escaping: append them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output += "\""
-            output += text
-            output += "\""
-            return
-        }
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        output += MIMEEncoding.jsonString(text)
     }
 }
 

@@ -37,14 +37,19 @@ public struct Config: Sendable {
         return program
     }
 
+    /// The names the built-in programs sign their messages with.
+    static let builtInNames = [
+        "mentorshoppen": "Mentorshoppen", "djoef": "Djøfs mentorprogram", "fki": "FKI's dimittendmentorordning",
+        "symb": "SYMB MentorKorps", "lab": "Mentorordningen",
+    ]
+
     /// The built-in defaults: every preset as a program of its own name, spool delivery.
     public static func builtIn() -> Config {
         var config = Config()
         config.programs = ProgramSettings.presetNames.compactMap { name in
-            var program = ProgramSettings.preset(name, id: name)
+            var program = ProgramSettings.preset(name, id: name, name: builtInNames[name])
             program?.leaders = [Leader(name: "Daglig leder", email: "leder@example.dk")]
             if name == "mentorshoppen" {
-                program?.name = "Mentorshoppen"
                 program?.cafe = CafeSchedule(
                     weekday: 3, time: LocalTime(hour: 18, minute: 0)!, everyWeeks: 2,
                     from: LocalDate(year: 2026, month: 1, day: 7)!, place: "Mentorshoppen")

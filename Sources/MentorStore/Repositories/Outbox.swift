@@ -120,13 +120,7 @@ extension Store {
     /// The keys that exist already, to render only what is new. One query per 500 keys.
     public func existingKeys(_ keys: [String]) throws -> Set<String> {
         var found = Set<String>()
-        var start = 0
-        while start < keys.count {
-            let chunk = Array(keys[start..<min(start + 500, keys.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try database.forEach("SELECT key FROM outbox WHERE key IN (\(marks))", chunk) { found.insert($0.string(0)) }
-            start += chunk.count
-        }
+        try database.forEach("SELECT key FROM outbox WHERE key IN (?*)", in: keys) { found.insert($0.string(0)) }
         return found
     }
 

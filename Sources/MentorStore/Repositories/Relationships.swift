@@ -43,12 +43,9 @@ extension Store {
     /// Several forløb by id in one query.
     public func relationships(ids: [Int64]) throws -> [Int64: Relationship] {
         var result: [Int64: Relationship] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try database.forEach("SELECT \(Store.relationshipColumns) FROM relationship WHERE id IN (\(marks))", chunk) { row in
-                let relationship = Store.relationship(row)
-                result[relationship.id] = relationship
-            }
+        try database.forEach("SELECT \(Store.relationshipColumns) FROM relationship WHERE id IN (?*)", in: ids) { row in
+            let relationship = Store.relationship(row)
+            result[relationship.id] = relationship
         }
         return result
     }

@@ -123,13 +123,9 @@ extension Store {
     /// Several people by id in one query (a delivery batch's recipients).
     public func people(ids: [Int64]) throws -> [Int64: Person] {
         var result: [Int64: Person] = [:]
-        guard !ids.isEmpty else { return result }
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try database.forEach("SELECT \(Store.personColumns) FROM person WHERE id IN (\(marks))", chunk) { row in
-                let person = Store.person(row)
-                result[person.id] = person
-            }
+        try database.forEach("SELECT \(Store.personColumns) FROM person WHERE id IN (?*)", in: ids) { row in
+            let person = Store.person(row)
+            result[person.id] = person
         }
         return result
     }

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// One connection to the mentor-notify database.
 ///
@@ -109,6 +110,20 @@ public final class Database {
         defer { statement.reset() }
         while try statement.step() {
             body(Row(handle: statement.handle))
+        }
+    }
+
+    /// Runs `sql`, whose `IN (?*)` is replaced by one mark per value, in chunks of 500 values
+    /// (SQLite caps the number of marks in a statement).
+    public func forEach(
+        _ sql: String, in values: [any SQLArgument], _ body: (Row) -> Void
+    ) throws(StoreError) {
+        var start = 0
+        while start < values.count {
+            let chunk = Array(values[start..<min(start + 500, values.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try forEach(sql.replacingOccurrences(of: "(?*)", with: "(\(marks))"), chunk, body)
+            start += chunk.count
         }
     }
 

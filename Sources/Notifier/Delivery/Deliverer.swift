@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MentorStore
 
 /// Takes ready outbox rows through their state machine: lease, check, send outside any

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The encodings an RFC 5322 message needs: RFC 2047 words for headers, quoted-printable bodies.
 public enum MIMEEncoding {
@@ -73,6 +73,10 @@ public enum MIMEEncoding {
 
     /// A JSON string literal (for request bodies we build by hand).
     public static func jsonString(_ text: String) -> String {
+        // Most values need no escaping: take them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,5 +1,5 @@
-public import MentorStore
-public import Scheduler
+import MentorStore
+import Scheduler
 
 /// Checks that every SMS template stays within two segments with realistic long values.
 public enum SMSLength {
@@ -7,12 +7,13 @@ public enum SMSLength {
         public var description: String
     }
 
-    /// Long-ish but realistic values: a long Danish name, a place, a date.
+    /// Long-ish but realistic values: a long Danish name, a place, the longest written dates
+    /// (`onsdag den 30. september 2026`).
     public static let sampleValues: [String: String] = [
         "recipient": "Mathilde Kristensen", "program": "Mentorshoppen Holstebro", "mentor": "Søren Mariegård",
-        "mentee": "Mathilde Kristensen", "relationship": "12345", "start": "2026-11-30", "days": "30",
-        "date": "2026-11-30", "variant": "continue", "month": "2026-11", "minutes": "120", "target": "240",
-        "missing": "120", "count": "12", "lines": "#1 ...", "final": "yes", "end": "2027-11-30", "time": "18:00",
+        "mentee": "Mathilde Kristensen", "relationship": "12345", "start": "2026-09-30", "days": "30",
+        "date": "2026-09-30", "variant": "continue", "month": "2026-09", "minutes": "120", "target": "240",
+        "missing": "120", "count": "12", "lines": "#1 ...", "final": "yes", "end": "2027-09-30", "time": "18:00",
         "place": "Mentorshoppen, Nørregade 10", "text": "Godmorgen! Husk praktik kl. 8. Du kan godt!",
     ]
 

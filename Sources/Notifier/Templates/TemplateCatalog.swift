@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MentorStore
 public import Scheduler
 
@@ -143,8 +143,9 @@ public struct TemplateCatalog: Sendable {
             throw TemplateError(
                 file: "\(language.rawValue)/\(rule.rawValue).txt", message: "no section [\(role.rawValue) \(channel.rawValue)]")
         }
-        let subject = entry.subject?.render(variables).replacingOccurrences(of: "\n", with: " ") ?? ""
-        return RenderedMessage(subject: subject, body: entry.body.render(variables))
+        let values = HumanDates.humanize(variables, language)
+        let subject = entry.subject?.render(values).replacingOccurrences(of: "\n", with: " ") ?? ""
+        return RenderedMessage(subject: subject, body: entry.body.render(values))
     }
 
     public var count: Int { entries.count }

@@ -1,5 +1,5 @@
 import CCurl
-public import Foundation
+import Foundation
 
 /// Email over SMTP through libcurl: STARTTLS required on `smtp://` unless configured for a local
 /// relay, implicit TLS on `smtps://`, AUTH from a secret file, certificates verified.

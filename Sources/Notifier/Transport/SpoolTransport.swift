@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The embedded default: messages become files in a folder, written atomically.
 ///
