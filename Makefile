@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BIN = .build/release/mentor-notify
 
-.PHONY: demo test build release lint bench install clean crash-test fuzz
+.PHONY: demo test build release lint format bench install clean crash-test fuzz
 
 ## The main job on the embedded default: a demo database and a simulated year on the spool.
 demo:
@@ -15,6 +15,7 @@ demo:
 ## The whole test suite (installs the Debian and PyPI packages it needs when missing).
 test:
 	@scripts/deps.sh test
+	$(SWIFT) format lint --strict --recursive Sources Tests
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
@@ -27,7 +28,10 @@ release:
 	$(SWIFT) build -c release --product mentor-notify
 
 lint:
-	$(SWIFT) format lint --recursive Sources Tests
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests
 
 bench:
 	@scripts/deps.sh test

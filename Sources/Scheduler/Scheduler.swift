@@ -100,9 +100,10 @@ struct Planner {
         }
         let subject = subject()
         let period = period()
-        func make(role: RecipientRole, recipient: Int64?, leader: Int?, keyPart: String, channels: [Channel],
-                  language: Language, name: String) -> FollowUp
-        {
+        func make(
+            role: RecipientRole, recipient: Int64?, leader: Int?, keyPart: String, channels: [Channel],
+            language: Language, name: String
+        ) -> FollowUp {
             var values = common
             values["recipient"] = name
             return FollowUp(
@@ -117,13 +118,16 @@ struct Planner {
             // A greeting uses the first name: "Hej Amira".
             let firstName = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
             output.append(
-                make(role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
-                     language: person.language, name: firstName))
+                make(
+                    role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
+                    language: person.language, name: firstName))
         case .leaders:
             for (index, leader) in program.leaders.enumerated() {
                 output.append(
-                    make(role: .leader, recipient: nil, leader: index, keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
-                         channels: leader.channels.sorted(), language: program.language, name: leader.name))
+                    make(
+                        role: .leader, recipient: nil, leader: index,
+                        keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
+                        channels: leader.channels.sorted(), language: program.language, name: leader.name))
             }
         }
     }

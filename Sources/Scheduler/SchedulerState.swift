@@ -10,7 +10,10 @@ public struct DeliveryFailure: Sendable, Hashable {
     public var channel: Channel
     public var reason: String
 
-    public init(outboxID: Int64, program: String, rule: String, role: String, recipient: Int64?, channel: Channel, reason: String) {
+    public init(
+        outboxID: Int64, program: String, rule: String, role: String, recipient: Int64?, channel: Channel,
+        reason: String
+    ) {
         self.outboxID = outboxID
         self.program = program
         self.rule = rule

@@ -3,39 +3,109 @@ import Testing
 
 /// Every kind of bad input is refused with its line and reason, and the database is unchanged.
 @Suite(.serialized) struct BadInputTests {
-    static let people = "ref;role;name;email;phone;birthdate;channels;lang;certificate\n"
+    static let people =
+        "ref;role;name;email;phone;birthdate;channels;lang;certificate\n"
         + "m1;mentor;Søren Mariegård;soren@example.dk;21 24 18 03;1970-05-01;email;da;2025-12-01\n"
         + "e1;mentee;Amira Hansen;amira@example.dk;22 25 66 64;2004-03-10;email+sms;da;\n"
 
     /// (what, arguments or an import, the file's text, the expected exit code, a phrase of the reason)
     static let cases: [(String, [String], String?, Int32, String)] = [
-        ("bad date in a row", ["import", "people", "in.csv"], "ref,role,name,birthdate\nx1,mentee,Bo,2004-02-30\n", 65, "in.csv:2:"),
-        ("bad phone in a row", ["import", "people", "in.csv"], "ref,role,name,phone\nx1,mentee,Bo,12 34\n", 65, "in.csv:2: phone"),
-        ("bad email in a row", ["import", "people", "in.csv"], "ref,role,name,email\nx1,mentee,Bo,bo@@x.dk\n", 65, "in.csv:2: email"),
-        ("CR/LF injected in a quoted name", ["import", "people", "in.csv"], "ref,role,name,email\nx1,mentee,\"Bo\r\nBcc: evil@x.dk\",bo@x.dk\n", 65, "in.csv:2: name"),
-        ("unknown role", ["import", "people", "in.csv"], "ref,role,name,email\nx1,boss,Bo,bo@x.dk\n", 65, "in.csv:2: role"),
-        ("duplicate ref in the file", ["import", "people", "in.csv"], "ref,role,name,email\nx1,mentee,Bo,bo@x.dk\nx2,mentee,Al,al@x.dk\nx1,mentor,Cy,cy@x.dk\n", 65, "in.csv:4: ref"),
-        ("duplicate ref in the database", ["import", "people", "in.csv"], "ref,role,name,email\nm1,mentor,Cy,cy@x.dk\n", 65, "in.csv:2: ref"),
-        ("missing required column", ["import", "people", "in.csv"], "ref,name,email\nx1,Bo,bo@x.dk\n", 65, "in.csv:1:"),
-        ("unknown column", ["import", "people", "in.csv"], "ref,role,name,emial\nx1,mentee,Bo,bo@x.dk\n", 65, "in.csv:1: unknown column 'emial'"),
+        (
+            "bad date in a row", ["import", "people", "in.csv"], "ref,role,name,birthdate\nx1,mentee,Bo,2004-02-30\n",
+            65, "in.csv:2:"
+        ),
+        (
+            "bad phone in a row", ["import", "people", "in.csv"], "ref,role,name,phone\nx1,mentee,Bo,12 34\n", 65,
+            "in.csv:2: phone"
+        ),
+        (
+            "bad email in a row", ["import", "people", "in.csv"], "ref,role,name,email\nx1,mentee,Bo,bo@@x.dk\n", 65,
+            "in.csv:2: email"
+        ),
+        (
+            "CR/LF injected in a quoted name", ["import", "people", "in.csv"],
+            "ref,role,name,email\nx1,mentee,\"Bo\r\nBcc: evil@x.dk\",bo@x.dk\n", 65, "in.csv:2: name"
+        ),
+        (
+            "unknown role", ["import", "people", "in.csv"], "ref,role,name,email\nx1,boss,Bo,bo@x.dk\n", 65,
+            "in.csv:2: role"
+        ),
+        (
+            "duplicate ref in the file", ["import", "people", "in.csv"],
+            "ref,role,name,email\nx1,mentee,Bo,bo@x.dk\nx2,mentee,Al,al@x.dk\nx1,mentor,Cy,cy@x.dk\n", 65,
+            "in.csv:4: ref"
+        ),
+        (
+            "duplicate ref in the database", ["import", "people", "in.csv"],
+            "ref,role,name,email\nm1,mentor,Cy,cy@x.dk\n", 65, "in.csv:2: ref"
+        ),
+        (
+            "missing required column", ["import", "people", "in.csv"], "ref,name,email\nx1,Bo,bo@x.dk\n", 65,
+            "in.csv:1:"
+        ),
+        (
+            "unknown column", ["import", "people", "in.csv"], "ref,role,name,emial\nx1,mentee,Bo,bo@x.dk\n", 65,
+            "in.csv:1: unknown column 'emial'"
+        ),
         ("too many fields", ["import", "people", "in.csv"], "ref,role,name\nx1,mentee,Bo,extra\n", 65, "in.csv:2:"),
         ("no address at all", ["import", "people", "in.csv"], "ref,role,name\nx1,mentee,Bo\n", 65, "in.csv:2: email"),
         ("unclosed quote", ["import", "people", "in.csv"], "ref,role,name\nx1,mentee,\"Bo\n", 65, "in.csv:2:"),
-        ("sms without a phone", ["import", "people", "in.csv"], "ref,role,name,email,channels\nx1,mentee,Bo,bo@x.dk,sms\n", 65, "in.csv:2: channels"),
-        ("unknown program", ["import", "relationships", "in.csv"], "mentor_ref,mentee_ref,program,start\nm1,e1,nosuch,2026-03-01\n", 65, "in.csv:2: program"),
-        ("unknown ref", ["import", "relationships", "in.csv"], "mentor_ref,mentee_ref,program,start\nm1,zz,symb,2026-03-01\n", 65, "in.csv:2: mentee_ref"),
-        ("end before start", ["import", "relationships", "in.csv"], "mentor_ref;mentee_ref;program;start;end\nm1;e1;symb;2026-03-01;2026-02-01\n", 65, "in.csv:2: end"),
-        ("eligibility: mentee too young", ["import", "relationships", "in.csv"], "mentor_ref,mentee_ref,program,start\nm1,e1,mentorshoppen,2021-03-01\n", 65, "in.csv:2:"),
-        ("minutes out of range", ["import", "contacts", "in.csv"], "mentor_ref,mentee_ref,date,minutes\nm1,e1,2026-03-05,1441\n", 65, "in.csv:2: minutes"),
-        ("contact for no forløb", ["import", "contacts", "in.csv"], "mentor_ref,mentee_ref,date,minutes\ne1,m1,2026-03-05,60\n", 65, "in.csv:2:"),
-        ("good rows before a bad one", ["import", "people", "in.csv"], "ref,role,name,email\nok1,mentee,Bo,bo@x.dk\nok2,mentee,Al,al@x.dk\nbad,mentee,,c@x.dk\n", 65, "in.csv:4: name"),
+        (
+            "sms without a phone", ["import", "people", "in.csv"],
+            "ref,role,name,email,channels\nx1,mentee,Bo,bo@x.dk,sms\n", 65, "in.csv:2: channels"
+        ),
+        (
+            "unknown program", ["import", "relationships", "in.csv"],
+            "mentor_ref,mentee_ref,program,start\nm1,e1,nosuch,2026-03-01\n", 65, "in.csv:2: program"
+        ),
+        (
+            "unknown ref", ["import", "relationships", "in.csv"],
+            "mentor_ref,mentee_ref,program,start\nm1,zz,symb,2026-03-01\n", 65, "in.csv:2: mentee_ref"
+        ),
+        (
+            "end before start", ["import", "relationships", "in.csv"],
+            "mentor_ref;mentee_ref;program;start;end\nm1;e1;symb;2026-03-01;2026-02-01\n", 65, "in.csv:2: end"
+        ),
+        (
+            "eligibility: mentee too young", ["import", "relationships", "in.csv"],
+            "mentor_ref,mentee_ref,program,start\nm1,e1,mentorshoppen,2021-03-01\n", 65, "in.csv:2:"
+        ),
+        (
+            "minutes out of range", ["import", "contacts", "in.csv"],
+            "mentor_ref,mentee_ref,date,minutes\nm1,e1,2026-03-05,1441\n", 65, "in.csv:2: minutes"
+        ),
+        (
+            "contact for no forløb", ["import", "contacts", "in.csv"],
+            "mentor_ref,mentee_ref,date,minutes\ne1,m1,2026-03-05,60\n", 65, "in.csv:2:"
+        ),
+        (
+            "good rows before a bad one", ["import", "people", "in.csv"],
+            "ref,role,name,email\nok1,mentee,Bo,bo@x.dk\nok2,mentee,Al,al@x.dk\nbad,mentee,,c@x.dk\n", 65,
+            "in.csv:4: name"
+        ),
         ("bad date on the command line", ["contact", "1", "--date", "2026-02-30", "--minutes", "30"], nil, 65, "date"),
-        ("minutes zero on the command line", ["contact", "1", "--date", "2026-03-05", "--minutes", "0"], nil, 65, "minutes"),
-        ("CR/LF in a person's name", ["person", "add", "--role", "mentee", "--name", "Bo\r\nBcc: x@y.dk", "--email", "bo@x.dk"], nil, 65, "name"),
-        ("bad phone on the command line", ["person", "add", "--role", "mentee", "--name", "Bo", "--phone", "123"], nil, 65, "phone"),
-        ("unknown program in match", ["match", "--mentor", "1", "--mentee", "2", "--program", "nosuch", "--start", "2026-03-01"], nil, 78, "nosuch"),
+        (
+            "minutes zero on the command line", ["contact", "1", "--date", "2026-03-05", "--minutes", "0"], nil, 65,
+            "minutes"
+        ),
+        (
+            "CR/LF in a person's name",
+            ["person", "add", "--role", "mentee", "--name", "Bo\r\nBcc: x@y.dk", "--email", "bo@x.dk"], nil, 65, "name"
+        ),
+        (
+            "bad phone on the command line", ["person", "add", "--role", "mentee", "--name", "Bo", "--phone", "123"],
+            nil, 65, "phone"
+        ),
+        (
+            "unknown program in match",
+            ["match", "--mentor", "1", "--mentee", "2", "--program", "nosuch", "--start", "2026-03-01"], nil, 78,
+            "nosuch"
+        ),
         ("unknown person id", ["contact", "999", "--date", "2026-03-05", "--minutes", "30"], nil, 65, "999"),
-        ("unknown option", ["person", "add", "--role", "mentee", "--name", "Bo", "--colour", "red"], nil, 64, "--colour"),
+        (
+            "unknown option", ["person", "add", "--role", "mentee", "--name", "Bo", "--colour", "red"], nil, 64,
+            "--colour"
+        ),
         ("NUL byte in a file", ["import", "people", "in.csv"], "ref,role,name\nx1,mentee,B\u{0}o\n", 65, "in.csv"),
     ]
 

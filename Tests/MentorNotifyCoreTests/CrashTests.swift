@@ -11,7 +11,9 @@ import Testing
             "python3", CLIHarness.repository.appendingPathComponent("scripts/crash-test.py").path, "--kills", "25",
             "--messages", "120", "--seed", "7",
         ]
-        process.environment = ProcessInfo.processInfo.environment.merging(["MENTOR_NOTIFY_BIN": CLIHarness.binary]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["MENTOR_NOTIFY_BIN": CLIHarness.binary]) {
+            $1
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

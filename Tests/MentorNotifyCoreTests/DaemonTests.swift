@@ -139,10 +139,12 @@ import Testing
     func unit() throws -> String {
         let folder = NSTemporaryDirectory() + "mentor-notify-unit-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let source = try String(contentsOf: CLIHarness.repository.appendingPathComponent("systemd/mentor-notify.service"), encoding: .utf8)
+        let source = try String(
+            contentsOf: CLIHarness.repository.appendingPathComponent("systemd/mentor-notify.service"), encoding: .utf8)
         let binary = URL(fileURLWithPath: CLIHarness.binary).deletingLastPathComponent().path
         let path = folder + "/mentor-notify.service"
-        try source.replacingOccurrences(of: "@BINDIR@", with: binary).write(toFile: path, atomically: true, encoding: .utf8)
+        try source.replacingOccurrences(of: "@BINDIR@", with: binary).write(
+            toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -182,17 +184,27 @@ import Testing
         #expect(try cli.run(["init"]).code == 0)
         var ids: [Int64] = []
         for index in 0..<4 {
-            let mentor = try cli.create(["person", "add", "--role", "mentor", "--name", "M\(index)", "--email", "m\(index)@example.dk",
-                                         "--birthdate", "1970-01-01", "--certificate", "2026-01-01"])
-            let mentee = try cli.create(["person", "add", "--role", "mentee", "--name", "E\(index)", "--email", "e\(index)@example.dk",
-                                         "--birthdate", "2004-01-01"])
-            ids.append(try cli.create(["match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "holstebro",
-                                       "--start", "2026-01-05"]))
+            let mentor = try cli.create([
+                "person", "add", "--role", "mentor", "--name", "M\(index)", "--email", "m\(index)@example.dk",
+                "--birthdate", "1970-01-01", "--certificate", "2026-01-01",
+            ])
+            let mentee = try cli.create([
+                "person", "add", "--role", "mentee", "--name", "E\(index)", "--email", "e\(index)@example.dk",
+                "--birthdate", "2004-01-01",
+            ])
+            ids.append(
+                try cli.create([
+                    "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "holstebro",
+                    "--start", "2026-01-05",
+                ]))
         }
         // Cycles back to back in one process (as the daemon does), hour by hour through a month.
         let ticker = Process()
         ticker.executableURL = URL(fileURLWithPath: "/bin/sh")
-        ticker.arguments = ["-c", "for d in $(seq 10 28); do for h in 09 12 15 18; do \"\(CLIHarness.binary)\" tick --at 2026-02-${d}T${h}:00 || exit 1; done; done"]
+        ticker.arguments = [
+            "-c",
+            "for d in $(seq 10 28); do for h in 09 12 15 18; do \"\(CLIHarness.binary)\" tick --at 2026-02-${d}T${h}:00 || exit 1; done; done",
+        ]
         ticker.currentDirectoryURL = URL(fileURLWithPath: cli.folder)
         var environment = cli.environment
         environment["MENTOR_NOTIFY_DB"] = cli.folder + "/test.db"
@@ -206,7 +218,9 @@ import Testing
         var commands = 0
         while ticker.isRunning || commands < 20 {
             let id = ids[commands % ids.count]
-            let result = try cli.run(["contact", String(id), "--date", "2026-02-\(10 + commands % 18)", "--minutes", "15"])
+            let result = try cli.run([
+                "contact", String(id), "--date", "2026-02-\(10 + commands % 18)", "--minutes", "15",
+            ])
             if result.code != 0 { failures.append(result.err) }
             commands += 1
             if commands > 400 { break }

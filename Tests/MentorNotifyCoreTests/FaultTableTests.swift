@@ -42,22 +42,29 @@ import Testing
     /// A store with one forløb whose first-meeting reminder is due, for a mentee reachable on `channel`.
     func world(_ scratch: Scratch, channel: Channel) throws -> Store {
         let store = try Store(path: scratch.path + "/f.db")
-        let mentor = try store.addPerson(NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk", channels: [.email]))
-        let mentee = try store.addPerson(NewPerson(
-            role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803", channels: [channel]))
-        try store.addRelationship(mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
-                                  plannedEnd: LocalDate("2026-09-02")!)
+        let mentor = try store.addPerson(
+            NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk", channels: [.email]))
+        let mentee = try store.addPerson(
+            NewPerson(
+                role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803", channels: [channel]))
+        try store.addRelationship(
+            mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
+            plannedEnd: LocalDate("2026-09-02")!)
         return store
     }
 
-    func cycle(_ store: Store, _ scratch: Scratch, email: (any EmailTransport)? = nil, sms: (any SMSTransport)? = nil,
-               spool: String? = nil) throws -> Cycle {
+    func cycle(
+        _ store: Store, _ scratch: Scratch, email: (any EmailTransport)? = nil, sms: (any SMSTransport)? = nil,
+        spool: String? = nil
+    ) throws -> Cycle {
         var config = Config.builtIn()
         config.spool = spool ?? scratch.path + "/spool"
-        let catalog = try TemplateCatalog.load(directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
         let spoolTransport = SpoolTransport(directory: config.spool)
-        return Cycle(store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
-                     email: email ?? spoolTransport, sms: sms ?? spoolTransport)
+        return Cycle(
+            store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
+            email: email ?? spoolTransport, sms: sms ?? spoolTransport)
     }
 
     func smtp(_ port: Int, caFile: String? = nil, tls: Bool = false) -> SMTPTransport {
@@ -91,18 +98,43 @@ import Testing
         let faulty: Cycle
         switch fault {
         case "smtp-down": faulty = try cycle(store, scratch, email: smtp(1))
-        case "smtp-slow": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "slow"])))
-        case "smtp-451": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "fail-once"])))
-        case "smtp-550": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "reject"])))
+        case "smtp-slow":
+            faulty = try cycle(
+                store, scratch,
+                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "slow"])))
+        case "smtp-451":
+            faulty = try cycle(
+                store, scratch,
+                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "fail-once"])))
+        case "smtp-550":
+            faulty = try cycle(
+                store, scratch,
+                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "reject"])))
         case "smtp-untrusted":
-            faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--cert", cert, "--key", key]), tls: true))
-        case "smtp-drop": faulty = try cycle(store, scratch, email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "drop"])))
-        case "sms-429": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "429"])))
-        case "sms-500": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "500"])))
-        case "sms-timeout": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "hang"])))
-        case "sms-400": faulty = try cycle(store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "400"])))
+            faulty = try cycle(
+                store, scratch,
+                email: smtp(
+                    try server("smtp_server.py", ["--out", scratch.path + "/in", "--cert", cert, "--key", key]),
+                    tls: true))
+        case "smtp-drop":
+            faulty = try cycle(
+                store, scratch,
+                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "drop"])))
+        case "sms-429":
+            faulty = try cycle(
+                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "429"])))
+        case "sms-500":
+            faulty = try cycle(
+                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "500"])))
+        case "sms-timeout":
+            faulty = try cycle(
+                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "hang"])))
+        case "sms-400":
+            faulty = try cycle(
+                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "400"])))
         case "spool-not-writable":
-            _ = FileManager.default.createFile(atPath: scratch.path + "/blocked", contents: Data("a file, not a folder".utf8))
+            _ = FileManager.default.createFile(
+                atPath: scratch.path + "/blocked", contents: Data("a file, not a folder".utf8))
             faulty = try cycle(store, scratch, spool: scratch.path + "/blocked")
         default: throw CocoaError(.featureUnsupported)
         }
@@ -120,7 +152,8 @@ import Testing
         _ = try healthy.run(now: now + 2 * 3600)
         let after = try #require(try store.outbox().first { $0.id == row.id })
         if status == .pending {
-            #expect(after.status == .sent, "\(fault) was not sent after recovery: \(after.status) \(after.reason ?? "")")
+            #expect(
+                after.status == .sent, "\(fault) was not sent after recovery: \(after.status) \(after.reason ?? "")")
         } else {
             #expect(after.status == .failed)
             let report = try #require(try store.outbox().first { $0.rule == "delivery-failed" })
@@ -140,7 +173,9 @@ import Testing
         let released = DispatchSemaphore(value: 0)
         // Another process's writer, on a connection of its own, holds the write lock for 5 s.
         Thread {
-            guard let holder = try? Database(path: path), (try? holder.execute("BEGIN IMMEDIATE")) != nil else { return }
+            guard let holder = try? Database(path: path), (try? holder.execute("BEGIN IMMEDIATE")) != nil else {
+                return
+            }
             held.signal()
             Thread.sleep(forTimeInterval: 5)
             try? holder.execute("COMMIT")

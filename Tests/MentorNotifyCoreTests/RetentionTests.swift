@@ -14,24 +14,31 @@ import Testing
         let store = try Store(path: folder + "/r.db")
         let mentor = try store.addPerson(NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk"))
         let mentee = try store.addPerson(NewPerson(role: .mentee, name: "Amira", email: "amira@example.dk"))
-        try store.addRelationship(mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
-                                  plannedEnd: LocalDate("2026-09-02")!)
+        try store.addRelationship(
+            mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
+            plannedEnd: LocalDate("2026-09-02")!)
         var config = Config.builtIn()
         config.spool = folder + "/spool"
         config.retentionDays = 30
         let spool = SpoolTransport(directory: config.spool)
-        let catalog = try TemplateCatalog.load(directory: CLIHarness.repository.appendingPathComponent("templates").path)
-        let cycle = Cycle(store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
-                          email: spool, sms: spool)
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let cycle = Cycle(
+            store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
+            email: spool, sms: spool)
         let zone = config.zone
         _ = try cycle.run(now: zone.instant(LocalDateTime("2026-03-09T10:00")!))
         let sent = try store.outbox(status: .sent)
         #expect(sent.count == 2 && sent.allSatisfy { $0.body != nil })
         _ = try cycle.run(now: zone.instant(LocalDateTime("2026-04-07T10:00")!))
-        #expect(try store.outbox().filter { sent.map(\.id).contains($0.id) }.allSatisfy { $0.body != nil }, "kept 29 days")
+        #expect(
+            try store.outbox().filter { sent.map(\.id).contains($0.id) }.allSatisfy { $0.body != nil }, "kept 29 days")
         _ = try cycle.run(now: zone.instant(LocalDateTime("2026-04-09T10:00")!))
         let later = try store.outbox().filter { sent.map(\.id).contains($0.id) }
         #expect(later.count == 2)
-        #expect(later.allSatisfy { $0.body == nil && $0.subject == nil && $0.status == .sent && $0.key.hasPrefix("first-meeting") })
+        #expect(
+            later.allSatisfy {
+                $0.body == nil && $0.subject == nil && $0.status == .sent && $0.key.hasPrefix("first-meeting")
+            })
     }
 }

@@ -8,18 +8,21 @@ import Testing
         #expect(try cli.run(["init"]).code == 0)
         #expect(try cli.run(["init"]).out.contains("up to date"))
         let mentor = try cli.create([
-            "person", "add", "--role", "mentor", "--name", "Søren", "--email", "soren@example.dk", "--birthdate", "1970-01-01",
+            "person", "add", "--role", "mentor", "--name", "Søren", "--email", "soren@example.dk", "--birthdate",
+            "1970-01-01",
             "--certificate", "2026-01-10",
         ])
         let mentee = try cli.create([
-            "person", "add", "--role", "mentee", "--name", "Amira", "--phone", "22 25 66 64", "--birthdate", "2004-03-10",
+            "person", "add", "--role", "mentee", "--name", "Amira", "--phone", "22 25 66 64", "--birthdate",
+            "2004-03-10",
         ])
         let people = try cli.json(["person", "list", "--json"])
         #expect(people.count == 2)
         #expect(people[1]["phone"] as? String == "+4522256664")
         #expect(people[1]["channels"] as? [String] == ["sms"])
         let relationship = try cli.create([
-            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen", "--start", "2026-03-02",
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen", "--start",
+            "2026-03-02",
         ])
         #expect(relationship == 1)
 
@@ -28,7 +31,9 @@ import Testing
         let keys = Set(plan.compactMap { $0["key"] as? String })
         #expect(keys.contains("first-meeting:1:mentee:2026-03-02"))
         #expect(keys.contains("first-meeting:1:mentor:2026-03-02"))
-        #expect(plan.first { ($0["key"] as? String) == "first-meeting:1:mentee:2026-03-02" }?["notBefore"] as? String == "2026-03-09T09:00:00+01:00")
+        #expect(
+            plan.first { ($0["key"] as? String) == "first-meeting:1:mentee:2026-03-02" }?["notBefore"] as? String
+                == "2026-03-09T09:00:00+01:00")
         // plan writes nothing.
         #expect(try cli.json(["outbox", "--json"]).isEmpty)
 
@@ -38,7 +43,10 @@ import Testing
         let firstMeeting = outbox.filter { ($0["rule"] as? String) == "first-meeting" }
         #expect(firstMeeting.count == 2)
         #expect(firstMeeting.allSatisfy { ($0["status"] as? String) == "sent" })
-        for field in ["id", "key", "rule", "role", "recipient", "channel", "status", "attempts", "notBefore", "expiresAt", "sentAt", "reason", "providerId"] {
+        for field in [
+            "id", "key", "rule", "role", "recipient", "channel", "status", "attempts", "notBefore", "expiresAt",
+            "sentAt", "reason", "providerId",
+        ] {
             #expect(outbox.allSatisfy { $0[field] != nil }, "outbox --json lacks \(field)")
         }
         let spool = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool")
@@ -46,7 +54,10 @@ import Testing
         #expect(spool.filter { $0.hasSuffix(".sms.json") }.count == 1)
 
         // Contact logged: the leader alert a week later is no longer due.
-        #expect(try cli.run(["contact", String(relationship), "--date", "2026-03-10", "--minutes", "90", "--kind", "meeting"]).code == 0)
+        #expect(
+            try cli.run([
+                "contact", String(relationship), "--date", "2026-03-10", "--minutes", "90", "--kind", "meeting",
+            ]).code == 0)
         let later = try cli.json(["plan", "--at", "2026-03-16T10:00", "--json"])
         #expect(!later.contains { ($0["rule"] as? String) == "first-meeting-overdue" })
 
@@ -63,17 +74,31 @@ import Testing
     @Test func matchChecksTheProgramsRulesUnlessForced() throws {
         let cli = CLIHarness()
         try cli.run(["init"])
-        let mentor = try cli.create(["person", "add", "--role", "mentor", "--name", "Ung", "--email", "u@example.dk", "--birthdate", "2000-01-01"])
-        let mentee = try cli.create(["person", "add", "--role", "mentee", "--name", "Bo", "--email", "b@example.dk", "--birthdate", "2004-01-01"])
-        let refused = try cli.run(["match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen", "--start", "2026-03-01"])
+        let mentor = try cli.create([
+            "person", "add", "--role", "mentor", "--name", "Ung", "--email", "u@example.dk", "--birthdate",
+            "2000-01-01",
+        ])
+        let mentee = try cli.create([
+            "person", "add", "--role", "mentee", "--name", "Bo", "--email", "b@example.dk", "--birthdate", "2004-01-01",
+        ])
+        let refused = try cli.run([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen", "--start",
+            "2026-03-01",
+        ])
         #expect(refused.code == 65)
         #expect(refused.err.contains("over 30"))
         #expect(refused.err.contains("børneattest"))
-        let forced = try cli.run(["match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen", "--start", "2026-03-01", "--force"])
+        let forced = try cli.run([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen", "--start",
+            "2026-03-01", "--force",
+        ])
         #expect(forced.code == 0)
         #expect(forced.err.contains("--force"))
         // djoef has no age rule; the default end is three months on, with clamping.
-        let djoef = try cli.create(["match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "djoef", "--start", "2026-11-30"])
+        let djoef = try cli.create([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "djoef", "--start",
+            "2026-11-30",
+        ])
         #expect(djoef == 2)
         let plan = try cli.json(["plan", "--at", "2027-01-29T10:00", "--json"])
         #expect(plan.contains { ($0["key"] as? String) == "end-notice:2:mentor:2027-02-28" })
@@ -83,7 +108,8 @@ import Testing
         let cli = CLIHarness()
         try cli.run(["init"])
         // Windows-1252, semicolons, CRLF, a BOM-less header, a quoted field with the separator in it.
-        let text = "ref;role;name;phone\r\nm1;mentor;\"Mariegård; Søren\";21 24 18 03\r\ne1;mentee;Æbelø Øster;44107333\r\n"
+        let text =
+            "ref;role;name;phone\r\nm1;mentor;\"Mariegård; Søren\";21 24 18 03\r\ne1;mentee;Æbelø Øster;44107333\r\n"
         let bytes: [UInt8] = text.unicodeScalars.map { scalar in UInt8(truncatingIfNeeded: scalar.value) }
         cli.write("people.csv", bytes: bytes)
         let result = try cli.run(["import", "people", "people.csv"])
@@ -97,10 +123,14 @@ import Testing
     @Test func forgetErasesThroughTheCommandLine() throws {
         let cli = CLIHarness()
         try cli.run(["init"])
-        let id = try cli.create(["person", "add", "--role", "mentee", "--name", "Quintessa Vorhaug", "--email", "qv.unique@example.dk"])
+        let id = try cli.create([
+            "person", "add", "--role", "mentee", "--name", "Quintessa Vorhaug", "--email", "qv.unique@example.dk",
+        ])
         #expect(try cli.run(["forget", String(id)]).code == 0)
-        let raw = [cli.folder + "/test.db", cli.folder + "/test.db-wal"].compactMap { FileManager.default.contents(atPath: $0) }
-            .map { String(decoding: $0, as: UTF8.self) }.joined()
+        let raw = [cli.folder + "/test.db", cli.folder + "/test.db-wal"].compactMap {
+            FileManager.default.contents(atPath: $0)
+        }
+        .map { String(decoding: $0, as: UTF8.self) }.joined()
         #expect(!raw.contains("Quintessa") && !raw.contains("qv.unique"))
         #expect(try cli.run(["person", "list"]).out.contains("(forgotten)"))
     }
@@ -108,8 +138,10 @@ import Testing
     @Test func helpForEveryCommand() throws {
         let cli = CLIHarness()
         #expect(try cli.run(["--help"]).code == 0)
-        for command in [["init"], ["person", "add"], ["person", "list"], ["match"], ["import"], ["plan"], ["tick"], ["run"],
-                        ["outbox"], ["status"], ["report", "hours"], ["check"], ["forget"], ["reminder", "add"], ["cafe", "add"]] {
+        for command in [
+            ["init"], ["person", "add"], ["person", "list"], ["match"], ["import"], ["plan"], ["tick"], ["run"],
+            ["outbox"], ["status"], ["report", "hours"], ["check"], ["forget"], ["reminder", "add"], ["cafe", "add"],
+        ] {
             let result = try cli.run(command + ["--help"])
             #expect(result.code == 0 && result.out.contains("usage: mentor-notify"), "\(command)")
         }
@@ -146,9 +178,20 @@ import Testing
         ("\"timezone\": \"Europe/Copenhagen\"", "\"timezone\": \"Mars/Olympus\"", "timezone"),
         ("\"preset\": \"mentorshoppen\"", "\"preset\": \"mentorshopen\"", "programs[0].preset"),
         ("\"monthlyTargetMinutes\": 180", "\"monthlyTargetMinutes\": \"lots\"", "programs[0].monthlyTargetMinutes"),
-        ("\"monthlyTargetMinutes\": 180", "\"monthlyTargetMinutes\": 180, \"monthlyTagretMinutes\": 1", "programs[0].monthlyTagretMinutes"),
-        ("\"spool\": \"./out\"", "\"spool\": \"./out\", \"email\": { \"url\": \"smtps://mail.example.dk\", \"from\": \"x@example.dk\", \"password\": \"hunter2\" }", "email.password"),
-        ("\"spool\": \"./out\"", "\"spool\": \"./out\", \"sms\": { \"provider\": \"gatewayapi\", \"url\": \"https://gw.example/rest/mtsms\", \"sender\": \"Mentor\", \"token\": \"abc\" }", "sms.token"),
+        (
+            "\"monthlyTargetMinutes\": 180", "\"monthlyTargetMinutes\": 180, \"monthlyTagretMinutes\": 1",
+            "programs[0].monthlyTagretMinutes"
+        ),
+        (
+            "\"spool\": \"./out\"",
+            "\"spool\": \"./out\", \"email\": { \"url\": \"smtps://mail.example.dk\", \"from\": \"x@example.dk\", \"password\": \"hunter2\" }",
+            "email.password"
+        ),
+        (
+            "\"spool\": \"./out\"",
+            "\"spool\": \"./out\", \"sms\": { \"provider\": \"gatewayapi\", \"url\": \"https://gw.example/rest/mtsms\", \"sender\": \"Mentor\", \"token\": \"abc\" }",
+            "sms.token"
+        ),
         ("\"from\": \"09:00\"", "\"from\": \"21:00\"", "sendWindow"),
         ("\"weekday\": \"wednesday\"", "\"weekday\": \"onsdag\"", "cafe.weekday"),
         ("\"email\": \"leder@example.dk\"", "\"email\": \"leder(at)example.dk\"", "leaders[0].email"),
@@ -170,7 +213,9 @@ import Testing
         let cli = CLIHarness()
         let config = ConfigTests.valid.replacingOccurrences(
             of: "\"spool\": \"./out\"",
-            with: "\"spool\": \"./out\", \"sms\": { \"provider\": \"gatewayapi\", \"url\": \"https://gw.example/rest/mtsms\", \"sender\": \"Mentor\" }")
+            with:
+                "\"spool\": \"./out\", \"sms\": { \"provider\": \"gatewayapi\", \"url\": \"https://gw.example/rest/mtsms\", \"sender\": \"Mentor\" }"
+        )
         cli.write("config.json", config)
         #expect(try cli.run(["check"]).code == 78)
         cli.environment["MENTOR_NOTIFY_SMS_TOKEN"] = "from-env"

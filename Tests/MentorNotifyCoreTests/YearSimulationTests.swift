@@ -23,10 +23,13 @@ import Testing
         config.retentionDays = 1000
         let from = LocalDate("2026-01-05")!
         let store = try Store(path: folder + "/sim.db")
-        let population = try DemoPopulation.create(in: store, config: config, from: from, pairsPerProgram: pairsPerProgram)
-        let catalog = try TemplateCatalog.load(directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let population = try DemoPopulation.create(
+            in: store, config: config, from: from, pairsPerProgram: pairsPerProgram)
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
         let spool = SpoolTransport(directory: folder + "/spool")
-        let cycle = Cycle(store: store, config: config, catalog: catalog, logger: Logger(level: .error), email: spool, sms: spool)
+        let cycle = Cycle(
+            store: store, config: config, catalog: catalog, logger: Logger(level: .error), email: spool, sms: spool)
         let zone = config.zone
         let start = zone.instant(from, .midnight)
         var run = Run()
@@ -38,7 +41,8 @@ import Testing
             var day = played.max()?.adding(days: 1) ?? from
             while day <= local.date {
                 if day < local.date || local.time.hour >= 21 {
-                    try population.play(store: store, on: LocalDateTime(day, LocalTime(hour: 21, minute: 0)!), zone: zone)
+                    try population.play(
+                        store: store, on: LocalDateTime(day, LocalTime(hour: 21, minute: 0)!), zone: zone)
                     played.insert(day)
                 }
                 day = day.adding(days: 1)

@@ -26,7 +26,10 @@ import Testing
 
     @Test func windows1252IsReadWhenNotUTF8() throws {
         // "Søren Æbelø" in Windows-1252, with a € (0x80).
-        let bytes: [UInt8] = Array("ref;name\nm1;S".utf8) + [0xF8] + Array("ren ".utf8) + [0xC6] + Array("bel".utf8) + [0xF8, 0x20, 0x80]
+        let bytes: [UInt8] =
+            Array("ref;name\nm1;S".utf8) + [0xF8] + Array("ren ".utf8) + [0xC6] + Array("bel".utf8) + [
+                0xF8, 0x20, 0x80,
+            ]
         let csv = try CSVFile(bytes: bytes)
         #expect(csv.readAsWindows1252)
         #expect(csv.records[0].fields == ["m1", "Søren Æbelø €"])

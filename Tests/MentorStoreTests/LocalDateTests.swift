@@ -20,7 +20,10 @@ import Testing
         #expect(date.adding(months: months).description == expected)
     }
 
-    @Test(arguments: ["2026-02-30", "2026-13-01", "2026-00-10", "2027-02-29", "26-01-01", "2026-1-01", "2026/01/01", "", "2026-01-01x"])
+    @Test(arguments: [
+        "2026-02-30", "2026-13-01", "2026-00-10", "2027-02-29", "26-01-01", "2026-1-01", "2026/01/01", "",
+        "2026-01-01x",
+    ])
     func impossibleDatesAreRefused(text: String) {
         #expect(LocalDate(text) == nil)
     }

@@ -94,7 +94,9 @@ import Testing
                     for index in 0..<150 {
                         try store.write {
                             try store.addContact(
-                                Contact(relationshipID: id, date: LocalDate("2026-03-01")!.adding(days: index % 20), minutes: 10))
+                                Contact(
+                                    relationshipID: id, date: LocalDate("2026-03-01")!.adding(days: index % 20),
+                                    minutes: 10))
                             try store.setMeta("writer-\(worker)", String(index))
                             _ = try store.outboxSummary()
                         }
@@ -115,14 +117,16 @@ import Testing
         let path = folder.file("forget.db")
         let store = try Store(path: path)
         let mentee = try store.addPerson(
-            NewPerson(ref: "ref-zq", role: .mentee, name: "Zarathustra Quimby", email: "zq.secret@example.dk",
-                      phone: "+4529876543", birthdate: LocalDate("2004-07-19")))
-        try store.enqueue([
-            OutboxRow(
-                key: "k1", channel: .sms, rule: "first-meeting", role: "mentee", recipient: mentee, program: "p",
-                relationshipID: nil, language: .da, subject: nil, body: "Hej Zarathustra, BODYMARKER-7731",
-                notBefore: 0, expiresAt: nil, inWindow: true, afterEnd: false)
-        ], now: 0)
+            NewPerson(
+                ref: "ref-zq", role: .mentee, name: "Zarathustra Quimby", email: "zq.secret@example.dk",
+                phone: "+4529876543", birthdate: LocalDate("2004-07-19")))
+        try store.enqueue(
+            [
+                OutboxRow(
+                    key: "k1", channel: .sms, rule: "first-meeting", role: "mentee", recipient: mentee, program: "p",
+                    relationshipID: nil, language: .da, subject: nil, body: "Hej Zarathustra, BODYMARKER-7731",
+                    notBefore: 0, expiresAt: nil, inWindow: true, afterEnd: false)
+            ], now: 0)
         try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         func raw() -> String {
             [path, path + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
@@ -143,9 +147,10 @@ import Testing
         let folder = TemporaryDirectory()
         let store = try makeStore(folder)
         func row(_ channel: Channel) -> OutboxRow {
-            OutboxRow(key: "monthly-hours:1:mentor:2026-11", channel: channel, rule: "monthly-hours", role: "mentor",
-                      recipient: nil, program: "p", relationshipID: nil, language: .da, subject: "s", body: "b",
-                      notBefore: 100, expiresAt: nil, inWindow: true, afterEnd: false)
+            OutboxRow(
+                key: "monthly-hours:1:mentor:2026-11", channel: channel, rule: "monthly-hours", role: "mentor",
+                recipient: nil, program: "p", relationshipID: nil, language: .da, subject: "s", body: "b",
+                notBefore: 100, expiresAt: nil, inWindow: true, afterEnd: false)
         }
         #expect(try store.enqueue([row(.email), row(.sms)], now: 1) == 2)
         #expect(try store.enqueue([row(.email), row(.sms)], now: 2) == 0)
@@ -155,11 +160,14 @@ import Testing
     @Test func aLeaseLeftByAKilledProcessComesBack() throws {
         let folder = TemporaryDirectory()
         let store = try makeStore(folder)
-        try store.enqueue([
-            OutboxRow(key: "k", channel: .email, rule: "end", role: "leader", recipient: nil, leaderAddress: "l@example.dk",
-                      program: "p", relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 100,
-                      expiresAt: nil, inWindow: false, afterEnd: true)
-        ], now: 0)
+        try store.enqueue(
+            [
+                OutboxRow(
+                    key: "k", channel: .email, rule: "end", role: "leader", recipient: nil,
+                    leaderAddress: "l@example.dk",
+                    program: "p", relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 100,
+                    expiresAt: nil, inWindow: false, afterEnd: true)
+            ], now: 0)
         #expect(try store.lease(now: 50, leaseSeconds: 300, limit: 10, windowOpen: true).isEmpty)
         let first = try store.lease(now: 100, leaseSeconds: 300, limit: 10, windowOpen: true)
         #expect(first.count == 1 && first[0].attempts == 1)
@@ -175,11 +183,13 @@ import Testing
         let folder = TemporaryDirectory()
         let store = try makeStore(folder)
         for (key, window) in [("in", true), ("out", false)] {
-            try store.enqueue([
-                OutboxRow(key: key, channel: .sms, rule: "recurring", role: "person", recipient: nil, program: nil,
-                          relationshipID: nil, language: .da, subject: nil, body: "b", notBefore: 0, expiresAt: nil,
-                          inWindow: window, afterEnd: true)
-            ], now: 0)
+            try store.enqueue(
+                [
+                    OutboxRow(
+                        key: key, channel: .sms, rule: "recurring", role: "person", recipient: nil, program: nil,
+                        relationshipID: nil, language: .da, subject: nil, body: "b", notBefore: 0, expiresAt: nil,
+                        inWindow: window, afterEnd: true)
+                ], now: 0)
         }
         #expect(try store.lease(now: 10, leaseSeconds: 60, limit: 10, windowOpen: false).map(\.key) == ["out"])
     }

@@ -1,7 +1,7 @@
 import Foundation
 import MentorStore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notifier
 
@@ -26,20 +26,28 @@ import TestSupport
         init() throws {
             store = try Store(path: scratch.path + "/d.db")
             mentor = try store.addPerson(NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk"))
-            mentee = try store.addPerson(NewPerson(role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803",
-                                                   channels: [.email, .sms]))
+            mentee = try store.addPerson(
+                NewPerson(
+                    role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803",
+                    channels: [.email, .sms]))
         }
 
         var logger: Logger { Logger(level: .debug, environment: [:], sink: { [log] in log.add($0) }) }
 
         @discardableResult
-        func enqueue(_ key: String, channel: Channel = .email, recipient: Int64? = nil, body: String = "Hej", notBefore: Int64 = 1000,
-                     expiresAt: Int64? = nil, relationship: Int64? = nil) throws -> Int64 {
-            try store.enqueue([
-                OutboxRow(key: key, channel: channel, rule: "first-meeting", role: "mentee", recipient: recipient ?? mentee,
-                          program: "p", relationshipID: relationship, language: .da, subject: "Hej Amira", body: body,
-                          notBefore: notBefore, expiresAt: expiresAt, inWindow: true, afterEnd: false)
-            ], now: 900)
+        func enqueue(
+            _ key: String, channel: Channel = .email, recipient: Int64? = nil, body: String = "Hej",
+            notBefore: Int64 = 1000,
+            expiresAt: Int64? = nil, relationship: Int64? = nil
+        ) throws -> Int64 {
+            try store.enqueue(
+                [
+                    OutboxRow(
+                        key: key, channel: channel, rule: "first-meeting", role: "mentee",
+                        recipient: recipient ?? mentee,
+                        program: "p", relationshipID: relationship, language: .da, subject: "Hej Amira", body: body,
+                        notBefore: notBefore, expiresAt: expiresAt, inWindow: true, afterEnd: false)
+                ], now: 900)
             return try store.outbox().last?.id ?? 0
         }
 
@@ -53,15 +61,17 @@ import TestSupport
             settings.timeoutSeconds = 3
             settings.username = password == nil ? nil : "mentor"
             let email = SMTPTransport(settings: settings, password: password)
-            return Deliverer(store: store, email: email, sms: sms ?? SpoolTransport(directory: scratch.path + "/spool"),
-                             from: settings.from, zone: .copenhagen, logger: logger)
+            return Deliverer(
+                store: store, email: email, sms: sms ?? SpoolTransport(directory: scratch.path + "/spool"),
+                from: settings.from, zone: .copenhagen, logger: logger)
         }
     }
 
     @Test func a451IsRetriedWithBackoffThenSent() throws {
         let world = try World()
-        let server = try TestServer(script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "fail-once"],
-                                    folder: world.scratch.path)
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "fail-once"],
+            folder: world.scratch.path)
         let id = try world.enqueue("k1")
         let deliverer = world.deliverer(smtp: server.port)
         #expect(try deliverer.deliver(now: 1000, windowOpen: true).retried == 1)
@@ -77,8 +87,9 @@ import TestSupport
 
     @Test func a550FailsAtOnceWithTheReason() throws {
         let world = try World()
-        let server = try TestServer(script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "reject"],
-                                    folder: world.scratch.path)
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "reject"],
+            folder: world.scratch.path)
         let id = try world.enqueue("k1")
         #expect(try world.deliverer(smtp: server.port).deliver(now: 1000, windowOpen: true).failed == 1)
         let row = try world.row(id)
@@ -118,7 +129,8 @@ import TestSupport
         let world = try World()
         let spool = SpoolTransport(directory: world.scratch.path + "/spool")
         let relationship = try world.store.addRelationship(
-            mentor: world.mentor, mentee: world.mentee, program: "p", start: LocalDate("2026-01-01")!, plannedEnd: LocalDate("2026-04-01")!)
+            mentor: world.mentor, mentee: world.mentee, program: "p", start: LocalDate("2026-01-01")!,
+            plannedEnd: LocalDate("2026-04-01")!)
         try world.store.optOut(world.mentee, channel: .sms)
         let optedOut = try world.enqueue("k1", channel: .sms)
         let ended = try world.enqueue("k2", relationship: relationship)
@@ -126,7 +138,8 @@ import TestSupport
         let forgotten = try world.enqueue("k3", recipient: forgottenPerson)
         try world.store.forget(forgottenPerson)
         let now = Zone.copenhagen.instant(LocalDate("2026-05-01")!, LocalTime("10:00")!)
-        let deliverer = Deliverer(store: world.store, email: spool, sms: spool, from: "x@example.dk", zone: .copenhagen, logger: world.logger)
+        let deliverer = Deliverer(
+            store: world.store, email: spool, sms: spool, from: "x@example.dk", zone: .copenhagen, logger: world.logger)
         #expect(try deliverer.deliver(now: now, windowOpen: true).suppressed == 3)
         #expect(try world.row(optedOut).reason == "opted out of sms")
         #expect(try world.row(ended).reason == "the forløb has ended")
@@ -139,7 +152,9 @@ import TestSupport
         let (cert, key) = try world.scratch.certificate()
         let server = try TestServer(
             script: "smtp_server.py",
-            arguments: ["--out", world.scratch.path + "/in", "--cert", cert, "--key", key, "--auth", "mentor:TOKEN-SECRET-9931"],
+            arguments: [
+                "--out", world.scratch.path + "/in", "--cert", cert, "--key", key, "--auth", "mentor:TOKEN-SECRET-9931",
+            ],
             folder: world.scratch.path)
         try world.enqueue("k1", body: "Fortroligt: BODY-MARKER-4471")
         try world.enqueue("k2", channel: .sms, body: "SMS BODY-MARKER-4471")
@@ -172,8 +187,9 @@ import TestSupport
 
 @Suite struct MIMETests {
     @Test func headerInjectionIsRefusedInTheBuilder() {
-        let message = MailMessage(from: "x@example.dk", to: "a@example.dk", subject: "Hej\r\nBcc: evil@example.dk", body: "b",
-                                  messageID: "m@x", date: Date())
+        let message = MailMessage(
+            from: "x@example.dk", to: "a@example.dk", subject: "Hej\r\nBcc: evil@example.dk", body: "b",
+            messageID: "m@x", date: Date())
         #expect(throws: MIMEError.self) { try message.rendered() }
     }
 
@@ -207,11 +223,13 @@ import TestSupport
     }
 
     @Test func anUnknownVariableNamesTheFile() throws {
-        var catalog = try TemplateCatalog.load(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path)
+        var catalog = try TemplateCatalog.load(
+            directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path)
         #expect(throws: TemplateError.self) {
-            try catalog.add("[mentor email]\nSubject: x\n{{secret_notes}}\n[mentor sms]\nx\n[mentee email]\nSubject: y\nz\n[mentee sms]\nq",
-                            file: "da/end.txt", language: .da, rule: .end)
+            try catalog.add(
+                "[mentor email]\nSubject: x\n{{secret_notes}}\n[mentor sms]\nx\n[mentee email]\nSubject: y\nz\n[mentee sms]\nq",
+                file: "da/end.txt", language: .da, rule: .end)
         }
         #expect(throws: TemplateError.self) {
             try catalog.add("[mentor email]\nSubject: x\nbody\n", file: "da/end.txt", language: .en, rule: .end)

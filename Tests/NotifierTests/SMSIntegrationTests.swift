@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notifier
 
@@ -13,7 +13,8 @@ import TestSupport
         return HTTPSMSTransport(settings: settings, token: "test-token")
     }
 
-    let message = SMSPayload(outboxID: 42, to: "+4521241803", text: "Hej Amira. Caféaften på onsdag kl. 18:00. Hilsen Mentorshoppen")
+    let message = SMSPayload(
+        outboxID: 42, to: "+4521241803", text: "Hej Amira. Caféaften på onsdag kl. 18:00. Hilsen Mentorshoppen")
 
     @Test func gatewayAPIGetsJSONWithTokenAndANumericMSISDN() throws {
         let scratch = Scratch()
@@ -34,7 +35,8 @@ import TestSupport
     @Test func twilioGetsAFormWithBasicAuth() throws {
         let scratch = Scratch()
         let log = scratch.path + "/requests.jsonl"
-        let server = try TestServer(script: "sms_server.py", arguments: ["--log", log, "--provider", "twilio"], folder: scratch.path)
+        let server = try TestServer(
+            script: "sms_server.py", arguments: ["--log", log, "--provider", "twilio"], folder: scratch.path)
         let receipt = try transport(.twilio, port: server.port).send(message)
         #expect(receipt.providerID?.hasPrefix("SM") == true)
         let request = try #require(scratch.requests(log).first)
@@ -44,11 +46,13 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("429", true, "429"), ("500", true, "500"), ("400", false, "400"), ("401", false, "401"), ("hang", true, "timed out"),
+        ("429", true, "429"), ("500", true, "500"), ("400", false, "400"), ("401", false, "401"),
+        ("hang", true, "timed out"),
     ])
     func gatewayAnswersAreClassified(mode: String, transient: Bool, phrase: String) throws {
         let scratch = Scratch()
-        let server = try TestServer(script: "sms_server.py", arguments: ["--log", scratch.path + "/r", "--mode", mode], folder: scratch.path)
+        let server = try TestServer(
+            script: "sms_server.py", arguments: ["--log", scratch.path + "/r", "--mode", mode], folder: scratch.path)
         do {
             _ = try transport(.gatewayapi, port: server.port, timeout: 2).send(message)
             Issue.record("\(mode) was taken as sent")

@@ -1,23 +1,27 @@
 import Foundation
 import MentorStore
-import Testing
 import TestSupport
+import Testing
 
 @testable import Notifier
 
 /// Email through libcurl to a real SMTP server (aiosmtpd) on loopback, checked with a real MIME parser.
 @Suite(.serialized) struct SMTPIntegrationTests {
-    func message(to: String = "amira@example.dk", subject: String = "Caféaften på onsdag – kom og vær med æøå",
-                 calendar: String? = nil, id: String = "mentor-notify.1.1@example.dk") throws -> EmailPayload {
+    func message(
+        to: String = "amira@example.dk", subject: String = "Caféaften på onsdag – kom og vær med æøå",
+        calendar: String? = nil, id: String = "mentor-notify.1.1@example.dk"
+    ) throws -> EmailPayload {
         let mail = MailMessage(
             from: "Mentorshoppen Holstebro <noreply@example.dk>", to: to, subject: subject,
-            body: "Hej Amira\n\nDu er inviteret til caféaften.\n.\nEn linje med et punktum.\nVenlig hilsen\nMentorshoppen",
+            body:
+                "Hej Amira\n\nDu er inviteret til caféaften.\n.\nEn linje med et punktum.\nVenlig hilsen\nMentorshoppen",
             messageID: id, date: Date(timeIntervalSince1970: 1_795_000_000), calendar: calendar)
         return EmailPayload(outboxID: 1, to: to, mime: try mail.rendered(), messageID: id)
     }
 
     func settings(_ port: Int, scheme: String = "smtp", tls: Bool = false) -> EmailSettings {
-        var settings = EmailSettings(url: "\(scheme)://127.0.0.1:\(port)", from: "Mentorshoppen Holstebro <noreply@example.dk>")
+        var settings = EmailSettings(
+            url: "\(scheme)://127.0.0.1:\(port)", from: "Mentorshoppen Holstebro <noreply@example.dk>")
         settings.requireTLS = tls
         settings.timeoutSeconds = 5
         return settings
@@ -25,12 +29,15 @@ import TestSupport
 
     @Test func aMessageArrivesWithHeadersPartsAndCalendarIntact() throws {
         let scratch = Scratch()
-        let server = try TestServer(script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
         let event = StoredEvent(
             uid: "cafe-holstebro-2026-11-25T18:00@mentor-notify", start: "2026-11-25T18:00", minutes: 180,
             summary: "Caféaften · Mentorshoppen", place: "Mentorshoppen, Nørregade 10", timeZone: "Europe/Copenhagen")
-        let calendar = try #require(ICalendar.request(
-            event, organizer: "noreply@example.dk", attendee: "amira@example.dk", stamp: Date(timeIntervalSince1970: 1_795_000_000)))
+        let calendar = try #require(
+            ICalendar.request(
+                event, organizer: "noreply@example.dk", attendee: "amira@example.dk",
+                stamp: Date(timeIntervalSince1970: 1_795_000_000)))
         let transport = SMTPTransport(settings: settings(server.port), password: nil)
         let receipt = try transport.send(try message(calendar: calendar))
         #expect(receipt.providerID?.contains("250") == true)
@@ -55,9 +62,13 @@ import TestSupport
         let ics = try #require(parts.first { $0["type"] as? String == "text/calendar" })
         #expect((ics["params"] as? [String: String])?["method"] == "REQUEST")
         let icsText = try #require(ics["text"] as? String)
-        for line in ["METHOD:REQUEST", "UID:cafe-holstebro-2026-11-25T18:00@mentor-notify", "DTSTART;TZID=Europe/Copenhagen:20261125T180000",
-                     "DTSTAMP:", "SUMMARY:Caféaften · Mentorshoppen", "LOCATION:Mentorshoppen\\, Nørregade 10", "BEGIN:VTIMEZONE",
-                     "TZOFFSETTO:+0200", "TZOFFSETTO:+0100"] {
+        for line in [
+            "METHOD:REQUEST", "UID:cafe-holstebro-2026-11-25T18:00@mentor-notify",
+            "DTSTART;TZID=Europe/Copenhagen:20261125T180000",
+            "DTSTAMP:", "SUMMARY:Caféaften · Mentorshoppen", "LOCATION:Mentorshoppen\\, Nørregade 10",
+            "BEGIN:VTIMEZONE",
+            "TZOFFSETTO:+0200", "TZOFFSETTO:+0100",
+        ] {
             #expect(icsText.contains(line), "calendar lacks \(line)")
         }
     }
@@ -66,7 +77,8 @@ import TestSupport
         let scratch = Scratch()
         let (cert, key) = try scratch.certificate()
         let server = try TestServer(
-            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--cert", cert, "--key", key, "--auth", "mentor:s3cret-pw"],
+            script: "smtp_server.py",
+            arguments: ["--out", scratch.path + "/in", "--cert", cert, "--key", key, "--auth", "mentor:s3cret-pw"],
             folder: scratch.path)
         var config = settings(server.port, tls: true)
         config.username = "mentor"
@@ -81,7 +93,8 @@ import TestSupport
         let scratch = Scratch()
         let (cert, key) = try scratch.certificate()
         let server = try TestServer(
-            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--cert", cert, "--key", key, "--implicit-tls"],
+            script: "smtp_server.py",
+            arguments: ["--out", scratch.path + "/in", "--cert", cert, "--key", key, "--implicit-tls"],
             folder: scratch.path)
         var config = settings(server.port, scheme: "smtps")
         config.caFile = cert
@@ -93,9 +106,12 @@ import TestSupport
     @Test func faultsAreClassified() throws {
         let scratch = Scratch()
         let (cert, key) = try scratch.certificate()
-        func attempt(_ arguments: [String], tls: Bool = false, ca: String? = nil, user: String? = nil, password: String? = nil,
-                     timeout: Int = 5) throws -> DeliveryError? {
-            let server = try TestServer(script: "smtp_server.py", arguments: ["--out", scratch.path + "/x"] + arguments, folder: scratch.path)
+        func attempt(
+            _ arguments: [String], tls: Bool = false, ca: String? = nil, user: String? = nil, password: String? = nil,
+            timeout: Int = 5
+        ) throws -> DeliveryError? {
+            let server = try TestServer(
+                script: "smtp_server.py", arguments: ["--out", scratch.path + "/x"] + arguments, folder: scratch.path)
             var config = settings(server.port, tls: tls)
             config.caFile = ca
             config.username = user
@@ -120,8 +136,10 @@ import TestSupport
         #expect(untrusted.isTransient && untrusted.reason.contains("not trusted"))
         let noTLS = try #require(try attempt([], tls: true))
         #expect(noTLS.isTransient && noTLS.reason.contains("STARTTLS"))
-        let badLogin = try #require(try attempt(["--cert", cert, "--key", key, "--auth", "mentor:right"], tls: true, ca: cert,
-                                                user: "mentor", password: "wrong"))
+        let badLogin = try #require(
+            try attempt(
+                ["--cert", cert, "--key", key, "--auth", "mentor:right"], tls: true, ca: cert,
+                user: "mentor", password: "wrong"))
         #expect(!badLogin.isTransient)
         // Nothing listening: connection refused.
         var config = settings(1, tls: false)
@@ -137,7 +155,8 @@ import TestSupport
 
     @Test func oneConnectionCarriesTheMessagesOfACycle() throws {
         let scratch = Scratch()
-        let server = try TestServer(script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
         let transport = SMTPTransport(settings: settings(server.port), password: nil)
         for index in 0..<5 {
             _ = try transport.send(try message(id: "mentor-notify.\(index).1@example.dk"))

@@ -31,9 +31,10 @@ import Testing
         world.programs[0].leaders.append(Leader(name: "Anne", phone: "+4522256664"))
         world.forloeb("djoef", start: "2026-03-02")
         let alerts = world.plan("2026-03-16T10:00").filter { $0.rule == .firstMeetingOverdue }
-        #expect(alerts.map(\.key).sorted() == [
-            "first-meeting-overdue:100:leader-2:2026-03-02", "first-meeting-overdue:100:leader:2026-03-02",
-        ])
+        #expect(
+            alerts.map(\.key).sorted() == [
+                "first-meeting-overdue:100:leader-2:2026-03-02", "first-meeting-overdue:100:leader:2026-03-02",
+            ])
         #expect(alerts.first { $0.leaderIndex == 1 }?.channels == [.sms])
     }
 }
@@ -45,7 +46,10 @@ import Testing
         world.forloeb(program, start: "2026-03-02", first: "2026-03-06")
         #expect(world.plan("2026-03-07T12:00").filter { $0.rule == .afterFirstMeeting }.isEmpty)
         let due = world.plan("2026-03-08T09:00").filter { $0.rule == .afterFirstMeeting }
-        #expect(Set(due.map(\.key)) == ["after-first-meeting:100:mentor:2026-03-06", "after-first-meeting:100:mentee:2026-03-06"])
+        #expect(
+            Set(due.map(\.key)) == [
+                "after-first-meeting:100:mentor:2026-03-06", "after-first-meeting:100:mentee:2026-03-06",
+            ])
         #expect(due.allSatisfy { $0.variables["variant"] == variant })
         #expect(world.plan("2026-03-16T09:00").filter { $0.rule == .afterFirstMeeting }.isEmpty)
     }
@@ -88,8 +92,12 @@ import Testing
     }
 
     @Test func aMonthCountsOnlyIfActiveOnItsFirst() {
-        #expect(world(minutes: 0, start: "2026-11-02").keys("2026-11-20T10:00").filter { $0.hasPrefix("monthly-hours") }.isEmpty)
-        #expect(!world(minutes: 0, start: "2026-11-01").keys("2026-11-20T10:00").filter { $0.hasPrefix("monthly-hours") }.isEmpty)
+        #expect(
+            world(minutes: 0, start: "2026-11-02").keys("2026-11-20T10:00").filter { $0.hasPrefix("monthly-hours") }
+                .isEmpty)
+        #expect(
+            !world(minutes: 0, start: "2026-11-01").keys("2026-11-20T10:00").filter { $0.hasPrefix("monthly-hours") }
+                .isEmpty)
     }
 
     @Test func theReminderDayClampsToShortMonths() {

@@ -7,7 +7,8 @@ import Testing
     func world() -> Fixture {
         var world = Fixture(presets: ["mentorshoppen"])
         world.programs[0].cafe = CafeSchedule(
-            weekday: 3, time: LocalTime("18:00")!, everyWeeks: 2, from: LocalDate("2026-01-07")!, place: "Mentorshoppen")
+            weekday: 3, time: LocalTime("18:00")!, everyWeeks: 2, from: LocalDate("2026-01-07")!, place: "Mentorshoppen"
+        )
         world.forloeb("mentorshoppen", start: "2026-10-01", first: "2026-10-02", last: "2026-11-20")
         return world
     }
@@ -31,7 +32,9 @@ import Testing
 
     @Test func oneOffEveningsToo() {
         var world = world()
-        world.state.cafes = [CafeEvening(id: 1, program: "mentorshoppen", at: LocalDateTime("2026-12-03T17:00")!, place: "Have")]
+        world.state.cafes = [
+            CafeEvening(id: 1, program: "mentorshoppen", at: LocalDateTime("2026-12-03T17:00")!, place: "Have")
+        ]
         #expect(world.keys("2026-11-30T09:00").contains("cafe-invite:mentorshoppen:mentee-2:2026-12-03T17:00"))
     }
 
@@ -52,7 +55,8 @@ import Testing
     ])
     func theSameLocalTimeTheDayBefore(meeting: String, reminder: String, hours: Int64) throws {
         var world = Fixture(presets: ["djoef"])
-        world.forloeb("djoef", start: "2026-01-05", end: "2026-12-31", first: "2026-01-06", last: String(meeting.prefix(10)))
+        world.forloeb(
+            "djoef", start: "2026-01-05", end: "2026-12-31", first: "2026-01-06", last: String(meeting.prefix(10)))
         world.state.meetings = [Meeting(id: 7, relationshipID: 100, at: LocalDateTime(meeting)!, place: "Café Ø")]
         let reminderLocal = try #require(LocalDateTime(String(reminder.prefix(16))))
         let due = world.plan(reminderLocal.description).filter { $0.rule == .meetingReminder }
@@ -94,14 +98,16 @@ import Testing
         var world = Fixture(presets: ["lab"])
         world.forloeb("lab", start: "2026-01-05", first: "2026-01-06", last: "2026-03-01")
         world.state.reminders = [
-            PersonalReminder(id: 3, personID: 2, time: LocalTime("07:00")!, weekdays: [1, 2, 3, 4, 5], text: "Godmorgen!",
-                             until: LocalDate("2026-03-31"))
+            PersonalReminder(
+                id: 3, personID: 2, time: LocalTime("07:00")!, weekdays: [1, 2, 3, 4, 5], text: "Godmorgen!",
+                until: LocalDate("2026-03-31"))
         ]
         return world
     }
 
     @Test(arguments: [
-        ("2026-03-10T06:59", false), ("2026-03-10T07:00", true), ("2026-03-10T07:59", true), ("2026-03-10T08:00", false),
+        ("2026-03-10T06:59", false), ("2026-03-10T07:00", true), ("2026-03-10T07:59", true),
+        ("2026-03-10T08:00", false),
         ("2026-03-14T07:00", false), ("2026-04-01T07:00", false),
     ])
     func atItsOwnTimeOutsideTheWindow(at: String, due: Bool) throws {
@@ -137,9 +143,12 @@ import Testing
         var day = LocalDate("2026-01-01")!
         while day < LocalDate("2026-12-31")! {
             for hour in [2, 8, 13, 21] {
-                for followUp in world.plan(LocalDateTime(day, LocalTime(hour: hour, minute: 0)!).description) where followUp.inWindow {
+                for followUp in world.plan(LocalDateTime(day, LocalTime(hour: hour, minute: 0)!).description)
+                where followUp.inWindow {
                     let local = world.zone.local(followUp.notBefore)
-                    #expect(local.time >= LocalTime("09:00")! && local.time < LocalTime("20:00")!, "\(followUp.key) at \(local)")
+                    #expect(
+                        local.time >= LocalTime("09:00")! && local.time < LocalTime("20:00")!,
+                        "\(followUp.key) at \(local)")
                     checked += 1
                 }
             }

@@ -30,7 +30,9 @@ struct Fixture {
 
     /// Adds a forløb; returns its id.
     @discardableResult
-    mutating func forloeb(_ program: String, start: String, end: String? = nil, first: String? = nil, last: String? = nil)
+    mutating func forloeb(
+        _ program: String, start: String, end: String? = nil, first: String? = nil, last: String? = nil
+    )
         -> Int64
     {
         let mentor = person(.mentor)

@@ -30,8 +30,12 @@ import Testing
         var world = Fixture(presets: ["djoef"])
         world.forloeb("djoef", start: "2026-03-02", end: "2026-06-02", first: "2026-03-05", last: "2026-06-01")
         let atEnd = world.plan("2026-06-02T09:00")
-        #expect(Set(atEnd.filter { $0.rule == .evaluation }.map(\.key)) == ["evaluation:100:mentor:2026-06-02", "evaluation:100:mentee:2026-06-02"])
-        #expect(atEnd.filter { $0.rule == .evaluation }.allSatisfy { $0.variables["final"] == "yes" && $0.allowedAfterEnd })
+        #expect(
+            Set(atEnd.filter { $0.rule == .evaluation }.map(\.key)) == [
+                "evaluation:100:mentor:2026-06-02", "evaluation:100:mentee:2026-06-02",
+            ])
+        #expect(
+            atEnd.filter { $0.rule == .evaluation }.allSatisfy { $0.variables["final"] == "yes" && $0.allowedAfterEnd })
         #expect(world.keys("2026-06-09T09:00").filter { $0.hasPrefix("evaluation-reminder") }.count == 2)
         #expect(world.keys("2026-07-20T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
     }
@@ -52,9 +56,16 @@ import Testing
     ])
     func noticeThirtyDaysBefore(at: String, due: Bool) {
         var world = Fixture(presets: ["symb"])
-        world.forloeb("symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: at.prefix(10).description)
+        world.forloeb(
+            "symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: at.prefix(10).description)
         let notices = world.keys(at).filter { $0.hasPrefix("end-notice") }
-        #expect(notices == (due ? ["end-notice:100:mentor:2026-08-02", "end-notice:100:mentee:2026-08-02", "end-notice:100:leader:2026-08-02"] : []))
+        #expect(
+            notices
+                == (due
+                    ? [
+                        "end-notice:100:mentor:2026-08-02", "end-notice:100:mentee:2026-08-02",
+                        "end-notice:100:leader:2026-08-02",
+                    ] : []))
     }
 
     @Test func anExtensionMovesTheNotices() {

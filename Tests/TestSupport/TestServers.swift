@@ -35,7 +35,8 @@ public final class TestServer {
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6)) else {
             process.terminate()
-            throw StartError(description: "\(script) did not start (is aiosmtpd installed? run scripts/deps.sh test): '\(text)'")
+            throw StartError(
+                description: "\(script) did not start (is aiosmtpd installed? run scripts/deps.sh test): '\(text)'")
         }
         self.port = port
     }
@@ -80,7 +81,9 @@ public final class Scratch {
         let deadline = Date().addingTimeInterval(timeout)
         var result: [[String: Any]] = []
         repeat {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+                $0.hasSuffix(".json")
+            }.sorted()
             result = names.compactMap { name in
                 FileManager.default.contents(atPath: folder + "/" + name).flatMap {
                     try? JSONSerialization.jsonObject(with: $0) as? [String: Any]

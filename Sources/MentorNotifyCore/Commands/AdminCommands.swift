@@ -27,12 +27,14 @@ enum AdminCommands {
         guard let month = YearMonth(raw) else {
             throw CLIError(.dataError, "report hours: --month '\(raw)' is not a month; write YYYY-MM")
         }
-        let programFilter = try args.value("program").map { id throws(ConfigError) in try context.config.program(id).id }
+        let programFilter = try args.value("program").map { id throws(ConfigError) in try context.config.program(id).id
+        }
         let store = try context.openStore()
         let (relationships, minutes, people) = try store.read {
             (try store.relationships(), try store.minutes(in: month), try store.people())
         }
-        let names = Dictionary(people.map { ($0.id, $0.name ?? "(forgotten)") }, uniquingKeysWith: { first, _ in first })
+        let names = Dictionary(
+            people.map { ($0.id, $0.name ?? "(forgotten)") }, uniquingKeysWith: { first, _ in first })
         let last = month.adding(months: 1).firstDay
         var rows: [[String]] = []
         for relationship in relationships
@@ -72,7 +74,8 @@ enum AdminCommands {
         let args = try Arguments(words, command: "check", options: [])
         try args.noPositionals()
         let config = context.config
-        context.output.line("config: \(config.source), \(config.programs.count) programs, time zone \(config.zone.identifier)")
+        context.output.line(
+            "config: \(config.source), \(config.programs.count) programs, time zone \(config.zone.identifier)")
         let directory = Paths.templates(config.templates)
         let catalog = try TemplateCatalog.load(directory: directory)
         try SMSLength.check(catalog)
@@ -96,7 +99,8 @@ enum AdminCommands {
         if let sms = config.sms {
             do {
                 _ = try Secrets.read(
-                    file: sms.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN", environment: context.environment)
+                    file: sms.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN",
+                    environment: context.environment)
             } catch { throw ConfigError("sms.tokenFile", error.what) }
             context.output.line("sms: \(sms.provider.rawValue) \(sms.url)")
         } else {

@@ -24,14 +24,16 @@ struct Arguments {
                     } else {
                         index += 1
                         guard index < words.count else {
-                            throw CLIError(.usage, "\(command): --\(name) needs a value; see `mentor-notify \(command) --help`")
+                            throw CLIError(
+                                .usage, "\(command): --\(name) needs a value; see `mentor-notify \(command) --help`")
                         }
                         values[name] = words[index]
                     }
                 } else if switches.contains(name) && inline == nil {
                     flags.insert(name)
                 } else {
-                    throw CLIError(.usage, "\(command): unknown option --\(name); see `mentor-notify \(command) --help`")
+                    throw CLIError(
+                        .usage, "\(command): unknown option --\(name); see `mentor-notify \(command) --help`")
                 }
             } else {
                 positionals.append(word)

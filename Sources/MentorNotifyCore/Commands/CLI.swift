@@ -137,7 +137,8 @@ public enum CLI {
         switch error {
         case let error as CLIError: return (error.code, error.message)
         case let error as InputError: return (.dataError, error.description)
-        case let error as ConfigError: return (.config, error.description + " (exit 78: fix the config and run `mentor-notify check`)")
+        case let error as ConfigError:
+            return (.config, error.description + " (exit 78: fix the config and run `mentor-notify check`)")
         case let error as TemplateError: return (.config, error.description)
         case let error as StoreError:
             switch error.code {

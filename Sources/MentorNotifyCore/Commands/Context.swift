@@ -20,7 +20,8 @@ final class Context {
         let explicit = configOption ?? environment["MENTOR_NOTIFY_CONFIG"]
         if let explicit {
             guard FileManager.default.fileExists(atPath: explicit) else {
-                throw CLIError(.noInput, "config file \(explicit) does not exist; check --config or MENTOR_NOTIFY_CONFIG")
+                throw CLIError(
+                    .noInput, "config file \(explicit) does not exist; check --config or MENTOR_NOTIFY_CONFIG")
             }
             configPath = explicit
         } else if FileManager.default.fileExists(atPath: "mentor-notify.json") {
@@ -28,7 +29,8 @@ final class Context {
         } else {
             configPath = nil
         }
-        loadedConfig = try configPath.map { path throws(ConfigError) in try Config.load(path: path) } ?? Config.builtIn()
+        loadedConfig =
+            try configPath.map { path throws(ConfigError) in try Config.load(path: path) } ?? Config.builtIn()
         databasePath = databaseOption ?? environment["MENTOR_NOTIFY_DB"] ?? loadedConfig.database ?? "mentor-notify.db"
     }
 

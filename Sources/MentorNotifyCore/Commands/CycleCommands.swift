@@ -80,7 +80,9 @@ enum CycleCommands {
         try args.noPositionals()
         let status = try args.value("status").map { raw throws(CLIError) -> OutboxStatus in
             guard let value = OutboxStatus(rawValue: raw) else {
-                throw CLIError(.dataError, "outbox: --status must be one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw CLIError(
+                    .dataError,
+                    "outbox: --status must be one of \(OutboxStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return value
         }
@@ -96,7 +98,8 @@ enum CycleCommands {
                         ("expiresAt", time(row.expiresAt)), ("id", .int(row.id)), ("key", .string(row.key)),
                         ("notBefore", time(row.notBefore)), ("program", .optional(row.program)),
                         ("providerId", .optional(row.providerID)), ("reason", .optional(row.reason)),
-                        ("recipient", .optional(row.recipient)), ("role", .string(row.role)), ("rule", .string(row.rule)),
+                        ("recipient", .optional(row.recipient)), ("role", .string(row.role)),
+                        ("rule", .string(row.rule)),
                         ("segments", .optional(row.segments.map(Int64.init))), ("sentAt", time(row.sentAt)),
                         ("status", .string(row.status.rawValue)),
                     ])
@@ -120,7 +123,9 @@ enum CycleCommands {
         let store = try context.openStore()
         let config = context.config
         let zone = config.zone
-        let (summary, last) = try store.read { (try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) }) }
+        let (summary, last) = try store.read {
+            (try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) })
+        }
         let now = Int64(Date().timeIntervalSince1970)
         let limit = Int64(config.statusMaxAgeMinutes) * 60
         let healthy = last.map { now - $0 <= limit } ?? false
@@ -139,13 +144,19 @@ enum CycleCommands {
         } else {
             context.output.line("last cycle:     \(last.map { zone.iso8601($0) } ?? "never")")
             context.output.line(
-                "outbox:         " + OutboxStatus.allCases.map { "\($0.rawValue) \(summary.counts[$0] ?? 0)" }.joined(separator: ", "))
+                "outbox:         "
+                    + OutboxStatus.allCases.map { "\($0.rawValue) \(summary.counts[$0] ?? 0)" }.joined(separator: ", "))
             context.output.line("oldest pending: \(summary.oldestPending.map { zone.iso8601($0) } ?? "-")")
             context.output.line("next due:       \(summary.nextDue.map { zone.iso8601($0) } ?? "-")")
-            context.output.line("health:         \(healthy ? "ok" : "STALE: no cycle in the last \(config.statusMaxAgeMinutes) minutes")")
+            context.output.line(
+                "health:         \(healthy ? "ok" : "STALE: no cycle in the last \(config.statusMaxAgeMinutes) minutes")"
+            )
         }
         if !healthy {
-            throw CLIError(.failure, "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?")
+            throw CLIError(
+                .failure,
+                "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?"
+            )
         }
     }
 }

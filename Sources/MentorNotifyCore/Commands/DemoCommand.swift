@@ -10,7 +10,8 @@ enum DemoCommand {
         let args = try Arguments(words, command: "demo", options: ["dir", "from", "days"])
         try args.noPositionals()
         let directory = args.value("dir") ?? "demo"
-        let from = try args.value("from").map { raw throws(InputError) in try Validate.date(raw, field: "from") }
+        let from =
+            try args.value("from").map { raw throws(InputError) in try Validate.date(raw, field: "from") }
             ?? LocalDate(year: 2026, month: 1, day: 5)!
         guard let days = Int(args.value("days") ?? "365"), (1...800).contains(days) else {
             throw CLIError(.dataError, "demo: --days must be a number from 1 to 800")
@@ -29,7 +30,8 @@ enum DemoCommand {
         let spool = SpoolTransport(directory: config.spool)
         let quiet = Logger(level: .warning, environment: context.environment)
         let cycle = Cycle(store: store, config: config, catalog: catalog, logger: quiet, email: spool, sms: spool)
-        context.output.line("mentor-notify demo: \(population.people) fictional people, \(population.forloeb) forløb in 5 programs")
+        context.output.line(
+            "mentor-notify demo: \(population.people) fictional people, \(population.forloeb) forløb in 5 programs")
         context.output.line("simulating \(days) days of hourly cycles from \(from) on the spool transport ...")
         let zone = config.zone
         let start = zone.instant(from, .midnight)
@@ -43,6 +45,7 @@ enum DemoCommand {
             hour += 1
         }
         let elapsed = Date().timeIntervalSince(clock)
-        try DemoReport.print(store: store, context: context, zone: zone, directory: directory, elapsed: elapsed, cycles: Int(hour))
+        try DemoReport.print(
+            store: store, context: context, zone: zone, directory: directory, elapsed: elapsed, cycles: Int(hour))
     }
 }

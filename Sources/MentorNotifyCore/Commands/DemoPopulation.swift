@@ -35,7 +35,9 @@ struct DemoPopulation {
     ]
 
     /// - pairsPerProgram: how many forløb each program gets; their starts are spread a week apart.
-    static func create(in store: Store, config: Config, from: LocalDate, pairsPerProgram: Int = 4) throws -> DemoPopulation {
+    static func create(in store: Store, config: Config, from: LocalDate, pairsPerProgram: Int = 4) throws
+        -> DemoPopulation
+    {
         var population = DemoPopulation()
         let habits = Habit.allCases
         try store.write {
@@ -45,17 +47,19 @@ struct DemoPopulation {
                     let mentorName = mentorNames[index % mentorNames.count]
                     let menteeName = menteeNames[index % menteeNames.count]
                     let slug = "\(program.id)-\(slot)"
-                    let mentor = try store.addPerson(NewPerson(
-                        ref: "mentor-\(slug)", role: .mentor, name: mentorName,
-                        email: "mentor.\(slug)@example.dk", phone: "+45" + String(20_000_000 + index * 7919),
-                        birthdate: LocalDate(year: 1970 + index % 20, month: 1 + index % 12, day: 1 + index % 28),
-                        certificate: from.adding(days: -30), channels: slot == 1 ? [.email, .sms] : [.email]))
-                    let mentee = try store.addPerson(NewPerson(
-                        ref: "mentee-\(slug)", role: .mentee, name: menteeName,
-                        email: slot == 2 ? nil : "mentee.\(slug)@example.dk",
-                        phone: "+45" + String(30_000_000 + index * 104_729),
-                        birthdate: LocalDate(year: 2002 + index % 5, month: 1 + index % 12, day: 1 + index % 28),
-                        channels: slot == 2 ? [.sms] : [.email, .sms], language: slot == 3 ? .en : .da))
+                    let mentor = try store.addPerson(
+                        NewPerson(
+                            ref: "mentor-\(slug)", role: .mentor, name: mentorName,
+                            email: "mentor.\(slug)@example.dk", phone: "+45" + String(20_000_000 + index * 7919),
+                            birthdate: LocalDate(year: 1970 + index % 20, month: 1 + index % 12, day: 1 + index % 28),
+                            certificate: from.adding(days: -30), channels: slot == 1 ? [.email, .sms] : [.email]))
+                    let mentee = try store.addPerson(
+                        NewPerson(
+                            ref: "mentee-\(slug)", role: .mentee, name: menteeName,
+                            email: slot == 2 ? nil : "mentee.\(slug)@example.dk",
+                            phone: "+45" + String(30_000_000 + index * 104_729),
+                            birthdate: LocalDate(year: 2002 + index % 5, month: 1 + index % 12, day: 1 + index % 28),
+                            channels: slot == 2 ? [.sms] : [.email, .sms], language: slot == 3 ? .en : .da))
                     population.people += 2
                     let start = from.adding(days: 7 * slot + (3 * index) % 5)
                     let id = try store.addRelationship(
@@ -65,7 +69,8 @@ struct DemoPopulation {
                     if program.preset == "lab" && slot % 8 == 0 {
                         try store.addReminder(
                             person: mentee, time: LocalTime(hour: 7, minute: 0)!, weekdays: [1, 2, 3, 4, 5],
-                            text: "Godmorgen! Tid til at stå op – vi ses på værkstedet kl. 8.", until: from.adding(days: 30))
+                            text: "Godmorgen! Tid til at stå op – vi ses på værkstedet kl. 8.",
+                            until: from.adding(days: 30))
                     }
                     index += 1
                 }
@@ -75,8 +80,9 @@ struct DemoPopulation {
                 let relationship = try store.relationship(pair.id)
                 try store.optOut(relationship.menteeID, channel: .sms)
             }
-            try store.addCafe(program: "mentorshoppen", at: LocalDateTime(from.adding(days: 150), LocalTime(hour: 17, minute: 0)!),
-                              place: "Sommerfest i haven")
+            try store.addCafe(
+                program: "mentorshoppen", at: LocalDateTime(from.adding(days: 150), LocalTime(hour: 17, minute: 0)!),
+                place: "Sommerfest i haven")
         }
         return population
     }
@@ -101,7 +107,8 @@ struct DemoPopulation {
                     try store.addContact(Contact(relationshipID: pair.id, date: today, minutes: 60 + day % 4 * 15))
                     if pair.habit == .steady {
                         try store.addMeeting(
-                            relationship: pair.id, at: LocalDateTime(today.adding(days: 7), LocalTime(hour: 16, minute: 30)!),
+                            relationship: pair.id,
+                            at: LocalDateTime(today.adding(days: 7), LocalTime(hour: 16, minute: 30)!),
                             place: "Biblioteket")
                     }
                 }
@@ -116,7 +123,9 @@ struct DemoPopulation {
 
 /// What the demo prints at the end.
 enum DemoReport {
-    static func print(store: Store, context: Context, zone: Zone, directory: String, elapsed: TimeInterval, cycles: Int) throws {
+    static func print(store: Store, context: Context, zone: Zone, directory: String, elapsed: TimeInterval, cycles: Int)
+        throws
+    {
         let out = context.output
         let rows = try store.outbox()
         out.line(String(format: "%d hourly cycles in %.1f s; %d messages in the outbox.", cycles, elapsed, rows.count))
@@ -139,7 +148,9 @@ enum DemoReport {
         out.line("")
         var statuses: [OutboxStatus: Int] = [:]
         for row in rows { statuses[row.status, default: 0] += 1 }
-        out.line("Outbox by status: " + OutboxStatus.allCases.map { "\($0.rawValue) \(statuses[$0] ?? 0)" }.joined(separator: ", "))
+        out.line(
+            "Outbox by status: "
+                + OutboxStatus.allCases.map { "\($0.rawValue) \(statuses[$0] ?? 0)" }.joined(separator: ", "))
         var reasons: [String: Int] = [:]
         for row in rows where row.status == .suppressed || row.status == .expired {
             reasons["\(row.status.rawValue): \(row.reason ?? "-")", default: 0] += 1
@@ -152,12 +163,17 @@ enum DemoReport {
         var shown = Set<String>()
         for row in rows where row.status == .sent && row.language == .da {
             let pick = "\(row.rule)/\(row.channel.rawValue)"
-            guard ["first-meeting/sms", "cafe-invite/email", "missed-contact/email", "monthly-hours/email", "recurring/sms"]
+            guard
+                [
+                    "first-meeting/sms", "cafe-invite/email", "missed-contact/email", "monthly-hours/email",
+                    "recurring/sms",
+                ]
                 .contains(pick), !shown.contains(pick)
             else { continue }
             shown.insert(pick)
             out.line("")
-            out.line("── \(row.rule) → \(row.role) via \(row.channel.rawValue), \(zone.iso8601(row.sentAt ?? 0).prefix(16))")
+            out.line(
+                "── \(row.rule) → \(row.role) via \(row.channel.rawValue), \(zone.iso8601(row.sentAt ?? 0).prefix(16))")
             if let subject = row.subject { out.line("Emne: \(subject)") }
             out.line(row.body ?? "")
         }

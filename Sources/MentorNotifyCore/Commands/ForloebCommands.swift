@@ -9,13 +9,15 @@ enum ForloebCommands {
         try args.noPositionals()
         let program = try context.config.program(try args.required("program"))
         let start = try Validate.date(try args.required("start"), field: "start")
-        let end = try args.value("end").map { raw throws(InputError) in try Validate.date(raw, field: "end") }
+        let end =
+            try args.value("end").map { raw throws(InputError) in try Validate.date(raw, field: "end") }
             ?? start.adding(months: program.durationMonths)
         let store = try context.openStore()
         let id: Int64 = try store.write {
             let mentor = try store.person(try args.number("mentor"))
             let mentee = try store.person(try args.number("mentee"))
-            try checkEligibility(program, mentor: mentor, mentee: mentee, start: start, force: args.flag("force"), context: context)
+            try checkEligibility(
+                program, mentor: mentor, mentee: mentee, start: start, force: args.flag("force"), context: context)
             return try store.addRelationship(
                 mentor: mentor.id, mentee: mentee.id, program: program.id, start: start, plannedEnd: end)
         }
@@ -30,11 +32,13 @@ enum ForloebCommands {
         let reasons = program.eligibility.violations(mentor: mentor, mentee: mentee, start: start)
         guard !reasons.isEmpty else { return }
         if force {
-            context?.output.error("mentor-notify: matched despite \(program.id)'s rules (--force): \(reasons.joined(separator: "; "))")
+            context?.output.error(
+                "mentor-notify: matched despite \(program.id)'s rules (--force): \(reasons.joined(separator: "; "))")
             return
         }
         throw InputError(
-            "match", "\(program.id) does not allow this match: \(reasons.joined(separator: "; ")). Use --force to match anyway")
+            "match",
+            "\(program.id) does not allow this match: \(reasons.joined(separator: "; ")). Use --force to match anyway")
     }
 
     static func extend(_ context: Context, _ words: [String]) throws {
@@ -82,7 +86,9 @@ enum ForloebCommands {
         let args = try Arguments(words, command: "meeting", options: ["at", "place"])
         let id = try args.id("forløb")
         let at = try Validate.dateTime(try args.required("at"))
-        let place = try args.value("place").map { raw throws(InputError) in try Validate.text(raw, field: "place", maxLength: 200) }
+        let place = try args.value("place").map { raw throws(InputError) in
+            try Validate.text(raw, field: "place", maxLength: 200)
+        }
         let store = try context.openStore()
         let meetingID = try store.write { try store.addMeeting(relationship: id, at: at, place: place) }
         context.output.line(String(meetingID))
@@ -94,10 +100,13 @@ enum ForloebCommands {
         guard let role = Role(rawValue: try args.required("by")) else {
             throw CLIError(.dataError, "evaluated: --by must be mentor or mentee")
         }
-        let date = try args.value("date").map { raw throws(InputError) in try Validate.date(raw) }
+        let date =
+            try args.value("date").map { raw throws(InputError) in try Validate.date(raw) }
             ?? context.config.zone.local(Date()).date
         let store = try context.openStore()
-        let evaluationID = try store.write { try store.addEvaluation(Evaluation(relationshipID: id, by: role, date: date)) }
+        let evaluationID = try store.write {
+            try store.addEvaluation(Evaluation(relationshipID: id, by: role, date: date))
+        }
         context.output.line(String(evaluationID))
     }
 
@@ -106,7 +115,9 @@ enum ForloebCommands {
         try args.noPositionals()
         let program = try context.config.program(try args.required("program"))
         let at = try Validate.dateTime(try args.required("at"))
-        let place = try args.value("place").map { raw throws(InputError) in try Validate.text(raw, field: "place", maxLength: 200) }
+        let place = try args.value("place").map { raw throws(InputError) in
+            try Validate.text(raw, field: "place", maxLength: 200)
+        }
         let store = try context.openStore()
         let id = try store.write { try store.addCafe(program: program.id, at: at, place: place) }
         context.output.line(String(id))
@@ -122,7 +133,9 @@ enum ForloebCommands {
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw InputError("text", "is empty") }
         let until = try args.value("until").map { raw throws(InputError) in try Validate.date(raw, field: "until") }
         let store = try context.openStore()
-        let id = try store.write { try store.addReminder(person: person, time: time, weekdays: days, text: text, until: until) }
+        let id = try store.write {
+            try store.addReminder(person: person, time: time, weekdays: days, text: text, until: until)
+        }
         context.output.line(String(id))
     }
 }

@@ -15,7 +15,8 @@ enum ImportCommand {
     static func run(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "import", options: [], switches: ["force"])
         guard args.positionals.count == 2, let kind = Importer.Kind(rawValue: args.positionals[0]) else {
-            throw CLIError(.usage, "import: give people, relationships or contacts and a FILE; see `mentor-notify import --help`")
+            throw CLIError(
+                .usage, "import: give people, relationships or contacts and a FILE; see `mentor-notify import --help`")
         }
         let file = args.positionals[1]
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -74,7 +75,8 @@ struct Importer {
             guard record.fields.count <= csv.header.count else {
                 throw ImportError(
                     file: file, line: record.line,
-                    reason: "\(record.fields.count) fields but the header has \(csv.header.count); check the separators")
+                    reason: "\(record.fields.count) fields but the header has \(csv.header.count); check the separators"
+                )
             }
             let field: (String) -> String? = { name in
                 guard let index = columns[name], index < record.fields.count else { return nil }
@@ -126,15 +128,20 @@ struct Importer {
             let programID = field("program") ?? ""
             guard let program = config.programs.first(where: { $0.id == programID }) else {
                 throw InputError(
-                    "program", "'\(programID)' is not a program; the programs are \(config.programs.map(\.id).joined(separator: ", "))")
+                    "program",
+                    "'\(programID)' is not a program; the programs are \(config.programs.map(\.id).joined(separator: ", "))"
+                )
             }
             let mentor = try lookup(field("mentor_ref") ?? "", field: "mentor_ref")
             let mentee = try lookup(field("mentee_ref") ?? "", field: "mentee_ref")
             let start = try Validate.date(field("start") ?? "", field: "start")
-            let end = try field("end").map { raw throws(InputError) in try Validate.date(raw, field: "end") }
+            let end =
+                try field("end").map { raw throws(InputError) in try Validate.date(raw, field: "end") }
                 ?? start.adding(months: program.durationMonths)
-            try ForloebCommands.checkEligibility(program, mentor: mentor, mentee: mentee, start: start, force: force, context: nil)
-            try store.addRelationship(mentor: mentor.id, mentee: mentee.id, program: program.id, start: start, plannedEnd: end)
+            try ForloebCommands.checkEligibility(
+                program, mentor: mentor, mentee: mentee, start: start, force: force, context: nil)
+            try store.addRelationship(
+                mentor: mentor.id, mentee: mentee.id, program: program.id, start: start, plannedEnd: end)
         }
     }
 
@@ -143,7 +150,8 @@ struct Importer {
             let mentorRef = field("mentor_ref") ?? ""
             let menteeRef = field("mentee_ref") ?? ""
             guard let relationship = try store.relationshipID(mentorRef: mentorRef, menteeRef: menteeRef) else {
-                throw InputError("mentor_ref", "no forløb between '\(mentorRef)' and '\(menteeRef)'; import the relationships first")
+                throw InputError(
+                    "mentor_ref", "no forløb between '\(mentorRef)' and '\(menteeRef)'; import the relationships first")
             }
             let date = try Validate.date(field("date") ?? "")
             let minutes = try Validate.minutes(field("minutes") ?? "")

@@ -29,10 +29,12 @@ enum PeopleCommands {
                         ("birthdate", .optional(person.birthdate?.description)),
                         ("certificate", .optional(person.certificate?.description)),
                         ("channels", .array(person.channels.sorted().map { .string($0.rawValue) })),
-                        ("email", .optional(person.email)), ("forgotten", .bool(person.forgotten)), ("id", .int(person.id)),
+                        ("email", .optional(person.email)), ("forgotten", .bool(person.forgotten)),
+                        ("id", .int(person.id)),
                         ("lang", .string(person.language.rawValue)), ("name", .optional(person.name)),
                         ("optedOut", .array(person.optedOut.sorted().map { .string($0.rawValue) })),
-                        ("phone", .optional(person.phone)), ("ref", .optional(person.ref)), ("role", .string(person.role.rawValue)),
+                        ("phone", .optional(person.phone)), ("ref", .optional(person.ref)),
+                        ("role", .string(person.role.rawValue)),
                     ])
                 })
             return
@@ -103,7 +105,9 @@ enum PersonInput {
             email: try present(email).map { raw throws(InputError) in try Validate.email(raw) },
             phone: try present(phone).map { raw throws(InputError) in try Validate.phone(raw) },
             birthdate: birth,
-            certificate: try present(certificate).map { raw throws(InputError) in try Validate.date(raw, field: "certificate") },
+            certificate: try present(certificate).map { raw throws(InputError) in
+                try Validate.date(raw, field: "certificate")
+            },
             channels: try present(channels).map { raw throws(InputError) in try Channel.parseList(raw) },
             language: chosen)
     }

@@ -1,71 +1,84 @@
 /// The `--help` text of each command.
 enum Usage {
     static let text: [String: String] = [
-        "init": "usage: mentor-notify init\n\nCreates the database, or migrates an existing one to the current schema. Safe to run again.",
+        "init":
+            "usage: mentor-notify init\n\nCreates the database, or migrates an existing one to the current schema. Safe to run again.",
         "person add": """
-            usage: mentor-notify person add --role mentor|mentee --name NAME [--email E] [--phone P]
-                   [--birthdate YYYY-MM-DD] [--certificate YYYY-MM-DD] [--channels email,sms] [--lang da|en] [--ref REF]
+        usage: mentor-notify person add --role mentor|mentee --name NAME [--email E] [--phone P]
+               [--birthdate YYYY-MM-DD] [--certificate YYYY-MM-DD] [--channels email,sms] [--lang da|en] [--ref REF]
 
-            Adds a person and prints the new id. Without --channels a person gets email if they have an
-            address, else SMS. --certificate is the date of a mentor's straffe- og børneattest.
-            """,
-        "person list": "usage: mentor-notify person list [--json]\n\nLists people (forgotten people show without personal data).",
-        "person opt-out": "usage: mentor-notify person opt-out ID --channel email|sms\n\nNo more messages to the person on that channel.",
+        Adds a person and prints the new id. Without --channels a person gets email if they have an
+        address, else SMS. --certificate is the date of a mentor's straffe- og børneattest.
+        """,
+        "person list":
+            "usage: mentor-notify person list [--json]\n\nLists people (forgotten people show without personal data).",
+        "person opt-out":
+            "usage: mentor-notify person opt-out ID --channel email|sms\n\nNo more messages to the person on that channel.",
         "forget": """
-            usage: mentor-notify forget ID
+        usage: mentor-notify forget ID
 
-            Erases the person's name, email, phone, birthdate and the message bodies to them, and rewrites the
-            database file so the values are gone from it. Counts for statistics stay.
-            """,
+        Erases the person's name, email, phone, birthdate and the message bodies to them, and rewrites the
+        database file so the values are gone from it. Counts for statistics stay.
+        """,
         "match": """
-            usage: mentor-notify match --mentor ID --mentee ID --program PROGRAM --start YYYY-MM-DD [--end YYYY-MM-DD] [--force]
+        usage: mentor-notify match --mentor ID --mentee ID --program PROGRAM --start YYYY-MM-DD [--end YYYY-MM-DD] [--force]
 
-            Starts a forløb and prints its id. Without --end it runs the program's duration. The program's
-            eligibility rules are checked; --force matches anyway and says which rule was overridden.
-            """,
-        "extend": "usage: mentor-notify extend REL --until YYYY-MM-DD\n\nMoves the planned end; the end notices follow the new date.",
+        Starts a forløb and prints its id. Without --end it runs the program's duration. The program's
+        eligibility rules are checked; --force matches anyway and says which rule was overridden.
+        """,
+        "extend":
+            "usage: mentor-notify extend REL --until YYYY-MM-DD\n\nMoves the planned end; the end notices follow the new date.",
         "end": "usage: mentor-notify end REL --date YYYY-MM-DD [--reason TEXT]\n\nRecords that a forløb ended.",
         "contact": """
-            usage: mentor-notify contact REL --date YYYY-MM-DD --minutes N [--kind meeting|phone|video|other]
+        usage: mentor-notify contact REL --date YYYY-MM-DD --minutes N [--kind meeting|phone|video|other]
 
-            Logs contact that took place (1-1440 minutes).
-            """,
-        "meeting": "usage: mentor-notify meeting REL --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA planned meeting; both get a reminder the day before.",
-        "evaluated": "usage: mentor-notify evaluated REL --by mentor|mentee [--date YYYY-MM-DD]\n\nAn evaluation was returned (default date: today).",
-        "cafe add": "usage: mentor-notify cafe add --program PROGRAM --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA one-off café evening; recurring ones come from the config.",
+        Logs contact that took place (1-1440 minutes).
+        """,
+        "meeting":
+            "usage: mentor-notify meeting REL --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA planned meeting; both get a reminder the day before.",
+        "evaluated":
+            "usage: mentor-notify evaluated REL --by mentor|mentee [--date YYYY-MM-DD]\n\nAn evaluation was returned (default date: today).",
+        "cafe add":
+            "usage: mentor-notify cafe add --program PROGRAM --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA one-off café evening; recurring ones come from the config.",
         "reminder add": """
-            usage: mentor-notify reminder add --person ID --time HH:MM --days mon,tue,wed,thu,fri --text TEXT [--until YYYY-MM-DD]
+        usage: mentor-notify reminder add --person ID --time HH:MM --days mon,tue,wed,thu,fri --text TEXT [--until YYYY-MM-DD]
 
-            A personal recurring reminder (the wake-up SMS), sent at its own time, outside the send window.
-            """,
+        A personal recurring reminder (the wake-up SMS), sent at its own time, outside the send window.
+        """,
         "import": """
-            usage: mentor-notify import people|relationships|contacts FILE [--force]
+        usage: mentor-notify import people|relationships|contacts FILE [--force]
 
-            Reads a CSV file (UTF-8 or Windows-1252, ',' or ';'), all rows or none. A bad row stops the import
-            with FILE:LINE: reason. Columns:
-              people:        ref,role,name[,email,phone,birthdate,channels,lang,certificate]
-              relationships: mentor_ref,mentee_ref,program,start[,end]
-              contacts:      mentor_ref,mentee_ref,date,minutes[,kind]
-            --force imports relationships that break a program's eligibility rules.
-            """,
-        "plan": "usage: mentor-notify plan [--at YYYY-MM-DDTHH:MM] [--json]\n\nWhat is due at that moment (default: now). Writes nothing.",
-        "tick": "usage: mentor-notify tick [--at YYYY-MM-DDTHH:MM]\n\nOne cycle: enqueue what is due, deliver what is ready, exit.",
-        "run": "usage: mentor-notify run\n\nThe daemon: a cycle every minute until SIGTERM/SIGINT; SIGHUP reloads config and templates.",
-        "outbox": "usage: mentor-notify outbox [--status pending|sending|sent|failed|expired|suppressed] [--json]\n\nThe message log.",
-        "report hours": "usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]\n\nMinutes per pair against the target.",
-        "check": "usage: mentor-notify check\n\nValidates the config, the templates and the database. Exit 78 on a config error.",
+        Reads a CSV file (UTF-8 or Windows-1252, ',' or ';'), all rows or none. A bad row stops the import
+        with FILE:LINE: reason. Columns:
+          people:        ref,role,name[,email,phone,birthdate,channels,lang,certificate]
+          relationships: mentor_ref,mentee_ref,program,start[,end]
+          contacts:      mentor_ref,mentee_ref,date,minutes[,kind]
+        --force imports relationships that break a program's eligibility rules.
+        """,
+        "plan":
+            "usage: mentor-notify plan [--at YYYY-MM-DDTHH:MM] [--json]\n\nWhat is due at that moment (default: now). Writes nothing.",
+        "tick":
+            "usage: mentor-notify tick [--at YYYY-MM-DDTHH:MM]\n\nOne cycle: enqueue what is due, deliver what is ready, exit.",
+        "run":
+            "usage: mentor-notify run\n\nThe daemon: a cycle every minute until SIGTERM/SIGINT; SIGHUP reloads config and templates.",
+        "outbox":
+            "usage: mentor-notify outbox [--status pending|sending|sent|failed|expired|suppressed] [--json]\n\nThe message log.",
+        "report hours":
+            "usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]\n\nMinutes per pair against the target.",
+        "check":
+            "usage: mentor-notify check\n\nValidates the config, the templates and the database. Exit 78 on a config error.",
         "status": """
-            usage: mentor-notify status [--json]
+        usage: mentor-notify status [--json]
 
-            Last cycle, outbox counts, oldest pending, next due. Exits 1 when the last cycle is older than
-            statusMaxAgeMinutes (for monitoring).
-            """,
+        Last cycle, outbox counts, oldest pending, next due. Exits 1 when the last cycle is older than
+        statusMaxAgeMinutes (for monitoring).
+        """,
         "demo": """
-            usage: mentor-notify demo [--dir DIR] [--from YYYY-MM-DD] [--days N]
+        usage: mentor-notify demo [--dir DIR] [--from YYYY-MM-DD] [--days N]
 
-            Creates a database of fictional people in all five presets in DIR (default ./demo), runs the
-            daemon's cycles hour by hour over a simulated year on the spool transport, and prints what
-            happened: messages per rule per month and a few texts as a person reads them.
-            """,
+        Creates a database of fictional people in all five presets in DIR (default ./demo), runs the
+        daemon's cycles hour by hour over a simulated year on the spool transport, and prints what
+        happened: messages per rule per month and a few texts as a person reads them.
+        """,
     ]
 }

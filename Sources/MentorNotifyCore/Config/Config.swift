@@ -1,7 +1,7 @@
 public import Foundation
 public import MentorStore
-public import Scheduler
 public import Notifier
+public import Scheduler
 
 /// The whole configuration: SPEC.md's JSON, or the built-in defaults when there is no file.
 public struct Config: Sendable {
@@ -32,7 +32,8 @@ public struct Config: Sendable {
     public func program(_ id: String) throws(ConfigError) -> ProgramSettings {
         guard let program = programs.first(where: { $0.id == id }) else {
             throw ConfigError(
-                "programs", "there is no program '\(id)'; the programs are \(programs.map(\.id).joined(separator: ", "))")
+                "programs",
+                "there is no program '\(id)'; the programs are \(programs.map(\.id).joined(separator: ", "))")
         }
         return program
     }
@@ -120,7 +121,9 @@ public struct Config: Sendable {
 
     static func time(_ reader: inout JSONReader, _ key: String) throws(ConfigError) -> LocalTime? {
         guard let text = try reader.string(key) else { return nil }
-        guard let time = LocalTime(text) else { throw ConfigError(reader.keyPath(key), "'\(text)' is not a time; write HH:MM") }
+        guard let time = LocalTime(text) else {
+            throw ConfigError(reader.keyPath(key), "'\(text)' is not a time; write HH:MM")
+        }
         return time
     }
 
@@ -138,7 +141,8 @@ public struct Config: Sendable {
         for key in inlineSecretKeys where reader.has(key) {
             throw ConfigError(
                 reader.keyPath(key),
-                "a secret must not be written in the config; put it in a file readable only by the service and name it in \(fileKey), or use systemd LoadCredential=")
+                "a secret must not be written in the config; put it in a file readable only by the service and name it in \(fileKey), or use systemd LoadCredential="
+            )
         }
     }
 
@@ -166,7 +170,8 @@ public struct Config: Sendable {
         settings.caFile = try reader.string("caFile")
         if let mode = try reader.string("starttls") {
             guard mode == "none" || mode == "required" else {
-                throw ConfigError(reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\" for a local relay")
+                throw ConfigError(
+                    reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\" for a local relay")
             }
             settings.requireTLS = mode != "none"
         }
@@ -184,9 +189,11 @@ public struct Config: Sendable {
         guard let url = try reader.string("url"), let parsed = URL(string: url), let host = parsed.host,
             parsed.scheme == "https" || (parsed.scheme == "http" && ["127.0.0.1", "localhost", "::1"].contains(host))
         else {
-            throw ConfigError(reader.keyPath("url"), "must be the gateway's https:// address (plain http only on loopback)")
+            throw ConfigError(
+                reader.keyPath("url"), "must be the gateway's https:// address (plain http only on loopback)")
         }
-        guard let sender = try reader.string("sender"), !sender.isEmpty, sender.count <= 11 || sender.allSatisfy(\.isNumber)
+        guard let sender = try reader.string("sender"), !sender.isEmpty,
+            sender.count <= 11 || sender.allSatisfy(\.isNumber)
         else {
             throw ConfigError(reader.keyPath("sender"), "must be the sender name (at most 11 characters) or a number")
         }
@@ -210,7 +217,8 @@ public struct Config: Sendable {
         }
         guard let preset = try reader.string("preset") else {
             throw ConfigError(
-                reader.keyPath("preset"), "is missing; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
+                reader.keyPath("preset"),
+                "is missing; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
         }
         guard var program = ProgramSettings.preset(preset, id: id, name: try reader.string("name")) else {
             throw ConfigError(
@@ -218,7 +226,9 @@ public struct Config: Sendable {
                 "'\(preset)' is not a preset; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
         }
         if let language = try reader.string("language") {
-            guard let value = Language(rawValue: language) else { throw ConfigError(reader.keyPath("language"), "must be da or en") }
+            guard let value = Language(rawValue: language) else {
+                throw ConfigError(reader.keyPath("language"), "must be da or en")
+            }
             program.language = value
         }
         for var leader in try reader.array("leaders") ?? [] {
@@ -235,14 +245,16 @@ public struct Config: Sendable {
                 phone = try checked(leader.keyPath("phone")) { () throws(InputError) in try Validate.phone(raw) }
             }
             if let raw = try leader.string("channels") {
-                channels = try checked(leader.keyPath("channels")) { () throws(InputError) in try Channel.parseList(raw) }
+                channels = try checked(leader.keyPath("channels")) { () throws(InputError) in try Channel.parseList(raw)
+                }
             }
             guard email != nil || phone != nil else {
                 throw ConfigError(leader.path, "a leader needs an email or a phone, or alerts cannot reach them")
             }
             let value = Leader(name: name, email: email, phone: phone, channels: channels)
             for channel in value.channels where value.address(channel) == nil {
-                throw ConfigError(leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")
+                throw ConfigError(
+                    leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")
             }
             try leader.finish()
             program.leaders.append(value)
@@ -262,19 +274,22 @@ public struct Config: Sendable {
             }
             program.afterFirstMeeting = mode
         }
-        program.afterFirstMeetingDays = try reader.int("afterFirstMeetingDays", max: 60) ?? program.afterFirstMeetingDays
+        program.afterFirstMeetingDays =
+            try reader.int("afterFirstMeetingDays", max: 60) ?? program.afterFirstMeetingDays
         program.monthlyTargetMinutes = try days("monthlyTargetMinutes", program.monthlyTargetMinutes)
         program.monthlyReminderDay = try reader.int("monthlyReminderDay", min: 1, max: 31) ?? program.monthlyReminderDay
         program.contactNudgeDays = try days("contactNudgeDays", program.contactNudgeDays)
         program.missedContactDays = try days("missedContactDays", program.missedContactDays)
         program.evaluationEveryMonths = try days("evaluationEveryMonths", program.evaluationEveryMonths)
         program.evaluationAtEnd = try reader.bool("evaluationAtEnd") ?? program.evaluationAtEnd
-        program.evaluationReminderDays = try reader.int("evaluationReminderDays", min: 1, max: 90) ?? program.evaluationReminderDays
+        program.evaluationReminderDays =
+            try reader.int("evaluationReminderDays", min: 1, max: 90) ?? program.evaluationReminderDays
         program.endNoticeDays = try days("endNoticeDays", program.endNoticeDays)
         program.cafeInviteDays = try reader.int("cafeInviteDays", max: 30) ?? program.cafeInviteDays
         program.meetingReminderDays = try days("meetingReminderDays", program.meetingReminderDays)
         program.agendaReminderDays = try days("agendaReminderDays", program.agendaReminderDays)
-        program.recurringGraceMinutes = try reader.int("recurringGraceMinutes", min: 1, max: 1440) ?? program.recurringGraceMinutes
+        program.recurringGraceMinutes =
+            try reader.int("recurringGraceMinutes", min: 1, max: 1440) ?? program.recurringGraceMinutes
         if var eligibility = try reader.object("eligibility") {
             var rules = program.eligibility
             if eligibility.isNull("menteeMinAge") { rules.menteeMinAge = nil }
@@ -292,7 +307,9 @@ public struct Config: Sendable {
             guard let day = try cafe.string("weekday"), let index = weekdays.firstIndex(of: day.lowercased()) else {
                 throw ConfigError(cafe.keyPath("weekday"), "must be a weekday in English, e.g. \"wednesday\"")
             }
-            guard let time = try time(&cafe, "time") else { throw ConfigError(cafe.keyPath("time"), "is missing; write HH:MM") }
+            guard let time = try time(&cafe, "time") else {
+                throw ConfigError(cafe.keyPath("time"), "is missing; write HH:MM")
+            }
             guard let from = try date(&cafe, "from") else {
                 throw ConfigError(cafe.keyPath("from"), "is missing; write the date of the first evening, YYYY-MM-DD")
             }
@@ -304,7 +321,8 @@ public struct Config: Sendable {
             let place = try cafe.string("place")
             if let place { try checkText(place, key: cafe.keyPath("place")) }
             try cafe.finish()
-            program.cafe = CafeSchedule(weekday: index + 1, time: time, everyWeeks: every, from: from, until: until, place: place)
+            program.cafe = CafeSchedule(
+                weekday: index + 1, time: time, everyWeeks: every, from: from, until: until, place: place)
         }
         try checkText(program.name, key: reader.keyPath("name"))
         try reader.finish()

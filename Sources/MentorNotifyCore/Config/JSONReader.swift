@@ -58,7 +58,9 @@ struct JSONReader {
     mutating func object(_ key: String) throws(ConfigError) -> JSONReader? {
         used.insert(key)
         guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let dictionary = value as? [String: Any] else { throw ConfigError(keyPath(key), "must be an object {...}") }
+        guard let dictionary = value as? [String: Any] else {
+            throw ConfigError(keyPath(key), "must be an object {...}")
+        }
         return JSONReader(dictionary, path: keyPath(key))
     }
 

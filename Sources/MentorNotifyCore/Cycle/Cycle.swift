@@ -24,9 +24,10 @@ final class Cycle {
     let email: any EmailTransport
     let sms: any SMSTransport
 
-    init(store: Store, config: Config, catalog: TemplateCatalog, logger: Logger, email: any EmailTransport,
-         sms: any SMSTransport)
-    {
+    init(
+        store: Store, config: Config, catalog: TemplateCatalog, logger: Logger, email: any EmailTransport,
+        sms: any SMSTransport
+    ) {
         self.store = store
         self.config = config
         self.catalog = catalog
@@ -79,12 +80,14 @@ final class Cycle {
                 logger: logger)
             report.delivery = try deliverer.deliver(now: now, windowOpen: window, shouldStop: shouldStop)
         }
-        logger.info("cycle", [
-            "at": config.zone.iso8601(now), "planned": String(report.planned), "enqueued": String(report.enqueued),
-            "withdrawn": String(report.withdrawn), "sent": String(report.delivery.sent),
-            "retried": String(report.delivery.retried), "failed": String(report.delivery.failed),
-            "expired": String(report.delivery.expired), "suppressed": String(report.delivery.suppressed),
-        ])
+        logger.info(
+            "cycle",
+            [
+                "at": config.zone.iso8601(now), "planned": String(report.planned), "enqueued": String(report.enqueued),
+                "withdrawn": String(report.withdrawn), "sent": String(report.delivery.sent),
+                "retried": String(report.delivery.retried), "failed": String(report.delivery.failed),
+                "expired": String(report.delivery.expired), "suppressed": String(report.delivery.suppressed),
+            ])
         return report
     }
 
@@ -121,12 +124,14 @@ final class Cycle {
             {
                 leaderAddress = program.leaders[index].address(channel)
             }
-            let calendar = channel == .email ? followUp.event.map { event in
-                StoredEvent(
-                    uid: event.uid, start: event.start.description, minutes: event.durationMinutes,
-                    summary: event.summary, place: event.place, timeZone: config.zone.identifier
-                ).encoded()
-            } : nil
+            let calendar =
+                channel == .email
+                ? followUp.event.map { event in
+                    StoredEvent(
+                        uid: event.uid, start: event.start.description, minutes: event.durationMinutes,
+                        summary: event.summary, place: event.place, timeZone: config.zone.identifier
+                    ).encoded()
+                } : nil
             rows.append(
                 OutboxRow(
                     key: followUp.key, channel: channel, rule: followUp.rule.rawValue, role: followUp.role.rawValue,

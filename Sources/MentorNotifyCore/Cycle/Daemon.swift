@@ -47,7 +47,9 @@ final class Daemon {
 
     /// Registers the signal sources before any work starts, so no signal is lost.
     private func installSignals() {
-        for (number, action) in [(SIGTERM, flags.stop), (SIGINT, flags.stop), (SIGHUP, flags.requestReload)] as [(Int32, @Sendable () -> Void)] {
+        for (number, action) in [(SIGTERM, flags.stop), (SIGINT, flags.stop), (SIGHUP, flags.requestReload)]
+            as [(Int32, @Sendable () -> Void)]
+        {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
             source.setEventHandler(handler: action)
@@ -62,7 +64,8 @@ final class Daemon {
         let systemd = SystemdNotifier(environment: context.environment)
         let store = try context.openStore()
         var cycle = try CycleCommands.makeCycle(context, store: store)
-        logger.info("daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
+        logger.info(
+            "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")
         var failures = 0
         while !flags.shouldStop {
@@ -83,11 +86,13 @@ final class Daemon {
                 let report = try cycle.run(now: now, shouldStop: { flags.shouldStop })
                 failures = 0
                 systemd.notify(
-                    "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)")
+                    "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)"
+                )
             } catch {
                 failures += 1
                 let (code, message) = CLI.describe(error)
-                logger.error("cycle-failed", ["code": String(code.rawValue), "reason": message, "consecutive": String(failures)])
+                logger.error(
+                    "cycle-failed", ["code": String(code.rawValue), "reason": message, "consecutive": String(failures)])
                 systemd.notify("STATUS=cycle failed: \(message)")
             }
             systemd.notify("WATCHDOG=1")

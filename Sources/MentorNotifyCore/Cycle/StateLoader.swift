@@ -3,11 +3,14 @@ import Scheduler
 
 /// Reads what the rules look at, in one read transaction (one consistent snapshot).
 enum StateLoader {
-    static func load(_ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?) throws -> SchedulerState {
+    static func load(_ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?) throws
+        -> SchedulerState
+    {
         let local = settings.zone.local(now)
         let today = local.date
         return try store.read {
-            let relationships = try store.relationships(endedOnOrAfter: today.adding(days: -Scheduler.endedLookbackDays))
+            let relationships = try store.relationships(
+                endedOnOrAfter: today.adding(days: -Scheduler.endedLookbackDays))
             let people = try store.peopleForScheduling()
             var evaluations: [Int64: [Evaluation]] = [:]
             for evaluation in try store.evaluations(since: today.adding(days: -Scheduler.endedLookbackDays)) {

@@ -24,7 +24,8 @@ enum Transports {
             let token: String
             do {
                 token = try Secrets.read(
-                    file: settings.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN", environment: environment)
+                    file: settings.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN",
+                    environment: environment)
             } catch {
                 throw ConfigError("sms.tokenFile", error.what)
             }

@@ -136,7 +136,8 @@ public struct CSVFile: Sendable {
         for (position, name) in header.enumerated() {
             guard required.contains(name) || optional.contains(name) else {
                 throw InputError(
-                    "line 1", "unknown column '\(name)'; the columns are \((required + optional).joined(separator: ","))")
+                    "line 1",
+                    "unknown column '\(name)'; the columns are \((required + optional).joined(separator: ","))")
             }
             guard index[name] == nil else { throw InputError("line 1", "column '\(name)' appears twice") }
             index[name] = position

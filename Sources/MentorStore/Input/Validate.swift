@@ -76,7 +76,8 @@ public enum Validate {
 
     public static func dateTime(_ raw: String, field: String = "at") throws(InputError) -> LocalDateTime {
         guard let value = LocalDateTime(raw.trimmingSpaces()) else {
-            throw InputError(field, "'\(raw)' is not a local date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-03-01T18:00")
+            throw InputError(
+                field, "'\(raw)' is not a local date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-03-01T18:00")
         }
         return value
     }
@@ -126,7 +127,9 @@ public enum Validate {
     public static func ref(_ raw: String, field: String = "ref") throws(InputError) -> String {
         let value = raw.trimmingSpaces()
         guard !value.isEmpty, value.count <= 64,
-            value.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) })
+            value.unicodeScalars.allSatisfy({
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+            })
         else {
             throw InputError(field, "'\(raw)' is not a reference; use letters, digits, '-', '_' or '.' (at most 64)")
         }

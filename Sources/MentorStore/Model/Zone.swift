@@ -28,7 +28,8 @@ public struct Zone: Sendable {
             if let found { return found }
             let date = Date(timeIntervalSince1970: TimeInterval(seconds))
             let offset = Int64(zone.secondsFromGMT(for: date))
-            let next = zone.nextDaylightSavingTimeTransition(after: date).map { Int64($0.timeIntervalSince1970) }
+            let next =
+                zone.nextDaylightSavingTimeTransition(after: date).map { Int64($0.timeIntervalSince1970) }
                 ?? seconds + 86_400
             lock.withLock {
                 if spans.count >= 64 { spans.removeFirst() }

@@ -49,7 +49,9 @@ extension Store {
     }
 
     public func meetings(from: LocalDateTime) throws -> [Meeting] {
-        try database.query("SELECT id, relationship_id, at, place FROM meeting WHERE at >= ? ORDER BY at", [from.description]) {
+        try database.query(
+            "SELECT id, relationship_id, at, place FROM meeting WHERE at >= ? ORDER BY at", [from.description]
+        ) {
             row in
             Meeting(
                 id: row.int64(0), relationshipID: row.int64(1),
@@ -59,7 +61,8 @@ extension Store {
     }
 
     public func evaluations(since: LocalDate) throws -> [Evaluation] {
-        try database.query("SELECT relationship_id, by, date FROM evaluation WHERE date >= ?", [since.description]) { row in
+        try database.query("SELECT relationship_id, by, date FROM evaluation WHERE date >= ?", [since.description]) {
+            row in
             Evaluation(
                 relationshipID: row.int64(0), by: Role(rawValue: row.string(1)) ?? .mentor,
                 date: LocalDate(row.string(2)) ?? LocalDate(dayNumber: 0))
@@ -67,7 +70,8 @@ extension Store {
     }
 
     public func cafes(from: LocalDateTime) throws -> [CafeEvening] {
-        try database.query("SELECT id, program, at, place FROM cafe WHERE at >= ? ORDER BY at", [from.description]) { row in
+        try database.query("SELECT id, program, at, place FROM cafe WHERE at >= ? ORDER BY at", [from.description]) {
+            row in
             CafeEvening(
                 id: row.int64(0), program: row.string(1),
                 at: LocalDateTime(row.string(2)) ?? LocalDateTime(LocalDate(dayNumber: 0), .midnight),
@@ -90,7 +94,8 @@ extension Store {
     /// Minutes per forløb in a month, from the trigger-kept summary.
     public func minutes(in month: YearMonth) throws -> [Int64: Int] {
         var result: [Int64: Int] = [:]
-        try database.forEach("SELECT relationship_id, minutes FROM contact_month WHERE month = ?", [month.description]) {
+        try database.forEach("SELECT relationship_id, minutes FROM contact_month WHERE month = ?", [month.description])
+        {
             row in
             result[row.int64(0)] = row.int(1)
         }

@@ -134,8 +134,10 @@ extension Store {
     }
 
     /// Pending rows, for the cycle to expire those whose condition no longer holds.
-    public func pendingRows() throws -> [(id: Int64, key: String, rule: String, relationshipID: Int64?, afterEnd: Bool)] {
-        try database.query("SELECT id, key, rule, relationship_id, after_end FROM outbox WHERE status = 'pending'") { row in
+    public func pendingRows() throws -> [(id: Int64, key: String, rule: String, relationshipID: Int64?, afterEnd: Bool)]
+    {
+        try database.query("SELECT id, key, rule, relationship_id, after_end FROM outbox WHERE status = 'pending'") {
+            row in
             (row.int64(0), row.string(1), row.string(2), row.optionalInt64(3), row.bool(4))
         }
     }
@@ -229,7 +231,8 @@ extension Store {
     public func outbox(status: OutboxStatus? = nil) throws -> [OutboxRow] {
         if let status {
             return try database.query(
-                "SELECT \(Store.outboxColumns) FROM outbox WHERE status = ? ORDER BY id", [status.rawValue], Store.outboxRow)
+                "SELECT \(Store.outboxColumns) FROM outbox WHERE status = ? ORDER BY id", [status.rawValue],
+                Store.outboxRow)
         }
         return try database.query("SELECT \(Store.outboxColumns) FROM outbox ORDER BY id", [], Store.outboxRow)
     }
@@ -239,12 +242,14 @@ extension Store {
         try database.forEach("SELECT status, count(*) FROM outbox GROUP BY status") { row in
             if let status = OutboxStatus(rawValue: row.string(0)) { counts[status] = row.int(1) }
         }
-        let oldest = try database.queryOne("SELECT min(created_at) FROM outbox WHERE status = 'pending'") {
-            $0.optionalInt64(0)
-        } ?? nil
-        let next = try database.queryOne("SELECT min(not_before) FROM outbox WHERE status = 'pending'") {
-            $0.optionalInt64(0)
-        } ?? nil
+        let oldest =
+            try database.queryOne("SELECT min(created_at) FROM outbox WHERE status = 'pending'") {
+                $0.optionalInt64(0)
+            } ?? nil
+        let next =
+            try database.queryOne("SELECT min(not_before) FROM outbox WHERE status = 'pending'") {
+                $0.optionalInt64(0)
+            } ?? nil
         return OutboxSummary(counts: counts, oldestPending: oldest, nextDue: next)
     }
 

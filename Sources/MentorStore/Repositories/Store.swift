@@ -5,7 +5,9 @@ public final class Store {
     public let database: Database
 
     /// Opens (creating when missing) and migrates the database.
-    public init(path: String, migrate: Bool = true, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds)
+    public init(
+        path: String, migrate: Bool = true, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds
+    )
         throws
     {
         database = try Database(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
@@ -113,7 +115,9 @@ extension Store {
     }
 
     public func person(_ id: Int64) throws -> Person {
-        guard let person = try database.queryOne("SELECT \(Store.personColumns) FROM person WHERE id = ?", [id], Store.person)
+        guard
+            let person = try database.queryOne(
+                "SELECT \(Store.personColumns) FROM person WHERE id = ?", [id], Store.person)
         else {
             throw StoreError(.notFound, "no person with id \(id); see `mentor-notify person list`")
         }

@@ -26,8 +26,9 @@ public struct Migrator: Sendable {
         for migration in migrations {
             // Re-check inside the write lock: another process may be migrating at the same moment.
             let didApply: Bool = try database.write {
-                let done = try database.scalarInt(
-                    "SELECT count(*) FROM schema_migrations WHERE id = ?", [migration.id]) ?? 0
+                let done =
+                    try database.scalarInt(
+                        "SELECT count(*) FROM schema_migrations WHERE id = ?", [migration.id]) ?? 0
                 guard done == 0 else { return false }
                 try database.execute(migration.sql)
                 try database.run(

@@ -93,7 +93,9 @@ public struct Row {
 
     /// A `YYYY-MM-DD` column parsed straight from SQLite's bytes (no String in between).
     public func date(_ column: Int32) -> LocalDate? {
-        guard let text = sqlite3_column_text(handle, column), sqlite3_column_bytes(handle, column) == 10 else { return nil }
+        guard let text = sqlite3_column_text(handle, column), sqlite3_column_bytes(handle, column) == 10 else {
+            return nil
+        }
         return LocalDate(bytes: UnsafeBufferPointer(start: text, count: 10))
     }
 

@@ -27,7 +27,9 @@ public final class Deliverer {
     /// A message still failing this long after it was queued is given up.
     public var giveUpSeconds: Int64 = 5 * 86_400
 
-    public init(store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger) {
+    public init(
+        store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger
+    ) {
         self.store = store
         self.email = email
         self.sms = sms
@@ -66,8 +68,10 @@ public final class Deliverer {
             }
             // One read for the batch's recipients and forløb, not one per message.
             let batch = try store.read {
-                (people: try store.people(ids: Array(Set(fresh.compactMap(\.recipient)))),
-                 relationships: try store.relationships(ids: Array(Set(fresh.compactMap(\.relationshipID)))))
+                (
+                    people: try store.people(ids: Array(Set(fresh.compactMap(\.recipient)))),
+                    relationships: try store.relationships(ids: Array(Set(fresh.compactMap(\.relationshipID))))
+                )
             }
             for (index, row) in fresh.enumerated() {
                 if shouldStop() {
@@ -84,9 +88,10 @@ public final class Deliverer {
         return stats
     }
 
-    private func finish(_ row: OutboxRow, _ status: OutboxStatus, _ reason: String, now: Int64, address: String?,
-                        stats: inout Stats) throws
-    {
+    private func finish(
+        _ row: OutboxRow, _ status: OutboxStatus, _ reason: String, now: Int64, address: String?,
+        stats: inout Stats
+    ) throws {
         try store.markFinal(row.id, status: status, reason: reason, now: now)
         switch status {
         case .failed: stats.failed += 1
@@ -94,17 +99,21 @@ public final class Deliverer {
         default: stats.suppressed += 1
         }
         let level: Logger.Level = status == .failed ? .warning : .info
-        logger.log(level, "delivery", [
-            "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue, "to": Logger.mask(address),
-            "result": status.rawValue, "reason": reason,
-        ])
+        logger.log(
+            level, "delivery",
+            [
+                "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue, "to": Logger.mask(address),
+                "result": status.rawValue, "reason": reason,
+            ])
     }
 
     private func process(
         _ row: OutboxRow, now: Int64, people: [Int64: Person], relationships: [Int64: Relationship], stats: inout Stats
     ) throws {
         if let expires = row.expiresAt, expires <= now {
-            let reason = row.reason.map { "expired before it could be sent (last error: \($0))" } ?? "expired before it could be sent"
+            let reason =
+                row.reason.map { "expired before it could be sent (last error: \($0))" }
+                ?? "expired before it could be sent"
             return try finish(row, .expired, reason, now: now, address: nil, stats: &stats)
         }
         var address: String?
@@ -112,18 +121,21 @@ public final class Deliverer {
             address = row.leaderAddress
         } else if let id = row.recipient {
             guard let person = people[id] else {
-                return try finish(row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
+                return try finish(
+                    row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
             }
             if person.forgotten {
                 return try finish(row, .suppressed, "the person was forgotten", now: now, address: nil, stats: &stats)
             }
             if person.optedOut.contains(row.channel) {
-                return try finish(row, .suppressed, "opted out of \(row.channel.rawValue)", now: now, address: nil, stats: &stats)
+                return try finish(
+                    row, .suppressed, "opted out of \(row.channel.rawValue)", now: now, address: nil, stats: &stats)
             }
             address = person.address(row.channel)
         }
         guard let address else {
-            return try finish(row, .suppressed, "no \(row.channel.rawValue) address", now: now, address: nil, stats: &stats)
+            return try finish(
+                row, .suppressed, "no \(row.channel.rawValue) address", now: now, address: nil, stats: &stats)
         }
         if let relationshipID = row.relationshipID, !row.afterEnd {
             if let relationship = relationships[relationshipID], relationship.effectiveEnd <= zone.local(now).date {
@@ -131,7 +143,8 @@ public final class Deliverer {
             }
         }
         guard let body = row.body else {
-            return try finish(row, .suppressed, "the message text was erased", now: now, address: address, stats: &stats)
+            return try finish(
+                row, .suppressed, "the message text was erased", now: now, address: address, stats: &stats)
         }
         let result: Result<DeliveryReceipt, DeliveryError>
         do {
@@ -151,10 +164,13 @@ public final class Deliverer {
         case .success(let receipt):
             try store.markSent(row.id, providerID: receipt.providerID, segments: receipt.segments, now: now)
             stats.sent += 1
-            logger.info("delivery", [
-                "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue, "to": Logger.mask(address),
-                "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
-            ])
+            logger.info(
+                "delivery",
+                [
+                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "to": Logger.mask(address),
+                    "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
+                ])
         case .failure(let error):
             guard case .transient(let retryAfter) = error.kind else {
                 return try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)
@@ -162,7 +178,8 @@ public final class Deliverer {
             let delay = max(Int64(retryAfter ?? 0), Deliverer.backoff(attempt: row.attempts))
             let next = now + delay
             if let expires = row.expiresAt, next >= expires, expires - now < giveUpSeconds {
-                return try finish(row, .expired, "expired while retrying: \(error.reason)", now: now, address: address, stats: &stats)
+                return try finish(
+                    row, .expired, "expired while retrying: \(error.reason)", now: now, address: address, stats: &stats)
             }
             if next >= row.createdAt + giveUpSeconds {
                 return try finish(
@@ -171,16 +188,21 @@ public final class Deliverer {
             }
             try store.markRetry(row.id, retryAt: next, reason: error.reason, now: now)
             stats.retried += 1
-            logger.warning("delivery", [
-                "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue, "to": Logger.mask(address),
-                "result": "retry", "attempt": String(row.attempts), "retry_in": String(delay), "reason": error.reason,
-            ])
+            logger.warning(
+                "delivery",
+                [
+                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "to": Logger.mask(address),
+                    "result": "retry", "attempt": String(row.attempts), "retry_in": String(delay),
+                    "reason": error.reason,
+                ])
         }
     }
 
     /// A Message-ID stable per outbox row, so a resent message is recognisably the same one.
     public static func messageID(_ row: OutboxRow, from: String) -> String {
-        let domain = EmailSettings.address(of: from).split(separator: "@").last.map(String.init) ?? "mentor-notify.invalid"
+        let domain =
+            EmailSettings.address(of: from).split(separator: "@").last.map(String.init) ?? "mentor-notify.invalid"
         return "mentor-notify.\(row.id).\(row.createdAt)@\(domain)"
     }
 
@@ -188,7 +210,8 @@ public final class Deliverer {
         let messageID = Deliverer.messageID(row, from: from)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
         let calendar = row.calendar.flatMap(StoredEvent.decode).flatMap {
-            ICalendar.request($0, organizer: from, attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
+            ICalendar.request(
+                $0, organizer: from, attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
         }
         let message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,

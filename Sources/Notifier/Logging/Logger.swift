@@ -5,7 +5,10 @@ public import Foundation
 public final class Logger: @unchecked Sendable {
     // @unchecked: `level` is set before the daemon starts its cycles; writes are serialized by the lock.
     public enum Level: Int, Sendable, Comparable {
-        case debug = 7, info = 6, warning = 4, error = 3
+        case debug = 7
+        case info = 6
+        case warning = 4
+        case error = 3
 
         public init?(name: String) {
             switch name {
@@ -25,9 +28,10 @@ public final class Logger: @unchecked Sendable {
     private let lock = NSLock()
     private let sink: (String) -> Void
 
-    public init(level: Level = .info, environment: [String: String] = ProcessInfo.processInfo.environment,
-                sink: ((String) -> Void)? = nil)
-    {
+    public init(
+        level: Level = .info, environment: [String: String] = ProcessInfo.processInfo.environment,
+        sink: ((String) -> Void)? = nil
+    ) {
         self.level = level
         self.journal = environment["JOURNAL_STREAM"] != nil
         self.sink = sink ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
@@ -52,7 +56,8 @@ public final class Logger: @unchecked Sendable {
     static func quote(_ value: String) -> String {
         let flat = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         guard flat.isEmpty || flat.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return flat }
-        return "\"" + flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     /// `j***@example.dk` / `+45 ****5678`: enough to tell addresses apart, not to read them.

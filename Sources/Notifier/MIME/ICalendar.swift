@@ -111,7 +111,8 @@ public enum ICalendar {
             // DTSTART is the local time before the change.
             let wall = zone.local(seconds - 1)
             let localStart = LocalDateTime(wall.date, LocalTime(hour: wall.time.hour, minute: 0) ?? wall.time)
-            let startText = local(LocalDateTime(localStart.date, LocalTime(hour: (wall.time.hour + 1) % 24, minute: 0) ?? wall.time))
+            let startText = local(
+                LocalDateTime(localStart.date, LocalTime(hour: (wall.time.hour + 1) % 24, minute: 0) ?? wall.time))
             lines += [
                 "BEGIN:\(kind)", "DTSTART:\(startText)", "TZOFFSETFROM:\(offsetText(before))",
                 "TZOFFSETTO:\(offsetText(after))", "END:\(kind)",
@@ -127,7 +128,9 @@ public enum ICalendar {
     }
 
     static func local(_ value: LocalDateTime) -> String {
-        String(format: "%04d%02d%02dT%02d%02d00", value.date.year, value.date.month, value.date.day, value.time.hour, value.time.minute)
+        String(
+            format: "%04d%02d%02dT%02d%02d00", value.date.year, value.date.month, value.date.day, value.time.hour,
+            value.time.minute)
     }
 
     static func utc(_ date: Date) -> String {

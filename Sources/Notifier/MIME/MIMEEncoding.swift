@@ -53,7 +53,8 @@ public enum MIMEEncoding {
             }
             let atLineEnd = index + 1 == bytes.count || bytes[index + 1] == 10 || bytes[index + 1] == 13
             // A dot starting a line is escaped for SMTP's sake; trailing blanks must be encoded.
-            let literal = ((byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !atLineEnd))
+            let literal =
+                ((byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !atLineEnd))
                 && !(lineLength == 0 && byte == 46)
             let width = literal ? 1 : 3
             if lineLength + width > 75 {

@@ -12,7 +12,9 @@ public struct MailMessage: Sendable {
     public var date: Date
     public var calendar: String?
 
-    public init(from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil) {
+    public init(
+        from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil
+    ) {
         self.from = from
         self.to = to
         self.subject = subject

@@ -25,13 +25,16 @@ public enum SMSLength {
                     for variant in variants {
                         var values = sampleValues
                         values["variant"] = variant
-                        guard let message = try? catalog.render(
-                            rule: rule, role: role, channel: .sms, language: language, variables: values)
+                        guard
+                            let message = try? catalog.render(
+                                rule: rule, role: role, channel: .sms, language: language, variables: values)
                         else { continue }
                         let segments = SMSEncoding.segments(message.body)
                         if segments > 2 {
                             throw TooLong(
-                                description: "template \(language.rawValue)/\(rule.rawValue).txt [\(role.rawValue) sms]: \(segments) SMS segments; keep it within 2 (GSM-7: 306 characters)")
+                                description:
+                                    "template \(language.rawValue)/\(rule.rawValue).txt [\(role.rawValue) sms]: \(segments) SMS segments; keep it within 2 (GSM-7: 306 characters)"
+                            )
                         }
                     }
                 }

@@ -45,7 +45,8 @@ public struct TemplateCatalog: Sendable {
             for rule in Rule.allCases {
                 let path = "\(directory)/\(language.rawValue)/\(rule.rawValue).txt"
                 guard let data = FileManager.default.contents(atPath: path) else {
-                    throw TemplateError(file: path, message: "is missing; every rule needs a template in every language")
+                    throw TemplateError(
+                        file: path, message: "is missing; every rule needs a template in every language")
                 }
                 guard let text = String(data: data, encoding: .utf8) else {
                     throw TemplateError(file: path, message: "is not UTF-8 text")
@@ -64,7 +65,8 @@ public struct TemplateCatalog: Sendable {
                 sections.append((String(trimmed.dropFirst().dropLast()), number + 1, []))
             } else if sections.isEmpty {
                 guard trimmed.isEmpty || trimmed.hasPrefix("#") else {
-                    throw TemplateError(file: file, message: "line \(number + 1): text before the first [role channel] section")
+                    throw TemplateError(
+                        file: file, message: "line \(number + 1): text before the first [role channel] section")
                 }
             } else {
                 sections[sections.count - 1].body.append(line)
@@ -76,33 +78,46 @@ public struct TemplateCatalog: Sendable {
             guard (2...3).contains(words.count), let role = RecipientRole(rawValue: words[0]),
                 let channel = Channel(rawValue: words[1])
             else {
-                throw TemplateError(file: file, message: "line \(section.line): '[\(section.header)]' is not [ROLE CHANNEL] or [ROLE CHANNEL VARIANT]")
+                throw TemplateError(
+                    file: file,
+                    message:
+                        "line \(section.line): '[\(section.header)]' is not [ROLE CHANNEL] or [ROLE CHANNEL VARIANT]")
             }
             guard rule.roles.contains(role) else {
-                throw TemplateError(file: file, message: "line \(section.line): rule \(rule.rawValue) sends nothing to \(role.rawValue)")
+                throw TemplateError(
+                    file: file, message: "line \(section.line): rule \(rule.rawValue) sends nothing to \(role.rawValue)"
+                )
             }
             var lines = section.body
             var subject: Template?
             while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
             if channel == .email {
                 guard let first = lines.first, first.hasPrefix("Subject:") else {
-                    throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) must start with a Subject: line")
+                    throw TemplateError(
+                        file: file,
+                        message: "section [\(section.header)] (line \(section.line)) must start with a Subject: line")
                 }
-                subject = try parse(String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces), file, section.line)
+                subject = try parse(
+                    String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces), file, section.line)
                 lines.removeFirst()
             }
             while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
             while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
             guard !lines.isEmpty else {
-                throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
+                throw TemplateError(
+                    file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
             }
             let body = try parse(lines.joined(separator: "\n"), file, section.line)
             for name in body.variables.union(subject?.variables ?? []) where !allowed.contains(name) {
                 throw TemplateError(
                     file: file,
-                    message: "section [\(section.header)] uses the unknown variable {{\(name)}}; this rule knows \(allowed.sorted().joined(separator: ", "))")
+                    message:
+                        "section [\(section.header)] uses the unknown variable {{\(name)}}; this rule knows \(allowed.sorted().joined(separator: ", "))"
+                )
             }
-            let key = Key(language: language, rule: rule, role: role, channel: channel, variant: words.count == 3 ? words[2] : nil)
+            let key = Key(
+                language: language, rule: rule, role: role, channel: channel, variant: words.count == 3 ? words[2] : nil
+            )
             guard entries[key] == nil else {
                 throw TemplateError(file: file, message: "section [\(section.header)] appears twice")
             }
@@ -112,7 +127,8 @@ public struct TemplateCatalog: Sendable {
             for channel in Channel.allCases {
                 let needed: [String?] = TemplateCatalog.variants[rule] ?? [nil]
                 for variant in needed
-                where entries[Key(language: language, rule: rule, role: role, channel: channel, variant: variant)] == nil
+                where entries[Key(language: language, rule: rule, role: role, channel: channel, variant: variant)]
+                    == nil
                     && entries[Key(language: language, rule: rule, role: role, channel: channel, variant: nil)] == nil
                 {
                     let header = [role.rawValue, channel.rawValue, variant].compactMap { $0 }.joined(separator: " ")
@@ -141,7 +157,8 @@ public struct TemplateCatalog: Sendable {
             ?? entries[Key(language: language, rule: rule, role: role, channel: channel, variant: nil)]
         guard let entry else {
             throw TemplateError(
-                file: "\(language.rawValue)/\(rule.rawValue).txt", message: "no section [\(role.rawValue) \(channel.rawValue)]")
+                file: "\(language.rawValue)/\(rule.rawValue).txt",
+                message: "no section [\(role.rawValue) \(channel.rawValue)]")
         }
         let values = HumanDates.humanize(variables, language)
         let subject = entry.subject?.render(values).replacingOccurrences(of: "\n", with: " ") ?? ""

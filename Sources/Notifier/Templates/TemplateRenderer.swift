@@ -25,7 +25,9 @@ public struct Template: Sendable, Hashable {
         variables = names
     }
 
-    private static func parse(_ source: String, _ index: inout String.Index, closing: String?) throws(ParseError) -> [Part] {
+    private static func parse(_ source: String, _ index: inout String.Index, closing: String?) throws(ParseError)
+        -> [Part]
+    {
         var parts: [Part] = []
         var text = ""
         while index < source.endIndex {
@@ -45,7 +47,9 @@ public struct Template: Sendable, Hashable {
                     parts.append(.section(name, try parse(source, &index, closing: name)))
                 } else if tag.hasPrefix("/") {
                     let name = String(tag.dropFirst())
-                    guard name == closing else { throw ParseError(message: "'{{/\(name)}}' closes a section that is not open") }
+                    guard name == closing else {
+                        throw ParseError(message: "'{{/\(name)}}' closes a section that is not open")
+                    }
                     return parts
                 } else {
                     try checkName(tag)

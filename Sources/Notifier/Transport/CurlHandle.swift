@@ -124,7 +124,9 @@ final class CurlHandle {
     }
 }
 
-private func curlRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlRead(
+    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let buffer, let context else { return 0 }
     let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
     let remaining = buffers.upload.count - buffers.uploadOffset
@@ -137,7 +139,9 @@ private func curlRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ cou
     return length
 }
 
-private func curlWrite(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlWrite(
+    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let buffer, let context else { return 0 }
     let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
@@ -147,7 +151,9 @@ private func curlWrite(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ co
     return length
 }
 
-private func curlHeader(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlHeader(
+    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let buffer, let context else { return 0 }
     let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
     let length = size * count

@@ -19,23 +19,28 @@ public final class HTTPSMSTransport: SMSTransport {
         if let curl { return curl }
         let curl = try CurlHandle()
         curl.configureCommon(
-            protocols: settings.url.hasPrefix("https") ? "https" : "http", connectTimeout: min(settings.timeoutSeconds, 10),
+            protocols: settings.url.hasPrefix("https") ? "https" : "http",
+            connectTimeout: min(settings.timeoutSeconds, 10),
             totalTimeout: settings.timeoutSeconds, caFile: settings.caFile, verify: true)
         curl.set(CURLOPT_URL, settings.url)
         curl.set(CURLOPT_POST, 1)
         switch settings.provider {
         case .gatewayapi:
-            curl.set(CURLOPT_HTTPHEADER, CurlStringList([
-                "Content-Type: application/json", "Accept: application/json", "Authorization: Token \(token)",
-            ]))
+            curl.set(
+                CURLOPT_HTTPHEADER,
+                CurlStringList([
+                    "Content-Type: application/json", "Accept: application/json", "Authorization: Token \(token)",
+                ]))
         case .twilio:
             // CURLAUTH_BASIC (1) is a cast macro Swift cannot import.
             curl.set(CURLOPT_HTTPAUTH, 1)
             curl.set(CURLOPT_USERNAME, settings.accountSid ?? "")
             curl.set(CURLOPT_PASSWORD, token)
-            curl.set(CURLOPT_HTTPHEADER, CurlStringList([
-                "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
-            ]))
+            curl.set(
+                CURLOPT_HTTPHEADER,
+                CurlStringList([
+                    "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
+                ]))
         }
         self.curl = curl
         return curl
@@ -49,7 +54,8 @@ public final class HTTPSMSTransport: SMSTransport {
                 throw .permanent("'\(message.to)' is not an E.164 number")
             }
             // Built by hand: JSONSerialization costs more than the HTTP request on loopback.
-            let json = "{\"message\":\(MIMEEncoding.jsonString(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
+            let json =
+                "{\"message\":\(MIMEEncoding.jsonString(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
                 + "\"sender\":\(MIMEEncoding.jsonString(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
             return Data(json.utf8)
         case .twilio:
@@ -65,7 +71,8 @@ public final class HTTPSMSTransport: SMSTransport {
         let body = try HTTPSMSTransport.body(message, settings: settings)
         curl.set(CURLOPT_POSTFIELDSIZE, body.count)
         body.withUnsafeBytes { buffer in
-            _ = ccurl_setopt_pointer(curl.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+            _ = ccurl_setopt_pointer(
+                curl.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
         }
         let (code, status, text) = curl.perform()
         connectionsOpened += curl.connectsOpened
@@ -113,7 +120,9 @@ public final class HTTPSMSTransport: SMSTransport {
     static func retryAfter(_ headers: [String]) -> Int? {
         for header in headers {
             let parts = header.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" else { continue }
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "retry-after" else {
+                continue
+            }
             let value = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
             return Int(value).map { min(max($0, 1), 86_400) } ?? 60
         }

@@ -19,11 +19,13 @@ public final class SMTPTransport: EmailTransport {
         if let curl { return curl }
         let curl = try CurlHandle()
         curl.configureCommon(
-            protocols: "smtp,smtps", connectTimeout: min(settings.timeoutSeconds, 15), totalTimeout: settings.timeoutSeconds,
+            protocols: "smtp,smtps", connectTimeout: min(settings.timeoutSeconds, 15),
+            totalTimeout: settings.timeoutSeconds,
             caFile: settings.caFile, verify: !settings.insecureSkipVerify)
         curl.set(CURLOPT_URL, settings.url)
         if settings.url.hasPrefix("smtp://") {
-            curl.set(CURLOPT_USE_SSL, settings.requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue))
+            curl.set(
+                CURLOPT_USE_SSL, settings.requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue))
         }
         if let username = settings.username {
             curl.set(CURLOPT_USERNAME, username)

@@ -25,7 +25,8 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
             "outbox": message.outboxID, "to": message.to, "text": message.text, "encoding": encoding.rawValue,
             "segments": segments,
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]) else {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+        else {
             throw .permanent("the SMS could not be encoded as JSON")
         }
         try write(data, name: name)

@@ -68,7 +68,8 @@ public enum Secrets {
     ///   - credential: the name under `$CREDENTIALS_DIRECTORY` (`smtp`, `sms`).
     ///   - variable: the environment variable.
     public static func read(
-        file: String?, credential: String, variable: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        file: String?, credential: String, variable: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(Missing) -> String {
         var candidates: [String] = []
         if let file { candidates.append(file) }
@@ -78,11 +79,15 @@ public enum Secrets {
                 let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !secret.isEmpty { return secret }
             } else if path == file {
-                throw Missing(what: "cannot read the secret file \(path); check that it exists and is readable by the service user")
+                throw Missing(
+                    what:
+                        "cannot read the secret file \(path); check that it exists and is readable by the service user")
             }
         }
         if let value = environment[variable], !value.isEmpty { return value }
         throw Missing(
-            what: "no \(credential) secret: set passwordFile/tokenFile, LoadCredential=\(credential):... in the unit, or \(variable)")
+            what:
+                "no \(credential) secret: set passwordFile/tokenFile, LoadCredential=\(credential):... in the unit, or \(variable)"
+        )
     }
 }

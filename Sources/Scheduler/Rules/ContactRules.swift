@@ -92,7 +92,9 @@ extension Planner {
             emit(
                 .monthlyDigest, subject: programID, to: .leaders, period: previous.description, program: program,
                 due: at(month.firstDay), expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
-                variables: ["month": previous.description, "count": String(list.count), "lines": list.joined(separator: "\n")])
+                variables: [
+                    "month": previous.description, "count": String(list.count), "lines": list.joined(separator: "\n"),
+                ])
         }
     }
 }

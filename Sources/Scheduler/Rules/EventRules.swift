@@ -42,9 +42,12 @@ extension Planner {
                     guard invited.insert(mentee).inserted else { continue }
                     emit(
                         .cafeInvite, subject: programID, to: .person(.mentee, mentee, keyPart: "mentee-\(mentee)"),
-                        period: start.description, program: program, due: at(start.date.adding(days: -program.cafeInviteDays)),
+                        period: start.description, program: program,
+                        due: at(start.date.adding(days: -program.cafeInviteDays)),
                         expires: nil,
-                        variables: ["date": start.date.description, "time": start.time.description, "place": place ?? ""],
+                        variables: [
+                            "date": start.date.description, "time": start.time.description, "place": place ?? "",
+                        ],
                         event: event, expiresAtInstant: startInstant)
                 }
             }
@@ -96,15 +99,19 @@ extension Planner {
         }
         for reminder in state.reminders {
             guard let person = state.people[reminder.personID], !person.forgotten else { continue }
-            let program = programOf[person.id].flatMap { settings.programs[$0] }
+            let program =
+                programOf[person.id].flatMap { settings.programs[$0] }
                 ?? ProgramSettings(id: "", preset: "lab")
             for back in 0...1 {
                 let day = today.adding(days: -back)
-                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true else { continue }
+                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true else {
+                    continue
+                }
                 let due = LocalDateTime(day, reminder.time)
                 let expiry = zone.instant(due) + Int64(program.recurringGraceMinutes * 60)
                 emit(
-                    .recurring, subject: String(reminder.id), to: .person(.person, person.id, keyPart: "person-\(person.id)"),
+                    .recurring, subject: String(reminder.id),
+                    to: .person(.person, person.id, keyPart: "person-\(person.id)"),
                     period: day.description, program: program, due: due, expires: nil, inWindow: false,
                     variables: ["text": reminder.text], expiresAtInstant: expiry)
             }
@@ -120,8 +127,11 @@ extension Planner {
                 continue
             }
             let lines = failures.sorted { $0.outboxID < $1.outboxID }.map { failure in
-                let who = failure.recipient.flatMap { state.people[$0]?.name } ?? "person \(failure.recipient.map(String.init) ?? "?")"
-                return "#\(failure.outboxID) \(failure.rule) → \(failure.role) \(who) (\(failure.channel.rawValue)): \(failure.reason)"
+                let who =
+                    failure.recipient.flatMap { state.people[$0]?.name }
+                    ?? "person \(failure.recipient.map(String.init) ?? "?")"
+                return
+                    "#\(failure.outboxID) \(failure.rule) → \(failure.role) \(who) (\(failure.channel.rawValue)): \(failure.reason)"
             }
             emit(
                 .deliveryFailed, subject: programID, to: .leaders, period: String(newest), program: program,

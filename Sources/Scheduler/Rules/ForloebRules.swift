@@ -44,8 +44,9 @@ extension Planner {
             let due = planned.adding(days: -days)
             if due > relationship.start {
                 let variables = ["end": planned.description]
-                emitPair(.endNotice, relationship, program, period: planned.description, due: at(due), expires: nil,
-                         variables: variables)
+                emitPair(
+                    .endNotice, relationship, program, period: planned.description, due: at(due), expires: nil,
+                    variables: variables)
                 emit(
                     .endNotice, subject: String(relationship.id), to: .leaders, period: planned.description,
                     program: program, relationship: relationship, due: at(due), expires: nil, variables: variables)

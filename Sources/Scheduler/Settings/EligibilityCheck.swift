@@ -29,7 +29,8 @@ extension Eligibility {
         }
         if mentorCertificateRequired && mentor.certificate == nil {
             reasons.append(
-                "the mentor has no recorded criminal-record and child certificate (straffe- og børneattest); add --certificate DATE")
+                "the mentor has no recorded criminal-record and child certificate (straffe- og børneattest); add --certificate DATE"
+            )
         }
         return reasons
     }

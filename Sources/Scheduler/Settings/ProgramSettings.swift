@@ -19,7 +19,9 @@ public struct CafeSchedule: Sendable, Hashable {
     public var until: LocalDate?
     public var place: String?
 
-    public init(weekday: Int, time: LocalTime, everyWeeks: Int, from: LocalDate, until: LocalDate? = nil, place: String? = nil) {
+    public init(
+        weekday: Int, time: LocalTime, everyWeeks: Int, from: LocalDate, until: LocalDate? = nil, place: String? = nil
+    ) {
         self.weekday = weekday
         self.time = time
         self.everyWeeks = everyWeeks
@@ -38,7 +40,10 @@ public struct Eligibility: Sendable, Hashable {
     /// The mentor must have a recorded certificate (straffe- og børneattest) date.
     public var mentorCertificateRequired: Bool
 
-    public init(menteeMinAge: Int? = nil, menteeMaxAge: Int? = nil, mentorOlderThan: Int? = nil, mentorCertificateRequired: Bool = false) {
+    public init(
+        menteeMinAge: Int? = nil, menteeMaxAge: Int? = nil, mentorOlderThan: Int? = nil,
+        mentorCertificateRequired: Bool = false
+    ) {
         self.menteeMinAge = menteeMinAge
         self.menteeMaxAge = menteeMaxAge
         self.mentorOlderThan = mentorOlderThan
@@ -144,9 +149,10 @@ public struct SchedulerSettings: Sendable {
     public var windowTo: LocalTime
     public var programs: [String: ProgramSettings]
 
-    public init(zone: Zone = .copenhagen, windowFrom: LocalTime = LocalTime(hour: 9, minute: 0)!,
-                windowTo: LocalTime = LocalTime(hour: 20, minute: 0)!, programs: [ProgramSettings])
-    {
+    public init(
+        zone: Zone = .copenhagen, windowFrom: LocalTime = LocalTime(hour: 9, minute: 0)!,
+        windowTo: LocalTime = LocalTime(hour: 20, minute: 0)!, programs: [ProgramSettings]
+    ) {
         self.zone = zone
         self.windowFrom = windowFrom
         self.windowTo = windowTo
