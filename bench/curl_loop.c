@@ -29,17 +29,26 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 5) { fprintf(stderr, "usage: %s SMTP_URL N_EMAIL HTTP_URL N_SMS\n", argv[0]); return 64; }
+    if (argc < 5) { fprintf(stderr, "usage: %s SMTP_URL N_EMAIL HTTP_URL N_SMS [MESSAGE.eml]\n", argv[0]); return 64; }
     int emails = atoi(argv[2]), sms = atoi(argv[4]);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    static char message[2048];
-    snprintf(message, sizeof message,
+    /* The same bytes mentor-notify sends, when given (an .eml from its spool). */
+    static char message[65536];
+    size_t length = 0;
+    if (argc > 5) {
+        FILE *file = fopen(argv[5], "rb");
+        if (!file) { perror(argv[5]); return 66; }
+        length = fread(message, 1, sizeof message - 1, file);
+        fclose(file);
+    } else {
+        length = (size_t)snprintf(message, sizeof message,
              "From: <noreply@example.dk>\r\nTo: <leder@example.dk>\r\nSubject: benchmark\r\nMessage-ID: <x@example.dk>\r\n"
              "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
              "Hej Amira\r\n\r\nDu er inviteret til caf=C3=A9aften onsdag kl. 18.\r\n\r\nVenlig hilsen\r\nMentorshoppen\r\n");
+    }
     CURL *mail = curl_easy_init();
     struct curl_slist *rcpt = curl_slist_append(NULL, "<leder@example.dk>");
-    struct upload u = { message, strlen(message), 0 };
+    struct upload u = { message, length, 0 };
     curl_easy_setopt(mail, CURLOPT_URL, argv[1]);
     curl_easy_setopt(mail, CURLOPT_MAIL_FROM, "<noreply@example.dk>");
     curl_easy_setopt(mail, CURLOPT_MAIL_RCPT, rcpt);

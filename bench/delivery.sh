@@ -39,8 +39,6 @@ cleanup() { kill "$sink_pid" 2>/dev/null || true; nginx -p "$work/nginx" -c "$wo
 trap cleanup EXIT
 sleep 0.5
 
-gcc -O2 -o "$work/curl_loop" bench/curl_loop.c -lcurl
-read -r c_email c_sms < <("$work/curl_loop" "smtp://127.0.0.1:$smtp_port" "$emails" "http://127.0.0.1:$http_port/rest/mtsms" "$sms")
 
 py_email=$(python3 - "$smtp_port" "$emails" <<'PY'
 import smtplib, sys, time
@@ -85,6 +83,17 @@ cat > "$work/config.json" <<JSON
 JSON
 export MENTOR_NOTIFY_SMS_TOKEN=bench
 "$bin" --config "$work/config.json" --log-level error tick --at 2026-11-22T21:00 >/dev/null
+# The baseline sends the very bytes mentor-notify sends: one invitation rendered through the spool.
+cp "$MENTOR_NOTIFY_DB" "$work/sample.db"
+python3 -c "
+import json; c = json.load(open('$work/config.json')); del c['email']; del c['sms']; c['spool'] = '$work/sample-spool'; print(json.dumps(c))
+" > "$work/sample.json"
+MENTOR_NOTIFY_DB="$work/sample.db" "$bin" --log-level error --config "$work/sample.json" tick --at 2026-11-23T09:30 >/dev/null
+samples=("$work"/sample-spool/*.eml)
+sample=${samples[0]}
+gcc -O2 -o "$work/curl_loop" bench/curl_loop.c -lcurl
+read -r c_email c_sms < <("$work/curl_loop" "smtp://127.0.0.1:$smtp_port" "$emails" "http://127.0.0.1:$http_port/rest/mtsms" "$sms" "$sample")
+printf 'delivery: the baseline sends %s (%d bytes, an invitation with its calendar part)\n' "$(basename "$sample")" "$(wc -c < "$sample")"
 queued=$(sqlite3 "$MENTOR_NOTIFY_DB" "SELECT count(*) FROM outbox WHERE status = 'pending'")
 start=$(date +%s.%N)
 ${PERF:-} /usr/bin/time -f "%M" -o "$work/rss" "$bin" --config "$work/config.json" --log-level error tick --at 2026-11-23T09:30 >/dev/null

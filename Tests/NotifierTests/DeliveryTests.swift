@@ -236,3 +236,37 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct SentJournalTests {
+    @Test func aDeadProcesssJournalIsReplayedAndALiveOneLeftAlone() throws {
+        let scratch = Scratch()
+        let path = scratch.path + "/j.db"
+        let store = try Store(path: path)
+        let person = try store.addPerson(NewPerson(role: .mentee, name: "Amira", email: "amira@example.dk"))
+        for key in ["a", "b", "c"] {
+            try store.enqueue(
+                [
+                    OutboxRow(
+                        key: key, channel: .email, rule: "first-meeting", role: "mentee", recipient: person,
+                        program: "p",
+                        relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 0, expiresAt: nil,
+                        inWindow: false, afterEnd: false)
+                ], now: 0)
+        }
+        _ = try store.lease(now: 10, leaseSeconds: 300, limit: 10, windowOpen: true)
+        // A journal left by a killed process (nobody holds its lock), with a torn last line.
+        let dead = SentJournal.prefix(path) + "999999.journal"
+        _ = FileManager.default.createFile(atPath: dead, contents: Data("1\t10\t\t250 ok\n2\t11\t1\tgw-7\n3\t1".utf8))
+        // A journal of a live process: its lock is held.
+        let live = try #require(SentJournal(databasePath: path))
+        #expect(live.record(SentJournal.Entry(id: 3, at: 12, segments: nil, providerID: "x")))
+        #expect(try SentJournal.recover(databasePath: path, into: store, except: nil) == 2)
+        let rows = try store.outbox()
+        #expect(rows.map(\.status) == [.sent, .sent, .sending])
+        #expect(rows[1].providerID == "gw-7" && rows[1].segments == 1)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: live.path))
+        try live.commit(to: store)
+        #expect(try store.outbox().map(\.status) == [.sent, .sent, .sent])
+    }
+}

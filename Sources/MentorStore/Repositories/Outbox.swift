@@ -183,6 +183,14 @@ extension Store {
         try write { try setMeta("delivery_barrier", "1") }
     }
 
+    /// True while a row is not yet recorded as sent (a journal replay must not overwrite a later fate).
+    public func isUnsent(_ id: Int64) throws -> Bool {
+        try database.scalarString("SELECT status FROM outbox WHERE id = ?", [id]).map {
+            $0 == "sending" || $0 == "pending"
+        }
+            ?? false
+    }
+
     public func markSent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws {
         try database.run(
             """

@@ -26,6 +26,8 @@ public final class Deliverer {
     public var batchSize = 200
     /// A message still failing this long after it was queued is given up.
     public var giveUpSeconds: Int64 = 5 * 86_400
+    /// The current pass's journal of sent messages (see `SentJournal`).
+    private var journal: SentJournal?
 
     public init(
         store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger
@@ -49,14 +51,21 @@ public final class Deliverer {
     @discardableResult
     public func deliver(now: Int64, windowOpen: Bool, shouldStop: () -> Bool = { false }) throws -> Stats {
         var stats = Stats()
+        let journal = SentJournal(databasePath: store.database.path)
+        // Marks left by a process that died go in first, so none of its sent messages is leased again.
+        try SentJournal.recover(databasePath: store.database.path, into: store, except: journal?.path)
         try store.relaxDurabilityForDelivery()
         defer {
             email.finishBatch()
             sms.finishBatch()
+            try? journal?.commit(to: store)
             try? store.deliveryBarrier()
         }
+        self.journal = journal
+        defer { self.journal = nil }
         var seen = Set<Int64>()
         while true {
+            try journal?.commit(to: store)
             try store.deliveryBarrier()
             try store.relaxDurabilityForDelivery()
             let rows = try store.lease(now: now, leaseSeconds: leaseSeconds, limit: batchSize, windowOpen: windowOpen)
@@ -162,7 +171,11 @@ public final class Deliverer {
         }
         switch result {
         case .success(let receipt):
-            try store.markSent(row.id, providerID: receipt.providerID, segments: receipt.segments, now: now)
+            let entry = SentJournal.Entry(
+                id: row.id, at: now, segments: receipt.segments, providerID: receipt.providerID)
+            if journal?.record(entry) != true {
+                try store.markSent(row.id, providerID: receipt.providerID, segments: receipt.segments, now: now)
+            }
             stats.sent += 1
             logger.info(
                 "delivery",

@@ -1,0 +1,100 @@
+import Foundation
+import MentorStore
+
+/// A per-process append-only record of messages handed to a transport, one `write(2)` each.
+///
+/// Committing every sent mark to SQLite costs about fourteen syscalls (WAL locks and frames); this
+/// costs one. The marks go to SQLite in one transaction per batch, after which the journal is
+/// emptied. A process killed in between leaves its journal behind, locked by nobody: the next
+/// delivery replays it before leasing anything, so a kill still resends at most the message in flight.
+final class SentJournal {
+    struct Entry {
+        var id: Int64
+        var at: Int64
+        var segments: Int?
+        var providerID: String?
+    }
+
+    let path: String
+    private let descriptor: Int32
+    private(set) var entries: [Entry] = []
+
+    /// Journals live beside the database: `DB-sent.PID.journal`.
+    static func prefix(_ databasePath: String) -> String { databasePath + "-sent." }
+
+    init?(databasePath: String) {
+        guard databasePath != ":memory:" else { return nil }
+        path = SentJournal.prefix(databasePath) + "\(getpid()).journal"
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return nil }
+        // Held while this process lives: an unlocked journal belongs to a process that is gone.
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+    }
+
+    deinit {
+        close(descriptor)
+        if entries.isEmpty { unlink(path) }
+    }
+
+    /// Records one sent message; false if the write failed (then commit the mark at once instead).
+    func record(_ entry: Entry) -> Bool {
+        let provider = (entry.providerID ?? "").replacingOccurrences(of: "\t", with: " ")
+            .replacingOccurrences(of: "\n", with: " ")
+        let line = "\(entry.id)\t\(entry.at)\t\(entry.segments.map(String.init) ?? "")\t\(provider)\n"
+        let bytes = Array(line.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { return false }
+        entries.append(entry)
+        return true
+    }
+
+    /// Applies the recorded marks to the store in one transaction, then empties the journal.
+    func commit(to store: Store) throws {
+        guard !entries.isEmpty else { return }
+        try store.write {
+            for entry in entries {
+                try store.markSent(entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
+            }
+        }
+        entries.removeAll(keepingCapacity: true)
+        ftruncate(descriptor, 0)
+    }
+
+    /// Replays journals left by processes that died, then removes them. Returns the marks applied.
+    @discardableResult
+    static func recover(databasePath: String, into store: Store, except own: String?) throws -> Int {
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        let base = (prefix(databasePath) as NSString).lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        var applied = 0
+        for name in names where name.hasPrefix(base) && name.hasSuffix(".journal") {
+            let path = folder.isEmpty ? name : folder + "/" + name
+            guard path != own else { continue }
+            let descriptor = open(path, O_RDWR | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            // Still locked: its process is alive and will commit its own marks.
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
+            let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let entries = text.split(separator: "\n").compactMap(parse)
+            try store.write {
+                for entry in entries where try store.isUnsent(entry.id) {
+                    try store.markSent(entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
+                    applied += 1
+                }
+            }
+            unlink(path)
+        }
+        return applied
+    }
+
+    /// A line `ID\tAT\tSEGMENTS\tPROVIDER`; a torn last line (the process died mid-write) is skipped.
+    static func parse(_ line: Substring) -> Entry? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 4, let id = Int64(fields[0]), let at = Int64(fields[1]) else { return nil }
+        return Entry(id: id, at: at, segments: Int(fields[2]), providerID: fields[3].isEmpty ? nil : String(fields[3]))
+    }
+}
