@@ -269,4 +269,28 @@ import Testing
         try live.commit(to: store)
         #expect(try store.outbox().map(\.status) == [.sent, .sent, .sent])
     }
+
+    @Test func linesLeftInOurOwnJournalAreAdoptedNotDropped() throws {
+        let scratch = Scratch()
+        let path = scratch.path + "/k.db"
+        let store = try Store(path: path)
+        let person = try store.addPerson(NewPerson(role: .mentee, name: "Amira", email: "amira@example.dk"))
+        try store.enqueue(
+            [
+                OutboxRow(
+                    key: "a", channel: .email, rule: "first-meeting", role: "mentee", recipient: person, program: "p",
+                    relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 0, expiresAt: nil,
+                    inWindow: false, afterEnd: false)
+            ], now: 0)
+        _ = try store.lease(now: 10, leaseSeconds: 300, limit: 10, windowOpen: true)
+        do {
+            // A pass records a send, and its commit never happens (say the database was busy).
+            let first = try #require(SentJournal(databasePath: path))
+            #expect(first.record(SentJournal.Entry(id: 1, at: 10, segments: nil, providerID: "250")))
+        }
+        // The next pass of the same process opens the same file and commits what it found there.
+        let second = try #require(SentJournal(databasePath: path))
+        try second.commit(to: store)
+        #expect(try store.outbox().first?.status == .sent)
+    }
 }

@@ -32,6 +32,11 @@ final class SentJournal {
             close(descriptor)
             return nil
         }
+        // Lines already here (an earlier pass of this process whose commit failed, or a dead process
+        // with the same pid) are adopted, to be committed with this pass's marks.
+        if let data = FileManager.default.contents(atPath: path) {
+            entries = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap(SentJournal.parse)
+        }
     }
 
     deinit {
@@ -54,11 +59,7 @@ final class SentJournal {
     /// Applies the recorded marks to the store in one transaction, then empties the journal.
     func commit(to store: Store) throws {
         guard !entries.isEmpty else { return }
-        try store.write {
-            for entry in entries {
-                try store.markSent(entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
-            }
-        }
+        try SentJournal.apply(entries, to: store)
         entries.removeAll(keepingCapacity: true)
         ftruncate(descriptor, 0)
     }
@@ -79,16 +80,24 @@ final class SentJournal {
             // Still locked: its process is alive and will commit its own marks.
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
             let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let entries = text.split(separator: "\n").compactMap(parse)
-            try store.write {
-                for entry in entries where try store.isUnsent(entry.id) {
-                    try store.markSent(entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
-                    applied += 1
-                }
-            }
+            applied += try apply(text.split(separator: "\n").compactMap(parse), to: store)
             unlink(path)
         }
         return applied
+    }
+
+    /// Marks the entries sent in one transaction, each only if its row is still unsent (a replayed
+    /// line must not overwrite a later fate). Returns how many it marked.
+    @discardableResult
+    static func apply(_ entries: [Entry], to store: Store) throws -> Int {
+        try store.write {
+            var applied = 0
+            for entry in entries where try store.isUnsent(entry.id) {
+                try store.markSent(entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
+                applied += 1
+            }
+            return applied
+        }
     }
 
     /// A line `ID\tAT\tSEGMENTS\tPROVIDER`; a torn last line (the process died mid-write) is skipped.
