@@ -38,23 +38,24 @@ final class Cycle {
 
     var scheduler: Scheduler { Scheduler(settings: config.schedulerSettings) }
 
-    /// The follow-ups due at `now`, from the current database.
-    func plan(now: Int64) throws -> [FollowUp] {
+    /// The follow-ups due at `now`, from the current database, with the state they came from.
+    func plan(now: Int64) throws -> (state: SchedulerState, followUps: [FollowUp]) {
         let state = try StateLoader.load(
             store, settings: config.schedulerSettings, now: now, defaultProgram: config.programs.first?.id)
-        return scheduler.plan(state, now: now)
+        return (state, scheduler.plan(state, now: now))
     }
 
     /// Enqueues and delivers; `shouldStop` lets SIGTERM end delivery between messages.
     func run(now: Int64, deliver: Bool = true, shouldStop: () -> Bool = { false }) throws -> Report {
         var report = Report()
         let today = config.zone.local(now).date
-        let followUps = try plan(now: now)
-        report.planned = followUps.count
-        let due = Set(followUps.map(\.key))
-        report.dueKeys = due
-        let failureIDs = Dictionary(grouping: try store.unreportedFailures(), by: { $0.program ?? "" })
+        // Read, plan and enqueue in one write transaction: two cycles at once (the daemon and a manual
+        // tick) then cannot plan from different snapshots, e.g. list the same failure twice.
         try store.write {
+            let (state, followUps) = try plan(now: now)
+            report.planned = followUps.count
+            let due = Set(followUps.map(\.key))
+            report.dueKeys = due
             let existing = try store.existingKeys(followUps.map(\.key))
             var rows: [OutboxRow] = []
             for followUp in followUps where !existing.contains(followUp.key) {
@@ -62,12 +63,10 @@ final class Cycle {
             }
             report.enqueued = try store.enqueue(rows, now: now)
             report.withdrawn = try withdraw(notIn: due, now: now, today: today)
-            // The failures listed in a delivery-failed message enqueued now are reported.
+            // The failures listed in a delivery-failed message enqueued now are reported, and no others.
             let reportedPrograms = Set(followUps.filter { $0.rule == .deliveryFailed }.map(\.program))
-            for (program, rows) in failureIDs {
-                let owner = config.programs.contains { $0.id == program } ? program : (config.programs.first?.id ?? "")
-                if reportedPrograms.contains(owner) { try store.markFailuresReported(rows.map(\.id)) }
-            }
+            try store.markFailuresReported(
+                state.failures.filter { reportedPrograms.contains($0.program) }.map(\.outboxID))
             report.closed = try store.closeCompleted(today: today)
             report.bodiesDeleted = try store.deleteSentBodies(sentBefore: now - Int64(config.retentionDays) * 86_400)
             try store.setMeta("last_cycle", String(now))
