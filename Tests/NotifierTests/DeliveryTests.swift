@@ -175,6 +175,14 @@ import Testing
         #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("event=") })
     }
 
+    @Test func aLineFeedBeforeACombiningMarkCannotSplitALogLine() {
+        let lines = LogLines()
+        let logger = Logger(level: .info, environment: [:], sink: { lines.add($0) })
+        logger.warning("delivery", ["reason": "SMTP 451\n\u{05BC}event=forged\r\nx"])
+        #expect(!lines.all.contains("\n") && !lines.all.contains("\r"))
+        #expect(lines.all.hasPrefix("event=delivery reason="))
+    }
+
     @Test func journaldGetsSyslogPriorities() {
         let lines = LogLines()
         let logger = Logger(level: .info, environment: ["JOURNAL_STREAM": "8:1234"], sink: { lines.add($0) })

@@ -23,8 +23,25 @@ public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Quoted-printable decodes back to the text (line ends as CRLF).
     let encoded = MIMEEncoding.quotedPrintable(body)
     precondition(encoded.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 76 })
-    precondition(decodeQP(encoded) == Array(body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8))
+    precondition(decodeQP(encoded) == crlf(Array(body.utf8)))
     return 0
+}
+
+/// Line ends as CRLF, on bytes (Foundation's replacingOccurrences compares with canonical
+/// equivalence, so "\n" before a combining mark would not match: found by this target).
+func crlf(_ bytes: [UInt8]) -> [UInt8] {
+    var output: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        if bytes[index] == 13 && index + 1 < bytes.count && bytes[index + 1] == 10 {
+            index += 1
+            continue
+        }
+        if bytes[index] == 10 { output.append(13) }
+        output.append(bytes[index])
+        index += 1
+    }
+    return output
 }
 
 func decodeQP(_ text: String) -> [UInt8] {

@@ -46,8 +46,7 @@ final class SentJournal {
 
     /// Records one sent message; false if the write failed (then commit the mark at once instead).
     func record(_ entry: Entry) -> Bool {
-        let provider = (entry.providerID ?? "").replacingOccurrences(of: "\t", with: " ")
-            .replacingOccurrences(of: "\n", with: " ")
+        let provider = (entry.providerID ?? "").singleLine.replacingOccurrences(of: "\t", with: " ")
         let line = "\(entry.id)\t\(entry.at)\t\(entry.segments.map(String.init) ?? "")\t\(provider)\n"
         let bytes = Array(line.utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

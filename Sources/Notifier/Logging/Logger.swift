@@ -1,4 +1,5 @@
 public import Foundation
+import MentorStore
 
 /// One line per event on stderr: `event=NAME key=value ...`, with a syslog priority prefix
 /// (`<6>`) when stderr goes to the journal. Callers pass ids and masked addresses only.
@@ -54,7 +55,7 @@ public final class Logger: @unchecked Sendable {
 
     /// Quotes a value with spaces or quotes; strips line breaks so one event stays one line.
     static func quote(_ value: String) -> String {
-        let flat = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        let flat = value.singleLine
         guard flat.isEmpty || flat.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return flat }
         return "\"" + flat.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             + "\""

@@ -161,7 +161,7 @@ public struct TemplateCatalog: Sendable {
                 message: "no section [\(role.rawValue) \(channel.rawValue)]")
         }
         let values = HumanDates.humanize(variables, language)
-        let subject = entry.subject?.render(values).replacingOccurrences(of: "\n", with: " ") ?? ""
+        let subject = entry.subject?.render(values).singleLine ?? ""
         return RenderedMessage(subject: subject, body: entry.body.render(values))
     }
 

@@ -1,5 +1,6 @@
 import CCurl
 public import Foundation
+import MentorStore
 
 /// SMS through a provider's HTTP API (gatewayapi: JSON and token; twilio: form and basic auth).
 /// The handle is kept across messages so the HTTPS connection stays open.
@@ -131,8 +132,7 @@ public final class HTTPSMSTransport: SMSTransport {
 
     /// A short, single-line excerpt of the gateway's answer (it never echoes our token).
     static func detail(_ data: Data) -> String {
-        let text = String(decoding: data.prefix(200), as: UTF8.self)
-            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        let text = String(decoding: data.prefix(200), as: UTF8.self).singleLine
         return text.isEmpty ? "" : ": \(text)"
     }
 
