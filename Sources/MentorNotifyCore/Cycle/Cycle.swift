@@ -68,7 +68,12 @@ final class Cycle {
             try store.markFailuresReported(
                 state.failures.filter { reportedPrograms.contains($0.program) }.map(\.outboxID))
             report.closed = try store.closeCompleted(today: today)
-            report.bodiesDeleted = try store.deleteSentBodies(sentBefore: now - Int64(config.retentionDays) * 86_400)
+            // Retention once a day: it looks at every sent row, which need not happen every minute.
+            if try store.meta("retention_day") != today.description {
+                report.bodiesDeleted = try store.deleteSentBodies(
+                    sentBefore: now - Int64(config.retentionDays) * 86_400)
+                try store.setMeta("retention_day", today.description)
+            }
             try store.setMeta("last_cycle", String(now))
         }
         let window = config.schedulerSettings.isInWindow(config.zone.local(now))

@@ -21,28 +21,31 @@ public struct Migrator: Sendable {
     /// Returns the ids applied now.
     @discardableResult
     public func migrate(_ database: Database, upTo: String? = nil) throws -> [String] {
-        var applied: [String] = []
-        _ = try appliedIDs(database)
-        for migration in migrations {
-            // Re-check inside the write lock: another process may be migrating at the same moment.
-            let didApply: Bool = try database.write {
-                let done =
-                    try database.scalarInt(
-                        "SELECT count(*) FROM schema_migrations WHERE id = ?", [migration.id]) ?? 0
-                guard done == 0 else { return false }
-                try database.execute(migration.sql)
-                try database.run(
-                    "INSERT INTO schema_migrations (id, applied_at) VALUES (?, datetime('now'))", [migration.id])
-                return true
-            }
-            if didApply { applied.append(migration.id) }
-            if migration.id == upTo { break }
-        }
+        let done = Set(try appliedIDs(database))
         let known = Set(migrations.map(\.id))
-        if let unknown = try appliedIDs(database).first(where: { !known.contains($0) }) {
+        if let unknown = done.subtracting(known).sorted().first {
             throw StoreError(
                 .conflict,
                 "the database was migrated by a newer mentor-notify (migration \(unknown)); upgrade this program")
+        }
+        var applied: [String] = []
+        for migration in migrations {
+            // Only a migration that looks missing takes the write lock, and is checked again under it:
+            // another process may be migrating at the same moment.
+            if !done.contains(migration.id) {
+                let didApply: Bool = try database.write {
+                    let count =
+                        try database.scalarInt("SELECT count(*) FROM schema_migrations WHERE id = ?", [migration.id])
+                        ?? 0
+                    guard count == 0 else { return false }
+                    try database.execute(migration.sql)
+                    try database.run(
+                        "INSERT INTO schema_migrations (id, applied_at) VALUES (?, datetime('now'))", [migration.id])
+                    return true
+                }
+                if didApply { applied.append(migration.id) }
+            }
+            if migration.id == upTo { break }
         }
         return applied
     }
