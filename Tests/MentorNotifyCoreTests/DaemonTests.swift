@@ -1,4 +1,6 @@
 import Foundation
+import MentorStore
+import TestSupport
 import Testing
 
 /// `mentor-notify run` as systemd runs it: sd_notify over a datagram socket, signals, reload.
@@ -119,6 +121,43 @@ import Testing
         let log = daemon.log
         #expect(log.contains("event=reload-failed"))
         #expect(log.contains("event=daemon-stop"))
+    }
+
+    @Test func sigtermAbortsASendStuckOnASlowServer() throws {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", "hang"], folder: scratch.path
+        )
+        cli.write(
+            "config.json",
+            """
+            { "sendWindow": { "from": "00:00", "to": "23:59" },
+              "email": { "url": "smtp://127.0.0.1:\(server.port)", "from": "SYMB <noreply@example.dk>", "starttls": "none",
+                         "timeoutSeconds": 60 },
+              "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
+            """)
+        #expect(try cli.run(["init"]).code == 0)
+        let mentor = try cli.create(["person", "add", "--role", "mentor", "--name", "Søren", "--email", "s@example.dk"])
+        let mentee = try cli.create(["person", "add", "--role", "mentee", "--name", "Amira", "--email", "a@example.dk"])
+        let started = Zone.copenhagen.local(Date()).date.adding(days: -10)
+        _ = try cli.create([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
+            started.description,
+        ])
+        let notify = try NotifySocket(folder: cli.folder)
+        let daemon = try Daemon(cli, socket: notify.path)
+        #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
+        // Let the first cycle reach the server, which never answers DATA.
+        Thread.sleep(forTimeInterval: 2)
+        kill(daemon.process.processIdentifier, SIGTERM)
+        let stopping = Date()
+        #expect(daemon.exit(within: 10) == 0, "still running \(Date().timeIntervalSince(stopping)) s after SIGTERM")
+        #expect(Date().timeIntervalSince(stopping) < 10)
+        // Nothing is lost: the message in flight went back to pending, not to failed.
+        let outbox = try cli.json(["outbox", "--json"])
+        #expect(!outbox.isEmpty)
+        #expect(outbox.allSatisfy { ($0["status"] as? String) == "pending" }, "\(outbox)")
     }
 
     @Test func statusIsHealthyWhileTheDaemonRuns() throws {

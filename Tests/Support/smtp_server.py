@@ -5,7 +5,8 @@ Prints "READY <port>" when it listens. Every accepted message is parsed with Pyt
 parser and written to --out as N.json (headers decoded, parts, envelope) next to N.eml (raw).
 
 Modes: ok; fail-once (451 on the first DATA, then 250); reject (550 on every RCPT);
-drop (close the connection instead of answering DATA); slow (wait 30 s before answering DATA).
+drop (close the connection instead of answering DATA); slow (wait 6 s before answering DATA);
+hang (wait 120 s).
 """
 import argparse
 import asyncio
@@ -45,6 +46,8 @@ class Handler:
             return "421 gone"
         if self.mode == "slow":
             await asyncio.sleep(6)
+        if self.mode == "hang":
+            await asyncio.sleep(120)
         self.count += 1
         raw = envelope.original_content or envelope.content
         base = os.path.join(self.out, f"{time.time_ns()}-{self.count}")

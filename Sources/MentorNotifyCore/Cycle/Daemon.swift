@@ -15,6 +15,8 @@ final class SignalFlags: @unchecked Sendable {
 
     func stop() {
         lock.withLock { stopping = true }
+        // A transfer in flight is aborted too: a slow server must not hold up the exit.
+        TransferCancellation.shared.cancel()
         wake.signal()
     }
 

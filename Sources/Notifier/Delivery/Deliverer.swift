@@ -184,6 +184,16 @@ public final class Deliverer {
                     "to": Logger.mask(address),
                     "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
                 ])
+        case .failure(let error) where error.reason == DeliveryError.shutdownReason:
+            // Aborted by SIGTERM: given back untouched, to go out with the next start.
+            try store.release(row.id, now: now)
+            stats.released += 1
+            logger.info(
+                "delivery",
+                [
+                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "to": Logger.mask(address), "result": "released", "reason": error.reason,
+                ])
         case .failure(let error):
             guard case .transient(let retryAfter) = error.kind else {
                 return try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)

@@ -4,6 +4,18 @@ import Foundation
 /// `curl_global_init` once per process, before the first handle (not thread-safe in old libcurl).
 private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
+/// Aborts transfers in flight when the daemon shuts down, so SIGTERM never waits out a slow server.
+public final class TransferCancellation: @unchecked Sendable {
+    // @unchecked: the flag is only touched under the lock.
+    private let lock = NSLock()
+    private var cancelled = false
+
+    public static let shared = TransferCancellation()
+
+    public func cancel() { lock.withLock { cancelled = true } }
+    public var isCancelled: Bool { lock.withLock { cancelled } }
+}
+
 /// A curl string list; frees itself.
 final class CurlStringList {
     private(set) var pointer: UnsafeMutablePointer<curl_slist>?
@@ -42,6 +54,14 @@ final class CurlHandle {
     }
 
     deinit {
+        // Cleanup says QUIT and waits for the answer. When shutting down, a server that stopped
+        // answering must not hold up the exit: shut the socket so the goodbye fails at once.
+        if TransferCancellation.shared.isCancelled {
+            var socket = curl_socket_t(-1)
+            if ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 {
+                shutdown(socket, Int32(SHUT_RDWR))
+            }
+        }
         curl_easy_cleanup(handle)
     }
 
@@ -51,6 +71,8 @@ final class CurlHandle {
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
         set(CURLOPT_TIMEOUT, totalTimeout)
+        // Also bounds each protocol reply, including the goodbye on cleanup (libcurl's default: 120 s).
+        set(CURLOPT_SERVER_RESPONSE_TIMEOUT, totalTimeout)
         set(CURLOPT_FOLLOWLOCATION, 0)
         set(CURLOPT_PROTOCOLS_STR, protocols)
         set(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
@@ -68,6 +90,9 @@ final class CurlHandle {
         ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION, curlRead)
         ccurl_setopt_io_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)
         ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader)
+        // Progress callbacks (at least once a second) let a shutdown abort a transfer in flight.
+        set(CURLOPT_NOPROGRESS, 0)
+        ccurl_setopt_xferinfo_callback(handle, curlProgress)
     }
 
     func set(_ option: CURLoption, _ value: Int) {
@@ -116,12 +141,21 @@ final class CurlHandle {
             return .transient("the server's TLS certificate is not trusted (\(message)); set caFile or fix the server")
         case CURLE_USE_SSL_FAILED:
             return .transient("the server does not offer STARTTLS, which is required (\(message))")
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .transient(DeliveryError.shutdownReason)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .transient("the configured URL cannot be used: \(message)")
         default:
             return .transient(message)
         }
     }
+}
+
+private func curlProgress(
+    _ context: UnsafeMutableRawPointer?, _ downloadTotal: curl_off_t, _ downloadNow: curl_off_t,
+    _ uploadTotal: curl_off_t, _ uploadNow: curl_off_t
+) -> Int32 {
+    TransferCancellation.shared.isCancelled ? 1 : 0
 }
 
 private func curlRead(

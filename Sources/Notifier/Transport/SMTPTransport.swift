@@ -54,7 +54,9 @@ public final class SMTPTransport: EmailTransport {
 
     /// SMTP 4xx is transient, 5xx permanent (RFC 5321 4.2.1); with no reply, the curl code decides.
     static func classify(code: CURLcode, response: Int, message: String) -> DeliveryError {
-        if code == CURLE_LOGIN_DENIED { return CurlHandle.classify(code, message: message) }
+        if code == CURLE_LOGIN_DENIED || code == CURLE_ABORTED_BY_CALLBACK {
+            return CurlHandle.classify(code, message: message)
+        }
         switch response {
         case 400..<500: return .transient("SMTP \(response): \(message)")
         case 500..<600: return .permanent("SMTP \(response): \(message)")

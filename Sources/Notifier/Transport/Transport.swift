@@ -63,6 +63,9 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable 
         DeliveryError(.permanent, reason)
     }
 
+    /// The reason of a transfer aborted because the daemon is shutting down.
+    static let shutdownReason = "stopped: the daemon is shutting down"
+
     public var isTransient: Bool {
         if case .transient = kind { return true }
         return false
