@@ -150,7 +150,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Writes a non-negative number as `width` zero-padded ASCII digits.
-    static func write(_ value: Int, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    public static func write(_ value: Int, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var rest = value
         for index in stride(from: offset + width - 1, through: offset, by: -1) {
             buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)

@@ -28,6 +28,8 @@ public final class Deliverer {
     public var giveUpSeconds: Int64 = 5 * 86_400
     /// The current pass's journal of sent messages (see `SentJournal`).
     private var journal: SentJournal?
+    /// Stored events decoded in this pass: a café evening's invitations all carry the same one.
+    private var events: [String: StoredEvent] = [:]
 
     public init(
         store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger
@@ -62,7 +64,10 @@ public final class Deliverer {
             try? store.deliveryBarrier()
         }
         self.journal = journal
-        defer { self.journal = nil }
+        defer {
+            self.journal = nil
+            events.removeAll()
+        }
         var seen = Set<Int64>()
         while true {
             try journal?.commit(to: store)
@@ -222,6 +227,13 @@ public final class Deliverer {
         }
     }
 
+    private func event(_ text: String) -> StoredEvent? {
+        if let known = events[text] { return known }
+        let decoded = StoredEvent.decode(text)
+        events[text] = decoded
+        return decoded
+    }
+
     /// A Message-ID stable per outbox row, so a resent message is recognisably the same one.
     public static func messageID(_ row: OutboxRow, from: String) -> String {
         let domain =
@@ -232,7 +244,7 @@ public final class Deliverer {
     func emailPayload(_ row: OutboxRow, to address: String, body: String, now: Int64) throws -> EmailPayload {
         let messageID = Deliverer.messageID(row, from: from)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
-        let calendar = row.calendar.flatMap(StoredEvent.decode).flatMap {
+        let calendar = row.calendar.flatMap(event).flatMap {
             ICalendar.request(
                 $0, organizer: from, attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
         }
