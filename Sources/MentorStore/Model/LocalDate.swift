@@ -119,8 +119,6 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return index + 1
     }
 
-    public var firstOfMonth: LocalDate { LocalDate(unchecked: year, month, 1) }
-
     public var yearMonth: YearMonth { YearMonth(year: year, month: month) }
 
     /// Whole years from `self` (a birthdate) to `date`.

@@ -73,10 +73,6 @@ public struct Zone: Sendable {
         instant(LocalDateTime(date, time))
     }
 
-    public func date(_ local: LocalDateTime) -> Date {
-        Date(timeIntervalSince1970: TimeInterval(instant(local)))
-    }
-
     /// The local wall clock at an instant.
     public func local(_ seconds: Int64) -> LocalDateTime {
         let wall = seconds + offset(at: seconds)

@@ -14,10 +14,6 @@ public enum SMSEncoding: String, Sendable {
     static let basicScalars = Set(basic.flatMap(\.unicodeScalars).map(\.value))
     static let extendedScalars = Set(extended.flatMap(\.unicodeScalars).map(\.value))
 
-    public static func encoding(of text: String) -> SMSEncoding {
-        units(of: text).0
-    }
-
     /// Units in the chosen encoding: septets for GSM-7, UTF-16 code units for UCS-2.
     public static func units(of text: String) -> (SMSEncoding, Int) {
         var septets = 0
