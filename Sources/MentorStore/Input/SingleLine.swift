@@ -1,3 +1,11 @@
+extension Unicode.Scalar {
+    /// A control character or a line separator: what must never reach a header or break a log
+    /// line (C0 and C1 controls, DEL, U+2028, U+2029).
+    var isControlOrLineSeparator: Bool {
+        value < 0x20 || value == 0x7F || (0x80..<0xA0).contains(value) || self == "\u{2028}" || self == "\u{2029}"
+    }
+}
+
 extension String {
     /// The text on one line: every CR, LF, NUL and other control character becomes a space.
     ///
@@ -6,10 +14,7 @@ extension String {
     public var singleLine: String {
         var scalars = String.UnicodeScalarView()
         for scalar in unicodeScalars {
-            let control =
-                scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
-                || scalar == "\u{2028}" || scalar == "\u{2029}"
-            scalars.append(control ? " " : scalar)
+            scalars.append(scalar.isControlOrLineSeparator ? " " : scalar)
         }
         return String(scalars)
     }

@@ -104,9 +104,7 @@ public enum Validate {
             if scalar == "\r" || scalar == "\n" || scalar == "\0" {
                 throw InputError(field, "contains a line break or NUL character, which is not allowed")
             }
-            if scalar.value < 0x20 || scalar.value == 0x7f || (0x80..<0xa0).contains(scalar.value)
-                || scalar == "\u{2028}" || scalar == "\u{2029}"
-            {
+            if scalar.isControlOrLineSeparator {
                 throw InputError(field, "contains a control character, which is not allowed")
             }
         }
