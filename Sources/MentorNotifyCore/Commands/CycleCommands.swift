@@ -23,9 +23,7 @@ enum CycleCommands {
         let config = context.config
         let now = try now(args, config)
         let store = try context.openStore()
-        let state = try StateLoader.load(
-            store, settings: config.schedulerSettings, now: now, defaultProgram: config.programs.first?.id)
-        let followUps = Scheduler(settings: config.schedulerSettings).plan(state, now: now)
+        let followUps = try StateLoader.plan(store, config: config, now: now).followUps
         let zone = config.zone
         if args.flag("json") {
             context.output.json(

@@ -36,15 +36,6 @@ final class Cycle {
         self.sms = sms
     }
 
-    var scheduler: Scheduler { Scheduler(settings: config.schedulerSettings) }
-
-    /// The follow-ups due at `now`, from the current database, with the state they came from.
-    func plan(now: Int64) throws -> (state: SchedulerState, followUps: [FollowUp]) {
-        let state = try StateLoader.load(
-            store, settings: config.schedulerSettings, now: now, defaultProgram: config.programs.first?.id)
-        return (state, scheduler.plan(state, now: now))
-    }
-
     /// Enqueues and delivers; `shouldStop` lets SIGTERM end delivery between messages.
     func run(now: Int64, deliver: Bool = true, shouldStop: () -> Bool = { false }) throws -> Report {
         var report = Report()
@@ -52,7 +43,7 @@ final class Cycle {
         // Read, plan and enqueue in one write transaction: two cycles at once (the daemon and a manual
         // tick) then cannot plan from different snapshots, e.g. list the same failure twice.
         try store.write {
-            let (state, followUps) = try plan(now: now)
+            let (state, followUps) = try StateLoader.plan(store, config: config, now: now)
             report.planned = followUps.count
             let due = Set(followUps.map(\.key))
             report.dueKeys = due

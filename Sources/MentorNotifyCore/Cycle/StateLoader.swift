@@ -3,6 +3,15 @@ import Scheduler
 
 /// Reads what the rules look at, in one read transaction (one consistent snapshot).
 enum StateLoader {
+    /// The follow-ups due at `now`, with the state they came from: what `plan` shows and a cycle enqueues.
+    static func plan(_ store: Store, config: Config, now: Int64) throws -> (
+        state: SchedulerState, followUps: [FollowUp]
+    ) {
+        let settings = config.schedulerSettings
+        let state = try load(store, settings: settings, now: now, defaultProgram: config.programs.first?.id)
+        return (state, Scheduler(settings: settings).plan(state, now: now))
+    }
+
     static func load(_ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?) throws
         -> SchedulerState
     {
