@@ -170,9 +170,10 @@ extension Store {
         }
     }
 
-    /// Delivery's durability: each status change is its own commit (so a killed process resends at
-    /// most the message in flight), made without an fsync; `deliveryBarrier()` then fsyncs the WAL once
-    /// for the batch. A power cut can cost the sent marks of one batch (duplicates), never a message.
+    /// Delivery's durability: sent marks reach SQLite once per batch (the notifier's sent journal
+    /// covers a kill in between); retries, failures and suppressions are each their own commit. Those
+    /// commits skip the fsync; `deliveryBarrier()` then fsyncs the WAL once for the batch. A power cut
+    /// can cost the marks of one batch (duplicates), never a message.
     public func relaxDurabilityForDelivery() throws {
         try database.execute("PRAGMA synchronous = NORMAL")
     }
