@@ -12,6 +12,8 @@ extension String {
     /// Done on Unicode scalars: Foundation's `replacingOccurrences` compares with canonical
     /// equivalence and misses a line feed followed by a combining mark (found by `make fuzz`).
     public var singleLine: String {
+        // Printable ASCII (ids, provider replies, most log values) is already one line.
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return self }
         var scalars = String.UnicodeScalarView()
         for scalar in unicodeScalars {
             scalars.append(scalar.isControlOrLineSeparator ? " " : scalar)

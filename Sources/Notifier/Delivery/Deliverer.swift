@@ -28,8 +28,11 @@ public final class Deliverer {
     public var giveUpSeconds: Int64 = 5 * 86_400
     /// The current pass's journal of sent messages (see `SentJournal`).
     private var journal: SentJournal?
-    /// Stored events decoded in this pass: a café evening's invitations all carry the same one.
-    private var events: [String: StoredEvent] = [:]
+    /// Calendars prepared in this pass, by stored event: a café evening's invitations all carry the
+    /// same one (nil: the event could not be read).
+    private var calendars: [String: ICalendar.Prepared?] = [:]
+    /// The domain of the sender's address, for Message-IDs.
+    private let messageIDDomain: String
 
     public init(
         store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger
@@ -40,6 +43,7 @@ public final class Deliverer {
         self.from = from
         self.zone = zone
         self.logger = logger
+        self.messageIDDomain = Deliverer.messageIDDomain(from: from)
     }
 
     /// Postfix-style backoff: 5 minutes, doubling, at most 4000 s (about an hour).
@@ -66,7 +70,7 @@ public final class Deliverer {
         self.journal = journal
         defer {
             self.journal = nil
-            events.removeAll()
+            calendars.removeAll()
         }
         var seen = Set<Int64>()
         while true {
@@ -227,27 +231,31 @@ public final class Deliverer {
         }
     }
 
-    private func event(_ text: String) -> StoredEvent? {
-        if let known = events[text] { return known }
-        let decoded = StoredEvent.decode(text)
-        events[text] = decoded
-        return decoded
+    private func calendar(_ text: String) -> ICalendar.Prepared? {
+        if let known = calendars[text] { return known }
+        let prepared = StoredEvent.decode(text).flatMap { ICalendar.prepare($0, organizer: from) }
+        calendars[text] = .some(prepared)
+        return prepared
+    }
+
+    static func messageIDDomain(from: String) -> String {
+        EmailSettings.address(of: from).split(separator: "@").last.map(String.init) ?? "mentor-notify.invalid"
     }
 
     /// A Message-ID stable per outbox row, so a resent message is recognisably the same one.
     public static func messageID(_ row: OutboxRow, from: String) -> String {
-        let domain =
-            EmailSettings.address(of: from).split(separator: "@").last.map(String.init) ?? "mentor-notify.invalid"
-        return "mentor-notify.\(row.id).\(row.createdAt)@\(domain)"
+        messageID(row, domain: messageIDDomain(from: from))
+    }
+
+    static func messageID(_ row: OutboxRow, domain: String) -> String {
+        "mentor-notify.\(row.id).\(row.createdAt)@\(domain)"
     }
 
     func emailPayload(_ row: OutboxRow, to address: String, body: String, now: Int64) throws -> EmailPayload {
-        let messageID = Deliverer.messageID(row, from: from)
+        let messageID = Deliverer.messageID(row, domain: messageIDDomain)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
-        let calendar = row.calendar.flatMap(event).flatMap {
-            ICalendar.request(
-                $0, organizer: from, attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
-        }
+        let calendar = row.calendar.flatMap(calendar)?.request(
+            attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
         let message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
             calendar: calendar)

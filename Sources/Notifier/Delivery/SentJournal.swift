@@ -46,9 +46,17 @@ final class SentJournal {
 
     /// Records one sent message; false if the write failed (then commit the mark at once instead).
     func record(_ entry: Entry) -> Bool {
-        let provider = (entry.providerID ?? "").singleLine.replacingOccurrences(of: "\t", with: " ")
-        let line = "\(entry.id)\t\(entry.at)\t\(entry.segments.map(String.init) ?? "")\t\(provider)\n"
-        let bytes = Array(line.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96)
+        bytes += String(entry.id).utf8
+        bytes.append(9)
+        bytes += String(entry.at).utf8
+        bytes.append(9)
+        if let segments = entry.segments { bytes += String(segments).utf8 }
+        bytes.append(9)
+        // One line, and a tab only between fields: singleLine turns tabs and line breaks into spaces.
+        bytes += (entry.providerID ?? "").singleLine.utf8
+        bytes.append(10)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count else { return false }
         entries.append(entry)

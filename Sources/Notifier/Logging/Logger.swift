@@ -38,20 +38,31 @@ public final class Logger: @unchecked Sendable {
         self.sink = sink ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     }
 
-    public func log(_ level: Level, _ event: String, _ fields: KeyValuePairs<String, String> = [:]) {
+    /// The fields are an autoclosure: an event below the level costs nothing to describe.
+    public func log(
+        _ level: Level, _ event: String, _ fields: @autoclosure () -> KeyValuePairs<String, String> = [:]
+    ) {
         guard level >= self.level else { return }
         var line = journal ? "<\(level.rawValue)>" : ""
         line += "event=\(event)"
-        for (key, value) in fields { line += " \(key)=\(Logger.quote(value))" }
+        for (key, value) in fields() { line += " \(key)=\(Logger.quote(value))" }
         lock.lock()
         sink(line)
         lock.unlock()
     }
 
-    public func debug(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { log(.debug, event, fields) }
-    public func info(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { log(.info, event, fields) }
-    public func warning(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { log(.warning, event, fields) }
-    public func error(_ event: String, _ fields: KeyValuePairs<String, String> = [:]) { log(.error, event, fields) }
+    public func debug(_ event: String, _ fields: @autoclosure () -> KeyValuePairs<String, String> = [:]) {
+        log(.debug, event, fields())
+    }
+    public func info(_ event: String, _ fields: @autoclosure () -> KeyValuePairs<String, String> = [:]) {
+        log(.info, event, fields())
+    }
+    public func warning(_ event: String, _ fields: @autoclosure () -> KeyValuePairs<String, String> = [:]) {
+        log(.warning, event, fields())
+    }
+    public func error(_ event: String, _ fields: @autoclosure () -> KeyValuePairs<String, String> = [:]) {
+        log(.error, event, fields())
+    }
 
     /// Quotes a value with spaces or quotes; strips line breaks so one event stays one line.
     static func quote(_ value: String) -> String {

@@ -33,35 +33,64 @@ public struct StoredEvent: Codable, Sendable, Hashable {
 /// Builds a `METHOD:REQUEST` calendar with a VTIMEZONE for the event's year, so DTSTART carries
 /// its time zone and lands right in the recipient's calendar.
 public enum ICalendar {
+    /// The calendar of one event for one organizer, with only DTSTAMP and ATTENDEE left to fill in:
+    /// a café evening's invitations all share it, so it is built once per delivery pass.
+    public struct Prepared: Sendable {
+        /// From BEGIN:VCALENDAR to UID, each line folded and ended by CRLF.
+        let head: String
+        /// From DTSTART to ORGANIZER.
+        let body: String
+        /// From SEQUENCE to END:VCALENDAR.
+        let tail: String
+
+        /// The whole calendar for one attendee, CRLF line ends.
+        public func request(attendee: String, stamp: Date) -> String {
+            var text = head
+            text.reserveCapacity(head.utf8.count + body.utf8.count + tail.utf8.count + 160)
+            text += "DTSTAMP:" + ICalendar.utc(stamp) + "\r\n"
+            text += body
+            text += ICalendar.fold(
+                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:"
+                    + EmailSettings.address(of: attendee))
+            text += "\r\n" + tail
+            return text
+        }
+    }
+
     public static func request(_ event: StoredEvent, organizer: String, attendee: String, stamp: Date) -> String? {
+        prepare(event, organizer: organizer)?.request(attendee: attendee, stamp: stamp)
+    }
+
+    public static func prepare(_ event: StoredEvent, organizer: String) -> Prepared? {
         guard let start = LocalDateTime(event.start), let zone = Zone(identifier: event.timeZone) else { return nil }
         let end = zone.local(zone.instant(start) + Int64(event.minutes) * 60)
-        var lines = [
+        var head = [
             "BEGIN:VCALENDAR",
             "PRODID:-//mentor-notify//DA",
             "VERSION:2.0",
             "CALSCALE:GREGORIAN",
             "METHOD:REQUEST",
         ]
-        lines += timeZone(zone, year: start.date.year)
-        lines += [
+        head += timeZone(zone, year: start.date.year)
+        head += [
             "BEGIN:VEVENT",
             "UID:\(escape(event.uid))",
-            "DTSTAMP:\(utc(stamp))",
+        ]
+        var body = [
             "DTSTART;TZID=\(zone.identifier):\(local(start))",
             "DTEND;TZID=\(zone.identifier):\(local(end))",
             "SUMMARY:\(escape(event.summary))",
         ]
-        if let place = event.place, !place.isEmpty { lines.append("LOCATION:\(escape(place))") }
-        lines += [
-            "ORGANIZER:mailto:\(EmailSettings.address(of: organizer))",
-            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:\(EmailSettings.address(of: attendee))",
+        if let place = event.place, !place.isEmpty { body.append("LOCATION:\(escape(place))") }
+        body.append("ORGANIZER:mailto:\(EmailSettings.address(of: organizer))")
+        let tail = [
             "SEQUENCE:0",
             "STATUS:CONFIRMED",
             "END:VEVENT",
             "END:VCALENDAR",
         ]
-        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+        func lines(_ lines: [String]) -> String { lines.map { fold($0) + "\r\n" }.joined() }
+        return Prepared(head: lines(head), body: lines(body), tail: lines(tail))
     }
 
     /// VTIMEZONE blocks already built, by zone and year.
@@ -122,20 +151,24 @@ public enum ICalendar {
     }
 
     static func offsetText(_ seconds: Int64) -> String {
-        let sign = seconds < 0 ? "-" : "+"
         let value = Int(abs(seconds))
-        return sign + String(format: "%02d%02d", value / 3600, value / 60 % 60)
+        return (seconds < 0 ? "-" : "+") + UTCTime.digits(value / 3600, 2) + UTCTime.digits(value / 60 % 60, 2)
     }
 
+    /// `20260107T180000` (local time, no zone).
     static func local(_ value: LocalDateTime) -> String {
-        String(
-            format: "%04d%02d%02dT%02d%02d00", value.date.year, value.date.month, value.date.day, value.time.hour,
-            value.time.minute)
+        date(value.date) + "T" + UTCTime.digits(value.time.hour, 2) + UTCTime.digits(value.time.minute, 2) + "00"
     }
 
-    static func utc(_ date: Date) -> String {
-        let zone = Zone(TimeZone(identifier: "UTC")!)
-        return local(zone.local(date)) + "Z"
+    /// `20261123T093000Z`.
+    static func utc(_ instant: Date) -> String {
+        let (day, seconds) = UTCTime.split(instant)
+        return date(day) + "T" + UTCTime.digits(seconds / 3600, 2) + UTCTime.digits(seconds / 60 % 60, 2)
+            + UTCTime.digits(seconds % 60, 2) + "Z"
+    }
+
+    private static func date(_ value: LocalDate) -> String {
+        UTCTime.digits(value.year, 4) + UTCTime.digits(value.month, 2) + UTCTime.digits(value.day, 2)
     }
 
     /// TEXT escaping (RFC 5545 3.3.11).

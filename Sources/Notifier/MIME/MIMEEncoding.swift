@@ -4,7 +4,8 @@ import Foundation
 public enum MIMEEncoding {
     /// Refuses CR, LF and NUL in a header value: header injection must be impossible.
     public static func checkHeader(_ value: String, name: String) throws(MIMEError) {
-        if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+        // CR, LF and NUL are single bytes in UTF-8 and never part of another character's bytes.
+        if value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) {
             throw MIMEError(message: "the \(name) header would contain a line break or NUL; refused")
         }
     }
@@ -12,19 +13,24 @@ public enum MIMEEncoding {
     /// An RFC 2047 encoded-word (`=?UTF-8?B?...?=`), split so no encoded word passes 75 characters;
     /// plain ASCII is returned unchanged.
     public static func encodedWords(_ text: String) -> String {
-        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7f }) && !text.contains("=?") {
+        let bytes = text.utf8
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f })
+            && !zip(bytes, bytes.dropFirst()).contains(where: { $0 == UInt8(ascii: "=") && $1 == UInt8(ascii: "?") })
+        {
             return text
         }
         var words: [String] = []
         var chunk = [UInt8]()
+        chunk.reserveCapacity(48)
+        // Whole characters per word: a word must not split a character's bytes (RFC 2047 5).
         for character in text {
-            let bytes = Array(String(character).utf8)
+            let length = character.utf8.count
             // 45 bytes → 60 base64 characters + 12 of framing = 72, within RFC 2047's 75.
-            if chunk.count + bytes.count > 45 {
+            if chunk.count + length > 45 && !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
-                chunk = []
+                chunk.removeAll(keepingCapacity: true)
             }
-            chunk += bytes
+            chunk += character.utf8
         }
         if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
         return words.joined(separator: "\r\n ")
@@ -32,7 +38,7 @@ public enum MIMEEncoding {
 
     /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks at 76 characters.
     public static func quotedPrintable(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count * 3 / 2)
         var lineLength = 0
@@ -46,7 +52,8 @@ public enum MIMEEncoding {
                 byte = 10
             }
             if byte == 10 {
-                output += [13, 10]
+                output.append(13)
+                output.append(10)
                 lineLength = 0
                 index += 1
                 continue
@@ -58,13 +65,17 @@ public enum MIMEEncoding {
                 && !(lineLength == 0 && byte == 46)
             let width = literal ? 1 : 3
             if lineLength + width > 75 {
-                output += [61, 13, 10]
+                output.append(61)
+                output.append(13)
+                output.append(10)
                 lineLength = 0
             }
             if literal {
                 output.append(byte)
             } else {
-                output += [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                output.append(61)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 15)])
             }
             lineLength += width
             index += 1

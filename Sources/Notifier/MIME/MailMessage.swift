@@ -37,15 +37,12 @@ public struct MailMessage: Sendable {
 
     /// `Mon, 23 Nov 2026 09:30:00 +0000`, written by hand (a DateFormatter per message is slow).
     static func rfc5322Date(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let day = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let rest = Int(seconds - Int64(day) * 86_400)
-        let civil = LocalDate(dayNumber: day)
+        let (day, seconds) = UTCTime.split(date)
         let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        return "\(weekdays[civil.weekday - 1]), \(two(civil.day)) \(months[civil.month - 1]) \(civil.year) "
-            + "\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)) +0000"
+        return "\(weekdays[day.weekday - 1]), \(UTCTime.digits(day.day, 2)) \(months[day.month - 1]) \(day.year) "
+            + "\(UTCTime.digits(seconds / 3600, 2)):\(UTCTime.digits(seconds / 60 % 60, 2)):"
+            + "\(UTCTime.digits(seconds % 60, 2)) +0000"
     }
 
     /// The message with CRLF line ends, ready for SMTP DATA.

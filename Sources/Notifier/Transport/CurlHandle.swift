@@ -1,19 +1,19 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// `curl_global_init` once per process, before the first handle (not thread-safe in old libcurl).
 private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
 /// Aborts transfers in flight when the daemon shuts down, so SIGTERM never waits out a slow server.
-public final class TransferCancellation: @unchecked Sendable {
-    // @unchecked: the flag is only touched under the lock.
-    private let lock = NSLock()
-    private var cancelled = false
+public final class TransferCancellation: Sendable {
+    // An atomic, not a lock: libcurl asks on every turn of its transfer loop.
+    private let cancelled = Atomic(false)
 
     public static let shared = TransferCancellation()
 
-    public func cancel() { lock.withLock { cancelled = true } }
-    public var isCancelled: Bool { lock.withLock { cancelled } }
+    public func cancel() { cancelled.store(true, ordering: .releasing) }
+    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 }
 
 /// A curl string list; frees itself.
@@ -32,7 +32,15 @@ final class CurlTransferBuffers {
     var upload: [UInt8] = []
     var uploadOffset = 0
     var response = Data()
-    var headers: [String] = []
+    /// The response's header lines as received, kept as bytes: only an error answer reads them.
+    var headerBytes: [UInt8] = []
+
+    /// The header lines, without their line ends.
+    var headers: [String] {
+        headerBytes.split(separator: UInt8(ascii: "\n")).map {
+            String(decoding: $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0, as: UTF8.self)
+        }
+    }
 }
 
 /// One libcurl easy handle, owned here: `deinit` cleans it up. Reused across messages so that
@@ -115,7 +123,7 @@ final class CurlHandle {
     func perform() -> (code: CURLcode, response: Int, message: String) {
         errorBuffer[0] = 0
         buffers.response.removeAll(keepingCapacity: true)
-        buffers.headers.removeAll(keepingCapacity: true)
+        buffers.headerBytes.removeAll(keepingCapacity: true)
         buffers.uploadOffset = 0
         let code = curl_easy_perform(handle)
         var response: Int = 0
@@ -191,7 +199,9 @@ private func curlHeader(
     guard let buffer, let context else { return 0 }
     let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    let bytes = UnsafeRawBufferPointer(start: buffer, count: length)
-    if buffers.headers.count < 100 { buffers.headers.append(String(decoding: bytes, as: UTF8.self)) }
+    // Headers past 64 KiB are not kept (a reply that large is not from an SMS gateway we know).
+    if buffers.headerBytes.count + length <= 1 << 16 {
+        buffers.headerBytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+    }
     return length
 }

@@ -97,24 +97,44 @@ public final class HTTPSMSTransport: SMSTransport {
 
     /// `{"ids":[…]}` (gatewayapi) or `{"sid":"SM…"}` (twilio).
     static func providerID(_ data: Data, provider: SMSProvider) -> String? {
-        // Read by hand: the answers are tiny and JSONSerialization costs more than the request.
-        let text = String(decoding: data.prefix(4096), as: UTF8.self)
+        // Read by hand, on bytes: the answers are tiny, and JSONSerialization or Foundation's string
+        // searching cost more than the request itself.
+        let text = [UInt8](data.prefix(4096))
         switch provider {
         case .gatewayapi:
-            guard let key = text.range(of: "\"ids\""), let open = text[key.upperBound...].firstIndex(of: "["),
-                let close = text[open...].firstIndex(of: "]")
+            guard let key = find(Array("\"ids\"".utf8), in: text),
+                let open = text[key...].firstIndex(of: UInt8(ascii: "[")),
+                let close = text[open...].firstIndex(of: UInt8(ascii: "]"))
             else { return nil }
-            let ids = text[text.index(after: open)..<close].split(separator: ",").map {
-                $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\n\r\t"))
+            // Blanks and quotes around each id: space, tab, LF, CR, '"'.
+            func blank(_ byte: UInt8) -> Bool {
+                byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x22
             }
-            return ids.isEmpty || ids.contains(where: { $0.isEmpty }) ? nil : ids.joined(separator: ",")
+            var ids: [String] = []
+            for item in text[(open + 1)..<close].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                guard let first = item.firstIndex(where: { !blank($0) }),
+                    let last = item.lastIndex(where: { !blank($0) })
+                else { return nil }
+                ids.append(String(decoding: item[first...last], as: UTF8.self))
+            }
+            return ids.joined(separator: ",")
         case .twilio:
-            guard let key = text.range(of: "\"sid\""), let colon = text[key.upperBound...].firstIndex(of: ":"),
-                let open = text[colon...].firstIndex(of: "\""),
-                let close = text[text.index(after: open)...].firstIndex(of: "\"")
+            guard let key = find(Array("\"sid\"".utf8), in: text),
+                let colon = text[key...].firstIndex(of: UInt8(ascii: ":")),
+                let open = text[colon...].firstIndex(of: UInt8(ascii: "\"")),
+                let close = text[(open + 1)...].firstIndex(of: UInt8(ascii: "\""))
             else { return nil }
-            return String(text[text.index(after: open)..<close])
+            return String(decoding: text[(open + 1)..<close], as: UTF8.self)
         }
+    }
+
+    /// The index just past the first occurrence of `pattern`.
+    private static func find(_ pattern: [UInt8], in text: [UInt8]) -> Int? {
+        guard !pattern.isEmpty, text.count >= pattern.count else { return nil }
+        for start in 0...(text.count - pattern.count) where text[start] == pattern[0] {
+            if text[start..<(start + pattern.count)].elementsEqual(pattern) { return start + pattern.count }
+        }
+        return nil
     }
 
     /// Seconds from a `Retry-After: N` header (an HTTP date is read as one minute).

@@ -22,16 +22,27 @@ public struct EmailSettings: Sendable, Hashable {
     /// The address inside `Name <address>`.
     public static func address(of from: String) -> String {
         if let open = from.lastIndex(of: "<"), let close = from.lastIndex(of: ">"), open < close {
-            return String(from[from.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+            return trimmed(from[from.index(after: open)..<close])
         }
-        return from.trimmingCharacters(in: .whitespaces)
+        return trimmed(from[...])
     }
 
     /// The display name of `Name <address>`, if any.
     public static func displayName(of from: String) -> String? {
         guard let open = from.lastIndex(of: "<") else { return nil }
-        let name = from[..<open].trimmingCharacters(in: .whitespaces)
-        return name.isEmpty ? nil : name.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let name = trimmed(from[..<open])
+        guard !name.isEmpty else { return nil }
+        let unquoted = name.drop(while: { $0 == "\"" }).reversed().drop(while: { $0 == "\"" }).reversed()
+        return unquoted.isEmpty ? nil : String(unquoted)
+    }
+
+    /// Without leading and trailing blanks (done here rather than with Foundation, which bridges
+    /// through NSString and costs more than the rest of building a message).
+    static func trimmed(_ text: Substring) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+            let last = text.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(text[first...last])
     }
 }
 
