@@ -37,7 +37,8 @@ final class Cycle {
     }
 
     /// Enqueues and delivers; `shouldStop` lets SIGTERM end delivery between messages.
-    func run(now: Int64, deliver: Bool = true, shouldStop: () -> Bool = { false }) throws -> Report {
+    func run(now: Int64, deliver: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Report
+    {
         var report = Report()
         let today = config.zone.local(now).date
         // Read, plan and enqueue in one write transaction: two cycles at once (the daemon and a manual

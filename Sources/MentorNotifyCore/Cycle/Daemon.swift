@@ -85,7 +85,7 @@ final class Daemon {
             }
             let now = Int64(Date().timeIntervalSince1970)
             do {
-                let report = try cycle.run(now: now, shouldStop: { flags.shouldStop })
+                let report = try cycle.run(now: now, shouldStop: { [flags] in flags.shouldStop })
                 failures = 0
                 systemd.notify(
                     "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)"

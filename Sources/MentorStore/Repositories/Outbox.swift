@@ -184,12 +184,15 @@ extension Store {
         try write { try setMeta("delivery_barrier", "1") }
     }
 
-    /// True while a row is not yet recorded as sent (a journal replay must not overwrite a later fate).
-    public func isUnsent(_ id: Int64) throws -> Bool {
-        try database.scalarString("SELECT status FROM outbox WHERE id = ?", [id]).map {
-            $0 == "sending" || $0 == "pending"
-        }
-            ?? false
+    /// Marks a row sent only while it is not yet recorded as sent or otherwise finished (a replayed
+    /// journal line must not overwrite a later fate). True if it marked the row.
+    @discardableResult
+    public func markSentIfUnsent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws -> Bool {
+        try database.run(
+            """
+            UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = ?, segments = ?, reason = NULL,
+                lease_until = NULL, updated_at = ? WHERE id = ? AND status IN ('sending', 'pending')
+            """, [now, providerID, segments, now, id]) > 0
     }
 
     public func markSent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws {

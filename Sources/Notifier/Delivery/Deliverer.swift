@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import MentorStore
 
@@ -26,8 +27,6 @@ public final class Deliverer {
     public var batchSize = 200
     /// A message still failing this long after it was queued is given up.
     public var giveUpSeconds: Int64 = 5 * 86_400
-    /// The current pass's journal of sent messages (see `SentJournal`).
-    private var journal: SentJournal?
     /// Calendars prepared in this pass, by stored event: a café evening's invitations all carry the
     /// same one (nil: the event could not be read).
     private var calendars: [String: ICalendar.Prepared?] = [:]
@@ -54,36 +53,88 @@ public final class Deliverer {
     }
 
     /// Delivers what is ready at `now`. `shouldStop` is asked before each message (SIGTERM).
+    ///
+    /// Two threads share the work. This one leases a batch and prepares its messages (checks,
+    /// rendering) while a sender thread transmits the batch before it, and then records that batch's
+    /// outcomes in the store. The sender only transmits and writes each sent mark to the journal, so
+    /// the network never waits on the bookkeeping, and a kill still finds at most one message in flight.
     @discardableResult
-    public func deliver(now: Int64, windowOpen: Bool, shouldStop: () -> Bool = { false }) throws -> Stats {
+    public func deliver(now: Int64, windowOpen: Bool, shouldStop: @escaping @Sendable () -> Bool = { false }) throws
+        -> Stats
+    {
         var stats = Stats()
         let journal = SentJournal(databasePath: store.database.path)
         // Marks left by a process that died go in first, so none of its sent messages is leased again.
         try SentJournal.recover(databasePath: store.database.path, into: store, except: journal?.path)
         try store.relaxDurabilityForDelivery()
+        let sender = Sender(email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop)
         defer {
+            // Whatever ended the pass, the sender is idle before the transports and the journal close.
+            _ = sender.finish()
             email.finishBatch()
             sms.finishBatch()
-            try? journal?.commit(to: store)
+            try? journal?.finish(to: store)
             try? store.deliveryBarrier()
-        }
-        self.journal = journal
-        defer {
-            self.journal = nil
             calendars.removeAll()
         }
         var seen = Set<Int64>()
+        var inFlight = Batch()
+        var stopped = false
         while true {
+            var next = Batch()
+            stopped = stopped || shouldStop()
+            if !stopped {
+                try journal?.commit(to: store)
+                try store.deliveryBarrier()
+                try store.relaxDurabilityForDelivery()
+                next = try prepareBatch(now: now, windowOpen: windowOpen, seen: &seen, stats: &stats)
+            }
+            guard !inFlight.messages.isEmpty else {
+                guard !next.messages.isEmpty else { break }
+                sender.start(next.messages, leaseDeadline: next.leaseDeadline)
+                inFlight = next
+                continue
+            }
+            let outcomes = sender.finish()
+            stopped = stopped || shouldStop() || outcomes.contains(where: Sender.Outcome.isStop)
+            if stopped {
+                for outgoing in next.messages { try releaseUnsent(outgoing.row, now: now, stats: &stats) }
+                next = Batch()
+            }
+            // The next batch goes out at once; this batch's outcomes are recorded while it does.
+            if !next.messages.isEmpty { sender.start(next.messages, leaseDeadline: next.leaseDeadline) }
             try journal?.commit(to: store)
-            try store.deliveryBarrier()
-            try store.relaxDurabilityForDelivery()
+            for (outgoing, outcome) in zip(inFlight.messages, outcomes) {
+                try record(outgoing, outcome, now: now, seen: &seen, stats: &stats)
+            }
+            inFlight = next
+            if inFlight.messages.isEmpty && stopped { break }
+        }
+        return stats
+    }
+
+    /// Messages leased together, and when the sender must stop starting them: halfway through their
+    /// lease, so a batch slowed down by a timing-out server never sends a row whose lease another
+    /// process could have taken over. Measured on the monotonic clock from the moment of leasing: it
+    /// is about real time elapsed, not the injected `now`.
+    struct Batch {
+        var messages: [Outgoing] = []
+        var leaseDeadline = DispatchTime.now()
+    }
+
+    /// Leases the next batch and prepares its messages; rows that cannot be sent are finished here.
+    /// Empty when nothing new is ready.
+    private func prepareBatch(now: Int64, windowOpen: Bool, seen: inout Set<Int64>, stats: inout Stats) throws
+        -> Batch
+    {
+        while true {
+            let leased = DispatchTime.now()
             let rows = try store.lease(now: now, leaseSeconds: leaseSeconds, limit: batchSize, windowOpen: windowOpen)
             let fresh = rows.filter { !seen.contains($0.id) }
-            if fresh.isEmpty {
-                // Give back anything leased twice in one pass (cannot happen, but never hold a lease idle).
-                for row in rows { try store.release(row.id, now: now) }
-                break
-            }
+            // Give back anything leased twice in one pass (it went back to pending after a transient
+            // error or a lease running short): it waits for the next pass.
+            for row in rows where seen.contains(row.id) { try store.release(row.id, now: now) }
+            guard !fresh.isEmpty else { return Batch() }
             // One read for the batch's recipients and forløb, not one per message.
             let batch = try store.read {
                 (
@@ -91,19 +142,26 @@ public final class Deliverer {
                     relationships: try store.relationships(ids: Array(Set(fresh.compactMap(\.relationshipID))))
                 )
             }
-            for (index, row) in fresh.enumerated() {
-                if shouldStop() {
-                    for rest in fresh[index...] {
-                        try store.release(rest.id, now: now)
-                        stats.released += 1
-                    }
-                    return stats
-                }
+            var outgoing: [Outgoing] = []
+            for row in fresh {
                 seen.insert(row.id)
-                try process(row, now: now, people: batch.people, relationships: batch.relationships, stats: &stats)
+                if let ready = try prepare(
+                    row, now: now, people: batch.people, relationships: batch.relationships, stats: &stats)
+                {
+                    outgoing.append(ready)
+                }
+            }
+            // A batch of nothing but suppressions: lease the next one rather than end the pass.
+            if !outgoing.isEmpty {
+                let half = Double(max(leaseSeconds, 2)) / 2
+                return Batch(messages: outgoing, leaseDeadline: leased + half)
             }
         }
-        return stats
+    }
+
+    private func releaseUnsent(_ row: OutboxRow, now: Int64, stats: inout Stats) throws {
+        try store.release(row.id, now: now)
+        stats.released += 1
     }
 
     private func finish(
@@ -125,64 +183,76 @@ public final class Deliverer {
             ])
     }
 
-    private func process(
+    /// The message for a leased row, or nil when the row was finished here instead (expired,
+    /// suppressed, or its email could not be built).
+    private func prepare(
         _ row: OutboxRow, now: Int64, people: [Int64: Person], relationships: [Int64: Relationship], stats: inout Stats
-    ) throws {
+    ) throws -> Outgoing? {
         if let expires = row.expiresAt, expires <= now {
             let reason =
                 row.reason.map { "expired before it could be sent (last error: \($0))" }
                 ?? "expired before it could be sent"
-            return try finish(row, .expired, reason, now: now, address: nil, stats: &stats)
+            try finish(row, .expired, reason, now: now, address: nil, stats: &stats)
+            return nil
         }
         var address: String?
         if row.role == "leader" {
             address = row.leaderAddress
         } else if let id = row.recipient {
             guard let person = people[id] else {
-                return try finish(
-                    row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
+                try finish(row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
+                return nil
             }
             if person.forgotten {
-                return try finish(row, .suppressed, "the person was forgotten", now: now, address: nil, stats: &stats)
+                try finish(row, .suppressed, "the person was forgotten", now: now, address: nil, stats: &stats)
+                return nil
             }
             if person.optedOut.contains(row.channel) {
-                return try finish(
+                try finish(
                     row, .suppressed, "opted out of \(row.channel.rawValue)", now: now, address: nil, stats: &stats)
+                return nil
             }
             address = person.address(row.channel)
         }
         guard let address else {
-            return try finish(
-                row, .suppressed, "no \(row.channel.rawValue) address", now: now, address: nil, stats: &stats)
+            try finish(row, .suppressed, "no \(row.channel.rawValue) address", now: now, address: nil, stats: &stats)
+            return nil
         }
         if let relationshipID = row.relationshipID, !row.afterEnd {
             if let relationship = relationships[relationshipID], relationship.effectiveEnd <= zone.local(now).date {
-                return try finish(row, .suppressed, "the forløb has ended", now: now, address: address, stats: &stats)
+                try finish(row, .suppressed, "the forløb has ended", now: now, address: address, stats: &stats)
+                return nil
             }
         }
         guard let body = row.body else {
-            return try finish(
-                row, .suppressed, "the message text was erased", now: now, address: address, stats: &stats)
+            try finish(row, .suppressed, "the message text was erased", now: now, address: address, stats: &stats)
+            return nil
         }
-        let result: Result<DeliveryReceipt, DeliveryError>
-        do {
-            switch row.channel {
-            case .email:
-                let payload = try emailPayload(row, to: address, body: body, now: now)
-                result = .success(try email.send(payload))
-            case .sms:
-                result = .success(try sms.send(SMSPayload(outboxID: row.id, to: address, text: body)))
+        switch row.channel {
+        case .email:
+            do {
+                return Outgoing(
+                    row: row, address: address,
+                    message: .email(try emailPayload(row, to: address, body: body, now: now)))
+            } catch {
+                try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)
+                return nil
             }
-        } catch let error as DeliveryError {
-            result = .failure(error)
-        } catch {
-            result = .failure(.permanent("\(error)"))
+        case .sms:
+            return Outgoing(
+                row: row, address: address, message: .sms(SMSPayload(outboxID: row.id, to: address, text: body)))
         }
-        switch result {
-        case .success(let receipt):
-            let entry = SentJournal.Entry(
-                id: row.id, at: now, segments: receipt.segments, providerID: receipt.providerID)
-            if journal?.record(entry) != true {
+    }
+
+    /// What became of one message the sender had.
+    private func record(
+        _ outgoing: Outgoing, _ outcome: Sender.Outcome, now: Int64, seen: inout Set<Int64>, stats: inout Stats
+    ) throws {
+        let row = outgoing.row
+        let address = outgoing.address
+        switch outcome {
+        case .sent(let receipt, let journaled):
+            if !journaled {
                 try store.markSent(row.id, providerID: receipt.providerID, segments: receipt.segments, now: now)
             }
             stats.sent += 1
@@ -193,17 +263,28 @@ public final class Deliverer {
                     "to": Logger.mask(address),
                     "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
                 ])
-        case .failure(let error) where error.reason == DeliveryError.shutdownReason:
-            // Aborted by SIGTERM: given back untouched, to go out with the next start.
+        case .notAttempted(.stopping):
+            try releaseUnsent(row, now: now, stats: &stats)
+        case .notAttempted(.leaseRunningShort):
+            // Given back and leased afresh: it goes out later in this pass.
             try store.release(row.id, now: now)
-            stats.released += 1
+            seen.remove(row.id)
+            logger.info(
+                "delivery",
+                [
+                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "to": Logger.mask(address), "result": "requeued", "reason": "half of the lease had passed",
+                ])
+        case .failed(let error) where error.reason == DeliveryError.shutdownReason:
+            // Aborted by SIGTERM: given back untouched, to go out with the next start.
+            try releaseUnsent(row, now: now, stats: &stats)
             logger.info(
                 "delivery",
                 [
                     "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
                     "to": Logger.mask(address), "result": "released", "reason": error.reason,
                 ])
-        case .failure(let error):
+        case .failed(let error):
             guard case .transient(let retryAfter) = error.kind else {
                 return try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)
             }
@@ -251,7 +332,9 @@ public final class Deliverer {
         "mentor-notify.\(row.id).\(row.createdAt)@\(domain)"
     }
 
-    func emailPayload(_ row: OutboxRow, to address: String, body: String, now: Int64) throws -> EmailPayload {
+    func emailPayload(_ row: OutboxRow, to address: String, body: String, now: Int64) throws(DeliveryError)
+        -> EmailPayload
+    {
         let messageID = Deliverer.messageID(row, domain: messageIDDomain)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
         let calendar = row.calendar.flatMap(calendar)?.request(

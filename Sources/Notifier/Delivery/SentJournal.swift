@@ -4,11 +4,13 @@ import MentorStore
 /// A per-process append-only record of messages handed to a transport, one `write(2)` each.
 ///
 /// Committing every sent mark to SQLite costs about fourteen syscalls (WAL locks and frames); this
-/// costs one. The marks go to SQLite in one transaction per batch, after which the journal is
-/// emptied. A process killed in between leaves its journal behind, locked by nobody: the next
-/// delivery replays it before leasing anything, so a kill still resends at most the message in flight.
-final class SentJournal {
-    struct Entry {
+/// costs one. The delivering thread commits the marks to SQLite in one transaction per batch while
+/// the sender thread goes on recording; the file is emptied when the pass ends. A process killed in
+/// between leaves its journal behind, locked by nobody: the next delivery replays it before leasing
+/// anything, so a kill still resends at most the message in flight.
+final class SentJournal: @unchecked Sendable {
+    // @unchecked: `entries`, `committed` and the file are only touched under `lock`.
+    struct Entry: Sendable {
         var id: Int64
         var at: Int64
         var segments: Int?
@@ -17,7 +19,10 @@ final class SentJournal {
 
     let path: String
     private let descriptor: Int32
-    private(set) var entries: [Entry] = []
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+    /// How many of `entries` are already in SQLite.
+    private var committed = 0
 
     /// Journals live beside the database: `DB-sent.PID.journal`.
     static func prefix(_ databasePath: String) -> String { databasePath + "-sent." }
@@ -57,18 +62,32 @@ final class SentJournal {
         // One line, and a tab only between fields: singleLine turns tabs and line breaks into spaces.
         bytes += (entry.providerID ?? "").singleLine.utf8
         bytes.append(10)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { return false }
-        entries.append(entry)
-        return true
+        return lock.withLock {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard written == bytes.count else { return false }
+            entries.append(entry)
+            return true
+        }
     }
 
-    /// Applies the recorded marks to the store in one transaction, then empties the journal.
+    /// Applies the marks recorded since the last commit to the store in one transaction. Safe while
+    /// another thread records; the file keeps every line until `finish`.
     func commit(to store: Store) throws {
-        guard !entries.isEmpty else { return }
-        try SentJournal.apply(entries, to: store)
-        entries.removeAll(keepingCapacity: true)
-        ftruncate(descriptor, 0)
+        let pending = lock.withLock { Array(entries[committed...]) }
+        guard !pending.isEmpty else { return }
+        try SentJournal.apply(pending, to: store)
+        lock.withLock { committed += pending.count }
+    }
+
+    /// Commits what is left and empties the journal. Call when nothing records any more.
+    func finish(to store: Store) throws {
+        try commit(to: store)
+        lock.withLock {
+            guard committed == entries.count else { return }
+            entries.removeAll(keepingCapacity: true)
+            committed = 0
+            ftruncate(descriptor, 0)
+        }
     }
 
     /// Replays journals left by processes that died, then removes them. Returns the marks applied.
@@ -99,8 +118,10 @@ final class SentJournal {
     static func apply(_ entries: [Entry], to store: Store) throws -> Int {
         try store.write {
             var applied = 0
-            for entry in entries where try store.isUnsent(entry.id) {
-                try store.markSent(entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
+            for entry in entries
+            where try store.markSentIfUnsent(
+                entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
+            {
                 applied += 1
             }
             return applied

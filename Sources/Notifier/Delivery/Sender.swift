@@ -1,0 +1,118 @@
+import Dispatch
+import Foundation
+import MentorStore
+
+/// A leased row with its message built, ready for the transport.
+struct Outgoing: Sendable {
+    enum Message: Sendable {
+        case email(EmailPayload)
+        case sms(SMSPayload)
+    }
+
+    var row: OutboxRow
+    var address: String
+    var message: Message
+}
+
+/// Transmits one batch at a time on its own thread: send, then the sent mark to the journal, then
+/// the next message. Nothing else happens between two transfers, so the network is never kept
+/// waiting by the bookkeeping, which the delivering thread does meanwhile.
+///
+/// Ownership: while a batch is out (`start` to `finish`), only the sender thread touches the
+/// transports; `finish` waits for it, so afterwards the caller may use them again.
+final class Sender: @unchecked Sendable {
+    // @unchecked: see "Ownership" above; `outcomes` is written by the sender thread before it
+    // signals `done` and read by the caller after `done` was waited for.
+    enum Outcome: Sendable {
+        case sent(DeliveryReceipt, journaled: Bool)
+        case failed(DeliveryError)
+        case notAttempted(Reason)
+
+        /// The daemon is stopping: not attempted for that reason, or aborted in flight.
+        static func isStop(_ outcome: Outcome) -> Bool {
+            switch outcome {
+            case .notAttempted(.stopping): true
+            case .failed(let error): error.reason == DeliveryError.shutdownReason
+            default: false
+            }
+        }
+    }
+
+    enum Reason: Sendable, Equatable {
+        /// SIGTERM: the daemon is stopping.
+        case stopping
+        /// The batch's lease is half gone: the row goes back to pending rather than risk a
+        /// second sender (after the lease ran out) sending it too.
+        case leaseRunningShort
+    }
+
+    private let email: any EmailTransport
+    private let sms: any SMSTransport
+    private let journal: SentJournal?
+    private let now: Int64
+    private let shouldStop: @Sendable () -> Bool
+    private let queue = DispatchQueue(label: "mentor-notify.sender")
+    private let done = DispatchSemaphore(value: 0)
+    private var busy = false
+    private var outcomes: [Outcome] = []
+
+    init(
+        email: any EmailTransport, sms: any SMSTransport, journal: SentJournal?, now: Int64,
+        shouldStop: @escaping @Sendable () -> Bool
+    ) {
+        self.email = email
+        self.sms = sms
+        self.journal = journal
+        self.now = now
+        self.shouldStop = shouldStop
+    }
+
+    /// Starts sending `batch` in order. Call `finish` before the next `start`.
+    func start(_ batch: [Outgoing], leaseDeadline: DispatchTime) {
+        precondition(!busy, "Sender.start while a batch is out")
+        busy = true
+        queue.async { [self] in
+            outcomes = send(batch, leaseDeadline: leaseDeadline)
+            done.signal()
+        }
+    }
+
+    /// Waits for the batch out and returns an outcome per message, in its order ([] if none is out).
+    func finish() -> [Outcome] {
+        guard busy else { return [] }
+        done.wait()
+        busy = false
+        defer { outcomes = [] }
+        return outcomes
+    }
+
+    private func send(_ batch: [Outgoing], leaseDeadline: DispatchTime) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(batch.count)
+        for outgoing in batch {
+            if shouldStop() {
+                outcomes.append(.notAttempted(.stopping))
+                continue
+            }
+            if DispatchTime.now() >= leaseDeadline {
+                outcomes.append(.notAttempted(.leaseRunningShort))
+                continue
+            }
+            do throws(DeliveryError) {
+                let receipt: DeliveryReceipt
+                switch outgoing.message {
+                case .email(let payload): receipt = try email.send(payload)
+                case .sms(let payload): receipt = try sms.send(payload)
+                }
+                // The mark is written before the next transfer starts: that is what limits a kill
+                // to one duplicate.
+                let entry = SentJournal.Entry(
+                    id: outgoing.row.id, at: now, segments: receipt.segments, providerID: receipt.providerID)
+                outcomes.append(.sent(receipt, journaled: journal?.record(entry) == true))
+            } catch {
+                outcomes.append(.failed(error))
+            }
+        }
+        return outcomes
+    }
+}
