@@ -13,7 +13,8 @@ sources() {
         csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorStore/Model/*.swift ;;
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
-                 Sources/Notifier/Transport/TransportSettings.swift Sources/MentorStore/Model/LocalDate.swift ;;
+                 Sources/Notifier/MIME/UTCTime.swift Sources/Notifier/Transport/TransportSettings.swift \
+                 Sources/MentorStore/Model/LocalDate.swift ;;
     esac
 }
 status=0
@@ -24,8 +25,15 @@ for target in ${FUZZ_TARGETS:-csv validators template mime}; do
         sed -E 's/^(public |internal )?import (MentorStore|Scheduler|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
     done
     cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
-    swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target "$build"/*.swift \
-        -o "$out/$target" 2>&1 | grep -v "Cannot export local symbol" || true
+    # A target that no longer builds is a failure, never a run of the binary left from last time.
+    rm -f "$out/$target"
+    if ! swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target "$build"/*.swift \
+        -o "$out/$target" > "$out/$target.build.log" 2>&1; then
+        grep -v "Cannot export local symbol" "$out/$target.build.log" | head -40
+        echo "fuzz $target: BUILD FAILED (the sources() list may miss a file the target now needs)"
+        status=1
+        continue
+    fi
     echo "== fuzz $target for ${seconds}s"
     if ! "$out/$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="fuzz/crashes/$target-" \
         "fuzz/corpus/$target" fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
