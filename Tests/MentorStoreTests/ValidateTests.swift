@@ -37,6 +37,9 @@ import Testing
     @Test(arguments: [
         "no-at.dk", "a@b", "a@@b.dk", "@example.dk", "a@example..dk", "a b@example.dk", "a@example.dk\r\nBcc: x@y.dk",
         "<a@example.dk>", "a@-example.dk", ".a@example.dk", "a,b@example.dk",
+        // Found by `make fuzz`: "<" with a combining mark is one Character that is not "<".
+        "email+<\u{05BF}-4t@1.k", "a>\u{0301}@example.dk", "a@\u{0301}b@example.dk", "a.\u{0301}.@example.dk",
+        "a@example.\u{0301}.dk", "a@example.dk-\u{0301}",
     ])
     func badEmailsAreRefused(raw: String) {
         #expect(throws: InputError.self) { try Validate.email(raw) }
