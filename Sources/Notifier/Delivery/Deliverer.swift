@@ -131,8 +131,8 @@ public final class Deliverer {
             let leased = DispatchTime.now()
             let rows = try store.lease(now: now, leaseSeconds: leaseSeconds, limit: batchSize, windowOpen: windowOpen)
             let fresh = rows.filter { !seen.contains($0.id) }
-            // Give back anything leased twice in one pass (it went back to pending after a transient
-            // error or a lease running short): it waits for the next pass.
+            // Never send a row twice in one pass. This should not happen (a retry waits at least five
+            // minutes, a requeued row leaves `seen`), but if it does, the lease is given back at once.
             for row in rows where seen.contains(row.id) { try store.release(row.id, now: now) }
             guard !fresh.isEmpty else { return Batch() }
             // One read for the batch's recipients and forløb, not one per message.
