@@ -160,6 +160,47 @@ import Testing
         #expect(outbox.allSatisfy { ($0["status"] as? String) == "pending" }, "\(outbox)")
     }
 
+    @Test func theWatchdogIsFedWhileASendWaitsOnASlowServer() throws {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        // The server takes 6 s to answer DATA; the watchdog wants a sign of life every 1.5 s.
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", "slow"], folder: scratch.path
+        )
+        cli.write(
+            "config.json",
+            """
+            { "sendWindow": { "from": "00:00", "to": "23:59" },
+              "email": { "url": "smtp://127.0.0.1:\(server.port)", "from": "SYMB <noreply@example.dk>", "starttls": "none",
+                         "timeoutSeconds": 30 },
+              "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
+            """)
+        #expect(try cli.run(["init"]).code == 0)
+        let mentor = try cli.create(["person", "add", "--role", "mentor", "--name", "Søren", "--email", "s@example.dk"])
+        let mentee = try cli.create(["person", "add", "--role", "mentee", "--name", "Amira", "--email", "a@example.dk"])
+        let started = Zone.copenhagen.local(Date()).date.adding(days: -10)
+        _ = try cli.create([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
+            started.description,
+        ])
+        let notify = try NotifySocket(folder: cli.folder)
+        let daemon = try Daemon(cli, socket: notify.path, watchdogMicroseconds: 3_000_000)
+        #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
+        var beats: [Date] = []
+        let until = Date().addingTimeInterval(9)
+        while Date() < until {
+            beats += notify.read(for: 0.1).filter { $0.contains("WATCHDOG=1") }.map { _ in Date() }
+        }
+        let gaps = zip(beats, beats.dropFirst()).map { $1.timeIntervalSince($0) }
+        #expect(beats.count >= 4, "\(beats.count) watchdog pings in 9 s")
+        #expect(gaps.allSatisfy { $0 < 3 }, "longest gap \(gaps.max() ?? 0) s")
+        // The slow send did happen within those 9 s, and the cycle ended with it.
+        let received = (try? FileManager.default.contentsOfDirectory(atPath: scratch.path + "/in")) ?? []
+        #expect(received.contains { $0.hasSuffix(".eml") }, "\(received)")
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(daemon.exit(within: 10) == 0)
+    }
+
     @Test func statusIsHealthyWhileTheDaemonRuns() throws {
         let cli = try prepared()
         let notify = try NotifySocket(folder: cli.folder)

@@ -144,3 +144,27 @@ import Testing
         #expect(try world.store.outbox().allSatisfy { $0.status == .sent && $0.attempts == 1 })
     }
 }
+
+@Suite struct HeartbeatTests {
+    final class Counter: @unchecked Sendable {
+        // @unchecked: guarded by the lock.
+        private let lock = NSLock()
+        private var value = 0
+        func add() { lock.withLock { value += 1 } }
+        var count: Int { lock.withLock { value } }
+    }
+
+    @Test func atMostOneBeatASecondReachesTheHandler() {
+        let counter = Counter()
+        let started = Date()
+        Heartbeat.shared.install { counter.add() }
+        defer { Heartbeat.shared.install(nil) }
+        for _ in 0..<10_000 { Heartbeat.shared.beat() }
+        Thread.sleep(forTimeInterval: 1.05)
+        Heartbeat.shared.beat()
+        // Other suites' deliveries beat too (the heartbeat is process-wide), but never more than once a second.
+        let seconds = Date().timeIntervalSince(started)
+        #expect(counter.count >= 1)
+        #expect(counter.count <= Int(seconds) + 1, "\(counter.count) beats in \(seconds) s")
+    }
+}

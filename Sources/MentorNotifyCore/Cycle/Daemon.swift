@@ -69,6 +69,11 @@ final class Daemon {
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")
+        // A long delivery pass keeps the watchdog fed from inside (see Heartbeat).
+        if systemd.watchdogInterval != nil {
+            Heartbeat.shared.install { systemd.notify("WATCHDOG=1") }
+        }
+        defer { Heartbeat.shared.install(nil) }
         var failures = 0
         while !flags.shouldStop {
             if flags.takeReload() {

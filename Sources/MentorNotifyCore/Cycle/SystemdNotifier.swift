@@ -2,7 +2,7 @@ import Foundation
 
 /// sd_notify without libsystemd: datagrams to `$NOTIFY_SOCKET` (a path, or `@` for the abstract
 /// namespace). Silent when the variable is unset (not under systemd).
-final class SystemdNotifier {
+final class SystemdNotifier: Sendable {
     private let socketPath: String?
     /// Half of `WatchdogSec`, when the unit asks for a watchdog.
     let watchdogInterval: TimeInterval?

@@ -81,6 +81,7 @@ public final class Deliverer {
         var inFlight = Batch()
         var stopped = false
         while true {
+            Heartbeat.shared.beat()
             var next = Batch()
             stopped = stopped || shouldStop()
             if !stopped {

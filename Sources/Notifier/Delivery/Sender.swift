@@ -112,6 +112,7 @@ final class Sender: @unchecked Sendable {
             } catch {
                 outcomes.append(.failed(error))
             }
+            Heartbeat.shared.beat()
         }
         return outcomes
     }

@@ -61,10 +61,14 @@ final class CurlHandle {
         self.handle = handle
     }
 
+    /// Set after a failed transfer: the connection may be mid-command or its server unresponsive.
+    var abandoned = false
+
     deinit {
-        // Cleanup says QUIT and waits for the answer. When shutting down, a server that stopped
-        // answering must not hold up the exit: shut the socket so the goodbye fails at once.
-        if TransferCancellation.shared.isCancelled {
+        // Cleanup says QUIT and waits for the answer (up to the timeout). When shutting down, or after
+        // a transfer failed, a server that stopped answering must not hold things up a second time:
+        // shut the socket so the goodbye fails at once.
+        if abandoned || TransferCancellation.shared.isCancelled {
             var socket = curl_socket_t(-1)
             if ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 {
                 shutdown(socket, Int32(SHUT_RDWR))
@@ -163,7 +167,10 @@ private func curlProgress(
     _ context: UnsafeMutableRawPointer?, _ downloadTotal: curl_off_t, _ downloadNow: curl_off_t,
     _ uploadTotal: curl_off_t, _ uploadNow: curl_off_t
 ) -> Int32 {
-    TransferCancellation.shared.isCancelled ? 1 : 0
+    // A transfer waiting on a slow server is alive as long as libcurl turns its loop (its timeouts
+    // bound the wait).
+    Heartbeat.shared.beat()
+    return TransferCancellation.shared.isCancelled ? 1 : 0
 }
 
 private func curlRead(

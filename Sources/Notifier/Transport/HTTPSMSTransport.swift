@@ -78,6 +78,7 @@ public final class HTTPSMSTransport: SMSTransport {
         let (code, status, text) = curl.perform()
         connectionsOpened += curl.connectsOpened
         guard code == CURLE_OK else {
+            curl.abandoned = true
             self.curl = nil
             throw CurlHandle.classify(code, message: text)
         }

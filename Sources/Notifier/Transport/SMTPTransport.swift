@@ -47,7 +47,9 @@ public final class SMTPTransport: EmailTransport {
         if code == CURLE_OK {
             return DeliveryReceipt(providerID: "smtp \(response) \(message.messageID)")
         }
-        // A failed transaction may leave the connection mid-command: start afresh next time.
+        // A failed transaction may leave the connection mid-command: start afresh next time, without
+        // waiting on a goodbye the server may never answer.
+        curl.abandoned = true
         self.curl = nil
         throw SMTPTransport.classify(code: code, response: response, message: text)
     }
