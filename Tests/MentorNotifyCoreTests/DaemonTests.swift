@@ -123,18 +123,20 @@ import Testing
         #expect(log.contains("event=daemon-stop"))
     }
 
-    @Test func sigtermAbortsASendStuckOnASlowServer() throws {
+    /// A SYMB forløb that started 10 days ago (so a message is due at once), with email going to a
+    /// test SMTP server in `mode` (`hang`: never answers DATA; `slow`: answers after 6 s).
+    func forloebWithASlowServer(_ mode: String, timeoutSeconds: Int, scratch: Scratch) throws -> (
+        CLIHarness, TestServer
+    ) {
         let cli = CLIHarness()
-        let scratch = Scratch()
         let server = try TestServer(
-            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", "hang"], folder: scratch.path
-        )
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", mode], folder: scratch.path)
         cli.write(
             "config.json",
             """
             { "sendWindow": { "from": "00:00", "to": "23:59" },
               "email": { "url": "smtp://127.0.0.1:\(server.port)", "from": "SYMB <noreply@example.dk>", "starttls": "none",
-                         "timeoutSeconds": 60 },
+                         "timeoutSeconds": \(timeoutSeconds) },
               "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
             """)
         #expect(try cli.run(["init"]).code == 0)
@@ -145,6 +147,13 @@ import Testing
             "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
             started.description,
         ])
+        return (cli, server)
+    }
+
+    @Test func sigtermAbortsASendStuckOnASlowServer() throws {
+        let scratch = Scratch()
+        let (cli, server) = try forloebWithASlowServer("hang", timeoutSeconds: 60, scratch: scratch)
+        defer { withExtendedLifetime(server) {} }
         let notify = try NotifySocket(folder: cli.folder)
         let daemon = try Daemon(cli, socket: notify.path)
         #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
@@ -161,28 +170,10 @@ import Testing
     }
 
     @Test func theWatchdogIsFedWhileASendWaitsOnASlowServer() throws {
-        let cli = CLIHarness()
         let scratch = Scratch()
         // The server takes 6 s to answer DATA; the watchdog wants a sign of life every 1.5 s.
-        let server = try TestServer(
-            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", "slow"], folder: scratch.path
-        )
-        cli.write(
-            "config.json",
-            """
-            { "sendWindow": { "from": "00:00", "to": "23:59" },
-              "email": { "url": "smtp://127.0.0.1:\(server.port)", "from": "SYMB <noreply@example.dk>", "starttls": "none",
-                         "timeoutSeconds": 30 },
-              "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
-            """)
-        #expect(try cli.run(["init"]).code == 0)
-        let mentor = try cli.create(["person", "add", "--role", "mentor", "--name", "Søren", "--email", "s@example.dk"])
-        let mentee = try cli.create(["person", "add", "--role", "mentee", "--name", "Amira", "--email", "a@example.dk"])
-        let started = Zone.copenhagen.local(Date()).date.adding(days: -10)
-        _ = try cli.create([
-            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
-            started.description,
-        ])
+        let (cli, server) = try forloebWithASlowServer("slow", timeoutSeconds: 30, scratch: scratch)
+        defer { withExtendedLifetime(server) {} }
         let notify = try NotifySocket(folder: cli.folder)
         let daemon = try Daemon(cli, socket: notify.path, watchdogMicroseconds: 3_000_000)
         #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
