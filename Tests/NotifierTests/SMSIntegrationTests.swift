@@ -30,6 +30,17 @@ import Testing
         #expect(json["sender"] as? String == "Mentor")
         #expect(json["message"] as? String == message.text)
         #expect(((json["recipients"] as? [[String: Any]])?.first?["msisdn"] as? Int) == 4_521_241_803)
+        // Prepared ahead (as the deliverer does, off the sender thread), it sends the same request.
+        let prepared = try sms.prepare(message)
+        #expect(prepared.prepared?.segments == 1)
+        #expect(prepared.prepared?.body == Array(try HTTPSMSTransport.body(message, settings: sms.settings)))
+        #expect(try sms.send(prepared).providerID == "1002")
+        let bodies = scratch.requests(log).map { $0["body"] as? String ?? "" }
+        #expect(bodies.count == 2 && !bodies[0].isEmpty && bodies[0] == bodies[1])
+        // A number the provider cannot take fails before its turn to be sent.
+        var bad = message
+        bad.to = "4521241803"
+        #expect(throws: DeliveryError.permanent("'4521241803' is not an E.164 number")) { try sms.prepare(bad) }
     }
 
     @Test func twilioGetsAFormWithBasicAuth() throws {

@@ -240,8 +240,13 @@ public final class Deliverer {
                 return nil
             }
         case .sms:
-            return Outgoing(
-                row: row, address: address, message: .sms(SMSPayload(outboxID: row.id, to: address, text: body)))
+            do {
+                let payload = try sms.prepare(SMSPayload(outboxID: row.id, to: address, text: body))
+                return Outgoing(row: row, address: address, message: .sms(payload))
+            } catch {
+                try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)
+                return nil
+            }
         }
     }
 

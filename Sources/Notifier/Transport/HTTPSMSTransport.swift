@@ -67,9 +67,29 @@ public final class HTTPSMSTransport: SMSTransport {
         }
     }
 
+    /// The request body and the segment count, built before the message's turn to be sent.
+    public func prepare(_ message: SMSPayload) throws(DeliveryError) -> SMSPayload {
+        var ready = message
+        ready.prepared = try prepareNow(message)
+        return ready
+    }
+
+    private func prepareNow(_ message: SMSPayload) throws(DeliveryError) -> PreparedSMS {
+        PreparedSMS(
+            body: Array(try HTTPSMSTransport.body(message, settings: settings)),
+            segments: SMSEncoding.segments(message.text))
+    }
+
     public func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt {
         let curl = try handle()
-        let body = try HTTPSMSTransport.body(message, settings: settings)
+        // Built ahead by the deliverer; built here for a caller that sends directly.
+        let prepared: PreparedSMS
+        if let ready = message.prepared {
+            prepared = ready
+        } else {
+            prepared = try prepareNow(message)
+        }
+        let body = prepared.body
         curl.set(CURLOPT_POSTFIELDSIZE, body.count)
         body.withUnsafeBytes { buffer in
             _ = ccurl_setopt_pointer(
@@ -87,7 +107,7 @@ public final class HTTPSMSTransport: SMSTransport {
         case 200..<300:
             return DeliveryReceipt(
                 providerID: HTTPSMSTransport.providerID(answer, provider: settings.provider),
-                segments: SMSEncoding.segments(message.text))
+                segments: prepared.segments)
         case 408, 429, 500..<600:
             let retry = HTTPSMSTransport.retryAfter(curl.buffers.headers)
             throw .transient("HTTP \(status) from the SMS gateway\(HTTPSMSTransport.detail(answer))", retryAfter: retry)

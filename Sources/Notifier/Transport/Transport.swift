@@ -18,11 +18,24 @@ public struct SMSPayload: Sendable {
     public var outboxID: Int64
     public var to: String
     public var text: String
+    /// The request body and segment count, when the transport built them ahead (`SMSTransport.prepare`).
+    public var prepared: PreparedSMS?
 
     public init(outboxID: Int64, to: String, text: String) {
         self.outboxID = outboxID
         self.to = to
         self.text = text
+    }
+}
+
+/// What an SMS transport built for a message before sending it.
+public struct PreparedSMS: Sendable {
+    public var body: [UInt8]
+    public var segments: Int
+
+    public init(body: [UInt8], segments: Int) {
+        self.body = body
+        self.segments = segments
     }
 }
 
@@ -83,6 +96,14 @@ public protocol EmailTransport: AnyObject {
 
 /// Sends SMS.
 public protocol SMSTransport: AnyObject {
+    /// Builds what `send` needs, ahead of time and on the delivering thread, while an earlier
+    /// message may be in `send` on the sender thread: it must only read settings.
+    func prepare(_ message: SMSPayload) throws(DeliveryError) -> SMSPayload
     func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt
     func finishBatch()
+}
+
+extension SMSTransport {
+    /// Nothing to build ahead.
+    public func prepare(_ message: SMSPayload) throws(DeliveryError) -> SMSPayload { message }
 }
