@@ -115,7 +115,7 @@ import Testing
         let world = try World(messages: 7)
         let stop = Flag()
         // SIGTERM arrives while the second message is on its way; by then the next batch is leased.
-        let gateway = Gateway(delay: 0.1, afterSend: { count in if count == 2 { stop.set() } })
+        let gateway = Gateway(delay: 0.5, afterSend: { count in if count == 2 { stop.set() } })
         let stats = try world.deliverer(gateway, batchSize: 3).deliver(
             now: 1000, windowOpen: true, shouldStop: { stop.isSet })
         #expect(gateway.sent == ["besked 1", "besked 2"])
@@ -132,14 +132,16 @@ import Testing
 
     @Test func aBatchPastHalfItsLeaseIsGivenBackAndLeasedAfresh() throws {
         let world = try World(messages: 5)
-        // Half of a 2 s lease is 1 s: at 0.4 s a message, the fourth would start after it.
+        // Half of a 2 s lease is 1 s: at 0.4 s a message, the fourth would start after it at the
+        // earliest (later, on a loaded machine).
         let gateway = Gateway(delay: 0.4)
         let log = DeliveryTests.LogLines()
         let stats = try world.deliverer(gateway, batchSize: 200, leaseSeconds: 2, log: log).deliver(
             now: 1000, windowOpen: true)
         #expect(stats.sent == 5 && stats.released == 0)
         let requeued = log.all.split(separator: "\n").filter { $0.contains("result=requeued") }
-        #expect(requeued.count == 2 && requeued[0].contains("outbox=4") && requeued[1].contains("outbox=5"))
+        #expect(requeued.count >= 2, "\(requeued)")
+        #expect(requeued.last?.contains("outbox=5") == true)
         #expect(gateway.sent == (1...5).map { "besked \($0)" }, "each sent once, in order")
         #expect(try world.store.outbox().allSatisfy { $0.status == .sent && $0.attempts == 1 })
     }
