@@ -170,3 +170,36 @@ import Testing
         #expect(counter.count <= Int(seconds) + 1, "\(counter.count) beats in \(seconds) s")
     }
 }
+
+@Suite(.serialized) struct SendWindowTests {
+    @Test func aPassStillRunningWhenTheWindowClosesHoldsTheRestTillMorning() throws {
+        let world = try PipelineTests.World(messages: 5)
+        // A wake-up reminder names its own hour: the window's end does not hold it back.
+        try world.store.enqueue(
+            [
+                OutboxRow(
+                    key: "wake", channel: .sms, rule: "personal-reminder", role: "mentee", recipient: world.mentee,
+                    program: "p", relationshipID: nil, language: .da, subject: nil, body: "vågn op", notBefore: 1000,
+                    expiresAt: nil, inWindow: false, afterEnd: false)
+            ], now: 900)
+        let gateway = PipelineTests.Gateway(delay: 0.4)
+        let log = DeliveryTests.LogLines()
+        // The window closes 1 s into the pass; at 0.4 s a message, the fourth cannot start before it.
+        let stats = try world.deliverer(gateway, batchSize: 200, log: log).deliver(
+            now: 1000, windowOpen: true, windowClosesAfter: 1)
+        let sent = gateway.sent
+        #expect(sent.last == "vågn op")
+        #expect(sent.dropLast().count >= 1 && sent.dropLast().count <= 3, "\(sent)")
+        #expect(stats.sent == sent.count && stats.released == 0)
+        let rows = try world.store.outbox()
+        let held = rows.filter { $0.status == .pending }
+        #expect(held.count == 5 - sent.dropLast().count)
+        #expect(held.allSatisfy { $0.inWindow && $0.attempts == 0 && $0.leaseUntil == nil })
+        #expect(held.map(\.key).contains("k5"))
+        #expect(log.all.split(separator: "\n").filter { $0.contains("result=held") }.count == held.count)
+        // Next morning they go.
+        let morning = try world.deliverer(PipelineTests.Gateway(), batchSize: 200).deliver(
+            now: 1000 + 13 * 3600, windowOpen: true, windowClosesAfter: 11 * 3600)
+        #expect(morning.sent == held.count)
+    }
+}

@@ -68,13 +68,18 @@ final class Cycle {
             }
             try store.setMeta("last_cycle", String(now))
         }
-        let window = config.schedulerSettings.isInWindow(config.zone.local(now))
+        let local = config.zone.local(now)
+        let window = config.schedulerSettings.isInWindow(local)
+        // A pass that runs on past the window's end (a long backlog) must stop there, not send into
+        // the evening.
+        let windowClosesAfter = config.zone.instant(local.date, config.schedulerSettings.windowTo) - now
         // A lease is a write (and an fsync): only take one when there is something to send.
         if deliver, try store.hasReadyRows(now: now, windowOpen: window) {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
                 logger: logger)
-            report.delivery = try deliverer.deliver(now: now, windowOpen: window, shouldStop: shouldStop)
+            report.delivery = try deliverer.deliver(
+                now: now, windowOpen: window, windowClosesAfter: windowClosesAfter, shouldStop: shouldStop)
         }
         logger.info(
             "cycle",

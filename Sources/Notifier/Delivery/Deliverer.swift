@@ -53,16 +53,27 @@ public final class Deliverer {
     }
 
     /// Delivers what is ready at `now`. `shouldStop` is asked before each message (SIGTERM).
+    /// `windowClosesAfter`: seconds from `now` until the send window closes, when it is open; a pass
+    /// still running then (a long backlog) starts no more messages meant for the window.
     ///
     /// Two threads share the work. This one leases a batch and prepares its messages (checks,
     /// rendering) while a sender thread transmits the batch before it, and then records that batch's
     /// outcomes in the store. The sender only transmits and writes each sent mark to the journal, so
     /// the network never waits on the bookkeeping, and a kill still finds at most one message in flight.
     @discardableResult
-    public func deliver(now: Int64, windowOpen: Bool, shouldStop: @escaping @Sendable () -> Bool = { false }) throws
-        -> Stats
-    {
+    public func deliver(
+        now: Int64, windowOpen: Bool, windowClosesAfter: Int64? = nil,
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws -> Stats {
         var stats = Stats()
+        // The pass's own clock: `now` plus real time elapsed (monotonic), for the window's end.
+        let started = DispatchTime.now()
+        let windowDeadline = windowOpen ? windowClosesAfter.map { started + .seconds(Int(max($0, 0))) } : nil
+        func windowStillOpen() -> Bool {
+            guard windowOpen else { return false }
+            guard let windowDeadline else { return true }
+            return DispatchTime.now() < windowDeadline
+        }
         let journal = SentJournal(databasePath: store.database.path)
         // Marks left by a process that died go in first, so none of its sent messages is leased again.
         try SentJournal.recover(databasePath: store.database.path, into: store, except: journal?.path)
@@ -88,11 +99,11 @@ public final class Deliverer {
                 try journal?.commit(to: store)
                 try store.deliveryBarrier()
                 try store.relaxDurabilityForDelivery()
-                next = try prepareBatch(now: now, windowOpen: windowOpen, seen: &seen, stats: &stats)
+                next = try prepareBatch(now: now, windowOpen: windowStillOpen(), seen: &seen, stats: &stats)
             }
             guard !inFlight.messages.isEmpty else {
                 guard !next.messages.isEmpty else { break }
-                sender.start(next.messages, leaseDeadline: next.leaseDeadline)
+                sender.start(next.messages, leaseDeadline: next.leaseDeadline, windowDeadline: windowDeadline)
                 inFlight = next
                 continue
             }
@@ -103,7 +114,9 @@ public final class Deliverer {
                 next = Batch()
             }
             // The next batch goes out at once; this batch's outcomes are recorded while it does.
-            if !next.messages.isEmpty { sender.start(next.messages, leaseDeadline: next.leaseDeadline) }
+            if !next.messages.isEmpty {
+                sender.start(next.messages, leaseDeadline: next.leaseDeadline, windowDeadline: windowDeadline)
+            }
             try journal?.commit(to: store)
             for (outgoing, outcome) in zip(inFlight.messages, outcomes) {
                 try record(outgoing, outcome, now: now, seen: &seen, stats: &stats)
@@ -271,6 +284,15 @@ public final class Deliverer {
                 ])
         case .notAttempted(.stopping):
             try releaseUnsent(row, now: now, stats: &stats)
+        case .notAttempted(.windowClosed):
+            // Back to pending; with the window closed, this pass leases no more rows meant for it.
+            try store.release(row.id, now: now)
+            logger.info(
+                "delivery",
+                [
+                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "to": Logger.mask(address), "result": "held", "reason": "the send window closed",
+                ])
         case .notAttempted(.leaseRunningShort):
             // Given back and leased afresh: it goes out later in this pass.
             try store.release(row.id, now: now)

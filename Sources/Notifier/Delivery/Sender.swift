@@ -44,6 +44,8 @@ final class Sender: @unchecked Sendable {
         /// The batch's lease is half gone: the row goes back to pending rather than risk a
         /// second sender (after the lease ran out) sending it too.
         case leaseRunningShort
+        /// The send window closed during the pass: the row waits for it to open again.
+        case windowClosed
     }
 
     private let email: any EmailTransport
@@ -68,11 +70,13 @@ final class Sender: @unchecked Sendable {
     }
 
     /// Starts sending `batch` in order. Call `finish` before the next `start`.
-    func start(_ batch: [Outgoing], leaseDeadline: DispatchTime) {
+    /// `windowDeadline`: when the send window closes (nil: it is closed already, or has no end in
+    /// this pass); rows meant for the window are not started after it.
+    func start(_ batch: [Outgoing], leaseDeadline: DispatchTime, windowDeadline: DispatchTime?) {
         precondition(!busy, "Sender.start while a batch is out")
         busy = true
         queue.async { [self] in
-            outcomes = send(batch, leaseDeadline: leaseDeadline)
+            outcomes = send(batch, leaseDeadline: leaseDeadline, windowDeadline: windowDeadline)
             done.signal()
         }
     }
@@ -86,7 +90,7 @@ final class Sender: @unchecked Sendable {
         return outcomes
     }
 
-    private func send(_ batch: [Outgoing], leaseDeadline: DispatchTime) -> [Outcome] {
+    private func send(_ batch: [Outgoing], leaseDeadline: DispatchTime, windowDeadline: DispatchTime?) -> [Outcome] {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(batch.count)
         for outgoing in batch {
@@ -94,8 +98,13 @@ final class Sender: @unchecked Sendable {
                 outcomes.append(.notAttempted(.stopping))
                 continue
             }
-            if DispatchTime.now() >= leaseDeadline {
+            let moment = DispatchTime.now()
+            if moment >= leaseDeadline {
                 outcomes.append(.notAttempted(.leaseRunningShort))
+                continue
+            }
+            if outgoing.row.inWindow, let windowDeadline, moment >= windowDeadline {
+                outcomes.append(.notAttempted(.windowClosed))
                 continue
             }
             do throws(DeliveryError) {
