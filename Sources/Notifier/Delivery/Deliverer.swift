@@ -32,6 +32,8 @@ public final class Deliverer {
     private var calendars: [String: ICalendar.Prepared?] = [:]
     /// The domain of the sender's address, for Message-IDs.
     private let messageIDDomain: String
+    /// The From header, built once rather than per message.
+    private let fromMailbox: String
 
     public init(
         store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger
@@ -43,6 +45,7 @@ public final class Deliverer {
         self.zone = zone
         self.logger = logger
         self.messageIDDomain = Deliverer.messageIDDomain(from: from)
+        self.fromMailbox = MailMessage.mailbox(from)
     }
 
     /// Postfix-style backoff: 5 minutes, doubling, at most 4000 s (about an hour).
@@ -369,7 +372,7 @@ public final class Deliverer {
             attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
         let message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
-            calendar: calendar)
+            calendar: calendar, fromMailbox: fromMailbox)
         do {
             return EmailPayload(outboxID: row.id, to: address, mime: try message.rendered(), messageID: messageID)
         } catch {

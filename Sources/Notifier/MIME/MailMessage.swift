@@ -11,10 +11,14 @@ public struct MailMessage: Sendable {
     public var messageID: String
     public var date: Date
     public var calendar: String?
+    /// The From header's value, when the caller built it once for many messages (`mailbox(from)`).
+    public var fromMailbox: String?
 
     public init(
-        from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil
+        from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil,
+        fromMailbox: String? = nil
     ) {
+        self.fromMailbox = fromMailbox
         self.from = from
         self.to = to
         self.subject = subject
@@ -25,7 +29,7 @@ public struct MailMessage: Sendable {
     }
 
     /// `Name <address>` with the name RFC 2047-encoded when needed.
-    static func mailbox(_ value: String) -> String {
+    public static func mailbox(_ value: String) -> String {
         let address = EmailSettings.address(of: value)
         guard let name = EmailSettings.displayName(of: value) else { return "<\(address)>" }
         let encoded = MIMEEncoding.encodedWords(name)
@@ -52,7 +56,7 @@ public struct MailMessage: Sendable {
         }
         var headers = [
             "Date: \(MailMessage.rfc5322Date(date))",
-            "From: \(MailMessage.mailbox(from))",
+            "From: \(fromMailbox ?? MailMessage.mailbox(from))",
             "To: <\(EmailSettings.address(of: to))>",
             "Subject: \(MIMEEncoding.encodedWords(subject))",
             "Message-ID: <\(messageID)>",

@@ -30,10 +30,10 @@ public struct EmailSettings: Sendable, Hashable {
     /// The display name of `Name <address>`, if any.
     public static func displayName(of from: String) -> String? {
         guard let open = from.lastIndex(of: "<") else { return nil }
-        let name = trimmed(from[..<open])
-        guard !name.isEmpty else { return nil }
-        let unquoted = name.drop(while: { $0 == "\"" }).reversed().drop(while: { $0 == "\"" }).reversed()
-        return unquoted.isEmpty ? nil : String(unquoted)
+        var name = trimmed(from[..<open])[...]
+        while name.first == "\"" { name.removeFirst() }
+        while name.last == "\"" { name.removeLast() }
+        return name.isEmpty ? nil : String(name)
     }
 
     /// Without leading and trailing blanks (done here rather than with Foundation, which bridges
