@@ -85,6 +85,23 @@ import Testing
         #expect(row.providerID?.contains("250") == true)
     }
 
+    @Test func batchesOnTheSenderThreadShareOneConnection() throws {
+        let world = try World()
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in"], folder: world.scratch.path)
+        for index in 1...5 { try world.enqueue("k\(index)") }
+        var settings = EmailSettings(url: "smtp://127.0.0.1:\(server.port)", from: "Mentorshoppen <noreply@example.dk>")
+        settings.requireTLS = false
+        let email = SMTPTransport(settings: settings, password: nil)
+        let deliverer = Deliverer(
+            store: world.store, email: email, sms: SpoolTransport(directory: world.scratch.path + "/spool"),
+            from: settings.from, zone: .copenhagen, logger: world.logger)
+        deliverer.batchSize = 2
+        #expect(try deliverer.deliver(now: 1000, windowOpen: true).sent == 5)
+        #expect(email.connectionsOpened == 1, "three batches, one connection")
+        #expect(world.scratch.received(world.scratch.path + "/in", count: 5).count == 5)
+    }
+
     @Test func a550FailsAtOnceWithTheReason() throws {
         let world = try World()
         let server = try TestServer(
