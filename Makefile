@@ -42,7 +42,7 @@ crash-test: release
 	@scripts/deps.sh test
 	scripts/crash-test.py --kills 200
 
-## libFuzzer on the CSV reader, validators, template renderer and MIME builder (FUZZ_SECONDS each, default 60).
+## libFuzzer on the CSV reader, validators, template renderer, MIME builder and gateway answers (FUZZ_SECONDS each).
 fuzz:
 	scripts/fuzz.sh
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer and the MIME
-# builder, each run for a bounded time (FUZZ_SECONDS, default 60). Corpora grow in fuzz/corpus/;
+# make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
+# builder and the readers of SMS gateway answers, each run for a bounded time (FUZZ_SECONDS,
+# default 60). Corpora grow in fuzz/corpus/;
 # a crash is saved in fuzz/crashes/ and should become a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,13 +13,15 @@ sources() {
     case "$1" in
         csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorStore/Model/*.swift ;;
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift ;;
+        gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
+                    Sources/MentorStore/Input/SingleLine.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/MIME/UTCTime.swift Sources/Notifier/Transport/TransportSettings.swift \
                  Sources/MentorStore/Model/LocalDate.swift ;;
     esac
 }
 status=0
-for target in ${FUZZ_TARGETS:-csv validators template mime}; do
+for target in ${FUZZ_TARGETS:-csv validators template mime gateway}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     for file in $(sources "$target"); do

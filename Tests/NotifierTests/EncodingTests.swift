@@ -90,7 +90,7 @@ import Testing
             (.twilio, #"{"status":"queued"}"#, nil),
         ] as [(SMSProvider, String, String?)])
     func providerIDsAreReadFromTheAnswer(provider: SMSProvider, answer: String, expected: String?) {
-        #expect(HTTPSMSTransport.providerID(Data(answer.utf8), provider: provider) == expected)
+        #expect(GatewayAnswer.providerID(Data(answer.utf8), provider: provider) == expected)
     }
 
     @Test func retryAfterIsReadFromTheHeaderBytes() {
@@ -98,11 +98,11 @@ import Testing
         buffers.headerBytes = Array(
             "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\nretry-after:  120 \r\n\r\n".utf8)
         #expect(buffers.headers.first == "HTTP/1.1 429 Too Many Requests")
-        #expect(HTTPSMSTransport.retryAfter(buffers.headers) == 120)
+        #expect(GatewayAnswer.retryAfter(buffers.headers) == 120)
         buffers.headerBytes = Array("HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\n\r\n".utf8)
-        #expect(HTTPSMSTransport.retryAfter(buffers.headers) == 60)
+        #expect(GatewayAnswer.retryAfter(buffers.headers) == 60)
         buffers.headerBytes = Array("HTTP/1.1 500 Oops\r\n\r\n".utf8)
-        #expect(HTTPSMSTransport.retryAfter(buffers.headers) == nil)
+        #expect(GatewayAnswer.retryAfter(buffers.headers) == nil)
     }
 
     @Test func singleLineKeepsPrintableASCIIAndFlattensTheRest() {

@@ -36,11 +36,7 @@ final class CurlTransferBuffers {
     var headerBytes: [UInt8] = []
 
     /// The header lines, without their line ends.
-    var headers: [String] {
-        headerBytes.split(separator: UInt8(ascii: "\n")).map {
-            String(decoding: $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0, as: UTF8.self)
-        }
-    }
+    var headers: [String] { GatewayAnswer.headerLines(headerBytes) }
 }
 
 /// One libcurl easy handle, owned here: `deinit` cleans it up. Reused across messages so that

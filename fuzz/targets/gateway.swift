@@ -1,0 +1,25 @@
+// Fuzz target: what an SMS gateway answers (body and header lines) is read without trapping, and
+// what is kept has the promised shape: a provider id without line breaks, a retry delay within a
+// day, a one-line excerpt.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let answer = Data(bytes)
+    for provider in [SMSProvider.gatewayapi, .twilio] {
+        if let id = GatewayAnswer.providerID(answer, provider: provider) {
+            precondition(!id.isEmpty || provider == .twilio)
+            precondition(id.utf8.count <= 4096)
+            if provider == .gatewayapi { precondition(!id.utf8.contains(UInt8(ascii: "]"))) }
+        }
+    }
+    let lines = GatewayAnswer.headerLines(bytes)
+    precondition(lines.allSatisfy { !$0.utf8.contains(10) })
+    if let delay = GatewayAnswer.retryAfter(lines) { precondition((1...86_400).contains(delay)) }
+    let detail = GatewayAnswer.detail(answer)
+    // On bytes: a combining mark after ": " joins the space into one Character.
+    precondition(detail.isEmpty || detail.utf8.starts(with: ": ".utf8))
+    precondition(!detail.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    return 0
+}
