@@ -16,7 +16,7 @@ sources() {
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
                     Sources/MentorStore/Input/SingleLine.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
-                 Sources/Notifier/MIME/UTCTime.swift Sources/Notifier/Transport/TransportSettings.swift \
+                 Sources/Notifier/Transport/TransportSettings.swift \
                  Sources/MentorStore/Model/LocalDate.swift ;;
     esac
 }

@@ -41,7 +41,7 @@ import Testing
 
     @Test(arguments: [(0, 2, "00"), (7, 2, "07"), (59, 2, "59"), (2026, 4, "2026"), (312, 2, "312"), (5, 4, "0005")])
     func digits(value: Int, width: Int, expected: String) {
-        #expect(UTCTime.digits(value, width) == expected)
+        #expect(LocalDate.pad(value, width) == expected)
     }
 
     @Test func aPreparedCalendarGivesEachAttendeeTheWholeCalendar() throws {

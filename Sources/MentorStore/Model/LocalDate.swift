@@ -156,7 +156,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
+    /// The day, and the second of that day, of a count of seconds since 1970-01-01T00:00 on a wall
+    /// clock (UTC, or an instant plus its zone's offset). Floor division: moments before 1970 land on
+    /// the right day.
+    public static func split(wallSeconds wall: Int64) -> (date: LocalDate, secondOfDay: Int) {
+        let day = wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400
+        return (LocalDate(dayNumber: Int(day)), Int(wall - day * 86_400))
+    }
+
+    /// A non-negative number with leading zeros to `width` digits.
+    public static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }

@@ -75,11 +75,9 @@ public struct Zone: Sendable {
 
     /// The local wall clock at an instant.
     public func local(_ seconds: Int64) -> LocalDateTime {
-        let wall = seconds + offset(at: seconds)
-        let day = Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400)
-        let minute = Int((wall - Int64(day) * 86_400) / 60)
-        return LocalDateTime(
-            LocalDate(dayNumber: day), LocalTime(hour: minute / 60, minute: minute % 60) ?? .midnight)
+        let (date, second) = LocalDate.split(wallSeconds: seconds + offset(at: seconds))
+        let minute = second / 60
+        return LocalDateTime(date, LocalTime(hour: minute / 60, minute: minute % 60) ?? .midnight)
     }
 
     public func local(_ date: Date) -> LocalDateTime {
@@ -89,10 +87,7 @@ public struct Zone: Sendable {
     /// ISO 8601 with the local offset, e.g. `2026-11-20T09:00:00+01:00`.
     public func iso8601(_ seconds: Int64) -> String {
         let offset = offset(at: seconds)
-        let wall = seconds + offset
-        let day = Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400)
-        let rest = Int(wall - Int64(day) * 86_400)
-        let date = LocalDate(dayNumber: day)
+        let (date, rest) = LocalDate.split(wallSeconds: seconds + offset)
         let absolute = Int(abs(offset))
         return String(unsafeUninitializedCapacity: 25) { buffer in
             LocalDate.write(date.year, width: 4, into: buffer, at: 0)

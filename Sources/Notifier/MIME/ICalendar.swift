@@ -152,23 +152,23 @@ public enum ICalendar {
 
     static func offsetText(_ seconds: Int64) -> String {
         let value = Int(abs(seconds))
-        return (seconds < 0 ? "-" : "+") + UTCTime.digits(value / 3600, 2) + UTCTime.digits(value / 60 % 60, 2)
+        return (seconds < 0 ? "-" : "+") + LocalDate.pad(value / 3600, 2) + LocalDate.pad(value / 60 % 60, 2)
     }
 
     /// `20260107T180000` (local time, no zone).
     static func local(_ value: LocalDateTime) -> String {
-        date(value.date) + "T" + UTCTime.digits(value.time.hour, 2) + UTCTime.digits(value.time.minute, 2) + "00"
+        date(value.date) + "T" + LocalDate.pad(value.time.hour, 2) + LocalDate.pad(value.time.minute, 2) + "00"
     }
 
     /// `20261123T093000Z`.
     static func utc(_ instant: Date) -> String {
-        let (day, seconds) = UTCTime.split(instant)
-        return date(day) + "T" + UTCTime.digits(seconds / 3600, 2) + UTCTime.digits(seconds / 60 % 60, 2)
-            + UTCTime.digits(seconds % 60, 2) + "Z"
+        let (day, seconds) = LocalDate.split(wallSeconds: Int64(instant.timeIntervalSince1970.rounded(.down)))
+        return date(day) + "T" + LocalDate.pad(seconds / 3600, 2) + LocalDate.pad(seconds / 60 % 60, 2)
+            + LocalDate.pad(seconds % 60, 2) + "Z"
     }
 
     private static func date(_ value: LocalDate) -> String {
-        UTCTime.digits(value.year, 4) + UTCTime.digits(value.month, 2) + UTCTime.digits(value.day, 2)
+        LocalDate.pad(value.year, 4) + LocalDate.pad(value.month, 2) + LocalDate.pad(value.day, 2)
     }
 
     /// TEXT escaping (RFC 5545 3.3.11).

@@ -41,12 +41,12 @@ public struct MailMessage: Sendable {
 
     /// `Mon, 23 Nov 2026 09:30:00 +0000`, written by hand (a DateFormatter per message is slow).
     static func rfc5322Date(_ date: Date) -> String {
-        let (day, seconds) = UTCTime.split(date)
+        let (day, seconds) = LocalDate.split(wallSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
         let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(weekdays[day.weekday - 1]), \(UTCTime.digits(day.day, 2)) \(months[day.month - 1]) \(day.year) "
-            + "\(UTCTime.digits(seconds / 3600, 2)):\(UTCTime.digits(seconds / 60 % 60, 2)):"
-            + "\(UTCTime.digits(seconds % 60, 2)) +0000"
+        return "\(weekdays[day.weekday - 1]), \(LocalDate.pad(day.day, 2)) \(months[day.month - 1]) \(day.year) "
+            + "\(LocalDate.pad(seconds / 3600, 2)):\(LocalDate.pad(seconds / 60 % 60, 2)):"
+            + "\(LocalDate.pad(seconds % 60, 2)) +0000"
     }
 
     /// The message with CRLF line ends, ready for SMTP DATA.
