@@ -184,23 +184,18 @@ extension Store {
         try write { try setMeta("delivery_barrier", "1") }
     }
 
-    /// Marks a row sent only while it is not yet recorded as sent or otherwise finished (a replayed
-    /// journal line must not overwrite a later fate). True if it marked the row.
+    /// Marks a row sent. With `onlyIfUnsent`, only while it is not yet recorded as sent or otherwise
+    /// finished (a replayed journal line must not overwrite a later fate). True if it marked the row.
     @discardableResult
-    public func markSentIfUnsent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws -> Bool {
-        try database.run(
-            """
-            UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = ?, segments = ?, reason = NULL,
-                lease_until = NULL, updated_at = ? WHERE id = ? AND status IN ('sending', 'pending')
-            """, [now, providerID, segments, now, id]) > 0
-    }
-
-    public func markSent(_ id: Int64, providerID: String?, segments: Int?, now: Int64) throws {
+    public func markSent(_ id: Int64, providerID: String?, segments: Int?, now: Int64, onlyIfUnsent: Bool = false)
+        throws -> Bool
+    {
         try database.run(
             """
             UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = ?, segments = ?, reason = NULL,
                 lease_until = NULL, updated_at = ? WHERE id = ?
-            """, [now, providerID, segments, now, id])
+            """ + (onlyIfUnsent ? " AND status IN ('sending', 'pending')" : ""),
+            [now, providerID, segments, now, id]) > 0
     }
 
     /// Back to pending after a transient error, not before `retryAt`.

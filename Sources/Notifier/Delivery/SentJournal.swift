@@ -119,8 +119,8 @@ final class SentJournal: @unchecked Sendable {
         try store.write {
             var applied = 0
             for entry in entries
-            where try store.markSentIfUnsent(
-                entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at)
+            where try store.markSent(
+                entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at, onlyIfUnsent: true)
             {
                 applied += 1
             }
