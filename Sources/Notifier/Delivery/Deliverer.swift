@@ -191,12 +191,16 @@ public final class Deliverer {
         case .expired: stats.expired += 1
         default: stats.suppressed += 1
         }
-        let level: Logger.Level = status == .failed ? .warning : .info
+        log(status == .failed ? .warning : .info, row, to: address, result: status.rawValue, reason: reason)
+    }
+
+    /// The delivery event for a row that ended, or went back, with a reason.
+    private func log(_ level: Logger.Level, _ row: OutboxRow, to address: String?, result: String, reason: String) {
         logger.log(
             level, "delivery",
             [
                 "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue, "to": Logger.mask(address),
-                "result": status.rawValue, "reason": reason,
+                "result": result, "reason": reason,
             ])
     }
 
@@ -290,31 +294,16 @@ public final class Deliverer {
         case .notAttempted(.windowClosed):
             // Back to pending; with the window closed, this pass leases no more rows meant for it.
             try store.release(row.id, now: now)
-            logger.info(
-                "delivery",
-                [
-                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
-                    "to": Logger.mask(address), "result": "held", "reason": "the send window closed",
-                ])
+            log(.info, row, to: address, result: "held", reason: "the send window closed")
         case .notAttempted(.leaseRunningShort):
             // Given back and leased afresh: it goes out later in this pass.
             try store.release(row.id, now: now)
             seen.remove(row.id)
-            logger.info(
-                "delivery",
-                [
-                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
-                    "to": Logger.mask(address), "result": "requeued", "reason": "half of the lease had passed",
-                ])
+            log(.info, row, to: address, result: "requeued", reason: "half of the lease had passed")
         case .failed(let error) where error.reason == DeliveryError.shutdownReason:
             // Aborted by SIGTERM: given back untouched, to go out with the next start.
             try releaseUnsent(row, now: now, stats: &stats)
-            logger.info(
-                "delivery",
-                [
-                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
-                    "to": Logger.mask(address), "result": "released", "reason": error.reason,
-                ])
+            log(.info, row, to: address, result: "released", reason: error.reason)
         case .failed(let error):
             guard case .transient(let retryAfter) = error.kind else {
                 return try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)
