@@ -33,7 +33,7 @@ import Testing
         // Prepared ahead (as the deliverer does, off the sender thread), it sends the same request.
         let prepared = try sms.prepare(message)
         #expect(prepared.prepared?.segments == 1)
-        #expect(prepared.prepared?.body == Array(try HTTPSMSTransport.body(message, settings: sms.settings)))
+        #expect(prepared.prepared?.body == (try HTTPSMSTransport.body(message, settings: sms.settings)))
         #expect(try sms.send(prepared).providerID == "1002")
         let bodies = scratch.requests(log).map { $0["body"] as? String ?? "" }
         #expect(bodies.count == 2 && !bodies[0].isEmpty && bodies[0] == bodies[1])

@@ -1,5 +1,5 @@
 import CCurl
-public import Foundation
+import Foundation
 import MentorStore
 
 /// SMS through a provider's HTTP API (gatewayapi: JSON and token; twilio: form and basic auth).
@@ -48,7 +48,7 @@ public final class HTTPSMSTransport: SMSTransport {
     }
 
     /// The request body for the configured provider.
-    public static func body(_ message: SMSPayload, settings: SMSSettings) throws(DeliveryError) -> Data {
+    public static func body(_ message: SMSPayload, settings: SMSSettings) throws(DeliveryError) -> [UInt8] {
         switch settings.provider {
         case .gatewayapi:
             guard message.to.hasPrefix("+"), let msisdn = Int64(message.to.dropFirst()) else {
@@ -58,12 +58,12 @@ public final class HTTPSMSTransport: SMSTransport {
             let json =
                 "{\"message\":\(MIMEEncoding.jsonString(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
                 + "\"sender\":\(MIMEEncoding.jsonString(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
-            return Data(json.utf8)
+            return Array(json.utf8)
         case .twilio:
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
             func encode(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-            return Data("To=\(encode(message.to))&From=\(encode(settings.sender))&Body=\(encode(message.text))".utf8)
+            return Array("To=\(encode(message.to))&From=\(encode(settings.sender))&Body=\(encode(message.text))".utf8)
         }
     }
 
@@ -76,7 +76,7 @@ public final class HTTPSMSTransport: SMSTransport {
 
     private func prepareNow(_ message: SMSPayload) throws(DeliveryError) -> PreparedSMS {
         PreparedSMS(
-            body: Array(try HTTPSMSTransport.body(message, settings: settings)),
+            body: try HTTPSMSTransport.body(message, settings: settings),
             segments: SMSEncoding.segments(message.text))
     }
 
