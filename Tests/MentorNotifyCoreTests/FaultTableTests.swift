@@ -95,43 +95,29 @@ import Testing
             servers.append(started)
             return started.port
         }
+        /// A cycle whose email goes to the test SMTP server with `arguments` (e.g. a `--mode`).
+        func smtpCycle(_ arguments: [String], tls: Bool = false) throws -> Cycle {
+            try cycle(
+                store, scratch,
+                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in"] + arguments), tls: tls))
+        }
+        /// A cycle whose SMS go to the test gateway in `mode`.
+        func smsCycle(_ mode: String) throws -> Cycle {
+            try cycle(
+                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", mode])))
+        }
         let faulty: Cycle
         switch fault {
         case "smtp-down": faulty = try cycle(store, scratch, email: smtp(1))
-        case "smtp-slow":
-            faulty = try cycle(
-                store, scratch,
-                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "slow"])))
-        case "smtp-451":
-            faulty = try cycle(
-                store, scratch,
-                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "fail-once"])))
-        case "smtp-550":
-            faulty = try cycle(
-                store, scratch,
-                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "reject"])))
-        case "smtp-untrusted":
-            faulty = try cycle(
-                store, scratch,
-                email: smtp(
-                    try server("smtp_server.py", ["--out", scratch.path + "/in", "--cert", cert, "--key", key]),
-                    tls: true))
-        case "smtp-drop":
-            faulty = try cycle(
-                store, scratch,
-                email: smtp(try server("smtp_server.py", ["--out", scratch.path + "/in", "--mode", "drop"])))
-        case "sms-429":
-            faulty = try cycle(
-                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "429"])))
-        case "sms-500":
-            faulty = try cycle(
-                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "500"])))
-        case "sms-timeout":
-            faulty = try cycle(
-                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "hang"])))
-        case "sms-400":
-            faulty = try cycle(
-                store, scratch, sms: sms(try server("sms_server.py", ["--log", scratch.path + "/r", "--mode", "400"])))
+        case "smtp-slow": faulty = try smtpCycle(["--mode", "slow"])
+        case "smtp-451": faulty = try smtpCycle(["--mode", "fail-once"])
+        case "smtp-550": faulty = try smtpCycle(["--mode", "reject"])
+        case "smtp-untrusted": faulty = try smtpCycle(["--cert", cert, "--key", key], tls: true)
+        case "smtp-drop": faulty = try smtpCycle(["--mode", "drop"])
+        case "sms-429": faulty = try smsCycle("429")
+        case "sms-500": faulty = try smsCycle("500")
+        case "sms-timeout": faulty = try smsCycle("hang")
+        case "sms-400": faulty = try smsCycle("400")
         case "spool-not-writable":
             _ = FileManager.default.createFile(
                 atPath: scratch.path + "/blocked", contents: Data("a file, not a folder".utf8))

@@ -55,15 +55,22 @@ import Testing
             try #require(try store.outbox().first { $0.id == id })
         }
 
-        func deliverer(smtp port: Int, sms: (any SMSTransport)? = nil, password: String? = nil) -> Deliverer {
+        func smtp(_ port: Int, password: String? = nil) -> SMTPTransport {
             var settings = EmailSettings(url: "smtp://127.0.0.1:\(port)", from: "Mentorshoppen <noreply@example.dk>")
             settings.requireTLS = false
             settings.timeoutSeconds = 3
             settings.username = password == nil ? nil : "mentor"
-            let email = SMTPTransport(settings: settings, password: password)
-            return Deliverer(
+            return SMTPTransport(settings: settings, password: password)
+        }
+
+        func deliverer(smtp port: Int, sms: (any SMSTransport)? = nil, password: String? = nil) -> Deliverer {
+            deliverer(email: smtp(port, password: password), sms: sms)
+        }
+
+        func deliverer(email: SMTPTransport, sms: (any SMSTransport)? = nil) -> Deliverer {
+            Deliverer(
                 store: store, email: email, sms: sms ?? SpoolTransport(directory: scratch.path + "/spool"),
-                from: settings.from, zone: .copenhagen, logger: logger)
+                from: email.settings.from, zone: .copenhagen, logger: logger)
         }
     }
 
@@ -90,12 +97,8 @@ import Testing
         let server = try TestServer(
             script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in"], folder: world.scratch.path)
         for index in 1...5 { try world.enqueue("k\(index)") }
-        var settings = EmailSettings(url: "smtp://127.0.0.1:\(server.port)", from: "Mentorshoppen <noreply@example.dk>")
-        settings.requireTLS = false
-        let email = SMTPTransport(settings: settings, password: nil)
-        let deliverer = Deliverer(
-            store: world.store, email: email, sms: SpoolTransport(directory: world.scratch.path + "/spool"),
-            from: settings.from, zone: .copenhagen, logger: world.logger)
+        let email = world.smtp(server.port)
+        let deliverer = world.deliverer(email: email)
         deliverer.batchSize = 2
         #expect(try deliverer.deliver(now: 1000, windowOpen: true).sent == 5)
         #expect(email.connectionsOpened == 1, "three batches, one connection")
