@@ -74,22 +74,27 @@ import Testing
         }
     }
 
-    @Test func a451IsRetriedWithBackoffThenSent() throws {
+    /// A 4xx is the server's state, not the message's: the channel is held, the message waits
+    /// without its attempt counting, and goes when the server takes mail again.
+    @Test func a451HoldsTheChannelThenTheMessageIsSent() throws {
         let world = try World()
         let server = try TestServer(
             script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "fail-once"],
             folder: world.scratch.path)
         let id = try world.enqueue("k1")
         let deliverer = world.deliverer(smtp: server.port)
-        #expect(try deliverer.deliver(now: 1000, windowOpen: true).retried == 1)
+        #expect(try deliverer.deliver(now: 1000, windowOpen: true).released == 1)
         var row = try world.row(id)
-        #expect(row.status == .pending && row.attempts == 1 && row.notBefore == 1300)
-        #expect(row.reason?.contains("451") == true)
+        #expect(row.status == .pending && row.attempts == 0 && row.notBefore == 1300)
+        #expect(row.reason?.contains("SMTP 451 4.3.0 try again later") == true, "\(row.reason ?? "nil")")
+        let hold = try #require(try world.store.channelHolds()[.email])
+        #expect(hold.since == 1000 && hold.retryAt == 1060 && hold.reason == row.reason)
         #expect(try deliverer.deliver(now: 1200, windowOpen: true) == Deliverer.Stats(), "retried before its time")
         #expect(try deliverer.deliver(now: 1300, windowOpen: true).sent == 1)
         row = try world.row(id)
-        #expect(row.status == .sent && row.attempts == 2 && row.reason == nil)
+        #expect(row.status == .sent && row.attempts == 1 && row.reason == nil)
         #expect(row.providerID?.contains("250") == true)
+        #expect(try world.store.channelHolds().isEmpty, "the hold is lifted")
     }
 
     @Test func batchesOnTheSenderThreadShareOneConnection() throws {
@@ -117,32 +122,51 @@ import Testing
         #expect(try world.store.unreportedFailures().map(\.id) == [id])
     }
 
-    @Test func aServerDownForFiveDaysEndsFailedNotLost() throws {
+    /// A server down for six days never fails a message: the channel is held (probed at most every
+    /// 15 minutes), and the time held is not counted against the message's 5 days of retrying.
+    @Test func aServerDownForSixDaysHoldsTheChannelAndLosesNothing() throws {
         let world = try World()
         let id = try world.enqueue("k1")
+        // Another message, due only after the outage.
+        let later = try world.enqueue("k2", notBefore: 1000 + 7 * 86_400)
         let deliverer = world.deliverer(smtp: 1)
         var now: Int64 = 1000
-        var attempts = 0
-        while try world.row(id).status == .pending, attempts < 200 {
+        var probes = 0
+        while now < 1000 + 6 * 86_400, probes < 1000 {
             _ = try deliverer.deliver(now: now, windowOpen: true)
-            now = try world.row(id).notBefore
-            attempts += 1
+            let hold = try #require(try world.store.channelHolds()[.email])
+            now = max(hold.retryAt, try world.row(id).notBefore)
+            probes += 1
         }
-        let row = try world.row(id)
-        #expect(row.status == .failed)
-        #expect(row.reason?.contains("gave up after") == true)
-        #expect(row.attempts > 100 && row.attempts < 200, "Postfix-style backoff: about one attempt an hour for 5 days")
+        var row = try world.row(id)
+        #expect(row.status == .pending && row.attempts == 0)
+        #expect(row.reason?.contains("Couldn't connect") == true, "\(row.reason ?? "nil")")
+        let hold = try #require(try world.store.channelHolds()[.email])
+        #expect(hold.since == 1000 && hold.probes == probes - 1)
+        #expect(probes > 500 && probes < 700, "one probe every 15 minutes at most: \(probes)")
+        // The server is back: sent, and the six days are credited to the message.
+        let spool = SpoolTransport(directory: world.scratch.path + "/spool")
+        let back = Deliverer(
+            store: world.store, email: spool, sms: spool, from: "noreply@example.dk", zone: .copenhagen,
+            logger: world.logger)
+        #expect(try back.deliver(now: now, windowOpen: true).sent == 1)
+        #expect(try world.row(id).status == .sent)
+        #expect(try world.store.channelHolds().isEmpty)
+        // The outage is credited to what still waits: its 5 days of retrying start when it is due.
+        row = try world.row(later)
+        #expect(row.status == .pending && row.heldSeconds >= 6 * 86_400 - 1000, "\(row.heldSeconds)")
     }
 
-    @Test func anExpiryStopsTheRetries() throws {
+    @Test func aMessageWhoseMomentPassesWhileHeldExpires() throws {
         let world = try World()
         let id = try world.enqueue("k1", expiresAt: 1000 + 600)
         let deliverer = world.deliverer(smtp: 1)
         _ = try deliverer.deliver(now: 1000, windowOpen: true)
         #expect(try world.row(id).status == .pending)
-        _ = try deliverer.deliver(now: 1300, windowOpen: true)
+        _ = try deliverer.deliver(now: 1700, windowOpen: true)
         let row = try world.row(id)
-        #expect(row.status == .expired && row.reason?.contains("expired") == true)
+        #expect(row.status == .expired && row.reason?.contains("expired before it could be sent") == true)
+        #expect(row.reason?.contains("Couldn't connect") == true, "the last error is kept: \(row.reason ?? "nil")")
     }
 
     @Test func optOutForgottenAndEndedAreSuppressedWithAReason() throws {

@@ -124,23 +124,30 @@ import Testing
                 return error
             }
         }
+        // Only a 5xx about the message (RCPT, DATA) fails it; everything else holds the channel.
         let rejected = try #require(try attempt(["--mode", "reject"]))
-        #expect(!rejected.isTransient && rejected.reason.contains("550"))
+        #expect(rejected.kind == .permanent)
+        #expect(rejected.reason == "SMTP 550 5.1.1 mailbox unavailable (refused at RCPT)")
         let later = try #require(try attempt(["--mode", "fail-once"]))
-        #expect(later.isTransient && later.reason.contains("451"))
+        #expect(later.holdsChannel && later.reason == "SMTP 451 4.3.0 try again later (at DATA)")
         let dropped = try #require(try attempt(["--mode", "drop"]))
-        #expect(dropped.isTransient)
+        #expect(dropped.holdsChannel)
         let slow = try #require(try attempt(["--mode", "slow"], timeout: 2))
-        #expect(slow.isTransient)
+        #expect(slow.holdsChannel && slow.reason.contains("timed out"))
         let untrusted = try #require(try attempt(["--cert", cert, "--key", key], tls: true))
-        #expect(untrusted.isTransient && untrusted.reason.contains("not trusted"))
+        #expect(untrusted.holdsChannel && untrusted.reason.contains("not trusted"))
         let noTLS = try #require(try attempt([], tls: true))
-        #expect(noTLS.isTransient && noTLS.reason.contains("STARTTLS"))
+        #expect(noTLS.holdsChannel && noTLS.reason.contains("STARTTLS"))
         let badLogin = try #require(
             try attempt(
                 ["--cert", cert, "--key", key, "--auth", "mentor:right"], tls: true, ca: cert,
                 user: "mentor", password: "wrong"))
-        #expect(!badLogin.isTransient)
+        #expect(badLogin.holdsChannel && badLogin.reason.contains("refused the login: SMTP 535"))
+        #expect(!badLogin.reason.contains("wrong"), "the password never reaches a reason")
+        let greeting = try #require(try attempt(["--mode", "greet-421"]))
+        #expect(greeting.holdsChannel && greeting.reason.contains("refused the connection: SMTP 421 4.3.2"))
+        let authLater = try #require(try attempt(["--mode", "auth-454"], user: "mentor", password: "secret"))
+        #expect(authLater.holdsChannel && authLater.reason.contains("refused the login: SMTP 454 4.7.0"))
         // Nothing listening: connection refused.
         var config = settings(1, tls: false)
         config.url = "smtp://127.0.0.1:1"
@@ -149,7 +156,7 @@ import Testing
             _ = try SMTPTransport(settings: config, password: nil).send(payload)
             Issue.record("a send to a closed port succeeded")
         } catch {
-            #expect(error.isTransient)
+            #expect(error.holdsChannel)
         }
     }
 

@@ -6,7 +6,8 @@ parser and written to --out as N.json (headers decoded, parts, envelope) next to
 
 Modes: ok; fail-once (451 on the first DATA, then 250); reject (550 on every RCPT);
 drop (close the connection instead of answering DATA); slow (wait 6 s before answering DATA);
-hang (wait 120 s).
+hang (wait 120 s). Scripted servers for what aiosmtpd will not do: greet-421 (refuses at the
+greeting), silent (accepts and never greets), auth-454 (a temporary AUTH failure).
 """
 import argparse
 import asyncio
@@ -96,6 +97,46 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def scripted(mode):
+    """A raw SMTP server for one of the scripted modes; returns its port."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+
+    def serve(conn):
+        with conn:
+            if mode == "silent":
+                time.sleep(120)
+                return
+            if mode == "greet-421":
+                conn.sendall(b"421 4.3.2 Service not available, closing transmission channel\r\n")
+                return
+            conn.sendall(b"220 test ESMTP\r\n")
+            reader = conn.makefile("rb")
+            for line in reader:
+                verb = line[:4].upper()
+                if verb in (b"EHLO", b"HELO"):
+                    conn.sendall(b"250-test\r\n250 AUTH PLAIN LOGIN\r\n")
+                elif verb == b"AUTH":
+                    conn.sendall(b"454 4.7.0 Temporary authentication failure\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"503 5.5.1 bad sequence\r\n")
+
+    def accept():
+        while True:
+            conn, _ = listener.accept()
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener.getsockname()[1]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -106,6 +147,10 @@ def main():
     parser.add_argument("--auth")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    if args.mode in ("greet-421", "silent", "auth-454"):
+        print(f"READY {scripted(args.mode)}", flush=True)
+        sys.stdin.read()
+        return
     context = None
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

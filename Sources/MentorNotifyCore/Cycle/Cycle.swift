@@ -74,7 +74,10 @@ final class Cycle {
         // the evening.
         let windowClosesAfter = config.zone.instant(local.date, config.schedulerSettings.windowTo) - now
         // A lease is a write (and an fsync): only take one when there is something to send.
-        if deliver, try store.hasReadyRows(now: now, windowOpen: window) {
+        // A held channel is left alone until its retry time.
+        let holds = try store.channelHolds()
+        let open = Set(Channel.allCases.filter { holds[$0].map { $0.retryAt <= now } ?? true })
+        if deliver, try store.hasReadyRows(now: now, windowOpen: window, channels: open) {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
                 logger: logger)
@@ -103,6 +106,12 @@ final class Cycle {
                 relationship.effectiveEnd <= today, !row.afterEnd
             {
                 try store.markFinal(row.id, status: .suppressed, reason: "the forløb has ended", now: now)
+            } else if let expires = row.expiresAt, expires <= now {
+                // Its moment passed while it waited (a held channel, the send window): say so.
+                let reason =
+                    row.reason.map { "expired before it could be sent (last error: \($0))" }
+                    ?? "expired before it could be sent"
+                try store.markFinal(row.id, status: .expired, reason: reason, now: now)
             } else {
                 try store.markFinal(row.id, status: .expired, reason: "no longer due (its condition changed)", now: now)
             }

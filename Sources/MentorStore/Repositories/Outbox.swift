@@ -31,6 +31,8 @@ public struct OutboxRow: Sendable, Hashable {
     public var providerID: String?
     public var segments: Int?
     public var createdAt: Int64
+    /// Seconds this message waited on a held channel: not counted against its days of retrying.
+    public var heldSeconds: Int64 = 0
 
     public init(
         key: String, channel: Channel, rule: String, role: String, recipient: Int64?, leaderAddress: String? = nil,
@@ -71,7 +73,7 @@ extension Store {
     static let outboxColumns = """
         id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
         calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
-        provider_id, segments, created_at
+        provider_id, segments, created_at, held_seconds
         """
 
     static func outboxRow(_ row: Row) -> OutboxRow {
@@ -91,6 +93,7 @@ extension Store {
         value.providerID = row.optionalString(22)
         value.segments = row.optionalInt(23)
         value.createdAt = row.int64(24)
+        value.heldSeconds = row.int64(25)
         return value
     }
 
@@ -124,28 +127,50 @@ extension Store {
         return found
     }
 
-    /// True when a lease would find work: a ready row, or a lease left behind that has run out.
-    public func hasReadyRows(now: Int64, windowOpen: Bool) throws -> Bool {
-        try database.scalarInt(
+    /// True when a lease would find work on one of `channels`: a ready row, or a lease left behind
+    /// that has run out.
+    public func hasReadyRows(now: Int64, windowOpen: Bool, channels: Set<Channel> = Set(Channel.allCases)) throws
+        -> Bool
+    {
+        let names = channels.sorted().map(\.rawValue)
+        guard let first = names.first, let last = names.last else { return false }
+        return try database.scalarInt(
             """
-            SELECT 1 FROM outbox WHERE (status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?))
-                OR (status = 'sending' AND lease_until <= ?) LIMIT 1
-            """, [now, windowOpen, now]) != nil
+            SELECT 1 FROM outbox WHERE ((status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?))
+                OR (status = 'sending' AND lease_until <= ?)) AND channel IN (?, ?) LIMIT 1
+            """, [now, windowOpen, now, first, last]) != nil
+    }
+
+    /// A pending row, as the cycle sees it when deciding whether it is still due.
+    public struct PendingRow: Sendable {
+        public var id: Int64
+        public var key: String
+        public var rule: String
+        public var relationshipID: Int64?
+        public var afterEnd: Bool
+        public var expiresAt: Int64?
+        public var reason: String?
     }
 
     /// Pending rows, for the cycle to expire those whose condition no longer holds.
-    public func pendingRows() throws -> [(id: Int64, key: String, rule: String, relationshipID: Int64?, afterEnd: Bool)]
-    {
-        try database.query("SELECT id, key, rule, relationship_id, after_end FROM outbox WHERE status = 'pending'") {
-            row in
-            (row.int64(0), row.string(1), row.string(2), row.optionalInt64(3), row.bool(4))
+    public func pendingRows() throws -> [PendingRow] {
+        try database.query(
+            "SELECT id, key, rule, relationship_id, after_end, expires_at, reason FROM outbox WHERE status = 'pending'"
+        ) { row in
+            PendingRow(
+                id: row.int64(0), key: row.string(1), rule: row.string(2), relationshipID: row.optionalInt64(3),
+                afterEnd: row.bool(4), expiresAt: row.optionalInt64(5), reason: row.optionalString(6))
         }
     }
 
     /// Recovers leases left by a process that died, then leases up to `limit` ready rows.
     ///
     /// - windowOpen: whether the send window is open now; rows that respect it wait otherwise.
-    public func lease(now: Int64, leaseSeconds: Int64, limit: Int, windowOpen: Bool) throws -> [OutboxRow] {
+    /// - channel: only rows of this channel (each channel is delivered on its own, so one that hangs
+    ///   never holds up the other).
+    public func lease(now: Int64, leaseSeconds: Int64, limit: Int, windowOpen: Bool, channel: Channel? = nil) throws
+        -> [OutboxRow]
+    {
         try write {
             try database.run(
                 "UPDATE outbox SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until <= ?",
@@ -153,9 +178,10 @@ extension Store {
             let rows = try database.query(
                 """
                 SELECT \(Store.outboxColumns) FROM outbox
-                WHERE status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?)
+                WHERE status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?) AND channel IN (?, ?)
                 ORDER BY not_before, id LIMIT ?
-                """, [now, windowOpen, limit], Store.outboxRow)
+                """, [now, windowOpen, channel?.rawValue ?? "email", channel?.rawValue ?? "sms", limit], Store.outboxRow
+            )
             for row in rows {
                 try database.run(
                     "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
@@ -212,13 +238,15 @@ extension Store {
             [status.rawValue, reason, now, id])
     }
 
-    /// Gives a leased row back untouched (shutdown before it was sent).
-    public func release(_ id: Int64, now: Int64) throws {
+    /// Gives a leased row back untouched (shutdown before it was sent), its attempt not counted;
+    /// `notBefore` and `reason` when it must wait (a held channel).
+    public func release(_ id: Int64, now: Int64, notBefore: Int64? = nil, reason: String? = nil) throws {
         try database.run(
             """
-            UPDATE outbox SET status = 'pending', lease_until = NULL, attempts = max(attempts - 1, 0), updated_at = ?
+            UPDATE outbox SET status = 'pending', lease_until = NULL, attempts = max(attempts - 1, 0), updated_at = ?,
+                not_before = max(not_before, ?), reason = coalesce(?, reason)
             WHERE id = ? AND status = 'sending'
-            """, [now, id])
+            """, [now, notBefore ?? 0, reason, id])
     }
 
     /// Failed messages to mentors and mentees that no leader has been told of yet.

@@ -3,7 +3,21 @@ public enum Schema {
     public static let migrator = Migrator([
         .init(id: "001-core", sql: core),
         .init(id: "002-contact-summary", sql: contactSummary),
+        .init(id: "003-channel-holds", sql: channelHolds),
     ])
+
+    /// A channel held while its server or gateway is down or refuses us; time spent held is not
+    /// counted against a message's days of retrying.
+    static let channelHolds = """
+        CREATE TABLE channel_hold (
+            channel TEXT PRIMARY KEY CHECK (channel IN ('email', 'sms')),
+            since INTEGER NOT NULL,
+            retry_at INTEGER NOT NULL,
+            probes INTEGER NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL
+        );
+        ALTER TABLE outbox ADD COLUMN held_seconds INTEGER NOT NULL DEFAULT 0;
+        """
 
     static let core = """
         CREATE TABLE person (

@@ -59,75 +59,135 @@ public final class Deliverer {
     /// `windowClosesAfter`: seconds from `now` until the send window closes, when it is open; a pass
     /// still running then (a long backlog) starts no more messages meant for the window.
     ///
-    /// Two threads share the work. This one leases a batch and prepares its messages (checks,
-    /// rendering) while a sender thread transmits the batch before it, and then records that batch's
-    /// outcomes in the store. The sender only transmits and writes each sent mark to the journal, so
-    /// the network never waits on the bookkeeping, and a kill still finds at most one message in flight.
+    /// Each channel is a lane of its own, so a hanging SMTP server never holds up a wake-up SMS. In a
+    /// lane, this thread leases a batch and prepares its messages (checks, rendering) while the lane's
+    /// sender thread transmits the batch before it, and then records that batch's outcomes in the
+    /// store. A sender only transmits and writes each sent mark to the journal, so the network never
+    /// waits on the bookkeeping, and a kill still finds at most one message per lane in flight.
+    /// A channel whose server fails is held: the rest of its lane waits, one timeout per pass.
     @discardableResult
     public func deliver(
         now: Int64, windowOpen: Bool, windowClosesAfter: Int64? = nil,
         shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> Stats {
-        var stats = Stats()
         // The pass's own clock: `now` plus real time elapsed (monotonic), for the window's end.
         let started = DispatchTime.now()
         let windowDeadline = windowOpen ? windowClosesAfter.map { started + .seconds(Int(max($0, 0))) } : nil
-        func windowStillOpen() -> Bool {
-            guard windowOpen else { return false }
-            guard let windowDeadline else { return true }
-            return DispatchTime.now() < windowDeadline
-        }
         let journal = SentJournal(databasePath: store.database.path)
         // Marks left by a process that died go in first, so none of its sent messages is leased again.
         try SentJournal.recover(databasePath: store.database.path, into: store, except: journal?.path)
+        let holds = try store.channelHolds()
         try store.relaxDurabilityForDelivery()
-        let sender = Sender(email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop)
+        let completions = DispatchSemaphore(value: 0)
+        var pass = Pass(
+            now: now, windowOpen: windowOpen, windowDeadline: windowDeadline, journal: journal, holds: holds,
+            shouldStop: shouldStop)
+        for channel in Channel.allCases where holds[channel].map({ $0.retryAt <= now }) ?? true {
+            let sender = Sender(
+                email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop, completions: completions)
+            pass.lanes.append(Lane(channel: channel, sender: sender))
+        }
         defer {
-            // Whatever ended the pass, the sender is idle before the transports and the journal close.
-            _ = sender.finish()
+            // Whatever ended the pass, the senders are idle before the transports and the journal close.
+            for lane in pass.lanes { _ = lane.sender.finish() }
             email.finishBatch()
             sms.finishBatch()
             try? journal?.finish(to: store)
             try? store.deliveryBarrier()
             calendars.removeAll()
         }
-        var seen = Set<Int64>()
-        var inFlight = Batch()
-        var stopped = false
-        while true {
-            Heartbeat.shared.beat()
-            var next = Batch()
-            stopped = stopped || shouldStop()
-            if !stopped {
-                try journal?.commit(to: store)
-                try store.deliveryBarrier()
-                try store.relaxDurabilityForDelivery()
-                next = try prepareBatch(now: now, windowOpen: windowStillOpen(), seen: &seen, stats: &stats)
+        for index in pass.lanes.indices { try advance(&pass, lane: index, outcomes: nil) }
+        while pass.lanes.contains(where: { $0.sender.busy }) {
+            completions.wait()
+            for index in pass.lanes.indices {
+                guard let outcomes = pass.lanes[index].sender.finishIfDone() else { continue }
+                try advance(&pass, lane: index, outcomes: outcomes)
+                break
             }
-            guard !inFlight.messages.isEmpty else {
-                guard !next.messages.isEmpty else { break }
-                sender.start(next.messages, leaseDeadline: next.leaseDeadline, windowDeadline: windowDeadline)
-                inFlight = next
-                continue
-            }
-            let outcomes = sender.finish()
-            stopped = stopped || shouldStop() || outcomes.contains(where: Sender.Outcome.isStop)
-            if stopped {
-                for outgoing in next.messages { try releaseUnsent(outgoing.row, now: now, stats: &stats) }
-                next = Batch()
-            }
-            // The next batch goes out at once; this batch's outcomes are recorded while it does.
-            if !next.messages.isEmpty {
-                sender.start(next.messages, leaseDeadline: next.leaseDeadline, windowDeadline: windowDeadline)
-            }
-            try journal?.commit(to: store)
-            for (outgoing, outcome) in zip(inFlight.messages, outcomes) {
-                try record(outgoing, outcome, now: now, seen: &seen, stats: &stats)
-            }
-            inFlight = next
-            if inFlight.messages.isEmpty && stopped { break }
         }
-        return stats
+        return pass.stats
+    }
+
+    /// One channel's share of a pass: the batch its sender has out, and the one prepared behind it.
+    struct Lane {
+        let channel: Channel
+        let sender: Sender
+        var inFlight = Batch()
+        var next = Batch()
+        /// The channel failed in this pass: nothing more is leased for it.
+        var held = false
+    }
+
+    /// What the lanes of a pass share.
+    struct Pass {
+        let now: Int64
+        let windowOpen: Bool
+        let windowDeadline: DispatchTime?
+        let journal: SentJournal?
+        var holds: [Channel: ChannelHold]
+        let shouldStop: @Sendable () -> Bool
+        var lanes: [Lane] = []
+        var stats = Stats()
+        var seen = Set<Int64>()
+        var stopped = false
+
+        func windowStillOpen() -> Bool {
+            guard windowOpen else { return false }
+            guard let windowDeadline else { return true }
+            return DispatchTime.now() < windowDeadline
+        }
+    }
+
+    /// A lane's sender finished `outcomes` (nil: the pass begins): the batch behind goes out at once,
+    /// the outcomes are recorded while it does, and the batch after it is prepared.
+    private func advance(_ pass: inout Pass, lane index: Int, outcomes: [Sender.Outcome]?) throws {
+        let now = pass.now
+        if let outcomes {
+            pass.stopped = pass.stopped || pass.shouldStop() || outcomes.contains(where: Sender.Outcome.isStop)
+            if outcomes.contains(where: Sender.Outcome.isChannelFailure) { pass.lanes[index].held = true }
+        } else {
+            pass.stopped = pass.stopped || pass.shouldStop()
+        }
+        if pass.stopped || pass.lanes[index].held {
+            for outgoing in pass.lanes[index].next.messages {
+                try releaseUnsent(outgoing.row, now: now, stats: &pass.stats)
+            }
+            pass.lanes[index].next = Batch()
+        }
+        let lane = pass.lanes[index]
+        if !lane.next.messages.isEmpty {
+            lane.sender.start(
+                lane.next.messages, leaseDeadline: lane.next.leaseDeadline, windowDeadline: pass.windowDeadline)
+        }
+        if let outcomes {
+            try pass.journal?.commit(to: store)
+            for (outgoing, outcome) in zip(lane.inFlight.messages, outcomes) {
+                try record(outgoing, outcome, pass: &pass)
+            }
+        }
+        pass.lanes[index].inFlight = lane.next
+        pass.lanes[index].next = Batch()
+        guard !pass.stopped, !pass.lanes[index].held else { return }
+        // The batch after this one is prepared while this one is out; with nothing out, look once
+        // more: rows requeued while recording may be ready again.
+        let prepared = try prepareNext(&pass, channel: lane.channel)
+        guard pass.lanes[index].inFlight.messages.isEmpty else {
+            pass.lanes[index].next = prepared
+            return
+        }
+        guard !prepared.messages.isEmpty else { return }
+        lane.sender.start(prepared.messages, leaseDeadline: prepared.leaseDeadline, windowDeadline: pass.windowDeadline)
+        pass.lanes[index].inFlight = prepared
+        pass.lanes[index].next = try prepareNext(&pass, channel: lane.channel)
+    }
+
+    /// The journal's marks reach SQLite, durably, before the next lease.
+    private func prepareNext(_ pass: inout Pass, channel: Channel) throws -> Batch {
+        try pass.journal?.commit(to: store)
+        try store.deliveryBarrier()
+        try store.relaxDurabilityForDelivery()
+        return try prepareBatch(
+            now: pass.now, channel: channel, windowOpen: pass.windowStillOpen(), seen: &pass.seen, stats: &pass.stats)
     }
 
     /// Messages leased together, and when the sender must stop starting them: halfway through their
@@ -141,12 +201,13 @@ public final class Deliverer {
 
     /// Leases the next batch and prepares its messages; rows that cannot be sent are finished here.
     /// Empty when nothing new is ready.
-    private func prepareBatch(now: Int64, windowOpen: Bool, seen: inout Set<Int64>, stats: inout Stats) throws
-        -> Batch
-    {
+    private func prepareBatch(
+        now: Int64, channel: Channel, windowOpen: Bool, seen: inout Set<Int64>, stats: inout Stats
+    ) throws -> Batch {
         while true {
             let leased = DispatchTime.now()
-            let rows = try store.lease(now: now, leaseSeconds: leaseSeconds, limit: batchSize, windowOpen: windowOpen)
+            let rows = try store.lease(
+                now: now, leaseSeconds: leaseSeconds, limit: batchSize, windowOpen: windowOpen, channel: channel)
             let fresh = rows.filter { !seen.contains($0.id) }
             // Never send a row twice in one pass. This should not happen (a retry waits at least five
             // minutes, a requeued row leaves `seen`), but if it does, the lease is given back at once.
@@ -271,17 +332,16 @@ public final class Deliverer {
     }
 
     /// What became of one message the sender had.
-    private func record(
-        _ outgoing: Outgoing, _ outcome: Sender.Outcome, now: Int64, seen: inout Set<Int64>, stats: inout Stats
-    ) throws {
+    private func record(_ outgoing: Outgoing, _ outcome: Sender.Outcome, pass: inout Pass) throws {
         let row = outgoing.row
         let address = outgoing.address
+        let now = pass.now
         switch outcome {
         case .sent(let receipt, let journaled):
             if !journaled {
                 try store.markSent(row.id, providerID: receipt.providerID, segments: receipt.segments, now: now)
             }
-            stats.sent += 1
+            pass.stats.sent += 1
             logger.info(
                 "delivery",
                 [
@@ -289,8 +349,21 @@ public final class Deliverer {
                     "to": Logger.mask(address),
                     "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
                 ])
+            if pass.holds[row.channel] != nil, let hold = try store.liftHold(row.channel, now: now) {
+                pass.holds[row.channel] = nil
+                logger.info(
+                    "channel",
+                    [
+                        "channel": row.channel.rawValue, "result": "working",
+                        "held_seconds": String(max(now - hold.since, 0)),
+                    ])
+            }
         case .notAttempted(.stopping):
-            try releaseUnsent(row, now: now, stats: &stats)
+            try releaseUnsent(row, now: now, stats: &pass.stats)
+        case .notAttempted(.channelHeld):
+            // Waits with the hold's reason, like every other message on the channel.
+            try store.release(row.id, now: now, reason: pass.holds[row.channel]?.reason)
+            pass.stats.released += 1
         case .notAttempted(.windowClosed):
             // Back to pending; with the window closed, this pass leases no more rows meant for it.
             try store.release(row.id, now: now)
@@ -298,29 +371,55 @@ public final class Deliverer {
         case .notAttempted(.leaseRunningShort):
             // Given back and leased afresh: it goes out later in this pass.
             try store.release(row.id, now: now)
-            seen.remove(row.id)
+            pass.seen.remove(row.id)
             log(.info, row, to: address, result: "requeued", reason: "half of the lease had passed")
-        case .failed(let error) where error.reason == DeliveryError.shutdownReason:
-            // Aborted by SIGTERM: given back untouched, to go out with the next start.
-            try releaseUnsent(row, now: now, stats: &stats)
-            log(.info, row, to: address, result: "released", reason: error.reason)
         case .failed(let error):
-            guard case .transient(let retryAfter) = error.kind else {
-                return try finish(row, .failed, error.reason, now: now, address: address, stats: &stats)
-            }
+            try recordFailure(outgoing, error, pass: &pass)
+        }
+    }
+
+    private func recordFailure(_ outgoing: Outgoing, _ error: DeliveryError, pass: inout Pass) throws {
+        let row = outgoing.row
+        let address = outgoing.address
+        let now = pass.now
+        switch error.kind {
+        case .stopped:
+            // Aborted by SIGTERM: given back untouched, to go out with the next start.
+            try releaseUnsent(row, now: now, stats: &pass.stats)
+            log(.info, row, to: address, result: "released", reason: error.reason)
+        case .permanent:
+            try finish(row, .failed, error.reason, now: now, address: address, stats: &pass.stats)
+        case .channel(let retryAfter):
+            // The channel, not the message: held, and every message on it waits without counting.
+            // This one waits a little longer than the hold, so that a message the server keeps
+            // refusing for a reason of its own does not stand first in line at every probe.
+            let (hold, began) = try store.holdChannel(
+                row.channel, reason: error.reason, retryAfter: retryAfter.map(Int64.init), now: now)
+            pass.holds[row.channel] = hold
+            let delay = max(hold.retryAt - now, Deliverer.backoff(attempt: row.attempts))
+            try store.release(row.id, now: now, notBefore: now + delay, reason: error.reason)
+            pass.stats.released += 1
+            logger.log(
+                began ? .error : .warning, "channel",
+                [
+                    "channel": row.channel.rawValue, "result": "held", "outbox": String(row.id),
+                    "retry_in": String(hold.retryAt - now), "since": String(hold.since), "reason": error.reason,
+                ])
+        case .transient(let retryAfter):
             let delay = max(Int64(retryAfter ?? 0), Deliverer.backoff(attempt: row.attempts))
             let next = now + delay
             if let expires = row.expiresAt, next >= expires, expires - now < giveUpSeconds {
                 return try finish(
-                    row, .expired, "expired while retrying: \(error.reason)", now: now, address: address, stats: &stats)
+                    row, .expired, "expired while retrying: \(error.reason)", now: now, address: address,
+                    stats: &pass.stats)
             }
-            if next >= row.createdAt + giveUpSeconds {
+            if next >= row.createdAt + row.heldSeconds + giveUpSeconds {
                 return try finish(
                     row, .failed, "gave up after \(row.attempts) attempts over 5 days: \(error.reason)", now: now,
-                    address: address, stats: &stats)
+                    address: address, stats: &pass.stats)
             }
             try store.markRetry(row.id, retryAt: next, reason: error.reason, now: now)
-            stats.retried += 1
+            pass.stats.retried += 1
             logger.warning(
                 "delivery",
                 [

@@ -32,9 +32,15 @@ final class Sender: @unchecked Sendable {
         static func isStop(_ outcome: Outcome) -> Bool {
             switch outcome {
             case .notAttempted(.stopping): true
-            case .failed(let error): error.reason == DeliveryError.shutdownReason
+            case .failed(let error): error.kind == .stopped
             default: false
             }
+        }
+
+        /// The channel failed: its server or gateway, not the message.
+        static func isChannelFailure(_ outcome: Outcome) -> Bool {
+            if case .failed(let error) = outcome { return error.holdsChannel }
+            return false
         }
     }
 
@@ -46,6 +52,9 @@ final class Sender: @unchecked Sendable {
         case leaseRunningShort
         /// The send window closed during the pass: the row waits for it to open again.
         case windowClosed
+        /// An earlier message of this batch found the channel down: one timeout per pass, not one
+        /// per message.
+        case channelHeld
     }
 
     private let email: any EmailTransport
@@ -55,13 +64,16 @@ final class Sender: @unchecked Sendable {
     private let shouldStop: @Sendable () -> Bool
     private let queue = DispatchQueue(label: "mentor-notify.sender")
     private let done = DispatchSemaphore(value: 0)
-    private var busy = false
+    /// Signalled too when a batch is done, so one waiter can serve several senders.
+    private let completions: DispatchSemaphore?
+    private(set) var busy = false
     private var outcomes: [Outcome] = []
 
     init(
         email: any EmailTransport, sms: any SMSTransport, journal: SentJournal?, now: Int64,
-        shouldStop: @escaping @Sendable () -> Bool
+        shouldStop: @escaping @Sendable () -> Bool, completions: DispatchSemaphore? = nil
     ) {
+        self.completions = completions
         self.email = email
         self.sms = sms
         self.journal = journal
@@ -78,7 +90,16 @@ final class Sender: @unchecked Sendable {
         queue.async { [self] in
             outcomes = send(batch, leaseDeadline: leaseDeadline, windowDeadline: windowDeadline)
             done.signal()
+            completions?.signal()
         }
+    }
+
+    /// The outcomes if the batch out is done, without waiting; nil while it is still sending.
+    func finishIfDone() -> [Outcome]? {
+        guard busy, done.wait(timeout: .now()) == .success else { return nil }
+        busy = false
+        defer { outcomes = [] }
+        return outcomes
     }
 
     /// Waits for the batch out and returns an outcome per message, in its order ([] if none is out).
@@ -93,7 +114,12 @@ final class Sender: @unchecked Sendable {
     private func send(_ batch: [Outgoing], leaseDeadline: DispatchTime, windowDeadline: DispatchTime?) -> [Outcome] {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(batch.count)
+        var channelDown = false
         for outgoing in batch {
+            if channelDown {
+                outcomes.append(.notAttempted(.channelHeld))
+                continue
+            }
             if shouldStop() {
                 outcomes.append(.notAttempted(.stopping))
                 continue
@@ -120,6 +146,7 @@ final class Sender: @unchecked Sendable {
                 outcomes.append(.sent(receipt, journaled: journal?.record(entry) == true))
             } catch {
                 outcomes.append(.failed(error))
+                channelDown = error.holdsChannel
             }
             Heartbeat.shared.beat()
         }

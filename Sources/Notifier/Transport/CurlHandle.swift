@@ -35,6 +35,9 @@ final class CurlTransferBuffers {
     /// The response's header lines as received, kept as bytes: only an error answer reads them.
     var headerBytes: [UInt8] = []
 
+    /// For SMTP: how far the transaction got (nil for other protocols).
+    var dialogue: SMTPDialogue?
+
     /// The header lines, without their line ends.
     var headers: [String] { GatewayAnswer.headerLines(headerBytes) }
 }
@@ -119,9 +122,19 @@ final class CurlHandle {
         if lists.count > 8 { lists.removeFirst(lists.count - 8) }
     }
 
+    /// Follows the SMTP dialogue (command verbs and reply lines) for classifying failures.
+    func followSMTPDialogue() {
+        buffers.dialogue = SMTPDialogue()
+        set(CURLOPT_VERBOSE, 1)
+        let context = Unmanaged.passUnretained(buffers).toOpaque()
+        ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+        ccurl_setopt_debug_callback(handle, curlDebug)
+    }
+
     /// Runs the transfer; returns the curl code and the protocol's response code.
     func perform() -> (code: CURLcode, response: Int, message: String) {
         errorBuffer[0] = 0
+        buffers.dialogue?.reset()
         buffers.response.removeAll(keepingCapacity: true)
         buffers.headerBytes.removeAll(keepingCapacity: true)
         buffers.uploadOffset = 0
@@ -140,23 +153,48 @@ final class CurlHandle {
         return count
     }
 
-    /// Transient for network-level failures that a retry can cure.
+    /// A failure of the transfer itself (no protocol answer about the message): the channel is at
+    /// fault, and the reason says what to fix.
     static func classify(_ code: CURLcode, message: String) -> DeliveryError {
         switch code {
         case CURLE_LOGIN_DENIED:
-            return .permanent("login refused by the server: check the username and password (\(message))")
+            return .channel("login refused by the server: check the username and password (\(message))")
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
-            return .transient("the server's TLS certificate is not trusted (\(message)); set caFile or fix the server")
+            return .channel("the server's TLS certificate is not trusted (\(message)); set caFile or fix the server")
         case CURLE_USE_SSL_FAILED:
-            return .transient("the server does not offer STARTTLS, which is required (\(message))")
-        case CURLE_ABORTED_BY_CALLBACK:
-            return .transient(DeliveryError.shutdownReason)
+            return .channel("the server does not offer STARTTLS, which is required (\(message))")
+        case CURLE_ABORTED_BY_CALLBACK where TransferCancellation.shared.isCancelled:
+            return .stopped
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
-            return .transient("the configured URL cannot be used: \(message)")
+            return .channel("the configured URL cannot be used: \(message)")
+        case CURLE_OPERATION_TIMEDOUT:
+            return .channel("the server did not answer in time: timed out (\(message))")
+        case CURLE_COULDNT_CONNECT:
+            return .channel("the server cannot be reached (\(message))")
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return .channel("the server's name cannot be resolved (\(message)); check the URL")
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
+            return .channel("the connection to the server broke (\(message))")
         default:
-            return .transient(message)
+            return .channel(message)
         }
     }
+}
+
+private func curlDebug(
+    _ handle: UnsafeMutableRawPointer?, _ type: curl_infotype, _ data: UnsafeMutablePointer<CChar>?, _ size: Int,
+    _ context: UnsafeMutableRawPointer?
+) -> Int32 {
+    // Only protocol lines are read; message data and TLS records pass by untouched.
+    guard type == CURLINFO_HEADER_OUT || type == CURLINFO_HEADER_IN, let data, let context else { return 0 }
+    let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    if type == CURLINFO_HEADER_OUT {
+        buffers.dialogue?.sent(bytes)
+    } else {
+        buffers.dialogue?.received(bytes)
+    }
+    return 0
 }
 
 private func curlProgress(

@@ -66,9 +66,10 @@ enum GatewayAnswer {
         return nil
     }
 
-    /// A short, single-line excerpt of the gateway's answer (it never echoes our token).
+    /// A short, single-line excerpt of the gateway's answer with its digits masked: it never echoes
+    /// our token, but may echo the recipient's number.
     static func detail(_ data: Data) -> String {
-        let text = String(decoding: data.prefix(200), as: UTF8.self).singleLine
+        let text = ReasonText.gatewayExcerpt(data)
         return text.isEmpty ? "" : ": \(text)"
     }
 }

@@ -108,11 +108,26 @@ public final class HTTPSMSTransport: SMSTransport {
             return DeliveryReceipt(
                 providerID: GatewayAnswer.providerID(answer, provider: settings.provider),
                 segments: prepared.segments)
-        case 408, 429, 500..<600:
-            let retry = GatewayAnswer.retryAfter(curl.buffers.headers)
-            throw .transient("HTTP \(status) from the SMS gateway\(GatewayAnswer.detail(answer))", retryAfter: retry)
-        default:
+        case 400, 413, 414, 415, 422:
+            // The gateway's answer about this message: its number or its text.
             throw .permanent("HTTP \(status) from the SMS gateway\(GatewayAnswer.detail(answer))")
+        default:
+            // 401/403 (our token), 402 (credit), 404/405 (our URL), 408/429 (slow down), 5xx: the
+            // gateway or our account, not this message.
+            let retry = GatewayAnswer.retryAfter(curl.buffers.headers)
+            throw .channel(
+                "HTTP \(status) from the SMS gateway\(GatewayAnswer.detail(answer))\(HTTPSMSTransport.hint(status))",
+                retryAfter: retry)
+        }
+    }
+
+    /// What to check, for the statuses that mean our configuration.
+    static func hint(_ status: Int) -> String {
+        switch status {
+        case 401, 403: "; check the SMS token (sms.tokenFile)"
+        case 402: "; the SMS account may be out of credit"
+        case 404, 405: "; check sms.url"
+        default: ""
         }
     }
 

@@ -23,6 +23,7 @@ public final class SMTPTransport: EmailTransport {
             totalTimeout: settings.timeoutSeconds,
             caFile: settings.caFile, verify: !settings.insecureSkipVerify)
         curl.set(CURLOPT_URL, settings.url)
+        curl.followSMTPDialogue()
         if settings.url.hasPrefix("smtp://") {
             curl.set(
                 CURLOPT_USE_SSL, settings.requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue))
@@ -51,18 +52,35 @@ public final class SMTPTransport: EmailTransport {
         // waiting on a goodbye the server may never answer.
         curl.abandoned = true
         self.curl = nil
-        throw SMTPTransport.classify(code: code, response: response, message: text)
+        throw SMTPTransport.classify(
+            code: code, response: response, message: text, dialogue: curl.buffers.dialogue ?? SMTPDialogue())
     }
 
-    /// SMTP 4xx is transient, 5xx permanent (RFC 5321 4.2.1); with no reply, the curl code decides.
-    static func classify(code: CURLcode, response: Int, message: String) -> DeliveryError {
-        if code == CURLE_LOGIN_DENIED || code == CURLE_ABORTED_BY_CALLBACK {
+    /// Only a 5xx answer to RCPT or DATA is about this message, and fails it. Everything else — no
+    /// connection, a 4xx at any stage, a refused greeting, login or sender — is about the server or
+    /// our account: the channel is held and the message waits (RFC 5321 4.2.1, 4.5.4.1).
+    static func classify(code: CURLcode, response: Int, message: String, dialogue: SMTPDialogue) -> DeliveryError {
+        let reply = dialogue.replyCode ?? response
+        let stage = dialogue.stage
+        let server = dialogue.serverText.isEmpty ? "SMTP \(reply)" : "SMTP \(dialogue.serverText)"
+        // No refusal from the server (a timeout, a dropped connection, TLS): libcurl's words say it.
+        if code == CURLE_ABORTED_BY_CALLBACK || reply < 400 {
             return CurlHandle.classify(code, message: message)
         }
-        switch response {
-        case 400..<500: return .transient("SMTP \(response): \(message)")
-        case 500..<600: return .permanent("SMTP \(response): \(message)")
-        default: return CurlHandle.classify(code, message: message)
+        if stage.concernsMessage, (500..<600).contains(reply) {
+            return .permanent("\(server) (refused at \(stage.rawValue.uppercased()))")
+        }
+        switch stage {
+        case .auth:
+            return .channel("the SMTP server refused the login: \(server); check email.username and the password")
+        case .greeting, .connect:
+            return .channel("the SMTP server refused the connection: \(server)")
+        case .mail:
+            return .channel("the SMTP server refused our sender address: \(server); check email.from")
+        case .ehlo, .starttls:
+            return .channel("the SMTP server refused \(stage.rawValue.uppercased()): \(server)")
+        case .rcpt, .data:
+            return .channel("\(server) (at \(stage.rawValue.uppercased()))")
         }
     }
 

@@ -40,24 +40,24 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .transient("spool folder \(directory) cannot be created: \(error.localizedDescription)")
+            throw .channel("spool folder \(directory) cannot be created: \(error.localizedDescription)")
         }
         let final = directory + "/" + name
         let temporary = directory + "/.tmp-" + name
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
-            throw .transient("spool folder \(directory) is not writable (errno \(errno)); fix its permissions")
+            throw .channel("spool folder \(directory) is not writable (errno \(errno)); fix its permissions")
         }
         let written = data.withUnsafeBytes { buffer in Foundation.write(descriptor, buffer.baseAddress, buffer.count) }
         let synced = fsync(descriptor)
         close(descriptor)
         guard written == data.count, synced == 0 else {
             unlink(temporary)
-            throw .transient("writing to spool folder \(directory) failed (disk full?)")
+            throw .channel("writing to spool folder \(directory) failed (disk full?)")
         }
         guard rename(temporary, final) == 0 else {
             unlink(temporary)
-            throw .transient("spool file \(final) could not be put in place (errno \(errno))")
+            throw .channel("spool file \(final) could not be put in place (errno \(errno))")
         }
     }
 }

@@ -51,13 +51,21 @@ public struct DeliveryReceipt: Sendable, Hashable {
     }
 }
 
-/// A failed send, classified at the transport edge.
+/// A failed send, classified at the transport edge by what it is about: this message, or the
+/// channel (a server, its credentials, a gateway) that every message on it goes through.
 public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
-        /// Worth trying again later (connection refused, timeout, SMTP 4xx, HTTP 408/429/5xx).
+        /// About this message, worth trying again later.
         case transient(retryAfterSeconds: Int?)
-        /// Will never succeed as it is (SMTP 5xx, HTTP 4xx, bad credentials).
+        /// About this message, and it will never succeed as it is (SMTP 5xx at RCPT or DATA, a
+        /// gateway's 4xx about the number or the text).
         case permanent
+        /// About the channel: the server is down or slow, refuses our login, answers 4xx at any stage,
+        /// or the gateway answers 401/403/429/5xx. No message is at fault: the channel is held, and its
+        /// messages wait without counting against their retry time.
+        case channel(retryAfterSeconds: Int?)
+        /// The transfer was aborted because the daemon is shutting down.
+        case stopped
     }
 
     public var kind: Kind
@@ -76,11 +84,22 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable 
         DeliveryError(.permanent, reason)
     }
 
-    /// The reason of a transfer aborted because the daemon is shutting down.
-    static let shutdownReason = "stopped: the daemon is shutting down"
+    public static func channel(_ reason: String, retryAfter: Int? = nil) -> DeliveryError {
+        DeliveryError(.channel(retryAfterSeconds: retryAfter), reason)
+    }
 
+    /// A transfer aborted by shutdown.
+    static let stopped = DeliveryError(.stopped, "stopped: the daemon is shutting down")
+
+    /// Not final: the message may still go out (transient, a held channel, or a shutdown).
     public var isTransient: Bool {
-        if case .transient = kind { return true }
+        if case .permanent = kind { return false }
+        return true
+    }
+
+    /// The channel is at fault, not the message.
+    public var holdsChannel: Bool {
+        if case .channel = kind { return true }
         return false
     }
 
