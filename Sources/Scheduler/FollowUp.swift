@@ -44,7 +44,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .endNotice, .end: return ["end"]
         case .cafeInvite, .meetingReminder, .agendaReminder: return ["date", "time", "place"]
         case .recurring: return ["text"]
-        case .deliveryFailed: return ["count", "lines"]
+        case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
         }
     }
 

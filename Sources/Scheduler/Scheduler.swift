@@ -58,12 +58,14 @@ struct Planner {
         meetingReminders()
         personalReminders()
         deliveryFailures()
+        channelOutages()
     }
 
     /// Where a message goes.
     enum Target {
         case person(RecipientRole, Int64, keyPart: String)
-        case leaders
+        /// The program's leaders; with `avoiding`, on any channel but that one (it is down).
+        case leaders(avoiding: Channel? = nil)
     }
 
     /// Adds a follow-up if it is due at `now` and not yet stale.
@@ -121,13 +123,19 @@ struct Planner {
                 make(
                     role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
                     language: person.language, name: firstName))
-        case .leaders:
+        case .leaders(let avoiding):
             for (index, leader) in program.leaders.enumerated() {
+                // Avoiding a channel that is down, a leader is reached on any other they have an
+                // address for, even one they did not choose for everyday alerts.
+                let channels =
+                    avoiding.map { down in Channel.allCases.filter { $0 != down && leader.address($0) != nil } }
+                    ?? leader.channels.sorted()
+                guard !channels.isEmpty else { continue }
                 output.append(
                     make(
                         role: .leader, recipient: nil, leader: index,
                         keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
-                        channels: leader.channels.sorted(), language: program.language, name: leader.name))
+                        channels: channels, language: program.language, name: leader.name))
             }
         }
     }

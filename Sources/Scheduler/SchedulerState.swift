@@ -24,6 +24,22 @@ public struct DeliveryFailure: Sendable, Hashable {
     }
 }
 
+/// A channel that cannot deliver now (its server is down or refuses us), with the messages
+/// waiting on it per program: their leaders are told once per outage, on another channel.
+public struct HeldChannel: Sendable, Hashable {
+    public var channel: Channel
+    public var since: Int64
+    public var reason: String
+    public var waitingByProgram: [String: Int]
+
+    public init(channel: Channel, since: Int64, reason: String, waitingByProgram: [String: Int]) {
+        self.channel = channel
+        self.since = since
+        self.reason = reason
+        self.waitingByProgram = waitingByProgram
+    }
+}
+
 /// Everything the rules look at, read from the store in one snapshot. Values only.
 public struct SchedulerState: Sendable {
     public var relationships: [Relationship]
@@ -36,6 +52,7 @@ public struct SchedulerState: Sendable {
     public var cafes: [CafeEvening]
     public var reminders: [PersonalReminder]
     public var failures: [DeliveryFailure]
+    public var heldChannels: [HeldChannel] = []
 
     public init(
         relationships: [Relationship] = [], people: PeopleIndex = [:], minutesThisMonth: [Int64: Int] = [:],

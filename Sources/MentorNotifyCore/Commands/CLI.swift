@@ -25,7 +25,7 @@ public enum CLI {
           plan                      what is due now (writes nothing)
           tick                      one cycle: enqueue what is due, deliver what is ready
           run                       the daemon: cycles until SIGTERM
-          outbox                    the message log
+          outbox                    the message log; `outbox retry` sends failed messages again
           report hours              minutes per pair against the target
           check                     validate config, templates and database
           status                    last cycle and outbox counts, for monitoring
@@ -74,8 +74,10 @@ public enum CLI {
             }
             var rest = Array(words.dropFirst())
             var name = command
-            if ["person", "cafe", "reminder", "import", "report"].contains(command), let sub = rest.first,
-                !sub.hasPrefix("-")
+            if ["person", "cafe", "reminder", "import", "report"].contains(command)
+                || command == "outbox"
+                    && rest.first == "retry",
+                let sub = rest.first, !sub.hasPrefix("-")
             {
                 name = command == "import" ? command : "\(command) \(sub)"
                 if command != "import" { rest.removeFirst() }
@@ -128,6 +130,7 @@ public enum CLI {
         "tick": CycleCommands.tick,
         "run": CycleCommands.run,
         "outbox": CycleCommands.outbox,
+        "outbox retry": CycleCommands.retry,
         "status": CycleCommands.status,
         "demo": DemoCommand.run,
     ]

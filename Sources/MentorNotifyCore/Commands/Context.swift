@@ -24,15 +24,17 @@ final class Context {
                     .noInput, "config file \(explicit) does not exist; check --config or MENTOR_NOTIFY_CONFIG")
             }
             configPath = explicit
-        } else if FileManager.default.fileExists(atPath: "mentor-notify.json") {
-            configPath = "mentor-notify.json"
         } else {
-            configPath = nil
+            // The daemon's config is found by the admin commands too (`sudo -u mentor-notify ...`).
+            configPath = Context.configSearchPath.first { FileManager.default.fileExists(atPath: $0) }
         }
         loadedConfig =
             try configPath.map { path throws(ConfigError) in try Config.load(path: path) } ?? Config.builtIn()
         databasePath = databaseOption ?? environment["MENTOR_NOTIFY_DB"] ?? loadedConfig.database ?? "mentor-notify.db"
     }
+
+    /// Where the config is looked for when neither --config nor $MENTOR_NOTIFY_CONFIG names it.
+    static let configSearchPath = ["mentor-notify.json", "/etc/mentor-notify/mentor-notify.json"]
 
     var config: Config { loadedConfig }
 

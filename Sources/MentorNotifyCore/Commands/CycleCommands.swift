@@ -115,46 +115,118 @@ enum CycleCommands {
             })
     }
 
+    /// `outbox retry ID... | --failed-since DATE`: failed messages back in the queue.
+    static func retry(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(words, command: "outbox retry", options: ["failed-since"])
+        let config = context.config
+        let since = try args.value("failed-since").map {
+            config.zone.instant(try Validate.date($0, field: "failed-since"), .midnight)
+        }
+        let ids = try args.positionals.map { raw throws(CLIError) -> Int64 in
+            guard let id = Int64(raw), id > 0 else {
+                throw CLIError(.dataError, "outbox retry: '\(raw)' is not an outbox id (a whole number)")
+            }
+            return id
+        }
+        guard ids.isEmpty != (since == nil) else {
+            throw CLIError(
+                .usage, "outbox retry: give outbox ids or --failed-since DATE (one of them); see `outbox retry --help`")
+        }
+        let store = try context.openStore()
+        let now = Int64(Date().timeIntervalSince1970)
+        let requeued = try store.retryFailed(ids: ids.isEmpty ? nil : ids, failedSince: since, now: now)
+        for id in ids where !requeued.contains(id) {
+            context.output.error(
+                "mentor-notify: outbox retry: \(id) was not re-queued: it is not a failed message, or its moment has passed"
+            )
+        }
+        for id in requeued {
+            context.logger.info("outbox-retry", ["outbox": String(id)])
+            context.output.line(String(id))
+        }
+        if requeued.isEmpty {
+            throw CLIError(.dataError, "outbox retry: nothing to re-queue")
+        }
+    }
+
     static func status(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "status", options: [], switches: ["json"])
         try args.noPositionals()
         let store = try context.openStore()
         let config = context.config
         let zone = config.zone
-        let (summary, last) = try store.read {
-            (try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) })
+        let (summary, last, wall, holds, problems) = try store.read {
+            (
+                try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) },
+                try store.meta("last_cycle_wall").flatMap { Int64($0) }, try store.channelHolds(),
+                (try store.meta("problems") ?? "").split(separator: "\n").map(String.init)
+            )
         }
+        // Health is judged by when the last cycle really ran, not by the moment it acted for: a
+        // `tick --at` in the future must not make a stopped daemon look alive.
         let now = Int64(Date().timeIntervalSince1970)
         let limit = Int64(config.statusMaxAgeMinutes) * 60
-        let healthy = last.map { now - $0 <= limit } ?? false
+        let ranAt = wall ?? last
+        let fresh = ranAt.map { $0 <= now + 60 && now - $0 <= limit } ?? false
+        let held = holds.values.sorted { $0.channel < $1.channel }
         if args.flag("json") {
             let counts = OutboxStatus.allCases.map(\.rawValue).sorted().map { name in
                 (name, JSON.int(Int64(summary.counts[OutboxStatus(rawValue: name) ?? .pending] ?? 0)))
             }
             context.output.json(
                 .object([
-                    ("counts", .object(counts)), ("healthy", .bool(healthy)),
+                    ("config", .string(config.source)),
+                    ("counts", .object(counts)), ("healthy", .bool(fresh && problems.isEmpty && holds.isEmpty)),
+                    (
+                        "heldChannels",
+                        .array(
+                            held.map { hold in
+                                .object([
+                                    ("channel", .string(hold.channel.rawValue)), ("reason", .string(hold.reason)),
+                                    ("retryAt", .string(zone.iso8601(hold.retryAt))),
+                                    ("since", .string(zone.iso8601(hold.since))),
+                                ])
+                            })
+                    ),
                     ("lastCycle", .optional(last.map { zone.iso8601($0) })),
+                    ("lastCycleRanAt", .optional(ranAt.map { zone.iso8601($0) })),
                     ("maxAgeMinutes", .int(Int64(config.statusMaxAgeMinutes))),
                     ("nextDue", .optional(summary.nextDue.map { zone.iso8601($0) })),
                     ("oldestPending", .optional(summary.oldestPending.map { zone.iso8601($0) })),
+                    ("problems", .array(problems.map { .string($0) })),
                 ]))
         } else {
-            context.output.line("last cycle:     \(last.map { zone.iso8601($0) } ?? "never")")
+            context.output.line("config:         \(config.source)")
+            context.output.line("last cycle:     \(ranAt.map { zone.iso8601($0) } ?? "never")")
+            if let last, last != ranAt {
+                context.output.line("  acting for:   \(zone.iso8601(last)) (tick --at)")
+            }
             context.output.line(
                 "outbox:         "
                     + OutboxStatus.allCases.map { "\($0.rawValue) \(summary.counts[$0] ?? 0)" }.joined(separator: ", "))
             context.output.line("oldest pending: \(summary.oldestPending.map { zone.iso8601($0) } ?? "-")")
             context.output.line("next due:       \(summary.nextDue.map { zone.iso8601($0) } ?? "-")")
+            for hold in held {
+                context.output.line(
+                    "HELD \(hold.channel.rawValue): since \(zone.iso8601(hold.since)), next try "
+                        + "\(zone.iso8601(hold.retryAt)): \(hold.reason)")
+            }
+            for problem in problems { context.output.line("UNWATCHED: \(problem)") }
             context.output.line(
-                "health:         \(healthy ? "ok" : "STALE: no cycle in the last \(config.statusMaxAgeMinutes) minutes")"
-            )
+                "health:         \(fresh ? "ok" : "STALE: no cycle in the last \(config.statusMaxAgeMinutes) minutes")")
         }
-        if !healthy {
+        if !fresh {
             throw CLIError(
                 .failure,
                 "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?"
             )
+        }
+        if let hold = held.first {
+            throw CLIError(
+                .failure, "status: \(hold.channel.rawValue) cannot be delivered (messages wait): \(hold.reason)")
+        }
+        if let problem = problems.first {
+            throw CLIError(.failure, "status: forløb go unwatched: \(problem)")
         }
     }
 }

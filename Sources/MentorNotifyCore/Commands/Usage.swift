@@ -61,8 +61,43 @@ enum Usage {
             "usage: mentor-notify tick [--at YYYY-MM-DDTHH:MM]\n\nOne cycle: enqueue what is due, deliver what is ready, exit.",
         "run":
             "usage: mentor-notify run\n\nThe daemon: a cycle every minute until SIGTERM/SIGINT; SIGHUP reloads config and templates.",
-        "outbox":
-            "usage: mentor-notify outbox [--status pending|sending|sent|failed|expired|suppressed] [--json]\n\nThe message log.",
+        "outbox": """
+        usage: mentor-notify outbox [--status pending|sending|sent|failed|expired|suppressed] [--json]
+               mentor-notify outbox retry ID... | --failed-since YYYY-MM-DD
+
+        The message log. `outbox retry` puts failed messages back in the queue, to be sent in the next
+        cycle (after the address was corrected, or the server was fixed); messages whose moment has
+        passed are not sent again.
+        """,
+        "outbox retry": """
+        usage: mentor-notify outbox retry ID... | --failed-since YYYY-MM-DD
+
+        Puts the failed messages with these ids, or every message that failed on or after the date, back
+        in the queue with a fresh retry allowance. Prints the ids re-queued, one a line. A message whose
+        moment has passed (a reminder for a past meeting) is left failed, and said so.
+        """,
+        "person": """
+        usage: mentor-notify person add|list|opt-out ...
+
+          person add      enter a mentor or a mentee (`person add --help`)
+          person list     list people
+          person opt-out  stop one channel to a person
+        """,
+        "cafe": """
+        usage: mentor-notify cafe add --program PROGRAM --at YYYY-MM-DDTHH:MM [--place TEXT]
+
+        A one-off café evening; recurring ones come from the config (`cafe add --help`).
+        """,
+        "reminder": """
+        usage: mentor-notify reminder add --person ID --time HH:MM --days mon,...,fri --text TEXT [--until YYYY-MM-DD]
+
+        A personal recurring reminder (`reminder add --help`).
+        """,
+        "report": """
+        usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]
+
+        Minutes per pair against the program's monthly target (`report hours --help`).
+        """,
         "report hours":
             "usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]\n\nMinutes per pair against the target.",
         "check":

@@ -15,6 +15,10 @@ final class Cycle {
         var delivery = Deliverer.Stats()
         /// The keys that were due at this cycle's moment.
         var dueKeys: Set<String> = []
+        /// Forløb nobody would hear about (see `Watch`).
+        var problems: [String] = []
+        /// The moment was earlier than the last cycle's: nothing was planned.
+        var clockBehind = false
     }
 
     let store: Store
@@ -23,6 +27,9 @@ final class Cycle {
     let logger: Logger
     let email: any EmailTransport
     let sms: any SMSTransport
+    /// The real time, whatever moment a cycle is asked to act at (`tick --at`): `status` judges
+    /// health by it, so a cycle run for a future moment cannot make a dead daemon look alive.
+    var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     init(
         store: Store, config: Config, catalog: TemplateCatalog, logger: Logger, email: any EmailTransport,
@@ -41,33 +48,23 @@ final class Cycle {
     {
         var report = Report()
         let today = config.zone.local(now).date
-        // Read, plan and enqueue in one write transaction: two cycles at once (the daemon and a manual
-        // tick) then cannot plan from different snapshots, e.g. list the same failure twice.
         try store.write {
-            let (state, followUps) = try StateLoader.plan(store, config: config, now: now)
-            report.planned = followUps.count
-            let due = Set(followUps.map(\.key))
-            report.dueKeys = due
-            let existing = try store.existingKeys(followUps.map(\.key))
-            var rows: [OutboxRow] = []
-            for followUp in followUps where !existing.contains(followUp.key) {
-                rows += try render(followUp)
+            // Time going backwards (`tick --at` before the last cycle) plans nothing: what was due
+            // then was planned then, and an earlier rule must never follow a later one.
+            if let last = try store.meta("last_cycle").flatMap(Int64.init), now < last {
+                report.clockBehind = true
+                logger.warning(
+                    "cycle-skipped",
+                    ["at": config.zone.iso8601(now), "last_cycle": config.zone.iso8601(last), "reason": "clock behind"])
+            } else {
+                try plan(now: now, today: today, report: &report)
+                try store.setMeta("last_cycle", String(now))
             }
-            report.enqueued = try store.enqueue(rows, now: now)
-            report.withdrawn = try withdraw(notIn: due, now: now, today: today)
-            // The failures listed in a delivery-failed message enqueued now are reported, and no others.
-            let reportedPrograms = Set(followUps.filter { $0.rule == .deliveryFailed }.map(\.program))
-            try store.markFailuresReported(
-                state.failures.filter { reportedPrograms.contains($0.program) }.map(\.outboxID))
-            report.closed = try store.closeCompleted(today: today)
-            // Retention once a day: it looks at every sent row, which need not happen every minute.
-            if try store.meta("retention_day") != today.description {
-                report.bodiesDeleted = try store.deleteSentBodies(
-                    sentBefore: now - Int64(config.retentionDays) * 86_400)
-                try store.setMeta("retention_day", today.description)
-            }
-            try store.setMeta("last_cycle", String(now))
+            report.problems = try Watch.problems(config: config, store: store, today: today)
+            try store.setMeta("problems", report.problems.joined(separator: "\n"))
+            try store.setMeta("last_cycle_wall", String(wallClock()))
         }
+        for problem in report.problems { logger.error("unwatched", ["problem": problem]) }
         let local = config.zone.local(now)
         let window = config.schedulerSettings.isInWindow(local)
         // A pass that runs on past the window's end (a long backlog) must stop there, not send into
@@ -77,7 +74,7 @@ final class Cycle {
         // A held channel is left alone until its retry time.
         let holds = try store.channelHolds()
         let open = Set(Channel.allCases.filter { holds[$0].map { $0.retryAt <= now } ?? true })
-        if deliver, try store.hasReadyRows(now: now, windowOpen: window, channels: open) {
+        if deliver, !report.clockBehind, try store.hasReadyRows(now: now, windowOpen: window, channels: open) {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
                 logger: logger)
@@ -96,6 +93,34 @@ final class Cycle {
     }
 
     static let spoolFrom = "mentor-notify <mentor-notify@localhost>"
+
+    /// Reads, plans and enqueues, inside the cycle's write transaction: two cycles at once (the
+    /// daemon and a manual tick) then cannot plan from different snapshots, e.g. list the same
+    /// failure twice.
+    private func plan(now: Int64, today: LocalDate, report: inout Report) throws {
+        let (state, followUps) = try StateLoader.plan(store, config: config, now: now)
+        report.planned = followUps.count
+        let due = Set(followUps.map(\.key))
+        report.dueKeys = due
+        let existing = try store.existingKeys(followUps.map(\.key))
+        var rows: [OutboxRow] = []
+        for followUp in followUps where !existing.contains(followUp.key) {
+            rows += try render(followUp)
+        }
+        report.enqueued = try store.enqueue(rows, now: now)
+        report.withdrawn = try withdraw(notIn: due, now: now, today: today)
+        // The failures listed in a delivery-failed message enqueued now are reported, and no others.
+        let reportedPrograms = Set(followUps.filter { $0.rule == .deliveryFailed }.map(\.program))
+        try store.markFailuresReported(
+            state.failures.filter { reportedPrograms.contains($0.program) }.map(\.outboxID))
+        report.closed = try store.closeCompleted(today: today)
+        // Retention once a day: it looks at every sent row, which need not happen every minute.
+        if try store.meta("retention_day") != today.description {
+            report.bodiesDeleted = try store.deleteSentBodies(
+                sentBefore: now - Int64(config.retentionDays) * 86_400)
+            try store.setMeta("retention_day", today.description)
+        }
+    }
 
     /// Pending rows whose follow-up is no longer due (a contact was logged, the end moved, the
     /// forløb ended): suppressed when the forløb ended, else expired, each with its reason.

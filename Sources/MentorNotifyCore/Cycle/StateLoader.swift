@@ -31,13 +31,20 @@ enum StateLoader {
                     outboxID: row.id, program: program, rule: row.rule, role: row.role, recipient: row.recipient,
                     channel: row.channel, reason: row.reason ?? "unknown")
             }
-            return SchedulerState(
+            let held = try store.channelHolds().values.sorted { $0.channel < $1.channel }.map { hold in
+                HeldChannel(
+                    channel: hold.channel, since: hold.since, reason: hold.reason,
+                    waitingByProgram: try store.waitingByProgram(channel: hold.channel))
+            }
+            var state = SchedulerState(
                 relationships: relationships, people: people,
                 minutesThisMonth: try store.minutes(in: today.yearMonth),
                 minutesLastMonth: try store.minutes(in: today.yearMonth.adding(months: -1)),
                 meetings: try store.meetings(from: LocalDateTime(today.adding(days: -1), .midnight)),
                 evaluations: evaluations, cafes: try store.cafes(from: LocalDateTime(today, .midnight)),
                 reminders: try store.reminders(activeOn: today.adding(days: -1)), failures: failures)
+            state.heldChannels = held
+            return state
         }
     }
 }

@@ -95,4 +95,16 @@ extension Store {
             return candidates
         }
     }
+
+    /// Messages waiting on `channel` (pending or leased), per program.
+    public func waitingByProgram(channel: Channel) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try database.forEach(
+            """
+            SELECT program, count(*) FROM outbox WHERE channel = ? AND status IN ('pending', 'sending')
+                AND program IS NOT NULL GROUP BY program
+            """, [channel.rawValue]
+        ) { counts[$0.string(0)] = $0.int(1) }
+        return counts
+    }
 }

@@ -117,3 +117,17 @@ extension Store {
             [Store.completedReason, today.description])
     }
 }
+
+extension Store {
+    /// How many forløb have not ended by `date` (running or yet to start), per program.
+    public func openForloebByProgram(on date: LocalDate) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try database.forEach(
+            """
+            SELECT program, count(*) FROM relationship
+            WHERE min(coalesce(ended_on, planned_end), planned_end) > ? GROUP BY program
+            """, [date.description]
+        ) { counts[$0.string(0)] = $0.int(1) }
+        return counts
+    }
+}

@@ -15,6 +15,8 @@ public enum SMSLength {
         "date": "2026-09-30", "variant": "continue", "month": "2026-09", "minutes": "120", "target": "240",
         "missing": "120", "count": "12", "lines": "#1 ...", "final": "yes", "end": "2027-09-30", "time": "18:00",
         "place": "Mentorshoppen, Nørregade 10", "text": "Godmorgen! Husk praktik kl. 8. Du kan godt!",
+        "emailDown": "yes", "smsDown": "yes",
+        "reason": "the SMTP server refused the login: SMTP 535 5.7.8 Authentication credentials invalid",
     ]
 
     public static func check(_ catalog: TemplateCatalog) throws(TooLong) {

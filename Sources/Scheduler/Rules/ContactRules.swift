@@ -16,7 +16,8 @@ extension Planner {
         }
         if let days = program.firstMeetingAlertDays {
             emit(
-                .firstMeetingOverdue, subject: String(relationship.id), to: .leaders, period: period, program: program,
+                .firstMeetingOverdue, subject: String(relationship.id), to: .leaders(), period: period,
+                program: program,
                 relationship: relationship, due: at(start.adding(days: days)), expires: nil,
                 variables: ["start": period, "days": String(days)])
         }
@@ -45,7 +46,7 @@ extension Planner {
         }
         if let days = program.missedContactDays {
             emit(
-                .missedContact, subject: String(relationship.id), to: .leaders, period: since.description,
+                .missedContact, subject: String(relationship.id), to: .leaders(), period: since.description,
                 program: program, relationship: relationship, due: at(since.adding(days: days)), expires: nil,
                 variables: ["days": String(days), "date": since.description])
         }
@@ -90,7 +91,7 @@ extension Planner {
         for (programID, list) in lines.sorted(by: { $0.key < $1.key }) {
             guard let program = settings.programs[programID] else { continue }
             emit(
-                .monthlyDigest, subject: programID, to: .leaders, period: previous.description, program: program,
+                .monthlyDigest, subject: programID, to: .leaders(), period: previous.description, program: program,
                 due: at(month.firstDay), expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
                 variables: [
                     "month": previous.description, "count": String(list.count), "lines": list.joined(separator: "\n"),

@@ -134,9 +134,27 @@ extension Planner {
                     "#\(failure.outboxID) \(failure.rule) → \(failure.role) \(who) (\(failure.channel.rawValue)): \(failure.reason)"
             }
             emit(
-                .deliveryFailed, subject: programID, to: .leaders, period: String(newest), program: program,
+                .deliveryFailed, subject: programID, to: .leaders(), period: String(newest), program: program,
                 due: nowLocal, expires: nil,
                 variables: ["count": String(failures.count), "lines": lines.joined(separator: "\n")])
+        }
+    }
+
+    /// A channel held (its server down, our login refused): the leaders of each program with
+    /// messages waiting on it hear of it once per outage, on their other channel.
+    mutating func channelOutages() {
+        for held in state.heldChannels {
+            for (programID, waiting) in held.waitingByProgram.sorted(by: { $0.key < $1.key }) {
+                guard let program = settings.programs[programID] else { continue }
+                emit(
+                    .deliveryFailed, subject: "\(programID)-\(held.channel.rawValue)-down",
+                    to: .leaders(avoiding: held.channel), period: String(held.since), program: program,
+                    due: nowLocal, expires: nil,
+                    variables: [
+                        "count": String(waiting), held.channel == .email ? "emailDown" : "smsDown": "yes",
+                        "reason": held.reason,
+                    ])
+            }
         }
     }
 }

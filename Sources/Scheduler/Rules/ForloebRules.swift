@@ -48,7 +48,7 @@ extension Planner {
                     .endNotice, relationship, program, period: planned.description, due: at(due), expires: nil,
                     variables: variables)
                 emit(
-                    .endNotice, subject: String(relationship.id), to: .leaders, period: planned.description,
+                    .endNotice, subject: String(relationship.id), to: .leaders(), period: planned.description,
                     program: program, relationship: relationship, due: at(due), expires: nil, variables: variables)
             }
         }

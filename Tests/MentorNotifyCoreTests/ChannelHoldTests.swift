@@ -1,0 +1,129 @@
+import Foundation
+import MentorStore
+import Notifier
+import Scheduler
+import TestSupport
+import Testing
+
+@testable import MentorNotifyCore
+
+/// A channel whose server fails is held: the other channel goes on at once, the held one costs one
+/// timeout per pass, and the leaders hear of the outage once, on the channel that works.
+@Suite(.serialized) struct ChannelHoldTests {
+    /// Sends through a real transport and says whether a send is in progress.
+    final class Watched: EmailTransport, @unchecked Sendable {
+        // @unchecked: the counters are guarded by the lock.
+        let inner: any EmailTransport
+        private let lock = NSLock()
+        private var sending = false
+        private var count = 0
+        init(_ inner: any EmailTransport) { self.inner = inner }
+        var inProgress: Bool { lock.withLock { sending } }
+        var calls: Int { lock.withLock { count } }
+        func send(_ message: EmailPayload) throws(DeliveryError) -> DeliveryReceipt {
+            lock.withLock {
+                sending = true
+                count += 1
+            }
+            defer { lock.withLock { sending = false } }
+            return try inner.send(message)
+        }
+        func finishBatch() { inner.finishBatch() }
+    }
+
+    /// An SMS gateway in memory that notes whether the email lane was busy when each SMS went.
+    final class Gateway: SMSTransport, @unchecked Sendable {
+        // @unchecked: guarded by the lock.
+        let email: Watched
+        private let lock = NSLock()
+        private var seen: [Bool] = []
+        init(email: Watched) { self.email = email }
+        var emailBusyAtEachSMS: [Bool] { lock.withLock { seen } }
+        func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt {
+            let busy = email.inProgress
+            lock.withLock { seen.append(busy) }
+            return DeliveryReceipt(providerID: "gw", segments: 1)
+        }
+        func finishBatch() {}
+    }
+
+    let now = Zone.copenhagen.instant(LocalDateTime("2026-03-09T10:00")!)
+
+    func world(_ scratch: Scratch) throws -> Store {
+        let store = try Store(path: scratch.path + "/h.db")
+        let mentor = try store.addPerson(
+            NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk", channels: [.email]))
+        let mentee = try store.addPerson(
+            NewPerson(
+                role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803",
+                channels: [.email, .sms]))
+        try store.addRelationship(
+            mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
+            plannedEnd: LocalDate("2026-09-02")!)
+        return store
+    }
+
+    func cycle(_ store: Store, _ scratch: Scratch, email: any EmailTransport, sms: any SMSTransport) throws -> Cycle {
+        var config = Config.builtIn()
+        config.spool = scratch.path + "/spool"
+        for index in config.programs.indices where config.programs[index].id == "symb" {
+            config.programs[index].leaders = [Leader(name: "Elias", email: "leder@example.dk", phone: "+4512345678")]
+        }
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        return Cycle(
+            store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
+            email: email, sms: sms)
+    }
+
+    @Test func aSilentSMTPServerHoldsUpNeitherTheSMSNorTheRestOfTheEmail() throws {
+        let scratch = Scratch()
+        let store = try world(scratch)
+        let silent = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", "silent"],
+            folder: scratch.path)
+        var settings = EmailSettings(url: "smtp://127.0.0.1:\(silent.port)", from: "Mentor <noreply@example.dk>")
+        settings.requireTLS = false
+        settings.timeoutSeconds = 3
+        let email = Watched(SMTPTransport(settings: settings, password: nil))
+        let gateway = Gateway(email: email)
+        let report = try cycle(store, scratch, email: email, sms: gateway).run(now: now)
+        // The SMS went while the email lane waited for a greeting that never came.
+        #expect(report.delivery.sent == 1)
+        #expect(gateway.emailBusyAtEachSMS == [true])
+        // Two emails were due; the server cost one timeout, and the other email was not tried.
+        #expect(email.calls == 1)
+        let rows = try store.outbox()
+        #expect(rows.filter { $0.channel == .email }.allSatisfy { $0.status == .pending && $0.attempts == 0 })
+        #expect(try store.channelHolds()[.email]?.reason.contains("timed out") == true)
+        // Within the hold nothing is tried again.
+        _ = try cycle(store, scratch, email: email, sms: gateway).run(now: now + 30)
+        #expect(email.calls == 1)
+    }
+
+    @Test func theLeadersHearOfAnOutageOnceOnTheOtherChannel() throws {
+        let scratch = Scratch()
+        let store = try world(scratch)
+        let spool = SpoolTransport(directory: scratch.path + "/spool")
+        let down = Watched(
+            SMTPTransport(
+                settings: EmailSettings(url: "smtp://127.0.0.1:1", from: "x@example.dk"),
+                password: nil))
+        _ = try cycle(store, scratch, email: down, sms: spool).run(now: now)
+        #expect(try store.channelHolds()[.email] != nil)
+        // The next cycles: one alert per leader, by SMS, naming the waiting messages.
+        for minute in 1...5 {
+            _ = try cycle(store, scratch, email: down, sms: spool).run(now: now + Int64(minute) * 60)
+        }
+        let alerts = try store.outbox().filter { $0.rule == "delivery-failed" }
+        #expect(alerts.count == 1, "\(alerts.map(\.key))")
+        let alert = try #require(alerts.first)
+        #expect(alert.channel == .sms && alert.role == "leader" && alert.status == .sent)
+        #expect(
+            alert.body?.contains("E-mails kan ikke sendes lige nu; 2 beskeder venter") == true, "\(alert.body ?? "")")
+        // The server is back: the waiting emails go, the hold is lifted.
+        _ = try cycle(store, scratch, email: spool, sms: spool).run(now: now + 3600)
+        #expect(try store.channelHolds().isEmpty)
+        #expect(try store.outbox().filter { $0.channel == .email }.allSatisfy { $0.status == .sent })
+    }
+}
