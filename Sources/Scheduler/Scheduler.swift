@@ -108,6 +108,10 @@ struct Planner {
         ) -> FollowUp {
             var values = common
             values["recipient"] = name
+            // A forgotten person has no name: the texts about them still read ("din mentor").
+            for other in ["mentor", "mentee"] where values[other]?.isEmpty == true && relationship != nil {
+                values[other] = Planner.unnamed(other, for: role, language: language)
+            }
             return FollowUp(
                 rule: rule, key: "\(rule.rawValue):\(subject):\(keyPart):\(period)", role: role, recipient: recipient,
                 leaderIndex: leader, program: program.id, relationshipID: relationship?.id, channels: channels,
@@ -163,4 +167,15 @@ struct Planner {
     }
 
     func at(_ date: LocalDate) -> LocalDateTime { LocalDateTime(date, opening) }
+
+    /// How a text names a mentor or mentee whose name was erased: "din mentor" to the other one of
+    /// the pair, "en mentor" to a leader.
+    static func unnamed(_ role: String, for reader: RecipientRole, language: Language) -> String {
+        switch (language, reader == .leader) {
+        case (.en, false): "your \(role)"
+        case (.en, true): "a \(role)"
+        case (_, false): "din \(role)"
+        case (_, true): "en \(role)"
+        }
+    }
 }

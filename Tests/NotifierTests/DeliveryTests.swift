@@ -322,7 +322,7 @@ import Testing
         #expect(try store.outbox().map(\.status) == [.sent, .sent, .sent])
     }
 
-    @Test func linesLeftInOurOwnJournalAreAdoptedNotDropped() throws {
+    @Test func linesLeftByAnEarlierPassOfThisProcessAreReplayedNotDropped() throws {
         let scratch = Scratch()
         let path = scratch.path + "/k.db"
         let store = try Store(path: path)
@@ -340,9 +340,10 @@ import Testing
             let first = try #require(SentJournal(databasePath: path))
             #expect(first.record(SentJournal.Entry(id: 1, at: 10, segments: nil, providerID: "250")))
         }
-        // The next pass of the same process opens the same file and commits what it found there.
+        // The next pass of the same process has a journal of its own; the earlier one, closed and so
+        // unlocked, is replayed before anything is leased.
         let second = try #require(SentJournal(databasePath: path))
-        try second.commit(to: store)
+        #expect(try SentJournal.recover(databasePath: path, into: store, except: second.path) == 1)
         #expect(try store.outbox().first?.status == .sent)
     }
 }

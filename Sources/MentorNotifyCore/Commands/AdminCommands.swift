@@ -58,16 +58,11 @@ enum AdminCommands {
         let header = ["relationship", "program", "mentor", "mentee", "minutes", "target", "status"]
         if args.flag("csv") {
             // Semicolons: what Danish spreadsheets open directly.
-            context.output.line(header.joined(separator: ";"))
-            for row in rows { context.output.line(row.map(csvField).joined(separator: ";")) }
+            context.output.line(CSVWriter.line(header))
+            for row in rows { context.output.line(CSVWriter.line(row)) }
         } else {
             context.output.table(header.map { $0.uppercased() }, rows)
         }
-    }
-
-    static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "," }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func check(_ context: Context, _ words: [String]) throws {
@@ -84,24 +79,15 @@ enum AdminCommands {
         for program in config.programs where program.leaders.isEmpty {
             warnings.append("program \(program.id) has no leaders: leader alerts and digests cannot be delivered")
         }
+        var problems: [String] = []
         if let email = config.email {
-            if email.username != nil {
-                do {
-                    _ = try Secrets.read(
-                        file: email.passwordFile, credential: "smtp", variable: "MENTOR_NOTIFY_SMTP_PASSWORD",
-                        environment: context.environment)
-                } catch { throw ConfigError("email.passwordFile", error.what) }
-            }
+            _ = try Transports.smtpPassword(email, environment: context.environment)
             context.output.line("email: \(email.url)")
         } else {
             context.output.line("email: spool (\(config.spool))")
         }
         if let sms = config.sms {
-            do {
-                _ = try Secrets.read(
-                    file: sms.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN",
-                    environment: context.environment)
-            } catch { throw ConfigError("sms.tokenFile", error.what) }
+            _ = try Transports.smsToken(sms, environment: context.environment)
             context.output.line("sms: \(sms.provider.rawValue) \(sms.url)")
         } else {
             context.output.line("sms: spool (\(config.spool))")
@@ -113,10 +99,17 @@ enum AdminCommands {
                 throw CLIError(.dataError, "database \(context.databasePath) fails its integrity check: \(integrity)")
             }
             context.output.line("database: \(context.databasePath), schema up to date, integrity ok")
+            let today = config.zone.local(Int64(Date().timeIntervalSince1970)).date
+            problems = try Watch.problems(config: config, store: store, today: today)
         } else {
             warnings.append("no database at \(context.databasePath) yet; run `mentor-notify init`")
         }
         for warning in warnings { context.output.line("warning: \(warning)") }
+        for problem in problems { context.output.line("error: \(problem)") }
+        if let first = problems.first {
+            throw ConfigError(
+                "programs", problems.count == 1 ? first : "\(first) (and \(problems.count - 1) more, listed above)")
+        }
         context.output.line("ok")
     }
 }

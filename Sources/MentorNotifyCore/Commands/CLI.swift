@@ -38,6 +38,10 @@ public enum CLI {
     public static func main(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Int32
     {
+        // Everything this process creates can hold personal data: the database and its -wal and -shm,
+        // spool files, journals. Owner and group only (files 0640, folders 0750), whatever the umask
+        // it was started with.
+        umask(umask(0) | 0o027)
         let output = Output()
         var words = Array(arguments.dropFirst())
         var databaseOption: String?

@@ -1,5 +1,6 @@
 import Foundation
 import MentorStore
+import Notifier
 
 enum PeopleCommands {
     static func add(_ context: Context, _ words: [String]) throws {
@@ -69,9 +70,29 @@ enum PeopleCommands {
         let args = try Arguments(words, command: "forget", options: [])
         let id = try args.id("person")
         let store = try context.openStore()
-        try store.forget(id)
-        context.logger.info("person-forgotten", ["person": String(id)])
-        context.output.line("person \(id) is forgotten: personal data and message bodies erased")
+        let forgotten = try store.forget(id)
+        // The spool holds sent messages as files: theirs go, and others' that named them are
+        // written again from the scrubbed text.
+        let config = context.config
+        let spool = SpoolTransport(directory: config.spool)
+        for path in SpoolTransport.files(in: config.spool, outboxIDs: forgotten.rowsToThePerson) { unlink(path) }
+        let rows = try store.outbox().filter { forgotten.rowsScrubbed.contains($0.id) }
+        let people = try store.people(ids: rows.compactMap(\.recipient))
+        for row in rows {
+            let address =
+                row.role == "leader" ? row.leaderAddress : row.recipient.flatMap { people[$0]?.address(row.channel) }
+            guard let address else { continue }
+            do {
+                try spool.rewrite(row, to: address, from: config.email?.from ?? Cycle.spoolFrom, now: row.sentAt ?? 0)
+            } catch {
+                throw CLIError(
+                    .ioError, "forget: a spool file naming the person could not be rewritten: \(error.reason)")
+            }
+        }
+        context.logger.info("person-forgotten", ["person": String(id), "texts_scrubbed": String(rows.count)])
+        context.output.line(
+            "person \(id) is forgotten: personal data, messages to them and their name in \(rows.count) other "
+                + "messages erased")
     }
 }
 

@@ -146,14 +146,42 @@ public struct Config: Sendable {
         }
     }
 
+    /// A URL that carries a secret (`smtp://user:pass@host`, `?token=...`) would print it in `check`, in
+    /// logs and in process listings: refused, without repeating the URL.
+    static func refuseSecrets(in url: URL, keyPath: String, fileKey: String) throws(ConfigError) {
+        if url.user != nil || url.password != nil {
+            throw ConfigError(
+                keyPath,
+                "must not carry a username or password; use username and \(fileKey) (a file only the service reads)")
+        }
+        let secretish = ["token", "key", "secret", "pass", "auth", "sig", "credential"]
+        for item in URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? [] {
+            let name = item.name.lowercased()
+            if secretish.contains(where: name.contains) {
+                throw ConfigError(
+                    keyPath, "must not carry a secret in its query (\(item.name)=...); put it in \(fileKey) instead")
+            }
+        }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
     static func parseEmail(_ reader: inout JSONReader) throws(ConfigError) -> EmailSettings {
         try refuseInlineSecrets(&reader, fileKey: "passwordFile")
         guard let url = try reader.string("url") else {
             throw ConfigError(reader.keyPath("url"), "is missing; write smtps://host:465 or smtp://host:587")
         }
-        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), URL(string: url)?.host != nil else {
-            throw ConfigError(reader.keyPath("url"), "'\(url)' must start with smtp:// or smtps:// and name a host")
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), let parsed = URL(string: url), parsed.host != nil
+        else {
+            throw ConfigError(reader.keyPath("url"), "must start with smtp:// or smtps:// and name a host")
         }
+        try refuseSecrets(in: parsed, keyPath: reader.keyPath("url"), fileKey: "passwordFile")
         guard let from = try reader.string("from") else {
             throw ConfigError(reader.keyPath("from"), "is missing; write e.g. \"Mentorshoppen <noreply@example.dk>\"")
         }
@@ -174,6 +202,14 @@ public struct Config: Sendable {
                     reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\" for a local relay")
             }
             settings.requireTLS = mode != "none"
+            // Without TLS the password and every message cross the network in clear: only a relay on
+            // this machine may be spoken to that way.
+            if !settings.requireTLS, !Config.isLoopback(parsed.host ?? "") {
+                throw ConfigError(
+                    reader.keyPath("starttls"),
+                    "\"none\" is allowed only for a relay on this machine (127.0.0.1, ::1 or localhost); "
+                        + "use smtps:// or STARTTLS for \(parsed.host ?? "the server")")
+            }
         }
         settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds
         settings.insecureSkipVerify = false
@@ -187,11 +223,12 @@ public struct Config: Sendable {
             throw ConfigError(reader.keyPath("provider"), "must be \"gatewayapi\" or \"twilio\"")
         }
         guard let url = try reader.string("url"), let parsed = URL(string: url), let host = parsed.host,
-            parsed.scheme == "https" || (parsed.scheme == "http" && ["127.0.0.1", "localhost", "::1"].contains(host))
+            parsed.scheme == "https" || (parsed.scheme == "http" && Config.isLoopback(host))
         else {
             throw ConfigError(
                 reader.keyPath("url"), "must be the gateway's https:// address (plain http only on loopback)")
         }
+        try refuseSecrets(in: parsed, keyPath: reader.keyPath("url"), fileKey: "tokenFile")
         guard let sender = try reader.string("sender"), !sender.isEmpty,
             sender.count <= 11 || sender.allSatisfy(\.isNumber)
         else {

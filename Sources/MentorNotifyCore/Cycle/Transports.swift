@@ -8,29 +8,36 @@ enum Transports {
         var email: any EmailTransport = spool
         var sms: any SMSTransport = spool
         if let settings = config.email {
-            var password: String?
-            if settings.username != nil {
-                do {
-                    password = try Secrets.read(
-                        file: settings.passwordFile, credential: "smtp", variable: "MENTOR_NOTIFY_SMTP_PASSWORD",
-                        environment: environment)
-                } catch {
-                    throw ConfigError("email.passwordFile", error.what)
-                }
-            }
-            email = SMTPTransport(settings: settings, password: password)
+            email = SMTPTransport(settings: settings, password: try smtpPassword(settings, environment: environment))
         }
         if let settings = config.sms {
-            let token: String
-            do {
-                token = try Secrets.read(
-                    file: settings.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN",
-                    environment: environment)
-            } catch {
-                throw ConfigError("sms.tokenFile", error.what)
-            }
-            sms = HTTPSMSTransport(settings: settings, token: token)
+            sms = HTTPSMSTransport(settings: settings, token: try smsToken(settings, environment: environment))
         }
         return (email, sms)
+    }
+
+    /// The SMTP password, when a username is configured: from `passwordFile`, systemd's credential
+    /// `smtp`, or `$MENTOR_NOTIFY_SMTP_PASSWORD`.
+    static func smtpPassword(_ settings: EmailSettings, environment: [String: String]) throws(ConfigError) -> String? {
+        guard settings.username != nil else { return nil }
+        do {
+            return try Secrets.read(
+                file: settings.passwordFile, credential: "smtp", variable: "MENTOR_NOTIFY_SMTP_PASSWORD",
+                environment: environment)
+        } catch {
+            throw ConfigError("email.passwordFile", error.what)
+        }
+    }
+
+    /// The SMS gateway's token: from `tokenFile`, systemd's credential `sms`, or
+    /// `$MENTOR_NOTIFY_SMS_TOKEN`.
+    static func smsToken(_ settings: SMSSettings, environment: [String: String]) throws(ConfigError) -> String {
+        do {
+            return try Secrets.read(
+                file: settings.tokenFile, credential: "sms", variable: "MENTOR_NOTIFY_SMS_TOKEN",
+                environment: environment)
+        } catch {
+            throw ConfigError("sms.tokenFile", error.what)
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The mentor-notify database: the one place that reads and writes it.
 ///
 /// Not Sendable (it owns a connection); the daemon keeps one, each admin command opens its own.
@@ -187,9 +189,27 @@ extension Store {
     ///
     /// `secure_delete` zeroes the freed bytes, VACUUM rewrites the file and the WAL is truncated,
     /// so that the erased values are no longer anywhere in the database files.
-    public func forget(_ id: Int64) throws {
+    /// What `forget` changed in the outbox, for the spool: the rows to the person (their texts
+    /// erased) and the rows to others whose texts named them (scrubbed).
+    public struct Forgotten: Sendable {
+        public var rowsToThePerson: Set<Int64> = []
+        public var rowsScrubbed: Set<Int64> = []
+    }
+
+    /// Erases a person: their personal data, the texts of messages to them, their name from the texts
+    /// of messages to others, and (by rewriting the file and emptying the WAL) every trace of the
+    /// values in the database files. Messages to others that wait to be sent are dropped, so the
+    /// next cycle writes them anew without the name.
+    @discardableResult
+    public func forget(_ id: Int64) throws -> Forgotten {
+        var result = Forgotten()
         try write {
-            _ = try person(id)
+            let person = try person(id)
+            let forloeb = try database.query(
+                "SELECT id FROM relationship WHERE mentor_id = ? OR mentee_id = ?", [id, id]
+            ) { $0.int64(0) }
+            result.rowsToThePerson = Set(
+                try database.query("SELECT id FROM outbox WHERE recipient = ?", [id]) { $0.int64(0) })
             try database.run(
                 """
                 UPDATE person SET name = NULL, email = NULL, phone = NULL, birthdate = NULL, certificate = NULL,
@@ -197,8 +217,58 @@ extension Store {
                 """, [id])
             try database.run("UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ?", [id])
             try database.run("UPDATE reminder SET text = NULL WHERE person_id = ?", [id])
+            if !forloeb.isEmpty {
+                let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
+                try database.run(
+                    "DELETE FROM outbox WHERE status = 'pending' AND relationship_id IN (\(marks))", forloeb)
+            }
+            if let name = person.name {
+                result.rowsScrubbed = try scrub(name: name, forloeb: forloeb)
+            }
         }
         try database.execute("VACUUM")
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try emptyWAL()
+        return result
+    }
+
+    /// Replaces the full name everywhere, and the first name in the texts about the person's forløb.
+    private func scrub(name: String, forloeb: [Int64]) throws -> Set<Int64> {
+        var scrubbed = Set<Int64>()
+        let first = String(name.split(separator: " ").first ?? Substring(name))
+        let placeholder = "CASE language WHEN 'en' THEN '(name erased)' ELSE '(navn slettet)' END"
+        func replace(_ value: String, where condition: String, _ arguments: [any SQLArgument]) throws {
+            let ids = try database.query(
+                "SELECT id FROM outbox WHERE (instr(body, ?) > 0 OR instr(subject, ?) > 0) AND \(condition)",
+                [value, value] + arguments
+            ) { $0.int64(0) }
+            for rowID in ids {
+                try database.run(
+                    """
+                    UPDATE outbox SET body = replace(body, ?, \(placeholder)),
+                        subject = replace(subject, ?, \(placeholder)) WHERE id = ?
+                    """, [value, value, rowID])
+            }
+            scrubbed.formUnion(ids)
+        }
+        try replace(name, where: "1", [])
+        if first.count >= 2, !forloeb.isEmpty {
+            let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
+            try replace(first, where: "relationship_id IN (\(marks))", forloeb)
+        }
+        return scrubbed
+    }
+
+    /// Checkpoints the WAL into the database file and truncates it to nothing. A reader of another
+    /// process can hold frames back for a moment; then it is tried again, for up to five seconds.
+    private func emptyWAL() throws {
+        for _ in 0..<50 {
+            let complete = try database.queryOne("PRAGMA wal_checkpoint(TRUNCATE)") { $0.int(0) == 0 } ?? false
+            if complete { return }
+            usleep(100_000)
+        }
+        throw StoreError(
+            .busy,
+            "the erased values are out of the database but may linger in its -wal while another process reads it; "
+                + "run `mentor-notify forget` again in a moment")
     }
 }

@@ -39,6 +39,20 @@ public final class Database {
             throw StoreError(.io, "database \(path) cannot use WAL journaling (got \(mode ?? "nothing"))")
         }
         try execute("PRAGMA synchronous = FULL")
+        Database.restrictModes(path)
+    }
+
+    /// A database file made readable by others before (an older version, a copy) is narrowed to
+    /// owner and group on open; SQLite gives its -wal and -shm the database file's mode.
+    static func restrictModes(_ path: String) {
+        guard path != ":memory:" else { return }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            guard lstat(file, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o137 != 0,
+                (info.st_mode & S_IFMT) == S_IFREG
+            else { continue }
+            chmod(file, info.st_mode & 0o640)
+        }
     }
 
     deinit {

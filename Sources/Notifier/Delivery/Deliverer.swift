@@ -454,13 +454,32 @@ public final class Deliverer {
     func emailPayload(_ row: OutboxRow, to address: String, body: String, now: Int64) throws(DeliveryError)
         -> EmailPayload
     {
-        let messageID = Deliverer.messageID(row, domain: messageIDDomain)
+        try Deliverer.emailPayload(
+            row, to: address, body: body, now: now, from: from, fromMailbox: fromMailbox, domain: messageIDDomain,
+            calendar: row.calendar.flatMap(calendar))
+    }
+
+    /// The email for `row` outside a delivery pass (`forget` rewrites a spool file with it).
+    public static func emailPayload(_ row: OutboxRow, to address: String, from: String, now: Int64)
+        throws(DeliveryError) -> EmailPayload
+    {
+        try emailPayload(
+            row, to: address, body: row.body ?? "", now: now, from: from, fromMailbox: MailMessage.mailbox(from),
+            domain: messageIDDomain(from: from),
+            calendar: row.calendar.flatMap(StoredEvent.decode).flatMap { ICalendar.prepare($0, organizer: from) })
+    }
+
+    static func emailPayload(
+        _ row: OutboxRow, to address: String, body: String, now: Int64, from: String, fromMailbox: String,
+        domain: String, calendar: ICalendar.Prepared?
+    ) throws(DeliveryError) -> EmailPayload {
+        let messageID = Deliverer.messageID(row, domain: domain)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
-        let calendar = row.calendar.flatMap(calendar)?.request(
+        let invitation = calendar?.request(
             attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
         let message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
-            calendar: calendar, fromMailbox: fromMailbox)
+            calendar: invitation, fromMailbox: fromMailbox)
         do {
             return EmailPayload(outboxID: row.id, to: address, mime: try message.rendered(), messageID: messageID)
         } catch {

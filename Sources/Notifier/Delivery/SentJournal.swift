@@ -24,23 +24,21 @@ final class SentJournal: @unchecked Sendable {
     /// How many of `entries` are already in SQLite.
     private var committed = 0
 
-    /// Journals live beside the database: `DB-sent.PID.journal`.
+    /// Journals live beside the database: `DB-sent.PID.RANDOM.journal`.
     static func prefix(_ databasePath: String) -> String { databasePath + "-sent." }
 
     init?(databasePath: String) {
         guard databasePath != ":memory:" else { return nil }
-        path = SentJournal.prefix(databasePath) + "\(getpid()).journal"
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        // A name nobody can guess, created new (O_EXCL) and never through a link (O_NOFOLLOW): a
+        // file planted beside the database cannot redirect the marks. A journal left by an earlier
+        // pass whose commit failed is unlocked once that pass closes it, and replayed by `recover`.
+        path = SentJournal.prefix(databasePath) + "\(getpid()).\(RandomName.make()).journal"
+        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return nil }
         // Held while this process lives: an unlocked journal belongs to a process that is gone.
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             return nil
-        }
-        // Lines already here (an earlier pass of this process whose commit failed, or a dead process
-        // with the same pid) are adopted, to be committed with this pass's marks.
-        if let data = FileManager.default.contents(atPath: path) {
-            entries = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap(SentJournal.parse)
         }
     }
 
@@ -63,8 +61,7 @@ final class SentJournal: @unchecked Sendable {
         bytes += (entry.providerID ?? "").singleLine.utf8
         bytes.append(10)
         return lock.withLock {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard written == bytes.count else { return false }
+            guard FileWrite.all(bytes, to: descriptor) else { return false }
             entries.append(entry)
             return true
         }
@@ -100,7 +97,7 @@ final class SentJournal: @unchecked Sendable {
         for name in names where name.hasPrefix(base) && name.hasSuffix(".journal") {
             let path = folder.isEmpty ? name : folder + "/" + name
             guard path != own else { continue }
-            let descriptor = open(path, O_RDWR | O_CLOEXEC)
+            let descriptor = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0 else { continue }
             defer { close(descriptor) }
             // Still locked: its process is alive and will commit its own marks.

@@ -1,9 +1,12 @@
 import Foundation
+public import MentorStore
 
 /// The embedded default: messages become files in a folder, written atomically.
 ///
-/// `ID-RULE.eml` is a complete RFC 5322 message; `ID.sms.json` holds the number, the text and its
-/// segment count. A file appears whole or not at all (written to a temporary name, synced, renamed).
+/// `ID-RANDOM.eml` is a complete RFC 5322 message; `ID-RANDOM.sms.json` holds the number, the text
+/// and its segment count. A file appears whole or not at all (written to a temporary name, synced,
+/// renamed). Names carry a random part and files are created new (`O_EXCL`, `O_NOFOLLOW`): nobody
+/// with a way into the folder can plant a link or guess a name ahead of us.
 public final class SpoolTransport: EmailTransport, SMSTransport {
     public let directory: String
 
@@ -12,13 +15,13 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
     }
 
     public func send(_ message: EmailPayload) throws(DeliveryError) -> DeliveryReceipt {
-        let name = String(format: "%08lld.eml", message.outboxID)
+        let name = SpoolTransport.name(message.outboxID, "eml")
         try write(Data(message.mime.utf8), name: name)
         return DeliveryReceipt(providerID: name)
     }
 
     public func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt {
-        let name = String(format: "%08lld.sms.json", message.outboxID)
+        let name = SpoolTransport.name(message.outboxID, "sms.json")
         let (encoding, _) = SMSEncoding.units(of: message.text)
         let segments = SMSEncoding.segments(message.text)
         let object: [String: Any] = [
@@ -35,6 +38,31 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
 
     public func finishBatch() {}
 
+    /// `00000042-RANDOM.eml`: sorted by outbox id, unpredictable.
+    static func name(_ outboxID: Int64, _ suffix: String) -> String {
+        String(format: "%08lld", outboxID) + "-" + RandomName.make() + "." + suffix
+    }
+
+    /// Writes `row`'s message again over its spool files (`forget` scrubbed a name from its text).
+    public func rewrite(_ row: OutboxRow, to address: String, from: String, now: Int64) throws(DeliveryError) {
+        let old = SpoolTransport.files(in: directory, outboxIDs: [row.id])
+        guard !old.isEmpty else { return }
+        switch row.channel {
+        case .email: _ = try send(try Deliverer.emailPayload(row, to: address, from: from, now: now))
+        case .sms: _ = try send(SMSPayload(outboxID: row.id, to: address, text: row.body ?? ""))
+        }
+        for path in old { unlink(path) }
+    }
+
+    /// The spool files of these outbox rows (`forget` removes them).
+    public static func files(in directory: String, outboxIDs: Set<Int64>) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { name in
+            guard let dash = name.firstIndex(of: "-"), let id = Int64(name[..<dash]) else { return false }
+            return outboxIDs.contains(id)
+        }.map { directory + "/" + $0 }
+    }
+
     private func write(_ data: Data, name: String) throws(DeliveryError) {
         let manager = FileManager.default
         do {
@@ -44,14 +72,14 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
         }
         let final = directory + "/" + name
         let temporary = directory + "/.tmp-" + name
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             throw .channel("spool folder \(directory) is not writable (errno \(errno)); fix its permissions")
         }
-        let written = data.withUnsafeBytes { buffer in Foundation.write(descriptor, buffer.baseAddress, buffer.count) }
+        let written = FileWrite.all(data, to: descriptor)
         let synced = fsync(descriptor)
         close(descriptor)
-        guard written == data.count, synced == 0 else {
+        guard written, synced == 0 else {
             unlink(temporary)
             throw .channel("writing to spool folder \(directory) failed (disk full?)")
         }

@@ -86,6 +86,10 @@ public enum Secrets {
         if let file { candidates.append(file) }
         if let directory = environment["CREDENTIALS_DIRECTORY"] { candidates.append(directory + "/" + credential) }
         for path in candidates {
+            // systemd keeps $CREDENTIALS_DIRECTORY private to the service; a configured file is ours to check.
+            if path == file, let unsafe = exposure(of: path) {
+                throw Missing(what: unsafe)
+            }
             if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
                 let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !secret.isEmpty { return secret }
@@ -100,5 +104,22 @@ public enum Secrets {
             what:
                 "no \(credential) secret: set passwordFile/tokenFile, LoadCredential=\(credential):... in the unit, or \(variable)"
         )
+    }
+
+    /// Why the secret file at `path` is exposed, or nil when only its owner (and group, reading) can
+    /// get at it: a secret that others can read, or anyone but its owner can change, is refused.
+    public static func exposure(of path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = info.st_mode & 0o777
+        if mode & 0o004 != 0 {
+            return
+                "the secret file \(path) can be read by anyone (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
+        }
+        if mode & 0o022 != 0 {
+            return "the secret file \(path) can be changed by others than its owner (mode \(String(mode, radix: 8))); "
+                + "run: chmod 600 \(path)"
+        }
+        return nil
     }
 }

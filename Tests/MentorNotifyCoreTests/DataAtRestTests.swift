@@ -1,0 +1,174 @@
+import Foundation
+import MentorStore
+import Testing
+
+@testable import Notifier
+
+/// SPEC.md "Personal data at rest": modes whatever the umask, secrets kept out of the config and
+/// out of reach, formulas neutralised in CSV, and `forget` leaving no trace anywhere we wrote.
+@Suite(.serialized) struct DataAtRestTests {
+    /// Runs the binary under `umask 000`, as a careless service manager would start it.
+    func runWithOpenUmask(_ cli: CLIHarness, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "umask 000; exec \"$0\" \"$@\"", CLIHarness.binary] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: cli.folder)
+        var environment = cli.environment
+        environment["MENTOR_NOTIFY_DB"] = cli.folder + "/test.db"
+        process.environment = environment
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func mode(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? Int) ?? -1
+    }
+
+    @Test func everyFileWeWriteIsOwnerAndGroupOnlyWhateverTheUmask() throws {
+        let cli = CLIHarness()
+        #expect(try runWithOpenUmask(cli, ["init"]) == 0)
+        #expect(
+            try runWithOpenUmask(
+                cli, ["person", "add", "--role", "mentee", "--name", "Amira Hansen", "--email", "amira@example.dk"])
+                == 0)
+        #expect(
+            try runWithOpenUmask(
+                cli,
+                [
+                    "person", "add", "--role", "mentor", "--name", "Søren", "--email", "soren@example.dk",
+                    "--birthdate", "1970-01-01", "--certificate", "2026-01-01",
+                ]) == 0)
+        #expect(
+            try runWithOpenUmask(
+                cli, ["match", "--mentor", "2", "--mentee", "1", "--program", "symb", "--start", "2026-03-02"]) == 0)
+        #expect(try runWithOpenUmask(cli, ["tick", "--at", "2026-03-09T10:00"]) == 0)
+        for file in ["test.db", "test.db-wal", "test.db-shm"]
+        where FileManager.default.fileExists(atPath: cli.folder + "/" + file) {
+            let bits = try mode(cli.folder + "/" + file)
+            #expect(bits & 0o137 == 0, "\(file): \(String(bits, radix: 8))")
+        }
+        #expect(try mode(cli.folder + "/spool") == 0o750)
+        let spooled = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool")
+        #expect(spooled.count == 2)
+        for name in spooled {
+            #expect(try mode(cli.folder + "/spool/" + name) == 0o640, "\(name)")
+            // Names nobody can predict: the outbox id, then 64 random bits.
+            #expect(name.range(of: #"^[0-9]{8}-[0-9a-f]{16}\.eml$"#, options: .regularExpression) != nil, "\(name)")
+        }
+    }
+
+    @Test(arguments: [
+        (
+            #"{"email": {"url": "smtp://mentor:hemmelig@smtp.example.dk:587", "from": "a@example.dk"}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "email.url"
+        ),
+        (
+            #"{"sms": {"provider": "gatewayapi", "url": "https://gw.example/rest/mtsms?token=hemmelig", "sender": "Mentor"}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "sms.url"
+        ),
+        (
+            #"{"email": {"url": "smtp://smtp.example.dk:25", "from": "a@example.dk", "starttls": "none"}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "email.starttls"
+        ),
+    ])
+    func aSecretInAURLOrCleartextToAnotherHostIsAConfigError(config: String, key: String) throws {
+        let cli = CLIHarness()
+        cli.write("config.json", config)
+        let check = try cli.run(["check"])
+        #expect(check.code == 78, "\(check.out)")
+        #expect(check.err.contains(key), "\(check.err)")
+        #expect(!check.err.contains("hemmelig") && !check.out.contains("hemmelig"), "the secret is never repeated")
+    }
+
+    @Test func aSecretFileOthersCanReadIsRefusedWithTheFix() throws {
+        let cli = CLIHarness()
+        let secret = cli.folder + "/smtp-password"
+        cli.write("smtp-password", "hemmelig\n")
+        chmod(secret, 0o644)
+        cli.write(
+            "config.json",
+            """
+            {"email": {"url": "smtps://smtp.example.dk:465", "from": "a@example.dk", "username": "mentor",
+              "passwordFile": "\(secret)"}, "programs": [{"id": "symb", "preset": "symb"}]}
+            """)
+        let check = try cli.run(["check"])
+        #expect(check.code == 78)
+        #expect(check.err.contains("can be read by anyone (mode 644); run: chmod 600 \(secret)"), "\(check.err)")
+        chmod(secret, 0o620)
+        #expect(try cli.run(["check"]).err.contains("can be changed by others than its owner"))
+        chmod(secret, 0o600)
+        let fixed = try cli.run(["check"])
+        #expect(fixed.code == 0, "\(fixed.err)")
+        #expect(!fixed.out.contains("hemmelig"))
+    }
+
+    @Test func aNameThatLooksLikeAFormulaStaysTextInCSV() {
+        #expect(CSVWriter.field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        #expect(CSVWriter.field("+4512345678") == "'+4512345678")
+        #expect(CSVWriter.field("-1") == "'-1")
+        #expect(CSVWriter.field("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSVWriter.field("Søren") == "Søren")
+        #expect(CSVWriter.line(["a;b", "c"]) == "\"a;b\";c")
+    }
+
+    @Test func serverAndGatewayWordsReachAReasonMasked() {
+        #expect(
+            ReasonText.masked("550 5.1.1 <amira.hansen@example.dk>: Recipient address rejected")
+                == "550 5.1.1 <a***@example.dk>: Recipient address rejected")
+        #expect(ReasonText.masked("554 number 4521241803 blocked") == "554 number ########03 blocked")
+        #expect(
+            GatewayAnswer.detail(Data(#"{"message":"Invalid msisdn 4521241803 for user 12345678901234567890"}"#.utf8))
+                .count < 70)
+        #expect(!GatewayAnswer.detail(Data("msisdn 4521241803".utf8)).contains("4521"))
+    }
+
+    @Test func forgetLeavesNoTraceInOthersTextsTheSpoolOrTheWAL() throws {
+        let cli = CLIHarness()
+        #expect(try cli.run(["init"]).code == 0)
+        let mentor = try cli.create([
+            "person", "add", "--role", "mentor", "--name", "Søren Mariegård", "--email", "soren@example.dk",
+            "--birthdate", "1970-01-01", "--certificate", "2026-01-10",
+        ])
+        let mentee = try cli.create([
+            "person", "add", "--role", "mentee", "--name", "Zakarias Ølgaard", "--email", "zakarias@example.dk",
+            "--birthdate", "2004-03-10",
+        ])
+        let relationship = try cli.create([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
+            "2026-03-02",
+        ])
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        // A meeting reminder to the mentor waits (due after the window closed) and names the mentee.
+        #expect(try cli.run(["meeting", String(relationship), "--at", "2026-03-12T21:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-11T21:30"]).code == 0)
+        let spoolBefore = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool")
+        #expect(spoolBefore.count == 2)
+        #expect(try cli.run(["forget", String(mentee)]).code == 0)
+        // Nothing of the name anywhere: database, -wal, spool.
+        for file in ["test.db", "test.db-wal"] {
+            let data = FileManager.default.contents(atPath: cli.folder + "/" + file) ?? Data()
+            for value in ["Zakarias", "Ølgaard", "zakarias@example.dk"] {
+                #expect(data.range(of: Data(value.utf8)) == nil, "\(value) in \(file)")
+            }
+        }
+        let spool = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool")
+        #expect(spool.count == 1, "the mentee's own message is gone: \(spool)")
+        for name in spool {
+            let text = String(
+                decoding: FileManager.default.contents(atPath: cli.folder + "/spool/" + name) ?? Data(), as: UTF8.self)
+            #expect(!text.contains("Zakarias") && !text.contains("Zakar") && !text.contains("=C3=98lgaard"), "\(text)")
+            #expect(text.contains("soren@example.dk"))
+        }
+        // The waiting reminder is written anew, and reads well without the name.
+        #expect(try cli.run(["tick", "--at", "2026-03-12T10:00"]).code == 0)
+        let store = try Store(path: cli.folder + "/test.db")
+        let reminder = try #require(
+            try store.outbox().first { $0.rule == "meeting-reminder" && $0.recipient == mentor })
+        #expect(reminder.body?.contains("din mentee") == true, "\(reminder.body ?? "")")
+        #expect(reminder.body?.contains("Zakarias") == false)
+    }
+}
