@@ -1,4 +1,5 @@
 import Foundation
+import MentorStore
 import Testing
 
 /// Every kind of bad input is refused with its line and reason, and the database is unchanged.
@@ -107,14 +108,68 @@ import Testing
             "--colour"
         ),
         ("NUL byte in a file", ["import", "people", "in.csv"], "ref,role,name\nx1,mentee,B\u{0}o\n", 65, "in.csv"),
+        // What silently corrupted the picture before (issue 10):
+        (
+            "the same pair matched again while its forløb runs",
+            ["match", "--mentor", "1", "--mentee", "2", "--program", "djoef", "--start", "2026-05-01"], nil, 65,
+            "already have forløb 1"
+        ),
+        (
+            "the same pair twice in an import", ["import", "relationships", "in.csv"],
+            "mentor_ref,mentee_ref,program,start\nm1,e1,symb,2026-04-01\n", 65, "in.csv:2: match"
+        ),
+        (
+            "a contact in the future", ["contact", "1", "--date", "2199-03-05", "--minutes", "30"], nil, 65,
+            "is after today"
+        ),
+        (
+            "a contact in the future in a file", ["import", "contacts", "in.csv"],
+            "mentor_ref,mentee_ref,date,minutes\nm1,e1,2199-03-05,60\n", 65, "in.csv:2: date"
+        ),
+        (
+            "a birthdate in the future",
+            ["person", "add", "--role", "mentee", "--name", "Bo", "--email", "bo@x.dk", "--birthdate", "2190-01-01"],
+            nil, 65, "birthdate"
+        ),
+        ("an end past the years dates hold", ["extend", "1", "--until", "9999-12-31"], nil, 65, "outside the years"),
+        (
+            "a reminder that outlives its forløb",
+            [
+                "reminder", "add", "--person", "2", "--time", "07:00", "--days", "mon", "--text", "Godmorgen",
+                "--until", "2199-07-01",
+            ], nil, 65, "after the forløb ends"
+        ),
+        (
+            "a reminder for a person without a forløb",
+            ["reminder", "add", "--person", "3", "--time", "07:00", "--days", "mon", "--text", "Godmorgen"], nil, 65,
+            "no forløb"
+        ),
+        (
+            "an all-zero phone", ["person", "add", "--role", "mentee", "--name", "Bo", "--phone", "+45 0000 0000"], nil,
+            65, "not a Danish number"
+        ),
+        (
+            "a placeholder phone", ["person", "add", "--role", "mentee", "--name", "Bo", "--phone", "22 22 22 22"], nil,
+            65, "placeholder"
+        ),
+        (
+            "a country code nobody has",
+            ["person", "add", "--role", "mentee", "--name", "Bo", "--phone", "+999 1234 5678"],
+            nil, 65, "country code"
+        ),
+        (
+            "a name an SMS cannot carry",
+            ["person", "add", "--role", "mentee", "--name", "李小龍", "--phone", "21241803"],
+            nil, 65, "Latin letters"
+        ),
     ]
 
     @Test func everyKindIsRefusedWithItsLineAndTheDatabaseUnchanged() throws {
         let cli = CLIHarness()
         try cli.run(["init"])
-        cli.write("people.csv", BadInputTests.people)
+        cli.write("people.csv", BadInputTests.people + "z1;mentee;Zoë Ølgaard;zoe@example.dk;;2005-01-01;email;da;\n")
         #expect(try cli.run(["import", "people", "people.csv"]).code == 0)
-        cli.write("rel.csv", "mentor_ref,mentee_ref,program,start\nm1,e1,symb,2026-03-01\n")
+        cli.write("rel.csv", "mentor_ref,mentee_ref,program,start,end\nm1,e1,symb,2026-03-01,2199-06-01\n")
         #expect(try cli.run(["import", "relationships", "rel.csv"]).code == 0)
         let before = try cli.databaseDump()
         #expect(BadInputTests.cases.count >= 15)
@@ -127,4 +182,38 @@ import Testing
             #expect(try cli.databaseDump() == before, "\(what) changed the database")
         }
     }
+}
+
+@Suite(.serialized) struct IdempotentInputTests {
+    @Test func theSameContactsFileImportedTwiceCountsOnce() throws {
+        let cli = CLIHarness()
+        try cli.run(["init"])
+        cli.write("people.csv", BadInputTests.people)
+        #expect(try cli.run(["import", "people", "people.csv"]).code == 0)
+        cli.write("rel.csv", "mentor_ref,mentee_ref,program,start\nm1,e1,mentorshoppen,2026-03-02\n")
+        #expect(try cli.run(["import", "relationships", "rel.csv"]).code == 0)
+        // Two identical meetings in one file are two meetings; the file again adds nothing.
+        cli.write(
+            "contacts.csv",
+            "mentor_ref,mentee_ref,date,minutes\nm1,e1,2026-04-05,60\nm1,e1,2026-04-05,60\nm1,e1,2026-04-12,90\n")
+        #expect(try cli.run(["import", "contacts", "contacts.csv"]).out.contains("imported 3 contacts"))
+        let again = try cli.run(["import", "contacts", "contacts.csv"])
+        #expect(again.code == 0)
+        #expect(again.out.contains("imported 0 contacts from contacts.csv (3 already there"), "\(again.out)")
+        let report = try cli.run(["report", "hours", "--month", "2026-04", "--csv"])
+        #expect(report.out.contains(";210;240;below"), "\(report.out)")
+        // A file with one more meeting adds just that one.
+        cli.write(
+            "contacts.csv",
+            "mentor_ref,mentee_ref,date,minutes\nm1,e1,2026-04-05,60\nm1,e1,2026-04-05,60\nm1,e1,2026-04-05,60\n")
+        #expect(try cli.run(["import", "contacts", "contacts.csv"]).out.contains("imported 1 contacts"))
+    }
+
+    @Test func aNameOutsideGSMIsWrittenInGSMLettersInAnSMS() throws {
+        #expect(GSMTextProbe.sms("Zoë Łukasz Олена – “x”") == "Zoe Lukasz Olena - \"x\"")
+    }
+}
+
+enum GSMTextProbe {
+    static func sms(_ text: String) -> String { GSMText.bestEffort(text) }
 }

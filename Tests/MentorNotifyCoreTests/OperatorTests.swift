@@ -158,4 +158,31 @@ import Testing
         let check = try cli.run(["check"])
         #expect(check.out.contains("config: \(path), 1 programs"), "\(check.out + check.err)")
     }
+
+    /// One "ë" in a name made every SMS naming the person UCS-2: 70 characters a segment.
+    @Test func anSMSNamingSomeoneOutsideGSMStaysInGSM() throws {
+        let cli = CLIHarness()
+        #expect(try cli.run(["init"]).code == 0)
+        let mentor = try cli.create([
+            "person", "add", "--role", "mentor", "--name", "Łukasz Nowak", "--email", "l@example.dk",
+            "--birthdate", "1970-01-01", "--certificate", "2026-01-10",
+        ])
+        let mentee = try cli.create([
+            "person", "add", "--role", "mentee", "--name", "Zoë Ølgaard", "--phone", "21 24 18 03",
+            "--birthdate", "2004-03-10",
+        ])
+        #expect(
+            try cli.run([
+                "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
+                "2026-03-02",
+            ]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool").filter {
+            $0.hasSuffix(".sms.json")
+        }
+        let data = try #require(FileManager.default.contents(atPath: cli.folder + "/spool/" + (names.first ?? "")))
+        let sms = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(sms["encoding"] as? String == "GSM-7", "\(sms)")
+        #expect((sms["text"] as? String)?.contains("Zoe") == true, "\(sms)")
+    }
 }

@@ -97,6 +97,13 @@ import Testing
         ])
         #expect(forced.code == 0)
         #expect(forced.err.contains("--force"))
+        // The same pair cannot have two forløb at once: the first one ends before the next starts.
+        let twice = try cli.run([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "djoef", "--start",
+            "2026-11-30",
+        ])
+        #expect(twice.code == 65 && twice.err.contains("already have forløb 1"), "\(twice.err)")
+        #expect(try cli.run(["end", "1", "--date", "2026-11-29"]).code == 0)
         // djoef has no age rule; the default end is three months on, with clamping.
         let djoef = try cli.create([
             "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "djoef", "--start",

@@ -119,6 +119,14 @@ import Testing
             #expect(world().iso(reminder.notBefore) == "2026-03-10T07:00:00+01:00")
         }
     }
+
+    /// A wake-up SMS belongs to the forløb: ended early, it stops, whatever its own last day says.
+    @Test func aReminderStopsWhenItsForloebEndsEarly() throws {
+        var world = world()
+        #expect(world.plan("2026-03-10T07:00").contains { $0.rule == .recurring })
+        world.state.relationships[0].endedOn = LocalDate("2026-03-06")
+        #expect(!world.plan("2026-03-10T07:00").contains { $0.rule == .recurring })
+    }
 }
 
 @Suite struct WindowAndCatchUpTests {

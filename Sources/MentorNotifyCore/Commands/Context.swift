@@ -38,6 +38,9 @@ final class Context {
 
     var config: Config { loadedConfig }
 
+    /// Today in the configured zone, by the real clock: what has happened is on or before it.
+    var today: LocalDate { loadedConfig.zone.local(Int64(Date().timeIntervalSince1970)).date }
+
     /// Reloads the config file (SIGHUP); on error the old config stays and the error is thrown.
     func reloadConfig() throws -> Config {
         guard let configPath else { return loadedConfig }

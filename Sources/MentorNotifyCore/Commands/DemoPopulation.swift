@@ -69,8 +69,8 @@ struct DemoPopulation {
                     if program.preset == "lab" && slot % 8 == 0 {
                         try store.addReminder(
                             person: mentee, time: LocalTime(hour: 7, minute: 0)!, weekdays: [1, 2, 3, 4, 5],
-                            text: "Godmorgen! Tid til at stå op – vi ses på værkstedet kl. 8.",
-                            until: from.adding(days: 30))
+                            text: "Godmorgen! Tid til at stå op - vi ses på værkstedet kl. 8.",
+                            until: from.adding(days: 30), today: from)
                     }
                     index += 1
                 }

@@ -65,7 +65,7 @@ enum ForloebCommands {
     static func contact(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "contact", options: ["date", "minutes", "kind"])
         let id = try args.id("forløb")
-        let date = try Validate.date(try args.required("date"))
+        let date = try Validate.pastDate(try args.required("date"), field: "date", today: context.today)
         let minutes = try Validate.minutes(try args.required("minutes"))
         let kind = try parseKind(args.value("kind"))
         let store = try context.openStore()
@@ -133,8 +133,12 @@ enum ForloebCommands {
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw InputError("text", "is empty") }
         let until = try args.value("until").map { raw throws(InputError) in try Validate.date(raw, field: "until") }
         let store = try context.openStore()
-        let id = try store.write {
-            try store.addReminder(person: person, time: time, weekdays: days, text: text, until: until)
+        let (id, ends) = try store.write {
+            try store.addReminder(
+                person: person, time: time, weekdays: days, text: text, until: until, today: context.today)
+        }
+        if until == nil {
+            context.output.error("mentor-notify: the reminder stops when the forløb ends, \(ends)")
         }
         context.output.line(String(id))
     }

@@ -23,13 +23,16 @@ enum ImportCommand {
             throw CLIError(.noInput, "import: cannot read \(file); check the path")
         }
         let store = try context.openStore()
-        let importer = Importer(store: store, config: context.config, force: args.flag("force"))
+        let importer = Importer(store: store, config: context.config, force: args.flag("force"), today: context.today)
         let result = try importer.run(kind, bytes: [UInt8](data), file: file)
         if result.windows1252 {
             context.output.error("mentor-notify: \(file) is not UTF-8; read it as Windows-1252 (Danish Excel CSV)")
         }
-        context.logger.info("import", ["kind": kind.rawValue, "rows": String(result.rows)])
-        context.output.line("imported \(result.rows) \(kind.rawValue) from \(file)")
+        context.logger.info(
+            "import", ["kind": kind.rawValue, "rows": String(result.rows), "already": String(result.already)])
+        context.output.line(
+            "imported \(result.rows) \(kind.rawValue) from \(file)"
+                + (result.already > 0 ? " (\(result.already) already there, left as they were)" : ""))
     }
 }
 
@@ -42,22 +45,26 @@ struct Importer {
     let store: Store
     let config: Config
     let force: Bool
+    /// What has happened is on or before today: birthdates, contacts.
+    let today: LocalDate
 
-    func run(_ kind: Kind, bytes: [UInt8], file: String) throws -> (rows: Int, windows1252: Bool) {
+    /// Imports; `rows` counts what was added, `already` the contacts that were there before (a file
+    /// imported twice adds nothing the second time).
+    func run(_ kind: Kind, bytes: [UInt8], file: String) throws -> (rows: Int, already: Int, windows1252: Bool) {
         let csv: CSVFile
         do {
             csv = try CSVFile(bytes: bytes)
         } catch {
             throw ImportError(file: file, line: Int(error.field.dropFirst(5)) ?? 1, reason: error.reason)
         }
-        let rows: Int = try store.write {
+        let (rows, already): (Int, Int) = try store.write {
             switch kind {
-            case .people: return try people(csv, file)
-            case .relationships: return try relationships(csv, file)
+            case .people: return (try people(csv, file), 0)
+            case .relationships: return (try relationships(csv, file), 0)
             case .contacts: return try contacts(csv, file)
             }
         }
-        return (rows, csv.readAsWindows1252)
+        return (rows, already, csv.readAsWindows1252)
     }
 
     /// Runs `body` for each record with a field accessor; any error becomes `FILE:LINE: reason`.
@@ -108,7 +115,7 @@ struct Importer {
             let person = try PersonInput.parse(
                 role: field("role") ?? "", name: field("name") ?? "", email: field("email"), phone: field("phone"),
                 birthdate: field("birthdate"), certificate: field("certificate"), channels: field("channels"),
-                language: field("lang"), ref: field("ref"))
+                language: field("lang"), ref: field("ref"), today: today)
             if let ref = person.ref, !seen.insert(ref).inserted {
                 throw InputError("ref", "'\(ref)' appears twice in the file")
             }
@@ -145,18 +152,34 @@ struct Importer {
         }
     }
 
-    private func contacts(_ csv: CSVFile, _ file: String) throws -> Int {
-        try each(csv, file, required: ["mentor_ref", "mentee_ref", "date", "minutes"], optional: ["kind"]) { field in
+    /// Contacts are facts, not events to count twice: a row the database already holds (same forløb,
+    /// date, minutes and kind) is left out, as many times as it is there, so importing the same file
+    /// again adds nothing while two identical meetings in one file both count.
+    private func contacts(_ csv: CSVFile, _ file: String) throws -> (added: Int, already: Int) {
+        var occurrences: [Contact: Int] = [:]
+        var inserted: [Contact: Int] = [:]
+        var already = 0
+        let rows = try each(csv, file, required: ["mentor_ref", "mentee_ref", "date", "minutes"], optional: ["kind"]) {
+            field in
             let mentorRef = field("mentor_ref") ?? ""
             let menteeRef = field("mentee_ref") ?? ""
             guard let relationship = try store.relationshipID(mentorRef: mentorRef, menteeRef: menteeRef) else {
                 throw InputError(
                     "mentor_ref", "no forløb between '\(mentorRef)' and '\(menteeRef)'; import the relationships first")
             }
-            let date = try Validate.date(field("date") ?? "")
+            let date = try Validate.pastDate(field("date") ?? "", field: "date", today: today)
             let minutes = try Validate.minutes(field("minutes") ?? "")
             let kind = try ForloebCommands.parseKind(field("kind"))
-            try store.addContact(Contact(relationshipID: relationship, date: date, minutes: minutes, kind: kind))
+            let contact = Contact(relationshipID: relationship, date: date, minutes: minutes, kind: kind)
+            occurrences[contact, default: 0] += 1
+            let before = try store.contactCount(contact) - inserted[contact, default: 0]
+            if occurrences[contact, default: 0] <= before {
+                already += 1
+                return
+            }
+            try store.addContact(contact)
+            inserted[contact, default: 0] += 1
         }
+        return (rows - already, already)
     }
 }

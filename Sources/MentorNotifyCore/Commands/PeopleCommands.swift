@@ -11,7 +11,8 @@ enum PeopleCommands {
         let person = try PersonInput.parse(
             role: try args.required("role"), name: try args.required("name"), email: args.value("email"),
             phone: args.value("phone"), birthdate: args.value("birthdate"), certificate: args.value("certificate"),
-            channels: args.value("channels"), language: args.value("lang"), ref: args.value("ref"))
+            channels: args.value("channels"), language: args.value("lang"), ref: args.value("ref"),
+            today: context.today)
         let store = try context.openStore()
         let id = try store.write { try store.addPerson(person) }
         context.logger.info("person-added", ["person": String(id), "role": person.role.rawValue])
@@ -100,7 +101,7 @@ enum PeopleCommands {
 enum PersonInput {
     static func parse(
         role: String, name: String, email: String?, phone: String?, birthdate: String?, certificate: String?,
-        channels: String?, language: String?, ref: String?
+        channels: String?, language: String?, ref: String?, today: LocalDate
     ) throws -> NewPerson {
         guard let role = Role(rawValue: role.trimmingCharacters(in: .whitespaces).lowercased()) else {
             throw InputError("role", "'\(role)' is not a role; use mentor or mentee")
@@ -116,9 +117,8 @@ enum PersonInput {
             }
             chosen = value
         }
-        let birth = try present(birthdate).map { raw throws(InputError) in try Validate.date(raw, field: "birthdate") }
-        if let birth, birth.year < 1900 {
-            throw InputError("birthdate", "\(birth) is not a plausible birthdate")
+        let birth = try present(birthdate).map { raw throws(InputError) in
+            try Validate.pastDate(raw, field: "birthdate", today: today)
         }
         return NewPerson(
             ref: try present(ref).map { raw throws(InputError) in try Validate.ref(raw) }, role: role,
@@ -127,7 +127,7 @@ enum PersonInput {
             phone: try present(phone).map { raw throws(InputError) in try Validate.phone(raw) },
             birthdate: birth,
             certificate: try present(certificate).map { raw throws(InputError) in
-                try Validate.date(raw, field: "certificate")
+                try Validate.pastDate(raw, field: "certificate", today: today)
             },
             channels: try present(channels).map { raw throws(InputError) in try Channel.parseList(raw) },
             language: chosen)

@@ -150,9 +150,12 @@ final class Cycle {
     private func render(_ followUp: FollowUp) throws -> [OutboxRow] {
         var rows: [OutboxRow] = []
         for channel in followUp.channels {
+            // In an SMS every value is written in GSM letters: one "ë" or "–" would make the whole
+            // text UCS-2, and two segments three or more.
+            let variables = channel == .sms ? followUp.variables.mapValues(GSMText.bestEffort) : followUp.variables
             let message = try catalog.render(
                 rule: followUp.rule, role: followUp.role, channel: channel, language: followUp.language,
-                variables: followUp.variables)
+                variables: variables)
             var leaderAddress: String?
             if let index = followUp.leaderIndex, let program = config.schedulerSettings.programs[followUp.program],
                 program.leaders.indices.contains(index)

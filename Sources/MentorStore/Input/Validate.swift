@@ -26,16 +26,25 @@ public enum Validate {
                 throw InputError(
                     field, "'\(raw)' has \(digits.count) digits; a Danish number has 8, others need +country code")
             }
-            guard digits.first != "0" else {
-                throw InputError(field, "'\(raw)' is not a Danish number (they do not start with 0)")
-            }
             digits = "45" + digits
         }
         guard (8...15).contains(digits.count), digits.first != "0" else {
             throw InputError(field, "'\(raw)' is not a valid international number (E.164: + and 8-15 digits)")
         }
-        if digits.hasPrefix("45") && digits.count != 10 {
-            throw InputError(field, "'\(raw)' is not a valid Danish number (+45 and 8 digits)")
+        guard let country = PhoneNumbering.countryCode(of: digits) else {
+            throw InputError(field, "'\(raw)' does not start with a country code in use; check the number")
+        }
+        let national = digits.dropFirst(country.count)
+        if country == "45" {
+            // Danish numbers have 8 digits and none starts with 0. (Numbers starting with 1 are short
+            // codes, but SPEC.md's own example leader has +4512345678, so they are let through.)
+            guard national.count == 8, national.first != "0" else {
+                throw InputError(field, "'\(raw)' is not a Danish number (8 digits, not starting with 0)")
+            }
+        }
+        // A number of one repeated digit (00000000, +4522222222) is a placeholder, not a phone.
+        guard let first = national.first, national.contains(where: { $0 != first }) else {
+            throw InputError(field, "'\(raw)' is a placeholder, not a phone number; leave the phone out instead")
         }
         return "+" + digits
     }
@@ -79,17 +88,36 @@ public enum Validate {
         return local + "@" + domain.lowercased()
     }
 
+    /// The years a date may have: enough for birthdates and forløb, and far inside what the date
+    /// arithmetic (months added, days counted, zones) holds.
+    public static let years = 1900...2199
+
     public static func date(_ raw: String, field: String = "date") throws(InputError) -> LocalDate {
         guard let date = LocalDate(raw.trimmingSpaces()) else {
             throw InputError(field, "'\(raw)' is not a date; write YYYY-MM-DD, e.g. 2026-03-01")
         }
+        guard years.contains(date.year) else {
+            throw InputError(field, "\(raw) is outside the years \(years.lowerBound)-\(years.upperBound)")
+        }
         return date
+    }
+
+    /// A date that has happened: a birthdate, a contact that took place.
+    public static func pastDate(_ raw: String, field: String, today: LocalDate) throws(InputError) -> LocalDate {
+        let value = try date(raw, field: field)
+        guard value <= today else {
+            throw InputError(field, "\(value) is after today (\(today)); give the date it happened")
+        }
+        return value
     }
 
     public static func dateTime(_ raw: String, field: String = "at") throws(InputError) -> LocalDateTime {
         guard let value = LocalDateTime(raw.trimmingSpaces()) else {
             throw InputError(
                 field, "'\(raw)' is not a local date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-03-01T18:00")
+        }
+        guard years.contains(value.date.year) else {
+            throw InputError(field, "\(raw) is outside the years \(years.lowerBound)-\(years.upperBound)")
         }
         return value
     }
@@ -130,6 +158,12 @@ public enum Validate {
     public static func name(_ raw: String, field: String = "name") throws(InputError) -> String {
         let value = try text(raw, field: field, maxLength: 200).trimmingSpaces()
         guard !value.isEmpty else { throw InputError(field, "is empty; give the person's name") }
+        // Names go into SMS, which are written in GSM letters ("Zoë" as "Zoe", "Олена" as "Olena");
+        // a script with no such spelling would make every SMS naming the person cost triple.
+        guard GSMText.transliterated(value) != nil else {
+            throw InputError(
+                field, "'\(raw)' has letters an SMS cannot carry; write the name in Latin letters (as in a passport)")
+        }
         return value
     }
 

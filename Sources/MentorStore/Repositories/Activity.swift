@@ -13,6 +13,13 @@ extension Store {
             [contact.relationshipID, contact.date.description, contact.minutes, contact.kind.rawValue])
     }
 
+    /// How many contacts exactly like this one are logged.
+    public func contactCount(_ contact: Contact) throws -> Int {
+        try database.scalarInt(
+            "SELECT count(*) FROM contact WHERE relationship_id = ? AND date = ? AND minutes = ? AND kind = ?",
+            [contact.relationshipID, contact.date.description, contact.minutes, contact.kind.rawValue]) ?? 0
+    }
+
     @discardableResult
     public func addMeeting(relationship id: Int64, at: LocalDateTime, place: String?) throws -> Int64 {
         _ = try requireOpen(id)
@@ -37,15 +44,33 @@ extension Store {
     }
 
     @discardableResult
-    public func addReminder(person: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?) throws
-        -> Int64
-    {
+    /// A personal reminder lives within its person's forløb: the person needs one that has not
+    /// ended, `until` may not pass its end, and without `until` the end is the last day. Returns the
+    /// reminder's id and its last day.
+    public func addReminder(
+        person: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?, today: LocalDate
+    ) throws -> (id: Int64, until: LocalDate) {
         let owner = try self.person(person)
         guard !owner.forgotten else { throw InputError("person", "person \(person) is forgotten") }
+        let lastDay = try database.scalarString(
+            """
+            SELECT max(min(coalesce(ended_on, planned_end), planned_end)) FROM relationship
+            WHERE (mentor_id = ? OR mentee_id = ?) AND min(coalesce(ended_on, planned_end), planned_end) > ?
+            """, [person, person, today.description]
+        ).flatMap(LocalDate.init).map { $0.adding(days: -1) }
+        guard let lastDay else {
+            throw InputError(
+                "person", "person \(person) has no forløb that is running or about to start; match them first")
+        }
+        if let until, until > lastDay {
+            throw InputError(
+                "until", "\(until) is after the forløb ends (\(lastDay) is its last day); a reminder stops with it")
+        }
+        let last = until ?? lastDay
         try database.run(
             "INSERT INTO reminder (person_id, time, days, text, until) VALUES (?, ?, ?, ?, ?)",
-            [person, time.description, PersonalReminder.formatWeekdays(weekdays), text, until?.description])
-        return database.lastInsertID
+            [person, time.description, PersonalReminder.formatWeekdays(weekdays), text, last.description])
+        return (database.lastInsertID, last)
     }
 
     public func meetings(from: LocalDateTime) throws -> [Meeting] {

@@ -24,6 +24,20 @@ extension Store {
         guard !mentorPerson.forgotten, !menteePerson.forgotten else {
             throw InputError("match", "a forgotten person cannot be matched")
         }
+        // The same pair twice at once would send every reminder twice and split their hours.
+        if let existing = try database.queryOne(
+            """
+            SELECT id, program, min(coalesce(ended_on, planned_end), planned_end) FROM relationship
+            WHERE mentor_id = ? AND mentee_id = ? AND start_date < ?
+                AND min(coalesce(ended_on, planned_end), planned_end) > ? LIMIT 1
+            """, [mentor, mentee, plannedEnd.description, start.description],
+            { ($0.int64(0), $0.string(1), $0.string(2)) })
+        {
+            throw InputError(
+                "match",
+                "mentor \(mentor) and mentee \(mentee) already have forløb \(existing.0) (\(existing.1), until \(existing.2)) "
+                    + "at that time; extend it instead (`mentor-notify extend \(existing.0) --until DATE`)")
+        }
         try database.run(
             "INSERT INTO relationship (mentor_id, mentee_id, program, start_date, planned_end) VALUES (?, ?, ?, ?, ?)",
             [mentor, mentee, program, start.description, plannedEnd.description])

@@ -1,18 +1,13 @@
+import MentorStore
+
 /// SMS length: GSM 03.38 (7-bit) when every character fits, else UCS-2.
 public enum SMSEncoding: String, Sendable {
     case gsm7 = "GSM-7"
     case ucs2 = "UCS-2"
 
-    /// The GSM 03.38 basic character set (one septet each).
-    static let basic: Set<Character> = Set(
-        "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-    )
-    /// The extension table (an escape plus one septet: two each).
-    static let extended: Set<Character> = Set("^{}\\[~]|€\u{000C}")
-
-    /// The same tables by Unicode scalar, for counting without Character hashing.
-    static let basicScalars = Set(basic.flatMap(\.unicodeScalars).map(\.value))
-    static let extendedScalars = Set(extended.flatMap(\.unicodeScalars).map(\.value))
+    /// GSM 03.38's tables (`GSMText`) by Unicode scalar, for counting without Character hashing.
+    static let basicScalars = Set(GSMText.basic.flatMap(\.unicodeScalars).map(\.value))
+    static let extendedScalars = Set(GSMText.extended.flatMap(\.unicodeScalars).map(\.value))
 
     /// Units in the chosen encoding: septets for GSM-7, UTF-16 code units for UCS-2.
     public static func units(of text: String) -> (SMSEncoding, Int) {

@@ -91,11 +91,15 @@ extension Planner {
     /// Rule 9: a personal recurring reminder at its own time (outside the send window) on its weekdays.
     mutating func personalReminders() {
         guard !state.reminders.isEmpty else { return }
-        // The program of a person's newest forløb gives a reminder its settings.
+        // The program of a person's newest forløb gives a reminder its settings; a reminder lives
+        // only as long as a forløb of its person (it never outlives an early end).
         var programOf: [Int64: String] = [:]
+        var forloebOf: [Int64: [Relationship]] = [:]
         for relationship in state.relationships {
             programOf[relationship.mentorID] = relationship.program
             programOf[relationship.menteeID] = relationship.program
+            forloebOf[relationship.mentorID, default: []].append(relationship)
+            forloebOf[relationship.menteeID, default: []].append(relationship)
         }
         for reminder in state.reminders {
             guard let person = state.people[reminder.personID], !person.forgotten else { continue }
@@ -104,7 +108,9 @@ extension Planner {
                 ?? ProgramSettings(id: "", preset: "lab")
             for back in 0...1 {
                 let day = today.adding(days: -back)
-                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true else {
+                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true,
+                    forloebOf[person.id]?.contains(where: { $0.isActive(on: day) }) == true
+                else {
                     continue
                 }
                 let due = LocalDateTime(day, reminder.time)
