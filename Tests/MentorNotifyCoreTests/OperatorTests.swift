@@ -185,4 +185,51 @@ import Testing
         #expect(sms["encoding"] as? String == "GSM-7", "\(sms)")
         #expect((sms["text"] as? String)?.contains("Zoe") == true, "\(sms)")
     }
+
+    /// A database that cannot be used says what is wrong and what to do, with its sysexits code.
+    @Test func aDatabaseThatCannotBeUsedSaysWhyAndWhatToDo() throws {
+        let cli = CLIHarness()
+        #expect(try cli.run(["init"]).code == 0)
+        let good = try Data(contentsOf: URL(fileURLWithPath: cli.folder + "/test.db"))
+        func run(_ database: String) throws -> CLIHarness.Result {
+            cli.environment["MENTOR_NOTIFY_DB"] = cli.folder + "/" + database
+            return try cli.run(["person", "list"])
+        }
+        cli.write("text.db", "ref;role;name\n")
+        let notADatabase = try run("text.db")
+        #expect(notADatabase.code == 65)
+        #expect(notADatabase.err.contains("is not a mentor-notify database"), "\(notADatabase.err)")
+        cli.write("cut.db", bytes: Array(good.prefix(3000)))
+        let truncated = try run("cut.db")
+        #expect(truncated.code == 65)
+        #expect(truncated.err.contains("is damaged") && truncated.err.contains("backup"), "\(truncated.err)")
+        let newer = try Store(path: cli.folder + "/newer.db")
+        try newer.write {
+            try newer.database.run("INSERT INTO schema_migrations VALUES ('999-future', datetime('now'))")
+        }
+        let fromTheFuture = try run("newer.db")
+        #expect(fromTheFuture.code == 65)
+        #expect(fromTheFuture.err.contains("written by a newer mentor-notify"), "\(fromTheFuture.err)")
+    }
+
+    @Test func aFolderTheUserCannotWriteNamesTheFix() throws {
+        let cli = CLIHarness()
+        try FileManager.default.createDirectory(atPath: cli.folder + "/locked", withIntermediateDirectories: true)
+        chmod(cli.folder, 0o755)
+        chmod(cli.folder + "/locked", 0o555)
+        // Root writes anywhere: the command runs as nobody, as an operator forgetting sudo -u would.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: getuid() == 0 ? "/usr/sbin/runuser" : CLIHarness.binary)
+        let command = [CLIHarness.binary, "--db", cli.folder + "/locked/x.db", "init"]
+        process.arguments = getuid() == 0 ? ["-u", "nobody", "--"] + command : Array(command.dropFirst())
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74)
+        #expect(text.contains("is not writable for user"), "\(text)")
+        #expect(text.contains("sudo -u mentor-notify"))
+    }
 }

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func unclosedQuoteNamesItsLine() {
-        #expect(throws: InputError("line 3", "a quoted field is not closed before the end of the file")) {
+        #expect(throws: CSVError(line: 3, "a quoted field is not closed before the end of the file")) {
             try read("a,b\n1,2\n3,\"open\n")
         }
     }
@@ -48,6 +48,6 @@ import Testing
 
     @Test func unknownAndMissingColumnsAreNamed() throws {
         let csv = try read("ref,role,nmae\n")
-        #expect(throws: InputError.self) { try csv.columns(required: ["ref", "role", "name"], optional: []) }
+        #expect(throws: CSVError.self) { try csv.columns(required: ["ref", "role", "name"], optional: []) }
     }
 }

@@ -152,6 +152,7 @@ public enum CLI {
             case .busy: return (.tempFail, error.message)
             case .notFound, .invalidInput, .conflict: return (.dataError, error.message)
             case .io: return (.ioError, error.message)
+            case .damaged, .newerSchema: return (.dataError, error.message)
             case .sqlite: return (.software, error.message)
             }
         case let error as ImportError: return (.dataError, error.description)

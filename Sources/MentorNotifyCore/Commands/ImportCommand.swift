@@ -55,7 +55,7 @@ struct Importer {
         do {
             csv = try CSVFile(bytes: bytes)
         } catch {
-            throw ImportError(file: file, line: Int(error.field.dropFirst(5)) ?? 1, reason: error.reason)
+            throw ImportError(file: file, line: error.line, reason: error.reason)
         }
         let (rows, already): (Int, Int) = try store.write {
             switch kind {
@@ -76,7 +76,7 @@ struct Importer {
         do {
             columns = try csv.columns(required: required, optional: optional)
         } catch {
-            throw ImportError(file: file, line: 1, reason: error.reason)
+            throw ImportError(file: file, line: error.line, reason: error.reason)
         }
         for record in csv.records {
             guard record.fields.count <= csv.header.count else {

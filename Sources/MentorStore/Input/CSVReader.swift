@@ -1,3 +1,16 @@
+/// What is wrong with a CSV file, and on which physical line (the header is line 1).
+public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var reason: String
+
+    public init(line: Int, _ reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "line \(line): \(reason)" }
+}
+
 /// Reads the CSV files that leaders export from spreadsheets.
 ///
 /// UTF-8 with or without a BOM, else Windows-1252 (Danish Excel's "CSV (semikolonsepareret)");
@@ -15,7 +28,7 @@ public struct CSVFile: Sendable {
     /// True when the bytes were not UTF-8 and were read as Windows-1252.
     public var readAsWindows1252: Bool
 
-    public init(bytes: [UInt8]) throws(InputError) {
+    public init(bytes: [UInt8]) throws(CSVError) {
         var payload = bytes[...]
         if payload.starts(with: [0xEF, 0xBB, 0xBF]) { payload = payload.dropFirst(3) }
         var text: String
@@ -27,7 +40,7 @@ public struct CSVFile: Sendable {
             readAsWindows1252 = true
         }
         if text.unicodeScalars.contains("\0") {
-            throw InputError("line 1", "the file contains NUL bytes; it is not a text CSV file")
+            throw CSVError(line: 1, "the file contains NUL bytes; it is not a text CSV file")
         }
         text = text.replacingCRLF()
         let headerLine = text.prefix { $0 != "\n" }
@@ -35,13 +48,13 @@ public struct CSVFile: Sendable {
         let commas = headerLine.filter { $0 == "," }.count
         separator = semicolons > commas ? ";" : ","
         var rows = try CSVFile.parse(text, separator: separator)
-        guard !rows.isEmpty else { throw InputError("line 1", "the file is empty; it needs a header line") }
+        guard !rows.isEmpty else { throw CSVError(line: 1, "the file is empty; it needs a header line") }
         let first = rows.removeFirst()
         header = first.fields.map { $0.trimmingSpaces().lowercased() }
         records = rows.filter { !($0.fields.count == 1 && $0.fields[0].trimmingSpaces().isEmpty) }
     }
 
-    static func parse(_ text: String, separator: Character) throws(InputError) -> [Record] {
+    static func parse(_ text: String, separator: Character) throws(CSVError) -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = ""
@@ -84,7 +97,7 @@ public struct CSVFile: Sendable {
                     inQuotes = true
                     fieldWasQuoted = true
                 } else {
-                    throw InputError("line \(line)", "a quote inside an unquoted field; put the whole field in quotes")
+                    throw CSVError(line: line, "a quote inside an unquoted field; put the whole field in quotes")
                 }
             case separator:
                 fields.append(field)
@@ -100,13 +113,13 @@ public struct CSVFile: Sendable {
                 recordLine = line
             default:
                 if fieldWasQuoted && character != " " {
-                    throw InputError("line \(line)", "text after a closing quote; put the whole field in quotes")
+                    throw CSVError(line: line, "text after a closing quote; put the whole field in quotes")
                 }
                 if !fieldWasQuoted { field.append(character) }
             }
         }
         if inQuotes {
-            throw InputError("line \(recordLine)", "a quoted field is not closed before the end of the file")
+            throw CSVError(line: recordLine, "a quoted field is not closed before the end of the file")
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
             fields.append(field)
@@ -131,19 +144,19 @@ public struct CSVFile: Sendable {
     }
 
     /// The index of each header name; unknown or duplicate names and missing required ones are errors.
-    public func columns(required: [String], optional: [String]) throws(InputError) -> [String: Int] {
+    public func columns(required: [String], optional: [String]) throws(CSVError) -> [String: Int] {
         var index: [String: Int] = [:]
         for (position, name) in header.enumerated() {
             guard required.contains(name) || optional.contains(name) else {
-                throw InputError(
-                    "line 1",
+                throw CSVError(
+                    line: 1,
                     "unknown column '\(name)'; the columns are \((required + optional).joined(separator: ","))")
             }
-            guard index[name] == nil else { throw InputError("line 1", "column '\(name)' appears twice") }
+            guard index[name] == nil else { throw CSVError(line: 1, "column '\(name)' appears twice") }
             index[name] = position
         }
         for name in required where index[name] == nil {
-            throw InputError("line 1", "the required column '\(name)' is missing")
+            throw CSVError(line: 1, "the required column '\(name)' is missing")
         }
         return index
     }

@@ -25,8 +25,7 @@ public final class Database {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             // A failed open still allocates a handle that must be closed.
             sqlite3_close_v2(connection)
-            throw StoreError(
-                .io, "cannot open database \(path): \(message); check that the folder exists and is writable")
+            throw StoreError(.io, "cannot open database \(path): \(message); \(Database.openAdvice(path))")
         }
         self.handle = connection
         self.path = path
@@ -55,6 +54,26 @@ public final class Database {
         }
     }
 
+    /// What to check when the file cannot be opened or written, by looking at it.
+    static func openAdvice(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "the folder \(directory) does not exist; create it or choose another --db"
+        }
+        let user = "user \(geteuid())"
+        if access(directory, W_OK) != 0 {
+            return "the folder \(directory) is not writable for \(user) (SQLite writes -wal and -shm files beside the "
+                + "database); run as the service user (sudo -u mentor-notify ...) or fix the folder's owner"
+        }
+        if FileManager.default.fileExists(atPath: path), access(path, R_OK | W_OK) != 0 {
+            return "the file is not readable and writable for \(user); run as the service user "
+                + "(sudo -u mentor-notify ...) or fix the file's owner"
+        }
+        return "check that the folder exists and is writable"
+    }
+
     deinit {
         statements.removeAll()
         sqlite3_close_v2(handle)
@@ -70,9 +89,26 @@ public final class Database {
         if primary == SQLITE_CONSTRAINT {
             return StoreError(.conflict, "constraint failed: \(message)", sql: sql)
         }
-        if primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN
-            || primary == SQLITE_READONLY
-        {
+        if primary == SQLITE_NOTADB {
+            return StoreError(
+                .damaged,
+                "\(path) is not a mentor-notify database (SQLite says: \(message)); check --db or the config's "
+                    + "database, or restore the file from a backup", sql: sql)
+        }
+        if primary == SQLITE_CORRUPT {
+            return StoreError(
+                .damaged,
+                "the database \(path) is damaged (truncated or overwritten: \(message)); stop the daemon and "
+                    + "restore it from a backup", sql: sql)
+        }
+        if primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN {
+            return StoreError(
+                .io, "the database \(path) cannot be written (\(message)); \(Database.openAdvice(path))", sql: sql)
+        }
+        if primary == SQLITE_FULL {
+            return StoreError(.io, "the disk holding \(path) is full; free some space", sql: sql)
+        }
+        if primary == SQLITE_IOERR {
             return StoreError(.io, "database I/O error on \(path): \(message)", sql: sql)
         }
         return StoreError(.sqlite(code), "SQLite error \(code): \(message)", sql: sql)

@@ -25,8 +25,9 @@ public struct Migrator: Sendable {
         let known = Set(migrations.map(\.id))
         if let unknown = done.subtracting(known).sorted().first {
             throw StoreError(
-                .conflict,
-                "the database was migrated by a newer mentor-notify (migration \(unknown)); upgrade this program")
+                .newerSchema,
+                "the database \(database.path) was written by a newer mentor-notify (it has migration \(unknown)); "
+                    + "install that version again, or restore a backup made before the upgrade")
         }
         var applied: [String] = []
         for migration in migrations {

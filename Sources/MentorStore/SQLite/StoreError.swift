@@ -15,6 +15,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case conflict
         /// The database file cannot be opened or written.
         case io
+        /// The file is not a database, or is damaged (truncated, overwritten).
+        case damaged
+        /// The database was written by a newer mentor-notify.
+        case newerSchema
     }
 
     public var code: Code
