@@ -15,13 +15,25 @@ public struct Scheduler: Sendable {
 
     /// The follow-ups due at `now` (seconds since the epoch), ordered by time, then key.
     public func plan(_ state: SchedulerState, now: Int64) -> [FollowUp] {
+        planWithStale(state, now: now).due
+    }
+
+    /// The follow-ups due at `now`, and those that fell due after `state.lastCycle` and went stale
+    /// before `now` (the daemon was down): to be recorded as expired, never silently missing.
+    public func planWithStale(_ state: SchedulerState, now: Int64) -> (due: [FollowUp], stale: [FollowUp]) {
         var planner = Planner(settings: settings, state: state, now: now)
         planner.run()
-        return planner.output.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) }
+        return (
+            planner.output.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) },
+            planner.stale.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) }
+        )
     }
 
     /// How many days back the store must load ended forløb for the rules that act after an end.
     public static let endedLookbackDays = 62
+
+    /// How far back downtime is accounted for: what went stale longer ago than this is not listed.
+    public static let catchUpLookbackDays = 62
 }
 
 /// One planning pass. Internal: the rules live in extensions, one file each.
@@ -32,13 +44,32 @@ struct Planner {
     let nowLocal: LocalDateTime
     var today: LocalDate { nowLocal.date }
     var output: [FollowUp] = []
+    /// Follow-ups that fell due and went stale since the last cycle.
+    var stale: [FollowUp] = []
+    /// The last cycle's moment, when catching up after downtime (bounded by the lookback).
+    let staleSince: Int64?
+    /// The earliest day a candidate may still matter on: the day before today, or before the last
+    /// cycle when catching up.
+    let floor: LocalDate
 
     init(settings: SchedulerSettings, state: SchedulerState, now: Int64) {
         self.settings = settings
         self.state = state
         self.now = now
         self.nowLocal = settings.zone.local(now)
+        if let last = state.lastCycle, last < now {
+            let since = max(last, now - Int64(Scheduler.catchUpLookbackDays) * 86_400)
+            staleSince = since
+            floor = min(settings.zone.local(since).date, nowLocal.date).adding(days: -1)
+        } else {
+            staleSince = nil
+            floor = nowLocal.date.adding(days: -1)
+        }
     }
+
+    /// The earliest instant a candidate's moment may lie at and still be reported: now, or the last
+    /// cycle when catching up.
+    var horizon: Int64 { staleSince ?? now }
 
     var zone: Zone { settings.zone }
     var opening: LocalTime { settings.windowFrom }
@@ -84,14 +115,20 @@ struct Planner {
         let mayFollowEnd = afterEnd ?? rule.allowedAfterEnd
         // Cheap local checks first: most candidates a cycle looks at are long stale. (A local moment a
         // day in the past is past whatever DST did; the exact instant check follows.)
-        if let expires, expires.date < today.adding(days: -1) { return }
-        if let relationship, !mayFollowEnd, relationship.effectiveEnd < today.adding(days: -1) { return }
+        if let expires, expires.date < floor { return }
+        if let relationship, !mayFollowEnd, relationship.effectiveEnd < floor { return }
         var expiry = expiresAtInstant ?? expires.map { zone.instant($0) }
         if let relationship, !mayFollowEnd {
             let endInstant = zone.instant(relationship.effectiveEnd, .midnight)
             expiry = min(expiry ?? endInstant, endInstant)
         }
-        if let expiry, expiry <= now { return }
+        // Stale: gone stale since the last cycle, it is reported (while the daemon ran, it would have
+        // been due and sent before); gone stale before that, it was reported then.
+        var isStale = false
+        if let expiry, expiry <= now {
+            guard let staleSince, expiry > staleSince, zone.instant(due) < expiry else { return }
+            isStale = true
+        }
         let notBefore = zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due)
         var common = variables()
         common["program"] = program.name
@@ -123,10 +160,10 @@ struct Planner {
             guard let person = state.people[id] else { return }
             // A greeting uses the first name: "Hej Amira".
             let firstName = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
-            output.append(
-                make(
-                    role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
-                    language: person.language, name: firstName))
+            let followUp = make(
+                role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
+                language: person.language, name: firstName)
+            if isStale { stale.append(followUp) } else { output.append(followUp) }
         case .leaders(let avoiding):
             for (index, leader) in program.leaders.enumerated() {
                 // Avoiding a channel that is down, a leader is reached on any other they have an
@@ -135,11 +172,11 @@ struct Planner {
                     avoiding.map { down in Channel.allCases.filter { $0 != down && leader.address($0) != nil } }
                     ?? leader.channels.sorted()
                 guard !channels.isEmpty else { continue }
-                output.append(
-                    make(
-                        role: .leader, recipient: nil, leader: index,
-                        keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
-                        channels: channels, language: program.language, name: leader.name))
+                let followUp = make(
+                    role: .leader, recipient: nil, leader: index,
+                    keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
+                    channels: channels, language: program.language, name: leader.name)
+                if isStale { stale.append(followUp) } else { output.append(followUp) }
             }
         }
     }
@@ -153,7 +190,7 @@ struct Planner {
     ) {
         // Most forløb have nothing due on most cycles: decide that before building any text.
         guard due <= nowLocal else { return }
-        if let expires, expires.date < today.adding(days: -1) { return }
+        if let expires, expires.date < floor { return }
         let period = period()
         let values = variables()
         for role in roles {

@@ -53,6 +53,11 @@ public struct SchedulerState: Sendable {
     public var reminders: [PersonalReminder]
     public var failures: [DeliveryFailure]
     public var heldChannels: [HeldChannel] = []
+    /// The moment the last cycle acted for: what fell due and went stale since then (downtime) is
+    /// reported as stale instead of silently dropped. Nil on the first cycle.
+    public var lastCycle: Int64?
+    /// The keys of `evaluation` messages that went out: a reminder never goes without its message.
+    public var sentEvaluations: Set<String> = []
 
     public init(
         relationships: [Relationship] = [], people: PeopleIndex = [:], minutesThisMonth: [Int64: Int] = [:],

@@ -187,3 +187,38 @@ import Testing
         #expect(mentee?.channels == [.email])
     }
 }
+
+/// After downtime, what fell due and went stale meanwhile is reported, not silently dropped.
+@Suite struct CatchUpTests {
+    @Test func aMeetingThatPassedWhileDownIsReportedStale() throws {
+        var world = Fixture(presets: ["djoef"])
+        let id = world.forloeb("djoef", start: "2026-03-02", first: "2026-03-03", last: "2026-03-20")
+        world.state.meetings = [
+            Meeting(id: 7, relationshipID: id, at: LocalDateTime("2026-03-24T16:00")!, place: nil)
+        ]
+        world.state.lastCycle = world.zone.instant(LocalDateTime("2026-03-21T10:00")!)
+        let (due, stale) = Scheduler(settings: world.settings).planWithStale(
+            world.state, now: world.zone.instant(LocalDateTime("2026-03-26T10:00")!))
+        #expect(!due.contains { $0.rule == .meetingReminder || $0.rule == .agendaReminder })
+        #expect(
+            Set(stale.map(\.key)) == [
+                "meeting-reminder:\(id):mentor:2026-03-24T16:00", "meeting-reminder:\(id):mentee:2026-03-24T16:00",
+                "agenda-reminder:\(id):mentee:2026-03-24T16:00",
+            ])
+        // Without a last cycle (the first one ever) nothing is claimed.
+        world.state.lastCycle = nil
+        #expect(
+            Scheduler(settings: world.settings).planWithStale(
+                world.state, now: world.zone.instant(LocalDateTime("2026-03-26T10:00")!)
+            ).stale.isEmpty)
+    }
+
+    @Test func lastMonthsHoursReminderIsReportedAcrossTheMonthsEnd() throws {
+        var world = Fixture(presets: ["mentorshoppen"])
+        let id = world.forloeb("mentorshoppen", start: "2026-02-02", first: "2026-02-03", last: "2026-03-02")
+        world.state.lastCycle = world.zone.instant(LocalDateTime("2026-03-19T12:00")!)
+        let (_, stale) = Scheduler(settings: world.settings).planWithStale(
+            world.state, now: world.zone.instant(LocalDateTime("2026-04-02T10:00")!))
+        #expect(stale.contains { $0.key == "monthly-hours:\(id):mentor:2026-03" })
+    }
+}

@@ -21,6 +21,7 @@ import Testing
         var world = Fixture(presets: ["mentorshoppen"])
         world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
         world.state.evaluations[100] = [Evaluation(relationshipID: 100, by: .mentor, date: LocalDate("2026-05-02")!)]
+        world.state.sentEvaluations = ["evaluation:100:mentor:2026-04-30", "evaluation:100:mentee:2026-04-30"]
         let keys = world.keys("2026-05-07T09:00").filter { $0.hasPrefix("evaluation") }
         #expect(keys == ["evaluation-reminder:100:mentee:2026-04-30"])
         #expect(world.keys("2026-05-06T19:59").filter { $0.hasPrefix("evaluation-reminder") }.isEmpty)
@@ -36,8 +37,18 @@ import Testing
             ])
         #expect(
             atEnd.filter { $0.rule == .evaluation }.allSatisfy { $0.variables["final"] == "yes" && $0.allowedAfterEnd })
+        world.state.sentEvaluations = Set(atEnd.filter { $0.rule == .evaluation }.map(\.key))
         #expect(world.keys("2026-06-09T09:00").filter { $0.hasPrefix("evaluation-reminder") }.count == 2)
         #expect(world.keys("2026-07-20T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
+    }
+
+    /// A reminder of a request that never went out (it failed, or went stale) reminds of nothing.
+    @Test func noReminderWithoutTheEvaluationItRemindsOf() {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
+        world.state.sentEvaluations = ["evaluation:100:mentor:2026-04-30"]
+        let keys = world.keys("2026-05-07T09:00").filter { $0.hasPrefix("evaluation-reminder") }
+        #expect(keys == ["evaluation-reminder:100:mentor:2026-04-30"])
     }
 
     @Test func fkiHasNoEvaluation() {

@@ -19,6 +19,9 @@ final class Cycle {
         var problems: [String] = []
         /// The moment was earlier than the last cycle's: nothing was planned.
         var clockBehind = false
+        /// Follow-ups that fell due and went stale while no cycle ran, recorded as expired now.
+        var stale = 0
+        var staleKeys: Set<String> = []
     }
 
     let store: Store
@@ -98,8 +101,10 @@ final class Cycle {
     /// daemon and a manual tick) then cannot plan from different snapshots, e.g. list the same
     /// failure twice.
     private func plan(now: Int64, today: LocalDate, report: inout Report) throws {
-        let (state, followUps) = try StateLoader.plan(store, config: config, now: now)
+        let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now)
         report.planned = followUps.count
+        report.stale = try recordStale(stale, now: now)
+        report.staleKeys = Set(stale.map(\.key))
         let due = Set(followUps.map(\.key))
         report.dueKeys = due
         let existing = try store.existingKeys(followUps.map(\.key))
@@ -144,6 +149,31 @@ final class Cycle {
             count += 1
         }
         return count
+    }
+
+    /// What fell due and went stale while no cycle ran becomes an `expired` row saying so: never
+    /// silently missing.
+    private func recordStale(_ followUps: [FollowUp], now: Int64) throws -> Int {
+        guard !followUps.isEmpty else { return 0 }
+        let zone = config.zone
+        let rows = followUps.flatMap { followUp in
+            followUp.channels.map { channel in
+                OutboxRow(
+                    key: followUp.key, channel: channel, rule: followUp.rule.rawValue, role: followUp.role.rawValue,
+                    recipient: followUp.recipient, program: followUp.program.isEmpty ? nil : followUp.program,
+                    relationshipID: followUp.relationshipID, language: followUp.language, subject: nil, body: nil,
+                    notBefore: followUp.notBefore, expiresAt: followUp.expiresAt, inWindow: followUp.inWindow,
+                    afterEnd: followUp.allowedAfterEnd)
+            }
+        }
+        let recorded = try store.recordStale(
+            rows,
+            reason: { row in
+                "went stale while mentor-notify was not running: due \(zone.iso8601(row.notBefore)), useless after "
+                    + (row.expiresAt.map { zone.iso8601($0) } ?? "-")
+            }, now: now)
+        if recorded > 0 { logger.warning("caught-up", ["stale": String(recorded), "at": zone.iso8601(now)]) }
+        return recorded
     }
 
     /// One outbox row per channel, with its text rendered now (bodies are erased by `forget`).

@@ -5,11 +5,12 @@ import Scheduler
 enum StateLoader {
     /// The follow-ups due at `now`, with the state they came from: what `plan` shows and a cycle enqueues.
     static func plan(_ store: Store, config: Config, now: Int64) throws -> (
-        state: SchedulerState, followUps: [FollowUp]
+        state: SchedulerState, followUps: [FollowUp], stale: [FollowUp]
     ) {
         let settings = config.schedulerSettings
         let state = try load(store, settings: settings, now: now, defaultProgram: config.programs.first?.id)
-        return (state, Scheduler(settings: settings).plan(state, now: now))
+        let (due, stale) = Scheduler(settings: settings).planWithStale(state, now: now)
+        return (state, due, stale)
     }
 
     static func load(_ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?) throws
@@ -18,6 +19,13 @@ enum StateLoader {
         let local = settings.zone.local(now)
         let today = local.date
         return try store.read {
+            // After downtime the rules look back to the last cycle: meetings, evenings and reminders
+            // that passed meanwhile are reported as stale.
+            let lastCycle = try store.meta("last_cycle").flatMap { Int64($0) }.flatMap { $0 < now ? $0 : nil }
+            let since = lastCycle.map {
+                max(settings.zone.local($0).date, today.adding(days: -Scheduler.catchUpLookbackDays))
+            }
+            let from = min(since ?? today, today).adding(days: -1)
             let relationships = try store.relationships(
                 endedOnOrAfter: today.adding(days: -Scheduler.endedLookbackDays))
             let people = try store.peopleForScheduling()
@@ -40,10 +48,13 @@ enum StateLoader {
                 relationships: relationships, people: people,
                 minutesThisMonth: try store.minutes(in: today.yearMonth),
                 minutesLastMonth: try store.minutes(in: today.yearMonth.adding(months: -1)),
-                meetings: try store.meetings(from: LocalDateTime(today.adding(days: -1), .midnight)),
-                evaluations: evaluations, cafes: try store.cafes(from: LocalDateTime(today, .midnight)),
-                reminders: try store.reminders(activeOn: today.adding(days: -1)), failures: failures)
+                meetings: try store.meetings(from: LocalDateTime(from, .midnight)),
+                evaluations: evaluations, cafes: try store.cafes(from: LocalDateTime(from, .midnight)),
+                reminders: try store.reminders(activeOn: from), failures: failures)
             state.heldChannels = held
+            state.lastCycle = lastCycle
+            state.sentEvaluations = try store.sentKeys(
+                rule: "evaluation", createdSince: now - Int64(Scheduler.endedLookbackDays + 30) * 86_400)
             return state
         }
     }

@@ -120,6 +120,38 @@ extension Store {
         return inserted
     }
 
+    /// Records follow-ups that fell due and went stale while no cycle ran: `expired`, with the
+    /// reason, without a text (nobody reads it). A key that exists is left as it is.
+    @discardableResult
+    public func recordStale(_ rows: [OutboxRow], reason: (OutboxRow) -> String, now: Int64) throws -> Int {
+        var inserted = 0
+        for row in rows {
+            inserted += try database.run(
+                """
+                INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
+                    language, status, reason, not_before, expires_at, in_window, after_end, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'expired', ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key, channel) DO NOTHING
+                """,
+                [
+                    row.key, row.channel.rawValue, row.rule, row.role, row.recipient, row.leaderAddress, row.program,
+                    row.relationshipID, row.language.rawValue, reason(row), row.notBefore, row.expiresAt,
+                    row.inWindow, row.afterEnd, now, now,
+                ])
+        }
+        return inserted
+    }
+
+    /// The keys of `rule`'s messages that went out, among those queued since `createdSince`.
+    public func sentKeys(rule: String, createdSince: Int64) throws -> Set<String> {
+        var keys = Set<String>()
+        try database.forEach(
+            "SELECT DISTINCT key FROM outbox WHERE rule = ? AND status = 'sent' AND created_at >= ?",
+            [rule, createdSince]
+        ) { keys.insert($0.string(0)) }
+        return keys
+    }
+
     /// The keys that exist already, to render only what is new. One query per 500 keys.
     public func existingKeys(_ keys: [String]) throws -> Set<String> {
         var found = Set<String>()

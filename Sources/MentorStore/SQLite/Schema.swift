@@ -7,7 +7,8 @@ public enum Schema {
     ])
 
     /// A channel held while its server or gateway is down or refuses us; time spent held is not
-    /// counted against a message's days of retrying.
+    /// counted against a message's days of retrying. The rule index serves the scheduler's question
+    /// which evaluation requests went out.
     static let channelHolds = """
         CREATE TABLE channel_hold (
             channel TEXT PRIMARY KEY CHECK (channel IN ('email', 'sms')),
@@ -17,6 +18,7 @@ public enum Schema {
             reason TEXT NOT NULL
         );
         ALTER TABLE outbox ADD COLUMN held_seconds INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX outbox_rule_status ON outbox(rule, status);
         """
 
     static let core = """

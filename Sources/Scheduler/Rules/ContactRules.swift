@@ -56,9 +56,21 @@ extension Planner {
     /// months in which the forløb was active on the 1st.
     mutating func monthlyHours(_ relationship: Relationship, _ program: ProgramSettings) {
         guard let target = program.monthlyTargetMinutes, target > 0 else { return }
-        let month = today.yearMonth
+        // Catching up over a month's end: last month's reminder fell due and went stale meanwhile.
+        if floor < today.yearMonth.firstDay {
+            monthlyHours(
+                relationship, program, target: target, month: today.yearMonth.adding(months: -1),
+                minutes: state.minutesLastMonth[relationship.id] ?? 0)
+        }
+        monthlyHours(
+            relationship, program, target: target, month: today.yearMonth,
+            minutes: state.minutesThisMonth[relationship.id] ?? 0)
+    }
+
+    private mutating func monthlyHours(
+        _ relationship: Relationship, _ program: ProgramSettings, target: Int, month: YearMonth, minutes: Int
+    ) {
         guard relationship.isActive(on: month.firstDay) else { return }
-        let minutes = state.minutesThisMonth[relationship.id] ?? 0
         guard minutes < target else { return }
         let day = min(max(program.monthlyReminderDay, 1), LocalDate.daysIn(year: month.year, month: month.month))
         guard let due = LocalDate(year: month.year, month: month.month, day: day) else { return }

@@ -7,7 +7,9 @@ extension Planner {
         var events: [String: [(LocalDateTime, String?)]] = [:]
         for program in settings.programs.values {
             guard let cafe = program.cafe, cafe.everyWeeks > 0 else { continue }
-            for offset in 0...program.cafeInviteDays {
+            // From the day before the last cycle when catching up: evenings that passed meanwhile are
+            // reported as stale invitations.
+            for offset in -floor.days(until: today)...program.cafeInviteDays {
                 let day = today.adding(days: offset)
                 guard day >= cafe.from, cafe.until.map({ day <= $0 }) ?? true, day.weekday == cafe.weekday,
                     cafe.from.days(until: day) % (7 * cafe.everyWeeks) == 0
@@ -17,7 +19,7 @@ extension Planner {
         }
         for cafe in state.cafes {
             guard let program = settings.programs[cafe.program],
-                cafe.at.date.adding(days: -program.cafeInviteDays) <= today, cafe.at.date >= today
+                cafe.at.date.adding(days: -program.cafeInviteDays) <= today, cafe.at.date >= floor
             else { continue }
             if !(events[cafe.program]?.contains(where: { $0.0 == cafe.at }) ?? false) {
                 events[cafe.program, default: []].append((cafe.at, cafe.place))
@@ -32,7 +34,7 @@ extension Planner {
             guard let program = settings.programs[programID] else { continue }
             for (start, place) in list {
                 let startInstant = zone.instant(start)
-                guard startInstant > now else { continue }
+                guard startInstant > horizon else { continue }
                 let event = CalendarEvent(
                     uid: "cafe-\(programID)-\(start)@mentor-notify", start: start, durationMinutes: 180,
                     summary: "Caféaften · \(program.name)", place: place)
@@ -66,7 +68,7 @@ extension Planner {
                 relationship.isActive(on: meeting.at.date)
             else { continue }
             let startInstant = zone.instant(meeting.at)
-            guard startInstant > now else { continue }
+            guard startInstant > horizon else { continue }
             let variables = [
                 "date": meeting.at.date.description, "time": meeting.at.time.description, "place": meeting.place ?? "",
             ]
@@ -106,7 +108,7 @@ extension Planner {
             let program =
                 programOf[person.id].flatMap { settings.programs[$0] }
                 ?? ProgramSettings(id: "", preset: "lab")
-            for back in 0...1 {
+            for back in 0...max(1, floor.days(until: today)) {
                 let day = today.adding(days: -back)
                 guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true,
                     forloebOf[person.id]?.contains(where: { $0.isActive(on: day) }) == true

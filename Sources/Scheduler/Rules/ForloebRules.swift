@@ -17,7 +17,7 @@ extension Planner {
         }
         if program.evaluationAtEnd, end <= today { dates.append((end, true)) }
         let remind = program.evaluationReminderDays
-        for (date, final) in dates where today.days(until: date.adding(days: remind + 14)) > 0 {
+        for (date, final) in dates where floor.days(until: date.adding(days: remind + 14)) > 0 {
             let answered = state.evaluations[relationship.id] ?? []
             for role in [Role.mentor, .mentee] {
                 // An answer counts from two weeks before the date: people fill it in a little early.
@@ -28,6 +28,11 @@ extension Planner {
                 emitPair(
                     .evaluation, relationship, program, roles: [role], period: date.description, due: at(date),
                     expires: at(date.adding(days: remind)), afterEnd: final, variables: variables)
+                // A reminder of an evaluation request that never went out (it failed, or went stale)
+                // would remind of nothing.
+                guard state.sentEvaluations.contains("evaluation:\(relationship.id):\(role.rawValue):\(date)") else {
+                    continue
+                }
                 emitPair(
                     .evaluationReminder, relationship, program, roles: [role], period: date.description,
                     due: at(date.adding(days: remind)), expires: at(date.adding(days: remind + 14)), afterEnd: final,
