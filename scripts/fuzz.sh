@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
-# builder and the readers of SMS gateway answers, each run for a bounded time (FUZZ_SECONDS,
+# builder and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
 # a crash is saved in fuzz/crashes/ and should become a regression test.
 set -euo pipefail
@@ -14,6 +14,7 @@ sources() {
         csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorStore/Model/*.swift ;;
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift ;;
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
+                    Sources/Notifier/Transport/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
                     Sources/MentorStore/Input/SingleLine.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \

@@ -1,6 +1,6 @@
-// Fuzz target: what an SMS gateway answers (body and header lines) is read without trapping, and
-// what is kept has the promised shape: a provider id without line breaks, a retry delay within a
-// day, a one-line excerpt.
+// Fuzz target: what an SMS gateway or an SMTP server answers (body, header lines, reply lines) is
+// read without trapping, and what is kept has the promised shape: a provider id without line
+// breaks, a retry delay within a day, a one-line excerpt without digits, a masked server text.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -21,5 +21,16 @@ public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // On bytes: a combining mark after ": " joins the space into one Character.
     precondition(detail.isEmpty || detail.utf8.starts(with: ": ".utf8))
     precondition(!detail.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    precondition(!detail.unicodeScalars.contains { ("0"..."9").contains($0) })
+    // The same bytes as an SMTP dialogue: each line sent and received in turn.
+    var dialogue = SMTPDialogue()
+    for (index, line) in bytes.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+        if index % 2 == 0 { dialogue.sent(line) } else { dialogue.received(line) }
+    }
+    precondition(dialogue.lastReply.count <= SMTPDialogue.maxReply)
+    if let code = dialogue.replyCode { precondition((0...999).contains(code)) }
+    let text = dialogue.serverText
+    precondition(!text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    precondition(text.count <= 161)
     return 0
 }
