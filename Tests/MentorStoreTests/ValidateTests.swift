@@ -20,6 +20,8 @@ import Testing
         // Found by `make fuzz`: a digit with a combining mark is one Character within "0"..."9".
         "2\u{06DF}0020230", "21\u{0301}241803",
         "1234567", "212418031", "+45 2124180", "+4521241803x", "abc", "", "+0045123", "02124180", "21241803\n",
+        // A placeholder, a Danish number starting with 0, a country code nobody has.
+        "00000000", "+45 0000 0000", "22 22 22 22", "+45 0212 4180", "+999 1234 5678", "+28 1234 5678",
     ])
     func badPhonesAreRefused(raw: String) {
         #expect(throws: InputError.self) { try Validate.phone(raw) }
@@ -40,9 +42,20 @@ import Testing
         // Found by `make fuzz`: "<" with a combining mark is one Character that is not "<".
         "email+<\u{05BF}-4t@1.k", "a>\u{0301}@example.dk", "a@\u{0301}b@example.dk", "a.\u{0301}.@example.dk",
         "a@example.\u{0301}.dk", "a@example.dk-\u{0301}",
+        // Found by `make fuzz` (issue 10's session): a domain starting with a combining mark fuses with the "@".
+        "\u{FFFD}@\u{036B}.d", "a@\u{036B}example.dk",
     ])
     func badEmailsAreRefused(raw: String) {
         #expect(throws: InputError.self) { try Validate.email(raw) }
+    }
+
+    @Test(arguments: [
+        ("1970-05-01", true), ("2026-11-29", true), ("2199-12-31", false), ("1899-12-31", false),
+        ("9999-12-31", false),
+    ])
+    func datesThatHappenedAreOnOrBeforeToday(raw: String, accepted: Bool) {
+        let today = LocalDate("2026-11-29")!
+        #expect(((try? Validate.pastDate(raw, field: "birthdate", today: today)) != nil) == accepted)
     }
 
     @Test(arguments: ["Anna\r\nBcc: x", "Anna\nB", "Anna\0", "Anna\u{0007}", "A\u{2028}B"])
