@@ -18,6 +18,8 @@ test:
 	$(SWIFT) format lint --strict --recursive Sources Tests
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
+	@# The fuzz targets build and their seeds (earlier findings) run clean, so they cannot rot.
+	FUZZ_CHECK=1 scripts/fuzz.sh
 
 build:
 	@scripts/deps.sh build

@@ -20,23 +20,27 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "MentorStore", dependencies: ["CSQLite"], swiftSettings: strict),
-        .target(name: "Scheduler", dependencies: ["MentorStore"], swiftSettings: strict),
-        .target(name: "Notifier", dependencies: ["MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
+        // Records, dates, zones, rules and roles: values only, no SQLite, no libcurl.
+        .target(name: "MentorModel", swiftSettings: strict),
+        .target(name: "MentorStore", dependencies: ["CSQLite", "MentorModel"], swiftSettings: strict),
+        // Pure rules: the compiler keeps them from the store, SQLite and libcurl.
+        .target(name: "Scheduler", dependencies: ["MentorModel"], swiftSettings: strict),
         .target(
-            name: "MentorNotifyCore", dependencies: ["MentorStore", "Scheduler", "Notifier"],
+            name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
+        .target(
+            name: "MentorNotifyCore", dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier"],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
         // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub), shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "MentorStoreTests", dependencies: ["MentorStore"], swiftSettings: strict),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorStore"], swiftSettings: strict),
+        .testTarget(name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore"], swiftSettings: strict),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
         .testTarget(
-            name: "NotifierTests", dependencies: ["Notifier", "MentorStore", "Scheduler", "TestSupport"],
+            name: "NotifierTests", dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",
-            dependencies: ["MentorNotifyCore", "MentorStore", "Scheduler", "Notifier", "TestSupport"],
+            dependencies: ["MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "TestSupport"],
             swiftSettings: strict),
     ]
 )

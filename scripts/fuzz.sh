@@ -11,14 +11,14 @@ mkdir -p "$out" fuzz/crashes
 # The module sources a target needs, with cross-module imports removed (one module per target).
 sources() {
     case "$1" in
-        csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorStore/Model/*.swift ;;
+        csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift ;;
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
                     Sources/Notifier/Transport/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
-                    Sources/MentorStore/Input/SingleLine.swift ;;
+                    Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \
-                 Sources/MentorStore/Model/LocalDate.swift ;;
+                 Sources/MentorModel/LocalDate.swift ;;
     esac
 }
 status=0
@@ -26,16 +26,27 @@ for target in ${FUZZ_TARGETS:-csv validators template mime gateway}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     for file in $(sources "$target"); do
-        sed -E 's/^(public |internal )?import (MentorStore|Scheduler|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
+        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
     done
     cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
     # A target that no longer builds is a failure, never a run of the binary left from last time.
     rm -f "$out/$target"
-    if ! swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target "$build"/*.swift \
+    if ! swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target -package-name fuzz "$build"/*.swift \
         -o "$out/$target" > "$out/$target.build.log" 2>&1; then
         grep -v "Cannot export local symbol" "$out/$target.build.log" | head -40
         echo "fuzz $target: BUILD FAILED (the sources() list may miss a file the target now needs)"
         status=1
+        continue
+    fi
+    if [ "${FUZZ_CHECK:-0}" = 1 ]; then
+        # make test: the target builds, and every seed (each an earlier finding) runs clean, once.
+        mkdir -p "fuzz/seeds/$target"
+        if ! "$out/$target" -runs=0 fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
+            echo "fuzz $target: a seed fails, see $out/$target.log"
+            status=1
+        else
+            echo "fuzz $target: builds, $(ls fuzz/seeds/"$target" | wc -l) seeds run clean"
+        fi
         continue
     fi
     echo "== fuzz $target for ${seconds}s"

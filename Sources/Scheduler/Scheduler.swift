@@ -1,4 +1,4 @@
-import MentorStore
+import MentorModel
 
 /// The pure heart of mentor-notify: state + now → the follow-ups that are due and still useful.
 ///

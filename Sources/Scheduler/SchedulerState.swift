@@ -1,4 +1,4 @@
-public import MentorStore
+public import MentorModel
 
 /// A failed message to a mentor or mentee, not yet reported to the leader.
 public struct DeliveryFailure: Sendable, Hashable {

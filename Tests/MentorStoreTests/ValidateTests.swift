@@ -1,3 +1,4 @@
+import MentorModel
 import Testing
 
 @testable import MentorStore

@@ -1,4 +1,4 @@
-import MentorStore
+import MentorModel
 import Testing
 
 @testable import Scheduler

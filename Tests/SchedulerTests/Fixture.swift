@@ -1,4 +1,4 @@
-import MentorStore
+import MentorModel
 
 @testable import Scheduler
 

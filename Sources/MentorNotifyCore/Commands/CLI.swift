@@ -1,4 +1,5 @@
 public import Foundation
+import MentorModel
 import MentorStore
 import Notifier
 import Scheduler

@@ -1,4 +1,5 @@
 public import Foundation
+public import MentorModel
 public import MentorStore
 public import Notifier
 public import Scheduler

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MentorModel
 import MentorStore
 import Notifier
 

@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// What is wrong with a CSV file, and on which physical line (the header is line 1).
 public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     public var line: Int

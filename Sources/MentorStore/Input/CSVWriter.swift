@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// CSV as we write it: `;`-separated (what Danish spreadsheets open directly), quoted where needed,
 /// and safe to open: a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
 /// at its start) gets a leading `'`, so a name typed as `=HYPERLINK(...)` stays text.

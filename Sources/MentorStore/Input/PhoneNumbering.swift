@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// The country codes of E.164 in use (ITU-T E.164 list of assigned codes, less the international
 /// networks and freephone): a number that starts with none of them cannot be dialled, and an SMS
 /// to it only costs money.

@@ -1,3 +1,5 @@
+public import MentorModel
+
 extension Unicode.Scalar {
     /// A control character or a line separator: what must never reach a header or break a log
     /// line (C0 and C1 controls, DEL, U+2028, U+2029).

@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// Checks and normalises values that come from people: the command line and CSV files.
 public enum Validate {
     /// A phone number in E.164 (`+4521241803`). A bare 8-digit Danish number gets +45; spaces,
@@ -196,15 +198,5 @@ public enum Validate {
             throw InputError(field, "'\(raw)' is not a reference; use letters, digits, '-', '_' or '.' (at most 64)")
         }
         return value
-    }
-}
-
-extension StringProtocol {
-    /// Trims spaces and tabs (not line breaks, which validation must still see).
-    func trimmingSpaces() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" || first == "\u{00A0}" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\u{00A0}" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
     }
 }

@@ -1,3 +1,5 @@
+public import MentorModel
+
 extension Store {
     private func requireOpen(_ id: Int64) throws -> Relationship {
         try relationship(id)

@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// A channel that cannot be used now: its server is down, refuses our login, or its gateway refuses
 /// us. Messages on it wait (`pending`, with the reason) and are not sent until `retryAt`, when one
 /// message probes the channel again.

@@ -1,7 +1,4 @@
-/// Outbox statuses (SPEC.md).
-public enum OutboxStatus: String, Sendable, CaseIterable, Codable {
-    case pending, sending, sent, failed, expired, suppressed
-}
+public import MentorModel
 
 /// One message to one recipient on one channel.
 public struct OutboxRow: Sendable, Hashable {

@@ -1,3 +1,5 @@
+public import MentorModel
+
 extension Store {
     static let relationshipColumns =
         "id, mentor_id, mentee_id, program, start_date, planned_end, ended_on, end_reason, first_contact, last_contact"

@@ -1,4 +1,5 @@
 import Foundation
+public import MentorModel
 
 /// The mentor-notify database: the one place that reads and writes it.
 ///

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+public import MentorModel
 
 /// One connection to the mentor-notify database.
 ///

@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// Applies the schema's migrations in order, each once, each in its own IMMEDIATE transaction.
 public struct Migrator: Sendable {
     public struct Migration: Sendable {

@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// A value bound to or read from a SQLite statement.
 public enum SQLValue: Sendable, Equatable {
     case null

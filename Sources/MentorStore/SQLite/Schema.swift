@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// The database schema as ordered migrations. Never edit a released migration: add a new one.
 public enum Schema {
     public static let migrator = Migrator([

@@ -1,4 +1,5 @@
 import CSQLite
+public import MentorModel
 
 /// A prepared statement. It owns its pointer and finalizes it in `deinit`.
 public final class Statement {

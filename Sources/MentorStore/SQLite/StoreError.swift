@@ -1,3 +1,5 @@
+public import MentorModel
+
 /// An error from the store: what went wrong, for a person, and what to do.
 ///
 /// `sql` carries the statement text (never its arguments, which may hold personal data).

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+public import MentorModel
 public import MentorStore
 
 /// Takes ready outbox rows through their state machine: lease, check, send outside any

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MentorModel
 import MentorStore
 
 /// A leased row with its message built, ready for the transport.

@@ -1,4 +1,5 @@
 import Foundation
+import MentorModel
 import MentorStore
 
 /// A per-process append-only record of messages handed to a transport, one `write(2)` each.

@@ -1,4 +1,5 @@
 public import Foundation
+import MentorModel
 import MentorStore
 
 /// One line per event on stderr: `event=NAME key=value ...`, with a syslog priority prefix

@@ -1,4 +1,5 @@
 public import Foundation
+import MentorModel
 import MentorStore
 
 /// The event stored with an outbox row, turned into RFC 5545 text at send time.

@@ -1,4 +1,5 @@
 import Foundation
+public import MentorModel
 public import MentorStore
 public import Scheduler
 

@@ -1,4 +1,5 @@
 import Foundation
+import MentorModel
 import MentorStore
 
 /// What an SMS gateway answered, read by hand: bytes from the network, so every reader here takes

@@ -1,4 +1,5 @@
 import Foundation
+public import MentorModel
 public import MentorStore
 
 /// The embedded default: messages become files in a folder, written atomically.

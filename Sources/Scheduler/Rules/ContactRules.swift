@@ -1,4 +1,4 @@
-import MentorStore
+import MentorModel
 
 extension Planner {
     /// Rule 1: no contact 7 days after the start → remind the mentee (and the mentor); still none

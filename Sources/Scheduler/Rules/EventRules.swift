@@ -1,4 +1,4 @@
-import MentorStore
+import MentorModel
 
 extension Planner {
     /// Rule 7: invite the mentees of active forløb to a café evening 3 days before. Worthless once

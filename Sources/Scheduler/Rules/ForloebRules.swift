@@ -1,4 +1,4 @@
-import MentorStore
+import MentorModel
 
 extension Planner {
     /// Rule 5: every N months after the start and at the end, ask mentor and mentee separately;

@@ -1,4 +1,4 @@
-public import MentorStore
+public import MentorModel
 
 extension Eligibility {
     /// The reasons a match would break the program's rules; empty when it is allowed.

@@ -1,4 +1,4 @@
-public import MentorStore
+public import MentorModel
 
 /// What happens after the first logged contact (DOMAIN.md rule 2).
 public enum AfterFirstMeeting: String, Sendable, Hashable {

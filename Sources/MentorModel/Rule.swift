@@ -1,0 +1,64 @@
+/// The rule names of SPEC.md, used in keys, templates and the outbox.
+public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
+    case firstMeeting = "first-meeting"
+    case firstMeetingOverdue = "first-meeting-overdue"
+    case afterFirstMeeting = "after-first-meeting"
+    case monthlyHours = "monthly-hours"
+    case monthlyDigest = "monthly-digest"
+    case contactNudge = "contact-nudge"
+    case missedContact = "missed-contact"
+    case evaluation = "evaluation"
+    case evaluationReminder = "evaluation-reminder"
+    case endNotice = "end-notice"
+    case end = "end"
+    case cafeInvite = "cafe-invite"
+    case meetingReminder = "meeting-reminder"
+    case agendaReminder = "agenda-reminder"
+    case recurring = "recurring"
+    case deliveryFailed = "delivery-failed"
+
+    /// Who receives messages of this rule.
+    public var roles: [RecipientRole] {
+        switch self {
+        case .firstMeeting, .afterFirstMeeting, .evaluation, .evaluationReminder, .end, .meetingReminder:
+            return [.mentor, .mentee]
+        case .endNotice: return [.mentor, .mentee, .leader]
+        case .firstMeetingOverdue, .monthlyDigest, .missedContact, .deliveryFailed: return [.leader]
+        case .monthlyHours, .contactNudge: return [.mentor]
+        case .cafeInvite, .agendaReminder: return [.mentee]
+        case .recurring: return [.person]
+        }
+    }
+
+    /// The template variables this rule provides, beyond the common ones.
+    public var variables: Set<String> {
+        switch self {
+        case .firstMeeting, .firstMeetingOverdue: return ["start", "days"]
+        case .afterFirstMeeting: return ["date", "variant"]
+        case .monthlyHours: return ["month", "minutes", "target", "missing"]
+        case .monthlyDigest: return ["month", "count", "lines"]
+        case .contactNudge, .missedContact: return ["days", "date"]
+        case .evaluation, .evaluationReminder: return ["date", "final"]
+        case .endNotice, .end: return ["end"]
+        case .cafeInvite, .meetingReminder, .agendaReminder: return ["date", "time", "place"]
+        case .recurring: return ["text"]
+        case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
+        }
+    }
+
+    /// Variables every message can use.
+    public static let commonVariables: Set<String> = ["recipient", "program", "mentor", "mentee", "relationship"]
+
+    /// Rules whose messages may still go out after the forløb has ended.
+    public var allowedAfterEnd: Bool {
+        switch self {
+        case .end, .evaluation, .evaluationReminder, .monthlyDigest, .deliveryFailed, .recurring: return true
+        default: return false
+        }
+    }
+}
+
+/// Who a message is for: one of the pair, a program leader, or a person on their own (reminders).
+public enum RecipientRole: String, Sendable, Hashable, Codable {
+    case mentor, mentee, leader, person
+}
