@@ -62,3 +62,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
 public enum RecipientRole: String, Sendable, Hashable, Codable {
     case mentor, mentee, leader, person
 }
+
+// Written as SPEC.md names them wherever they are interpolated: in keys, texts, logs.
+extension Rule: CustomStringConvertible {
+    public var description: String { rawValue }
+}
+
+extension RecipientRole: CustomStringConvertible {
+    public var description: String { rawValue }
+}

@@ -174,7 +174,7 @@ struct Planner {
                 guard !channels.isEmpty else { continue }
                 let followUp = make(
                     role: .leader, recipient: nil, leader: index,
-                    keyPart: index == 0 ? "leader" : "leader-\(index + 1)",
+                    keyPart: RecipientRole.leader.rawValue + (index == 0 ? "" : "-\(index + 1)"),
                     channels: channels, language: program.language, name: leader.name)
                 if isStale { stale.append(followUp) } else { output.append(followUp) }
             }

@@ -4,14 +4,14 @@ public import MentorModel
 public struct DeliveryFailure: Sendable, Hashable {
     public var outboxID: Int64
     public var program: String
-    public var rule: String
-    public var role: String
+    public var rule: Rule
+    public var role: RecipientRole
     public var recipient: Int64?
     public var channel: Channel
     public var reason: String
 
     public init(
-        outboxID: Int64, program: String, rule: String, role: String, recipient: Int64?, channel: Channel,
+        outboxID: Int64, program: String, rule: Rule, role: RecipientRole, recipient: Int64?, channel: Channel,
         reason: String
     ) {
         self.outboxID = outboxID

@@ -116,10 +116,10 @@ import Testing
         for minute in 1...5 {
             _ = try cycle(store, scratch, email: down, sms: spool).run(now: now + Int64(minute) * 60)
         }
-        let alerts = try store.outbox().filter { $0.rule == "delivery-failed" }
+        let alerts = try store.outbox().filter { $0.rule == .deliveryFailed }
         #expect(alerts.count == 1, "\(alerts.map(\.key))")
         let alert = try #require(alerts.first)
-        #expect(alert.channel == .sms && alert.role == "leader" && alert.status == .sent)
+        #expect(alert.channel == .sms && alert.role == .leader && alert.status == .sent)
         #expect(
             alert.body?.contains("E-mails kan ikke sendes lige nu; 2 beskeder venter") == true, "\(alert.body ?? "")")
         // The server is back: the waiting emails go, the hold is lifted.

@@ -168,7 +168,7 @@ import Testing
         #expect(try cli.run(["tick", "--at", "2026-03-12T10:00"]).code == 0)
         let store = try Store(path: cli.folder + "/test.db")
         let reminder = try #require(
-            try store.outbox().first { $0.rule == "meeting-reminder" && $0.recipient == mentor })
+            try store.outbox().first { $0.rule == .meetingReminder && $0.recipient == mentor })
         #expect(reminder.body?.contains("din mentee") == true, "\(reminder.body ?? "")")
         #expect(reminder.body?.contains("Zakarias") == false)
     }

@@ -142,7 +142,7 @@ import Testing
         // The cycle runs through the fault without throwing: the daemon keeps going.
         let report = try faulty.run(now: now)
         #expect(report.enqueued == 2)
-        let row = try #require(try store.outbox().first { $0.role == "mentee" })
+        let row = try #require(try store.outbox().first { $0.role == .mentee })
         #expect(row.channel == channel)
         #expect(row.status == status, "\(fault): \(row.status) \(row.reason ?? "")")
         #expect(row.reason?.contains(reason) == true, "\(fault): \(row.reason ?? "nil")")
@@ -165,11 +165,11 @@ import Testing
                 after.status == .sent, "\(fault) was not sent after recovery: \(after.status) \(after.reason ?? "")")
         } else {
             #expect(after.status == .failed)
-            let report = try #require(try store.outbox().first { $0.rule == "delivery-failed" })
+            let report = try #require(try store.outbox().first { $0.rule == .deliveryFailed })
             #expect(report.body?.contains("#\(row.id) first-meeting") == true)
             // The failure is reported once.
             _ = try healthy.run(now: now + 3 * 3600)
-            #expect(try store.outbox().filter { $0.rule == "delivery-failed" }.count == 1)
+            #expect(try store.outbox().filter { $0.rule == .deliveryFailed }.count == 1)
         }
         #expect(try store.outbox().allSatisfy { $0.status != .sending }, "a lease was left behind")
     }

@@ -125,7 +125,7 @@ import Testing
         try store.enqueue(
             [
                 OutboxRow(
-                    key: "k1", channel: .sms, rule: "first-meeting", role: "mentee", recipient: mentee, program: "p",
+                    key: "k1", channel: .sms, rule: .firstMeeting, role: .mentee, recipient: mentee, program: "p",
                     relationshipID: nil, language: .da, subject: nil, body: "Hej Zarathustra, BODYMARKER-7731",
                     notBefore: 0, expiresAt: nil, inWindow: true, afterEnd: false)
             ], now: 0)
@@ -150,7 +150,7 @@ import Testing
         let store = try makeStore(folder)
         func row(_ channel: Channel) -> OutboxRow {
             OutboxRow(
-                key: "monthly-hours:1:mentor:2026-11", channel: channel, rule: "monthly-hours", role: "mentor",
+                key: "monthly-hours:1:mentor:2026-11", channel: channel, rule: .monthlyHours, role: .mentor,
                 recipient: nil, program: "p", relationshipID: nil, language: .da, subject: "s", body: "b",
                 notBefore: 100, expiresAt: nil, inWindow: true, afterEnd: false)
         }
@@ -165,7 +165,7 @@ import Testing
         try store.enqueue(
             [
                 OutboxRow(
-                    key: "k", channel: .email, rule: "end", role: "leader", recipient: nil,
+                    key: "k", channel: .email, rule: .end, role: .leader, recipient: nil,
                     leaderAddress: "l@example.dk",
                     program: "p", relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 100,
                     expiresAt: nil, inWindow: false, afterEnd: true)
@@ -188,7 +188,7 @@ import Testing
             try store.enqueue(
                 [
                     OutboxRow(
-                        key: key, channel: .sms, rule: "recurring", role: "person", recipient: nil, program: nil,
+                        key: key, channel: .sms, rule: .recurring, role: .person, recipient: nil, program: nil,
                         relationshipID: nil, language: .da, subject: nil, body: "b", notBefore: 0, expiresAt: nil,
                         inWindow: window, afterEnd: true)
                 ], now: 0)

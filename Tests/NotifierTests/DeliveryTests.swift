@@ -44,7 +44,7 @@ import Testing
             try store.enqueue(
                 [
                     OutboxRow(
-                        key: key, channel: channel, rule: "first-meeting", role: "mentee",
+                        key: key, channel: channel, rule: .firstMeeting, role: .mentee,
                         recipient: recipient ?? mentee,
                         program: "p", relationshipID: relationship, language: .da, subject: "Hej Amira", body: body,
                         notBefore: notBefore, expiresAt: expiresAt, inWindow: true, afterEnd: false)
@@ -300,7 +300,7 @@ import Testing
             try store.enqueue(
                 [
                     OutboxRow(
-                        key: key, channel: .email, rule: "first-meeting", role: "mentee", recipient: person,
+                        key: key, channel: .email, rule: .firstMeeting, role: .mentee, recipient: person,
                         program: "p",
                         relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 0, expiresAt: nil,
                         inWindow: false, afterEnd: false)
@@ -331,7 +331,7 @@ import Testing
         try store.enqueue(
             [
                 OutboxRow(
-                    key: "a", channel: .email, rule: "first-meeting", role: "mentee", recipient: person, program: "p",
+                    key: "a", channel: .email, rule: .firstMeeting, role: .mentee, recipient: person, program: "p",
                     relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 0, expiresAt: nil,
                     inWindow: false, afterEnd: false)
             ], now: 0)

@@ -62,7 +62,7 @@ import Testing
                 NewPerson(role: .mentee, name: "Amira", phone: "+4521241803", channels: [.sms]))
             let rows = (1...messages).map { index in
                 OutboxRow(
-                    key: "k\(index)", channel: .sms, rule: "cafe-invite", role: "mentee", recipient: mentee,
+                    key: "k\(index)", channel: .sms, rule: .cafeInvite, role: .mentee, recipient: mentee,
                     program: "p", relationshipID: nil, language: .da, subject: nil, body: "besked \(index)",
                     notBefore: 1000, expiresAt: nil, inWindow: true, afterEnd: false)
             }
@@ -179,7 +179,7 @@ import Testing
         try world.store.enqueue(
             [
                 OutboxRow(
-                    key: "wake", channel: .sms, rule: "personal-reminder", role: "mentee", recipient: world.mentee,
+                    key: "wake", channel: .sms, rule: .recurring, role: .person, recipient: world.mentee,
                     program: "p", relationshipID: nil, language: .da, subject: nil, body: "vågn op", notBefore: 1000,
                     expiresAt: nil, inWindow: false, afterEnd: false)
             ], now: 900)

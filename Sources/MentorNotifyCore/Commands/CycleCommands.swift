@@ -97,8 +97,8 @@ enum CycleCommands {
                         ("expiresAt", time(row.expiresAt)), ("id", .int(row.id)), ("key", .string(row.key)),
                         ("notBefore", time(row.notBefore)), ("program", .optional(row.program)),
                         ("providerId", .optional(row.providerID)), ("reason", .optional(row.reason)),
-                        ("recipient", .optional(row.recipient)), ("role", .string(row.role)),
-                        ("rule", .string(row.rule)),
+                        ("recipient", .optional(row.recipient)), ("role", .string(row.role.rawValue)),
+                        ("rule", .string(row.rule.rawValue)),
                         ("segments", .optional(row.segments.map(Int64.init))), ("sentAt", time(row.sentAt)),
                         ("status", .string(row.status.rawValue)),
                     ])
@@ -109,8 +109,9 @@ enum CycleCommands {
             ["ID", "STATUS", "RULE", "TO", "CH", "TRIES", "NOT BEFORE", "REASON"],
             rows.map { row in
                 [
-                    String(row.id), row.status.rawValue, row.rule,
-                    row.recipient.map { "\(row.role) \($0)" } ?? row.role, row.channel.rawValue, String(row.attempts),
+                    String(row.id), row.status.rawValue, row.rule.rawValue,
+                    row.recipient.map { "\(row.role.rawValue) \($0)" } ?? row.role.rawValue, row.channel.rawValue,
+                    String(row.attempts),
                     String(zone.iso8601(row.notBefore).prefix(16)), row.reason ?? "",
                 ]
             })

@@ -136,7 +136,7 @@ enum DemoReport {
         for row in rows where row.status == .sent {
             let month = String(zone.local(row.sentAt ?? row.notBefore).date.description.prefix(7))
             if !months.contains(month) { months.append(month) }
-            table[row.rule, default: [:]][month, default: 0] += 1
+            table[row.rule.rawValue, default: [:]][month, default: 0] += 1
         }
         months.sort()
         out.line("Messages sent per rule per month:")

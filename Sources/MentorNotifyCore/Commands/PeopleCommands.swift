@@ -82,7 +82,7 @@ enum PeopleCommands {
         let people = try store.people(ids: rows.compactMap(\.recipient))
         for row in rows {
             let address =
-                row.role == "leader" ? row.leaderAddress : row.recipient.flatMap { people[$0]?.address(row.channel) }
+                row.role == .leader ? row.leaderAddress : row.recipient.flatMap { people[$0]?.address(row.channel) }
             guard let address else { continue }
             do {
                 try spool.rewrite(row, to: address, from: config.email?.from ?? Cycle.spoolFrom, now: row.sentAt ?? 0)

@@ -160,7 +160,7 @@ final class Cycle {
         let rows = followUps.flatMap { followUp in
             followUp.channels.map { channel in
                 OutboxRow(
-                    key: followUp.key, channel: channel, rule: followUp.rule.rawValue, role: followUp.role.rawValue,
+                    key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
                     recipient: followUp.recipient, program: followUp.program.isEmpty ? nil : followUp.program,
                     relationshipID: followUp.relationshipID, language: followUp.language, subject: nil, body: nil,
                     notBefore: followUp.notBefore, expiresAt: followUp.expiresAt, inWindow: followUp.inWindow,
@@ -203,7 +203,7 @@ final class Cycle {
                 } : nil
             rows.append(
                 OutboxRow(
-                    key: followUp.key, channel: channel, rule: followUp.rule.rawValue, role: followUp.role.rawValue,
+                    key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
                     recipient: followUp.recipient, leaderAddress: leaderAddress,
                     program: followUp.program.isEmpty ? nil : followUp.program, relationshipID: followUp.relationshipID,
                     language: followUp.language, subject: channel == .email ? message.subject : nil, body: message.body,

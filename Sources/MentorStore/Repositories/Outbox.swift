@@ -5,8 +5,8 @@ public struct OutboxRow: Sendable, Hashable {
     public var id: Int64
     public var key: String
     public var channel: Channel
-    public var rule: String
-    public var role: String
+    public var rule: Rule
+    public var role: RecipientRole
     public var recipient: Int64?
     public var leaderAddress: String?
     public var program: String?
@@ -32,7 +32,7 @@ public struct OutboxRow: Sendable, Hashable {
     public var heldSeconds: Int64 = 0
 
     public init(
-        key: String, channel: Channel, rule: String, role: String, recipient: Int64?, leaderAddress: String? = nil,
+        key: String, channel: Channel, rule: Rule, role: RecipientRole, recipient: Int64?, leaderAddress: String? = nil,
         program: String?, relationshipID: Int64?, language: Language, subject: String?, body: String?,
         calendar: String? = nil, notBefore: Int64, expiresAt: Int64?, inWindow: Bool, afterEnd: Bool
     ) {
@@ -73,16 +73,26 @@ extension Store {
         provider_id, segments, created_at, held_seconds
         """
 
-    static func outboxRow(_ row: Row) -> OutboxRow {
+    /// A row as stored; a rule, role, channel or status this version does not know is refused (the
+    /// migrator keeps newer databases out, so only a hand-edited row can have one).
+    static func outboxRow(_ row: Row) throws(StoreError) -> OutboxRow {
+        func known<T: RawRepresentable<String>>(_ column: Int32, _ what: String) throws(StoreError) -> T {
+            guard let value = T(rawValue: row.string(column)) else {
+                throw StoreError(
+                    .damaged,
+                    "outbox row \(row.int64(0)) has an unknown \(what) '\(row.string(column))'; was it edited by hand?")
+            }
+            return value
+        }
         var value = OutboxRow(
-            key: row.string(1), channel: Channel(rawValue: row.string(2)) ?? .email, rule: row.string(3),
-            role: row.string(4), recipient: row.optionalInt64(5), leaderAddress: row.optionalString(6),
+            key: row.string(1), channel: try known(2, "channel"), rule: try known(3, "rule"),
+            role: try known(4, "role"), recipient: row.optionalInt64(5), leaderAddress: row.optionalString(6),
             program: row.optionalString(7), relationshipID: row.optionalInt64(8),
-            language: Language(rawValue: row.string(9)) ?? .da, subject: row.optionalString(10),
+            language: try known(9, "language"), subject: row.optionalString(10),
             body: row.optionalString(11), calendar: row.optionalString(12), notBefore: row.int64(15),
             expiresAt: row.optionalInt64(16), inWindow: row.bool(17), afterEnd: row.bool(18))
         value.id = row.int64(0)
-        value.status = OutboxStatus(rawValue: row.string(13)) ?? .pending
+        value.status = try known(13, "status")
         value.attempts = row.int(14)
         value.leaseUntil = row.optionalInt64(19)
         value.sentAt = row.optionalInt64(20)
@@ -109,7 +119,9 @@ extension Store {
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [
-                    row.key, row.channel.rawValue, row.rule, row.role, row.recipient, row.leaderAddress, row.program,
+                    row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
+                    row.leaderAddress,
+                    row.program,
                     row.relationshipID, row.language.rawValue, row.subject, row.body, row.calendar, row.notBefore,
                     row.expiresAt, row.inWindow, row.afterEnd, now, now,
                 ])
@@ -131,7 +143,9 @@ extension Store {
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [
-                    row.key, row.channel.rawValue, row.rule, row.role, row.recipient, row.leaderAddress, row.program,
+                    row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
+                    row.leaderAddress,
+                    row.program,
                     row.relationshipID, row.language.rawValue, reason(row), row.notBefore, row.expiresAt,
                     row.inWindow, row.afterEnd, now, now,
                 ])

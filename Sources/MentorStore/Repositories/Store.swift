@@ -167,8 +167,8 @@ extension Store {
             let id = row.int64(0)
             // Addresses are left out: the scheduler decides on channels; delivery reads addresses.
             result[id] = Person(
-                id: id, role: row.string(1) == "mentor" ? .mentor : .mentee, name: row.optionalString(2),
-                channels: channels, language: row.string(4) == "en" ? .en : .da, optedOut: optedOut,
+                id: id, role: Role(rawValue: row.string(1)) ?? .mentee, name: row.optionalString(2),
+                channels: channels, language: Language(rawValue: row.string(4)) ?? .da, optedOut: optedOut,
                 forgotten: row.bool(7))
         }
         return result

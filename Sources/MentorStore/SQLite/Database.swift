@@ -140,14 +140,14 @@ public final class Database {
 
     /// Runs a query and maps each row.
     public func query<T>(
-        _ sql: String, _ arguments: [any SQLArgument] = [], _ map: (Row) -> T
+        _ sql: String, _ arguments: [any SQLArgument] = [], _ map: (Row) throws(StoreError) -> T
     ) throws(StoreError) -> [T] {
         let statement = try statement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
         var result: [T] = []
         while try statement.step() {
-            result.append(map(Row(handle: statement.handle)))
+            result.append(try map(Row(handle: statement.handle)))
         }
         return result
     }

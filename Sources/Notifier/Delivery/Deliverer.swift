@@ -261,7 +261,8 @@ public final class Deliverer {
         logger.log(
             level, "delivery",
             [
-                "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue, "to": Logger.mask(address),
+                "outbox": String(row.id), "rule": row.rule.rawValue, "channel": row.channel.rawValue,
+                "to": Logger.mask(address),
                 "result": result, "reason": reason,
             ])
     }
@@ -279,7 +280,7 @@ public final class Deliverer {
             return nil
         }
         var address: String?
-        if row.role == "leader" {
+        if row.role == .leader {
             address = row.leaderAddress
         } else if let id = row.recipient {
             guard let person = people[id] else {
@@ -346,7 +347,7 @@ public final class Deliverer {
             logger.info(
                 "delivery",
                 [
-                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "outbox": String(row.id), "rule": row.rule.rawValue, "channel": row.channel.rawValue,
                     "to": Logger.mask(address),
                     "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
                 ])
@@ -424,7 +425,7 @@ public final class Deliverer {
             logger.warning(
                 "delivery",
                 [
-                    "outbox": String(row.id), "rule": row.rule, "channel": row.channel.rawValue,
+                    "outbox": String(row.id), "rule": row.rule.rawValue, "channel": row.channel.rawValue,
                     "to": Logger.mask(address),
                     "result": "retry", "attempt": String(row.attempts), "retry_in": String(delay),
                     "reason": error.reason,
