@@ -118,14 +118,15 @@ struct Planner {
         if let expires, expires.date < floor { return }
         if let relationship, !mayFollowEnd, relationship.effectiveEnd < floor { return }
         var expiry = expiresAtInstant ?? expires.map { zone.instant($0) }
-        if let relationship, !mayFollowEnd {
-            let endInstant = zone.instant(relationship.effectiveEnd, .midnight)
-            expiry = min(expiry ?? endInstant, endInstant)
+        if let relationship,
+            let deadline = MessagePolicy.forloebDeadline(relationship, afterEnd: mayFollowEnd, zone: zone)
+        {
+            expiry = min(expiry ?? deadline, deadline)
         }
         // Stale: gone stale since the last cycle, it is reported (while the daemon ran, it would have
         // been due and sent before); gone stale before that, it was reported then.
         var isStale = false
-        if let expiry, expiry <= now {
+        if let expiry, !MessagePolicy.stillWorthSending(expiresAt: expiry, now: now) {
             guard let staleSince, expiry > staleSince, zone.instant(due) < expiry else { return }
             isStale = true
         }

@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func retryAfterIsReadFromTheHeaderBytes() {
-        let buffers = CurlTransferBuffers()
+        let buffers = CurlTransferBuffers(control: TransferControl())
         buffers.headerBytes = Array(
             "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\nretry-after:  120 \r\n\r\n".utf8)
         #expect(buffers.headers.first == "HTTP/1.1 429 Too Many Requests")

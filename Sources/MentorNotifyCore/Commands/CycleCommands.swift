@@ -11,11 +11,16 @@ enum CycleCommands {
         return config.zone.instant(try Validate.dateTime(raw, field: "at"))
     }
 
-    static func makeCycle(_ context: Context, store: Store) throws -> Cycle {
+    static func makeCycle(_ context: Context, store: Store, control: TransferControl = TransferControl()) throws
+        -> Cycle
+    {
         let config = context.config
         let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
-        let (email, sms) = try Transports.make(config, environment: context.environment)
-        return Cycle(store: store, config: config, catalog: catalog, logger: context.logger, email: email, sms: sms)
+        let (email, sms) = try Transports.make(config, environment: context.environment, control: control)
+        let cycle = Cycle(
+            store: store, config: config, catalog: catalog, logger: context.logger, email: email, sms: sms)
+        cycle.heartbeat = control.heartbeat
+        return cycle
     }
 
     static func plan(_ context: Context, _ words: [String]) throws {

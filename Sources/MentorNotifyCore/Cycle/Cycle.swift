@@ -34,6 +34,8 @@ final class Cycle {
     /// The real time, whatever moment a cycle is asked to act at (`tick --at`): `status` judges
     /// health by it, so a cycle run for a future moment cannot make a dead daemon look alive.
     var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// Beaten during long delivery passes (the daemon feeds systemd's watchdog from it).
+    var heartbeat = Heartbeat()
 
     init(
         store: Store, config: Config, catalog: TemplateCatalog, logger: Logger, email: any EmailTransport,
@@ -81,7 +83,7 @@ final class Cycle {
         if deliver, !report.clockBehind, try store.hasReadyRows(now: now, windowOpen: window, channels: open) {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
-                logger: logger)
+                logger: logger, heartbeat: heartbeat)
             report.delivery = try deliverer.deliver(
                 now: now, windowOpen: window, windowClosesAfter: windowClosesAfter, shouldStop: shouldStop)
         }
@@ -132,21 +134,19 @@ final class Cycle {
     /// forløb ended): suppressed when the forløb ended, else expired, each with its reason.
     private func withdraw(notIn due: Set<String>, now: Int64, today: LocalDate) throws -> Int {
         var count = 0
-        for row in try store.pendingRows() where !due.contains(row.key) && row.rule != Rule.deliveryFailed.rawValue {
+        for row in try store.pendingRows() where !due.contains(row.key) && row.rule != .deliveryFailed {
             if let id = row.relationshipID, let relationship = try? store.relationship(id),
-                relationship.effectiveEnd <= today, !row.afterEnd
+                !MessagePolicy.forloebAllows(relationship, afterEnd: row.afterEnd, on: today)
             {
                 try store.markFinal(row.id, status: .suppressed, reason: "the forløb has ended", now: now)
-            } else if let expires = row.expiresAt, expires <= now {
+            } else if !MessagePolicy.stillWorthSending(expiresAt: row.expiresAt, now: now) {
                 // Its moment passed while it waited (a held channel, the send window): say so.
-                let reason =
-                    row.reason.map { "expired before it could be sent (last error: \($0))" }
-                    ?? "expired before it could be sent"
-                try store.markFinal(row.id, status: .expired, reason: reason, now: now)
+                try store.markFinal(
+                    row.id, status: .expired, reason: MessagePolicy.expiredReason(lastError: row.reason), now: now)
             } else {
                 try store.markFinal(row.id, status: .expired, reason: "no longer due (its condition changed)", now: now)
             }
-            logger.info("withdrawn", ["outbox": String(row.id), "rule": row.rule])
+            logger.info("withdrawn", ["outbox": String(row.id), "rule": row.rule.rawValue])
             count += 1
         }
         return count

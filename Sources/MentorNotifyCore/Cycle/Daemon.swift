@@ -11,14 +11,33 @@ final class SignalFlags: @unchecked Sendable {
     private var stopping = false
     private var reloading = false
     let wake = DispatchSemaphore(value: 0)
+    /// The transfers this daemon runs, to cancel when the graceful part of a shutdown runs out.
+    let control: TransferControl
+    /// How long a shutdown lets the message in flight finish before aborting it.
+    let gracePeriod: DispatchTimeInterval
+
+    init(control: TransferControl, gracePeriod: DispatchTimeInterval = .seconds(3)) {
+        self.control = control
+        self.gracePeriod = gracePeriod
+    }
 
     var shouldStop: Bool { lock.withLock { stopping } }
 
+    /// Graceful, then cancelled (as swift-service-lifecycle does): no new message starts at once; the
+    /// one in flight may finish within the grace period, after which it is aborted, so a slow server
+    /// never holds up the exit (systemd's stop timeout) and a message is rarely cut off mid-way.
     func stop() {
-        lock.withLock { stopping = true }
-        // A transfer in flight is aborted too: a slow server must not hold up the exit.
-        TransferCancellation.shared.cancel()
+        let first = lock.withLock {
+            defer { stopping = true }
+            return !stopping
+        }
         wake.signal()
+        guard first else {
+            // A second signal: no more grace.
+            control.cancel()
+            return
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + gracePeriod) { [control] in control.cancel() }
     }
 
     func requestReload() {
@@ -40,12 +59,14 @@ final class SignalFlags: @unchecked Sendable {
 /// SIGHUP reloads the config and the templates; a bad new config keeps the old one.
 final class Daemon {
     let context: Context
-    let flags = SignalFlags()
+    let control = TransferControl()
+    let flags: SignalFlags
     private var sources: [any DispatchSourceSignal] = []
     private let signalQueue = DispatchQueue(label: "mentor-notify.signals")
 
     init(context: Context) {
         self.context = context
+        self.flags = SignalFlags(control: control)
     }
 
     /// Registers the signal sources before any work starts, so no signal is lost.
@@ -66,21 +87,21 @@ final class Daemon {
         let logger = context.logger
         let systemd = SystemdNotifier(environment: context.environment)
         let store = try context.openStore()
-        var cycle = try CycleCommands.makeCycle(context, store: store)
+        var cycle = try CycleCommands.makeCycle(context, store: store, control: control)
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")
         // A long delivery pass keeps the watchdog fed from inside (see Heartbeat).
         if systemd.watchdogInterval != nil {
-            Heartbeat.shared.install { systemd.notify("WATCHDOG=1") }
+            control.heartbeat.install { systemd.notify("WATCHDOG=1") }
         }
-        defer { Heartbeat.shared.install(nil) }
+        defer { control.heartbeat.install(nil) }
         var failures = 0
         while !flags.shouldStop {
             if flags.takeReload() {
                 do {
                     _ = try context.reloadConfig()
-                    cycle = try CycleCommands.makeCycle(context, store: store)
+                    cycle = try CycleCommands.makeCycle(context, store: store, control: control)
                     logger.info("reloaded", ["config": context.config.source])
                     systemd.notify("STATUS=config reloaded")
                 } catch {

@@ -3,15 +3,19 @@ import Notifier
 
 /// Builds the transports the config names; the spool when it names none.
 enum Transports {
-    static func make(_ config: Config, environment: [String: String]) throws -> (any EmailTransport, any SMSTransport) {
+    static func make(_ config: Config, environment: [String: String], control: TransferControl = TransferControl())
+        throws -> (any EmailTransport, any SMSTransport)
+    {
         let spool = SpoolTransport(directory: config.spool)
         var email: any EmailTransport = spool
         var sms: any SMSTransport = spool
         if let settings = config.email {
-            email = SMTPTransport(settings: settings, password: try smtpPassword(settings, environment: environment))
+            email = SMTPTransport(
+                settings: settings, password: try smtpPassword(settings, environment: environment), control: control)
         }
         if let settings = config.sms {
-            sms = HTTPSMSTransport(settings: settings, token: try smsToken(settings, environment: environment))
+            sms = HTTPSMSTransport(
+                settings: settings, token: try smsToken(settings, environment: environment), control: control)
         }
         return (email, sms)
     }

@@ -188,7 +188,7 @@ extension Store {
     public struct PendingRow: Sendable {
         public var id: Int64
         public var key: String
-        public var rule: String
+        public var rule: Rule
         public var relationshipID: Int64?
         public var afterEnd: Bool
         public var expiresAt: Int64?
@@ -199,9 +199,12 @@ extension Store {
     public func pendingRows() throws -> [PendingRow] {
         try database.query(
             "SELECT id, key, rule, relationship_id, after_end, expires_at, reason FROM outbox WHERE status = 'pending'"
-        ) { row in
-            PendingRow(
-                id: row.int64(0), key: row.string(1), rule: row.string(2), relationshipID: row.optionalInt64(3),
+        ) { row throws(StoreError) in
+            guard let rule = Rule(rawValue: row.string(2)) else {
+                throw StoreError(.damaged, "outbox row \(row.int64(0)) has an unknown rule '\(row.string(2))'")
+            }
+            return PendingRow(
+                id: row.int64(0), key: row.string(1), rule: rule, relationshipID: row.optionalInt64(3),
                 afterEnd: row.bool(4), expiresAt: row.optionalInt64(5), reason: row.optionalString(6))
         }
     }

@@ -23,6 +23,8 @@ public final class Deliverer {
     let from: String
     let zone: Zone
     let logger: Logger
+    /// Beaten after each message: a long pass is alive (systemd's watchdog).
+    let heartbeat: Heartbeat
     public var leaseSeconds: Int64 = 300
     /// Rows leased at a time; also how many sent marks one fsync covers (see `deliveryBarrier`).
     public var batchSize = 200
@@ -37,8 +39,10 @@ public final class Deliverer {
     private let fromMailbox: String
 
     public init(
-        store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger
+        store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger,
+        heartbeat: Heartbeat = Heartbeat()
     ) {
+        self.heartbeat = heartbeat
         self.store = store
         self.email = email
         self.sms = sms
@@ -85,7 +89,8 @@ public final class Deliverer {
             shouldStop: shouldStop)
         for channel in Channel.allCases where holds[channel].map({ $0.retryAt <= now }) ?? true {
             let sender = Sender(
-                email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop, completions: completions)
+                email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop, heartbeat: heartbeat,
+                completions: completions)
             pass.lanes.append(Lane(channel: channel, sender: sender))
         }
         defer {
@@ -272,11 +277,10 @@ public final class Deliverer {
     private func prepare(
         _ row: OutboxRow, now: Int64, people: [Int64: Person], relationships: [Int64: Relationship], stats: inout Stats
     ) throws -> Outgoing? {
-        if let expires = row.expiresAt, expires <= now {
-            let reason =
-                row.reason.map { "expired before it could be sent (last error: \($0))" }
-                ?? "expired before it could be sent"
-            try finish(row, .expired, reason, now: now, address: nil, stats: &stats)
+        guard MessagePolicy.stillWorthSending(expiresAt: row.expiresAt, now: now) else {
+            try finish(
+                row, .expired, MessagePolicy.expiredReason(lastError: row.reason), now: now, address: nil, stats: &stats
+            )
             return nil
         }
         var address: String?
@@ -287,13 +291,8 @@ public final class Deliverer {
                 try finish(row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
                 return nil
             }
-            if person.forgotten {
-                try finish(row, .suppressed, "the person was forgotten", now: now, address: nil, stats: &stats)
-                return nil
-            }
-            if person.optedOut.contains(row.channel) {
-                try finish(
-                    row, .suppressed, "opted out of \(row.channel.rawValue)", now: now, address: nil, stats: &stats)
+            if let reason = MessagePolicy.unreachable(person, on: row.channel) {
+                try finish(row, .suppressed, reason, now: now, address: nil, stats: &stats)
                 return nil
             }
             address = person.address(row.channel)
@@ -302,11 +301,11 @@ public final class Deliverer {
             try finish(row, .suppressed, "no \(row.channel.rawValue) address", now: now, address: nil, stats: &stats)
             return nil
         }
-        if let relationshipID = row.relationshipID, !row.afterEnd {
-            if let relationship = relationships[relationshipID], relationship.effectiveEnd <= zone.local(now).date {
-                try finish(row, .suppressed, "the forløb has ended", now: now, address: address, stats: &stats)
-                return nil
-            }
+        if let relationship = row.relationshipID.flatMap({ relationships[$0] }),
+            !MessagePolicy.forloebAllows(relationship, afterEnd: row.afterEnd, on: zone.local(now).date)
+        {
+            try finish(row, .suppressed, "the forløb has ended", now: now, address: address, stats: &stats)
+            return nil
         }
         guard let body = row.body else {
             try finish(row, .suppressed, "the message text was erased", now: now, address: address, stats: &stats)

@@ -6,10 +6,11 @@ import Synchronization
 /// A pass of thousands of messages to a slow relay outlasts `WatchdogSec` many times over; without
 /// this the watchdog would kill a daemon that is working.
 ///
-/// A process-wide instance because libcurl's callback has no other way to reach it (as with
-/// `TransferCancellation`). `beat()` costs a clock read; at most one beat a second reaches the handler.
+/// Handed to whoever does long work (the daemon → the cycle → delivery → transports, whose libcurl
+/// callback reaches it through the transfer's context). `beat()` costs a clock read; at most one
+/// beat a second reaches the handler.
 public final class Heartbeat: Sendable {
-    public static let shared = Heartbeat()
+    public init() {}
 
     private let handler = Mutex<(@Sendable () -> Void)?>(nil)
     /// Uptime nanoseconds of the last beat passed on.

@@ -63,6 +63,7 @@ final class Sender: @unchecked Sendable {
     private let journal: SentJournal?
     private let now: Int64
     private let shouldStop: @Sendable () -> Bool
+    private let heartbeat: Heartbeat
     private let queue = DispatchQueue(label: "mentor-notify.sender")
     private let done = DispatchSemaphore(value: 0)
     /// Signalled too when a batch is done, so one waiter can serve several senders.
@@ -72,9 +73,10 @@ final class Sender: @unchecked Sendable {
 
     init(
         email: any EmailTransport, sms: any SMSTransport, journal: SentJournal?, now: Int64,
-        shouldStop: @escaping @Sendable () -> Bool, completions: DispatchSemaphore? = nil
+        shouldStop: @escaping @Sendable () -> Bool, heartbeat: Heartbeat, completions: DispatchSemaphore? = nil
     ) {
         self.completions = completions
+        self.heartbeat = heartbeat
         self.email = email
         self.sms = sms
         self.journal = journal
@@ -149,7 +151,7 @@ final class Sender: @unchecked Sendable {
                 outcomes.append(.failed(error))
                 channelDown = error.holdsChannel
             }
-            Heartbeat.shared.beat()
+            heartbeat.beat()
         }
         return outcomes
     }

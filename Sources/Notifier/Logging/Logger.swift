@@ -1,11 +1,12 @@
 public import Foundation
 import MentorModel
 import MentorStore
+import Synchronization
 
 /// One line per event on stderr: `event=NAME key=value ...`, with a syslog priority prefix
 /// (`<6>`) when stderr goes to the journal. Callers pass ids and masked addresses only.
 public final class Logger: @unchecked Sendable {
-    // @unchecked: `level` is set before the daemon starts its cycles; writes are serialized by the lock.
+    // @unchecked: the level is an atomic; writes are serialized by the lock; the rest is immutable.
     public enum Level: Int, Sendable, Comparable {
         case debug = 7
         case info = 6
@@ -25,7 +26,12 @@ public final class Logger: @unchecked Sendable {
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue > rhs.rawValue }
     }
 
-    public var level: Level
+    private let levelValue: Atomic<Int>
+    /// The lowest level written; safe to change from any thread (a reload, a signal).
+    public var level: Level {
+        get { Level(rawValue: levelValue.load(ordering: .relaxed)) ?? .info }
+        set { levelValue.store(newValue.rawValue, ordering: .relaxed) }
+    }
     private let journal: Bool
     private let lock = NSLock()
     private let sink: (String) -> Void
@@ -34,7 +40,7 @@ public final class Logger: @unchecked Sendable {
         level: Level = .info, environment: [String: String] = ProcessInfo.processInfo.environment,
         sink: ((String) -> Void)? = nil
     ) {
-        self.level = level
+        self.levelValue = Atomic(level.rawValue)
         self.journal = environment["JOURNAL_STREAM"] != nil
         self.sink = sink ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     }

@@ -5,12 +5,17 @@ import Synchronization
 /// `curl_global_init` once per process, before the first handle (not thread-safe in old libcurl).
 private let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
-/// Aborts transfers in flight when the daemon shuts down, so SIGTERM never waits out a slow server.
-public final class TransferCancellation: Sendable {
+/// What a transfer in flight answers to, handed down from the daemon: cancellation (the shutdown's
+/// deadline passed, so a slow server must not hold up the exit) and the heartbeat (a transfer that
+/// waits on a slow server is alive).
+public final class TransferControl: Sendable {
     // An atomic, not a lock: libcurl asks on every turn of its transfer loop.
     private let cancelled = Atomic(false)
+    public let heartbeat: Heartbeat
 
-    public static let shared = TransferCancellation()
+    public init(heartbeat: Heartbeat = Heartbeat()) {
+        self.heartbeat = heartbeat
+    }
 
     public func cancel() { cancelled.store(true, ordering: .releasing) }
     public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
@@ -29,6 +34,7 @@ final class CurlStringList {
 
 /// Buffers for one transfer, reached from the C callbacks through an unmanaged pointer.
 final class CurlTransferBuffers {
+    let control: TransferControl
     var upload: [UInt8] = []
     var uploadOffset = 0
     var response = Data()
@@ -40,6 +46,10 @@ final class CurlTransferBuffers {
 
     /// The header lines, without their line ends.
     var headers: [String] { GatewayAnswer.headerLines(headerBytes) }
+
+    init(control: TransferControl) {
+        self.control = control
+    }
 }
 
 /// One libcurl easy handle, owned here: `deinit` cleans it up. Reused across messages so that
@@ -51,13 +61,14 @@ final class CurlHandle {
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     /// Kept alive while libcurl holds pointers into them.
     private var lists: [CurlStringList] = []
-    let buffers = CurlTransferBuffers()
+    let buffers: CurlTransferBuffers
 
-    init() throws(DeliveryError) {
+    init(control: TransferControl) throws(DeliveryError) {
         guard curlGlobalInit == CURLE_OK, let handle = curl_easy_init() else {
-            throw .transient("libcurl could not be initialised")
+            throw .channel("libcurl could not be initialised")
         }
         self.handle = handle
+        self.buffers = CurlTransferBuffers(control: control)
     }
 
     /// Set after a failed transfer: the connection may be mid-command or its server unresponsive.
@@ -67,7 +78,7 @@ final class CurlHandle {
         // Cleanup says QUIT and waits for the answer (up to the timeout). When shutting down, or after
         // a transfer failed, a server that stopped answering must not hold things up a second time:
         // shut the socket so the goodbye fails at once.
-        if abandoned || TransferCancellation.shared.isCancelled {
+        if abandoned || buffers.control.isCancelled {
             var socket = curl_socket_t(-1)
             if ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket >= 0 {
                 shutdown(socket, Int32(SHUT_RDWR))
@@ -98,6 +109,7 @@ final class CurlHandle {
         ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
         ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
         ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION, curlRead)
         ccurl_setopt_io_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)
         ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader)
@@ -155,7 +167,11 @@ final class CurlHandle {
 
     /// A failure of the transfer itself (no protocol answer about the message): the channel is at
     /// fault, and the reason says what to fix.
-    static func classify(_ code: CURLcode, message: String) -> DeliveryError {
+    func classify(_ code: CURLcode, message: String) -> DeliveryError {
+        CurlHandle.classify(code, message: message, cancelled: buffers.control.isCancelled)
+    }
+
+    static func classify(_ code: CURLcode, message: String, cancelled: Bool) -> DeliveryError {
         switch code {
         case CURLE_LOGIN_DENIED:
             return .channel("login refused by the server: check the username and password (\(message))")
@@ -163,7 +179,7 @@ final class CurlHandle {
             return .channel("the server's TLS certificate is not trusted (\(message)); set caFile or fix the server")
         case CURLE_USE_SSL_FAILED:
             return .channel("the server does not offer STARTTLS, which is required (\(message))")
-        case CURLE_ABORTED_BY_CALLBACK where TransferCancellation.shared.isCancelled:
+        case CURLE_ABORTED_BY_CALLBACK where cancelled:
             return .stopped
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .channel("the configured URL cannot be used: \(message)")
@@ -203,8 +219,10 @@ private func curlProgress(
 ) -> Int32 {
     // A transfer waiting on a slow server is alive as long as libcurl turns its loop (its timeouts
     // bound the wait).
-    Heartbeat.shared.beat()
-    return TransferCancellation.shared.isCancelled ? 1 : 0
+    guard let context else { return 0 }
+    let control = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue().control
+    control.heartbeat.beat()
+    return control.isCancelled ? 1 : 0
 }
 
 private func curlRead(

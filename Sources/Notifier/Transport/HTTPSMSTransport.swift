@@ -12,14 +12,17 @@ public final class HTTPSMSTransport: SMSTransport {
     /// New connections opened so far (1 for a batch that reused one connection throughout).
     public private(set) var connectionsOpened = 0
 
-    public init(settings: SMSSettings, token: String) {
+    let control: TransferControl
+
+    public init(settings: SMSSettings, token: String, control: TransferControl = TransferControl()) {
         self.settings = settings
         self.token = token
+        self.control = control
     }
 
     private func handle() throws(DeliveryError) -> CurlHandle {
         if let curl { return curl }
-        let curl = try CurlHandle()
+        let curl = try CurlHandle(control: control)
         curl.configureCommon(
             protocols: settings.url.hasPrefix("https") ? "https" : "http",
             connectTimeout: min(settings.timeoutSeconds, 10),
@@ -101,7 +104,7 @@ public final class HTTPSMSTransport: SMSTransport {
         guard code == CURLE_OK else {
             curl.abandoned = true
             self.curl = nil
-            throw CurlHandle.classify(code, message: text)
+            throw curl.classify(code, message: text)
         }
         let answer = curl.buffers.response
         switch status {

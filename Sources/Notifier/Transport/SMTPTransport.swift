@@ -10,14 +10,17 @@ public final class SMTPTransport: EmailTransport {
     /// New connections opened so far (1 for a batch that reused one connection throughout).
     public private(set) var connectionsOpened = 0
 
-    public init(settings: EmailSettings, password: String?) {
+    let control: TransferControl
+
+    public init(settings: EmailSettings, password: String?, control: TransferControl = TransferControl()) {
         self.settings = settings
         self.password = password
+        self.control = control
     }
 
     private func handle() throws(DeliveryError) -> CurlHandle {
         if let curl { return curl }
-        let curl = try CurlHandle()
+        let curl = try CurlHandle(control: control)
         curl.configureCommon(
             protocols: "smtp,smtps", connectTimeout: min(settings.timeoutSeconds, 15),
             totalTimeout: settings.timeoutSeconds,
@@ -53,19 +56,22 @@ public final class SMTPTransport: EmailTransport {
         curl.abandoned = true
         self.curl = nil
         throw SMTPTransport.classify(
-            code: code, response: response, message: text, dialogue: curl.buffers.dialogue ?? SMTPDialogue())
+            code: code, response: response, message: text, dialogue: curl.buffers.dialogue ?? SMTPDialogue(),
+            cancelled: control.isCancelled)
     }
 
     /// Only a 5xx answer to RCPT or DATA is about this message, and fails it. Everything else — no
     /// connection, a 4xx at any stage, a refused greeting, login or sender — is about the server or
     /// our account: the channel is held and the message waits (RFC 5321 4.2.1, 4.5.4.1).
-    static func classify(code: CURLcode, response: Int, message: String, dialogue: SMTPDialogue) -> DeliveryError {
+    static func classify(code: CURLcode, response: Int, message: String, dialogue: SMTPDialogue, cancelled: Bool)
+        -> DeliveryError
+    {
         let reply = dialogue.replyCode ?? response
         let stage = dialogue.stage
         let server = dialogue.serverText.isEmpty ? "SMTP \(reply)" : "SMTP \(dialogue.serverText)"
         // No refusal from the server (a timeout, a dropped connection, TLS): libcurl's words say it.
         if code == CURLE_ABORTED_BY_CALLBACK || reply < 400 {
-            return CurlHandle.classify(code, message: message)
+            return CurlHandle.classify(code, message: message, cancelled: cancelled)
         }
         if stage.concernsMessage, (500..<600).contains(reply) {
             return .permanent("\(server) (refused at \(stage.rawValue.uppercased()))")
