@@ -173,6 +173,13 @@ import Testing
         cli.write("rel.csv", "mentor_ref,mentee_ref,program,start,end\nm1,e1,symb,2026-03-01,2199-06-01\n")
         #expect(try cli.run(["import", "relationships", "rel.csv"]).code == 0)
         let before = try cli.databaseDump()
+        // The dump covers every table, rows included, so a change anywhere shows.
+        for table in [
+            "person", "relationship", "contact", "meeting", "evaluation", "cafe", "reminder", "outbox", "meta",
+        ] {
+            #expect(before.contains("[\(table)]"), "the dump lacks \(table)")
+        }
+        #expect(before.contains("'Søren Mariegård'") && before.contains("'symb'"))
         #expect(BadInputTests.cases.count >= 15)
         for (what, arguments, file, code, phrase) in BadInputTests.cases {
             if let file { cli.write("in.csv", file) }

@@ -1,5 +1,12 @@
 import Foundation
+import MentorStore
 import Testing
+
+/// A result written by one thread and read by another after it finished.
+final class DataBox: @unchecked Sendable {
+    // @unchecked: written once by the reader thread, read after it is known to have finished.
+    var data = Data()
+}
 
 /// Runs the built `mentor-notify` binary in a folder of its own, as a user would.
 final class CLIHarness {
@@ -50,8 +57,15 @@ final class CLIHarness {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes are read at once: reading one to its end first would deadlock on a child that
+        // fills the other's 64 KiB buffer.
+        let errBox = DataBox()
+        let errHandle = err.fileHandleForReading
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errBox.data = errHandle.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let errData = errBox.data
         process.waitUntilExit()
         return Result(
             code: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
@@ -75,12 +89,23 @@ final class CLIHarness {
         _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(bytes))
     }
 
-    /// A digest of every user table, to show a refused command changed nothing.
+    /// Every row of every table, to show a refused command changed nothing (people, forløb,
+    /// contacts, meetings, evaluations, café evenings, reminders, the outbox, meta: all of them).
     func databaseDump() throws -> String {
-        let result = try run(["person", "list", "--json"])
-        let outbox = try run(["outbox", "--json"])
-        let hours = try run(["report", "hours", "--month", "2026-03", "--csv"])
-        return result.out + outbox.out + hours.out
+        let database = try Database(path: environment["MENTOR_NOTIFY_DB"] ?? folder + "/test.db")
+        let tables = try database.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ) { $0.string(0) }
+        var dump = ""
+        for table in tables {
+            let columns = try database.query("SELECT name FROM pragma_table_info(?)", [table]) { $0.string(0) }
+            let row = columns.map { "quote(\"\($0)\")" }.joined(separator: " || '|' || ")
+            dump += "[\(table)]\n"
+            dump +=
+                try database.query("SELECT \(row) FROM \"\(table)\" ORDER BY 1") { $0.string(0) }
+                .joined(separator: "\n") + "\n"
+        }
+        return dump
     }
 
     func json(_ arguments: [String]) throws -> [[String: Any]] {

@@ -158,8 +158,12 @@ import Testing
         let notify = try NotifySocket(folder: cli.folder)
         let daemon = try Daemon(cli, socket: notify.path)
         #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
-        // Let the first cycle reach the server, which never answers DATA.
-        Thread.sleep(forTimeInterval: 2)
+        // Wait until the first cycle's message is in flight on the server, which never answers DATA:
+        // the signal must find a transfer to abort, not an idle daemon.
+        let inFlight = scratch.path + "/in/data-started"
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: inFlight) && Date() < deadline { usleep(20_000) }
+        try #require(FileManager.default.fileExists(atPath: inFlight), "no message reached the server")
         kill(daemon.process.processIdentifier, SIGTERM)
         let stopping = Date()
         #expect(daemon.exit(within: 10) == 0, "still running \(Date().timeIntervalSince(stopping)) s after SIGTERM")

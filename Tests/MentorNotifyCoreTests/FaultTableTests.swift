@@ -180,9 +180,14 @@ import Testing
         let path = scratch.path + "/f.db"
         let held = DispatchSemaphore(value: 0)
         let released = DispatchSemaphore(value: 0)
-        // Another process's writer, on a connection of its own, holds the write lock for 5 s.
+        // Another process's writer, on a connection of its own, holds the write lock for 5 s. If it
+        // cannot, the test fails at once instead of waiting forever for a signal that never comes.
+        let failed = Flag()
         Thread {
             guard let holder = try? Database(path: path), (try? holder.execute("BEGIN IMMEDIATE")) != nil else {
+                failed.set()
+                held.signal()
+                released.signal()
                 return
             }
             held.signal()
@@ -190,7 +195,8 @@ import Testing
             try? holder.execute("COMMIT")
             released.signal()
         }.start()
-        held.wait()
+        #expect(held.wait(timeout: .now() + 30) == .success)
+        try #require(!failed.isSet, "the holder could not take the write lock")
         let started = Date()
         let report = try cycle(store, scratch).run(now: now)
         released.wait()

@@ -279,14 +279,38 @@ import Testing
         var catalog = try TemplateCatalog.load(
             directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path)
-        #expect(throws: TemplateError.self) {
+        // Each refusal for its own reason, naming the file: a test that accepts any TemplateError
+        // passed while the first case failed for a missing section, not the unknown variable.
+        let unknown = #expect(throws: TemplateError.self) {
             try catalog.add(
                 "[mentor email]\nSubject: x\n{{secret_notes}}\n[mentor sms]\nx\n[mentee email]\nSubject: y\nz\n[mentee sms]\nq",
                 file: "da/end.txt", language: .da, rule: .end)
         }
-        #expect(throws: TemplateError.self) {
-            try catalog.add("[mentor email]\nSubject: x\nbody\n", file: "da/end.txt", language: .en, rule: .end)
+        #expect(
+            unknown?.file == "da/end.txt" && unknown?.message.contains("secret_notes") == true,
+            "\(String(describing: unknown))")
+        // A catalog without en/end yet: a section already loaded would be refused as twice instead.
+        var empty = TemplateCatalog()
+        let missing = #expect(throws: TemplateError.self) {
+            try empty.add("[mentor email]\nSubject: x\nbody\n", file: "en/end.txt", language: .en, rule: .end)
         }
+        #expect(
+            missing?.file == "en/end.txt" && missing?.message.contains("is missing") == true,
+            "\(String(describing: missing))")
+    }
+
+    @Test(arguments: [
+        ("{{#final}}Afsluttende {{/final}}evaluering", ["final": "yes"], "Afsluttende evaluering"),
+        ("{{#final}}Afsluttende {{/final}}evaluering", ["final": ""], "evaluering"),
+        ("{{#place}}, {{place}}{{/place}}.", ["place": "Biblioteket"], ", Biblioteket."),
+        ("{{#place}}, {{place}}{{/place}}.", [:], "."),
+        ("a{{#x}}b{{#y}}c{{/y}}{{/x}}d", ["x": "1", "y": "1"], "abcd"),
+        ("a{{#x}}b{{#y}}c{{/y}}{{/x}}d", ["x": "1"], "abd"),
+    ])
+    func aSectionAppearsOnlyWhenItsVariableIsNotEmpty(source: String, values: [String: String], expected: String)
+        throws
+    {
+        #expect(try Template(source).render(values) == expected)
     }
 }
 

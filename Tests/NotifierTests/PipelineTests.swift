@@ -43,14 +43,6 @@ import Testing
         func finishBatch() {}
     }
 
-    final class Flag: @unchecked Sendable {
-        // @unchecked: guarded by the lock.
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.withLock { value = true } }
-        var isSet: Bool { lock.withLock { value } }
-    }
-
     struct World {
         let scratch = Scratch()
         let store: Store

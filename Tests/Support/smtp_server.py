@@ -45,6 +45,10 @@ class Handler:
             server.transport.abort()
             await asyncio.sleep(0.2)
             return "421 gone"
+        if self.mode in ("slow", "hang"):
+            # Tells a test that a message is now in flight, waiting on us.
+            with open(os.path.join(self.out, "data-started"), "w") as f:
+                f.write("1")
         if self.mode == "slow":
             await asyncio.sleep(6)
         if self.mode == "hang":

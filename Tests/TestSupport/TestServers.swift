@@ -103,3 +103,13 @@ public final class Scratch {
         }
     }
 }
+
+/// A flag one thread sets and another reads.
+public final class Flag: @unchecked Sendable {
+    // @unchecked: guarded by the lock.
+    private let lock = NSLock()
+    private var value = false
+    public init() {}
+    public func set() { lock.withLock { value = true } }
+    public var isSet: Bool { lock.withLock { value } }
+}

@@ -197,10 +197,25 @@ public final class Database {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed on return, rolled back on throw.
     ///
     /// IMMEDIATE takes the write lock up front, so a concurrent writer waits in the busy handler
-    /// instead of failing later with "database is locked" on upgrade from a read.
+    /// instead of failing later with "database is locked" on upgrade from a read. Inside another
+    /// transaction it is a savepoint: a nested failure undoes its own part, and the caller decides
+    /// what becomes of the rest (as GRDB's `inSavepoint`).
     public func write<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
-            return try body()
+            let name = "mentor_notify_\(transactionDepth)"
+            try execute("SAVEPOINT \(name)")
+            transactionDepth += 1
+            do {
+                let result = try body()
+                transactionDepth -= 1
+                try execute("RELEASE \(name)")
+                return result
+            } catch {
+                transactionDepth -= 1
+                try? execute("ROLLBACK TO \(name)")
+                try? execute("RELEASE \(name)")
+                throw error
+            }
         }
         try execute("BEGIN IMMEDIATE")
         transactionDepth += 1

@@ -25,6 +25,13 @@ public final class Statement {
     func bind(_ arguments: [any SQLArgument]) throws(StoreError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        // Too few arguments would bind the rest as NULL, too many would be dropped: both are bugs.
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard arguments.count == expected else {
+            throw StoreError(
+                .sqlite(SQLITE_RANGE), "internal error: \(arguments.count) arguments for \(expected) parameters",
+                sql: sql)
+        }
         for (offset, argument) in arguments.enumerated() {
             let index = Int32(offset + 1)
             let code: Int32

@@ -89,58 +89,71 @@ final class CurlHandle {
 
     /// The options every transfer of a daemon needs: no signals, timeouts, no redirects, only the
     /// protocols named, verified certificates.
-    func configureCommon(protocols: String, connectTimeout: Int, totalTimeout: Int, caFile: String?, verify: Bool) {
-        set(CURLOPT_NOSIGNAL, 1)
-        set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
-        set(CURLOPT_TIMEOUT, totalTimeout)
+    func configureCommon(protocols: String, connectTimeout: Int, totalTimeout: Int, caFile: String?, verify: Bool)
+        throws(DeliveryError)
+    {
+        try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+        try set(CURLOPT_TIMEOUT, totalTimeout)
         // Also bounds each protocol reply, including the goodbye on cleanup (libcurl's default: 120 s).
-        set(CURLOPT_SERVER_RESPONSE_TIMEOUT, totalTimeout)
-        set(CURLOPT_FOLLOWLOCATION, 0)
-        set(CURLOPT_PROTOCOLS_STR, protocols)
-        set(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
-        set(CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0)
-        set(CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0)
-        if let caFile { set(CURLOPT_CAINFO, caFile) }
-        set(CURLOPT_TCP_KEEPALIVE, 1)
-        errorBuffer.withUnsafeMutableBufferPointer { buffer in
-            _ = ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-        }
+        try set(CURLOPT_SERVER_RESPONSE_TIMEOUT, totalTimeout)
+        try set(CURLOPT_FOLLOWLOCATION, 0)
+        try set(CURLOPT_PROTOCOLS_STR, protocols)
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
+        try set(CURLOPT_SSL_VERIFYPEER, verify ? 1 : 0)
+        try set(CURLOPT_SSL_VERIFYHOST, verify ? 2 : 0)
+        if let caFile { try set(CURLOPT_CAINFO, caFile) }
+        try set(CURLOPT_TCP_KEEPALIVE, 1)
+        try check(
+            CURLOPT_ERRORBUFFER,
+            errorBuffer.withUnsafeMutableBufferPointer { buffer in
+                ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            })
         let context = Unmanaged.passUnretained(buffers).toOpaque()
-        ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
-        ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
-        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
-        ccurl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
-        ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION, curlRead)
-        ccurl_setopt_io_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)
-        ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader)
+        for option in [CURLOPT_READDATA, CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_XFERINFODATA] {
+            try check(option, ccurl_setopt_pointer(handle, option, context))
+        }
+        try check(CURLOPT_READFUNCTION, ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION, curlRead))
+        try check(CURLOPT_WRITEFUNCTION, ccurl_setopt_io_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite))
+        try check(CURLOPT_HEADERFUNCTION, ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader))
         // Progress callbacks (at least once a second) let a shutdown abort a transfer in flight.
-        set(CURLOPT_NOPROGRESS, 0)
-        ccurl_setopt_xferinfo_callback(handle, curlProgress)
+        try set(CURLOPT_NOPROGRESS, 0)
+        try check(CURLOPT_XFERINFOFUNCTION, ccurl_setopt_xferinfo_callback(handle, curlProgress))
     }
 
-    func set(_ option: CURLoption, _ value: Int) {
-        ccurl_setopt_long(handle, option, value)
+    /// Every option's result is checked: a libcurl built without a feature (STARTTLS, a protocol)
+    /// refuses it, and a transfer without it would not be what the config asked for.
+    func check(_ option: CURLoption, _ code: CURLcode) throws(DeliveryError) {
+        guard code == CURLE_OK else {
+            throw .channel(
+                "libcurl refused option \(option.rawValue): \(String(cString: curl_easy_strerror(code))); "
+                    + "is the installed libcurl built with what the config needs (TLS, SMTP)?")
+        }
     }
 
-    func set(_ option: CURLoption, _ value: String) {
+    func set(_ option: CURLoption, _ value: Int) throws(DeliveryError) {
+        try check(option, ccurl_setopt_long(handle, option, value))
+    }
+
+    func set(_ option: CURLoption, _ value: String) throws(DeliveryError) {
         // libcurl copies string options (since 7.17), so a temporary C string is enough.
-        ccurl_setopt_string(handle, option, value)
+        try check(option, ccurl_setopt_string(handle, option, value))
     }
 
-    func set(_ option: CURLoption, _ list: CurlStringList) {
+    func set(_ option: CURLoption, _ list: CurlStringList) throws(DeliveryError) {
         lists.append(list)
-        ccurl_setopt_slist(handle, option, list.pointer)
+        try check(option, ccurl_setopt_slist(handle, option, list.pointer))
         // Only the newest list per option is in use; drop older ones beyond a few to bound memory.
         if lists.count > 8 { lists.removeFirst(lists.count - 8) }
     }
 
     /// Follows the SMTP dialogue (command verbs and reply lines) for classifying failures.
-    func followSMTPDialogue() {
+    func followSMTPDialogue() throws(DeliveryError) {
         buffers.dialogue = SMTPDialogue()
-        set(CURLOPT_VERBOSE, 1)
+        try set(CURLOPT_VERBOSE, 1)
         let context = Unmanaged.passUnretained(buffers).toOpaque()
-        ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
-        ccurl_setopt_debug_callback(handle, curlDebug)
+        try check(CURLOPT_DEBUGDATA, ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context))
+        try check(CURLOPT_DEBUGFUNCTION, ccurl_setopt_debug_callback(handle, curlDebug))
     }
 
     /// Runs the transfer; returns the curl code and the protocol's response code.

@@ -23,25 +23,25 @@ public final class HTTPSMSTransport: SMSTransport {
     private func handle() throws(DeliveryError) -> CurlHandle {
         if let curl { return curl }
         let curl = try CurlHandle(control: control)
-        curl.configureCommon(
+        try curl.configureCommon(
             protocols: settings.url.hasPrefix("https") ? "https" : "http",
             connectTimeout: min(settings.timeoutSeconds, 10),
             totalTimeout: settings.timeoutSeconds, caFile: settings.caFile, verify: true)
-        curl.set(CURLOPT_URL, settings.url)
-        curl.set(CURLOPT_POST, 1)
+        try curl.set(CURLOPT_URL, settings.url)
+        try curl.set(CURLOPT_POST, 1)
         switch settings.provider {
         case .gatewayapi:
-            curl.set(
+            try curl.set(
                 CURLOPT_HTTPHEADER,
                 CurlStringList([
                     "Content-Type: application/json", "Accept: application/json", "Authorization: Token \(token)",
                 ]))
         case .twilio:
             // CURLAUTH_BASIC (1) is a cast macro Swift cannot import.
-            curl.set(CURLOPT_HTTPAUTH, 1)
-            curl.set(CURLOPT_USERNAME, settings.accountSid ?? "")
-            curl.set(CURLOPT_PASSWORD, token)
-            curl.set(
+            try curl.set(CURLOPT_HTTPAUTH, 1)
+            try curl.set(CURLOPT_USERNAME, settings.accountSid ?? "")
+            try curl.set(CURLOPT_PASSWORD, token)
+            try curl.set(
                 CURLOPT_HTTPHEADER,
                 CurlStringList([
                     "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
@@ -94,11 +94,13 @@ public final class HTTPSMSTransport: SMSTransport {
             prepared = try prepareNow(message)
         }
         let body = prepared.body
-        curl.set(CURLOPT_POSTFIELDSIZE, body.count)
-        body.withUnsafeBytes { buffer in
-            _ = ccurl_setopt_pointer(
-                curl.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
-        }
+        try curl.set(CURLOPT_POSTFIELDSIZE, body.count)
+        try curl.check(
+            CURLOPT_COPYPOSTFIELDS,
+            body.withUnsafeBytes { buffer in
+                ccurl_setopt_pointer(
+                    curl.handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
+            })
         let (code, status, text) = curl.perform()
         connectionsOpened += curl.connectsOpened
         guard code == CURLE_OK else {

@@ -21,31 +21,31 @@ public final class SMTPTransport: EmailTransport {
     private func handle() throws(DeliveryError) -> CurlHandle {
         if let curl { return curl }
         let curl = try CurlHandle(control: control)
-        curl.configureCommon(
+        try curl.configureCommon(
             protocols: "smtp,smtps", connectTimeout: min(settings.timeoutSeconds, 15),
             totalTimeout: settings.timeoutSeconds,
             caFile: settings.caFile, verify: !settings.insecureSkipVerify)
-        curl.set(CURLOPT_URL, settings.url)
-        curl.followSMTPDialogue()
+        try curl.set(CURLOPT_URL, settings.url)
+        try curl.followSMTPDialogue()
         if settings.url.hasPrefix("smtp://") {
-            curl.set(
+            try curl.set(
                 CURLOPT_USE_SSL, settings.requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue))
         }
         if let username = settings.username {
-            curl.set(CURLOPT_USERNAME, username)
-            curl.set(CURLOPT_PASSWORD, password ?? "")
+            try curl.set(CURLOPT_USERNAME, username)
+            try curl.set(CURLOPT_PASSWORD, password ?? "")
         }
-        curl.set(CURLOPT_MAIL_FROM, "<\(EmailSettings.address(of: settings.from))>")
-        curl.set(CURLOPT_UPLOAD, 1)
+        try curl.set(CURLOPT_MAIL_FROM, "<\(EmailSettings.address(of: settings.from))>")
+        try curl.set(CURLOPT_UPLOAD, 1)
         self.curl = curl
         return curl
     }
 
     public func send(_ message: EmailPayload) throws(DeliveryError) -> DeliveryReceipt {
         let curl = try handle()
-        curl.set(CURLOPT_MAIL_RCPT, CurlStringList(["<\(message.to)>"]))
+        try curl.set(CURLOPT_MAIL_RCPT, CurlStringList(["<\(message.to)>"]))
         curl.buffers.upload = Array(message.mime.utf8)
-        curl.set(CURLOPT_INFILESIZE, curl.buffers.upload.count)
+        try curl.set(CURLOPT_INFILESIZE, curl.buffers.upload.count)
         let (code, response, text) = curl.perform()
         connectionsOpened += curl.connectsOpened
         if code == CURLE_OK {
