@@ -112,6 +112,18 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         other.dayNumber - dayNumber
     }
 
+    /// English weekday names, Monday first: the one table the config, the command line and the
+    /// store read and write weekdays with.
+    public static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    /// The ISO weekday (1 = Monday) of `name`, written in full or as its first three letters, in any case.
+    public static func weekday(named name: String) -> Int? {
+        let lower = name.trimmingSpaces().lowercased()
+        guard lower.count >= 3, let index = weekdayNames.firstIndex(where: { $0 == lower || $0.prefix(3) == lower })
+        else { return nil }
+        return index + 1
+    }
+
     /// ISO weekday: 1 = Monday ... 7 = Sunday.
     public var weekday: Int {
         // 1970-01-01 was a Thursday (4).

@@ -204,23 +204,19 @@ public struct PersonalReminder: Sendable, Hashable {
         self.until = until
     }
 
-    public static let weekdayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
     public static func parseWeekdays(_ raw: String) throws(InputError) -> Set<Int> {
-        let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
         var days = Set<Int>()
-        for part in raw.lowercased().split(separator: ",") {
-            let name = part.trimmingSpaces()
-            guard let index = weekdayNames.firstIndex(of: name) ?? full.firstIndex(of: name) else {
+        for part in raw.split(separator: ",") {
+            guard let day = LocalDate.weekday(named: String(part)) else {
                 throw InputError("days", "'\(part)' is not a weekday; use mon,tue,wed,thu,fri,sat,sun")
             }
-            days.insert(index + 1)
+            days.insert(day)
         }
         guard !days.isEmpty else { throw InputError("days", "no weekdays given; use e.g. mon,tue,wed,thu,fri") }
         return days
     }
 
     public static func formatWeekdays(_ days: Set<Int>) -> String {
-        days.sorted().map { weekdayNames[$0 - 1] }.joined(separator: ",")
+        days.sorted().map { String(LocalDate.weekdayNames[$0 - 1].prefix(3)) }.joined(separator: ",")
     }
 }

@@ -247,22 +247,9 @@ public struct Config: Sendable {
         return settings
     }
 
-    static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
+    /// One program: its preset, then what the object overrides, each part read by a function of its own.
     static func parseProgram(_ reader: inout JSONReader) throws(ConfigError) -> ProgramSettings {
-        guard let id = try reader.string("id"), (try? Validate.ref(id)) != nil else {
-            throw ConfigError(reader.keyPath("id"), "is missing or not a simple name (letters, digits, - and _)")
-        }
-        guard let preset = try reader.string("preset") else {
-            throw ConfigError(
-                reader.keyPath("preset"),
-                "is missing; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
-        }
-        guard var program = ProgramSettings.preset(preset, id: id, name: try reader.string("name")) else {
-            throw ConfigError(
-                reader.keyPath("preset"),
-                "'\(preset)' is not a preset; use one of \(ProgramSettings.presetNames.joined(separator: ", "))")
-        }
+        var program = try parsePreset(&reader)
         if let language = try reader.string("language") {
             guard let value = Language(rawValue: language) else {
                 throw ConfigError(reader.keyPath("language"), "must be da or en")
@@ -270,33 +257,68 @@ public struct Config: Sendable {
             program.language = value
         }
         for var leader in try reader.array("leaders") ?? [] {
-            guard let name = try leader.string("name"), !name.isEmpty else {
-                throw ConfigError(leader.keyPath("name"), "is missing")
-            }
-            var email: String?
-            var phone: String?
-            var channels: Set<Channel>?
-            if let raw = try leader.string("email") {
-                email = try checked(leader.keyPath("email")) { () throws(InputError) in try Validate.email(raw) }
-            }
-            if let raw = try leader.string("phone") {
-                phone = try checked(leader.keyPath("phone")) { () throws(InputError) in try Validate.phone(raw) }
-            }
-            if let raw = try leader.string("channels") {
-                channels = try checked(leader.keyPath("channels")) { () throws(InputError) in try Channel.parseList(raw)
-                }
-            }
-            guard email != nil || phone != nil else {
-                throw ConfigError(leader.path, "a leader needs an email or a phone, or alerts cannot reach them")
-            }
-            let value = Leader(name: name, email: email, phone: phone, channels: channels)
-            for channel in value.channels where value.address(channel) == nil {
-                throw ConfigError(
-                    leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")
-            }
-            try leader.finish()
-            program.leaders.append(value)
+            program.leaders.append(try parseLeader(&leader))
         }
+        try parseRuleSettings(&reader, into: &program)
+        if var eligibility = try reader.object("eligibility") {
+            program.eligibility = try parseEligibility(&eligibility, over: program.eligibility)
+        }
+        if var cafe = try reader.object("cafe") {
+            program.cafe = try parseCafe(&cafe)
+        }
+        try checkText(program.name, key: reader.keyPath("name"))
+        try reader.finish()
+        return program
+    }
+
+    /// `id` and `preset`: the program with its preset's rule settings.
+    static func parsePreset(_ reader: inout JSONReader) throws(ConfigError) -> ProgramSettings {
+        guard let id = try reader.string("id"), (try? Validate.ref(id)) != nil else {
+            throw ConfigError(reader.keyPath("id"), "is missing or not a simple name (letters, digits, - and _)")
+        }
+        let presets = ProgramSettings.presetNames.joined(separator: ", ")
+        guard let preset = try reader.string("preset") else {
+            throw ConfigError(reader.keyPath("preset"), "is missing; use one of \(presets)")
+        }
+        guard let program = ProgramSettings.preset(preset, id: id, name: try reader.string("name")) else {
+            throw ConfigError(reader.keyPath("preset"), "'\(preset)' is not a preset; use one of \(presets)")
+        }
+        return program
+    }
+
+    /// A leader: a name and an address for every channel they are reached on.
+    static func parseLeader(_ leader: inout JSONReader) throws(ConfigError) -> Leader {
+        guard let name = try leader.string("name"), !name.isEmpty else {
+            throw ConfigError(leader.keyPath("name"), "is missing")
+        }
+        var email: String?
+        var phone: String?
+        var channels: Set<Channel>?
+        if let raw = try leader.string("email") {
+            email = try checked(leader.keyPath("email")) { () throws(InputError) in try Validate.email(raw) }
+        }
+        if let raw = try leader.string("phone") {
+            phone = try checked(leader.keyPath("phone")) { () throws(InputError) in try Validate.phone(raw) }
+        }
+        if let raw = try leader.string("channels") {
+            channels = try checked(leader.keyPath("channels")) { () throws(InputError) in try Channel.parseList(raw) }
+        }
+        guard email != nil || phone != nil else {
+            throw ConfigError(leader.path, "a leader needs an email or a phone, or alerts cannot reach them")
+        }
+        let value = Leader(name: name, email: email, phone: phone, channels: channels)
+        for channel in value.channels where value.address(channel) == nil {
+            throw ConfigError(
+                leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")
+        }
+        try leader.finish()
+        return value
+    }
+
+    /// The rule settings a program may override; `null` switches a rule off.
+    static func parseRuleSettings(_ reader: inout JSONReader, into program: inout ProgramSettings)
+        throws(ConfigError)
+    {
         program.durationMonths = try reader.int("durationMonths", min: 1, max: 120) ?? program.durationMonths
         func days(_ key: String, _ current: Int?) throws(ConfigError) -> Int? {
             if reader.isNull(key) { return nil }
@@ -328,43 +350,46 @@ public struct Config: Sendable {
         program.agendaReminderDays = try days("agendaReminderDays", program.agendaReminderDays)
         program.recurringGraceMinutes =
             try reader.int("recurringGraceMinutes", min: 1, max: 1440) ?? program.recurringGraceMinutes
-        if var eligibility = try reader.object("eligibility") {
-            var rules = program.eligibility
-            if eligibility.isNull("menteeMinAge") { rules.menteeMinAge = nil }
-            rules.menteeMinAge = try eligibility.int("menteeMinAge", max: 120) ?? rules.menteeMinAge
-            if eligibility.isNull("menteeMaxAge") { rules.menteeMaxAge = nil }
-            rules.menteeMaxAge = try eligibility.int("menteeMaxAge", max: 120) ?? rules.menteeMaxAge
-            if eligibility.isNull("mentorOlderThan") { rules.mentorOlderThan = nil }
-            rules.mentorOlderThan = try eligibility.int("mentorOlderThan", max: 120) ?? rules.mentorOlderThan
-            rules.mentorCertificateRequired =
-                try eligibility.bool("mentorCertificateRequired") ?? rules.mentorCertificateRequired
-            try eligibility.finish()
-            program.eligibility = rules
+    }
+
+    /// Who may be matched: ages and the certificate; `null` lifts a limit.
+    static func parseEligibility(_ reader: inout JSONReader, over preset: Eligibility) throws(ConfigError)
+        -> Eligibility
+    {
+        var rules = preset
+        func age(_ key: String, _ current: Int?) throws(ConfigError) -> Int? {
+            if reader.isNull(key) { return nil }
+            return try reader.int(key, max: 120) ?? current
         }
-        if var cafe = try reader.object("cafe") {
-            guard let day = try cafe.string("weekday"), let index = weekdays.firstIndex(of: day.lowercased()) else {
-                throw ConfigError(cafe.keyPath("weekday"), "must be a weekday in English, e.g. \"wednesday\"")
-            }
-            guard let time = try time(&cafe, "time") else {
-                throw ConfigError(cafe.keyPath("time"), "is missing; write HH:MM")
-            }
-            guard let from = try date(&cafe, "from") else {
-                throw ConfigError(cafe.keyPath("from"), "is missing; write the date of the first evening, YYYY-MM-DD")
-            }
-            guard from.weekday == index + 1 else {
-                throw ConfigError(cafe.keyPath("from"), "\(from) is not a \(day); give the date of the first evening")
-            }
-            let every = try cafe.int("everyWeeks", min: 1, max: 52) ?? 1
-            let until = try date(&cafe, "until")
-            let place = try cafe.string("place")
-            if let place { try checkText(place, key: cafe.keyPath("place")) }
-            try cafe.finish()
-            program.cafe = CafeSchedule(
-                weekday: index + 1, time: time, everyWeeks: every, from: from, until: until, place: place)
-        }
-        try checkText(program.name, key: reader.keyPath("name"))
+        rules.menteeMinAge = try age("menteeMinAge", rules.menteeMinAge)
+        rules.menteeMaxAge = try age("menteeMaxAge", rules.menteeMaxAge)
+        rules.mentorOlderThan = try age("mentorOlderThan", rules.mentorOlderThan)
+        rules.mentorCertificateRequired =
+            try reader.bool("mentorCertificateRequired") ?? rules.mentorCertificateRequired
         try reader.finish()
-        return program
+        return rules
+    }
+
+    /// A recurring café evening: a weekday, a time, every N weeks from a first evening.
+    static func parseCafe(_ cafe: inout JSONReader) throws(ConfigError) -> CafeSchedule {
+        guard let day = try cafe.string("weekday"), let weekday = LocalDate.weekday(named: day) else {
+            throw ConfigError(cafe.keyPath("weekday"), "must be a weekday in English, e.g. \"wednesday\"")
+        }
+        guard let time = try time(&cafe, "time") else {
+            throw ConfigError(cafe.keyPath("time"), "is missing; write HH:MM")
+        }
+        guard let from = try date(&cafe, "from") else {
+            throw ConfigError(cafe.keyPath("from"), "is missing; write the date of the first evening, YYYY-MM-DD")
+        }
+        guard from.weekday == weekday else {
+            throw ConfigError(cafe.keyPath("from"), "\(from) is not a \(day); give the date of the first evening")
+        }
+        let every = try cafe.int("everyWeeks", min: 1, max: 52) ?? 1
+        let until = try date(&cafe, "until")
+        let place = try cafe.string("place")
+        if let place { try checkText(place, key: cafe.keyPath("place")) }
+        try cafe.finish()
+        return CafeSchedule(weekday: weekday, time: time, everyWeeks: every, from: from, until: until, place: place)
     }
 
     /// Runs an input check, reporting its failure under the config key.
