@@ -233,4 +233,18 @@ import Testing
         #expect(text.contains("is not writable for user"), "\(text)")
         #expect(text.contains("sudo -u mentor-notify"))
     }
+
+    /// `make demo`'s command: a short simulated stretch prints its table and texts, and leaves a
+    /// database the other commands can read.
+    @Test func theDemoRunsAndLeavesADatabaseToLookInto() throws {
+        let cli = CLIHarness()
+        let demo = try cli.run(["demo", "--dir", cli.folder + "/demo", "--days", "20"])
+        #expect(demo.code == 0, "\(demo.err)")
+        #expect(demo.out.contains("Messages sent per rule per month:"), "\(demo.out)")
+        #expect(demo.out.contains("first-meeting"))
+        cli.environment["MENTOR_NOTIFY_DB"] = cli.folder + "/demo/demo.db"
+        let outbox = try cli.json(["outbox", "--json"])
+        #expect(outbox.contains { ($0["status"] as? String) == "sent" })
+        #expect(try cli.run(["demo", "--days", "0"]).code == 65)
+    }
 }

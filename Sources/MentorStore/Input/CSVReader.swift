@@ -56,78 +56,32 @@ public struct CSVFile: Sendable {
         records = rows.filter { !($0.fields.count == 1 && $0.fields[0].trimmingSpaces().isEmpty) }
     }
 
+    /// Splits `text` into records: a quote opens a quoted field, two quotes inside one are a quote,
+    /// a line break inside quotes is part of the field (and still counts as a line).
     static func parse(_ text: String, separator: Character) throws(CSVError) -> [Record] {
-        var records: [Record] = []
-        var fields: [String] = []
-        var field = ""
-        var line = 1
-        var recordLine = 1
-        var inQuotes = false
-        var fieldWasQuoted = false
+        var scanner = CSVScanner(separator: separator)
         var iterator = text.makeIterator()
         var pending: Character? = nil
-        func next() -> Character? {
-            if let value = pending {
-                pending = nil
-                return value
-            }
-            return iterator.next()
-        }
-        while let character = next() {
-            if inQuotes {
-                if character == "\"" {
-                    if let following = next() {
-                        if following == "\"" {
-                            field.append("\"")
-                        } else {
-                            inQuotes = false
-                            pending = following
-                        }
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if character == "\n" { line += 1 }
-                    field.append(character)
-                }
+        while let character = pending ?? iterator.next() {
+            pending = nil
+            guard scanner.inQuotes else {
+                try scanner.unquoted(character)
                 continue
             }
-            switch character {
-            case "\"":
-                if field.trimmingSpaces().isEmpty && !fieldWasQuoted {
-                    field = ""
-                    inQuotes = true
-                    fieldWasQuoted = true
-                } else {
-                    throw CSVError(line: line, "a quote inside an unquoted field; put the whole field in quotes")
-                }
-            case separator:
-                fields.append(field)
-                field = ""
-                fieldWasQuoted = false
-            case "\n":
-                fields.append(field)
-                records.append(Record(line: recordLine, fields: fields))
-                fields = []
-                field = ""
-                fieldWasQuoted = false
-                line += 1
-                recordLine = line
-            default:
-                if fieldWasQuoted && character != " " {
-                    throw CSVError(line: line, "text after a closing quote; put the whole field in quotes")
-                }
-                if !fieldWasQuoted { field.append(character) }
+            guard character == "\"" else {
+                scanner.quoted(character)
+                continue
+            }
+            // A quote in quotes: doubled, it is a quote; else it closes the field.
+            let following = iterator.next()
+            if following == "\"" {
+                scanner.field.append("\"")
+            } else {
+                scanner.inQuotes = false
+                pending = following
             }
         }
-        if inQuotes {
-            throw CSVError(line: recordLine, "a quoted field is not closed before the end of the file")
-        }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
-            fields.append(field)
-            records.append(Record(line: recordLine, fields: fields))
-        }
-        return records
+        return try scanner.finish()
     }
 
     /// Windows-1252: Latin-1 with printable characters in 0x80-0x9F.
@@ -177,5 +131,70 @@ extension String {
             }
         }
         return result
+    }
+}
+
+/// Where reading a CSV file stands: the record and field being built, the line, the quoting.
+struct CSVScanner {
+    let separator: Character
+    var records: [CSVFile.Record] = []
+    var fields: [String] = []
+    var field = ""
+    var line = 1
+    var recordLine = 1
+    var inQuotes = false
+    var fieldWasQuoted = false
+
+    init(separator: Character) {
+        self.separator = separator
+    }
+
+    /// A character inside quotes (not a quote).
+    mutating func quoted(_ character: Character) {
+        if character == "\n" { line += 1 }
+        field.append(character)
+    }
+
+    /// A character outside quotes.
+    mutating func unquoted(_ character: Character) throws(CSVError) {
+        switch character {
+        case "\"":
+            guard field.trimmingSpaces().isEmpty && !fieldWasQuoted else {
+                throw CSVError(line: line, "a quote inside an unquoted field; put the whole field in quotes")
+            }
+            field = ""
+            inQuotes = true
+            fieldWasQuoted = true
+        case separator:
+            fields.append(field)
+            field = ""
+            fieldWasQuoted = false
+        case "\n":
+            endRecord()
+            line += 1
+            recordLine = line
+        default:
+            if fieldWasQuoted && character != " " {
+                throw CSVError(line: line, "text after a closing quote; put the whole field in quotes")
+            }
+            if !fieldWasQuoted { field.append(character) }
+        }
+    }
+
+    private mutating func endRecord() {
+        fields.append(field)
+        records.append(CSVFile.Record(line: recordLine, fields: fields))
+        fields = []
+        field = ""
+        fieldWasQuoted = false
+    }
+
+    /// The records, the last one too when the file does not end with a line break.
+    mutating func finish() throws(CSVError) -> [CSVFile.Record] {
+        if inQuotes {
+            throw CSVError(line: recordLine, "a quoted field is not closed before the end of the file")
+        }
+        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+        return records
     }
 }

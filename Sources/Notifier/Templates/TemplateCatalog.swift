@@ -58,12 +58,31 @@ public struct TemplateCatalog: Sendable {
         return catalog
     }
 
+    /// Adds one template file: its sections, each checked, then a check that none is missing.
     mutating func add(_ text: String, file: String, language: Language, rule: Rule) throws(TemplateError) {
-        var sections: [(header: String, line: Int, body: [String])] = []
+        for section in try TemplateCatalog.sections(of: text, file: file) {
+            let (key, entry) = try self.entry(section, file: file, language: language, rule: rule)
+            guard entries[key] == nil else {
+                throw TemplateError(file: file, message: "section [\(section.header)] appears twice")
+            }
+            entries[key] = entry
+        }
+        try checkComplete(file: file, language: language, rule: rule)
+    }
+
+    struct Section {
+        var header: String
+        var line: Int
+        var body: [String]
+    }
+
+    /// The `[role channel]` sections of a file; only blank and `#` lines may come before the first.
+    static func sections(of text: String, file: String) throws(TemplateError) -> [Section] {
+        var sections: [Section] = []
         for (number, line) in text.components(separatedBy: "\n").enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
-                sections.append((String(trimmed.dropFirst().dropLast()), number + 1, []))
+                sections.append(Section(header: String(trimmed.dropFirst().dropLast()), line: number + 1, body: []))
             } else if sections.isEmpty {
                 guard trimmed.isEmpty || trimmed.hasPrefix("#") else {
                     throw TemplateError(
@@ -73,57 +92,59 @@ public struct TemplateCatalog: Sendable {
                 sections[sections.count - 1].body.append(line)
             }
         }
-        let allowed = rule.variables.union(Rule.commonVariables)
-        for section in sections {
-            let words = section.header.split(separator: " ").map(String.init)
-            guard (2...3).contains(words.count), let role = RecipientRole(rawValue: words[0]),
-                let channel = Channel(rawValue: words[1])
-            else {
-                throw TemplateError(
-                    file: file,
-                    message:
-                        "line \(section.line): '[\(section.header)]' is not [ROLE CHANNEL] or [ROLE CHANNEL VARIANT]")
-            }
-            guard rule.roles.contains(role) else {
-                throw TemplateError(
-                    file: file, message: "line \(section.line): rule \(rule.rawValue) sends nothing to \(role.rawValue)"
-                )
-            }
-            var lines = section.body
-            var subject: Template?
-            while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-            if channel == .email {
-                guard let first = lines.first, first.hasPrefix("Subject:") else {
-                    throw TemplateError(
-                        file: file,
-                        message: "section [\(section.header)] (line \(section.line)) must start with a Subject: line")
-                }
-                subject = try parse(
-                    String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces), file, section.line)
-                lines.removeFirst()
-            }
-            while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-            while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-            guard !lines.isEmpty else {
-                throw TemplateError(
-                    file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
-            }
-            let body = try parse(lines.joined(separator: "\n"), file, section.line)
-            for name in body.variables.union(subject?.variables ?? []) where !allowed.contains(name) {
-                throw TemplateError(
-                    file: file,
-                    message:
-                        "section [\(section.header)] uses the unknown variable {{\(name)}}; this rule knows \(allowed.sorted().joined(separator: ", "))"
-                )
-            }
-            let key = Key(
-                language: language, rule: rule, role: role, channel: channel, variant: words.count == 3 ? words[2] : nil
-            )
-            guard entries[key] == nil else {
-                throw TemplateError(file: file, message: "section [\(section.header)] appears twice")
-            }
-            entries[key] = Entry(subject: subject, body: body)
+        return sections
+    }
+
+    /// One section as an entry: a known role and channel for the rule, a subject for email, text,
+    /// and only variables the rule provides.
+    private func entry(_ section: Section, file: String, language: Language, rule: Rule) throws(TemplateError)
+        -> (Key, Entry)
+    {
+        let words = section.header.split(separator: " ").map(String.init)
+        guard (2...3).contains(words.count), let role = RecipientRole(rawValue: words[0]),
+            let channel = Channel(rawValue: words[1])
+        else {
+            throw TemplateError(
+                file: file,
+                message: "line \(section.line): '[\(section.header)]' is not [ROLE CHANNEL] or [ROLE CHANNEL VARIANT]")
         }
+        guard rule.roles.contains(role) else {
+            throw TemplateError(
+                file: file, message: "line \(section.line): rule \(rule.rawValue) sends nothing to \(role.rawValue)")
+        }
+        var lines = section.body
+        var subject: Template?
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        if channel == .email {
+            guard let first = lines.first, first.hasPrefix("Subject:") else {
+                throw TemplateError(
+                    file: file,
+                    message: "section [\(section.header)] (line \(section.line)) must start with a Subject: line")
+            }
+            subject = try parse(
+                String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces), file, section.line)
+            lines.removeFirst()
+        }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        guard !lines.isEmpty else {
+            throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
+        }
+        let body = try parse(lines.joined(separator: "\n"), file, section.line)
+        let allowed = rule.variables.union(Rule.commonVariables)
+        for name in body.variables.union(subject?.variables ?? []) where !allowed.contains(name) {
+            throw TemplateError(
+                file: file,
+                message: "section [\(section.header)] uses the unknown variable {{\(name)}}; this rule knows "
+                    + allowed.sorted().joined(separator: ", "))
+        }
+        let key = Key(
+            language: language, rule: rule, role: role, channel: channel, variant: words.count == 3 ? words[2] : nil)
+        return (key, Entry(subject: subject, body: body))
+    }
+
+    /// Every role and channel of the rule (and every variant it needs) has a section.
+    private func checkComplete(file: String, language: Language, rule: Rule) throws(TemplateError) {
         for role in rule.roles {
             for channel in Channel.allCases {
                 let needed: [String?] = TemplateCatalog.variants[rule] ?? [nil]
