@@ -12,13 +12,13 @@ mkdir -p "$out" fuzz/crashes
 sources() {
     case "$1" in
         csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
-        template) ls Sources/Notifier/Templates/TemplateRenderer.swift ;;
+        template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
                     Sources/Notifier/Transport/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
                     Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \
-                 Sources/MentorModel/LocalDate.swift ;;
+                 Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
     esac
 }
 status=0

@@ -76,8 +76,8 @@ enum ForloebCommands {
     }
 
     static func parseKind(_ raw: String?) throws(InputError) -> ContactKind {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return .meeting }
-        guard let kind = ContactKind(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        guard let raw, !raw.trimmingSpaces().isEmpty else { return .meeting }
+        guard let kind = ContactKind(rawValue: raw.trimmingSpaces().lowercased()) else {
             throw InputError("kind", "'\(raw)' is not a kind of contact; use meeting, phone, video or other")
         }
         return kind
@@ -131,7 +131,7 @@ enum ForloebCommands {
         let time = try Validate.time(try args.required("time"))
         let days = try PersonalReminder.parseWeekdays(try args.required("days"))
         let text = try Validate.text(try args.required("text"), field: "text", maxLength: 300)
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw InputError("text", "is empty") }
+        guard !text.trimmingSpaces().isEmpty else { throw InputError("text", "is empty") }
         let until = try args.value("until").map { raw throws(InputError) in try Validate.date(raw, field: "until") }
         let store = try context.openStore()
         let (id, ends) = try store.write {

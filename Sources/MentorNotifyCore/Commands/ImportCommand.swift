@@ -88,7 +88,7 @@ struct Importer {
             }
             let field: (String) -> String? = { name in
                 guard let index = columns[name], index < record.fields.count else { return nil }
-                let value = record.fields[index].trimmingCharacters(in: .whitespaces)
+                let value = record.fields[index].trimmingSpaces()
                 return value.isEmpty ? nil : value
             }
             for name in required where field(name) == nil {

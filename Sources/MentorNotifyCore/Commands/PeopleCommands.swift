@@ -104,16 +104,16 @@ enum PersonInput {
         role: String, name: String, email: String?, phone: String?, birthdate: String?, certificate: String?,
         channels: String?, language: String?, ref: String?, today: LocalDate
     ) throws -> NewPerson {
-        guard let role = Role(rawValue: role.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        guard let role = Role(rawValue: role.trimmingSpaces().lowercased()) else {
             throw InputError("role", "'\(role)' is not a role; use mentor or mentee")
         }
         func present(_ value: String?) -> String? {
-            guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            guard let value, !value.trimmingSpaces().isEmpty else { return nil }
             return value
         }
         var chosen = Language.da
         if let raw = present(language) {
-            guard let value = Language(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            guard let value = Language(rawValue: raw.trimmingSpaces().lowercased()) else {
                 throw InputError("lang", "'\(raw)' is not a language; use da or en")
             }
             chosen = value

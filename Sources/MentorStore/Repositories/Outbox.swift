@@ -76,31 +76,35 @@ extension Store {
     /// A row as stored; a rule, role, channel or status this version does not know is refused (the
     /// migrator keeps newer databases out, so only a hand-edited row can have one).
     static func outboxRow(_ row: Row) throws(StoreError) -> OutboxRow {
-        func known<T: RawRepresentable<String>>(_ column: Int32, _ what: String) throws(StoreError) -> T {
-            guard let value = T(rawValue: row.string(column)) else {
+        func at(_ name: String) throws(StoreError) -> Int32 { try row.column(name) }
+        func known<T: RawRepresentable<String>>(_ name: String) throws(StoreError) -> T {
+            let text = row.string(try at(name))
+            guard let value = T(rawValue: text) else {
                 throw StoreError(
                     .damaged,
-                    "outbox row \(row.int64(0)) has an unknown \(what) '\(row.string(column))'; was it edited by hand?")
+                    "outbox row \(row.int64(try at("id"))) has an unknown \(name) '\(text)'; was it edited by hand?")
             }
             return value
         }
         var value = OutboxRow(
-            key: row.string(1), channel: try known(2, "channel"), rule: try known(3, "rule"),
-            role: try known(4, "role"), recipient: row.optionalInt64(5), leaderAddress: row.optionalString(6),
-            program: row.optionalString(7), relationshipID: row.optionalInt64(8),
-            language: try known(9, "language"), subject: row.optionalString(10),
-            body: row.optionalString(11), calendar: row.optionalString(12), notBefore: row.int64(15),
-            expiresAt: row.optionalInt64(16), inWindow: row.bool(17), afterEnd: row.bool(18))
-        value.id = row.int64(0)
-        value.status = try known(13, "status")
-        value.attempts = row.int(14)
-        value.leaseUntil = row.optionalInt64(19)
-        value.sentAt = row.optionalInt64(20)
-        value.reason = row.optionalString(21)
-        value.providerID = row.optionalString(22)
-        value.segments = row.optionalInt(23)
-        value.createdAt = row.int64(24)
-        value.heldSeconds = row.int64(25)
+            key: row.string(try at("key")), channel: try known("channel"), rule: try known("rule"),
+            role: try known("role"), recipient: row.optionalInt64(try at("recipient")),
+            leaderAddress: row.optionalString(try at("leader_address")), program: row.optionalString(try at("program")),
+            relationshipID: row.optionalInt64(try at("relationship_id")), language: try known("language"),
+            subject: row.optionalString(try at("subject")), body: row.optionalString(try at("body")),
+            calendar: row.optionalString(try at("calendar")), notBefore: row.int64(try at("not_before")),
+            expiresAt: row.optionalInt64(try at("expires_at")), inWindow: row.bool(try at("in_window")),
+            afterEnd: row.bool(try at("after_end")))
+        value.id = row.int64(try at("id"))
+        value.status = try known("status")
+        value.attempts = row.int(try at("attempts"))
+        value.leaseUntil = row.optionalInt64(try at("lease_until"))
+        value.sentAt = row.optionalInt64(try at("sent_at"))
+        value.reason = row.optionalString(try at("reason"))
+        value.providerID = row.optionalString(try at("provider_id"))
+        value.segments = row.optionalInt(try at("segments"))
+        value.createdAt = row.int64(try at("created_at"))
+        value.heldSeconds = row.int64(try at("held_seconds"))
         return value
     }
 

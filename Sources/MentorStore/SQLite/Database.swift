@@ -147,7 +147,7 @@ public final class Database {
         defer { statement.reset() }
         var result: [T] = []
         while try statement.step() {
-            result.append(try map(Row(handle: statement.handle)))
+            result.append(try map(Row(statement: statement)))
         }
         return result
     }
@@ -160,7 +160,7 @@ public final class Database {
         try statement.bind(arguments)
         defer { statement.reset() }
         while try statement.step() {
-            body(Row(handle: statement.handle))
+            body(Row(statement: statement))
         }
     }
 

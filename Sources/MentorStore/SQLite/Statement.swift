@@ -60,11 +60,35 @@ public final class Statement {
     func reset() {
         sqlite3_reset(handle)
     }
+
+    /// The result columns by name, read once per statement (statements are cached and reused).
+    private(set) lazy var columnIndexes: [String: Int32] = {
+        var indexes: [String: Int32] = [:]
+        for index in 0..<sqlite3_column_count(handle) {
+            if let name = sqlite3_column_name(handle, index) { indexes[String(cString: name)] = index }
+        }
+        return indexes
+    }()
 }
 
 /// A view of the current row of a stepping statement; valid only inside the row closure.
 public struct Row {
     let handle: OpaquePointer
+    unowned let statement: Statement
+
+    init(statement: Statement) {
+        self.statement = statement
+        self.handle = statement.handle
+    }
+
+    /// The index of the result column `name`: a mapper reads columns by name, as GRDB does, so a
+    /// column added to a SELECT cannot shift what the others mean. A name the query lacks is a bug.
+    public func column(_ name: String) throws(StoreError) -> Int32 {
+        guard let index = statement.columnIndexes[name] else {
+            throw StoreError(.sqlite(SQLITE_RANGE), "internal error: no column '\(name)'", sql: statement.sql)
+        }
+        return index
+    }
 
     public func isNull(_ column: Int32) -> Bool {
         sqlite3_column_type(handle, column) == SQLITE_NULL

@@ -1,4 +1,5 @@
 import Foundation
+import MentorModel
 
 /// A parsed message template: `{{name}}` variables and `{{#name}}…{{/name}}` sections that appear
 /// only when the variable is not empty. Nothing else: templates are text a leader can edit.
@@ -35,7 +36,7 @@ public struct Template: Sendable, Hashable {
                 guard let close = source[index...].range(of: "}}") else {
                     throw ParseError(message: "a '{{' is not closed with '}}'")
                 }
-                let tag = source[source.index(index, offsetBy: 2)..<close.lowerBound].trimmingCharacters()
+                let tag = source[source.index(index, offsetBy: 2)..<close.lowerBound].trimmingSpaces()
                 index = close.upperBound
                 if !text.isEmpty {
                     parts.append(.text(text))
@@ -99,14 +100,5 @@ public struct Template: Sendable, Hashable {
                 if let value = values[name], !value.isEmpty { render(inner, values, into: &output) }
             }
         }
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " { scalars.removeFirst() }
-        while let last = scalars.last, last == " " { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
     }
 }
