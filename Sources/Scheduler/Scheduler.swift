@@ -111,26 +111,12 @@ struct Planner {
         afterEnd: Bool? = nil, variables: @autoclosure () -> [String: String] = [:], event: CalendarEvent? = nil,
         expiresAtInstant: Int64? = nil
     ) {
-        guard due <= nowLocal else { return }
         let mayFollowEnd = afterEnd ?? rule.allowedAfterEnd
-        // Cheap local checks first: most candidates a cycle looks at are long stale. (A local moment a
-        // day in the past is past whatever DST did; the exact instant check follows.)
-        if let expires, expires.date < floor { return }
-        if let relationship, !mayFollowEnd, relationship.effectiveEnd < floor { return }
-        var expiry = expiresAtInstant ?? expires.map { zone.instant($0) }
-        if let relationship,
-            let deadline = MessagePolicy.forloebDeadline(relationship, afterEnd: mayFollowEnd, zone: zone)
-        {
-            expiry = min(expiry ?? deadline, deadline)
-        }
-        // Stale: gone stale since the last cycle, it is reported (while the daemon ran, it would have
-        // been due and sent before); gone stale before that, it was reported then.
-        var isStale = false
-        if let expiry, !MessagePolicy.stillWorthSending(expiresAt: expiry, now: now) {
-            guard let staleSince, expiry > staleSince, zone.instant(due) < expiry else { return }
-            isStale = true
-        }
-        let notBefore = zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due)
+        guard
+            let (expiry, isStale) = moment(
+                relationship: relationship, due: due, expires: expires, expiresAt: expiresAtInstant,
+                mayFollowEnd: mayFollowEnd)
+        else { return }
         var common = variables()
         common["program"] = program.name
         if let relationship {
@@ -138,47 +124,99 @@ struct Planner {
             common["mentor"] = state.people[relationship.mentorID]?.name ?? ""
             common["mentee"] = state.people[relationship.menteeID]?.name ?? ""
         }
-        let subject = subject()
-        let period = period()
-        func make(
+        let draft = Draft(
+            rule: rule, keyPrefix: "\(rule.rawValue):\(subject()):", period: period(), program: program,
+            relationship: relationship,
+            notBefore: zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due),
+            expiry: expiry, inWindow: inWindow, variables: common, event: event, mayFollowEnd: mayFollowEnd)
+        for followUp in draft.followUps(to: target, people: state.people) {
+            if isStale { stale.append(followUp) } else { output.append(followUp) }
+        }
+    }
+
+    /// When a candidate that fell `due` stops being worth sending, and whether that already
+    /// happened since the last cycle (stale); nil when it is not due yet, or went stale before the
+    /// last cycle (and was reported then).
+    func moment(
+        relationship: Relationship?, due: LocalDateTime, expires: LocalDateTime?, expiresAt: Int64?, mayFollowEnd: Bool
+    ) -> (expiry: Int64?, stale: Bool)? {
+        guard due <= nowLocal else { return nil }
+        // Cheap local checks first: most candidates a cycle looks at are long stale. (A local moment a
+        // day in the past is past whatever DST did; the exact instant check follows.)
+        if let expires, expires.date < floor { return nil }
+        if let relationship, !mayFollowEnd, relationship.effectiveEnd < floor { return nil }
+        var expiry = expiresAt ?? expires.map { zone.instant($0) }
+        if let relationship,
+            let deadline = MessagePolicy.forloebDeadline(relationship, afterEnd: mayFollowEnd, zone: zone)
+        {
+            expiry = min(expiry ?? deadline, deadline)
+        }
+        guard let expiry, !MessagePolicy.stillWorthSending(expiresAt: expiry, now: now) else {
+            return (expiry, false)
+        }
+        // Gone stale since the last cycle: reported (while the daemon ran, it would have been due and
+        // sent before).
+        guard let staleSince, expiry > staleSince, zone.instant(due) < expiry else { return nil }
+        return (expiry, true)
+    }
+
+    /// A follow-up decided on, before it is addressed: everything but the recipient.
+    struct Draft {
+        var rule: Rule
+        var keyPrefix: String
+        var period: String
+        var program: ProgramSettings
+        var relationship: Relationship?
+        var notBefore: Int64
+        var expiry: Int64?
+        var inWindow: Bool
+        var variables: [String: String]
+        var event: CalendarEvent?
+        var mayFollowEnd: Bool
+
+        /// One follow-up per recipient of `target`.
+        func followUps(to target: Target, people: PeopleIndex) -> [FollowUp] {
+            switch target {
+            case .person(let role, let id, let keyPart):
+                guard let person = people[id] else { return [] }
+                // A greeting uses the first name: "Hej Amira".
+                let firstName = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
+                return [
+                    make(
+                        role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
+                        language: person.language, name: firstName)
+                ]
+            case .leaders(let avoiding):
+                return program.leaders.enumerated().compactMap { index, leader in
+                    // Avoiding a channel that is down, a leader is reached on any other they have an
+                    // address for, even one they did not choose for everyday alerts.
+                    let channels =
+                        avoiding.map { down in Channel.allCases.filter { $0 != down && leader.address($0) != nil } }
+                        ?? leader.channels.sorted()
+                    guard !channels.isEmpty else { return nil }
+                    return make(
+                        role: .leader, recipient: nil, leader: index,
+                        keyPart: RecipientRole.leader.rawValue + (index == 0 ? "" : "-\(index + 1)"),
+                        channels: channels, language: program.language, name: leader.name)
+                }
+            }
+        }
+
+        private func make(
             role: RecipientRole, recipient: Int64?, leader: Int?, keyPart: String, channels: [Channel],
             language: Language, name: String
         ) -> FollowUp {
-            var values = common
+            var values = variables
             values["recipient"] = name
             // A forgotten person has no name: the texts about them still read ("din mentor").
             for other in ["mentor", "mentee"] where values[other]?.isEmpty == true && relationship != nil {
                 values[other] = Planner.unnamed(other, for: role, language: language)
             }
             return FollowUp(
-                rule: rule, key: "\(rule.rawValue):\(subject):\(keyPart):\(period)", role: role, recipient: recipient,
+                rule: rule, key: keyPrefix + keyPart + ":" + period, role: role, recipient: recipient,
                 leaderIndex: leader, program: program.id, relationshipID: relationship?.id, channels: channels,
                 notBefore: notBefore, expiresAt: expiry, inWindow: inWindow, language: language, variables: values,
                 event: event, allowedAfterEnd: mayFollowEnd)
-        }
-        switch target {
-        case .person(let role, let id, let keyPart):
-            guard let person = state.people[id] else { return }
-            // A greeting uses the first name: "Hej Amira".
-            let firstName = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
-            let followUp = make(
-                role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
-                language: person.language, name: firstName)
-            if isStale { stale.append(followUp) } else { output.append(followUp) }
-        case .leaders(let avoiding):
-            for (index, leader) in program.leaders.enumerated() {
-                // Avoiding a channel that is down, a leader is reached on any other they have an
-                // address for, even one they did not choose for everyday alerts.
-                let channels =
-                    avoiding.map { down in Channel.allCases.filter { $0 != down && leader.address($0) != nil } }
-                    ?? leader.channels.sorted()
-                guard !channels.isEmpty else { continue }
-                let followUp = make(
-                    role: .leader, recipient: nil, leader: index,
-                    keyPart: RecipientRole.leader.rawValue + (index == 0 ? "" : "-\(index + 1)"),
-                    channels: channels, language: program.language, name: leader.name)
-                if isStale { stale.append(followUp) } else { output.append(followUp) }
-            }
         }
     }
 

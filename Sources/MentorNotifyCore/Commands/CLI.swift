@@ -45,50 +45,18 @@ public enum CLI {
         umask(umask(0) | 0o027)
         let output = Output()
         var words = Array(arguments.dropFirst())
-        var databaseOption: String?
-        var configOption: String?
-        var level = Logger.Level.info
         do {
-            while let first = words.first, first.hasPrefix("-") {
-                words.removeFirst()
-                switch first {
-                case "--help", "-h":
-                    output.line(globalUsage)
-                    return ExitCode.ok.rawValue
-                case "--version":
-                    output.line("mentor-notify \(version)")
-                    return ExitCode.ok.rawValue
-                case "--db", "--config", "--log-level":
-                    guard let value = words.first else { throw CLIError(.usage, "\(first) needs a value") }
-                    words.removeFirst()
-                    if first == "--db" { databaseOption = value }
-                    if first == "--config" { configOption = value }
-                    if first == "--log-level" {
-                        guard let parsed = Logger.Level(name: value) else {
-                            throw CLIError(.usage, "--log-level must be debug, info, warning or error")
-                        }
-                        level = parsed
-                    }
-                default:
-                    throw CLIError(.usage, "unknown option \(first); see `mentor-notify --help`")
-                }
+            guard let options = try GlobalOptions.parse(&words) else {
+                output.line(words.first == "--version" ? "mentor-notify \(version)" : globalUsage)
+                return ExitCode.ok.rawValue
             }
-            guard let command = words.first else {
+            guard !words.isEmpty else {
                 output.error(globalUsage)
                 return ExitCode.usage.rawValue
             }
-            var rest = Array(words.dropFirst())
-            var name = command
-            if ["person", "cafe", "reminder", "import", "report"].contains(command)
-                || command == "outbox"
-                    && rest.first == "retry",
-                let sub = rest.first, !sub.hasPrefix("-")
-            {
-                name = command == "import" ? command : "\(command) \(sub)"
-                if command != "import" { rest.removeFirst() }
-            }
+            let (name, rest) = commandName(words)
             if rest.contains("--help") || rest.contains("-h") {
-                guard let usage = Usage.text[name] ?? Usage.text[command] else {
+                guard let usage = Usage.text[name] ?? Usage.text[words[0]] else {
                     throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
                 }
                 output.line(usage)
@@ -97,9 +65,9 @@ public enum CLI {
             guard let handler = commands[name] else {
                 throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
             }
-            let logger = Logger(level: level, environment: environment)
             let context = try Context(
-                databaseOption: databaseOption, configOption: configOption, logger: logger, output: output,
+                databaseOption: options.database, configOption: options.config,
+                logger: Logger(level: options.level, environment: environment), output: output,
                 environment: environment)
             try handler(context, rest)
             return ExitCode.ok.rawValue
@@ -108,6 +76,51 @@ public enum CLI {
             output.error("mentor-notify: \(message)")
             return code.rawValue
         }
+    }
+
+    /// The options before the command.
+    struct GlobalOptions {
+        var database: String?
+        var config: String?
+        var level = Logger.Level.info
+
+        /// Reads them off the front of `words`; nil for `--help` or `--version` (left as the first
+        /// word), which print and exit.
+        static func parse(_ words: inout [String]) throws(CLIError) -> GlobalOptions? {
+            var options = GlobalOptions()
+            while let first = words.first, first.hasPrefix("-") {
+                if first == "--help" || first == "-h" || first == "--version" { return nil }
+                words.removeFirst()
+                guard ["--db", "--config", "--log-level"].contains(first) else {
+                    throw CLIError(.usage, "unknown option \(first); see `mentor-notify --help`")
+                }
+                guard let value = words.first else { throw CLIError(.usage, "\(first) needs a value") }
+                words.removeFirst()
+                switch first {
+                case "--db": options.database = value
+                case "--config": options.config = value
+                default:
+                    guard let parsed = Logger.Level(name: value) else {
+                        throw CLIError(.usage, "--log-level must be debug, info, warning or error")
+                    }
+                    options.level = parsed
+                }
+            }
+            return options
+        }
+    }
+
+    /// The command's name (`person add`, `outbox retry`, `import`) and the words after it.
+    static func commandName(_ words: [String]) -> (String, [String]) {
+        let command = words[0]
+        var rest = Array(words.dropFirst())
+        let grouped =
+            ["person", "cafe", "reminder", "import", "report"].contains(command)
+            || (command == "outbox" && rest.first == "retry")
+        guard grouped, let sub = rest.first, !sub.hasPrefix("-") else { return (command, rest) }
+        if command == "import" { return (command, rest) }
+        rest.removeFirst()
+        return ("\(command) \(sub)", rest)
     }
 
     static let version = "0.1.0"

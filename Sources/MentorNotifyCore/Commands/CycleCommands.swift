@@ -156,12 +156,47 @@ enum CycleCommands {
         }
     }
 
+    /// What `status` reports, read in one snapshot.
+    struct StatusReport {
+        var summary: OutboxSummary
+        /// The moment the last cycle acted for (`tick --at`), and when it really ran.
+        var lastCycle: Int64?
+        var ranAt: Int64?
+        var held: [ChannelHold]
+        var problems: [String]
+        /// The last cycle ran recently, by the wall clock.
+        var fresh: Bool
+    }
+
     static func status(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "status", options: [], switches: ["json"])
         try args.noPositionals()
         let store = try context.openStore()
         let config = context.config
-        let zone = config.zone
+        let report = try statusReport(store, maxAgeMinutes: config.statusMaxAgeMinutes)
+        if args.flag("json") {
+            printStatusJSON(report, context: context)
+        } else {
+            printStatusText(report, context: context)
+        }
+        if !report.fresh {
+            throw CLIError(
+                .failure,
+                "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?"
+            )
+        }
+        if let hold = report.held.first {
+            throw CLIError(
+                .failure, "status: \(hold.channel.rawValue) cannot be delivered (messages wait): \(hold.reason)")
+        }
+        if let problem = report.problems.first {
+            throw CLIError(.failure, "status: forløb go unwatched: \(problem)")
+        }
+    }
+
+    /// Health is judged by when the last cycle really ran, not by the moment it acted for: a
+    /// `tick --at` in the future must not make a stopped daemon look alive.
+    static func statusReport(_ store: Store, maxAgeMinutes: Int) throws -> StatusReport {
         let (summary, last, wall, holds, problems) = try store.read {
             (
                 try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) },
@@ -169,71 +204,59 @@ enum CycleCommands {
                 (try store.meta("problems") ?? "").split(separator: "\n").map(String.init)
             )
         }
-        // Health is judged by when the last cycle really ran, not by the moment it acted for: a
-        // `tick --at` in the future must not make a stopped daemon look alive.
         let now = Int64(Date().timeIntervalSince1970)
-        let limit = Int64(config.statusMaxAgeMinutes) * 60
         let ranAt = wall ?? last
-        let fresh = ranAt.map { $0 <= now + 60 && now - $0 <= limit } ?? false
-        let held = holds.values.sorted { $0.channel < $1.channel }
-        if args.flag("json") {
-            let counts = OutboxStatus.allCases.map(\.rawValue).sorted().map { name in
-                (name, JSON.int(Int64(summary.counts[OutboxStatus(rawValue: name) ?? .pending] ?? 0)))
-            }
-            context.output.json(
-                .object([
-                    ("config", .string(config.source)),
-                    ("counts", .object(counts)), ("healthy", .bool(fresh && problems.isEmpty && holds.isEmpty)),
-                    (
-                        "heldChannels",
-                        .array(
-                            held.map { hold in
-                                .object([
-                                    ("channel", .string(hold.channel.rawValue)), ("reason", .string(hold.reason)),
-                                    ("retryAt", .string(zone.iso8601(hold.retryAt))),
-                                    ("since", .string(zone.iso8601(hold.since))),
-                                ])
-                            })
-                    ),
-                    ("lastCycle", .optional(last.map { zone.iso8601($0) })),
-                    ("lastCycleRanAt", .optional(ranAt.map { zone.iso8601($0) })),
-                    ("maxAgeMinutes", .int(Int64(config.statusMaxAgeMinutes))),
-                    ("nextDue", .optional(summary.nextDue.map { zone.iso8601($0) })),
-                    ("oldestPending", .optional(summary.oldestPending.map { zone.iso8601($0) })),
-                    ("problems", .array(problems.map { .string($0) })),
-                ]))
-        } else {
-            context.output.line("config:         \(config.source)")
-            context.output.line("last cycle:     \(ranAt.map { zone.iso8601($0) } ?? "never")")
-            if let last, last != ranAt {
-                context.output.line("  acting for:   \(zone.iso8601(last)) (tick --at)")
-            }
-            context.output.line(
-                "outbox:         "
-                    + OutboxStatus.allCases.map { "\($0.rawValue) \(summary.counts[$0] ?? 0)" }.joined(separator: ", "))
-            context.output.line("oldest pending: \(summary.oldestPending.map { zone.iso8601($0) } ?? "-")")
-            context.output.line("next due:       \(summary.nextDue.map { zone.iso8601($0) } ?? "-")")
-            for hold in held {
-                context.output.line(
-                    "HELD \(hold.channel.rawValue): since \(zone.iso8601(hold.since)), next try "
-                        + "\(zone.iso8601(hold.retryAt)): \(hold.reason)")
-            }
-            for problem in problems { context.output.line("UNWATCHED: \(problem)") }
-            context.output.line(
-                "health:         \(fresh ? "ok" : "STALE: no cycle in the last \(config.statusMaxAgeMinutes) minutes")")
+        let fresh = ranAt.map { $0 <= now + 60 && now - $0 <= Int64(maxAgeMinutes) * 60 } ?? false
+        return StatusReport(
+            summary: summary, lastCycle: last, ranAt: ranAt, held: holds.values.sorted { $0.channel < $1.channel },
+            problems: problems, fresh: fresh)
+    }
+
+    static func printStatusJSON(_ report: StatusReport, context: Context) {
+        let zone = context.config.zone
+        let counts = OutboxStatus.allCases.map(\.rawValue).sorted().map { name in
+            (name, JSON.int(Int64(report.summary.counts[OutboxStatus(rawValue: name) ?? .pending] ?? 0)))
         }
-        if !fresh {
-            throw CLIError(
-                .failure,
-                "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?"
-            )
+        let held = report.held.map { hold in
+            JSON.object([
+                ("channel", .string(hold.channel.rawValue)), ("reason", .string(hold.reason)),
+                ("retryAt", .string(zone.iso8601(hold.retryAt))), ("since", .string(zone.iso8601(hold.since))),
+            ])
         }
-        if let hold = held.first {
-            throw CLIError(
-                .failure, "status: \(hold.channel.rawValue) cannot be delivered (messages wait): \(hold.reason)")
+        context.output.json(
+            .object([
+                ("config", .string(context.config.source)), ("counts", .object(counts)),
+                ("healthy", .bool(report.fresh && report.problems.isEmpty && report.held.isEmpty)),
+                ("heldChannels", .array(held)), ("lastCycle", .optional(report.lastCycle.map { zone.iso8601($0) })),
+                ("lastCycleRanAt", .optional(report.ranAt.map { zone.iso8601($0) })),
+                ("maxAgeMinutes", .int(Int64(context.config.statusMaxAgeMinutes))),
+                ("nextDue", .optional(report.summary.nextDue.map { zone.iso8601($0) })),
+                ("oldestPending", .optional(report.summary.oldestPending.map { zone.iso8601($0) })),
+                ("problems", .array(report.problems.map { .string($0) })),
+            ]))
+    }
+
+    static func printStatusText(_ report: StatusReport, context: Context) {
+        let zone = context.config.zone
+        let output = context.output
+        output.line("config:         \(context.config.source)")
+        output.line("last cycle:     \(report.ranAt.map { zone.iso8601($0) } ?? "never")")
+        if let last = report.lastCycle, last != report.ranAt {
+            output.line("  acting for:   \(zone.iso8601(last)) (tick --at)")
         }
-        if let problem = problems.first {
-            throw CLIError(.failure, "status: forløb go unwatched: \(problem)")
+        output.line(
+            "outbox:         "
+                + OutboxStatus.allCases.map { "\($0.rawValue) \(report.summary.counts[$0] ?? 0)" }.joined(
+                    separator: ", "))
+        output.line("oldest pending: \(report.summary.oldestPending.map { zone.iso8601($0) } ?? "-")")
+        output.line("next due:       \(report.summary.nextDue.map { zone.iso8601($0) } ?? "-")")
+        for hold in report.held {
+            output.line(
+                "HELD \(hold.channel.rawValue): since \(zone.iso8601(hold.since)), next try \(zone.iso8601(hold.retryAt)): "
+                    + hold.reason)
         }
+        for problem in report.problems { output.line("UNWATCHED: \(problem)") }
+        let minutes = context.config.statusMaxAgeMinutes
+        output.line("health:         \(report.fresh ? "ok" : "STALE: no cycle in the last \(minutes) minutes")")
     }
 }
