@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// What is wrong with a CSV file, and on which physical line (the header is line 1).
 public struct CSVError: Error, Equatable, Sendable, CustomStringConvertible {

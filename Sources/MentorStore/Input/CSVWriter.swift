@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// CSV as we write it: `;`-separated (what Danish spreadsheets open directly), quoted where needed,
 /// and safe to open: a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR

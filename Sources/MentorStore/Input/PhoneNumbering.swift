@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// The country codes of E.164 in use (ITU-T E.164 list of assigned codes, less the international
 /// networks and freephone): a number that starts with none of them cannot be dialled, and an SMS

@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 extension Unicode.Scalar {
     /// A control character or a line separator: what must never reach a header or break a log

@@ -78,31 +78,31 @@ extension Store {
     public func meetings(from: LocalDateTime) throws -> [Meeting] {
         try database.query(
             "SELECT id, relationship_id, at, place FROM meeting WHERE at >= ? ORDER BY at", [from.description]
-        ) {
-            row in
+        ) { row throws(StoreError) in
             Meeting(
-                id: row.int64(0), relationshipID: row.int64(1),
-                at: LocalDateTime(row.string(2)) ?? LocalDateTime(LocalDate(dayNumber: 0), .midnight),
-                place: row.optionalString(3))
+                id: row.int64(try row.column("id")), relationshipID: row.int64(try row.column("relationship_id")),
+                at: try row.value(try row.column("at"), as: LocalDateTime.init, "meeting time"),
+                place: row.optionalString(try row.column("place")))
         }
     }
 
     public func evaluations(since: LocalDate) throws -> [Evaluation] {
         try database.query("SELECT relationship_id, by, date FROM evaluation WHERE date >= ?", [since.description]) {
-            row in
+            row throws(StoreError) in
             Evaluation(
-                relationshipID: row.int64(0), by: Role(rawValue: row.string(1)) ?? .mentor,
-                date: LocalDate(row.string(2)) ?? LocalDate(dayNumber: 0))
+                relationshipID: row.int64(try row.column("relationship_id")),
+                by: try row.value(try row.column("by"), as: Role.init(rawValue:), "evaluation role"),
+                date: try row.value(try row.column("date"), as: LocalDate.init, "evaluation date"))
         }
     }
 
     public func cafes(from: LocalDateTime) throws -> [CafeEvening] {
         try database.query("SELECT id, program, at, place FROM cafe WHERE at >= ? ORDER BY at", [from.description]) {
-            row in
+            row throws(StoreError) in
             CafeEvening(
-                id: row.int64(0), program: row.string(1),
-                at: LocalDateTime(row.string(2)) ?? LocalDateTime(LocalDate(dayNumber: 0), .midnight),
-                place: row.optionalString(3))
+                id: row.int64(try row.column("id")), program: row.string(try row.column("program")),
+                at: try row.value(try row.column("at"), as: LocalDateTime.init, "café time"),
+                place: row.optionalString(try row.column("place")))
         }
     }
 
@@ -110,11 +110,14 @@ extension Store {
         try database.query(
             "SELECT id, person_id, time, days, text, until FROM reminder WHERE (until IS NULL OR until >= ?) AND text IS NOT NULL",
             [date.description]
-        ) { row in
+        ) { row throws(StoreError) in
             PersonalReminder(
-                id: row.int64(0), personID: row.int64(1), time: LocalTime(row.string(2)) ?? .midnight,
-                weekdays: (try? PersonalReminder.parseWeekdays(row.string(3))) ?? [],
-                text: row.string(4), until: row.optionalString(5).flatMap { LocalDate($0) })
+                id: row.int64(try row.column("id")), personID: row.int64(try row.column("person_id")),
+                time: try row.value(try row.column("time"), as: LocalTime.init, "reminder time"),
+                weekdays: try row.value(
+                    try row.column("days"), as: { try? PersonalReminder.parseWeekdays($0) }, "reminder days"),
+                text: row.string(try row.column("text")),
+                until: row.optionalString(try row.column("until")).flatMap { LocalDate($0) })
         }
     }
 
@@ -122,9 +125,8 @@ extension Store {
     public func minutes(in month: YearMonth) throws -> [Int64: Int] {
         var result: [Int64: Int] = [:]
         try database.forEach("SELECT relationship_id, minutes FROM contact_month WHERE month = ?", [month.description])
-        {
-            row in
-            result[row.int64(0)] = row.int(1)
+        { row throws(StoreError) in
+            result[row.int64(try row.column("relationship_id"))] = row.int(try row.column("minutes"))
         }
         return result
     }

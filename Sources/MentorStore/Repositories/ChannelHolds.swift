@@ -17,10 +17,13 @@ public struct ChannelHold: Sendable, Hashable {
 extension Store {
     public func channelHolds() throws -> [Channel: ChannelHold] {
         var holds: [Channel: ChannelHold] = [:]
-        try database.forEach("SELECT channel, since, retry_at, probes, reason FROM channel_hold") { row in
-            guard let channel = Channel(rawValue: row.string(0)) else { return }
+        try database.forEach("SELECT channel, since, retry_at, probes, reason FROM channel_hold") {
+            row throws(StoreError) in
+            let channel = try row.value(try row.column("channel"), as: Channel.init(rawValue:), "held channel")
             holds[channel] = ChannelHold(
-                channel: channel, since: row.int64(1), retryAt: row.int64(2), probes: row.int(3), reason: row.string(4))
+                channel: channel, since: row.int64(try row.column("since")),
+                retryAt: row.int64(try row.column("retry_at")), probes: row.int(try row.column("probes")),
+                reason: row.string(try row.column("reason")))
         }
         return holds
     }

@@ -204,12 +204,12 @@ extension Store {
         try database.query(
             "SELECT id, key, rule, relationship_id, after_end, expires_at, reason FROM outbox WHERE status = 'pending'"
         ) { row throws(StoreError) in
-            guard let rule = Rule(rawValue: row.string(2)) else {
-                throw StoreError(.damaged, "outbox row \(row.int64(0)) has an unknown rule '\(row.string(2))'")
-            }
+            func at(_ name: String) throws(StoreError) -> Int32 { try row.column(name) }
             return PendingRow(
-                id: row.int64(0), key: row.string(1), rule: rule, relationshipID: row.optionalInt64(3),
-                afterEnd: row.bool(4), expiresAt: row.optionalInt64(5), reason: row.optionalString(6))
+                id: row.int64(try at("id")), key: row.string(try at("key")),
+                rule: try row.value(try at("rule"), as: Rule.init(rawValue:), "rule"),
+                relationshipID: row.optionalInt64(try at("relationship_id")), afterEnd: row.bool(try at("after_end")),
+                expiresAt: row.optionalInt64(try at("expires_at")), reason: row.optionalString(try at("reason")))
         }
     }
 
@@ -324,8 +324,10 @@ extension Store {
 
     public func outboxSummary() throws -> OutboxSummary {
         var counts: [OutboxStatus: Int] = [:]
-        try database.forEach("SELECT status, count(*) FROM outbox GROUP BY status") { row in
-            if let status = OutboxStatus(rawValue: row.string(0)) { counts[status] = row.int(1) }
+        try database.forEach("SELECT status, count(*) AS total FROM outbox GROUP BY status") { row throws(StoreError) in
+            if let status = OutboxStatus(rawValue: row.string(try row.column("status"))) {
+                counts[status] = row.int(try row.column("total"))
+            }
         }
         let oldest =
             try database.queryOne("SELECT min(created_at) FROM outbox WHERE status = 'pending'") {

@@ -4,12 +4,15 @@ extension Store {
     static let relationshipColumns =
         "id, mentor_id, mentee_id, program, start_date, planned_end, ended_on, end_reason, first_contact, last_contact"
 
-    static func relationship(_ row: Row) -> Relationship {
-        let start = row.date(4) ?? LocalDate(dayNumber: 0)
+    static func relationship(_ row: Row) throws(StoreError) -> Relationship {
+        func at(_ name: String) throws(StoreError) -> Int32 { try row.column(name) }
+        let start = try row.value(try at("start_date"), as: LocalDate.init, "start date")
         return Relationship(
-            id: row.int64(0), mentorID: row.int64(1), menteeID: row.int64(2), program: row.string(3),
-            start: start, plannedEnd: row.date(5) ?? start, endedOn: row.date(6), endReason: row.optionalString(7),
-            firstContact: row.date(8), lastContact: row.date(9))
+            id: row.int64(try at("id")), mentorID: row.int64(try at("mentor_id")),
+            menteeID: row.int64(try at("mentee_id")), program: row.string(try at("program")), start: start,
+            plannedEnd: try row.value(try at("planned_end"), as: LocalDate.init, "planned end"),
+            endedOn: row.date(try at("ended_on")), endReason: row.optionalString(try at("end_reason")),
+            firstContact: row.date(try at("first_contact")), lastContact: row.date(try at("last_contact")))
     }
 
     @discardableResult
@@ -59,8 +62,9 @@ extension Store {
     /// Several forløb by id in one query.
     public func relationships(ids: [Int64]) throws -> [Int64: Relationship] {
         var result: [Int64: Relationship] = [:]
-        try database.forEach("SELECT \(Store.relationshipColumns) FROM relationship WHERE id IN (?*)", in: ids) { row in
-            let relationship = Store.relationship(row)
+        try database.forEach("SELECT \(Store.relationshipColumns) FROM relationship WHERE id IN (?*)", in: ids) {
+            row throws(StoreError) in
+            let relationship = try Store.relationship(row)
             result[relationship.id] = relationship
         }
         return result

@@ -1,6 +1,6 @@
 import CSQLite
 import Foundation
-public import MentorModel
+import MentorModel
 
 /// One connection to the mentor-notify database.
 ///
@@ -154,20 +154,20 @@ public final class Database {
 
     /// Calls `body` for each row without collecting them.
     public func forEach(
-        _ sql: String, _ arguments: [any SQLArgument] = [], _ body: (Row) -> Void
+        _ sql: String, _ arguments: [any SQLArgument] = [], _ body: (Row) throws(StoreError) -> Void
     ) throws(StoreError) {
         let statement = try statement(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
         while try statement.step() {
-            body(Row(statement: statement))
+            try body(Row(statement: statement))
         }
     }
 
     /// Runs `sql`, whose `IN (?*)` is replaced by one mark per value, in chunks of 500 values
     /// (SQLite caps the number of marks in a statement).
     public func forEach(
-        _ sql: String, in values: [any SQLArgument], _ body: (Row) -> Void
+        _ sql: String, in values: [any SQLArgument], _ body: (Row) throws(StoreError) -> Void
     ) throws(StoreError) {
         var start = 0
         while start < values.count {
@@ -179,7 +179,7 @@ public final class Database {
     }
 
     public func queryOne<T>(
-        _ sql: String, _ arguments: [any SQLArgument] = [], _ map: (Row) -> T
+        _ sql: String, _ arguments: [any SQLArgument] = [], _ map: (Row) throws(StoreError) -> T
     ) throws(StoreError) -> T? {
         try query(sql, arguments, map).first
     }

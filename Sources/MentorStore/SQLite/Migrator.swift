@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// Applies the schema's migrations in order, each once, each in its own IMMEDIATE transaction.
 public struct Migrator: Sendable {

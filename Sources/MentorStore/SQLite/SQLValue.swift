@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// A value bound to or read from a SQLite statement.
 public enum SQLValue: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// The database schema as ordered migrations. Never edit a released migration: add a new one.
 public enum Schema {

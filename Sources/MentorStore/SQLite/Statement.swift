@@ -81,6 +81,22 @@ public struct Row {
         self.handle = statement.handle
     }
 
+    /// The indexes of `names`, for a mapper that reads many rows: looked up once, not per row.
+    public func columns(_ names: [String]) throws(StoreError) -> [Int32] {
+        var indexes: [Int32] = []
+        for name in names { indexes.append(try column(name)) }
+        return indexes
+    }
+
+    /// A `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` column that does not parse is a damaged row, not a date
+    /// to guess.
+    public func value<T>(_ column: Int32, as parse: (String) -> T?, _ what: String) throws(StoreError) -> T {
+        guard let value = parse(string(column)) else {
+            throw StoreError(.damaged, "a stored \(what) '\(string(column))' cannot be read; was it edited by hand?")
+        }
+        return value
+    }
+
     /// The index of the result column `name`: a mapper reads columns by name, as GRDB does, so a
     /// column added to a SELECT cannot shift what the others mean. A name the query lacks is a bug.
     public func column(_ name: String) throws(StoreError) -> Int32 {

@@ -1,4 +1,4 @@
-public import MentorModel
+import MentorModel
 
 /// An error from the store: what went wrong, for a person, and what to do.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-public import MentorModel
+import MentorModel
 public import MentorStore
 
 /// The embedded default: messages become files in a folder, written atomically.
