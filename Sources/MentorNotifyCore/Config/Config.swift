@@ -1,6 +1,6 @@
 public import Foundation
 public import MentorModel
-public import MentorStore
+import MentorStore
 public import Notifier
 public import Scheduler
 

@@ -1,7 +1,7 @@
 import Foundation
 public import MentorModel
-public import MentorStore
-public import Scheduler
+import MentorStore
+import Scheduler
 
 /// A problem with a template file, naming the file.
 public struct TemplateError: Error, CustomStringConvertible, Sendable {
