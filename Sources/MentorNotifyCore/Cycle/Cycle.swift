@@ -78,8 +78,7 @@ final class Cycle {
         let windowClosesAfter = config.zone.instant(local.date, config.schedulerSettings.windowTo) - now
         // A lease is a write (and an fsync): only take one when there is something to send.
         // A held channel is left alone until its retry time.
-        let holds = try store.channelHolds()
-        let open = Set(Channel.allCases.filter { holds[$0].map { $0.retryAt <= now } ?? true })
+        let open = ChannelHold.openChannels(try store.channelHolds(), now: now)
         if deliver, !report.clockBehind, try store.hasReadyRows(now: now, windowOpen: window, channels: open) {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
@@ -159,20 +158,15 @@ final class Cycle {
         let zone = config.zone
         let rows = followUps.flatMap { followUp in
             followUp.channels.map { channel in
-                OutboxRow(
-                    key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
-                    recipient: followUp.recipient, program: followUp.program.isEmpty ? nil : followUp.program,
-                    relationshipID: followUp.relationshipID, language: followUp.language, subject: nil, body: nil,
-                    notBefore: followUp.notBefore, expiresAt: followUp.expiresAt, inWindow: followUp.inWindow,
-                    afterEnd: followUp.allowedAfterEnd)
+                var row = outboxRow(followUp, channel: channel)
+                row.status = .expired
+                row.reason =
+                    "went stale while mentor-notify was not running: due \(zone.iso8601(followUp.notBefore)), "
+                    + "useless after \(followUp.expiresAt.map { zone.iso8601($0) } ?? "-")"
+                return row
             }
         }
-        let recorded = try store.recordStale(
-            rows,
-            reason: { row in
-                "went stale while mentor-notify was not running: due \(zone.iso8601(row.notBefore)), useless after "
-                    + (row.expiresAt.map { zone.iso8601($0) } ?? "-")
-            }, now: now)
+        let recorded = try store.enqueue(rows, now: now)
         if recorded > 0 { logger.warning("caught-up", ["stale": String(recorded), "at": zone.iso8601(now)]) }
         return recorded
     }
@@ -201,15 +195,23 @@ final class Cycle {
                         summary: event.summary, place: event.place, timeZone: config.zone.identifier
                     ).encoded()
                 } : nil
-            rows.append(
-                OutboxRow(
-                    key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
-                    recipient: followUp.recipient, leaderAddress: leaderAddress,
-                    program: followUp.program.isEmpty ? nil : followUp.program, relationshipID: followUp.relationshipID,
-                    language: followUp.language, subject: channel == .email ? message.subject : nil, body: message.body,
-                    calendar: calendar, notBefore: followUp.notBefore, expiresAt: followUp.expiresAt,
-                    inWindow: followUp.inWindow, afterEnd: followUp.allowedAfterEnd))
+            var row = outboxRow(followUp, channel: channel)
+            row.leaderAddress = leaderAddress
+            row.subject = channel == .email ? message.subject : nil
+            row.body = message.body
+            row.calendar = calendar
+            rows.append(row)
         }
         return rows
+    }
+
+    /// The row of `followUp` on `channel`, without a text: what a rendered and a stale row share.
+    private func outboxRow(_ followUp: FollowUp, channel: Channel) -> OutboxRow {
+        OutboxRow(
+            key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
+            recipient: followUp.recipient, program: followUp.program.isEmpty ? nil : followUp.program,
+            relationshipID: followUp.relationshipID, language: followUp.language, subject: nil, body: nil,
+            notBefore: followUp.notBefore, expiresAt: followUp.expiresAt, inWindow: followUp.inWindow,
+            afterEnd: followUp.allowedAfterEnd)
     }
 }

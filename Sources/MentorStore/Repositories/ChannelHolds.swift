@@ -12,6 +12,11 @@ public struct ChannelHold: Sendable, Hashable {
     /// How many times it has been tried again and still failed.
     public var probes: Int
     public var reason: String
+
+    /// The channels that may be used at `now`: not held, or held and due to be tried again.
+    public static func openChannels(_ holds: [Channel: ChannelHold], now: Int64) -> Set<Channel> {
+        Set(Channel.allCases.filter { holds[$0].map { $0.retryAt <= now } ?? true })
+    }
 }
 
 extension Store {

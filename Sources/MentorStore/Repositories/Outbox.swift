@@ -108,7 +108,8 @@ extension Store {
         return value
     }
 
-    /// Inserts rows whose (key, channel) is new; an existing one is left as it is.
+    /// Inserts rows whose (key, channel) is new, with their status (`pending`, or `expired` for what
+    /// went stale while no cycle ran) and reason; an existing one is left as it is.
     /// Returns how many were inserted. Call inside `write` with the rest of the cycle's bookkeeping.
     @discardableResult
     public func enqueue(_ rows: [OutboxRow], now: Int64) throws -> Int {
@@ -117,41 +118,16 @@ extension Store {
             inserted += try database.run(
                 """
                 INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
-                    language, subject, body, calendar, status, not_before, expires_at, in_window, after_end,
+                    language, subject, body, calendar, status, reason, not_before, expires_at, in_window, after_end,
                     created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [
                     row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
-                    row.leaderAddress,
-                    row.program,
-                    row.relationshipID, row.language.rawValue, row.subject, row.body, row.calendar, row.notBefore,
-                    row.expiresAt, row.inWindow, row.afterEnd, now, now,
-                ])
-        }
-        return inserted
-    }
-
-    /// Records follow-ups that fell due and went stale while no cycle ran: `expired`, with the
-    /// reason, without a text (nobody reads it). A key that exists is left as it is.
-    @discardableResult
-    public func recordStale(_ rows: [OutboxRow], reason: (OutboxRow) -> String, now: Int64) throws -> Int {
-        var inserted = 0
-        for row in rows {
-            inserted += try database.run(
-                """
-                INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
-                    language, status, reason, not_before, expires_at, in_window, after_end, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'expired', ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (key, channel) DO NOTHING
-                """,
-                [
-                    row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
-                    row.leaderAddress,
-                    row.program,
-                    row.relationshipID, row.language.rawValue, reason(row), row.notBefore, row.expiresAt,
-                    row.inWindow, row.afterEnd, now, now,
+                    row.leaderAddress, row.program, row.relationshipID, row.language.rawValue, row.subject, row.body,
+                    row.calendar, row.status.rawValue, row.reason, row.notBefore, row.expiresAt, row.inWindow,
+                    row.afterEnd, now, now,
                 ])
         }
         return inserted

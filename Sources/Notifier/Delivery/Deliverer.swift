@@ -87,7 +87,7 @@ public final class Deliverer {
         var pass = Pass(
             now: now, windowOpen: windowOpen, windowDeadline: windowDeadline, journal: journal, holds: holds,
             shouldStop: shouldStop)
-        for channel in Channel.allCases where holds[channel].map({ $0.retryAt <= now }) ?? true {
+        for channel in ChannelHold.openChannels(holds, now: now).sorted() {
             let sender = Sender(
                 email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop, heartbeat: heartbeat,
                 completions: completions)
