@@ -79,6 +79,26 @@ final class CLIHarness {
         return result.id ?? -1
     }
 
+    /// `init`, then a mentor and a mentee (named and reached as `mentor` and `mentee` say, with
+    /// plausible birthdates and a certificate) matched in `program` from 2026-03-02.
+    func forloeb(
+        program: String = "mentorshoppen",
+        mentor: [String] = ["--name", "Søren Mariegård", "--email", "soren@example.dk"],
+        mentee: [String] = ["--name", "Amira Hansen", "--email", "amira@example.dk"]
+    ) throws -> (mentor: Int64, mentee: Int64, forloeb: Int64) {
+        #expect(try run(["init"]).code == 0)
+        let mentorID = try create(
+            ["person", "add", "--role", "mentor"] + mentor + [
+                "--birthdate", "1970-01-01", "--certificate", "2026-01-10",
+            ])
+        let menteeID = try create(["person", "add", "--role", "mentee"] + mentee + ["--birthdate", "2004-03-10"])
+        let forloeb = try create([
+            "match", "--mentor", String(mentorID), "--mentee", String(menteeID), "--program", program, "--start",
+            "2026-03-02",
+        ])
+        return (mentorID, menteeID, forloeb)
+    }
+
     var hasConfig: Bool { FileManager.default.fileExists(atPath: folder + "/config.json") }
 
     func write(_ name: String, _ text: String) {

@@ -129,19 +129,8 @@ import Testing
 
     @Test func forgetLeavesNoTraceInOthersTextsTheSpoolOrTheWAL() throws {
         let cli = CLIHarness()
-        #expect(try cli.run(["init"]).code == 0)
-        let mentor = try cli.create([
-            "person", "add", "--role", "mentor", "--name", "Søren Mariegård", "--email", "soren@example.dk",
-            "--birthdate", "1970-01-01", "--certificate", "2026-01-10",
-        ])
-        let mentee = try cli.create([
-            "person", "add", "--role", "mentee", "--name", "Zakarias Ølgaard", "--email", "zakarias@example.dk",
-            "--birthdate", "2004-03-10",
-        ])
-        let relationship = try cli.create([
-            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
-            "2026-03-02",
-        ])
+        let (mentor, mentee, relationship) = try cli.forloeb(
+            program: "symb", mentee: ["--name", "Zakarias Ølgaard", "--email", "zakarias@example.dk"])
         #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
         // A meeting reminder to the mentor waits (due after the window closed) and names the mentee.
         #expect(try cli.run(["meeting", String(relationship), "--at", "2026-03-12T21:00"]).code == 0)

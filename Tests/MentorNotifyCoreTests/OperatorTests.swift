@@ -8,19 +8,7 @@ import Testing
 @Suite(.serialized) struct OperatorTests {
     /// A mentor and a mentee matched in `program` from 2026-03-02; returns the forløb's id.
     func forloeb(_ cli: CLIHarness, program: String = "mentorshoppen") throws -> Int64 {
-        #expect(try cli.run(["init"]).code == 0)
-        let mentor = try cli.create([
-            "person", "add", "--role", "mentor", "--name", "Søren Mariegård", "--email", "soren@example.dk",
-            "--birthdate", "1970-01-01", "--certificate", "2026-01-10",
-        ])
-        let mentee = try cli.create([
-            "person", "add", "--role", "mentee", "--name", "Amira Hansen", "--email", "amira@example.dk",
-            "--birthdate", "2004-03-10",
-        ])
-        return try cli.create([
-            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", program, "--start",
-            "2026-03-02",
-        ])
+        try cli.forloeb(program: program).forloeb
     }
 
     @Test func statusJudgesHealthByTheWallClockNotByTickAt() throws {
@@ -163,20 +151,9 @@ import Testing
     /// One "ë" in a name made every SMS naming the person UCS-2: 70 characters a segment.
     @Test func anSMSNamingSomeoneOutsideGSMStaysInGSM() throws {
         let cli = CLIHarness()
-        #expect(try cli.run(["init"]).code == 0)
-        let mentor = try cli.create([
-            "person", "add", "--role", "mentor", "--name", "Łukasz Nowak", "--email", "l@example.dk",
-            "--birthdate", "1970-01-01", "--certificate", "2026-01-10",
-        ])
-        let mentee = try cli.create([
-            "person", "add", "--role", "mentee", "--name", "Zoë Ølgaard", "--phone", "21 24 18 03",
-            "--birthdate", "2004-03-10",
-        ])
-        #expect(
-            try cli.run([
-                "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
-                "2026-03-02",
-            ]).code == 0)
+        _ = try cli.forloeb(
+            program: "symb", mentor: ["--name", "Łukasz Nowak", "--email", "l@example.dk"],
+            mentee: ["--name", "Zoë Ølgaard", "--phone", "21 24 18 03"])
         #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool").filter {
             $0.hasSuffix(".sms.json")
