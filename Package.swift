@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "MentorStore", dependencies: ["CSQLite", "MentorModel"], swiftSettings: strict),
         // Pure rules: the compiler keeps them from the store, SQLite and libcurl.
         .target(name: "Scheduler", dependencies: ["MentorModel"], swiftSettings: strict),
+        // Reading what comes back (MIME, the reply table, bounces): pure, like the scheduler.
+        .target(name: "Replies", dependencies: ["MentorModel"], swiftSettings: strict),
         .target(
             name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
         .target(
@@ -35,6 +37,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore"], swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
+        .testTarget(name: "RepliesTests", dependencies: ["Replies"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "NotifierTests", dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
             swiftSettings: strict),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
-# builder and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
+# builder, the reader of inbound email and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
 # a crash is saved in fuzz/crashes/ and should become a regression test.
 set -euo pipefail
@@ -19,14 +19,15 @@ sources() {
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
+        reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift ;;
     esac
 }
 status=0
-for target in ${FUZZ_TARGETS:-csv validators template mime gateway}; do
+for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     for file in $(sources "$target"); do
-        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
+        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|Replies|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
     done
     cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
     # A target that no longer builds is a failure, never a run of the binary left from last time.

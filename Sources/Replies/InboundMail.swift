@@ -1,0 +1,249 @@
+import Foundation
+import MentorModel
+
+/// An email that came back to the replies address, classified: a person's reply, a bounce, or
+/// automatic mail that is never answered.
+public struct InboundMail: Sendable {
+    public enum Kind: Sendable, Hashable {
+        /// A person's answer.
+        case reply(intent: ReplyIntent, viaCalendar: Bool)
+        /// A delivery status notification about one of our messages.
+        case bounce(Bounce)
+        /// Automatic mail (an out-of-office, a list, a robot): never answered, never acted on.
+        case automatic(reason: String)
+    }
+
+    public var kind: Kind
+    /// The sender's address, lower-cased (empty when there is none).
+    public var from: String
+    /// Message-IDs named in `In-Reply-To` and `References`, newest first, without angle brackets.
+    public var references: [String]
+    /// This message's own Message-ID (without angle brackets), when it has one.
+    public var messageID: String?
+    /// The person's own lines, for a forward to the leaders; empty for anything but a reply.
+    public var ownText: [String]
+
+    /// Reads `bytes`. `ownAddresses`: mail from these is our own and ignored.
+    public static func read(_ bytes: [UInt8], ownAddresses: Set<String>) throws(MIMEReadError) -> InboundMail {
+        let message = try MIMEReader.read(bytes)
+        return classify(message, ownAddresses: ownAddresses)
+    }
+
+    public static func classify(_ message: MIMEMessage, ownAddresses: Set<String>) -> InboundMail {
+        let headers = message.headers
+        let from = MailAddress.address(in: headers.decoded("from") ?? "") ?? ""
+        let references =
+            (MailAddress.messageIDs(in: headers.first("in-reply-to") ?? "")
+                + MailAddress.messageIDs(in: headers.first("references") ?? "").reversed())
+        var mail = InboundMail(
+            kind: .automatic(reason: "unread"), from: from, references: unique(references),
+            messageID: MailAddress.messageIDs(in: headers.first("message-id") ?? "").first, ownText: [])
+        // Bounces are the one automatic mail that is read.
+        if let bounce = Bounce.read(message) {
+            mail.kind = .bounce(bounce)
+            return mail
+        }
+        if let reason = automaticReason(headers, from: from, ownAddresses: ownAddresses) {
+            mail.kind = .automatic(reason: reason)
+            return mail
+        }
+        if let answer = CalendarReply.partstat(message) {
+            mail.kind = .reply(intent: answer, viaCalendar: true)
+            return mail
+        }
+        let text = message.plainText ?? message.htmlText.map(HTMLText.plain) ?? ""
+        mail.ownText = ReplyReading.ownLines(text)
+        mail.kind = .reply(intent: mail.ownText.first.map(ReplyReading.intent(ofLine:)) ?? .other, viaCalendar: false)
+        return mail
+    }
+
+    /// Why a message is automatic (SPEC.md "Never answered"), or nil for a person's mail.
+    static func automaticReason(_ headers: MIMEHeaders, from: String, ownAddresses: Set<String>) -> String? {
+        if let value = headers.first("auto-submitted")?.lowercased().trimmingSpaces(), !value.hasPrefix("no") {
+            return "auto-submitted"
+        }
+        if let precedence = headers.first("precedence")?.lowercased().trimmingSpaces(),
+            ["bulk", "junk", "list", "auto_reply"].contains(precedence)
+        {
+            return "precedence \(precedence)"
+        }
+        if headers.first("x-autoreply") != nil || headers.first("x-autorespond") != nil { return "autoreply header" }
+        if let path = headers.first("return-path"), path.replacingOccurrences(of: " ", with: "") == "<>" {
+            return "empty return-path"
+        }
+        let local = from.split(separator: "@").first.map { $0.lowercased() } ?? ""
+        if local == "mailer-daemon" || local == "postmaster" { return "mailer-daemon" }
+        if from.isEmpty { return "no sender" }
+        if ownAddresses.contains(from) { return "our own address" }
+        let subject = (headers.decoded("subject") ?? "").lowercased().trimmingSpaces()
+        for prefix in ["autosvar", "automatisk svar", "fraværende", "out of office", "auto-reply", "autoreply"]
+        where subject.hasPrefix(prefix) {
+            return "out-of-office subject"
+        }
+        return nil
+    }
+
+    private static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
+
+/// A delivery status notification (RFC 3464) about one of our messages.
+public struct Bounce: Sendable, Hashable {
+    /// The returned message's Message-ID, without angle brackets.
+    public var messageID: String?
+    /// `5.1.1`
+    public var status: String
+    /// The remote server's words, shortened ("smtp; 550 5.1.1 <x@y>: Recipient address rejected").
+    public var diagnostic: String?
+
+    /// A 5.x.x status: the address will not work.
+    public var isPermanent: Bool { status.hasPrefix("5.") }
+
+    /// `bounced: 5.1.1 …`, for the outbox row's reason.
+    public var reason: String {
+        "bounced: \(status)" + (diagnostic.map { " \($0)" } ?? "")
+    }
+
+    static func read(_ message: MIMEMessage) -> Bounce? {
+        guard message.reportType == "delivery-status", let status = message.deliveryStatus else { return nil }
+        var code: String?
+        var diagnostic: String?
+        for line in status.split(whereSeparator: \.isNewline) {
+            let lower = line.lowercased()
+            if code == nil, lower.hasPrefix("status:") {
+                let value = line.dropFirst(7).trimmingSpaces()
+                let parts = value.split(separator: " ").first.map(String.init) ?? value
+                if parts.split(separator: ".").count == 3, parts.allSatisfy({ $0.isNumber || $0 == "." }) {
+                    code = parts
+                }
+            } else if diagnostic == nil, lower.hasPrefix("diagnostic-code:") {
+                diagnostic = String(String(line.dropFirst(16)).trimmingSpaces().prefix(200))
+            }
+        }
+        guard let code else { return nil }
+        let returned = message.returnedHeaders?.first("message-id").flatMap { MailAddress.messageIDs(in: $0).first }
+        return Bounce(messageID: returned, status: code, diagnostic: diagnostic)
+    }
+}
+
+/// An iMIP answer (RFC 6047): `METHOD:REPLY` with the attendee's `PARTSTAT`.
+enum CalendarReply {
+    static func partstat(_ message: MIMEMessage) -> ReplyIntent? {
+        guard let calendar = message.calendar else { return nil }
+        // Unfold (RFC 5545 3.1) before reading properties.
+        let unfolded = calendar.replacingOccurrences(of: "\r\n ", with: "").replacingOccurrences(of: "\n ", with: "")
+            .replacingOccurrences(of: "\r\n\t", with: "").replacingOccurrences(of: "\n\t", with: "")
+        let lines = unfolded.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }
+        let method =
+            message.calendarMethod
+            ?? lines.first(where: { $0.uppercased().hasPrefix("METHOD:") }).map { String($0.dropFirst(7)).uppercased() }
+        guard method == "REPLY" else { return nil }
+        for line in lines where line.uppercased().hasPrefix("ATTENDEE") {
+            let parameters = line.prefix(while: { $0 != ":" }).uppercased()
+            if parameters.contains("PARTSTAT=ACCEPTED") { return .yes }
+            if parameters.contains("PARTSTAT=DECLINED") { return .no }
+            if parameters.contains("PARTSTAT=TENTATIVE") { return .other }
+        }
+        return nil
+    }
+}
+
+/// Addresses and Message-IDs in header values.
+public enum MailAddress {
+    /// The address in `Name <a@b>` or `a@b`, lower-cased; nil when there is none.
+    public static func address(in value: String) -> String? {
+        var candidate = value
+        if let open = value.lastIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
+            candidate = String(value[value.index(after: open)..<close])
+        }
+        let address = candidate.trimmingSpaces().lowercased()
+        guard address.count <= 254, let at = address.firstIndex(of: "@"), at != address.startIndex,
+            address.index(after: at) != address.endIndex,
+            !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," })
+        else { return nil }
+        return address
+    }
+
+    /// `<a@b> <c@d>` → ["a@b", "c@d"]; at most 50, each at most 250 characters.
+    public static func messageIDs(in value: String) -> [String] {
+        var ids: [String] = []
+        var rest = Substring(value)
+        while ids.count < 50, let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let id = rest[rest.index(after: open)..<close].trimmingSpaces()
+            if !id.isEmpty, id.count <= 250 { ids.append(id) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return ids
+    }
+}
+
+/// The text of an HTML-only reply: tags removed, block ends as line breaks, quoted blocks marked
+/// with `>` so they are not read as the answer, the common entities decoded.
+enum HTMLText {
+    static func plain(_ html: String) -> String {
+        var output = ""
+        var quoteDepth = 0
+        var index = html.startIndex
+        var skipping: String?
+        let blockTags: Set<String> = ["p", "div", "br", "li", "tr", "h1", "h2", "h3", "hr", "table"]
+        func newline() {
+            output += "\n"
+            if quoteDepth > 0 { output += String(repeating: ">", count: quoteDepth) + " " }
+        }
+        while index < html.endIndex {
+            let character = html[index]
+            if character == "<", let close = html[index...].firstIndex(of: ">") {
+                let inside = html[html.index(after: index)..<close].lowercased()
+                let closing = inside.hasPrefix("/")
+                let name = String(inside.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber }))
+                index = html.index(after: close)
+                if let skipped = skipping {
+                    if closing && name == skipped { skipping = nil }
+                    continue
+                }
+                if !closing && (name == "style" || name == "script" || name == "head") {
+                    skipping = name
+                    continue
+                }
+                // Gmail's and Apple Mail's quoted history.
+                if name == "blockquote" || (!closing && inside.contains("gmail_quote")) {
+                    quoteDepth = max(quoteDepth + (closing ? -1 : 1), 0)
+                    newline()
+                    continue
+                }
+                if blockTags.contains(name) { newline() }
+                continue
+            }
+            index = html.index(after: index)
+            if skipping != nil { continue }
+            if character == "&", let semicolon = html[index...].prefix(10).firstIndex(of: ";") {
+                let entity = String(html[index..<semicolon])
+                if let decoded = entityValue(entity) {
+                    output.append(decoded)
+                    index = html.index(after: semicolon)
+                    continue
+                }
+            }
+            if character == "\n" || character == "\r\n" || character == "\r" {
+                output += " "
+            } else {
+                output.append(character)
+            }
+        }
+        return output
+    }
+
+    private static func entityValue(_ entity: String) -> Character? {
+        let named: [String: Character] = [
+            "nbsp": " ", "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "aelig": "æ", "oslash": "ø",
+            "aring": "å", "AElig": "Æ", "Oslash": "Ø", "Aring": "Å", "frac12": "½", "eacute": "é",
+        ]
+        if let character = named[entity] { return character }
+        guard entity.hasPrefix("#") else { return nil }
+        let digits = entity.dropFirst()
+        let value = digits.hasPrefix("x") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+        return value.flatMap(Unicode.Scalar.init).map(Character.init)
+    }
+}
