@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
         .target(
-            name: "MentorNotifyCore", dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier"],
+            name: "MentorNotifyCore", dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies"],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
         // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub), shared by the test targets.
@@ -43,7 +43,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",
-            dependencies: ["MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "TestSupport"],
+            dependencies: [
+                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "TestSupport",
+            ],
             swiftSettings: strict),
     ]
 )

@@ -106,7 +106,7 @@ def main():
     con = sqlite3.connect(db)
     statuses = dict(con.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall())
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-    expected = {f"<mentor-notify.{row[0]}.{row[1]}@example.dk>" for row in con.execute("SELECT id, created_at FROM outbox")}
+    expected = {f"<mn.{row[0]}@example.dk>" for row in con.execute("SELECT message_token FROM outbox")}
     con.close()
     unique = set(ids)
     duplicates = len(ids) - len(unique)

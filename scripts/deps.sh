@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mentor-notify needs on a Debian machine, only when it is missing.
 #   scripts/deps.sh build   the C libraries (libcurl, SQLite) and pkg-config
-#   scripts/deps.sh test    also the real servers the tests talk to (aiosmtpd, openssl, systemd-analyze)
+#   scripts/deps.sh test    also the real servers the tests talk to (aiosmtpd, Dovecot, openssl, systemd-analyze)
 set -euo pipefail
 want=${1:-build}
 
@@ -24,6 +24,8 @@ if [ "$want" = test ]; then
     command -v openssl >/dev/null 2>&1 || packages+=(openssl)
     command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip)
     command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+    # A real IMAP server for the replies tests (started on a free port with its own config).
+    command -v dovecot >/dev/null 2>&1 || packages+=(dovecot-imapd)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

@@ -31,9 +31,11 @@ public enum MessagePolicy {
 
     /// Why `person` cannot be reached on `channel` now, or nil when they can: the reason a message
     /// to them is suppressed.
-    public static func unreachable(_ person: Person, on channel: Channel) -> String? {
+    /// `rule`: a confirmation answers what the person just wrote on that channel, so it goes even
+    /// when they opted out of it (the confirmation of "stop" says it worked).
+    public static func unreachable(_ person: Person, on channel: Channel, rule: Rule? = nil) -> String? {
         if person.forgotten { return "the person was forgotten" }
-        if person.optedOut.contains(channel) { return "opted out of \(channel.rawValue)" }
+        if person.optedOut.contains(channel), rule != .replyConfirmation { return "opted out of \(channel.rawValue)" }
         if person.address(channel) == nil { return "no \(channel.rawValue) address" }
         return nil
     }

@@ -220,3 +220,8 @@ public struct PersonalReminder: Sendable, Hashable {
         days.sorted().map { String(LocalDate.weekdayNames[$0 - 1].prefix(3)) }.joined(separator: ",")
     }
 }
+
+/// How answers to a café evening are filed: by program and start.
+public enum CafeAnswers {
+    public static func key(program: String, at start: LocalDateTime) -> String { "\(program)|\(start)" }
+}

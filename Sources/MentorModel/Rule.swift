@@ -16,6 +16,14 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
     case agendaReminder = "agenda-reminder"
     case recurring = "recurring"
     case deliveryFailed = "delivery-failed"
+    /// What a reply was understood as, to the person who sent it.
+    case replyConfirmation = "reply-confirmation"
+    /// A reply the program could not act on, to the program's leaders.
+    case replyForward = "reply-forward"
+    /// A djoef pair's "no" to continuing, to the leaders at once.
+    case noContinue = "no-continue"
+    /// The café evening's answers, to the leaders at noon on the day.
+    case cafeRsvp = "cafe-rsvp"
 
     /// Who receives messages of this rule.
     public var roles: [RecipientRole] {
@@ -23,7 +31,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .firstMeeting, .afterFirstMeeting, .evaluation, .evaluationReminder, .end, .meetingReminder:
             return [.mentor, .mentee]
         case .endNotice: return [.mentor, .mentee, .leader]
-        case .firstMeetingOverdue, .monthlyDigest, .missedContact, .deliveryFailed: return [.leader]
+        case .firstMeetingOverdue, .monthlyDigest, .missedContact, .deliveryFailed, .replyForward, .noContinue,
+            .cafeRsvp:
+            return [.leader]
+        case .replyConfirmation: return [.mentor, .mentee]
         case .monthlyHours, .contactNudge: return [.mentor]
         case .cafeInvite, .agendaReminder: return [.mentee]
         case .recurring: return [.person]
@@ -43,19 +54,42 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .cafeInvite, .meetingReminder, .agendaReminder: return ["date", "time", "place"]
         case .recurring: return ["text"]
         case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
+        case .replyConfirmation: return ReplyConfirmation.variables
+        case .replyForward: return ["sender", "channel", "about", "text", "date"]
+        case .noContinue: return ["by"]
+        case .cafeRsvp: return ["date", "time", "yes", "yesCount", "noCount", "silentCount"]
         }
     }
 
-    /// Variables every message can use.
-    public static let commonVariables: Set<String> = ["recipient", "program", "mentor", "mentee", "relationship"]
+    /// Variables every message can use. `replies` is set when answers are read (the texts that
+    /// invite one say what to answer only then).
+    public static let commonVariables: Set<String> = [
+        "recipient", "program", "mentor", "mentee", "relationship", "replies",
+    ]
 
     /// Rules whose messages may still go out after the forløb has ended.
     public var allowedAfterEnd: Bool {
         switch self {
-        case .end, .evaluation, .evaluationReminder, .monthlyDigest, .deliveryFailed, .recurring: return true
+        case .end, .evaluation, .evaluationReminder, .monthlyDigest, .deliveryFailed, .recurring, .replyConfirmation,
+            .replyForward, .noContinue:
+            return true
         default: return false
         }
     }
+
+    /// Queued by the reply core when an answer comes in, not planned by the scheduler: a cycle
+    /// must not withdraw them as no longer due.
+    public var answersAReply: Bool {
+        self == .replyConfirmation || self == .replyForward || self == .noContinue
+    }
+}
+
+/// The variables of `reply-confirmation`: one section per thing understood.
+public enum ReplyConfirmation {
+    public static let variables: Set<String> = [
+        "hours", "month", "yes", "no", "date", "continueYes", "continueNo", "agreement", "evaluated", "stopped",
+        "started", "forwarded", "channelName",
+    ]
 }
 
 /// Who a message is for: one of the pair, a program leader, or a person on their own (reminders).

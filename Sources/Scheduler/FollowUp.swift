@@ -40,4 +40,26 @@ public struct FollowUp: Sendable, Hashable {
     public var event: CalendarEvent?
     /// May still go out after the forløb ended (the closing message, the final evaluation).
     public var allowedAfterEnd: Bool
+
+    public init(
+        rule: Rule, key: String, role: RecipientRole, recipient: Int64?, leaderIndex: Int?, program: String,
+        relationshipID: Int64?, channels: [Channel], notBefore: Int64, expiresAt: Int64?, inWindow: Bool,
+        language: Language, variables: [String: String], event: CalendarEvent?, allowedAfterEnd: Bool
+    ) {
+        self.rule = rule
+        self.key = key
+        self.role = role
+        self.recipient = recipient
+        self.leaderIndex = leaderIndex
+        self.program = program
+        self.relationshipID = relationshipID
+        self.channels = channels
+        self.notBefore = notBefore
+        self.expiresAt = expiresAt
+        self.inWindow = inWindow
+        self.language = language
+        self.variables = variables
+        self.event = event
+        self.allowedAfterEnd = allowedAfterEnd
+    }
 }

@@ -86,6 +86,7 @@ struct Planner {
         }
         monthlyDigests()
         cafeInvites()
+        cafeLists()
         meetingReminders()
         personalReminders()
         deliveryFailures()

@@ -58,6 +58,8 @@ public struct SchedulerState: Sendable {
     public var lastCycle: Int64?
     /// The keys of `evaluation` messages that went out: a reminder never goes without its message.
     public var sentEvaluations: Set<String> = []
+    /// Mentees' answers to café invitations, by evening (`CafeAnswers.key`): person → yes.
+    public var cafeAnswers: [String: [Int64: Bool]] = [:]
 
     public init(
         relationships: [Relationship] = [], people: PeopleIndex = [:], minutesThisMonth: [Int64: Int] = [:],

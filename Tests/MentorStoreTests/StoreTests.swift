@@ -45,7 +45,9 @@ import Testing
         }
         let store = try Store(path: path)
         #expect(
-            try Schema.migrator.appliedIDs(store.database) == ["001-core", "002-contact-summary", "003-channel-holds"])
+            try Schema.migrator.appliedIDs(store.database) == [
+                "001-core", "002-contact-summary", "003-channel-holds", "004-replies",
+            ])
         let relationship = try store.relationship(1)
         #expect(relationship.firstContact == LocalDate("2026-01-10"))
         #expect(relationship.lastContact == LocalDate("2026-02-03"))

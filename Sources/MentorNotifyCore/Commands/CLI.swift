@@ -30,6 +30,7 @@ public enum CLI {
           report hours              minutes per pair against the target
           check                     validate config, templates and database
           status                    last cycle and outbox counts, for monitoring
+          replies                   what came back: answers, bounces, and what was done
           demo                      a fictional year on the spool, to see what the program does
 
         `mentor-notify COMMAND --help` shows a command's options.
@@ -150,6 +151,7 @@ public enum CLI {
         "outbox": CycleCommands.outbox,
         "outbox retry": CycleCommands.retry,
         "status": CycleCommands.status,
+        "replies": RepliesCommand.run,
         "demo": DemoCommand.run,
     ]
 

@@ -20,7 +20,30 @@ enum CycleCommands {
         let cycle = Cycle(
             store: store, config: config, catalog: catalog, logger: context.logger, email: email, sms: sms)
         cycle.heartbeat = control.heartbeat
+        if let replies = config.replies {
+            cycle.poller = try makePoller(replies, context: context, store: store, catalog: catalog, control: control)
+        }
         return cycle
+    }
+
+    /// The replies mailbox: IMAP when configured, else the spool's `replies` folder (the demo).
+    static func makePoller(
+        _ replies: RepliesSettings, context: Context, store: Store, catalog: TemplateCatalog,
+        control: TransferControl
+    ) throws -> MailboxPoller {
+        let config = context.config
+        let mailbox: any ReplyMailbox
+        if let imap = replies.imap {
+            mailbox = IMAPMailbox(
+                settings: imap, password: try Transports.imapPassword(imap, environment: context.environment),
+                control: control)
+        } else {
+            mailbox = SpoolMailbox(directory: config.spool + "/replies")
+        }
+        let core = ReplyCore(store: store, config: config, catalog: catalog, logger: context.logger)
+        var own: Set<String> = [replies.address]
+        if let from = config.email?.from { own.insert(EmailSettings.address(of: from).lowercased()) }
+        return MailboxPoller(mailbox: mailbox, core: core, ownAddresses: own)
     }
 
     static func plan(_ context: Context, _ words: [String]) throws {
@@ -166,6 +189,8 @@ enum CycleCommands {
         var problems: [String]
         /// The last cycle ran recently, by the wall clock.
         var fresh: Bool
+        /// The replies mailbox, when answers are read.
+        var mailbox: MailboxState?
     }
 
     static func status(_ context: Context, _ words: [String]) throws {
@@ -173,7 +198,8 @@ enum CycleCommands {
         try args.noPositionals()
         let store = try context.openStore()
         let config = context.config
-        let report = try statusReport(store, maxAgeMinutes: config.statusMaxAgeMinutes)
+        var report = try statusReport(store, maxAgeMinutes: config.statusMaxAgeMinutes)
+        if config.replies != nil { report.mailbox = try store.mailboxState(MailboxPoller.stateName) }
         if args.flag("json") {
             printStatusJSON(report, context: context)
         } else {
@@ -191,6 +217,9 @@ enum CycleCommands {
         }
         if let problem = report.problems.first {
             throw CLIError(.failure, "status: forløb go unwatched: \(problem)")
+        }
+        if let mailbox = report.mailbox, mailbox.failingSince != nil {
+            throw CLIError(.failure, "status: the replies mailbox cannot be read: \(mailbox.reason ?? "unknown")")
         }
     }
 
@@ -223,16 +252,31 @@ enum CycleCommands {
                 ("retryAt", .string(zone.iso8601(hold.retryAt))), ("since", .string(zone.iso8601(hold.since))),
             ])
         }
+        let replies: JSON =
+            report.mailbox.map { mailbox in
+                .object([
+                    ("failingSince", .optional(mailbox.failingSince.map { zone.iso8601($0) })),
+                    ("lastOk", .optional(mailbox.lastOK.map { zone.iso8601($0) })),
+                    ("lastPoll", .optional(mailbox.lastPoll.map { zone.iso8601($0) })),
+                    ("reason", .optional(mailbox.reason)),
+                ])
+            } ?? .optional(nil as String?)
         context.output.json(
             .object([
                 ("config", .string(context.config.source)), ("counts", .object(counts)),
-                ("healthy", .bool(report.fresh && report.problems.isEmpty && report.held.isEmpty)),
+                (
+                    "healthy",
+                    .bool(
+                        report.fresh && report.problems.isEmpty && report.held.isEmpty
+                            && report.mailbox?.failingSince == nil)
+                ),
                 ("heldChannels", .array(held)), ("lastCycle", .optional(report.lastCycle.map { zone.iso8601($0) })),
                 ("lastCycleRanAt", .optional(report.ranAt.map { zone.iso8601($0) })),
                 ("maxAgeMinutes", .int(Int64(context.config.statusMaxAgeMinutes))),
                 ("nextDue", .optional(report.summary.nextDue.map { zone.iso8601($0) })),
                 ("oldestPending", .optional(report.summary.oldestPending.map { zone.iso8601($0) })),
                 ("problems", .array(report.problems.map { .string($0) })),
+                ("replies", replies),
             ]))
     }
 
@@ -256,6 +300,14 @@ enum CycleCommands {
                     + hold.reason)
         }
         for problem in report.problems { output.line("UNWATCHED: \(problem)") }
+        if let mailbox = report.mailbox {
+            let polled = mailbox.lastPoll.map { zone.iso8601($0) } ?? "never"
+            if let since = mailbox.failingSince {
+                output.line("replies:        FAILING since \(zone.iso8601(since)): \(mailbox.reason ?? "")")
+            } else {
+                output.line("replies:        last read \(polled)")
+            }
+        }
         let minutes = context.config.statusMaxAgeMinutes
         output.line("health:         \(report.fresh ? "ok" : "STALE: no cycle in the last \(minutes) minutes")")
     }

@@ -108,6 +108,13 @@ enum Usage {
         Last cycle, outbox counts, oldest pending, next due. Exits 1 when the last cycle is older than
         statusMaxAgeMinutes (for monitoring).
         """,
+        "replies": """
+        usage: mentor-notify replies [--json] [--days N]
+
+        What came back in the last N days (default 30), newest first: when, the channel, the message it
+        answered, the person, and what was done (hours, rsvp, continue, agreement, evaluated, opt-out,
+        opt-in, forwarded, bounce, ignored-auto, unmatched). What people wrote is never shown or kept.
+        """,
         "demo": """
         usage: mentor-notify demo [--dir DIR] [--from YYYY-MM-DD] [--days N]
 

@@ -12,6 +12,8 @@ public struct Config: Sendable {
     public var windowTo = LocalTime(hour: 20, minute: 0)!
     public var email: EmailSettings?
     public var sms: SMSSettings?
+    /// Where answers come back (SPEC.md "Replies"); nil: no message invites an answer.
+    public var replies: RepliesSettings?
     public var spool = "./spool"
     public var templates = "./templates"
     public var programs: [ProgramSettings] = []
@@ -27,7 +29,9 @@ public struct Config: Sendable {
     public init() {}
 
     public var schedulerSettings: SchedulerSettings {
-        SchedulerSettings(zone: zone, windowFrom: windowFrom, windowTo: windowTo, programs: programs)
+        var settings = SchedulerSettings(zone: zone, windowFrom: windowFrom, windowTo: windowTo, programs: programs)
+        settings.repliesRead = replies != nil
+        return settings
     }
 
     public func program(_ id: String) throws(ConfigError) -> ProgramSettings {
@@ -100,6 +104,9 @@ public struct Config: Sendable {
         }
         if var sms = try root.object("sms") {
             config.sms = try parseSMS(&sms)
+        }
+        if var replies = try root.object("replies") {
+            config.replies = try parseReplies(&replies)
         }
         config.spool = try root.string("spool") ?? config.spool
         config.templates = try root.string("templates") ?? config.templates
@@ -214,6 +221,67 @@ public struct Config: Sendable {
         }
         settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds
         settings.insecureSkipVerify = false
+        try reader.finish()
+        return settings
+    }
+
+    static func parseReplies(_ reader: inout JSONReader) throws(ConfigError) -> RepliesSettings {
+        guard let address = try reader.string("address") else {
+            throw ConfigError(
+                reader.keyPath("address"), "is missing; write the address replies go to, e.g. svar@example.dk")
+        }
+        do {
+            _ = try Validate.email(address, field: "address")
+        } catch {
+            throw ConfigError(reader.keyPath("address"), error.reason)
+        }
+        var settings = RepliesSettings(address: address.lowercased())
+        if var imap = try reader.object("imap") {
+            settings.imap = try parseIMAP(&imap)
+        }
+        try reader.finish()
+        return settings
+    }
+
+    static func parseIMAP(_ reader: inout JSONReader) throws(ConfigError) -> IMAPSettings {
+        try refuseInlineSecrets(&reader, fileKey: "passwordFile")
+        guard let url = try reader.string("url"), url.hasPrefix("imap://") || url.hasPrefix("imaps://"),
+            let parsed = URL(string: url), let host = parsed.host
+        else {
+            throw ConfigError(reader.keyPath("url"), "must be imaps://host/INBOX or imap://host/INBOX (with STARTTLS)")
+        }
+        try refuseSecrets(in: parsed, keyPath: reader.keyPath("url"), fileKey: "passwordFile")
+        guard let username = try reader.string("username"), !username.isEmpty else {
+            throw ConfigError(reader.keyPath("username"), "is missing; write the mailbox's login name")
+        }
+        var settings = IMAPSettings(url: url, username: username)
+        guard IMAPSettings.isPlainFolderName(settings.serverAndFolder.folder) else {
+            throw ConfigError(
+                reader.keyPath("url"), "names a folder with characters other than A-Z, a-z, 0-9, space, . / - _")
+        }
+        settings.passwordFile = try reader.string("passwordFile")
+        settings.caFile = try reader.string("caFile")
+        if let folder = try reader.string("processedFolder") {
+            guard IMAPSettings.isPlainFolderName(folder) else {
+                throw ConfigError(
+                    reader.keyPath("processedFolder"),
+                    "may hold only A-Z, a-z, 0-9, space, . / - _ (e.g. \"Behandlet\")")
+            }
+            settings.processedFolder = folder
+        }
+        if let mode = try reader.string("starttls") {
+            guard mode == "none" || mode == "required" else {
+                throw ConfigError(reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\"")
+            }
+            settings.requireTLS = mode != "none"
+            // The mailbox password and what people wrote would cross the network in clear.
+            if !settings.requireTLS, !Config.isLoopback(host) {
+                throw ConfigError(
+                    reader.keyPath("starttls"),
+                    "\"none\" is allowed only for a server on this machine; use imaps:// or STARTTLS for \(host)")
+            }
+        }
+        settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds
         try reader.finish()
         return settings
     }

@@ -23,6 +23,8 @@ final class Cycle {
         /// Follow-ups that fell due and went stale while no cycle ran, recorded as expired now.
         var stale = 0
         var staleKeys: Set<String> = []
+        /// What the replies mailbox held (nil: answers are not read).
+        var replies: MailboxPoller.Report?
     }
 
     let store: Store
@@ -36,6 +38,8 @@ final class Cycle {
     var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     /// Beaten during long delivery passes (the daemon feeds systemd's watchdog from it).
     var heartbeat = Heartbeat()
+    /// Reads the replies mailbox each cycle, before delivery (so confirmations go out at once).
+    var poller: MailboxPoller?
 
     init(
         store: Store, config: Config, catalog: TemplateCatalog, logger: Logger, email: any EmailTransport,
@@ -71,6 +75,7 @@ final class Cycle {
             try store.setMeta("last_cycle_wall", String(wallClock()))
         }
         for problem in report.problems { logger.error("unwatched", ["problem": problem]) }
+        if let poller, !report.clockBehind { report.replies = try poller.poll(now: now) }
         let local = config.zone.local(now)
         let window = config.schedulerSettings.isInWindow(local)
         // A pass that runs on past the window's end (a long backlog) must stop there, not send into
@@ -83,6 +88,7 @@ final class Cycle {
             let deliverer = Deliverer(
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
                 logger: logger, heartbeat: heartbeat)
+            deliverer.replyTo = config.replies?.address
             report.delivery = try deliverer.deliver(
                 now: now, windowOpen: window, windowClosesAfter: windowClosesAfter, shouldStop: shouldStop)
         }
@@ -112,7 +118,7 @@ final class Cycle {
         let existing = try store.existingKeys(followUps.map(\.key))
         var rows: [OutboxRow] = []
         for followUp in followUps where !existing.contains(followUp.key) {
-            rows += try render(followUp)
+            rows += try rendering.rows(followUp)
         }
         report.enqueued = try store.enqueue(rows, now: now)
         report.withdrawn = try withdraw(notIn: due, now: now, today: today)
@@ -133,7 +139,8 @@ final class Cycle {
     /// forløb ended): suppressed when the forløb ended, else expired, each with its reason.
     private func withdraw(notIn due: Set<String>, now: Int64, today: LocalDate) throws -> Int {
         var count = 0
-        for row in try store.pendingRows() where !due.contains(row.key) && row.rule != .deliveryFailed {
+        for row in try store.pendingRows()
+        where !due.contains(row.key) && row.rule != .deliveryFailed && !row.rule.answersAReply {
             if let id = row.relationshipID, let relationship = try? store.relationship(id),
                 !MessagePolicy.forloebAllows(relationship, afterEnd: row.afterEnd, on: today)
             {
@@ -151,6 +158,8 @@ final class Cycle {
         return count
     }
 
+    private var rendering: MessageRendering { MessageRendering(config: config, catalog: catalog) }
+
     /// What fell due and went stale while no cycle ran becomes an `expired` row saying so: never
     /// silently missing.
     private func recordStale(_ followUps: [FollowUp], now: Int64) throws -> Int {
@@ -158,7 +167,7 @@ final class Cycle {
         let zone = config.zone
         let rows = followUps.flatMap { followUp in
             followUp.channels.map { channel in
-                var row = outboxRow(followUp, channel: channel)
+                var row = MessageRendering.outboxRow(followUp, channel: channel)
                 row.status = .expired
                 row.reason =
                     "went stale while mentor-notify was not running: due \(zone.iso8601(followUp.notBefore)), "
@@ -169,49 +178,5 @@ final class Cycle {
         let recorded = try store.enqueue(rows, now: now)
         if recorded > 0 { logger.warning("caught-up", ["stale": String(recorded), "at": zone.iso8601(now)]) }
         return recorded
-    }
-
-    /// One outbox row per channel, with its text rendered now (bodies are erased by `forget`).
-    private func render(_ followUp: FollowUp) throws -> [OutboxRow] {
-        var rows: [OutboxRow] = []
-        for channel in followUp.channels {
-            // In an SMS every value is written in GSM letters: one "ë" or "–" would make the whole
-            // text UCS-2, and two segments three or more.
-            let variables = channel == .sms ? followUp.variables.mapValues(GSMText.bestEffort) : followUp.variables
-            let message = try catalog.render(
-                rule: followUp.rule, role: followUp.role, channel: channel, language: followUp.language,
-                variables: variables)
-            var leaderAddress: String?
-            if let index = followUp.leaderIndex, let program = config.schedulerSettings.programs[followUp.program],
-                program.leaders.indices.contains(index)
-            {
-                leaderAddress = program.leaders[index].address(channel)
-            }
-            let calendar =
-                channel == .email
-                ? followUp.event.map { event in
-                    StoredEvent(
-                        uid: event.uid, start: event.start.description, minutes: event.durationMinutes,
-                        summary: event.summary, place: event.place, timeZone: config.zone.identifier
-                    ).encoded()
-                } : nil
-            var row = outboxRow(followUp, channel: channel)
-            row.leaderAddress = leaderAddress
-            row.subject = channel == .email ? message.subject : nil
-            row.body = message.body
-            row.calendar = calendar
-            rows.append(row)
-        }
-        return rows
-    }
-
-    /// The row of `followUp` on `channel`, without a text: what a rendered and a stale row share.
-    private func outboxRow(_ followUp: FollowUp, channel: Channel) -> OutboxRow {
-        OutboxRow(
-            key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
-            recipient: followUp.recipient, program: followUp.program.isEmpty ? nil : followUp.program,
-            relationshipID: followUp.relationshipID, language: followUp.language, subject: nil, body: nil,
-            notBefore: followUp.notBefore, expiresAt: followUp.expiresAt, inWindow: followUp.inWindow,
-            afterEnd: followUp.allowedAfterEnd)
     }
 }

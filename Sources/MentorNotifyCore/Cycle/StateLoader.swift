@@ -54,6 +54,9 @@ enum StateLoader {
                 reminders: try store.reminders(activeOn: from), failures: failures)
             state.heldChannels = held
             state.lastCycle = lastCycle
+            if settings.repliesRead {
+                state.cafeAnswers = try store.cafeAnswers(from: LocalDateTime(today, .midnight))
+            }
             state.sentEvaluations = try store.sentKeys(
                 rule: "evaluation", createdSince: now - Int64(Scheduler.endedLookbackDays + 30) * 86_400)
             return state

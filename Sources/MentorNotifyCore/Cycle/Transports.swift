@@ -10,8 +10,10 @@ enum Transports {
         var email: any EmailTransport = spool
         var sms: any SMSTransport = spool
         if let settings = config.email {
-            email = SMTPTransport(
+            let smtp = SMTPTransport(
                 settings: settings, password: try smtpPassword(settings, environment: environment), control: control)
+            smtp.envelopeSender = config.replies?.address
+            email = smtp
         }
         if let settings = config.sms {
             sms = HTTPSMSTransport(
@@ -30,6 +32,18 @@ enum Transports {
                 environment: environment)
         } catch {
             throw ConfigError("email.passwordFile", error.what)
+        }
+    }
+
+    /// The IMAP password: from `passwordFile`, systemd's credential `imap`, or
+    /// `$MENTOR_NOTIFY_IMAP_PASSWORD`.
+    static func imapPassword(_ settings: IMAPSettings, environment: [String: String]) throws(ConfigError) -> String {
+        do {
+            return try Secrets.read(
+                file: settings.passwordFile, credential: "imap", variable: "MENTOR_NOTIFY_IMAP_PASSWORD",
+                environment: environment)
+        } catch {
+            throw ConfigError("replies.imap.passwordFile", error.what)
         }
     }
 

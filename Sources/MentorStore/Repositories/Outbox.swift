@@ -30,6 +30,9 @@ public struct OutboxRow: Sendable, Hashable {
     public var createdAt: Int64
     /// Seconds this message waited on a held channel: not counted against its days of retrying.
     public var heldSeconds: Int64 = 0
+    /// 128 random bits, hex: the unguessable part of the email's Message-ID (nil for rows written
+    /// before replies existed, which never reach a reader that needs one).
+    public var messageToken: String?
 
     public init(
         key: String, channel: Channel, rule: Rule, role: RecipientRole, recipient: Int64?, leaderAddress: String? = nil,
@@ -70,7 +73,7 @@ extension Store {
     static let outboxColumns = """
         id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
         calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
-        provider_id, segments, created_at, held_seconds
+        provider_id, segments, created_at, held_seconds, message_token
         """
 
     /// A row as stored; a rule, role, channel or status this version does not know is refused (the
@@ -105,6 +108,7 @@ extension Store {
         value.segments = row.optionalInt(try at("segments"))
         value.createdAt = row.int64(try at("created_at"))
         value.heldSeconds = row.int64(try at("held_seconds"))
+        value.messageToken = row.optionalString(try at("message_token"))
         return value
     }
 
@@ -119,8 +123,8 @@ extension Store {
                 """
                 INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
                     language, subject, body, calendar, status, reason, not_before, expires_at, in_window, after_end,
-                    created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    created_at, updated_at, message_token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [
@@ -317,12 +321,16 @@ extension Store {
     }
 
     /// Retention: deletes the bodies of messages sent before `before`; the rows stay for statistics.
+    /// A forwarded reply holds what a person wrote: its text goes after the same time whatever
+    /// became of it.
     @discardableResult
     public func deleteSentBodies(sentBefore before: Int64) throws -> Int {
         try database.run(
             """
             UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL
-            WHERE status = 'sent' AND sent_at < ? AND (body IS NOT NULL OR subject IS NOT NULL)
-            """, [before])
+            WHERE ((status = 'sent' AND sent_at < ?)
+                OR (rule = 'reply-forward' AND status IN ('failed', 'expired', 'suppressed') AND updated_at < ?))
+                AND (body IS NOT NULL OR subject IS NOT NULL)
+            """, [before, before])
     }
 }

@@ -232,7 +232,14 @@ extension Store {
                 UPDATE person SET name = NULL, email = NULL, phone = NULL, birthdate = NULL, certificate = NULL,
                     ref = NULL, forgotten_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?
                 """, [id])
-            try database.run("UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ?", [id])
+            // A forwarded reply holds what the person wrote: erased with them.
+            let forwards = "rule = 'reply-forward' AND key LIKE ?"
+            let forwardPattern = "reply-forward:person-\(id):%"
+            result.rowsToThePerson.formUnion(
+                try database.query("SELECT id FROM outbox WHERE \(forwards)", [forwardPattern]) { $0.int64(0) })
+            try database.run(
+                "UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ? OR (\(forwards))",
+                [id, forwardPattern])
             try database.run("UPDATE reminder SET text = NULL WHERE person_id = ?", [id])
             if !forloeb.isEmpty {
                 let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")

@@ -6,7 +6,56 @@ public enum Schema {
         .init(id: "001-core", sql: core),
         .init(id: "002-contact-summary", sql: contactSummary),
         .init(id: "003-channel-holds", sql: channelHolds),
+        .init(id: "004-replies", sql: replies),
     ])
+
+    /// What comes back. `message_token` makes our Message-IDs unguessable (128 random bits from
+    /// SQLite's CSPRNG-seeded generator), so a reply names the row it answers and nobody can forge
+    /// one. `inbound` records each message acted on, by the mailbox's or gateway's identity for it,
+    /// in the same transaction as the action: a message is acted on once however often it is read.
+    /// It holds no text. The answers (café evenings, continue, agreement) are what the leader is told.
+    static let replies = """
+        ALTER TABLE outbox ADD COLUMN message_token TEXT;
+        UPDATE outbox SET message_token = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX outbox_message_token ON outbox(message_token);
+        CREATE INDEX outbox_recipient_channel ON outbox(recipient, channel, sent_at);
+        CREATE TABLE inbound (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            received_at INTEGER NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            outbox_id INTEGER,
+            person_id INTEGER,
+            action TEXT NOT NULL,
+            detail TEXT
+        );
+        CREATE INDEX inbound_received ON inbound(received_at);
+        CREATE TABLE cafe_answer (
+            program TEXT NOT NULL,
+            at TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
+            answered_at INTEGER NOT NULL,
+            PRIMARY KEY (program, at, person_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE forloeb_answer (
+            relationship_id INTEGER NOT NULL REFERENCES relationship(id),
+            question TEXT NOT NULL CHECK (question IN ('continue', 'agreement')),
+            by TEXT NOT NULL CHECK (by IN ('mentor', 'mentee')),
+            answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
+            answered_at INTEGER NOT NULL,
+            PRIMARY KEY (relationship_id, question, by)
+        ) WITHOUT ROWID;
+        CREATE TABLE mailbox (
+            name TEXT PRIMARY KEY,
+            uid_validity INTEGER,
+            last_uid INTEGER NOT NULL DEFAULT 0,
+            last_poll INTEGER,
+            last_ok INTEGER,
+            failing_since INTEGER,
+            reason TEXT
+        );
+        """
 
     /// A channel held while its server or gateway is down or refuses us; time spent held is not
     /// counted against a message's days of retrying. The rule index serves the scheduler's question

@@ -37,6 +37,9 @@ public final class Deliverer {
     private let messageIDDomain: String
     /// The From header, built once rather than per message.
     private let fromMailbox: String
+    /// The replies address, when answers are read: Reply-To of every email and ORGANIZER of every
+    /// invitation, which then asks for an answer.
+    public var replyTo: String?
 
     public init(
         store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger,
@@ -291,7 +294,7 @@ public final class Deliverer {
                 try finish(row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
                 return nil
             }
-            if let reason = MessagePolicy.unreachable(person, on: row.channel) {
+            if let reason = MessagePolicy.unreachable(person, on: row.channel, rule: row.rule) {
                 try finish(row, .suppressed, reason, now: now, address: nil, stats: &stats)
                 return nil
             }
@@ -434,7 +437,9 @@ public final class Deliverer {
 
     private func calendar(_ text: String) -> ICalendar.Prepared? {
         if let known = calendars[text] { return known }
-        let prepared = StoredEvent.decode(text).flatMap { ICalendar.prepare($0, organizer: from) }
+        let prepared = StoredEvent.decode(text).flatMap {
+            ICalendar.prepare($0, organizer: replyTo ?? from, rsvp: replyTo != nil)
+        }
         calendars[text] = .some(prepared)
         return prepared
     }
@@ -449,7 +454,8 @@ public final class Deliverer {
     }
 
     static func messageID(_ row: OutboxRow, domain: String) -> String {
-        "mentor-notify.\(row.id).\(row.createdAt)@\(domain)"
+        guard let token = row.messageToken else { return "mentor-notify.\(row.id).\(row.createdAt)@\(domain)" }
+        return MessageToken.prefix + token + "@" + domain
     }
 
     func emailPayload(_ row: OutboxRow, to address: String, body: String, now: Int64) throws(DeliveryError)
@@ -457,30 +463,33 @@ public final class Deliverer {
     {
         try Deliverer.emailPayload(
             row, to: address, body: body, now: now, from: from, fromMailbox: fromMailbox, domain: messageIDDomain,
-            calendar: row.calendar.flatMap(calendar))
+            calendar: row.calendar.flatMap(calendar), replyTo: replyTo)
     }
 
     /// The email for `row` outside a delivery pass (`forget` rewrites a spool file with it).
-    public static func emailPayload(_ row: OutboxRow, to address: String, from: String, now: Int64)
-        throws(DeliveryError) -> EmailPayload
-    {
+    public static func emailPayload(
+        _ row: OutboxRow, to address: String, from: String, now: Int64, replyTo: String? = nil
+    ) throws(DeliveryError) -> EmailPayload {
         try emailPayload(
             row, to: address, body: row.body ?? "", now: now, from: from, fromMailbox: MailMessage.mailbox(from),
             domain: messageIDDomain(from: from),
-            calendar: row.calendar.flatMap(StoredEvent.decode).flatMap { ICalendar.prepare($0, organizer: from) })
+            calendar: row.calendar.flatMap(StoredEvent.decode).flatMap {
+                ICalendar.prepare($0, organizer: replyTo ?? from, rsvp: replyTo != nil)
+            }, replyTo: replyTo)
     }
 
     static func emailPayload(
         _ row: OutboxRow, to address: String, body: String, now: Int64, from: String, fromMailbox: String,
-        domain: String, calendar: ICalendar.Prepared?
+        domain: String, calendar: ICalendar.Prepared?, replyTo: String?
     ) throws(DeliveryError) -> EmailPayload {
         let messageID = Deliverer.messageID(row, domain: domain)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
         let invitation = calendar?.request(
             attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
-        let message = MailMessage(
+        var message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
             calendar: invitation, fromMailbox: fromMailbox)
+        message.replyTo = replyTo
         do {
             return EmailPayload(outboxID: row.id, to: address, mime: try message.rendered(), messageID: messageID)
         } catch {

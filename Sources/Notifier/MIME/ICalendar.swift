@@ -43,6 +43,8 @@ public enum ICalendar {
         let body: String
         /// From SEQUENCE to END:VCALENDAR.
         let tail: String
+        /// Whether the attendee is asked to answer (only when answers are read).
+        var rsvp = false
 
         /// The whole calendar for one attendee, CRLF line ends.
         public func request(attendee: String, stamp: Date) -> String {
@@ -51,7 +53,7 @@ public enum ICalendar {
             text += "DTSTAMP:" + ICalendar.utc(stamp) + "\r\n"
             text += body
             text += ICalendar.fold(
-                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:"
+                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=\(rsvp ? "TRUE" : "FALSE"):mailto:"
                     + EmailSettings.address(of: attendee))
             text += "\r\n" + tail
             return text
@@ -62,7 +64,9 @@ public enum ICalendar {
         prepare(event, organizer: organizer)?.request(attendee: attendee, stamp: stamp)
     }
 
-    public static func prepare(_ event: StoredEvent, organizer: String) -> Prepared? {
+    /// `rsvp`: calendar programs offer Yes/No buttons, and their answer (an iMIP REPLY) goes to the
+    /// organizer, which must then be the replies address.
+    public static func prepare(_ event: StoredEvent, organizer: String, rsvp: Bool = false) -> Prepared? {
         guard let start = LocalDateTime(event.start), let zone = Zone(identifier: event.timeZone) else { return nil }
         let end = zone.local(zone.instant(start) + Int64(event.minutes) * 60)
         var head = [
@@ -91,7 +95,7 @@ public enum ICalendar {
             "END:VCALENDAR",
         ]
         func lines(_ lines: [String]) -> String { lines.map { fold($0) + "\r\n" }.joined() }
-        return Prepared(head: lines(head), body: lines(body), tail: lines(tail))
+        return Prepared(head: lines(head), body: lines(body), tail: lines(tail), rsvp: rsvp)
     }
 
     /// VTIMEZONE blocks already built, by zone and year.

@@ -3,7 +3,7 @@ import MentorModel
 import MentorStore
 
 /// An RFC 5322 message built by us: headers, a quoted-printable text part and, for invitations,
-/// a `text/calendar; method=REQUEST` part.
+/// its `text/calendar; method=REQUEST` alternative.
 public struct MailMessage: Sendable {
     public var from: String
     public var to: String
@@ -14,6 +14,8 @@ public struct MailMessage: Sendable {
     public var calendar: String?
     /// The From header's value, when the caller built it once for many messages (`mailbox(from)`).
     public var fromMailbox: String?
+    /// Where answers go, when they are read.
+    public var replyTo: String?
 
     public init(
         from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil,
@@ -52,7 +54,9 @@ public struct MailMessage: Sendable {
 
     /// The message with CRLF line ends, ready for SMTP DATA.
     public func rendered() throws(MIMEError) -> String {
-        for (name, value) in [("From", from), ("To", to), ("Subject", subject), ("Message-ID", messageID)] {
+        for (name, value) in [
+            ("From", from), ("To", to), ("Subject", subject), ("Message-ID", messageID), ("Reply-To", replyTo ?? ""),
+        ] {
             try MIMEEncoding.checkHeader(value, name: name)
         }
         var headers = [
@@ -65,6 +69,7 @@ public struct MailMessage: Sendable {
             "Auto-Submitted: auto-generated",
             "X-Auto-Response-Suppress: All",
         ]
+        if let replyTo { headers.insert("Reply-To: <\(EmailSettings.address(of: replyTo))>", at: 3) }
         let text = [
             "Content-Type: text/plain; charset=UTF-8",
             "Content-Transfer-Encoding: quoted-printable",
@@ -76,13 +81,14 @@ public struct MailMessage: Sendable {
             return headers.joined(separator: "\r\n") + "\r\n"
         }
         let boundary = "=_mentor-notify-" + String(messageID.hashValue.magnitude, radix: 36)
-        headers.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        // An invitation as calendar programs recognise one (RFC 6047 2.4): the text and the
+        // calendar as alternatives of the same message, the calendar last.
+        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
         var lines = headers + ["", "This is a MIME message.", "--\(boundary)"] + text
         lines += [
             "--\(boundary)",
             "Content-Type: text/calendar; charset=UTF-8; method=REQUEST",
             "Content-Transfer-Encoding: quoted-printable",
-            "Content-Disposition: inline; filename=invite.ics",
             "",
             MIMEEncoding.quotedPrintable(calendar),
             "--\(boundary)--",

@@ -36,6 +36,20 @@ enum HumanDates {
             if let raw = variables[key], let value = LocalDate(raw) { result[key] = date(value, language) }
         }
         if let raw = variables["month"], let value = YearMonth(raw) { result["month"] = month(value, language) }
+        if let raw = variables["hours"], let minutes = Int(raw) { result["hours"] = duration(minutes, language) }
         return result
+    }
+
+    /// `3,5 timer`, `1 time og 40 minutter`, `45 minutter`; `3.5 hours`, `1 hour and 40 minutes`.
+    static func duration(_ minutes: Int, _ language: Language) -> String {
+        let (hours, rest) = minutes.quotientAndRemainder(dividingBy: 60)
+        let (hourWord, hoursWord, minuteWord, minutesWord, and, comma) =
+            language == .da
+            ? ("time", "timer", "minut", "minutter", "og", ",") : ("hour", "hours", "minute", "minutes", "and", ".")
+        func count(_ value: Int, _ one: String, _ many: String) -> String { "\(value) \(value == 1 ? one : many)" }
+        if hours == 0 { return count(rest, minuteWord, minutesWord) }
+        if rest == 0 { return count(hours, hourWord, hoursWord) }
+        if rest == 30 { return "\(hours)\(comma)5 \(hoursWord)" }
+        return "\(count(hours, hourWord, hoursWord)) \(and) \(count(rest, minuteWord, minutesWord))"
     }
 }

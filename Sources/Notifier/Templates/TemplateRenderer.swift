@@ -1,13 +1,15 @@
 import Foundation
 import MentorModel
 
-/// A parsed message template: `{{name}}` variables and `{{#name}}…{{/name}}` sections that appear
-/// only when the variable is not empty. Nothing else: templates are text a leader can edit.
+/// A parsed message template: `{{name}}` variables, `{{#name}}…{{/name}}` sections that appear
+/// only when the variable is not empty, and `{{^name}}…{{/name}}` sections that appear only when it
+/// is. Nothing else: templates are text a leader can edit.
 public struct Template: Sendable, Hashable {
     enum Part: Sendable, Hashable {
         case text(String)
         case variable(String)
         case section(String, [Part])
+        case inverted(String, [Part])
     }
 
     let parts: [Part]
@@ -46,6 +48,10 @@ public struct Template: Sendable, Hashable {
                     let name = String(tag.dropFirst())
                     try checkName(name)
                     parts.append(.section(name, try parse(source, &index, closing: name)))
+                } else if tag.hasPrefix("^") {
+                    let name = String(tag.dropFirst())
+                    try checkName(name)
+                    parts.append(.inverted(name, try parse(source, &index, closing: name)))
                 } else if tag.hasPrefix("/") {
                     let name = String(tag.dropFirst())
                     guard name == closing else {
@@ -77,7 +83,7 @@ public struct Template: Sendable, Hashable {
             switch part {
             case .text: break
             case .variable(let name): names.insert(name)
-            case .section(let name, let inner):
+            case .section(let name, let inner), .inverted(let name, let inner):
                 names.insert(name)
                 collect(inner, into: &names)
             }
@@ -98,6 +104,8 @@ public struct Template: Sendable, Hashable {
             case .variable(let name): output += values[name] ?? ""
             case .section(let name, let inner):
                 if let value = values[name], !value.isEmpty { render(inner, values, into: &output) }
+            case .inverted(let name, let inner):
+                if (values[name] ?? "").isEmpty { render(inner, values, into: &output) }
             }
         }
     }

@@ -38,6 +38,10 @@ final class CurlTransferBuffers {
     var upload: [UInt8] = []
     var uploadOffset = 0
     var response = Data()
+    /// The most the write callback keeps (a gateway's answer is small; an IMAP message is not).
+    var responseLimit = 1 << 20
+    /// The last transfer was cut off at `responseLimit`.
+    var responseOverflowed = false
     /// The response's header lines as received, kept as bytes: only an error answer reads them.
     var headerBytes: [UInt8] = []
 
@@ -140,6 +144,11 @@ final class CurlHandle {
         try check(option, ccurl_setopt_string(handle, option, value))
     }
 
+    /// Back to libcurl's default for a string option.
+    func clear(_ option: CURLoption) throws(DeliveryError) {
+        try check(option, ccurl_setopt_pointer(handle, option, nil))
+    }
+
     func set(_ option: CURLoption, _ list: CurlStringList) throws(DeliveryError) {
         lists.append(list)
         try check(option, ccurl_setopt_slist(handle, option, list.pointer))
@@ -161,6 +170,7 @@ final class CurlHandle {
         errorBuffer[0] = 0
         buffers.dialogue?.reset()
         buffers.response.removeAll(keepingCapacity: true)
+        buffers.responseOverflowed = false
         buffers.headerBytes.removeAll(keepingCapacity: true)
         buffers.uploadOffset = 0
         let code = curl_easy_perform(handle)
@@ -259,8 +269,10 @@ private func curlWrite(
     guard let buffer, let context else { return 0 }
     let buffers = Unmanaged<CurlTransferBuffers>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    // A gateway's answer is small; refuse to buffer more than 1 MiB.
-    guard buffers.response.count + length <= 1 << 20 else { return 0 }
+    guard buffers.response.count + length <= buffers.responseLimit else {
+        buffers.responseOverflowed = true
+        return 0
+    }
     buffers.response.append(UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length)
     return length
 }

@@ -11,6 +11,9 @@ public final class SMTPTransport: EmailTransport {
     public private(set) var connectionsOpened = 0
 
     let control: TransferControl
+    /// The envelope sender (MAIL FROM), where bounces go: the replies address when answers are
+    /// read, else the From address.
+    public var envelopeSender: String?
 
     public init(settings: EmailSettings, password: String?, control: TransferControl = TransferControl()) {
         self.settings = settings
@@ -35,7 +38,7 @@ public final class SMTPTransport: EmailTransport {
             try curl.set(CURLOPT_USERNAME, username)
             try curl.set(CURLOPT_PASSWORD, password ?? "")
         }
-        try curl.set(CURLOPT_MAIL_FROM, "<\(EmailSettings.address(of: settings.from))>")
+        try curl.set(CURLOPT_MAIL_FROM, "<\(EmailSettings.address(of: envelopeSender ?? settings.from))>")
         try curl.set(CURLOPT_UPLOAD, 1)
         self.curl = curl
         return curl

@@ -4,27 +4,9 @@ extension Planner {
     /// Rule 7: invite the mentees of active forløb to a café evening 3 days before. Worthless once
     /// the evening has started.
     mutating func cafeInvites() {
-        var events: [String: [(LocalDateTime, String?)]] = [:]
-        for program in settings.programs.values {
-            guard let cafe = program.cafe, cafe.everyWeeks > 0 else { continue }
-            // From the day before the last cycle when catching up: evenings that passed meanwhile are
-            // reported as stale invitations.
-            for offset in -floor.days(until: today)...program.cafeInviteDays {
-                let day = today.adding(days: offset)
-                guard day >= cafe.from, cafe.until.map({ day <= $0 }) ?? true, day.weekday == cafe.weekday,
-                    cafe.from.days(until: day) % (7 * cafe.everyWeeks) == 0
-                else { continue }
-                events[program.id, default: []].append((LocalDateTime(day, cafe.time), cafe.place))
-            }
-        }
-        for cafe in state.cafes {
-            guard let program = settings.programs[cafe.program],
-                cafe.at.date.adding(days: -program.cafeInviteDays) <= today, cafe.at.date >= floor
-            else { continue }
-            if !(events[cafe.program]?.contains(where: { $0.0 == cafe.at }) ?? false) {
-                events[cafe.program, default: []].append((cafe.at, cafe.place))
-            }
-        }
+        // From the day before the last cycle when catching up: evenings that passed meanwhile are
+        // reported as stale invitations.
+        let events = cafeEvenings(from: -floor.days(until: today)) { program in program.cafeInviteDays }
         guard !events.isEmpty else { return }
         var mentees: [String: [(Int64, Relationship)]] = [:]
         for relationship in state.relationships where events[relationship.program] != nil {
@@ -52,6 +34,66 @@ extension Planner {
                         ],
                         event: event, expiresAtInstant: startInstant)
                 }
+            }
+        }
+    }
+
+    /// Café evenings from `from` days after today up to `until(program)` days after, by program:
+    /// the recurring ones of the config and the one-off ones of the store. Each evening once.
+    func cafeEvenings(from: Int, until: (ProgramSettings) -> Int) -> [String: [(LocalDateTime, String?)]] {
+        var events: [String: [(LocalDateTime, String?)]] = [:]
+        for program in settings.programs.values {
+            guard let cafe = program.cafe, cafe.everyWeeks > 0, from <= until(program) else { continue }
+            for offset in from...until(program) {
+                let day = today.adding(days: offset)
+                guard day >= cafe.from, cafe.until.map({ day <= $0 }) ?? true, day.weekday == cafe.weekday,
+                    cafe.from.days(until: day) % (7 * cafe.everyWeeks) == 0
+                else { continue }
+                events[program.id, default: []].append((LocalDateTime(day, cafe.time), cafe.place))
+            }
+        }
+        for cafe in state.cafes {
+            guard let program = settings.programs[cafe.program] else { continue }
+            let offset = today.days(until: cafe.at.date)
+            guard offset >= from, offset <= until(program) else { continue }
+            if !(events[cafe.program]?.contains(where: { $0.0 == cafe.at }) ?? false) {
+                events[cafe.program, default: []].append((cafe.at, cafe.place))
+            }
+        }
+        return events
+    }
+
+    /// The café list: at noon on the day of an evening (earlier if it starts before), each leader
+    /// hears who said yes, how many said no and how many did not answer. Only when answers are read.
+    mutating func cafeLists() {
+        guard settings.repliesRead else { return }
+        let evenings = cafeEvenings(from: 0, until: { _ in 0 })
+        guard !evenings.isEmpty else { return }
+        let noon = LocalTime(hour: 12, minute: 0) ?? .midnight
+        for (programID, list) in evenings.sorted(by: { $0.key < $1.key }) {
+            guard let program = settings.programs[programID] else { continue }
+            var invited = Set<Int64>()
+            for relationship in state.relationships
+            where relationship.program == programID && relationship.isActive(on: today) {
+                invited.insert(relationship.menteeID)
+            }
+            guard !invited.isEmpty else { continue }
+            for (start, _) in list {
+                let startInstant = zone.instant(start)
+                guard startInstant > horizon else { continue }
+                let answers = state.cafeAnswers[CafeAnswers.key(program: programID, at: start)] ?? [:]
+                let yes = invited.filter { answers[$0] == true }
+                let names = yes.compactMap { state.people[$0]?.name }.sorted()
+                let no = invited.filter { answers[$0] == false }.count
+                emit(
+                    .cafeRsvp, subject: programID, to: .leaders(), period: start.description, program: program,
+                    due: LocalDateTime(start.date, min(noon, start.time)), expires: nil,
+                    variables: [
+                        "date": start.date.description, "time": start.time.description,
+                        "yes": names.joined(separator: ", "), "yesCount": String(yes.count),
+                        "noCount": String(no), "silentCount": String(invited.count - yes.count - no),
+                    ],
+                    expiresAtInstant: startInstant)
             }
         }
     }

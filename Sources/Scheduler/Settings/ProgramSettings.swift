@@ -148,6 +148,8 @@ public struct SchedulerSettings: Sendable {
     public var windowFrom: LocalTime
     public var windowTo: LocalTime
     public var programs: [String: ProgramSettings]
+    /// Answers are read (replies configured): the café list has answers to count.
+    public var repliesRead = false
 
     public init(
         zone: Zone = .copenhagen, windowFrom: LocalTime = LocalTime(hour: 9, minute: 0)!,

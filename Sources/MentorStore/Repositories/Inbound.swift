@@ -1,0 +1,225 @@
+public import MentorModel
+
+/// One message that came back, as recorded: never its text.
+public struct InboundRecord: Sendable, Hashable {
+    /// The mailbox's or gateway's identity for the message: acted on once per key.
+    public var key: String
+    public var receivedAt: Int64
+    public var channel: Channel
+    /// The outbox row it answered.
+    public var outboxID: Int64?
+    public var personID: Int64?
+    /// `hours`, `rsvp`, `continue`, `agreement`, `evaluated`, `opt-out`, `opt-in`, `forwarded`,
+    /// `bounce`, `ignored-auto`, `unmatched`.
+    public var action: String
+    /// What was understood, in our words ("210 minutes", "yes", "5.1.1"), never the person's.
+    public var detail: String?
+
+    public init(
+        key: String, receivedAt: Int64, channel: Channel, outboxID: Int64? = nil, personID: Int64? = nil,
+        action: String, detail: String? = nil
+    ) {
+        self.key = key
+        self.receivedAt = receivedAt
+        self.channel = channel
+        self.outboxID = outboxID
+        self.personID = personID
+        self.action = action
+        self.detail = detail
+    }
+}
+
+/// Where polling a mailbox stands, and how it went last.
+public struct MailboxState: Sendable, Hashable {
+    public var name: String
+    public var uidValidity: Int64?
+    public var lastUID: Int64 = 0
+    public var lastPoll: Int64?
+    public var lastOK: Int64?
+    /// Set while polls fail: since when, and why.
+    public var failingSince: Int64?
+    public var reason: String?
+
+    public init(name: String) {
+        self.name = name
+    }
+}
+
+extension Store {
+    /// True when a message with this key was acted on already.
+    public func inboundHandled(_ key: String) throws -> Bool {
+        try database.scalarInt("SELECT 1 FROM inbound WHERE key = ?", [key]) != nil
+    }
+
+    /// Records a message as handled; false when it already was (nothing is written then). Call in
+    /// the transaction that acts on it.
+    @discardableResult
+    public func recordInbound(_ record: InboundRecord) throws -> Bool {
+        try database.run(
+            """
+            INSERT INTO inbound (key, received_at, channel, outbox_id, person_id, action, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING
+            """,
+            [
+                record.key, record.receivedAt, record.channel.rawValue, record.outboxID, record.personID, record.action,
+                record.detail,
+            ]) > 0
+    }
+
+    /// What came in since `since`, newest first.
+    public func inbound(since: Int64, limit: Int = 1000) throws -> [InboundRecord] {
+        try database.query(
+            """
+            SELECT key, received_at, channel, outbox_id, person_id, action, detail FROM inbound
+            WHERE received_at >= ? ORDER BY received_at DESC, id DESC LIMIT ?
+            """, [since, limit]
+        ) { row throws(StoreError) in
+            let names = try row.columns(["key", "received_at", "channel", "outbox_id", "person_id", "action", "detail"])
+            return InboundRecord(
+                key: row.string(names[0]), receivedAt: row.int64(names[1]),
+                channel: try row.value(names[2], as: Channel.init(rawValue:), "channel"),
+                outboxID: row.optionalInt64(names[3]), personID: row.optionalInt64(names[4]),
+                action: row.string(names[5]), detail: row.optionalString(names[6]))
+        }
+    }
+
+    /// Our email whose Message-ID carries `token`.
+    public func outboxRow(messageToken token: String) throws -> OutboxRow? {
+        try database.queryOne(
+            "SELECT \(Store.outboxColumns) FROM outbox WHERE message_token = ?", [token], Store.outboxRow)
+    }
+
+    public func outboxRow(id: Int64) throws -> OutboxRow? {
+        try database.queryOne("SELECT \(Store.outboxColumns) FROM outbox WHERE id = ?", [id], Store.outboxRow)
+    }
+
+    /// The latest message sent to `person` on `channel` since `since` (a reply that names none).
+    public func latestSent(to person: Int64, channel: Channel, since: Int64) throws -> OutboxRow? {
+        try database.queryOne(
+            """
+            SELECT \(Store.outboxColumns) FROM outbox
+            WHERE recipient = ? AND channel = ? AND status = 'sent' AND sent_at >= ?
+                AND rule NOT IN ('reply-confirmation')
+            ORDER BY sent_at DESC, id DESC LIMIT 1
+            """, [person, channel.rawValue, since], Store.outboxRow)
+    }
+
+    /// People (not forgotten) with this email address, compared without case.
+    public func people(email: String) throws -> [Person] {
+        try database.query(
+            "SELECT \(Store.personColumns) FROM person WHERE lower(email) = lower(?) AND forgotten_at IS NULL",
+            [email], Store.person)
+    }
+
+    /// People (not forgotten) with this phone number (E.164).
+    public func people(phone: String) throws -> [Person] {
+        try database.query(
+            "SELECT \(Store.personColumns) FROM person WHERE phone = ? AND forgotten_at IS NULL", [phone],
+            Store.person)
+    }
+
+    /// Confirmations queued to a person since `since` (at most 5 a day).
+    public func confirmationCount(to person: Int64, since: Int64) throws -> Int {
+        try database.scalarInt(
+            "SELECT count(*) FROM outbox WHERE recipient = ? AND rule = 'reply-confirmation' AND created_at >= ?",
+            [person, since]) ?? 0
+    }
+
+    /// A mentee's answer for a café evening; a later answer replaces an earlier one.
+    public func setCafeAnswer(program: String, at: LocalDateTime, person: Int64, yes: Bool, now: Int64) throws {
+        try database.run(
+            """
+            INSERT INTO cafe_answer (program, at, person_id, answer, answered_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (program, at, person_id) DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at
+            """, [program, at.description, person, yes ? "yes" : "no", now])
+    }
+
+    /// The answers for one café evening: person id → yes.
+    public func cafeAnswers(program: String, at: LocalDateTime) throws -> [Int64: Bool] {
+        var answers: [Int64: Bool] = [:]
+        try database.forEach(
+            "SELECT person_id, answer FROM cafe_answer WHERE program = ? AND at = ?", [program, at.description]
+        ) { answers[$0.int64(0)] = $0.string(1) == "yes" }
+        return answers
+    }
+
+    /// Every answer for the café evenings from `from` on, by `CafeAnswers.key`: person → yes.
+    public func cafeAnswers(from: LocalDateTime) throws -> [String: [Int64: Bool]] {
+        var answers: [String: [Int64: Bool]] = [:]
+        try database.forEach(
+            "SELECT program, at, person_id, answer FROM cafe_answer WHERE at >= ?", [from.description]
+        ) { row in
+            guard let start = LocalDateTime(row.string(1)) else { return }
+            answers[CafeAnswers.key(program: row.string(0), at: start), default: [:]][row.int64(2)] =
+                row.string(3) == "yes"
+        }
+        return answers
+    }
+
+    /// An answer about the forløb itself: whether to continue (djoef), the mentor agreement (fki).
+    public func setForloebAnswer(relationship: Int64, question: String, by role: Role, yes: Bool, now: Int64) throws {
+        try database.run(
+            """
+            INSERT INTO forloeb_answer (relationship_id, question, by, answer, answered_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (relationship_id, question, by) DO UPDATE SET answer = excluded.answer,
+                answered_at = excluded.answered_at
+            """, [relationship, question, role.rawValue, yes ? "yes" : "no", now])
+    }
+
+    public func forloebAnswers(relationship: Int64) throws -> [(question: String, by: String, yes: Bool)] {
+        try database.query(
+            "SELECT question, by, answer FROM forloeb_answer WHERE relationship_id = ? ORDER BY question, by",
+            [relationship]
+        ) { ($0.string(0), $0.string(1), $0.string(2) == "yes") }
+    }
+
+    /// Sets the opt-out of a channel (`stop` / `start`). Returns whether it changed.
+    @discardableResult
+    public func setOptOut(_ id: Int64, channel: Channel, optedOut: Bool) throws -> Bool {
+        let column = channel == .email ? "opt_out_email" : "opt_out_sms"
+        return try database.run(
+            "UPDATE person SET \(column) = ? WHERE id = ? AND \(column) != ?", [optedOut, id, optedOut]) > 0
+    }
+
+    /// A bounce: the sent row becomes failed with the reason, for the leader's next alert.
+    @discardableResult
+    public func markBounced(_ id: Int64, reason: String, now: Int64) throws -> Bool {
+        try database.run(
+            """
+            UPDATE outbox SET status = 'failed', reason = ?, failure_reported = 0, updated_at = ?
+            WHERE id = ? AND status IN ('sent', 'sending', 'pending')
+            """, [reason, now, id]) > 0
+    }
+
+    public func mailboxState(_ name: String) throws -> MailboxState {
+        try database.queryOne(
+            """
+            SELECT uid_validity, last_uid, last_poll, last_ok, failing_since, reason FROM mailbox WHERE name = ?
+            """, [name]
+        ) { row in
+            var state = MailboxState(name: name)
+            state.uidValidity = row.optionalInt64(0)
+            state.lastUID = row.int64(1)
+            state.lastPoll = row.optionalInt64(2)
+            state.lastOK = row.optionalInt64(3)
+            state.failingSince = row.optionalInt64(4)
+            state.reason = row.optionalString(5)
+            return state
+        } ?? MailboxState(name: name)
+    }
+
+    public func saveMailboxState(_ state: MailboxState) throws {
+        try database.run(
+            """
+            INSERT INTO mailbox (name, uid_validity, last_uid, last_poll, last_ok, failing_since, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
+                last_poll = excluded.last_poll, last_ok = excluded.last_ok, failing_since = excluded.failing_since,
+                reason = excluded.reason
+            """,
+            [
+                state.name, state.uidValidity, state.lastUID, state.lastPoll, state.lastOK, state.failingSince,
+                state.reason,
+            ])
+    }
+}

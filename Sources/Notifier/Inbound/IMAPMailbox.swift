@@ -1,0 +1,252 @@
+import CCurl
+import Foundation
+
+/// Where answers come back: the address (Reply-To, envelope sender, ORGANIZER) and the mailbox
+/// behind it.
+public struct RepliesSettings: Sendable, Hashable {
+    public var address: String
+    public var imap: IMAPSettings?
+
+    public init(address: String, imap: IMAPSettings? = nil) {
+        self.address = address
+        self.imap = imap
+    }
+}
+
+/// Where replies are read: an IMAP folder, and the folder they are moved to once acted on.
+public struct IMAPSettings: Sendable, Hashable {
+    /// `imaps://host[:port]/FOLDER` or `imap://host[:port]/FOLDER` (STARTTLS required).
+    public var url: String
+    public var username: String
+    public var passwordFile: String?
+    public var processedFolder = "Processed"
+    public var caFile: String?
+    public var requireTLS = true
+    public var timeoutSeconds = 30
+    /// Only for tests against a throwaway certificate; never set from the config.
+    public var insecureSkipVerify = false
+
+    public init(url: String, username: String) {
+        self.url = url
+        self.username = username
+    }
+
+    /// The server part of the URL (`imaps://host:993`) and the folder (`INBOX` when none is named).
+    public var serverAndFolder: (server: String, folder: String) {
+        guard let schemeEnd = url.range(of: "://") else { return (url, "INBOX") }
+        let rest = url[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return (url, "INBOX") }
+        let folder = rest[rest.index(after: slash)...].removingPercentEncoding ?? ""
+        return (String(url[..<slash]), folder.isEmpty ? "INBOX" : folder)
+    }
+
+    /// A folder name we can write into a command and a URL without quoting rules of its own:
+    /// ASCII letters, digits, space, `.`, `/`, `-`, `_` (IMAP's modified UTF-7 is not needed then).
+    public static func isPlainFolderName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || " ./-_".unicodeScalars.contains($0)
+            }
+    }
+}
+
+/// Why a mailbox could not be read. Always about the mailbox (down, login refused, a folder that
+/// cannot be created), never about one message: the cycle logs it once per outage and goes on.
+public struct MailboxError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var reason: String
+    /// The message was larger than we read; the mailbox itself is fine.
+    public var tooLarge = false
+
+    public init(_ reason: String, tooLarge: Bool = false) {
+        self.reason = reason
+        self.tooLarge = tooLarge
+    }
+
+    public var description: String { reason }
+}
+
+/// A folder that replies arrive in: IMAP, or a spool folder for the demo and tests. Messages are
+/// numbered ascending within a generation (IMAP: UIDs within a UIDVALIDITY).
+public protocol ReplyMailbox: AnyObject {
+    /// The folder's generation and the numbers of the messages after `last` (all of them when the
+    /// generation is not `generation`).
+    func listNew(after last: Int64, generation: Int64?) throws(MailboxError) -> (generation: Int64, ids: [Int64])
+    func fetch(_ id: Int64, generation: Int64) throws(MailboxError) -> [UInt8]
+    func moveToProcessed(_ id: Int64) throws(MailboxError)
+    /// The poll is over: a connection may close.
+    func finish()
+}
+
+/// An IMAP folder read through libcurl: its UIDVALIDITY and next UID, the UIDs past one we know,
+/// a message by UID (the URL form, which libcurl hands over whole), and the move to the processed
+/// folder. One connection is kept across the requests of a poll.
+public final class IMAPMailbox: ReplyMailbox {
+    let settings: IMAPSettings
+    let password: String?
+    let control: TransferControl
+    private var curl: CurlHandle?
+    private let server: String
+    public let folder: String
+    /// The processed folder exists (created or found) on this server.
+    private var processedReady = false
+    /// The server refused UID MOVE once: COPY, flag and EXPUNGE from then on.
+    private var moveUnsupported = false
+    /// Messages larger than this are not fetched whole.
+    public var maxMessageBytes = 16 << 20
+
+    public init(settings: IMAPSettings, password: String?, control: TransferControl = TransferControl()) {
+        self.settings = settings
+        self.password = password
+        self.control = control
+        (server, folder) = settings.serverAndFolder
+    }
+
+    private func handle() throws(MailboxError) -> CurlHandle {
+        if let curl { return curl }
+        do {
+            let curl = try CurlHandle(control: control)
+            try curl.configureCommon(
+                protocols: "imap,imaps", connectTimeout: min(settings.timeoutSeconds, 15),
+                totalTimeout: settings.timeoutSeconds, caFile: settings.caFile, verify: !settings.insecureSkipVerify)
+            if server.hasPrefix("imap://") {
+                try curl.set(
+                    CURLOPT_USE_SSL,
+                    settings.requireTLS ? Int(CURLUSESSL_ALL.rawValue) : Int(CURLUSESSL_NONE.rawValue))
+            }
+            try curl.set(CURLOPT_USERNAME, settings.username)
+            try curl.set(CURLOPT_PASSWORD, password ?? "")
+            curl.buffers.responseLimit = maxMessageBytes
+            self.curl = curl
+            return curl
+        } catch {
+            throw MailboxError(error.reason)
+        }
+    }
+
+    /// Runs one request: `path` after the server, an optional custom command. Returns what the
+    /// server sent through the write callback.
+    private func request(path: String, command: String?) throws(MailboxError) -> Data {
+        let curl = try handle()
+        do {
+            try curl.set(CURLOPT_URL, server + "/" + path)
+            if let command {
+                try curl.set(CURLOPT_CUSTOMREQUEST, command)
+            } else {
+                try curl.clear(CURLOPT_CUSTOMREQUEST)
+            }
+        } catch {
+            throw MailboxError(error.reason)
+        }
+        let (code, _, message) = curl.perform()
+        guard code == CURLE_OK else {
+            let overflow = curl.buffers.responseOverflowed
+            // The connection may be mid-literal or mid-command: the next request starts afresh.
+            curl.abandoned = true
+            self.curl = nil
+            if overflow {
+                throw MailboxError("the message is larger than \(maxMessageBytes >> 20) MiB", tooLarge: true)
+            }
+            if code == CURLE_QUOTE_ERROR {
+                throw MailboxError(
+                    "the IMAP server refused \(command?.split(separator: " ").prefix(2).joined(separator: " ") ?? "the request"): \(message)"
+                )
+            }
+            if code == CURLE_LOGIN_DENIED {
+                throw MailboxError("the IMAP server refused the login or the folder: \(message); check replies.imap")
+            }
+            throw MailboxError(curl.classify(code, message: message).reason)
+        }
+        return curl.buffers.response
+    }
+
+    /// UIDVALIDITY and UIDNEXT of the folder (RFC 3501 6.3.10 STATUS).
+    public func status() throws(MailboxError) -> (uidValidity: Int64, uidNext: Int64) {
+        let answer = String(
+            decoding: try request(path: "", command: "STATUS \(quoted(folder)) (UIDVALIDITY UIDNEXT)"), as: UTF8.self)
+        guard let validity = IMAPMailbox.number(after: "UIDVALIDITY", in: answer),
+            let next = IMAPMailbox.number(after: "UIDNEXT", in: answer)
+        else {
+            throw MailboxError("the IMAP server's STATUS answer for \(folder) has no UIDVALIDITY and UIDNEXT")
+        }
+        return (validity, next)
+    }
+
+    /// UIDs greater than `uid`, ascending (`UID SEARCH UID n:*` also names the last message when
+    /// none is newer: it is filtered out).
+    public func uids(after uid: Int64) throws(MailboxError) -> [Int64] {
+        let answer = try request(path: encodedFolder(folder), command: "UID SEARCH UID \(uid + 1):*")
+        var found: [Int64] = []
+        for line in String(decoding: answer, as: UTF8.self).split(whereSeparator: \.isNewline)
+        where line.hasPrefix("* SEARCH") {
+            found += line.dropFirst(8).split(separator: " ").compactMap { Int64($0) }.filter { $0 > uid }
+        }
+        return Array(Set(found)).sorted()
+    }
+
+    /// The whole message (RFC 5092 URL form, checked against UIDVALIDITY by libcurl).
+    public func fetch(uid: Int64, uidValidity: Int64) throws(MailboxError) -> [UInt8] {
+        Array(try request(path: "\(encodedFolder(folder));UIDVALIDITY=\(uidValidity)/;UID=\(uid)", command: nil))
+    }
+
+    /// Moves a message to the processed folder, creating it the first time it is missing.
+    public func moveToProcessed(uid: Int64) throws(MailboxError) {
+        if !processedReady {
+            // CREATE fails when the folder exists (RFC 3501 6.3.3); only a failing move tells more.
+            _ = try? request(path: "", command: "CREATE \(quoted(settings.processedFolder))")
+            processedReady = true
+        }
+        let target = quoted(settings.processedFolder)
+        if !moveUnsupported {
+            do {
+                _ = try request(path: encodedFolder(folder), command: "UID MOVE \(uid) \(target)")
+                return
+            } catch  where error.reason.contains("refused UID MOVE") {
+                // RFC 6851 is not everywhere: the long way round, once and for all.
+                moveUnsupported = true
+            }
+        }
+        _ = try request(path: encodedFolder(folder), command: "UID COPY \(uid) \(target)")
+        _ = try request(path: encodedFolder(folder), command: "UID STORE \(uid) +FLAGS.SILENT (\\Deleted)")
+        // UID EXPUNGE (RFC 4315) removes only this message; a plain EXPUNGE also ones others deleted.
+        if (try? request(path: encodedFolder(folder), command: "UID EXPUNGE \(uid)")) == nil {
+            _ = try request(path: encodedFolder(folder), command: "EXPUNGE")
+        }
+    }
+
+    public func listNew(after last: Int64, generation: Int64?) throws(MailboxError) -> (generation: Int64, ids: [Int64])
+    {
+        let (validity, next) = try status()
+        let from = validity == generation ? last : 0
+        // Nothing new: one STATUS is the whole poll.
+        guard next - 1 > from else { return (validity, []) }
+        return (validity, try uids(after: from))
+    }
+
+    public func fetch(_ id: Int64, generation: Int64) throws(MailboxError) -> [UInt8] {
+        try fetch(uid: id, uidValidity: generation)
+    }
+
+    public func moveToProcessed(_ id: Int64) throws(MailboxError) {
+        try moveToProcessed(uid: id)
+    }
+
+    /// The connection closes between polls.
+    public func finish() {
+        curl = nil
+    }
+
+    private func quoted(_ name: String) -> String {
+        "\"" + name + "\""
+    }
+
+    private func encodedFolder(_ name: String) -> String {
+        name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
+    }
+
+    /// The number after `word ` in an IMAP answer.
+    static func number(after word: String, in text: String) -> Int64? {
+        guard let range = text.range(of: word + " ") else { return nil }
+        return Int64(text[range.upperBound...].prefix(while: \.isNumber))
+    }
+}

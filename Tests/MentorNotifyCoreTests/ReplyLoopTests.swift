@@ -1,0 +1,226 @@
+import Foundation
+import MentorStore
+import TestSupport
+import Testing
+
+/// The loop back, end to end: our email goes out through a real SMTP server (aiosmtpd), a reply is
+/// delivered into a real IMAP server (Dovecot) as a mail server would, and the next cycle reads it
+/// through libcurl, acts on it once, confirms it, and moves it to the processed folder.
+@Suite(.serialized) struct ReplyLoopTests {
+    final class World {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        let smtp: TestServer
+        let imap: TestServer
+        let maildir: String
+        var mentor: Int64 = 0
+        var mentee: Int64 = 0
+        var forloeb: Int64 = 0
+        private var delivered = 0
+
+        init(password: String = "hemmelig", program: String = "mentorshoppen") throws {
+            let (cert, key) = try scratch.certificate()
+            imap = try TestServer(
+                script: "imap_server.py", arguments: ["--dir", scratch.path + "/imap", "--tls", cert, key],
+                folder: scratch.path)
+            smtp = try TestServer(
+                script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
+            maildir = scratch.path + "/imap/mail/svar/Maildir"
+            cli.write("imap-password", password)
+            chmod(cli.folder + "/imap-password", 0o600)
+            cli.write(
+                "config.json",
+                """
+                { "email": { "url": "smtp://127.0.0.1:\(smtp.port)", "from": "Mentorshoppen <noreply@example.dk>",
+                             "starttls": "none" },
+                  "replies": { "address": "svar@example.dk",
+                               "imap": { "url": "imap://127.0.0.1:\(imap.port)/INBOX", "username": "svar",
+                                         "passwordFile": "\(cli.folder)/imap-password", "caFile": "\(cert)",
+                                         "processedFolder": "Behandlet", "timeoutSeconds": 10 } },
+                  "programs": [ { "id": "\(program)", "preset": "\(program)",
+                                  "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" } ] } ] }
+                """)
+            (mentor, mentee, forloeb) = try cli.forloeb(program: program)
+        }
+
+        /// What the SMTP server received, in order.
+        func received(_ count: Int) -> [[String: Any]] {
+            scratch.received(scratch.path + "/in", count: count)
+        }
+
+        /// Writes a message into the Maildir as a delivery agent does: into tmp/, renamed into new/.
+        func deliver(_ message: String) {
+            delivered += 1
+            let name = "17700000\(delivered).M\(delivered)P1.test"
+            let tmp = maildir + "/tmp/" + name
+            FileManager.default.createFile(
+                atPath: tmp, contents: Data(message.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+            rename(tmp, maildir + "/new/" + name)
+        }
+
+        func processed() -> Int {
+            ["new", "cur"].reduce(0) {
+                $0 + ((try? FileManager.default.contentsOfDirectory(atPath: maildir + "/.Behandlet/" + $1))?.count ?? 0)
+            }
+        }
+
+        func inbox() -> Int {
+            ["new", "cur"].reduce(0) {
+                $0 + ((try? FileManager.default.contentsOfDirectory(atPath: maildir + "/" + $1))?.count ?? 0)
+            }
+        }
+
+        func contacts() throws -> [String] {
+            let database = try Database(path: cli.folder + "/test.db")
+            return try database.query("SELECT date || ' ' || minutes || ' ' || kind FROM contact ORDER BY id") {
+                $0.string(0)
+            }
+        }
+
+        /// A reply as Gmail writes it, from `from`, to the message with `messageID`.
+        static func reply(from: String, to messageID: String, id: String, body: String, subject: String = "Re: x")
+            -> String
+        {
+            """
+            MIME-Version: 1.0
+            Date: Fri, 20 Mar 2026 19:41:07 +0100
+            References: \(messageID)
+            In-Reply-To: \(messageID)
+            Message-ID: <\(id)@mail.gmail.com>
+            Subject: \(subject)
+            From: \(from)
+            To: svar@example.dk
+            Content-Type: text/plain; charset="UTF-8"
+
+            \(body)
+
+            Den fre. 20. mar. 2026 kl. 09.00 skrev Mentorshoppen <svar@example.dk>:
+            > Hej
+            > Svar med antal timer, fx 3,5
+
+            """
+        }
+    }
+
+    @Test func aMentorAnswersTheMonthlyReminderWithHours() throws {
+        let world = try World()
+        let cli = world.cli
+        // The first full month: monthly-hours asks about April on the 20th.
+        #expect(try cli.run(["contact", String(world.forloeb), "--date", "2026-04-03", "--minutes", "30"]).code == 0)
+        let reminderTick = try cli.run(["tick", "--at", "2026-04-20T10:00"])
+        #expect(reminderTick.code == 0)
+        let sent = world.received(1)
+        #expect(!sent.isEmpty, "\(reminderTick.err)")
+        let reminder = try #require(sent.first { ($0["rcpt_tos"] as? [String]) == ["soren@example.dk"] })
+        let headers = try #require(reminder["headers"] as? [String: String])
+        // Answers come back to the replies address, bounces too; the Message-ID cannot be guessed.
+        #expect(headers["Reply-To"] == "svar@example.dk")
+        #expect(reminder["mail_from"] as? String == "svar@example.dk")
+        let messageID = try #require(headers["Message-ID"])
+        #expect(messageID.range(of: #"^<mn\.[0-9a-f]{32}@example\.dk>$"#, options: .regularExpression) != nil)
+        #expect((reminder["parts"] as? [[String: Any]])?.first?["text"] as? String ?? "" != "")
+
+        world.deliver(World.reply(from: "Søren <soren@example.dk>", to: messageID, id: "r1", body: "3,5"))
+        let tick = try cli.run(["tick", "--at", "2026-04-20T19:45"])
+        #expect(tick.code == 0, "\(tick.err)")
+        // Logged once, in April, as other contact; the message moved on.
+        #expect(try world.contacts() == ["2026-04-03 30 meeting", "2026-04-20 210 other"])
+        #expect(world.inbox() == 0)
+        #expect(world.processed() == 1)
+        // Confirmed at once, though it is evening: the person just wrote.
+        let confirmation = try #require(
+            world.received(2).first { (($0["headers"] as? [String: String])?["Subject"] ?? "") == "Tak for dit svar" })
+        let text = (confirmation["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""
+        #expect(text.contains("3,5 timer sammen med Amira Hansen er nu registreret for april 2026"))
+        // The reply is listed, never its text; the log has no word of it either.
+        let replies = try cli.json(["replies", "--json"])
+        #expect(replies.count == 1)
+        #expect(replies.first?["action"] as? String == "hours")
+        #expect(!tick.err.contains("3,5"))
+        #expect(!(try cli.databaseDump()).contains("Den fre. 20. mar."))
+
+        // The same message delivered again (a second copy, or a move that failed): not acted on twice.
+        world.deliver(World.reply(from: "Søren <soren@example.dk>", to: messageID, id: "r1", body: "3,5"))
+        #expect(try cli.run(["tick", "--at", "2026-04-20T19:50"]).code == 0)
+        #expect(try world.contacts().count == 2)
+        #expect(world.processed() == 2)
+        #expect(try cli.json(["replies", "--json"]).count == 1)
+    }
+
+    @Test func strangersRobotsAndBouncesAreHandledAsTheSpecSays() throws {
+        let world = try World()
+        let cli = world.cli
+        // The first full month: monthly-hours asks about April on the 20th.
+        #expect(try cli.run(["contact", String(world.forloeb), "--date", "2026-04-03", "--minutes", "30"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+        let reminder = try #require(world.received(1).first)
+        let messageID = try #require((reminder["headers"] as? [String: String])?["Message-ID"])
+        // A reply from another address to the mentor's message counts for nothing.
+        world.deliver(World.reply(from: "someone@example.net", to: messageID, id: "s1", body: "24"))
+        // An out-of-office answer.
+        world.deliver(
+            World.reply(
+                from: "soren@example.dk", to: messageID, id: "o1", body: "Jeg er på ferie", subject: "Autosvar: x")
+        )
+        // A Postfix bounce of our message.
+        world.deliver(
+            """
+            Return-Path: <>
+            From: MAILER-DAEMON@example.dk (Mail Delivery System)
+            To: svar@example.dk
+            Subject: Undelivered Mail Returned to Sender
+            Auto-Submitted: auto-replied
+            Message-ID: <bounce1@example.dk>
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+            --B
+            Content-Type: text/plain
+
+            Your message could not be delivered.
+            --B
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mail.example.dk
+
+            Final-Recipient: rfc822; soren@example.dk
+            Action: failed
+            Status: 5.1.1
+            Diagnostic-Code: smtp; 550 5.1.1 <soren@example.dk>: Recipient address rejected
+
+            --B
+            Content-Type: text/rfc822-headers
+
+            From: Mentorshoppen <noreply@example.dk>
+            Message-ID: \(messageID)
+            Subject: Jeres kontakt
+
+            --B--
+            """)
+        #expect(try cli.run(["tick", "--at", "2026-04-20T11:00"]).code == 0)
+        let actions = try cli.json(["replies", "--json"]).compactMap { $0["action"] as? String }.sorted()
+        #expect(actions == ["bounce", "ignored-auto", "unmatched"])
+        #expect(try world.contacts().count == 1)
+        #expect(world.processed() == 3)
+        let failed = try cli.json(["outbox", "--status", "failed", "--json"])
+        #expect(failed.count == 1)
+        #expect((failed.first?["reason"] as? String ?? "").hasPrefix("bounced: 5.1.1"))
+        // Nothing was answered: the only mail sent is the reminder (and, later, the leader's alert).
+        #expect(world.received(2).filter { ($0["rcpt_tos"] as? [String]) != ["louise@example.dk"] }.count == 1)
+    }
+
+    @Test func aMailboxThatRefusesTheLoginIsLoggedOnceAndSendingGoesOn() throws {
+        let world = try World(password: "wrong")
+        let cli = world.cli
+        let first = try cli.run(["tick", "--at", "2026-03-09T10:00"])
+        #expect(first.code == 0, "\(first.err)")
+        #expect(first.err.components(separatedBy: "event=mailbox").count == 2, "\(first.err)")
+        #expect(first.err.contains("result=failing"))
+        #expect(world.received(2).count == 2)
+        let second = try cli.run(["tick", "--at", "2026-03-09T10:05"])
+        #expect(!second.err.contains("result=failing"))
+        let status = try cli.run(["status"])
+        #expect(status.out.contains("replies:        FAILING since"))
+        #expect(status.code != 0)
+    }
+}
