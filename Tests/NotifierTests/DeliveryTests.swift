@@ -306,6 +306,10 @@ import Testing
         ("{{#place}}, {{place}}{{/place}}.", [:], "."),
         ("a{{#x}}b{{#y}}c{{/y}}{{/x}}d", ["x": "1", "y": "1"], "abcd"),
         ("a{{#x}}b{{#y}}c{{/y}}{{/x}}d", ["x": "1"], "abd"),
+        // Inverted: only when the variable is empty or missing.
+        ("{{#replies}}Svar{{/replies}}{{^replies}}Ring{{/replies}}", ["replies": "1"], "Svar"),
+        ("{{#replies}}Svar{{/replies}}{{^replies}}Ring{{/replies}}", [:], "Ring"),
+        ("{{^x}}a{{#y}}b{{/y}}{{/x}}", ["y": "1"], "ab"),
     ])
     func aSectionAppearsOnlyWhenItsVariableIsNotEmpty(source: String, values: [String: String], expected: String)
         throws
