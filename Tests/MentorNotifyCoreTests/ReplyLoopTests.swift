@@ -43,9 +43,9 @@ import Testing
             (mentor, mentee, forloeb) = try cli.forloeb(program: program)
         }
 
-        /// What the SMTP server received, in order.
-        func received(_ count: Int) -> [[String: Any]] {
-            scratch.received(scratch.path + "/in", count: count)
+        /// What the SMTP server received, in order (waiting up to `timeout` for `count` messages).
+        func received(_ count: Int, timeout: TimeInterval = 10) -> [[String: Any]] {
+            scratch.received(scratch.path + "/in", count: count, timeout: timeout)
         }
 
         /// Writes a message into the Maildir as a delivery agent does: into tmp/, renamed into new/.
@@ -133,6 +133,8 @@ import Testing
         let text = (confirmation["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""
         #expect(text.contains("3,5 timer sammen med Amira Hansen er nu registreret for april 2026"))
         // The reply is listed, never its text; the log has no word of it either.
+        let check = try cli.run(["check", "--connect"])
+        #expect(check.out.contains("logged in, folder INBOX found"), "\(check.out)\(check.err)")
         let replies = try cli.json(["replies", "--json"])
         #expect(replies.count == 1)
         #expect(replies.first?["action"] as? String == "hours")
@@ -206,7 +208,9 @@ import Testing
         #expect(failed.count == 1)
         #expect((failed.first?["reason"] as? String ?? "").hasPrefix("bounced: 5.1.1"))
         // Nothing was answered: the only mail sent is the reminder (and, later, the leader's alert).
-        #expect(world.received(2).filter { ($0["rcpt_tos"] as? [String]) != ["louise@example.dk"] }.count == 1)
+        // (The cycle has finished: whatever it sent is there; nothing more is coming.)
+        #expect(
+            world.received(2, timeout: 1).filter { ($0["rcpt_tos"] as? [String]) != ["louise@example.dk"] }.count == 1)
     }
 
     @Test func aMailboxThatRefusesTheLoginIsLoggedOnceAndSendingGoesOn() throws {
@@ -222,5 +226,10 @@ import Testing
         let status = try cli.run(["status"])
         #expect(status.out.contains("replies:        FAILING since"))
         #expect(status.code != 0)
+        // `check` reads the password file; `check --connect` logs in, and says why it cannot.
+        #expect(try cli.run(["check"]).code == 0)
+        let connect = try cli.run(["check", "--connect"])
+        #expect(connect.code == 69)
+        #expect(connect.err.contains("the replies mailbox cannot be read"), "\(connect.err)")
     }
 }

@@ -76,6 +76,8 @@ default_login_user = {login_user}
 default_internal_user = {internal_user}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A refused login answers at once (Dovecot waits 2 s by default): the tests need no brute-force guard.
+auth_failure_delay = 0
 {ssl_lines}
 mail_location = maildir:~/Maildir
 mail_uid = {owner.pw_uid}
@@ -94,6 +96,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # No growing penalty per IP after refused logins: the tests refuse logins on purpose.
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service imap-login {{
   chroot =

@@ -67,7 +67,7 @@ enum AdminCommands {
     }
 
     static func check(_ context: Context, _ words: [String]) throws {
-        let args = try Arguments(words, command: "check", options: [])
+        let args = try Arguments(words, command: "check", options: [], switches: ["connect"])
         try args.noPositionals()
         let config = context.config
         context.output.line(
@@ -93,6 +93,9 @@ enum AdminCommands {
         } else {
             context.output.line("sms: spool (\(config.spool))")
         }
+        if let replies = config.replies {
+            try checkReplies(replies, context: context, connect: args.flag("connect"))
+        }
         if FileManager.default.fileExists(atPath: context.databasePath) {
             let store = try Store(path: context.databasePath, migrate: false)
             let integrity = try store.database.scalarString("PRAGMA quick_check") ?? "?"
@@ -112,6 +115,33 @@ enum AdminCommands {
                 "programs", problems.count == 1 ? first : "\(first) (and \(problems.count - 1) more, listed above)")
         }
         context.output.line("ok")
+    }
+}
+
+extension AdminCommands {
+    /// The replies mailbox: its password can be read, and with `--connect` the login works and the
+    /// folder is there (a STATUS, which changes nothing).
+    static func checkReplies(_ replies: RepliesSettings, context: Context, connect: Bool) throws {
+        guard let imap = replies.imap else {
+            context.output.line(
+                "replies: \(replies.address), read from the spool (\(context.config.spool)/replies/new)")
+            return
+        }
+        let password = try Transports.imapPassword(imap, environment: context.environment)
+        guard connect else {
+            context.output.line("replies: \(replies.address) via \(imap.url) (`check --connect` logs in)")
+            return
+        }
+        let mailbox = IMAPMailbox(settings: imap, password: password)
+        defer { mailbox.finish() }
+        do {
+            let (_, next) = try mailbox.status()
+            context.output.line(
+                "replies: \(replies.address) via \(imap.url): logged in, folder \(mailbox.folder) found "
+                    + "(next UID \(next))")
+        } catch {
+            throw CLIError(.unavailable, "check: the replies mailbox cannot be read: \(error.reason)")
+        }
     }
 }
 

@@ -25,12 +25,19 @@ enum DemoCommand {
         // Keep the texts of the whole simulated year, so the summary can show them.
         config.retentionDays = 1000
         config.templates = Paths.templates(context.config.templates)
+        // People answer: the replies arrive in the spool's replies folder.
+        config.replies = RepliesSettings(address: "svar@localhost")
         let store = try Store(path: directory + "/demo.db")
         let population = try DemoPopulation.create(in: store, config: config, from: from)
         let catalog = try TemplateCatalog.load(directory: config.templates)
         let spool = SpoolTransport(directory: config.spool)
         let quiet = Logger(level: .warning, environment: context.environment)
         let cycle = Cycle(store: store, config: config, catalog: catalog, logger: quiet, email: spool, sms: spool)
+        var replies = DemoReplies(folder: config.spool + "/replies")
+        cycle.poller = MailboxPoller(
+            mailbox: SpoolMailbox(directory: replies.folder),
+            core: ReplyCore(store: store, config: config, catalog: catalog, logger: quiet),
+            ownAddresses: ["svar@localhost", "mentor-notify@localhost"])
         context.output.line(
             "mentor-notify demo: \(population.people) fictional people, \(population.forloeb) forløb in 5 programs")
         context.output.line("simulating \(days) days of hourly cycles from \(from) on the spool transport ...")
@@ -43,6 +50,7 @@ enum DemoCommand {
             let local = zone.local(now)
             try population.play(store: store, on: local, zone: zone)
             _ = try cycle.run(now: now)
+            try replies.answer(store: store, now: now)
             hour += 1
         }
         let elapsed = Date().timeIntervalSince(clock)

@@ -160,6 +160,13 @@ enum DemoReport {
             out.line("  \(count) × \(reason)")
         }
         out.line("")
+        let replies = try store.inbound(since: 0, limit: 100_000)
+        var actions: [String: Int] = [:]
+        for reply in replies { actions[reply.action, default: 0] += 1 }
+        out.line(
+            "Replies read: \(replies.count) ("
+                + actions.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+        out.line("")
         out.line("A few messages as a person reads them (the files are in \(directory)/spool):")
         var shown = Set<String>()
         for row in rows where row.status == .sent && row.language == .da {
@@ -167,7 +174,7 @@ enum DemoReport {
             guard
                 [
                     "first-meeting/sms", "cafe-invite/email", "missed-contact/email", "monthly-hours/email",
-                    "recurring/sms",
+                    "recurring/sms", "reply-confirmation/email", "reply-forward/email", "cafe-rsvp/email",
                 ]
                 .contains(pick), !shown.contains(pick)
             else { continue }

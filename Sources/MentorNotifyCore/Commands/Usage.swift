@@ -100,8 +100,12 @@ enum Usage {
         """,
         "report hours":
             "usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]\n\nMinutes per pair against the target.",
-        "check":
-            "usage: mentor-notify check\n\nValidates the config, the templates and the database. Exit 78 on a config error.",
+        "check": """
+        usage: mentor-notify check [--connect]
+
+        Validates the config, the templates and the database. Exit 78 on a config error. --connect also
+        logs in to the replies mailbox (exit 69 when it cannot be read).
+        """,
         "status": """
         usage: mentor-notify status [--json]
 

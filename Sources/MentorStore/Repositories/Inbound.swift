@@ -104,6 +104,15 @@ extension Store {
             """, [person, channel.rawValue, since], Store.outboxRow)
     }
 
+    /// Emails sent to people after the row `id`, oldest first (the demo's people answer them).
+    public func sentEmails(afterID id: Int64) throws -> [OutboxRow] {
+        try database.query(
+            """
+            SELECT \(Store.outboxColumns) FROM outbox
+            WHERE id > ? AND status = 'sent' AND channel = 'email' AND recipient IS NOT NULL ORDER BY id
+            """, [id], Store.outboxRow)
+    }
+
     /// People (not forgotten) with this email address, compared without case.
     public func people(email: String) throws -> [Person] {
         try database.query(
