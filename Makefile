@@ -39,10 +39,12 @@ bench:
 	@scripts/deps.sh test
 	bench/run.sh
 
-## SIGKILL at random moments during delivery of a 500-message outbox, 200 times: lost, duplicates, integrity.
+## SIGKILL at random moments during delivery of a 500-message outbox, 200 times: lost, duplicates, integrity;
+## and while a cycle reads 200 replies from Dovecot: each acted on once, confirmations, integrity.
 crash-test: release
 	@scripts/deps.sh test
 	scripts/crash-test.py --kills 200
+	scripts/crash-test-replies.py --kills 100
 
 ## libFuzzer on the CSV reader, validators, template renderer, MIME builder and gateway answers (FUZZ_SECONDS each).
 fuzz:
