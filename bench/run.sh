@@ -6,3 +6,4 @@ swift build -c release --product mentor-notify >/dev/null
 echo "== import (issue 2)"; bench/import.sh
 echo "== scheduler (issue 3)"; bench/plan.sh
 echo "== delivery (issue 4)"; bench/delivery.sh
+echo "== replies (issue 12)"; bench/replies.sh

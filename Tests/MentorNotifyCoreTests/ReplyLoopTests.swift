@@ -232,4 +232,55 @@ import Testing
         #expect(connect.code == 69)
         #expect(connect.err.contains("the replies mailbox cannot be read"), "\(connect.err)")
     }
+
+    @Test func largeAndBrokenMessagesAreHandledAndMovedOn() throws {
+        let world = try World()
+        let cli = world.cli
+        #expect(try cli.run(["contact", String(world.forloeb), "--date", "2026-04-03", "--minutes", "30"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+        let reminder = try #require(world.received(1).first)
+        let messageID = try #require((reminder["headers"] as? [String: String])?["Message-ID"])
+        // 10 MB: the answer and a photo from the phone. The answer is read; the photo never decoded.
+        let photo = String(repeating: String(repeating: "QUJD", count: 19) + "\n", count: 10 * 1024 * 1024 / 77)
+        world.deliver(
+            """
+            From: soren@example.dk
+            To: svar@example.dk
+            Message-ID: <big@example.net>
+            In-Reply-To: \(messageID)
+            Content-Type: multipart/mixed; boundary=X
+
+            --X
+            Content-Type: text/plain; charset=utf-8
+
+            2 timer
+            --X
+            Content-Type: image/jpeg
+            Content-Transfer-Encoding: base64
+            Content-Disposition: attachment; filename=IMG_0001.jpg
+
+            \(photo)
+            --X--
+            """)
+        // Past the 16 MiB we fetch: not read, left for the leader in the processed folder.
+        world.deliver("From: soren@example.dk\nMessage-ID: <huge@example.net>\n\n" + photo + photo)
+        // Broken MIME: a multipart without a boundary.
+        world.deliver(
+            "From: soren@example.dk\nMessage-ID: <broken@example.net>\nIn-Reply-To: \(messageID)\n"
+                + "Content-Type: multipart/mixed\n\n--\n3\n")
+        let tick = try cli.run(["tick", "--at", "2026-04-20T10:05"])
+        #expect(tick.code == 0, "\(tick.err)")
+        #expect(try world.contacts() == ["2026-04-03 30 meeting", "2026-04-20 120 other"])
+        let replies = try cli.json(["replies", "--json"])
+        let details = replies.map { "\($0["action"] as? String ?? "") \($0["detail"] as? String ?? "")" }.sorted()
+        #expect(details.count == 3, "\(details)")
+        #expect(details.contains { $0.hasPrefix("hours 120 min") })
+        #expect(details.contains { $0.hasPrefix("unmatched malformed: a multipart part without a usable boundary") })
+        #expect(details.contains { $0.hasPrefix("unmatched the message is larger than 16 MiB") })
+        #expect(world.inbox() == 0)
+        #expect(world.processed() == 3)
+        // And the mailbox keeps working: the next cycle is a clean poll.
+        let next = try cli.run(["tick", "--at", "2026-04-20T10:10"])
+        #expect(!next.err.contains("event=mailbox"), "\(next.err)")
+    }
 }

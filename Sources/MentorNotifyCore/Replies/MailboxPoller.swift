@@ -26,6 +26,8 @@ final class MailboxPoller {
     /// Messages read in one poll at most; the rest wait for the next cycle.
     var maxPerPoll = 1000
     static let stateName = "imap"
+    /// Messages moved with one command.
+    static let moveBatch = 50
 
     init(mailbox: any ReplyMailbox, core: ReplyCore, ownAddresses: Set<String>) {
         self.mailbox = mailbox
@@ -48,10 +50,12 @@ final class MailboxPoller {
                 state.uidValidity = generation
                 state.lastUID = 0
             }
-            for id in ids.prefix(maxPerPoll) {
-                try read(id, generation: generation, now: now, report: &report)
-                try mailbox.moveToProcessed(id)
-                state.lastUID = max(state.lastUID, id)
+            // Acted on one by one, moved in batches: a kill between the two only means the batch
+            // is read again, found handled, and moved then.
+            for batch in Array(ids.prefix(maxPerPoll)).chunked(MailboxPoller.moveBatch) {
+                for id in batch { try read(id, generation: generation, now: now, report: &report) }
+                try mailbox.moveToProcessed(Array(batch))
+                state.lastUID = max(state.lastUID, batch.max() ?? 0)
             }
             if state.failingSince != nil {
                 logger.info(
@@ -111,5 +115,12 @@ final class MailboxPoller {
         } else {
             report.alreadyHandled += 1
         }
+    }
+}
+
+extension Array {
+    /// The elements in runs of `size` (the last one shorter).
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -26,13 +26,16 @@ public final class SpoolMailbox: ReplyMailbox {
         return Array(data)
     }
 
-    public func moveToProcessed(_ id: Int64) throws(MailboxError) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory + "/processed", withIntermediateDirectories: true)
-            try FileManager.default.moveItem(
-                atPath: "\(directory)/new/\(id).eml", toPath: "\(directory)/processed/\(id).eml")
-        } catch {
-            throw MailboxError("cannot move \(id).eml to \(directory)/processed: \(error.localizedDescription)")
+    public func moveToProcessed(_ ids: [Int64]) throws(MailboxError) {
+        for id in ids {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory + "/processed", withIntermediateDirectories: true)
+                try FileManager.default.moveItem(
+                    atPath: "\(directory)/new/\(id).eml", toPath: "\(directory)/processed/\(id).eml")
+            } catch {
+                throw MailboxError("cannot move \(id).eml to \(directory)/processed: \(error.localizedDescription)")
+            }
         }
     }
 
