@@ -75,6 +75,30 @@ import Testing
             #"{"email": {"url": "smtp://smtp.example.dk:25", "from": "a@example.dk", "starttls": "none"}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
             "email.starttls"
         ),
+        (
+            #"{"replies": {"address": "svar@example.dk", "imap": {"url": "imaps://svar:hemmelig@imap.example.dk/INBOX", "username": "svar"}}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "replies.imap.url"
+        ),
+        (
+            #"{"replies": {"address": "svar@example.dk", "imap": {"url": "imap://imap.example.dk/INBOX", "username": "svar", "starttls": "none"}}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "replies.imap.starttls"
+        ),
+        (
+            #"{"replies": {"address": "svar@example.dk", "imap": {"url": "imaps://imap.example.dk/INBOX", "username": "svar", "password": "hemmelig"}}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "replies.imap.password"
+        ),
+        (
+            #"{"replies": {"address": "svar@example.dk", "imap": {"url": "https://imap.example.dk/INBOX", "username": "svar"}}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "replies.imap.url"
+        ),
+        (
+            #"{"replies": {"address": "svar@example.dk", "imap": {"url": "imaps://imap.example.dk/INBOX", "username": "svar", "processedFolder": "Behandlede \"svar\""}}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "replies.imap.processedFolder"
+        ),
+        (
+            #"{"replies": {"address": "ikke en adresse"}, "programs": [{"id": "symb", "preset": "symb"}]}"#,
+            "replies.address"
+        ),
     ])
     func aSecretInAURLOrCleartextToAnotherHostIsAConfigError(config: String, key: String) throws {
         let cli = CLIHarness()

@@ -283,4 +283,34 @@ import Testing
         let next = try cli.run(["tick", "--at", "2026-04-20T10:10"])
         #expect(!next.err.contains("event=mailbox"), "\(next.err)")
     }
+
+    @Test func implicitTLSWithTheTestCAAndARefusalWithoutIt() throws {
+        let scratch = Scratch()
+        let (cert, key) = try scratch.certificate()
+        let imaps = try TestServer(
+            script: "imap_server.py", arguments: ["--dir", scratch.path + "/imap", "--tls", cert, key, "--imaps"],
+            folder: scratch.path)
+        let cli = CLIHarness()
+        cli.write("pw", "hemmelig")
+        chmod(cli.folder + "/pw", 0o600)
+        func config(caFile: String?) {
+            cli.write(
+                "config.json",
+                """
+                { "replies": { "address": "svar@example.dk",
+                    "imap": { "url": "imaps://127.0.0.1:\(imaps.port)/INBOX", "username": "svar",
+                              "passwordFile": "\(cli.folder)/pw"\(caFile.map { ", \"caFile\": \"\($0)\"" } ?? "") } },
+                  "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+                """)
+        }
+        config(caFile: cert)
+        let trusted = try cli.run(["check", "--connect"])
+        #expect(trusted.code == 0, "\(trusted.err)")
+        #expect(trusted.out.contains("logged in"))
+        // A certificate nobody vouches for: refused, and the fix named.
+        config(caFile: nil)
+        let untrusted = try cli.run(["check", "--connect"])
+        #expect(untrusted.code == 69)
+        #expect(untrusted.err.contains("not trusted"), "\(untrusted.err)")
+    }
 }
