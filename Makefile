@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BIN = .build/release/mentor-notify
 
-.PHONY: demo test build release lint format bench install clean crash-test fuzz
+.PHONY: demo test build release lint format bench install clean crash-test fuzz texts
 
 ## The main job on the embedded default: a demo database and a simulated year on the spool.
 demo:
@@ -28,6 +28,12 @@ build:
 release:
 	@scripts/deps.sh build
 	$(SWIFT) build -c release --product mentor-notify
+
+## Every text as people read it, into one file for a read-through (and the golden-file test).
+texts:
+	@scripts/deps.sh build
+	UPDATE_TEXTS=1 $(SWIFT) test --filter GoldenTextTests.everyTextIsAsReviewed
+	@echo "texts: Tests/NotifierTests/Golden/texts.txt (review the diff with git diff)"
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests

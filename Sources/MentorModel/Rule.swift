@@ -49,7 +49,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .monthlyHours: return ["month", "minutes", "target", "missing"]
         case .monthlyDigest: return ["month", "count", "lines"]
         case .contactNudge, .missedContact: return ["days", "date"]
-        case .evaluation, .evaluationReminder: return ["date", "final"]
+        case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]
         case .endNotice, .end: return ["end"]
         case .cafeInvite, .meetingReminder, .agendaReminder: return ["date", "time", "place"]
         case .recurring: return ["text"]
@@ -64,7 +64,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
     /// Variables every message can use. `replies` is set when answers are read (the texts that
     /// invite one say what to answer only then).
     public static let commonVariables: Set<String> = [
-        "recipient", "program", "mentor", "mentee", "relationship", "replies",
+        "recipient", "program", "mentor", "mentee", "mentorFirst", "menteeFirst", "relationship", "replies",
+        "contact", "contactPhone", "contactEmail", "single",
     ]
 
     /// Rules whose messages may still go out after the forløb has ended.
@@ -104,4 +105,26 @@ extension Rule: CustomStringConvertible {
 
 extension RecipientRole: CustomStringConvertible {
     public var description: String { rawValue }
+}
+
+/// A list in a message (the leader's digest, the failed messages) travels as records of fields,
+/// one a line, and is written out in the reader's language by the texts.
+public enum TextLines {
+    static let separator: Character = "\u{1F}"
+
+    public static func record(_ fields: [String]) -> String {
+        fields.map { $0.replacingLineBreaks() }.joined(separator: String(separator))
+    }
+
+    public static func records(_ text: String) -> [[String]] {
+        text.split(separator: "\n").map {
+            $0.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingLineBreaks() -> String {
+        String(map { $0.isNewline || $0 == TextLines.separator ? " " : $0 })
+    }
 }

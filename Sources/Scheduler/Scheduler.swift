@@ -120,10 +120,20 @@ struct Planner {
         else { return }
         var common = variables()
         common["program"] = program.name
+        if let contact = program.contactPerson {
+            common["contact"] = contact.name
+            common["contactPhone"] = contact.phone ?? ""
+            common["contactEmail"] = contact.email ?? ""
+        }
         if let relationship {
             common["relationship"] = String(relationship.id)
-            common["mentor"] = state.people[relationship.mentorID]?.name ?? ""
-            common["mentee"] = state.people[relationship.menteeID]?.name ?? ""
+            let mentor = state.people[relationship.mentorID]?.name ?? ""
+            let mentee = state.people[relationship.menteeID]?.name ?? ""
+            common["mentor"] = mentor
+            common["mentee"] = mentee
+            // People who know each other are named by first name.
+            common["mentorFirst"] = Planner.firstName(mentor)
+            common["menteeFirst"] = Planner.firstName(mentee)
         }
         let draft = Draft(
             rule: rule, keyPrefix: "\(rule.rawValue):\(subject()):", period: period(), program: program,
@@ -181,7 +191,7 @@ struct Planner {
             case .person(let role, let id, let keyPart):
                 guard let person = people[id] else { return [] }
                 // A greeting uses the first name: "Hej Amira".
-                let firstName = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
+                let firstName = person.name.map(Planner.firstName) ?? ""
                 return [
                     make(
                         role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
@@ -212,6 +222,7 @@ struct Planner {
             // A forgotten person has no name: the texts about them still read ("din mentor").
             for other in ["mentor", "mentee"] where values[other]?.isEmpty == true && relationship != nil {
                 values[other] = Planner.unnamed(other, for: role, language: language)
+                values[other + "First"] = values[other]
             }
             return FollowUp(
                 rule: rule, key: keyPrefix + keyPart + ":" + period, role: role, recipient: recipient,
@@ -247,6 +258,11 @@ struct Planner {
 
     /// How a text names a mentor or mentee whose name was erased: "din mentor" to the other one of
     /// the pair, "en mentor" to a leader.
+    /// "Amira" of "Amira Hansen".
+    static func firstName(_ name: String) -> String {
+        String(name.split(separator: " ").first ?? Substring(name))
+    }
+
     static func unnamed(_ role: String, for reader: RecipientRole, language: Language) -> String {
         switch (language, reader == .leader) {
         case (.en, false): "your \(role)"

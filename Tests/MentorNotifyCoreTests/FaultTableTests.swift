@@ -166,7 +166,9 @@ import Testing
         } else {
             #expect(after.status == .failed)
             let report = try #require(try store.outbox().first { $0.rule == .deliveryFailed })
-            #expect(report.body?.contains("#\(row.id) first-meeting") == true)
+            // In words: who, on which channel, about what, and what to do; never an id.
+            #expect(report.body?.contains("om det første møde: ") == true, "\(report.body ?? "")")
+            #expect(report.body?.contains("#") == false)
             // The failure is reported once.
             _ = try healthy.run(now: now + 3 * 3600)
             #expect(try store.outbox().filter { $0.rule == .deliveryFailed }.count == 1)

@@ -153,7 +153,7 @@ import Testing
         try world.tick("2026-04-23T12:00")
         let lists = try world.bodies("cafe-rsvp")
         #expect(lists.count == 2)
-        #expect(lists.contains { $0.contains("har 0 sagt ja.\n1 har sagt nej, og 0 har ikke svaret") }, "\(lists)")
+        #expect(lists.contains { $0.contains("- kommer: 0\n- kommer ikke: 1\n- har ikke svaret: 0") }, "\(lists)")
     }
 
     @Test func doneStopsTheEvaluationReminder() throws {

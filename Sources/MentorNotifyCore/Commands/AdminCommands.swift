@@ -74,8 +74,11 @@ enum AdminCommands {
             "config: \(config.source), \(config.programs.count) programs, time zone \(config.zone.identifier)")
         let directory = Paths.templates(config.templates)
         let catalog = try TemplateCatalog.load(directory: directory)
-        try SMSLength.check(catalog)
-        context.output.line("templates: \(directory), \(catalog.count) sections, every SMS within 2 segments")
+        let twoSegments = try SMSLength.check(catalog, longest: config.smsLongest)
+        context.output.line(
+            "templates: \(directory), \(catalog.count) sections, every SMS within 2 segments with the longest names, "
+                + "places and dates; \(twoSegments.count) may need two:")
+        for name in twoSegments { context.output.line("  \(name)") }
         var warnings: [String] = []
         for program in config.programs where program.leaders.isEmpty {
             warnings.append("program \(program.id) has no leaders: leader alerts and digests cannot be delivered")

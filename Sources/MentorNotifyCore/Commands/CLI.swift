@@ -159,6 +159,7 @@ public enum CLI {
     static func describe(_ error: any Error) -> (ExitCode, String) {
         switch error {
         case let error as CLIError: return (error.code, error.message)
+        case let error as SMSLength.TooLong: return (.config, error.description)
         case let error as InputError: return (.dataError, error.description)
         case let error as ConfigError:
             return (.config, error.description + " (exit 78: fix the config and run `mentor-notify check`)")

@@ -16,6 +16,8 @@ enum CycleCommands {
     {
         let config = context.config
         let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
+        // A text edited so that a long name would push an SMS past two segments stops the start.
+        try SMSLength.check(catalog, longest: config.smsLongest)
         let (email, sms) = try Transports.make(config, environment: context.environment, control: control)
         let cycle = Cycle(
             store: store, config: config, catalog: catalog, logger: context.logger, email: email, sms: sms)

@@ -88,7 +88,7 @@ enum ForloebCommands {
         let id = try args.id("forløb")
         let at = try Validate.dateTime(try args.required("at"))
         let place = try args.value("place").map { raw throws(InputError) in
-            try Validate.text(raw, field: "place", maxLength: 200)
+            try Validate.place(raw)
         }
         let store = try context.openStore()
         let meetingID = try store.write { try store.addMeeting(relationship: id, at: at, place: place) }
@@ -117,7 +117,7 @@ enum ForloebCommands {
         let program = try context.config.program(try args.required("program"))
         let at = try Validate.dateTime(try args.required("at"))
         let place = try args.value("place").map { raw throws(InputError) in
-            try Validate.text(raw, field: "place", maxLength: 200)
+            try Validate.place(raw)
         }
         let store = try context.openStore()
         let id = try store.write { try store.addCafe(program: program.id, at: at, place: place) }
@@ -130,7 +130,7 @@ enum ForloebCommands {
         let person = try args.number("person")
         let time = try Validate.time(try args.required("time"))
         let days = try PersonalReminder.parseWeekdays(try args.required("days"))
-        let text = try Validate.text(try args.required("text"), field: "text", maxLength: 300)
+        let text = try Validate.smsText(try args.required("text"), field: "text", maxLength: 300)
         guard !text.trimmingSpaces().isEmpty else { throw InputError("text", "is empty") }
         let until = try args.value("until").map { raw throws(InputError) in try Validate.date(raw, field: "until") }
         let store = try context.openStore()

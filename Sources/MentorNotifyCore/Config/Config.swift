@@ -34,6 +34,13 @@ public struct Config: Sendable {
         return settings
     }
 
+    /// The config's share of the SMS worst case: its longest program and contact names and forms.
+    var smsLongest: SMSLength.Longest {
+        SMSLength.Longest(
+            programs: programs.map(\.name), contacts: programs.compactMap { $0.contactPerson?.name },
+            forms: programs.flatMap { [$0.evaluationFormMentor, $0.evaluationFormMentee].compactMap { $0 } })
+    }
+
     public func program(_ id: String) throws(ConfigError) -> ProgramSettings {
         guard let program = programs.first(where: { $0.id == id }) else {
             throw ConfigError(
@@ -49,12 +56,17 @@ public struct Config: Sendable {
         "symb": "SYMB MentorKorps", "lab": "Mentorordningen",
     ]
 
+    /// The first names of the built-in programs' (fictional) daily leaders.
+    static let builtInLeaders = [
+        "mentorshoppen": "Elias", "djoef": "Mette", "fki": "Jonas", "symb": "Louise", "lab": "Karin",
+    ]
+
     /// The built-in defaults: every preset as a program of its own name, spool delivery.
     public static func builtIn() -> Config {
         var config = Config()
         config.programs = ProgramSettings.presetNames.compactMap { name in
             var program = ProgramSettings.preset(name, id: name, name: builtInNames[name])
-            program?.leaders = [Leader(name: "Daglig leder", email: "leder@example.dk")]
+            program?.leaders = [Leader(name: builtInLeaders[name] ?? "Karin", email: "leder@example.dk")]
             if name == "mentorshoppen" {
                 program?.cafe = CafeSchedule(
                     weekday: 3, time: LocalTime(hour: 18, minute: 0)!, everyWeeks: 2,
@@ -334,7 +346,15 @@ public struct Config: Sendable {
         if var cafe = try reader.object("cafe") {
             program.cafe = try parseCafe(&cafe)
         }
-        try checkText(program.name, key: reader.keyPath("name"))
+        if var contact = try reader.object("contact") {
+            program.contact = try parseContact(&contact)
+        }
+        if var forms = try reader.object("evaluationForm") {
+            program.evaluationFormMentor = try formURL(&forms, "mentor")
+            program.evaluationFormMentee = try formURL(&forms, "mentee")
+            try forms.finish()
+        }
+        do { _ = try Validate.name(program.name) } catch { throw ConfigError(reader.keyPath("name"), error.reason) }
         try reader.finish()
         return program
     }
@@ -359,6 +379,7 @@ public struct Config: Sendable {
         guard let name = try leader.string("name"), !name.isEmpty else {
             throw ConfigError(leader.keyPath("name"), "is missing")
         }
+        _ = try checked(leader.keyPath("name")) { () throws(InputError) in try Validate.name(name) }
         var email: String?
         var phone: String?
         var channels: Set<Channel>?
@@ -438,6 +459,45 @@ public struct Config: Sendable {
         return rules
     }
 
+    /// Whom people contact: a name, and a phone number or an email address (or both).
+    static func parseContact(_ reader: inout JSONReader) throws(ConfigError) -> ProgramContact {
+        guard let name = try reader.string("name"), !name.isEmpty else {
+            throw ConfigError(reader.keyPath("name"), "is missing; write whom people contact, e.g. \"Elias\"")
+        }
+        do { _ = try Validate.name(name) } catch { throw ConfigError(reader.keyPath("name"), error.reason) }
+        var contact = ProgramContact(name: name)
+        if let email = try reader.string("email") {
+            do { contact.email = try Validate.email(email) } catch {
+                throw ConfigError(reader.keyPath("email"), error.reason)
+            }
+        }
+        if let phone = try reader.string("phone") {
+            do { contact.phone = try Validate.phone(phone) } catch {
+                throw ConfigError(reader.keyPath("phone"), error.reason)
+            }
+        }
+        guard contact.email != nil || contact.phone != nil else {
+            throw ConfigError(reader.keyPath("phone"), "give a phone number or an email address (or both)")
+        }
+        try reader.finish()
+        return contact
+    }
+
+    /// An evaluation form's address: https:// (or http://), no line breaks, no secrets.
+    static func formURL(_ reader: inout JSONReader, _ key: String) throws(ConfigError) -> String? {
+        guard let value = try reader.string(key) else { return nil }
+        guard value.hasPrefix("https://") || value.hasPrefix("http://"), let url = URL(string: value),
+            url.host != nil, value.count <= 100
+        else {
+            throw ConfigError(
+                reader.keyPath(key),
+                "must be the form's address (at most 100 characters: it goes into SMS), e.g. https://forms.example.dk/evaluering"
+            )
+        }
+        try checkText(value, key: reader.keyPath(key))
+        return value
+    }
+
     /// A recurring café evening: a weekday, a time, every N weeks from a first evening.
     static func parseCafe(_ cafe: inout JSONReader) throws(ConfigError) -> CafeSchedule {
         guard let day = try cafe.string("weekday"), let weekday = LocalDate.weekday(named: day) else {
@@ -455,7 +515,9 @@ public struct Config: Sendable {
         let every = try cafe.int("everyWeeks", min: 1, max: 52) ?? 1
         let until = try date(&cafe, "until")
         let place = try cafe.string("place")
-        if let place { try checkText(place, key: cafe.keyPath("place")) }
+        if let place {
+            do { _ = try Validate.place(place) } catch { throw ConfigError(cafe.keyPath("place"), error.reason) }
+        }
         try cafe.finish()
         return CafeSchedule(weekday: weekday, time: time, everyWeeks: every, from: from, until: until, place: place)
     }

@@ -338,8 +338,12 @@ final class ReplyCore {
     private func names(_ relationshipID: Int64?, program: ProgramSettings) throws -> [String: String] {
         var values = ["program": program.name]
         if let relationshipID, let relationship = try? store.relationship(relationshipID) {
-            values["mentor"] = (try? store.person(relationship.mentorID))?.name ?? ""
-            values["mentee"] = (try? store.person(relationship.menteeID))?.name ?? ""
+            let mentor = (try? store.person(relationship.mentorID))?.name ?? ""
+            let mentee = (try? store.person(relationship.menteeID))?.name ?? ""
+            values["mentor"] = mentor
+            values["mentee"] = mentee
+            values["mentorFirst"] = String(mentor.split(separator: " ").first ?? "")
+            values["menteeFirst"] = String(mentee.split(separator: " ").first ?? "")
         }
         return values
     }

@@ -159,6 +159,26 @@ public enum Validate {
 
     /// Refuses CR, LF, NUL and other control characters: the text may reach a message header.
     @discardableResult
+    /// A meeting's or café evening's place, as the texts show it.
+    public static func place(_ raw: String, field: String = "place") throws(InputError) -> String {
+        try text(raw, field: field, maxLength: placeLimit)
+    }
+
+    /// A leader's own SMS text: GSM-7 only, since one "–" or "’" makes the whole message UCS-2
+    /// (70 characters a segment instead of 160). The refusal says what to write instead.
+    public static func smsText(_ raw: String, field: String, maxLength: Int) throws(InputError) -> String {
+        let value = try text(raw, field: field, maxLength: maxLength)
+        guard GSMText.isGSM(value) else {
+            let outside = Array(Set(value.filter { !GSMText.isGSM($0) })).sorted().map(String.init).joined(
+                separator: " ")
+            throw InputError(
+                field,
+                "has characters an SMS can only carry at triple cost (\(outside)); write it as: \(GSMText.bestEffort(value))"
+            )
+        }
+        return value
+    }
+
     public static func text(_ raw: String, field: String, maxLength: Int = 500) throws(InputError) -> String {
         for scalar in raw.unicodeScalars {
             if scalar == "\r" || scalar == "\n" || scalar == "\0" {
@@ -175,8 +195,13 @@ public enum Validate {
     }
 
     /// A name: non-empty text without control characters.
+    /// The longest name and place a text may carry: with these, every SMS is checked to fit in two
+    /// segments at load time (`SMSLength`), whoever is named.
+    public static let nameLimit = 60
+    public static let placeLimit = 60
+
     public static func name(_ raw: String, field: String = "name") throws(InputError) -> String {
-        let value = try text(raw, field: field, maxLength: 200).trimmingSpaces()
+        let value = try text(raw, field: field, maxLength: nameLimit).trimmingSpaces()
         guard !value.isEmpty else { throw InputError(field, "is empty; give the person's name") }
         // Names go into SMS, which are written in GSM letters ("Zoë" as "Zoe", "Олена" as "Olena");
         // a script with no such spelling would make every SMS naming the person cost triple.

@@ -15,10 +15,12 @@ enum HumanDates {
         "December",
     ]
 
-    static func date(_ date: LocalDate, _ language: Language) -> String {
+    /// `withYear: false` for SMS, where every character counts and the year is plain.
+    static func date(_ date: LocalDate, _ language: Language, withYear: Bool = true) -> String {
+        let year = withYear ? " \(date.year)" : ""
         switch language {
-        case .da: return "\(danishDays[date.weekday - 1]) den \(date.day). \(danishMonths[date.month - 1]) \(date.year)"
-        case .en: return "\(englishDays[date.weekday - 1]) \(date.day) \(englishMonths[date.month - 1]) \(date.year)"
+        case .da: return "\(danishDays[date.weekday - 1]) den \(date.day). \(danishMonths[date.month - 1])" + year
+        case .en: return "\(englishDays[date.weekday - 1]) \(date.day) \(englishMonths[date.month - 1])" + year
         }
     }
 
@@ -29,14 +31,30 @@ enum HumanDates {
         }
     }
 
-    /// The variables with their ISO dates and months written out.
-    static func humanize(_ variables: [String: String], _ language: Language) -> [String: String] {
+    /// The variables as a person reads them: ISO dates and months written out (an SMS's without
+    /// the year), minutes as hours, lists in sentences, and `single` when a count is one (for the
+    /// noun's number: "1 besked", "3 beskeder").
+    static func humanize(
+        _ variables: [String: String], _ language: Language, channel: Channel = .email, rule: Rule? = nil
+    )
+        -> [String: String]
+    {
         var result = variables
         for key in ["date", "start", "end"] {
-            if let raw = variables[key], let value = LocalDate(raw) { result[key] = date(value, language) }
+            if let raw = variables[key], let value = LocalDate(raw) {
+                result[key] = date(value, language, withYear: channel == .email)
+            }
         }
-        if let raw = variables["month"], let value = YearMonth(raw) { result["month"] = month(value, language) }
-        if let raw = variables["hours"], let minutes = Int(raw) { result["hours"] = duration(minutes, language) }
+        if variables["count"] == "1" { result["single"] = "yes" }
+        if let raw = variables["lines"], let rule { result["lines"] = HumanLists.lines(raw, rule: rule, language) }
+        if let raw = variables["month"], let value = YearMonth(raw) {
+            let written = month(value, language)
+            // In an SMS the month alone: "i marts".
+            result["month"] = channel == .email ? written : String(written.split(separator: " ").first ?? "")
+        }
+        for key in ["hours", "minutes", "target"] {
+            if let raw = variables[key], let minutes = Int(raw) { result[key] = duration(minutes, language) }
+        }
         return result
     }
 
@@ -51,5 +69,90 @@ enum HumanDates {
         if rest == 0 { return count(hours, hourWord, hoursWord) }
         if rest == 30 { return "\(hours)\(comma)5 \(hoursWord)" }
         return "\(count(hours, hourWord, hoursWord)) \(and) \(count(rest, minuteWord, minutesWord))"
+    }
+}
+
+/// The lists of leader messages, written out: who, what, and what happened, in words.
+enum HumanLists {
+    static func lines(_ raw: String, rule: Rule, _ language: Language) -> String {
+        TextLines.records(raw).map { fields in
+            "- " + (rule == .monthlyDigest ? digestLine(fields, language) : failureLine(fields, language))
+        }.joined(separator: "\n")
+    }
+
+    /// `Søren Mariegård og Amira Hansen: 1 time og 45 minutter af 4 timer`
+    static func digestLine(_ fields: [String], _ language: Language) -> String {
+        guard fields.count == 4, let minutes = Int(fields[2]), let target = Int(fields[3]) else {
+            return fields.joined(separator: " ")
+        }
+        let and = language == .da ? "og" : "and"
+        let of = language == .da ? "af" : "of"
+        let logged =
+            minutes == 0
+            ? (language == .da ? "ingen kontakt registreret" : "no contact logged")
+            : "\(HumanDates.duration(minutes, language)) \(of) \(HumanDates.duration(target, language))"
+        return "\(name(fields[0], "mentor", language)) \(and) \(name(fields[1], "mentee", language)): \(logged)"
+    }
+
+    /// `Amira Hansen (mentee), SMS om det første møde: nummeret blev afvist`
+    static func failureLine(_ fields: [String], _ language: Language) -> String {
+        guard fields.count == 5 else { return fields.joined(separator: " ") }
+        let role = fields[1]
+        let who = name(fields[0], role, language)
+        let channel = fields[3] == "sms" ? "SMS" : (language == .da ? "e-mail" : "email")
+        let about = Rule(rawValue: fields[2]).map { HumanLists.about($0, language) } ?? ""
+        let roleWord = (role == "mentor" || role == "mentee") && !fields[0].isEmpty ? " (\(role))" : ""
+        let what = language == .da ? "\(channel) om \(about)" : "\(channel) about \(about)"
+        return "\(who)\(roleWord), \(what): \(reason(fields[4], channel: fields[3], language))"
+    }
+
+    private static func name(_ value: String, _ role: String, _ language: Language) -> String {
+        guard value.isEmpty else { return value }
+        return language == .da ? "en \(role) (navn slettet)" : "a \(role) (name erased)"
+    }
+
+    /// What a leader can do something about, instead of the server's words.
+    static func reason(_ raw: String, channel: String, _ language: Language) -> String {
+        let lower = raw.lowercased()
+        let address =
+            channel == "sms"
+            ? (language == .da ? "nummeret" : "the number") : (language == .da ? "adressen" : "the address")
+        if lower.hasPrefix("bounced: 5.1") || lower.contains("refused at rcpt") || lower.contains("5.1.1") {
+            return language == .da
+                ? "\(address) findes ikke; ret den, eller kontakt personen på anden vis"
+                : "\(address) does not exist; correct it, or reach the person another way"
+        }
+        if lower.hasPrefix("bounced:") {
+            return language == .da
+                ? "beskeden kom retur; kontakt personen på anden vis"
+                : "the message came back; reach the person another way"
+        }
+        if lower.contains("gave up after") {
+            return language == .da
+                ? "kunne ikke leveres i 5 dage; tjek \(address)"
+                : "could not be delivered for 5 days; check \(address)"
+        }
+        if channel == "sms" && (lower.contains("400") || lower.contains("422") || lower.contains("number")) {
+            return language == .da ? "\(address) blev afvist; tjek det" : "\(address) was refused; check it"
+        }
+        return language == .da ? "kunne ikke leveres; tjek \(address)" : "could not be delivered; check \(address)"
+    }
+
+    static func about(_ rule: Rule, _ language: Language) -> String {
+        let danish: [Rule: String] = [
+            .firstMeeting: "det første møde", .afterFirstMeeting: "tiden efter det første møde",
+            .monthlyHours: "månedens timer", .contactNudge: "at holde kontakten", .evaluation: "evalueringen",
+            .evaluationReminder: "evalueringen", .endNotice: "forløbets afslutning", .end: "forløbets afslutning",
+            .cafeInvite: "caféaftenen", .meetingReminder: "et møde", .agendaReminder: "dagsordenen",
+            .recurring: "en fast påmindelse", .replyConfirmation: "et svar",
+        ]
+        let english: [Rule: String] = [
+            .firstMeeting: "the first meeting", .afterFirstMeeting: "the time after the first meeting",
+            .monthlyHours: "the month's hours", .contactNudge: "keeping in touch", .evaluation: "the evaluation",
+            .evaluationReminder: "the evaluation", .endNotice: "the end of the mentorship",
+            .end: "the end of the mentorship", .cafeInvite: "the café evening", .meetingReminder: "a meeting",
+            .agendaReminder: "the agenda", .recurring: "a regular reminder", .replyConfirmation: "an answer",
+        ]
+        return (language == .da ? danish[rule] : english[rule]) ?? (language == .da ? "en besked" : "a message")
     }
 }

@@ -1,47 +1,119 @@
 import MentorModel
 import MentorStore
-import Scheduler
 
-/// Checks that every SMS template stays within two segments with realistic long values.
+/// Every SMS text must fit in two segments with the longest values it can ever carry: names and
+/// places at their input limits, the longest written date and month, the longest program and
+/// contact names and form addresses of the config. Checked when the templates are loaded.
 public enum SMSLength {
     public struct TooLong: Error, CustomStringConvertible, Sendable {
         public var description: String
     }
 
-    /// Long-ish but realistic values: a long Danish name, a place, the longest written dates
-    /// (`onsdag den 30. september 2026`).
-    public static let sampleValues: [String: String] = [
-        "recipient": "Mathilde Kristensen", "program": "Mentorshoppen Holstebro", "mentor": "Søren Mariegård",
-        "mentee": "Mathilde Kristensen", "relationship": "12345", "start": "2026-09-30", "days": "30",
-        "date": "2026-09-30", "variant": "continue", "month": "2026-09", "minutes": "120", "target": "240",
-        "missing": "120", "count": "12", "lines": "#1 ...", "final": "yes", "end": "2027-09-30", "time": "18:00",
-        "place": "Mentorshoppen, Nørregade 10", "text": "Godmorgen! Husk praktik kl. 8. Du kan godt!",
-        "emailDown": "yes", "smsDown": "yes",
-        "reason": "the SMTP server refused the login: SMTP 535 5.7.8 Authentication credentials invalid",
+    /// What the config contributes to the worst case: its longest program name, contact name and
+    /// evaluation form address.
+    public struct Longest: Sendable {
+        public var program = "Mentorshoppen Holstebro"
+        public var contact = "Elias"
+        public var form = ""
+
+        public init() {}
+
+        public init(programs: [String], contacts: [String], forms: [String]) {
+            program = programs.max { $0.count < $1.count } ?? program
+            contact = contacts.max { $0.count < $1.count } ?? contact
+            form = forms.max { $0.count < $1.count } ?? ""
+        }
+    }
+
+    /// A word of `count` letters, as long as a name can be.
+    static func word(_ count: Int) -> String { "M" + String(repeating: "m", count: count - 1) }
+
+    /// The date (ISO) whose written form is longest in `language`, with and without the year.
+    static func longestDate(_ language: Language) -> String {
+        var best = "2026-09-30"
+        var length = 0
+        var day = LocalDate(year: 2026, month: 1, day: 1) ?? LocalDate(dayNumber: 0)
+        for _ in 0..<366 {
+            let written = HumanDates.date(day, language).count
+            if written > length {
+                length = written
+                best = day.description
+            }
+            day = day.adding(days: 1)
+        }
+        return best
+    }
+
+    /// The values that make each text longest.
+    static func worstCase(_ longest: Longest, language: Language) -> [String: String] {
+        let name = word(Validate.nameLimit)
+        let date = longestDate(language)
+        let month =
+            HumanDates.danishMonths.indices.max {
+                HumanDates.month(YearMonth(year: 2026, month: $0 + 1), language).count
+                    < HumanDates.month(YearMonth(year: 2026, month: $1 + 1), language).count
+            }.map { YearMonth(year: 2026, month: $0 + 1).description } ?? "2026-09"
+        return [
+            "recipient": name, "mentor": name, "mentee": name, "mentorFirst": name, "menteeFirst": name,
+            "program": longest.program, "contact": longest.contact, "contactPhone": "+4512345678",
+            "contactEmail": "leder@example.dk", "relationship": "99999", "start": date, "date": date, "end": date,
+            "days": "999", "month": month, "minutes": "1439", "target": "1439", "missing": "1439", "hours": "1439",
+            "count": "999", "final": "yes", "time": "18:00", "place": word(Validate.placeLimit),
+            "text": String(repeating: "m", count: 300), "reason": word(200), "by": name, "sender": name,
+            "channel": "e-mail", "about": "spørgsmålet efter det første møde", "yesCount": "999", "noCount": "999",
+            "silentCount": "999", "yes": name, "formMentor": longest.form, "formMentee": longest.form,
+        ]
+    }
+
+    /// Sections of which a message shows one: each is checked on its own.
+    static let exclusive: [Rule: [String]] = [
+        .replyConfirmation: [
+            "hours", "yes", "no", "continueYes", "continueNo", "agreement", "evaluated", "stopped", "started",
+            "forwarded",
+        ],
+        .deliveryFailed: ["emailDown", "smsDown", "lines"],
     ]
 
-    public static func check(_ catalog: TemplateCatalog) throws(TooLong) {
+    /// The value sets that make each of a rule's texts longest: every section shown (of exclusive
+    /// ones, each on its own), each variable at its longest.
+    static func worstCases(_ rule: Rule, _ longest: Longest, language: Language) -> [[String: String]] {
+        var values = worstCase(longest, language: language)
+        for name in rule.variables where values[name] == nil { values[name] = "yes" }
+        guard let group = exclusive[rule] else { return [values] }
+        return group.map { shown in values.filter { !group.contains($0.key) || $0.key == shown } }
+    }
+
+    /// Checks every SMS text; returns the ones that need two segments at worst ("da/end.txt [mentor
+    /// sms]"), and throws for any that would need more.
+    @discardableResult
+    public static func check(_ catalog: TemplateCatalog, longest: Longest = Longest()) throws(TooLong) -> [String] {
+        var twoSegments: [String] = []
         for language in Language.allCases {
             for rule in Rule.allCases {
                 for role in rule.roles {
-                    let variants: [String?] = rule == .afterFirstMeeting ? ["continue", "agreement"] : [nil]
+                    let variants: [String?] = TemplateCatalog.variants[rule] ?? [nil]
                     for variant in variants {
-                        var values = sampleValues
-                        values["variant"] = variant
-                        guard
-                            let message = try? catalog.render(
-                                rule: rule, role: role, channel: .sms, language: language, variables: values)
-                        else { continue }
-                        let segments = SMSEncoding.segments(message.body)
-                        if segments > 2 {
-                            throw TooLong(
-                                description:
-                                    "template \(language.rawValue)/\(rule.rawValue).txt [\(role.rawValue) sms]: \(segments) SMS segments; keep it within 2 (GSM-7: 306 characters)"
-                            )
+                        let name =
+                            "\(language.rawValue)/\(rule.rawValue).txt [\(role.rawValue) sms\(variant.map { " \($0)" } ?? "")]"
+                        for var values in worstCases(rule, longest, language: language) {
+                            values["variant"] = variant
+                            guard
+                                let message = try? catalog.render(
+                                    rule: rule, role: role, channel: .sms, language: language, variables: values)
+                            else { continue }
+                            let segments = SMSEncoding.segments(GSMText.bestEffort(message.body))
+                            if segments > 2 {
+                                throw TooLong(
+                                    description:
+                                        "template \(name): \(segments) SMS segments with the longest names, places and "
+                                        + "dates; keep it within 2 (GSM-7: 306 characters)")
+                            }
+                            if segments == 2, !twoSegments.contains(name) { twoSegments.append(name) }
                         }
                     }
                 }
             }
         }
+        return twoSegments
     }
 }

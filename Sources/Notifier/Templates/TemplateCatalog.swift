@@ -182,7 +182,7 @@ public struct TemplateCatalog: Sendable {
                 file: "\(language.rawValue)/\(rule.rawValue).txt",
                 message: "no section [\(role.rawValue) \(channel.rawValue)]")
         }
-        let values = HumanDates.humanize(variables, language)
+        let values = HumanDates.humanize(variables, language, channel: channel, rule: rule)
         let subject = entry.subject?.render(values).singleLine ?? ""
         return RenderedMessage(subject: subject, body: entry.body.render(values))
     }

@@ -96,9 +96,11 @@ extension Planner {
             else { continue }
             let minutes = state.minutesLastMonth[relationship.id] ?? 0
             guard minutes < target else { continue }
-            let mentor = state.people[relationship.mentorID]?.name ?? "person \(relationship.mentorID)"
-            let mentee = state.people[relationship.menteeID]?.name ?? "person \(relationship.menteeID)"
-            lines[program.id, default: []].append("#\(relationship.id) \(mentor) / \(mentee): \(minutes)/\(target) min")
+            let mentor = state.people[relationship.mentorID]?.name ?? ""
+            let mentee = state.people[relationship.menteeID]?.name ?? ""
+            // Fields, not text: the texts write them out in the leader's language.
+            lines[program.id, default: []].append(
+                TextLines.record([mentor, mentee, String(minutes), String(target)]))
         }
         for (programID, list) in lines.sorted(by: { $0.key < $1.key }) {
             guard let program = settings.programs[programID] else { continue }

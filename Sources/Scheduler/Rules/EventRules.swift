@@ -177,11 +177,10 @@ extension Planner {
                 continue
             }
             let lines = failures.sorted { $0.outboxID < $1.outboxID }.map { failure in
-                let who =
-                    failure.recipient.flatMap { state.people[$0]?.name }
-                    ?? "person \(failure.recipient.map(String.init) ?? "?")"
-                return
-                    "#\(failure.outboxID) \(failure.rule) → \(failure.role) \(who) (\(failure.channel.rawValue)): \(failure.reason)"
+                TextLines.record([
+                    failure.recipient.flatMap { state.people[$0]?.name } ?? "", failure.role.rawValue,
+                    failure.rule.rawValue, failure.channel.rawValue, failure.reason,
+                ])
             }
             emit(
                 .deliveryFailed, subject: programID, to: .leaders(), period: String(newest), program: program,

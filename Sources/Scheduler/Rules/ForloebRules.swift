@@ -24,7 +24,10 @@ extension Planner {
                 guard !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) }) else {
                     continue
                 }
-                let variables = ["date": date.description, "final": final ? "yes" : ""]
+                let variables = [
+                    "date": date.description, "final": final ? "yes" : "",
+                    "formMentor": program.evaluationFormMentor ?? "", "formMentee": program.evaluationFormMentee ?? "",
+                ]
                 emitPair(
                     .evaluation, relationship, program, roles: [role], period: date.description, due: at(date),
                     expires: at(date.adding(days: remind)), afterEnd: final, variables: variables)

@@ -70,6 +70,19 @@ public struct Leader: Sendable, Hashable {
     }
 }
 
+/// Whom people contact about the program (SPEC.md `contact`); by default its first leader.
+public struct ProgramContact: Sendable, Hashable {
+    public var name: String
+    public var phone: String?
+    public var email: String?
+
+    public init(name: String, phone: String? = nil, email: String? = nil) {
+        self.name = name
+        self.phone = phone
+        self.email = email
+    }
+}
+
 /// Every rule setting of one program. A `nil` day count switches its rule off.
 public struct ProgramSettings: Sendable, Hashable {
     public var id: String
@@ -77,6 +90,16 @@ public struct ProgramSettings: Sendable, Hashable {
     public var preset: String
     public var language: Language = .da
     public var leaders: [Leader] = []
+    /// Whom people contact; nil: the first leader.
+    public var contact: ProgramContact?
+    /// The evaluation form each fills in (SPEC.md `evaluationForm`); nil: the leader sends it.
+    public var evaluationFormMentor: String?
+    public var evaluationFormMentee: String?
+
+    /// The contact the texts name: `contact`, else the first leader.
+    public var contactPerson: ProgramContact? {
+        contact ?? leaders.first.map { ProgramContact(name: $0.name, phone: $0.phone, email: $0.email) }
+    }
 
     /// The planned length when `match` is given no `--end`.
     public var durationMonths: Int = 6

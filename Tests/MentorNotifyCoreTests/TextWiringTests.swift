@@ -1,0 +1,92 @@
+import Foundation
+import MentorStore
+import Testing
+
+/// What the config and the people contribute to the texts, end to end: the contact person, the
+/// evaluation form, first names between people who know each other, and the SMS-sized inputs.
+@Suite struct TextWiringTests {
+    @Test func evaluationsLinkToTheFormAndNameTheContact() throws {
+        let cli = CLIHarness()
+        cli.write(
+            "config.json",
+            """
+            { "programs": [ { "id": "symb", "preset": "symb", "name": "SYMB MentorKorps",
+                "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" } ],
+                "contact": { "name": "Karin", "phone": "21 24 18 03" },
+                "evaluationForm": { "mentor": "https://forms.example.dk/symb-mentor",
+                                    "mentee": "https://forms.example.dk/symb-mentee" } } ] }
+            """)
+        let ids = try cli.forloeb(program: "symb")
+        #expect(try cli.run(["contact", String(ids.forloeb), "--date", "2026-05-20", "--minutes", "60"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-06-02T10:00"]).code == 0)
+        let database = try Database(path: cli.folder + "/test.db")
+        let bodies = try database.query(
+            "SELECT role, body FROM outbox WHERE rule = 'evaluation' ORDER BY role"
+        ) { ($0.string(0), $0.string(1)) }
+        #expect(bodies.count == 2)
+        let mentee = try #require(bodies.first { $0.0 == "mentee" }?.1)
+        let mentor = try #require(bodies.first { $0.0 == "mentor" }?.1)
+        #expect(mentee.contains("https://forms.example.dk/symb-mentee"))
+        #expect(mentor.contains("https://forms.example.dk/symb-mentor"))
+        // Between the pair, first names; the forløb's id nowhere.
+        #expect(mentor.contains("det går i dit forløb med Amira."), "\(mentor)")
+        #expect(!mentor.contains("Amira Hansen får"))
+        // The nudge names the configured contact, not the leader.
+        #expect(try cli.run(["tick", "--at", "2026-06-12T10:00"]).code == 0)
+        let nudge = try #require(
+            try database.queryOne("SELECT body FROM outbox WHERE rule = 'contact-nudge'") { $0.string(0) })
+        #expect(nudge.contains("Karin på +4521241803"), "\(nudge)")
+    }
+
+    @Test func aLeadersOwnSMSTextWithCharactersOutsideGSMIsRefusedWithTheFix() throws {
+        let cli = CLIHarness()
+        let ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        let refused = try cli.run([
+            "reminder", "add", "--person", String(ids.mentee), "--time", "07:00", "--days", "mon,tue", "--text",
+            "Godmorgen – husk praktik kl. 8 … du kan!",
+        ])
+        #expect(refused.code == 65)
+        #expect(refused.err.contains("write it as: Godmorgen - husk praktik kl. 8 ... du kan!"), "\(refused.err)")
+        let accepted = try cli.run([
+            "reminder", "add", "--person", String(ids.mentee), "--time", "07:00", "--days", "mon,tue", "--text",
+            "Godmorgen - husk praktik kl. 8 ... du kan!",
+        ])
+        #expect(accepted.code == 0, "\(accepted.err)")
+    }
+
+    @Test(arguments: [
+        (["person", "add", "--role", "mentee", "--name", String(repeating: "Abcdefghij ", count: 6) + "X"], "name"),
+        (
+            [
+                "cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00", "--place",
+                String(repeating: "x", count: 61),
+            ], "place"
+        ),
+    ])
+    func namesAndPlacesAreLimitedSoEverySMSFits(arguments: [String], field: String) throws {
+        let cli = CLIHarness()
+        #expect(try cli.run(["init"]).code == 0)
+        let result = try cli.run(arguments + ["--email", "a@example.dk"].filter { _ in arguments[0] == "person" })
+        #expect(result.code == 65)
+        #expect(result.err.contains("longer than 60 characters"), "\(result.err)")
+    }
+
+    @Test(arguments: [
+        (#"{"programs": [{"id": "symb", "preset": "symb", "contact": {"name": "Karin"}}]}"#, "contact.phone"),
+        (
+            #"{"programs": [{"id": "symb", "preset": "symb", "evaluationForm": {"mentor": "forms.example.dk"}}]}"#,
+            "evaluationForm.mentor"
+        ),
+        (
+            #"{"programs": [{"id": "symb", "preset": "symb", "contact": {"name": "Karin", "email": "ikke"}}]}"#,
+            "contact.email"
+        ),
+    ])
+    func aContactOrFormThatCannotBeUsedIsAConfigError(config: String, key: String) throws {
+        let cli = CLIHarness()
+        cli.write("config.json", config)
+        let check = try cli.run(["check"])
+        #expect(check.code == 78)
+        #expect(check.err.contains(key), "\(check.err)")
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import MentorModel
+import MentorStore
+import Testing
+
+@testable import Notifier
+
+/// Every text as people read it, in one file: each template in Danish and English, for every role,
+/// channel and variant, with typical values (answers read and not, forms and not, each exclusive
+/// section) and with the longest values an SMS can carry. A change of wording is a reviewed diff of
+/// `Tests/NotifierTests/Golden/texts.txt`; `make texts` writes it anew.
+@Suite struct GoldenTextTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let golden = repository.appendingPathComponent("Tests/NotifierTests/Golden/texts.txt").path
+
+    static let typical: [String: String] = [
+        "recipient": "Søren", "program": "Mentorshoppen Holstebro", "mentor": "Søren Mariegård",
+        "mentee": "Amira Hansen", "mentorFirst": "Søren", "menteeFirst": "Amira", "relationship": "16",
+        "contact": "Elias", "contactPhone": "+4512345678", "contactEmail": "elias@mentorshoppen.dk",
+        "start": "2026-03-02", "date": "2026-03-19", "end": "2027-03-01", "days": "30", "month": "2026-03",
+        "minutes": "135", "target": "240", "missing": "105", "hours": "210", "time": "17:00", "place": "Huset",
+        "text": "Godmorgen! Husk praktik kl. 8.", "count": "3", "by": "Amira Hansen", "sender": "Amira Hansen",
+        "channel": "e-mail", "about": "invitationen til caféaften", "yesCount": "4", "noCount": "1",
+        "silentCount": "7", "yes": "Amira Hansen, Noah Rasmussen",
+        "reason": "the SMTP server refused the login: SMTP 535 5.7.8 Authentication credentials invalid",
+        "lines": [
+            TextLines.record(["Søren Mariegård", "Amira Hansen", "135", "240"]),
+            TextLines.record(["Inge Thomsen", "Noah Rasmussen", "0", "240"]),
+        ].joined(separator: "\n"),
+    ]
+
+    /// The scenarios a rule's texts are shown in.
+    static func scenarios(_ rule: Rule) -> [(String, [String: String])] {
+        var base = typical
+        if rule == .deliveryFailed {
+            base["lines"] = [
+                TextLines.record(["Amira Hansen", "mentee", "first-meeting", "sms", "gateway 400: invalid number"]),
+                TextLines.record(["Søren Mariegård", "mentor", "monthly-hours", "email", "bounced: 5.1.1 user unknown"]
+                ),
+                TextLines.record(["", "mentee", "cafe-invite", "email", "gave up after 9 attempts over 5 days"]),
+            ].joined(separator: "\n")
+        }
+        var list: [(String, [String: String])] = []
+        let groups = SMSLength.exclusive[rule] ?? [""]
+        for shown in groups {
+            var values = base
+            for other in groups where other != shown { values[other] = nil }
+            if !shown.isEmpty, values[shown] == nil { values[shown] = "yes" }
+            let label = shown.isEmpty ? "" : " \(shown)"
+            list.append(("typical\(label)", values))
+            var answered = values
+            answered["replies"] = "1"
+            list.append(("answers read\(label)", answered))
+            if rule == .evaluation || rule == .evaluationReminder {
+                for final in ["", "yes"] {
+                    var withForms = answered
+                    withForms["final"] = final
+                    withForms["formMentor"] = "https://forms.example.dk/mentor"
+                    withForms["formMentee"] = "https://forms.example.dk/mentee"
+                    list.append(("forms, final \(final.isEmpty ? "no" : "yes")", withForms))
+                }
+            }
+            if rule == .deliveryFailed || rule == .monthlyDigest {
+                var one = values
+                one["count"] = "1"
+                one["lines"] = values["lines"].map { String($0.split(separator: "\n").first ?? "") }
+                list.append(("one\(label)", one))
+            }
+        }
+        return list
+    }
+
+    /// The whole read-through, deterministic.
+    static func render() throws -> String {
+        let catalog = try TemplateCatalog.load(directory: repository.appendingPathComponent("templates").path)
+        var out = "# Every text mentor-notify sends, as people read them. Written by `make texts`; checked by\n"
+        out += "# GoldenTextTests. A change here is a change of what people read: review it as such.\n"
+        for language in Language.allCases {
+            for rule in Rule.allCases {
+                for role in rule.roles {
+                    let variants: [String?] = TemplateCatalog.variants[rule] ?? [nil]
+                    for variant in variants {
+                        for channel in Channel.allCases {
+                            var seen = Set<String>()
+                            var cases = scenarios(rule)
+                            if channel == .sms {
+                                cases.append(
+                                    (
+                                        "longest values",
+                                        SMSLength.worstCases(rule, SMSLength.Longest(), language: language)[0]
+                                    ))
+                            }
+                            for (label, values) in cases {
+                                var values = values
+                                if language == .en { values["about"] = "the invitation to the café evening" }
+                                values["variant"] = variant
+                                if channel == .sms { values["replies"] = nil }
+                                let message = try catalog.render(
+                                    rule: rule, role: role, channel: channel, language: language, variables: values)
+                                let text = (channel == .email ? "Subject: \(message.subject)\n\n" : "") + message.body
+                                // A section that does not apply to this role (a mentee's hours) shows nothing.
+                                if message.body.hasPrefix(" ") || message.body.contains("\n\n\n\n") { continue }
+                                guard seen.insert(text).inserted else { continue }
+                                let header = [
+                                    language.rawValue, rule.rawValue, role.rawValue, channel.rawValue, variant,
+                                ]
+                                .compactMap { $0 }.joined(separator: " ")
+                                out += "\n======== \(header) — \(label)"
+                                if channel == .sms {
+                                    out += " (\(SMSEncoding.segments(GSMText.bestEffort(message.body))) segments)"
+                                }
+                                out += "\n" + text.trimmingCharacters(in: .newlines) + "\n"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func everyTextIsAsReviewed() throws {
+        let rendered = try Self.render()
+        if ProcessInfo.processInfo.environment["UPDATE_TEXTS"] == "1" {
+            try rendered.write(toFile: Self.golden, atomically: true, encoding: .utf8)
+        }
+        let reviewed = (try? String(contentsOfFile: Self.golden, encoding: .utf8)) ?? ""
+        guard rendered != reviewed else { return }
+        let old = reviewed.split(separator: "\n", omittingEmptySubsequences: false)
+        let new = rendered.split(separator: "\n", omittingEmptySubsequences: false)
+        let first =
+            zip(old, new).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(old.count, new.count)
+        Issue.record(
+            """
+            the texts differ from Tests/NotifierTests/Golden/texts.txt from line \(first + 1):
+              reviewed: \(first < old.count ? String(old[first]) : "(end)")
+              now:      \(first < new.count ? String(new[first]) : "(end)")
+            If the change is meant, run `make texts` and review the diff.
+            """)
+    }
+
+    /// Nothing a person reads is a command, an id, a technical arrow or the program signing itself.
+    @Test func noTextToAPersonHasACommandAnIdOrOurName() throws {
+        let rendered = try Self.render()
+        let texts = rendered.components(separatedBy: "\n======== ").dropFirst()
+        #expect(texts.count > 300)
+        for text in texts {
+            let body = text.split(separator: "\n", maxSplits: 1).last.map(String.init) ?? ""
+            let header = String(text.prefix(while: { $0 != "\n" }))
+            #expect(!body.contains("mentor-notify"), "\(header): names the program's own name or a command")
+            #expect(!body.contains("#"), "\(header): '#'")
+            #expect(!body.contains("→"), "\(header): '→'")
+            #expect(!body.contains(" --"), "\(header): a command-line option")
+            #expect(
+                body.range(of: #"(?i)\b(forløb|relationship|outbox|person) [0-9]"#, options: .regularExpression) == nil,
+                "\(header): an id")
+            #expect(!body.contains("{{") && !body.contains("}}"), "\(header): a template tag")
+            #expect(!body.contains(" 1 beskeder") && !body.contains(" 1 messages"), "\(header): 1 with a plural")
+        }
+    }
+}
