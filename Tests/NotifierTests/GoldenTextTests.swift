@@ -93,6 +93,9 @@ import Testing
                             }
                             for (label, values) in cases {
                                 var values = values
+                                if label != "longest values" {
+                                    values["recipient"] = [.mentor: "Søren", .leader: "Louise"][role] ?? "Amira"
+                                }
                                 if language == .en { values["about"] = "the invitation to the café evening" }
                                 values["variant"] = variant
                                 if channel == .sms { values["replies"] = nil }
