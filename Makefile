@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BIN = .build/release/mentor-notify
 
-.PHONY: demo test build release lint format bench install clean crash-test fuzz texts
+.PHONY: demo test build release lint format bench install clean crash-test fuzz texts deb test-deb
 
 ## The main job on the embedded default: a demo database and a simulated year on the spool.
 demo:
@@ -28,6 +28,16 @@ build:
 release:
 	@scripts/deps.sh build
 	$(SWIFT) build -c release --product mentor-notify
+
+## The Debian package: mentor-notify_VERSION_amd64.deb, the Swift standard library linked in.
+deb:
+	@scripts/deps.sh deb
+	scripts/build-deb.sh
+
+## Installs, upgrades, removes and purges the package on this machine, and runs lintian on it.
+test-deb:
+	@scripts/deps.sh deb
+	scripts/test-deb.sh
 
 ## Every text as people read it, into one file for a read-through (and the golden-file test).
 texts:

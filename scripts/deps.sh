@@ -2,6 +2,7 @@
 # Installs what mentor-notify needs on a Debian machine, only when it is missing.
 #   scripts/deps.sh build   the C libraries (libcurl, SQLite) and pkg-config
 #   scripts/deps.sh test    also the real servers the tests talk to (aiosmtpd, Dovecot, openssl, systemd-analyze)
+#   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db)
 set -euo pipefail
 want=${1:-build}
 
@@ -26,6 +27,14 @@ if [ "$want" = test ]; then
     command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
     # A real IMAP server for the replies tests (started on a free port with its own config).
     command -v dovecot >/dev/null 2>&1 || packages+=(dovecot-imapd)
+fi
+
+if [ "$want" = deb ]; then
+    # make test-deb: the Debian tools the package is built and judged with.
+    command -v dpkg-shlibdeps >/dev/null 2>&1 || packages+=(dpkg-dev)
+    command -v lintian >/dev/null 2>&1 || packages+=(lintian)
+    command -v man >/dev/null 2>&1 || packages+=(man-db)
+    command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

@@ -124,7 +124,7 @@ public enum CLI {
         return ("\(command) \(sub)", rest)
     }
 
-    static let version = "0.1.0"
+    static let version = "0.2.0"
 
     typealias Handler = @Sendable (Context, [String]) throws -> Void
 
