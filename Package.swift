@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "RepliesTests", dependencies: ["Replies"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "NotifierTests", dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
-            swiftSettings: strict),
+            exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",
             dependencies: [

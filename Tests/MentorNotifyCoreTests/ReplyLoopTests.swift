@@ -53,7 +53,7 @@ import Testing
             delivered += 1
             let name = "17700000\(delivered).M\(delivered)P1.test"
             let tmp = maildir + "/tmp/" + name
-            FileManager.default.createFile(
+            _ = FileManager.default.createFile(
                 atPath: tmp, contents: Data(message.replacingOccurrences(of: "\n", with: "\r\n").utf8))
             rename(tmp, maildir + "/new/" + name)
         }
@@ -118,7 +118,8 @@ import Testing
         #expect(reminder["mail_from"] as? String == "svar@example.dk")
         let messageID = try #require(headers["Message-ID"])
         #expect(messageID.range(of: #"^<mn\.[0-9a-f]{32}@example\.dk>$"#, options: .regularExpression) != nil)
-        #expect((reminder["parts"] as? [[String: Any]])?.first?["text"] as? String ?? "" != "")
+        let reminderText = (reminder["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""
+        #expect(reminderText.contains("svar blot på denne e-mail med antal timer"), "\(reminderText)")
 
         world.deliver(World.reply(from: "Søren <soren@example.dk>", to: messageID, id: "r1", body: "3,5"))
         let tick = try cli.run(["tick", "--at", "2026-04-20T19:45"])
@@ -206,7 +207,8 @@ import Testing
         #expect(world.processed() == 3)
         let failed = try cli.json(["outbox", "--status", "failed", "--json"])
         #expect(failed.count == 1)
-        #expect((failed.first?["reason"] as? String ?? "").hasPrefix("bounced: 5.1.1"))
+        let reason = failed.first?["reason"] as? String ?? ""
+        #expect(reason.hasPrefix("bounced: 5.1.1"), "\(reason)")
         // Nothing was answered: the only mail sent is the reminder (and, later, the leader's alert).
         // (The cycle has finished: whatever it sent is there; nothing more is coming.)
         #expect(

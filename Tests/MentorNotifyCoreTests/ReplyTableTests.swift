@@ -57,7 +57,7 @@ import Testing
                 \(body)
 
                 """
-            FileManager.default.createFile(atPath: "\(folder)/\(count).eml", contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: "\(folder)/\(count).eml", contents: Data(text.utf8))
         }
 
         func actions() throws -> [String] {

@@ -58,7 +58,7 @@ import Testing
                     Content-Type: text/plain; charset=utf-8\r\n\r\n4\r\n
                     """
                 try FileManager.default.createDirectory(atPath: inbox + "/new", withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: "\(inbox)/new/\(written).eml", contents: Data(mail.utf8))
+                _ = FileManager.default.createFile(atPath: "\(inbox)/new/\(written).eml", contents: Data(mail.utf8))
             }
         }
         let replies = try store.inbound(since: 0, limit: 10_000)

@@ -38,7 +38,7 @@ struct DemoReplies {
             let text =
                 headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n\r\n> " + (row.subject ?? "") + "\r\n"
             try FileManager.default.createDirectory(atPath: folder + "/new", withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: "\(folder)/new/\(written).eml", contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: "\(folder)/new/\(written).eml", contents: Data(text.utf8))
         }
     }
 

@@ -157,8 +157,6 @@ public enum Validate {
         return value
     }
 
-    /// Refuses CR, LF, NUL and other control characters: the text may reach a message header.
-    @discardableResult
     /// A meeting's or café evening's place, as the texts show it.
     public static func place(_ raw: String, field: String = "place") throws(InputError) -> String {
         try text(raw, field: field, maxLength: placeLimit)
@@ -179,6 +177,8 @@ public enum Validate {
         return value
     }
 
+    /// Refuses CR, LF, NUL and other control characters: the text may reach a message header.
+    @discardableResult
     public static func text(_ raw: String, field: String, maxLength: Int = 500) throws(InputError) -> String {
         for scalar in raw.unicodeScalars {
             if scalar == "\r" || scalar == "\n" || scalar == "\0" {
