@@ -25,18 +25,22 @@ let package = Package(
         .target(name: "MentorStore", dependencies: ["CSQLite", "MentorModel"], swiftSettings: strict),
         // Pure rules: the compiler keeps them from the store, SQLite and libcurl.
         .target(name: "Scheduler", dependencies: ["MentorModel"], swiftSettings: strict),
+        // HTTP/1.1 on POSIX sockets for the web endpoint: parsing and serving, no routes.
+        .target(name: "HTTPServer", swiftSettings: strict),
         // Reading what comes back (MIME, the reply table, bounces): pure, like the scheduler.
         .target(name: "Replies", dependencies: ["MentorModel"], swiftSettings: strict),
         .target(
             name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
         .target(
-            name: "MentorNotifyCore", dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies"],
+            name: "MentorNotifyCore",
+            dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer"],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
         // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub), shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore"], swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
         .testTarget(name: "RepliesTests", dependencies: ["Replies"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "NotifierTests", dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
@@ -44,7 +48,8 @@ let package = Package(
         .testTarget(
             name: "MentorNotifyCoreTests",
             dependencies: [
-                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "TestSupport",
+                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer",
+                "TestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -45,6 +45,11 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 
 if [ "$want" = test ]; then
+    if ! python3 -c 'import prometheus_client' 2>/dev/null; then
+        echo "deps: installing prometheus-client (its parser checks /metrics)" >&2
+        python3 -m pip install -q prometheus-client 2>/dev/null \
+            || python3 -m pip install -q --break-system-packages prometheus-client
+    fi
     if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
         echo "deps: installing aiosmtpd (a real SMTP server for the tests)" >&2
         python3 -m pip install -q aiosmtpd 2>/dev/null \

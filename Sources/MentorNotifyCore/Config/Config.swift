@@ -14,6 +14,8 @@ public struct Config: Sendable {
     public var sms: SMSSettings?
     /// Where answers come back (SPEC.md "Replies"); nil: no message invites an answer.
     public var replies: RepliesSettings?
+    /// The web endpoint (`run` serves it); nil: no HTTP unless systemd hands over a socket.
+    public var http: HTTPSettings?
     public var spool = "./spool"
     public var templates = "./templates"
     public var programs: [ProgramSettings] = []
@@ -119,6 +121,9 @@ public struct Config: Sendable {
         }
         if var replies = try root.object("replies") {
             config.replies = try parseReplies(&replies)
+        }
+        if var http = try root.object("http") {
+            config.http = try parseHTTP(&http)
         }
         config.spool = try root.string("spool") ?? config.spool
         config.templates = try root.string("templates") ?? config.templates
@@ -233,6 +238,27 @@ public struct Config: Sendable {
         }
         settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds
         settings.insecureSkipVerify = false
+        try reader.finish()
+        return settings
+    }
+
+    /// `http`: `listen` (HOST:PORT, checked when `run` binds it) and `publicURL` (https://…).
+    static func parseHTTP(_ reader: inout JSONReader) throws(ConfigError) -> HTTPSettings {
+        var settings = HTTPSettings(listen: try reader.string("listen"))
+        if let listen = settings.listen {
+            guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil else {
+                throw ConfigError(reader.keyPath("listen"), "must be HOST:PORT, e.g. 127.0.0.1:8480")
+            }
+        }
+        if let url = try reader.string("publicURL") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), let parsed = URL(string: url),
+                parsed.host != nil
+            else {
+                throw ConfigError(
+                    reader.keyPath("publicURL"), "must be the address people reach, e.g. https://mentor.example.dk")
+            }
+            settings.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         try reader.finish()
         return settings
     }

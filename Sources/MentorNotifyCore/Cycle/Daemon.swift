@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPServer
 import MentorModel
 import MentorStore
 import Notifier
@@ -88,6 +89,16 @@ final class Daemon {
         let systemd = SystemdNotifier(environment: context.environment)
         let store = try context.openStore()
         var cycle = try CycleCommands.makeCycle(context, store: store, control: control)
+        // The web endpoint answers on threads of its own; a delivery pass never waits for it.
+        var server: HTTPServer?
+        if let socket = try WebEndpoint.socket(context.config.http, environment: context.environment) {
+            let endpoint = WebEndpoint(
+                databasePath: context.databasePath, maxAgeMinutes: context.config.statusMaxAgeMinutes)
+            server = HTTPServer(socket: socket) { endpoint.handle($0) }
+            server?.start()
+            logger.info("http-start", ["port": String(server?.port ?? 0)])
+        }
+        defer { server?.stop() }
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")

@@ -83,6 +83,25 @@ extension Store {
         }
     }
 
+    /// Replies by channel and action, for the metrics.
+    public func inboundCounts() throws -> [(channel: Channel, action: String, count: Int)] {
+        try database.query("SELECT channel, action, count(*) FROM inbound GROUP BY 1, 2 ORDER BY 1, 2") {
+            row throws(StoreError) in
+            (try row.value(0, as: Channel.init(rawValue:), "channel"), row.string(1), row.int(2))
+        }
+    }
+
+    /// Outbox rows by channel and status, for the metrics.
+    public func outboxCounts() throws -> [(channel: Channel, status: OutboxStatus, count: Int)] {
+        try database.query("SELECT channel, status, count(*) FROM outbox GROUP BY 1, 2 ORDER BY 1, 2") {
+            row throws(StoreError) in
+            (
+                try row.value(0, as: Channel.init(rawValue:), "channel"),
+                try row.value(1, as: OutboxStatus.init(rawValue:), "status"), row.int(2)
+            )
+        }
+    }
+
     /// Our email whose Message-ID carries `token`.
     public func outboxRow(messageToken token: String) throws -> OutboxRow? {
         try database.queryOne(

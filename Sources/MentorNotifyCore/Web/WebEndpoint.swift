@@ -1,0 +1,125 @@
+import Foundation
+import HTTPServer
+import MentorModel
+import MentorStore
+import Notifier
+
+/// `http` in the config: where `run` serves the web endpoint, and the address the world sees it at.
+public struct HTTPSettings: Sendable, Hashable {
+    /// `HOST:PORT` to listen on; nil when systemd hands over the socket.
+    public var listen: String?
+    /// `https://mentor.example.dk`, behind the reverse proxy.
+    public var publicURL: String?
+
+    public init(listen: String? = nil, publicURL: String? = nil) {
+        self.listen = listen
+        self.publicURL = publicURL
+    }
+}
+
+/// The routes of the web endpoint that exist so far: `/healthz` and `/metrics` (SPEC.md "The web
+/// endpoint"); the webhooks and one-click unsubscribe come with the rest of that section. Each
+/// request reads the store through a connection of its own (WAL: never in the delivery's way).
+final class WebEndpoint: Sendable {
+    let databasePath: String
+    let maxAgeMinutes: Int
+    let lock = NSLock()
+    nonisolated(unsafe) private var store: Store?
+
+    init(databasePath: String, maxAgeMinutes: Int) {
+        self.databasePath = databasePath
+        self.maxAgeMinutes = maxAgeMinutes
+    }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch (request.method, request.path) {
+        case ("GET", "/healthz"), ("HEAD", "/healthz"): return respond(healthz)
+        case ("GET", "/metrics"): return respond(metrics)
+        case (_, "/healthz"), (_, "/metrics"): return .refusal(405)
+        default: return .refusal(404)
+        }
+    }
+
+    /// Runs a route with the endpoint's store, opened on first use; a store error is a 503.
+    private func respond(_ route: (Store) throws -> HTTPResponse) -> HTTPResponse {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            if store == nil { store = try Store(path: databasePath, migrate: false) }
+            guard let store else { return .refusal(503) }
+            return try route(store)
+        } catch {
+            store = nil
+            return HTTPResponse(status: 503, contentType: "text/plain; charset=utf-8", text: "database unavailable\n")
+        }
+    }
+
+    /// 200 `ok` while cycles run and nothing goes unwatched; 503 with the reason otherwise.
+    func healthz(_ store: Store) throws -> HTTPResponse {
+        let report = try CycleCommands.statusReport(store, maxAgeMinutes: maxAgeMinutes)
+        var problems: [String] = []
+        if !report.fresh { problems.append("no cycle in the last \(maxAgeMinutes) minutes") }
+        problems += report.held.map { "\($0.channel.rawValue) held: \($0.reason)" }
+        problems += report.problems.map { "unwatched: \($0)" }
+        if problems.isEmpty { return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", text: "ok\n") }
+        return HTTPResponse(
+            status: 503, contentType: "text/plain; charset=utf-8", text: problems.joined(separator: "\n") + "\n")
+    }
+
+    /// The Prometheus text format (version 0.0.4), each family with `# HELP` and `# TYPE`.
+    func metrics(_ store: Store) throws -> HTTPResponse {
+        let snapshot = try store.read {
+            (
+                try store.outboxCounts(), try store.inboundCounts(),
+                try store.meta("last_cycle_wall").flatMap { Int64($0) }, try store.channelHolds()
+            )
+        }
+        let (outbox, inbound, lastCycle, holds) = snapshot
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples {
+                text += name + (sample.labels.isEmpty ? "" : "{\(sample.labels)}") + " \(sample.value)\n"
+            }
+        }
+        var byStatus: [OutboxStatus: Int] = [:]
+        for row in outbox { byStatus[row.status, default: 0] += row.count }
+        family(
+            "mentor_notify_outbox_messages", "gauge", "Outbox rows by status.",
+            OutboxStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(byStatus[$0] ?? 0)) })
+        family(
+            "mentor_notify_deliveries_total", "counter",
+            "Messages by channel and how their delivery ended (sent, failed, expired, suppressed).",
+            outbox.filter { $0.status.isFinal }.map {
+                ("channel=\"\($0.channel.rawValue)\",result=\"\($0.status.rawValue)\"", String($0.count))
+            })
+        family(
+            "mentor_notify_replies_total", "counter", "Replies read, by channel and what was done.",
+            inbound.map { ("channel=\"\($0.channel.rawValue)\",action=\"\(Self.label($0.action))\"", String($0.count)) }
+        )
+        family(
+            "mentor_notify_last_cycle_timestamp_seconds", "gauge", "When the last cycle ran (Unix time).",
+            [("", String(lastCycle ?? 0))])
+        family(
+            "mentor_notify_channel_held", "gauge", "1 while a channel is held because its server or gateway fails.",
+            Channel.allCases.map { ("channel=\"\($0.rawValue)\"", holds[$0] == nil ? "0" : "1") })
+        return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", text: text)
+    }
+
+    /// A label value as the text format wants it (backslash, quote and newline escaped).
+    static func label(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// The listening socket: systemd's (socket activation) or `http.listen`; nil without either.
+    static func socket(_ settings: HTTPSettings?, environment: [String: String]) throws -> Int32? {
+        if let handed = HTTPServer.systemdSocket(environment: environment) { return handed }
+        guard let listen = settings?.listen else { return nil }
+        do {
+            return try HTTPServer.listen(listen)
+        } catch {
+            throw ConfigError("http.listen", error.description)
+        }
+    }
+}

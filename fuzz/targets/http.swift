@@ -1,0 +1,26 @@
+// Fuzz target: any bytes as the start of an HTTP connection never trap the request parser, and
+// what it reports keeps its promises: a request consumes no more than it was given and its body is
+// within the limit; a refusal is one of the statuses the endpoint answers with.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzHTTP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    var buffer = Array(UnsafeBufferPointer(start: data, count: size))
+    let parser = RequestParser()
+    // Up to three pipelined requests, as keep-alive reads them.
+    for _ in 0..<3 {
+        switch parser.parse(buffer) {
+        case .request(let request, let consumed):
+            precondition(consumed > 0 && consumed <= buffer.count)
+            precondition(request.body.count <= parser.limits.maxBody)
+            precondition(request.path.hasPrefix("/"))
+            buffer.removeFirst(consumed)
+        case .refused(let status):
+            precondition([400, 411, 413, 431, 505].contains(status))
+            return 0
+        case .incomplete:
+            return 0
+        }
+    }
+    return 0
+}
