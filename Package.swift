@@ -20,11 +20,16 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // OpenSSL's libcrypto (libcurl loads it already): HMAC for webhook signatures, never hand-rolled.
+        .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Records, dates, zones, rules and roles: values only, no SQLite, no libcurl.
         .target(name: "MentorModel", swiftSettings: strict),
         .target(name: "MentorStore", dependencies: ["CSQLite", "MentorModel"], swiftSettings: strict),
         // Pure rules: the compiler keeps them from the store, SQLite and libcurl.
         .target(name: "Scheduler", dependencies: ["MentorModel"], swiftSettings: strict),
+        // Who may call the webhooks: GatewayAPI's JWT (HS256) and Twilio's HMAC-SHA1 signatures.
+        .target(name: "WebhookAuth", dependencies: ["CCrypto"], swiftSettings: strict),
         // HTTP/1.1 on POSIX sockets for the web endpoint: parsing and serving, no routes.
         .target(name: "HTTPServer", swiftSettings: strict),
         // Reading what comes back (MIME, the reply table, bounces): pure, like the scheduler.
@@ -40,6 +45,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore"], swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
+        .testTarget(name: "WebhookAuthTests", dependencies: ["WebhookAuth"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
         .testTarget(name: "RepliesTests", dependencies: ["Replies"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what mentor-notify needs on a Debian machine, only when it is missing.
-#   scripts/deps.sh build   the C libraries (libcurl, SQLite) and pkg-config
+#   scripts/deps.sh build   the C libraries (libcurl, SQLite, libcrypto's headers) and pkg-config
 #   scripts/deps.sh test    also the real servers the tests talk to (aiosmtpd, Dovecot, openssl, systemd-analyze)
 #   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db)
 set -euo pipefail
@@ -20,6 +20,8 @@ packages=()
 pkg-config --exists libcurl 2>/dev/null && [ -f /usr/include/x86_64-linux-gnu/curl/curl.h -o -f /usr/include/curl/curl.h ] \
     || packages+=(libcurl4-openssl-dev)
 pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
+# HMAC for webhook signatures comes from libcrypto, which libcurl already loads; its headers:
+pkg-config --exists libcrypto 2>/dev/null || packages+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 if [ "$want" = test ]; then
     command -v openssl >/dev/null 2>&1 || packages+=(openssl)

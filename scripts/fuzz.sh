@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
-# builder, the reader of inbound email, the HTTP request parser and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
+# builder, the reader of inbound email, the HTTP request parser, the webhook signatures and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
 # a crash is saved in fuzz/crashes/ and should become a regression test.
 set -euo pipefail
@@ -21,10 +21,11 @@ sources() {
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
         reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift ;;
         http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
+        webhook) ls Sources/WebhookAuth/*.swift ;;
     esac
 }
 status=0
-for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http}; do
+for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     for file in $(sources "$target"); do
@@ -33,7 +34,10 @@ for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http}; 
     cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
     # A target that no longer builds is a failure, never a run of the binary left from last time.
     rm -f "$out/$target"
-    if ! swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target -package-name fuzz "$build"/*.swift \
+    # A target on libcrypto imports it through its module map and links it.
+    extra=()
+    if [ "$target" = webhook ]; then extra=(-I Sources/CCrypto -lcrypto); fi
+    if ! swiftc -sanitize=fuzzer,address -parse-as-library -module-name Fuzz$target -package-name fuzz "${extra[@]}" "$build"/*.swift \
         -o "$out/$target" > "$out/$target.build.log" 2>&1; then
         grep -v "Cannot export local symbol" "$out/$target.build.log" | head -40
         echo "fuzz $target: BUILD FAILED (the sources() list may miss a file the target now needs)"

@@ -1,0 +1,5 @@
+// OpenSSL's libcrypto, which libcurl already loads into the process: HMAC for webhook signatures
+// and its constant-time comparison. No hand-rolled cryptography.
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
