@@ -38,7 +38,7 @@ let package = Package(
             name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
         .target(
             name: "MentorNotifyCore",
-            dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer"],
+            dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer", "WebhookAuth"],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
         // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub), shared by the test targets.

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPServer
 import MentorStore
+import Notifier
 import Testing
+import WebhookAuth
 
 @testable import MentorNotifyCore
 
@@ -95,7 +97,11 @@ extension WebEndpointTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = try Store(path: folder + "/web.db")
-        let endpoint = WebEndpoint(databasePath: folder + "/web.db", maxAgeMinutes: 10)
+        let config = Config.builtIn()
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let endpoint = WebEndpoint(
+            databasePath: folder + "/web.db", config: config, catalog: catalog, logger: Logger(level: .error))
         func get(_ path: String, _ method: String = "GET") -> HTTPResponse {
             endpoint.handle(
                 HTTPRequest(method: method, path: path, query: "", version: "HTTP/1.1", headers: [], body: []))
@@ -105,12 +111,145 @@ extension WebEndpointTests {
         #expect(String(decoding: health.body, as: UTF8.self) == "no cycle in the last 10 minutes\n")
         #expect(get("/metrics", "POST").status == 405)
         // A database that cannot be opened is a 503, not a crash.
-        let missing = WebEndpoint(databasePath: folder + "/nowhere/x.db", maxAgeMinutes: 10)
+        let missing = WebEndpoint(
+            databasePath: folder + "/nowhere/x.db", config: config, catalog: catalog, logger: Logger(level: .error))
         #expect(
             missing.handle(
                 HTTPRequest(method: "GET", path: "/healthz", query: "", version: "HTTP/1.1", headers: [], body: [])
             )
             .status == 503)
+    }
+}
+
+/// The gateways' webhooks, in process against a database the CLI filled: signatures, inbound SMS
+/// through the reply core, delivery reports, idempotency.
+@Suite struct WebhookTests {
+    final class World {
+        let cli = CLIHarness()
+        var ids: (mentor: Int64, mentee: Int64, forloeb: Int64) = (0, 0, 0)
+        var endpoint: WebEndpoint!
+
+        init(provider: SMSProvider) throws {
+            cli.write(
+                "config.json",
+                #"{ "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }"#
+            )
+            ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+            #expect(try cli.run(["contact", String(ids.forloeb), "--date", "2026-04-10", "--minutes", "60"]).code == 0)
+            #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
+            #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+            var config = Config.builtIn()
+            config.sms = SMSSettings(provider: provider, url: "https://gw.example/rest/mtsms", sender: "Mentor")
+            let catalog = try TemplateCatalog.load(
+                directory: CLIHarness.repository.appendingPathComponent("templates").path)
+            endpoint = WebEndpoint(
+                databasePath: cli.folder + "/test.db", config: config, catalog: catalog, logger: Logger(level: .error),
+                webhooks: Webhooks(
+                    provider: provider, gatewaySecret: Array("s3cret".utf8), twilioToken: "twilio-token",
+                    publicURL: "https://mentor.example.dk", replyKeyword: nil),
+                clock: { 1_776_700_000 })
+        }
+
+        func database() throws -> Database { try Database(path: cli.folder + "/test.db") }
+
+        func inviteID() throws -> Int64 {
+            try #require(
+                try database().queryOne("SELECT id FROM outbox WHERE rule = 'cafe-invite' AND status = 'sent'") {
+                    $0.int64(0)
+                })
+        }
+
+        static func base64URL(_ bytes: [UInt8]) -> String {
+            Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+
+        /// A GatewayAPI webhook, signed with `secret`.
+        func gateway(_ path: String, _ json: String, secret: String = "s3cret") -> HTTPResponse {
+            let header = Self.base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+            let payload = Self.base64URL(Array(#"{"id":1}"#.utf8))
+            let signature = Self.base64URL(
+                HMACDigest.sha256(key: Array(secret.utf8), data: Array("\(header).\(payload)".utf8)))
+            return endpoint.handle(
+                HTTPRequest(
+                    method: "POST", path: path, headers: [("x-gwapi-signature", "\(header).\(payload).\(signature)")],
+                    body: Array(json.utf8)))
+        }
+
+        /// A Twilio webhook, signed over the public URL and the sorted fields.
+        func twilio(_ path: String, _ fields: [(String, String)], token: String = "twilio-token") -> HTTPResponse {
+            let signature = TwilioSignature.expected(
+                url: "https://mentor.example.dk" + path, parameters: fields, authToken: token)
+            let body = fields.map {
+                "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }
+            .joined(separator: "&")
+            return endpoint.handle(
+                HTTPRequest(
+                    method: "POST", path: path, headers: [("x-twilio-signature", signature)], body: Array(body.utf8)))
+        }
+    }
+
+    @Test func aSignedGatewayAPIAnswerIsReadOnceAndAnUnsignedOneChangesNothing() throws {
+        let world = try World(provider: .gatewayapi)
+        let before = try world.cli.databaseDump()
+        let inbound = #"{"id": 777, "msisdn": 4522256664, "receiver": 4512345678, "message": "Ja tak!"}"#
+        #expect(world.gateway("/hooks/gatewayapi/inbound", inbound, secret: "wrong").status == 401)
+        #expect(
+            world.endpoint.handle(
+                HTTPRequest(method: "POST", path: "/hooks/gatewayapi/inbound", body: Array(inbound.utf8))
+            ).status == 401)
+        #expect(try world.cli.databaseDump() == before)
+        #expect(world.gateway("/hooks/gatewayapi/inbound", inbound).status == 200)
+        #expect(world.gateway("/hooks/gatewayapi/inbound", inbound).status == 200)
+        let answers = try world.database().query("SELECT answer FROM cafe_answer") { $0.string(0) }
+        #expect(answers == ["yes"])
+        let replies = try world.database().query("SELECT channel, action FROM inbound") {
+            "\($0.string(0)) \($0.string(1))"
+        }
+        #expect(replies == ["sms rsvp"])
+        let confirmations = try world.database().query(
+            "SELECT channel FROM outbox WHERE rule = 'reply-confirmation'"
+        ) { $0.string(0) }
+        #expect(confirmations == ["sms"])
+        #expect(world.gateway("/hooks/gatewayapi/inbound", "not json").status == 400)
+    }
+
+    @Test func anUndeliverableReportFailsTheRowAndALaterDeliveredOneIsIgnored() throws {
+        let world = try World(provider: .gatewayapi)
+        let id = try world.inviteID()
+        let report =
+            #"{"id": 1, "msisdn": 4522256664, "status": "UNDELIVERABLE", "error": "Absent subscriber", "code": "0x01", "userref": "\#(id)"}"#
+        #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
+        let late = #"{"id": 1, "status": "DELIVERED", "userref": "\#(id)"}"#
+        #expect(world.gateway("/hooks/gatewayapi/status", late).status == 200)
+        let row = try world.database().queryOne("SELECT status, reason, delivery FROM outbox WHERE id = ?", [id]) {
+            "\($0.string(0)) | \($0.string(1)) | \($0.optionalString(2) ?? "-")"
+        }
+        #expect(row == "failed | gateway: UNDELIVERABLE (Absent subscriber, 0x01) | -")
+        // outbox --json shows what the gateway said.
+        let shown = try world.cli.json(["outbox", "--json"]).first { ($0["id"] as? Int64) == id }
+        #expect(shown?["reason"] as? String == "gateway: UNDELIVERABLE (Absent subscriber, 0x01)")
+        #expect(shown?.keys.contains("delivery") == true && shown?.keys.contains("deliveredAt") == true)
+        // A report for a message we do not know is acknowledged and ignored.
+        #expect(
+            world.gateway("/hooks/gatewayapi/status", #"{"id": 9, "status": "DELIVERED", "userref": "99999"}"#).status
+                == 200)
+    }
+
+    @Test func twilioStopBySMSStopsSMSAndAWrongSignatureIs401() throws {
+        let world = try World(provider: .twilio)
+        let fields = [("From", "+4522256664"), ("To", "+4512345678"), ("Body", "STOP"), ("MessageSid", "SM1")]
+        #expect(world.twilio("/hooks/twilio/inbound", fields, token: "wrong").status == 401)
+        let answer = world.twilio("/hooks/twilio/inbound", fields)
+        #expect(answer.status == 200 && String(decoding: answer.body, as: UTF8.self) == "<Response/>")
+        let optedOut = try world.database().queryOne("SELECT opt_out_sms FROM person WHERE id = ?", [world.ids.mentee])
+        {
+            $0.int(0)
+        }
+        #expect(optedOut == 1)
+        // The gateway of another provider is not there.
+        #expect(world.gateway("/hooks/gatewayapi/inbound", "{}").status == 404)
     }
 }
 

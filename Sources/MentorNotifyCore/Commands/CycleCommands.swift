@@ -124,6 +124,7 @@ enum CycleCommands {
                 array: rows.map { row in
                     .object([
                         ("attempts", .int(Int64(row.attempts))), ("channel", .string(row.channel.rawValue)),
+                        ("delivery", .optional(row.delivery)), ("deliveredAt", time(row.deliveredAt)),
                         ("expiresAt", time(row.expiresAt)), ("id", .int(row.id)), ("key", .string(row.key)),
                         ("notBefore", time(row.notBefore)), ("program", .optional(row.program)),
                         ("providerId", .optional(row.providerID)), ("reason", .optional(row.reason)),

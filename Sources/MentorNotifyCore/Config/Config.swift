@@ -160,7 +160,7 @@ public struct Config: Sendable {
         return date
     }
 
-    static let inlineSecretKeys = ["password", "token", "secret", "authToken", "apiKey"]
+    static let inlineSecretKeys = ["password", "token", "secret", "authToken", "apiKey", "webhookSecret"]
 
     static func refuseInlineSecrets(_ reader: inout JSONReader, fileKey: String) throws(ConfigError) {
         for key in inlineSecretKeys where reader.has(key) {
@@ -343,6 +343,11 @@ public struct Config: Sendable {
         }
         var settings = SMSSettings(provider: provider, url: url, sender: sender)
         settings.tokenFile = try reader.string("tokenFile")
+        settings.webhookSecretFile = try reader.string("webhookSecretFile")
+        settings.replyKeyword = try reader.string("replyKeyword")
+        if let keyword = settings.replyKeyword, keyword.isEmpty || keyword.count > 20 || keyword.contains(" ") {
+            throw ConfigError(reader.keyPath("replyKeyword"), "must be one word of at most 20 characters, e.g. MENTOR")
+        }
         settings.accountSid = try reader.string("accountSid")
         settings.caFile = try reader.string("caFile")
         settings.timeoutSeconds = try reader.int("timeoutSeconds", min: 1, max: 600) ?? settings.timeoutSeconds

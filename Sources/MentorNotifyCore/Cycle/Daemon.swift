@@ -92,8 +92,20 @@ final class Daemon {
         // The web endpoint answers on threads of its own; a delivery pass never waits for it.
         var server: HTTPServer?
         if let socket = try WebEndpoint.socket(context.config.http, environment: context.environment) {
+            let config = context.config
             let endpoint = WebEndpoint(
-                databasePath: context.databasePath, maxAgeMinutes: context.config.statusMaxAgeMinutes)
+                databasePath: context.databasePath, config: config,
+                catalog: try TemplateCatalog.load(directory: Paths.templates(config.templates)), logger: logger,
+                webhooks: config.sms.map { sms in
+                    Webhooks(
+                        provider: sms.provider,
+                        gatewaySecret: Transports.smsWebhookSecret(sms, environment: context.environment).map {
+                            Array($0.utf8)
+                        },
+                        twilioToken: sms.provider == .twilio
+                            ? try? Transports.smsToken(sms, environment: context.environment) : nil,
+                        publicURL: config.http?.publicURL, replyKeyword: sms.replyKeyword)
+                })
             server = HTTPServer(socket: socket) { endpoint.handle($0) }
             server?.start()
             logger.info("http-start", ["port": String(server?.port ?? 0)])

@@ -47,6 +47,14 @@ enum Transports {
         }
     }
 
+    /// GatewayAPI's webhook secret: from `webhookSecretFile`, systemd's credential `sms-webhook`,
+    /// or `$MENTOR_NOTIFY_SMS_WEBHOOK_SECRET`; nil when none is set (the webhooks then answer 404).
+    static func smsWebhookSecret(_ settings: SMSSettings, environment: [String: String]) -> String? {
+        try? Secrets.read(
+            file: settings.webhookSecretFile, credential: "sms-webhook", variable: "MENTOR_NOTIFY_SMS_WEBHOOK_SECRET",
+            environment: environment)
+    }
+
     /// The SMS gateway's token: from `tokenFile`, systemd's credential `sms`, or
     /// `$MENTOR_NOTIFY_SMS_TOKEN`.
     static func smsToken(_ settings: SMSSettings, environment: [String: String]) throws(ConfigError) -> String {

@@ -23,25 +23,43 @@ public struct HTTPSettings: Sendable, Hashable {
 final class WebEndpoint: Sendable {
     let databasePath: String
     let maxAgeMinutes: Int
+    let webhooks: Webhooks?
+    let config: Config
+    let catalog: TemplateCatalog
+    let logger: Logger
+    let clock: @Sendable () -> Int64
     let lock = NSLock()
     nonisolated(unsafe) private var store: Store?
 
-    init(databasePath: String, maxAgeMinutes: Int) {
+    init(
+        databasePath: String, config: Config, catalog: TemplateCatalog, logger: Logger, webhooks: Webhooks? = nil,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         self.databasePath = databasePath
-        self.maxAgeMinutes = maxAgeMinutes
+        self.maxAgeMinutes = config.statusMaxAgeMinutes
+        self.config = config
+        self.catalog = catalog
+        self.logger = logger
+        self.webhooks = webhooks
+        self.clock = clock
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"): return respond(healthz)
         case ("GET", "/metrics"): return respond(metrics)
+        case ("POST", "/hooks/gatewayapi/inbound"): return hook(.inbound, provider: .gatewayapi, request)
+        case ("POST", "/hooks/gatewayapi/status"): return hook(.status, provider: .gatewayapi, request)
+        case ("POST", "/hooks/twilio/inbound"): return hook(.inbound, provider: .twilio, request)
+        case ("POST", "/hooks/twilio/status"): return hook(.status, provider: .twilio, request)
         case (_, "/healthz"), (_, "/metrics"): return .refusal(405)
+        case (_, let path) where path.hasPrefix("/hooks/"): return .refusal(405)
         default: return .refusal(404)
         }
     }
 
     /// Runs a route with the endpoint's store, opened on first use; a store error is a 503.
-    private func respond(_ route: (Store) throws -> HTTPResponse) -> HTTPResponse {
+    func respond(_ route: (Store) throws -> HTTPResponse) -> HTTPResponse {
         lock.lock()
         defer { lock.unlock() }
         do {

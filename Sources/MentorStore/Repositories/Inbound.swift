@@ -83,6 +83,30 @@ extension Store {
         }
     }
 
+    /// A gateway's delivery report for the SMS with outbox id `id` or gateway id `providerID`:
+    /// `delivered`, or failed with `reason` (the row becomes `failed` and the leader hears of it).
+    /// A report for a row that is not `sent`, or after a final one, changes nothing. Returns
+    /// whether it changed the row.
+    @discardableResult
+    public func applyDeliveryReport(id: Int64?, providerID: String?, delivered: Bool, reason: String?, now: Int64)
+        throws -> Bool
+    {
+        let match = id != nil ? "id = ?" : "provider_id = ?"
+        let key: any SQLArgument = id.map { $0 as any SQLArgument } ?? (providerID ?? "")
+        if delivered {
+            return try database.run(
+                """
+                UPDATE outbox SET delivery = 'delivered', delivered_at = ?, updated_at = ?
+                WHERE \(match) AND channel = 'sms' AND status = 'sent' AND delivery IS NULL
+                """, [now, now, key]) > 0
+        }
+        return try database.run(
+            """
+            UPDATE outbox SET status = 'failed', reason = ?, failure_reported = 0, updated_at = ?
+            WHERE \(match) AND channel = 'sms' AND status = 'sent' AND delivery IS NULL
+            """, [reason ?? "not delivered", now, key]) > 0
+    }
+
     /// Replies by channel and action, for the metrics.
     public func inboundCounts() throws -> [(channel: Channel, action: String, count: Int)] {
         try database.query("SELECT channel, action, count(*) FROM inbound GROUP BY 1, 2 ORDER BY 1, 2") {

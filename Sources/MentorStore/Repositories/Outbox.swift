@@ -33,6 +33,9 @@ public struct OutboxRow: Sendable, Hashable {
     /// 128 random bits, hex: the unguessable part of the email's Message-ID (nil for rows written
     /// before replies existed, which never reach a reader that needs one).
     public var messageToken: String?
+    /// A gateway's report that the SMS arrived (`delivered`), and when; nil until one came.
+    public var delivery: String?
+    public var deliveredAt: Int64?
 
     public init(
         key: String, channel: Channel, rule: Rule, role: RecipientRole, recipient: Int64?, leaderAddress: String? = nil,
@@ -73,7 +76,7 @@ extension Store {
     static let outboxColumns = """
         id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
         calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
-        provider_id, segments, created_at, held_seconds, message_token
+        provider_id, segments, created_at, held_seconds, message_token, delivery, delivered_at
         """
 
     /// A row as stored; a rule, role, channel or status this version does not know is refused (the
@@ -109,6 +112,8 @@ extension Store {
         value.createdAt = row.int64(try at("created_at"))
         value.heldSeconds = row.int64(try at("held_seconds"))
         value.messageToken = row.optionalString(try at("message_token"))
+        value.delivery = row.optionalString(try at("delivery"))
+        value.deliveredAt = row.optionalInt64(try at("delivered_at"))
         return value
     }
 

@@ -7,7 +7,15 @@ public enum Schema {
         .init(id: "002-contact-summary", sql: contactSummary),
         .init(id: "003-channel-holds", sql: channelHolds),
         .init(id: "004-replies", sql: replies),
+        .init(id: "005-delivery-reports", sql: deliveryReports),
     ])
+
+    /// What a gateway reported about an SMS after it took it: `delivered`, or nothing yet.
+    static let deliveryReports = """
+        ALTER TABLE outbox ADD COLUMN delivery TEXT;
+        ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
+        CREATE INDEX outbox_provider ON outbox(provider_id);
+        """
 
     /// What comes back. `message_token` makes our Message-IDs unguessable (128 random bits from
     /// SQLite's CSPRNG-seeded generator), so a reply names the row it answers and nobody can forge

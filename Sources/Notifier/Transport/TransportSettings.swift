@@ -59,6 +59,10 @@ public struct SMSSettings: Sendable, Hashable {
     public var accountSid: String?
     public var caFile: String?
     public var timeoutSeconds = 20
+    /// GatewayAPI's webhook secret (the JWT key), from a file; Twilio signs with the token.
+    public var webhookSecretFile: String?
+    /// A word the gateway's inbound number needs first ("MENTOR 3,5"), removed before reading.
+    public var replyKeyword: String?
 
     public init(provider: SMSProvider, url: String, sender: String) {
         self.provider = provider
