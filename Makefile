@@ -74,6 +74,7 @@ install: release
 	install -d $(DESTDIR)/lib/systemd/system
 	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/mentor-notify.service > $(DESTDIR)/lib/systemd/system/mentor-notify.service
 	chmod 0644 $(DESTDIR)/lib/systemd/system/mentor-notify.service
+	install -m 0644 systemd/mentor-notify.socket $(DESTDIR)/lib/systemd/system/mentor-notify.socket
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/mentor-notify/README.md
 	install -D -m 0644 systemd/mentor-notify.sysusers $(DESTDIR)/usr/lib/sysusers.d/mentor-notify.conf
 	install -D -m 0644 systemd/mentor-notify.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/mentor-notify.conf

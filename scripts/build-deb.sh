@@ -29,6 +29,7 @@ done
 install -d "$root/lib/systemd/system"
 sed 's|@BINDIR@|/usr/bin|' systemd/mentor-notify.service > "$root/lib/systemd/system/mentor-notify.service"
 chmod 0644 "$root/lib/systemd/system/mentor-notify.service"
+install -m 0644 systemd/mentor-notify.socket "$root/lib/systemd/system/mentor-notify.socket"
 install -D -m 0644 systemd/mentor-notify.sysusers "$root/usr/lib/sysusers.d/mentor-notify.conf"
 install -D -m 0644 systemd/mentor-notify.tmpfiles "$root/usr/lib/tmpfiles.d/mentor-notify.conf"
 install -D -m 0640 systemd/mentor-notify.example.json "$root/etc/mentor-notify/mentor-notify.example.json"

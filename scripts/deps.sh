@@ -29,6 +29,9 @@ if [ "$want" = test ]; then
     command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
     # A real IMAP server for the replies tests (started on a free port with its own config).
     command -v dovecot >/dev/null 2>&1 || packages+=(dovecot-imapd)
+    # The reverse proxy in front of the web endpoint, as the README shows it; curl as the client.
+    command -v nginx >/dev/null 2>&1 || packages+=(nginx-light)
+    command -v curl >/dev/null 2>&1 || packages+=(curl)
 fi
 
 if [ "$want" = deb ]; then

@@ -96,7 +96,7 @@ step "man pages"
 MANPAGER=cat man mentor-notify 2>/dev/null | grep -q "replies" || fail "man mentor-notify"
 MANPAGER=cat man 5 mentor-notify.json 2>/dev/null | grep -q "processedFolder" || fail "man mentor-notify.json"
 step "systemd-analyze"
-systemd-analyze verify /lib/systemd/system/mentor-notify.service
+systemd-analyze verify /lib/systemd/system/mentor-notify.service /lib/systemd/system/mentor-notify.socket
 systemd-analyze security --offline=true /lib/systemd/system/mentor-notify.service 2>/dev/null | tail -1 || true
 
 step "remove: the data and the config stay"

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import MentorStore
 import Notifier
+import TestSupport
 import Testing
 import WebhookAuth
 
@@ -250,6 +251,115 @@ extension WebEndpointTests {
         #expect(optedOut == 1)
         // The gateway of another provider is not there.
         #expect(world.gateway("/hooks/gatewayapi/inbound", "{}").status == 404)
+    }
+}
+
+extension WebEndpointTests {
+    /// The README's nginx block in front of `run`: health, metrics and a GatewayAPI webhook through
+    /// TLS, an unsigned webhook refused, and the answer acted on once though posted twice.
+    @Test func throughNginxWithTLS() throws {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        let (cert, key) = try scratch.certificate()
+        let port = Self.freePort()
+        cli.write("webhook-secret", "s3cret")
+        chmod(cli.folder + "/webhook-secret", 0o600)
+        cli.write("sms-token", "gateway-token")
+        chmod(cli.folder + "/sms-token", 0o600)
+        cli.write(
+            "config.json",
+            """
+            { "http": { "listen": "127.0.0.1:\(port)" },
+              "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:9/rest/mtsms", "sender": "Mentor",
+                       "tokenFile": "\(cli.folder)/sms-token", "webhookSecretFile": "\(cli.folder)/webhook-secret" },
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                              "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+            """)
+        let ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        let proxy = try TestServer(
+            script: "nginx_proxy.py",
+            arguments: [
+                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
+            ],
+            folder: scratch.path)
+        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
+        defer { kill(daemon.process.processIdentifier, SIGTERM) }
+        let base = "https://127.0.0.1:\(proxy.port)"
+        var health = (status: 0, body: "")
+        let deadline = Date().addingTimeInterval(15)
+        while ![200, 503].contains(health.status) && Date() < deadline {
+            usleep(200_000)
+            let (_, output) = try Self.run("curl", ["-s", "--cacert", cert, "-w", "\n%{http_code}", base + "/healthz"])
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+            health = (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        }
+        // The daemon answers through nginx (503 only if its first cycle has not run yet).
+        #expect(health.status == 200 || health.status == 503, "\(health)")
+        let (_, metrics) = try Self.run("curl", ["-s", "--cacert", cert, base + "/metrics"])
+        #expect(metrics.contains("# TYPE mentor_notify_outbox_messages gauge"))
+        // A webhook without a signature: 401.
+        let body = #"{"id": 5, "msisdn": 4522256664, "receiver": 4512345678, "message": "stop"}"#
+        let (_, unsigned) = try Self.run(
+            "curl",
+            [
+                "-s", "--cacert", cert, "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+                "--data", body, base + "/hooks/gatewayapi/inbound",
+            ])
+        #expect(unsigned == "401")
+        // Signed as GatewayAPI signs (HS256 JWT), twice: acted on once.
+        let header = WebhookTests.World.base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+        let payload = WebhookTests.World.base64URL(Array(#"{"id":5}"#.utf8))
+        let signature = WebhookTests.World.base64URL(
+            HMACDigest.sha256(key: Array("s3cret".utf8), data: Array("\(header).\(payload)".utf8)))
+        for _ in 0..<2 {
+            let (_, signed) = try Self.run(
+                "curl",
+                [
+                    "-s", "--cacert", cert, "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                    "X-Gwapi-Signature: \(header).\(payload).\(signature)", "-H", "Content-Type: application/json",
+                    "--data", body, base + "/hooks/gatewayapi/inbound",
+                ])
+            #expect(signed == "200")
+        }
+        let database = try Database(path: cli.folder + "/test.db")
+        // The mentee had no SMS from us yet: the answer is recorded as unmatched, once.
+        let records = try database.query("SELECT channel, action FROM inbound") { "\($0.string(0)) \($0.string(1))" }
+        #expect(records == ["sms unmatched"], "\(records)")
+        _ = ids
+        withExtendedLifetime(proxy) {}
+    }
+}
+
+extension WebEndpointTests {
+    /// The socket systemd hands over (LISTEN_FDS), as `mentor-notify.socket` does: started by
+    /// systemd-socket-activate on the first connection, which it then answers.
+    @Test func aSocketHandedOverBySystemdIsServed() throws {
+        let cli = CLIHarness()
+        let port = Self.freePort()
+        cli.write(
+            "config.json",
+            #"{ "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }"#
+        )
+        #expect(try cli.run(["init"]).code == 0)
+        // Driven from a shell, which owns the activated daemon and its pipes: started on the first
+        // connection, answering it, stopping on SIGTERM.
+        let script = """
+            systemd-socket-activate -l 127.0.0.1:\(port) -E MENTOR_NOTIFY_DB='\(cli.folder)/test.db' \\
+                '\(CLIHarness.binary)' --config '\(cli.folder)/config.json' run 2> '\(cli.folder)/run.log' &
+            daemon=$!
+            sleep 0.5
+            code=$(curl -s -o /dev/null -m 10 -w '%{http_code}' http://127.0.0.1:\(port)/healthz)
+            kill -TERM $daemon
+            wait $daemon
+            echo "$code $?"
+            """
+        let (_, output) = try Self.run("bash", ["-c", script])
+        let parts = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        let status = Int(parts.first ?? "") ?? 0
+        let log = (try? String(contentsOfFile: cli.folder + "/run.log", encoding: .utf8)) ?? ""
+        #expect(parts.last == "0", "the activated daemon did not stop cleanly on SIGTERM: \(output) \(log)")
+        #expect(log.contains("event=http-start"), "\(log)")
+        #expect([200, 503].contains(status), "no answer on the handed-over socket")
     }
 }
 

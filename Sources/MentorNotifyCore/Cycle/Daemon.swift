@@ -70,8 +70,14 @@ final class Daemon {
         self.flags = SignalFlags(control: control)
     }
 
-    /// Registers the signal sources before any work starts, so no signal is lost.
+    /// Registers the signal sources before any work starts, so no signal is lost. A parent may have
+    /// started us with these signals blocked (the mask survives exec; systemd-socket-activate does
+    /// it): unblocked here, or SIGTERM would stay pending forever.
     private func installSignals() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&unblock, number) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for (number, action) in [(SIGTERM, flags.stop), (SIGINT, flags.stop), (SIGHUP, flags.requestReload)]
             as [(Int32, @Sendable () -> Void)]
         {
