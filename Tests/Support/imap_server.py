@@ -10,17 +10,10 @@ TLS: STARTTLS on the plain port, or implicit TLS with --imaps.
 import argparse
 import os
 import pwd
-import shutil
-import socket
-import subprocess
 import sys
-import time
 
+from server_process import free_port, serve
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -108,29 +101,7 @@ service imap-login {{
     conf = os.path.join(base, "dovecot.conf")
     with open(conf, "w") as f:
         f.write(config)
-    process = subprocess.Popen(["dovecot", "-F", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.stdout.write("FAILED " + process.stderr.read().decode(errors="replace").replace("\n", " ") + "\n")
-            sys.stdout.flush()
-            return 1
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.05)
-    sys.stdout.write(f"READY {port}\n")
-    sys.stdout.flush()
-    try:
-        sys.stdin.read()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    return 0
+    return serve(["dovecot", "-F", "-c", conf], port)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,10 @@ README shows it: TLS with a test certificate on a free loopback port, proxying t
 Prints "READY <port>" when it listens; stops nginx when stdin closes."""
 import argparse
 import os
-import socket
-import subprocess
 import sys
-import time
 
+from server_process import free_port, serve
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -56,27 +50,7 @@ http {{
     conf = os.path.join(base, "nginx.conf")
     with open(conf, "w") as f:
         f.write(config)
-    process = subprocess.Popen(["nginx", "-p", base, "-c", conf, "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.stdout.write("FAILED " + process.stderr.read().decode(errors="replace").replace("\n", " ") + "\n")
-            sys.stdout.flush()
-            return 1
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.05)
-    sys.stdout.write(f"READY {port}\n")
-    sys.stdout.flush()
-    try:
-        sys.stdin.read()
-    finally:
-        process.terminate()
-        process.wait(timeout=5)
-    return 0
+    return serve(["nginx", "-p", base, "-c", conf, "-g", "daemon off;"], port)
 
 
 if __name__ == "__main__":
