@@ -7,3 +7,4 @@ echo "== import (issue 2)"; bench/import.sh
 echo "== scheduler (issue 3)"; bench/plan.sh
 echo "== delivery (issue 4)"; bench/delivery.sh
 echo "== replies (issue 12)"; bench/replies.sh
+echo "== webhooks (issue 13)"; bench/webhooks.sh

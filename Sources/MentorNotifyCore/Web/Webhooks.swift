@@ -109,7 +109,7 @@ extension WebEndpoint {
                 let failed = Webhooks.gatewayFailures.contains(status)
                 guard failed || status == "DELIVERED" else { break }
                 let detail = [Webhooks.field(object, "error"), Webhooks.field(object, "code")].compactMap { $0 }
-                try store.write {
+                _ = try store.write {
                     try store.applyDeliveryReport(
                         id: id, providerID: id == nil ? gatewayID : nil, delivered: !failed,
                         reason: "gateway: \(status)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"),
@@ -128,7 +128,7 @@ extension WebEndpoint {
                 let failed = status == "failed" || status == "undelivered"
                 guard failed || status == "delivered" else { break }
                 let code = fields["ErrorCode"].map { " (error \($0))" } ?? ""
-                try store.write {
+                _ = try store.write {
                     try store.applyDeliveryReport(
                         id: nil, providerID: sid, delivered: !failed, reason: "gateway: \(status)\(code)", now: now)
                 }
