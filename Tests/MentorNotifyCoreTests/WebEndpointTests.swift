@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import MentorModel
 import MentorStore
 import Notifier
 import TestSupport
@@ -360,6 +361,86 @@ extension WebEndpointTests {
         #expect(parts.last == "0", "the activated daemon did not stop cleanly on SIGTERM: \(output) \(log)")
         #expect(log.contains("event=http-start"), "\(log)")
         #expect([200, 503].contains(status), "no answer on the handed-over socket")
+    }
+}
+
+extension WebEndpointTests {
+    /// The endpoint under bad load — hundreds of idle connections, slow clients, garbage — while the
+    /// daemon's first cycle delivers: the delivery pass finishes, and the endpoint still answers.
+    @Test func deliveryGoesOnWhileTheEndpointIsUnderLoad() throws {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        let smtp = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
+        let port = Self.freePort()
+        cli.write(
+            "config.json",
+            """
+            { "sendWindow": { "from": "00:00", "to": "23:59" }, "http": { "listen": "127.0.0.1:\(port)" },
+              "email": { "url": "smtp://127.0.0.1:\(smtp.port)", "from": "SYMB <noreply@example.dk>", "starttls": "none" },
+              "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
+            """)
+        #expect(try cli.run(["init"]).code == 0)
+        // Twenty forløb that started ten days ago: forty first-meeting reminders due at once.
+        let started = Zone.copenhagen.local(Date()).date.adding(days: -10)
+        for index in 1...20 {
+            let mentor = try cli.create(
+                ["person", "add", "--role", "mentor", "--name", "Mentor \(index)", "--email", "m\(index)@example.dk"])
+            let mentee = try cli.create(
+                ["person", "add", "--role", "mentee", "--name", "Mentee \(index)", "--email", "e\(index)@example.dk"])
+            _ = try cli.create([
+                "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "symb", "--start",
+                started.description,
+            ])
+        }
+        // The load, from before the daemon starts until the messages are out.
+        let stop = Flag()
+        let load = Thread {
+            var idle: [Int32] = []
+            while !stop.isSet {
+                for _ in 0..<50 {
+                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    var address = sockaddr_in()
+                    address.sin_family = sa_family_t(AF_INET)
+                    address.sin_port = UInt16(port).bigEndian
+                    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+                    let connected = withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                    guard connected == 0 else {
+                        close(fd)
+                        continue
+                    }
+                    // Some send a byte of a request and stall, some send garbage, the rest stay idle.
+                    switch idle.count % 3 {
+                    case 0: _ = send(fd, "G", 1, Int32(MSG_NOSIGNAL))
+                    case 1: _ = send(fd, "\u{0}\u{1}garbage\r\n\r\n", 13, Int32(MSG_NOSIGNAL))
+                    default: break
+                    }
+                    idle.append(fd)
+                }
+                if idle.count > 500 {
+                    for fd in idle.prefix(250) { close(fd) }
+                    idle.removeFirst(250)
+                }
+                usleep(50_000)
+            }
+            for fd in idle { close(fd) }
+        }
+        load.start()
+        defer { stop.set() }
+        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
+        defer { kill(daemon.process.processIdentifier, SIGTERM) }
+        let received = scratch.received(scratch.path + "/in", count: 40, timeout: 60)
+        #expect(
+            received.count == 40, "only \(received.count) of 40 messages were delivered under load: \(daemon.log)")
+        // And the endpoint still answers a well-behaved client (503 once the cap is full is fine).
+        let health = try Self.get("http://127.0.0.1:\(port)/healthz")
+        #expect([200, 503].contains(health.status), "\(health)")
+        stop.set()
+        withExtendedLifetime(smtp) {}
     }
 }
 
