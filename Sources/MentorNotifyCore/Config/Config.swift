@@ -268,11 +268,7 @@ public struct Config: Sendable {
             throw ConfigError(
                 reader.keyPath("address"), "is missing; write the address replies go to, e.g. svar@example.dk")
         }
-        do {
-            _ = try Validate.email(address, field: "address")
-        } catch {
-            throw ConfigError(reader.keyPath("address"), error.reason)
-        }
+        _ = try checked(reader.keyPath("address")) { () throws(InputError) in try Validate.email(address) }
         var settings = RepliesSettings(address: address.lowercased())
         if var imap = try reader.object("imap") {
             settings.imap = try parseIMAP(&imap)
@@ -385,7 +381,7 @@ public struct Config: Sendable {
             program.evaluationFormMentee = try formURL(&forms, "mentee")
             try forms.finish()
         }
-        do { _ = try Validate.name(program.name) } catch { throw ConfigError(reader.keyPath("name"), error.reason) }
+        _ = try checked(reader.keyPath("name")) { () throws(InputError) in try Validate.name(program.name) }
         try reader.finish()
         return program
     }
@@ -495,17 +491,13 @@ public struct Config: Sendable {
         guard let name = try reader.string("name"), !name.isEmpty else {
             throw ConfigError(reader.keyPath("name"), "is missing; write whom people contact, e.g. \"Elias\"")
         }
-        do { _ = try Validate.name(name) } catch { throw ConfigError(reader.keyPath("name"), error.reason) }
+        _ = try checked(reader.keyPath("name")) { () throws(InputError) in try Validate.name(name) }
         var contact = ProgramContact(name: name)
         if let email = try reader.string("email") {
-            do { contact.email = try Validate.email(email) } catch {
-                throw ConfigError(reader.keyPath("email"), error.reason)
-            }
+            contact.email = try checked(reader.keyPath("email")) { () throws(InputError) in try Validate.email(email) }
         }
         if let phone = try reader.string("phone") {
-            do { contact.phone = try Validate.phone(phone) } catch {
-                throw ConfigError(reader.keyPath("phone"), error.reason)
-            }
+            contact.phone = try checked(reader.keyPath("phone")) { () throws(InputError) in try Validate.phone(phone) }
         }
         guard contact.email != nil || contact.phone != nil else {
             throw ConfigError(reader.keyPath("phone"), "give a phone number or an email address (or both)")
@@ -547,7 +539,7 @@ public struct Config: Sendable {
         let until = try date(&cafe, "until")
         let place = try cafe.string("place")
         if let place {
-            do { _ = try Validate.place(place) } catch { throw ConfigError(cafe.keyPath("place"), error.reason) }
+            _ = try checked(cafe.keyPath("place")) { () throws(InputError) in try Validate.place(place) }
         }
         try cafe.finish()
         return CafeSchedule(weekday: weekday, time: time, everyWeeks: every, from: from, until: until, place: place)
