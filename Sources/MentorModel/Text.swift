@@ -7,3 +7,11 @@ extension StringProtocol {
         return String(String.UnicodeScalarView(scalars))
     }
 }
+
+/// Names as the texts use them.
+public enum PersonName {
+    /// "Amira" of "Amira Hansen": how people who know each other are named.
+    public static func first(_ name: String) -> String {
+        String(name.split(separator: " ").first ?? Substring(name))
+    }
+}

@@ -132,8 +132,8 @@ struct Planner {
             common["mentor"] = mentor
             common["mentee"] = mentee
             // People who know each other are named by first name.
-            common["mentorFirst"] = Planner.firstName(mentor)
-            common["menteeFirst"] = Planner.firstName(mentee)
+            common["mentorFirst"] = PersonName.first(mentor)
+            common["menteeFirst"] = PersonName.first(mentee)
         }
         let draft = Draft(
             rule: rule, keyPrefix: "\(rule.rawValue):\(subject()):", period: period(), program: program,
@@ -191,7 +191,7 @@ struct Planner {
             case .person(let role, let id, let keyPart):
                 guard let person = people[id] else { return [] }
                 // A greeting uses the first name: "Hej Amira".
-                let firstName = person.name.map(Planner.firstName) ?? ""
+                let firstName = person.name.map(PersonName.first) ?? ""
                 return [
                     make(
                         role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
@@ -258,11 +258,6 @@ struct Planner {
 
     /// How a text names a mentor or mentee whose name was erased: "din mentor" to the other one of
     /// the pair, "en mentor" to a leader.
-    /// "Amira" of "Amira Hansen".
-    static func firstName(_ name: String) -> String {
-        String(name.split(separator: " ").first ?? Substring(name))
-    }
-
     static func unnamed(_ role: String, for reader: RecipientRole, language: Language) -> String {
         switch (language, reader == .leader) {
         case (.en, false): "your \(role)"

@@ -323,7 +323,7 @@ final class ReplyCore {
         let program = answer.row.program.flatMap { config.schedulerSettings.programs[$0] }
         var variables = try program.map { try names(answer.row.relationshipID, program: $0) } ?? [:]
         variables.merge(answer.variables) { $1 }
-        variables["recipient"] = person.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? ""
+        variables["recipient"] = person.name.map(PersonName.first) ?? ""
         let role: RecipientRole = person.role == .mentor ? .mentor : .mentee
         let followUp = FollowUp(
             rule: .replyConfirmation, key: "reply-confirmation:person-\(person.id):\(role):\(answer.inbound.key)",
@@ -342,8 +342,8 @@ final class ReplyCore {
             let mentee = (try? store.person(relationship.menteeID))?.name ?? ""
             values["mentor"] = mentor
             values["mentee"] = mentee
-            values["mentorFirst"] = String(mentor.split(separator: " ").first ?? "")
-            values["menteeFirst"] = String(mentee.split(separator: " ").first ?? "")
+            values["mentorFirst"] = PersonName.first(mentor)
+            values["menteeFirst"] = PersonName.first(mentee)
         }
         return values
     }

@@ -258,7 +258,7 @@ extension Store {
     /// Replaces the full name everywhere, and the first name in the texts about the person's forløb.
     private func scrub(name: String, forloeb: [Int64]) throws -> Set<Int64> {
         var scrubbed = Set<Int64>()
-        let first = String(name.split(separator: " ").first ?? Substring(name))
+        let first = PersonName.first(name)
         let placeholder = "CASE language WHEN 'en' THEN '(name erased)' ELSE '(navn slettet)' END"
         func replace(_ value: String, where condition: String, _ arguments: [any SQLArgument]) throws {
             let ids = try database.query(
