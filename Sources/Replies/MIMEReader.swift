@@ -86,6 +86,13 @@ public enum MIMEReader {
         let type = headers.first("content-type").map(ContentType.init) ?? inheritedType ?? ContentType.plainText
         let disposition = headers.first("content-disposition").map(ContentType.init)
         let isAttachment = disposition?.type == "attachment"
+        // The body as its transfer encoding and charset say; only parts that are read are decoded.
+        func decoded() -> [UInt8] {
+            TransferEncoding.decode(body, encoding: headers.first("content-transfer-encoding"))
+        }
+        func text() -> String {
+            Charset.decode(decoded().prefix(limits.textBytes), charset: type.parameters["charset"])
+        }
         switch (type.type, type.subtype) {
         case ("multipart", _):
             guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.utf8.count <= 200 else {
@@ -101,33 +108,23 @@ public enum MIMEReader {
             }
         case ("message", "delivery-status"), ("message", "global-delivery-status"):
             if message.deliveryStatus == nil {
-                let decoded = TransferEncoding.decode(body, encoding: headers.first("content-transfer-encoding"))
-                message.deliveryStatus = Charset.decode(decoded.prefix(limits.textBytes), charset: "utf-8")
+                message.deliveryStatus = Charset.decode(decoded().prefix(limits.textBytes), charset: "utf-8")
             }
         case ("message", "rfc822"), ("message", "global"), ("text", "rfc822-headers"), ("message", "rfc822-headers"):
             // The returned message of a bounce: only its headers are read.
             if message.returnedHeaders == nil {
-                let decoded = TransferEncoding.decode(body, encoding: headers.first("content-transfer-encoding"))
-                message.returnedHeaders = try parseHeaders(split(decoded[...]).header, limits: limits)
-            }
-        case ("text", let subtype) where !isAttachment:
-            let decoded = TransferEncoding.decode(body, encoding: headers.first("content-transfer-encoding"))
-            let text = Charset.decode(decoded.prefix(limits.textBytes), charset: type.parameters["charset"])
-            switch subtype {
-            case "plain" where message.plainText == nil: message.plainText = text
-            case "html" where message.htmlText == nil: message.htmlText = text
-            case "calendar" where message.calendar == nil:
-                message.calendar = text
-                message.calendarMethod = type.parameters["method"]?.uppercased()
-            default: break
+                message.returnedHeaders = try parseHeaders(split(decoded()[...]).header, limits: limits)
             }
         case ("text", "calendar"), ("application", "ics"):
-            // Outlook sends the iMIP answer as an attachment too.
+            // Inline or, as Outlook also sends the iMIP answer, as an attachment.
             if message.calendar == nil {
-                let decoded = TransferEncoding.decode(body, encoding: headers.first("content-transfer-encoding"))
-                message.calendar = Charset.decode(decoded.prefix(limits.textBytes), charset: type.parameters["charset"])
+                message.calendar = text()
                 message.calendarMethod = type.parameters["method"]?.uppercased()
             }
+        case ("text", "plain") where !isAttachment && message.plainText == nil:
+            message.plainText = text()
+        case ("text", "html") where !isAttachment && message.htmlText == nil:
+            message.htmlText = text()
         default:
             break
         }
