@@ -101,7 +101,7 @@ final class Daemon {
             let config = context.config
             let endpoint = WebEndpoint(
                 databasePath: context.databasePath, config: config,
-                catalog: try TemplateCatalog.load(directory: Paths.templates(config.templates)), logger: logger,
+                catalog: cycle.catalog, logger: logger,
                 webhooks: config.sms.map { sms in
                     Webhooks(
                         provider: sms.provider,
