@@ -43,6 +43,15 @@ import Testing
             (mentor, mentee, forloeb) = try cli.forloeb(program: program)
         }
 
+        /// A contact in April below the target, then the cycle of the 20th: the mentor is asked
+        /// about April's hours. Returns that email's Message-ID.
+        func askForAprilHours() throws -> String {
+            #expect(try cli.run(["contact", String(forloeb), "--date", "2026-04-03", "--minutes", "30"]).code == 0)
+            #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+            let reminder = try #require(received(1).first)
+            return try #require((reminder["headers"] as? [String: String])?["Message-ID"])
+        }
+
         /// What the SMTP server received, in order (waiting up to `timeout` for `count` messages).
         func received(_ count: Int, timeout: TimeInterval = 10) -> [[String: Any]] {
             scratch.received(scratch.path + "/in", count: count, timeout: timeout)
@@ -153,11 +162,7 @@ import Testing
     @Test func strangersRobotsAndBouncesAreHandledAsTheSpecSays() throws {
         let world = try World()
         let cli = world.cli
-        // The first full month: monthly-hours asks about April on the 20th.
-        #expect(try cli.run(["contact", String(world.forloeb), "--date", "2026-04-03", "--minutes", "30"]).code == 0)
-        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
-        let reminder = try #require(world.received(1).first)
-        let messageID = try #require((reminder["headers"] as? [String: String])?["Message-ID"])
+        let messageID = try world.askForAprilHours()
         // A reply from another address to the mentor's message counts for nothing.
         world.deliver(World.reply(from: "someone@example.net", to: messageID, id: "s1", body: "24"))
         // An out-of-office answer.
@@ -238,10 +243,7 @@ import Testing
     @Test func largeAndBrokenMessagesAreHandledAndMovedOn() throws {
         let world = try World()
         let cli = world.cli
-        #expect(try cli.run(["contact", String(world.forloeb), "--date", "2026-04-03", "--minutes", "30"]).code == 0)
-        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
-        let reminder = try #require(world.received(1).first)
-        let messageID = try #require((reminder["headers"] as? [String: String])?["Message-ID"])
+        let messageID = try world.askForAprilHours()
         // 10 MB: the answer and a photo from the phone. The answer is read; the photo never decoded.
         let photo = String(repeating: String(repeating: "QUJD", count: 19) + "\n", count: 10 * 1024 * 1024 / 77)
         world.deliver(
