@@ -33,30 +33,13 @@ seed() {
     rm -rf "$work"/bench.db* "$work/spool" "$maildir/.Processed"
     "$bin" init >/dev/null 2>&1
     python3 - "$work/bench.db" "$maildir" "$replies" <<'PY'
-import os, sqlite3, sys
-db, maildir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-con = sqlite3.connect(db)
-for i in range(1, n + 1):
-    con.execute("INSERT INTO person (id, role, name, email, channels) VALUES (?, 'mentor', ?, ?, 'email')",
-                (2 * i - 1, f"Mentor {i}", f"m{i}@example.dk"))
-    con.execute("INSERT INTO person (id, role, name, email, channels) VALUES (?, 'mentee', ?, ?, 'email')",
-                (2 * i, f"Mentee {i}", f"e{i}@example.dk"))
-    con.execute("INSERT INTO relationship (id, mentor_id, mentee_id, program, start_date, planned_end) "
-                "VALUES (?, ?, ?, 'symb', '2026-01-05', '2026-07-05')", (i, 2 * i - 1, 2 * i))
-    token = f"{i:032x}"
-    con.execute("INSERT INTO outbox (key, channel, rule, role, recipient, program, relationship_id, status, "
-                "not_before, sent_at, created_at, updated_at, message_token) VALUES (?, 'email', 'monthly-hours', "
-                "'mentor', ?, 'symb', ?, 'sent', 1773997200, 1773997200, 1773997200, 1773997200, ?)",
-                (f"monthly-hours:{i}:mentor:2026-03", 2 * i - 1, i, token))
-    body = (f"From: Mentor {i} <m{i}@example.dk>\r\nTo: svar@example.dk\r\nSubject: Re: Jeres kontakt i marts\r\n"
-            f"Message-ID: <answer-{i}@example.net>\r\nIn-Reply-To: <mn.{token}@localhost>\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n\r\n3,5\r\n\r\n"
-            "Den fre. 20. mar. 2026 kl. 09.00 skrev Mentorshoppen <svar@example.dk>:\r\n> Hej\r\n" + "> tekst\r\n" * 40)
-    name = f"1774000000.M{i}P1.bench"
-    with open(os.path.join(maildir, "tmp", name), "w") as f:
-        f.write(body)
-    os.rename(os.path.join(maildir, "tmp", name), os.path.join(maildir, "new", name))
-con.commit()
+import sys
+sys.path.insert(0, "scripts")
+import reply_fixture
+answer = ("3,5\r\n\r\nDen fre. 20. mar. 2026 kl. 09.00 skrev Mentorshoppen <svar@example.dk>:\r\n> Hej\r\n"
+          + "> tekst\r\n" * 40)
+reply_fixture.seed(sys.argv[1], sys.argv[2], int(sys.argv[3]), "monthly-hours", "2026-03", answer, "localhost",
+                   "Jeres kontakt i marts", name_suffix="bench")
 PY
 }
 seconds() { python3 -c 'import time; print(time.monotonic())'; }

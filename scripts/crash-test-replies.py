@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+import reply_fixture
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("MENTOR_NOTIFY_BIN", os.path.join(ROOT, ".build", "release", "mentor-notify"))
 SUPPORT = os.path.join(ROOT, "Tests", "Support")
@@ -66,31 +68,8 @@ def main():
     env = dict(os.environ, MENTOR_NOTIFY_DB=db, MENTOR_NOTIFY_CONFIG=config)
     subprocess.run([BIN, "init"], env=env, check=True, capture_output=True)
     # Mentors who were sent a question about their hours, each answering it once with "2".
-    con = sqlite3.connect(db)
-    sent_at = int(datetime.datetime(2026, 3, 20, 9, 0, tzinfo=datetime.timezone.utc).timestamp())
-    for i in range(1, args.replies + 1):
-        con.execute("INSERT INTO person (id, role, name, email, channels) VALUES (?, 'mentor', ?, ?, 'email')",
-                    (2 * i - 1, f"Mentor {i}", f"m{i}@example.dk"))
-        con.execute("INSERT INTO person (id, role, name, email, channels) VALUES (?, 'mentee', ?, ?, 'email')",
-                    (2 * i, f"Mentee {i}", f"e{i}@example.dk"))
-        con.execute("INSERT INTO relationship (id, mentor_id, mentee_id, program, start_date, planned_end) "
-                    "VALUES (?, ?, ?, 'symb', '2026-01-05', '2026-07-05')", (i, 2 * i - 1, 2 * i))
-        con.execute("INSERT INTO contact (relationship_id, date, minutes) VALUES (?, '2026-03-02', 60)", (i,))
-        token = f"{i:032x}"
-        con.execute(
-            "INSERT INTO outbox (key, channel, rule, role, recipient, program, relationship_id, subject, body, status, "
-            "not_before, sent_at, created_at, updated_at, message_token) VALUES "
-            "(?, 'email', 'contact-nudge', 'mentor', ?, 'symb', ?, 'Kontakt', 'Hej', 'sent', ?, ?, ?, ?, ?)",
-            (f"contact-nudge:{i}:mentor:2026-03-02", 2 * i - 1, i, sent_at, sent_at, sent_at, sent_at, token))
-        message = (f"From: Mentor {i} <m{i}@example.dk>\r\nTo: svar@example.dk\r\nSubject: Re: Kontakt\r\n"
-                   f"Message-ID: <answer-{i}@example.net>\r\nIn-Reply-To: <mn.{token}@example.dk>\r\n"
-                   f"Content-Type: text/plain; charset=utf-8\r\n\r\n2\r\n\r\n> Hej\r\n")
-        name = f"1774000000.M{i}P1.crash"
-        with open(os.path.join(maildir, "tmp", name), "w") as f:
-            f.write(message)
-        os.rename(os.path.join(maildir, "tmp", name), os.path.join(maildir, "new", name))
-    con.commit()
-    con.close()
+    reply_fixture.seed(db, maildir, args.replies, "contact-nudge", "2026-03-02", "2\r\n\r\n> Hej\r\n",
+                       "example.dk", "Kontakt", contact="2026-03-02", name_suffix="crash")
 
     clock = datetime.datetime(2026, 3, 20, 10, 0)
 
