@@ -62,13 +62,15 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, contentType: "text/plain; charset=utf-8", text: HTTPResponse.reason(status) + "\n")
     }
 
-    public func serialized(close: Bool) -> [UInt8] {
+    /// `head`: the answer to a HEAD request, whose body is announced (`Content-Length`) but not
+    /// sent; sent, it would be read as the next response on the connection.
+    public func serialized(close: Bool, head isHead: Bool = false) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(HTTPResponse.reason(status))\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "Content-Length: \(body.count)\r\n"
         if close { head += "Connection: close\r\n" }
         head += "\r\n"
-        return Array(head.utf8) + body
+        return Array(head.utf8) + (isHead ? [] : body)
     }
 
     static func reason(_ status: Int) -> String {

@@ -167,7 +167,8 @@ public final class HTTPServer: Sendable {
             case .request(let request, let consumed):
                 buffer.removeFirst(consumed)
                 let close = request.closes || stopped.load(ordering: .acquiring)
-                guard send(client, handler(request).serialized(close: close)), !close else { return }
+                let response = handler(request).serialized(close: close, head: request.method == "HEAD")
+                guard send(client, response), !close else { return }
                 deadline = Date().addingTimeInterval(requestTimeout)
                 continue
             case .refused(let status):

@@ -156,6 +156,26 @@ final class Client {
         #expect(client.isClosed())
     }
 
+    /// A HEAD answer announces its length and sends no body: a body sent would be read as the start
+    /// of the next response on the connection.
+    @Test func aHeadAnswerHasNoBodyAndTheNextRequestOnTheConnectionIsRead() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let client = try Client(port: server.port)
+        client.write("HEAD /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nConnection: close\r\n\r\n")
+        var answers = ""
+        while !answers.contains("GET /b 0") {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            answers += String(decoding: chunk[0..<n], as: UTF8.self)
+        }
+        let responses = answers.components(separatedBy: "HTTP/1.1 200 OK").dropFirst()
+        #expect(responses.count == 2, "\(answers)")
+        #expect(responses.first?.hasSuffix("\r\n\r\n") == true && !answers.contains("HEAD /a"), "\(answers)")
+        #expect(responses.first?.contains("Content-Length: 9") == true, "\(answers)")
+    }
+
     @Test func aHugeHeadAHugeBodyAndGarbageAreRefusedAndClosed() throws {
         let server = try Self.server()
         defer { server.stop() }
