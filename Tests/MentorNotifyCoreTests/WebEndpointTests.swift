@@ -178,17 +178,22 @@ extension WebEndpointTests {
                     body: Array(json.utf8)))
         }
 
-        /// A Twilio webhook, signed over the public URL and the sorted fields.
-        func twilio(_ path: String, _ fields: [(String, String)], token: String = "twilio-token") -> HTTPResponse {
-            let signature = TwilioSignature.expected(
-                url: "https://mentor.example.dk" + path, parameters: fields, authToken: token)
+        /// A Twilio webhook, signed over the public URL (by default the one posted to, query and all)
+        /// and the sorted fields.
+        func twilio(
+            _ path: String, _ fields: [(String, String)], token: String = "twilio-token", query: String = "",
+            signedURL: String? = nil
+        ) -> HTTPResponse {
+            let posted = "https://mentor.example.dk" + path + (query.isEmpty ? "" : "?" + query)
+            let signature = TwilioSignature.expected(url: signedURL ?? posted, parameters: fields, authToken: token)
             let body = fields.map {
                 "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
             }
             .joined(separator: "&")
             return endpoint.handle(
                 HTTPRequest(
-                    method: "POST", path: path, headers: [("x-twilio-signature", signature)], body: Array(body.utf8)))
+                    method: "POST", path: path, query: query, headers: [("x-twilio-signature", signature)],
+                    body: Array(body.utf8)))
         }
     }
 
@@ -237,6 +242,55 @@ extension WebEndpointTests {
         #expect(
             world.gateway("/hooks/gatewayapi/status", #"{"id": 9, "status": "DELIVERED", "userref": "99999"}"#).status
                 == 200)
+    }
+
+    /// The issue's end to end: the report fails the row, and the leader's next alert names the
+    /// person, the message and what to do.
+    @Test func anUndeliverableReportIsNamedInTheLeadersNextAlert() throws {
+        let world = try World(provider: .gatewayapi)
+        let id = try world.inviteID()
+        let report = #"{"id": 1, "msisdn": 4522256664, "status": "UNDELIVERABLE", "userref": "\#(id)"}"#
+        #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
+        #expect(try world.cli.run(["tick", "--at", "2026-04-20T16:00"]).code == 0)
+        let alert = try world.database().queryOne(
+            "SELECT subject, body FROM outbox WHERE rule = 'delivery-failed'"
+        ) { "\($0.optionalString(0) ?? "")\n\($0.optionalString(1) ?? "")" }
+        #expect(alert?.contains("En besked kunne ikke leveres") == true, "\(alert ?? "none")")
+        #expect(
+            alert?.contains(
+                "- Amira Hansen (mentee), SMS om caféaftenen: kunne ikke leveres; tjek nummeret")
+                == true, "\(alert ?? "none")")
+        // Reported once: the next cycle does not list it again.
+        #expect(try world.cli.run(["tick", "--at", "2026-04-20T17:00"]).code == 0)
+        #expect(
+            try world.database().scalarInt("SELECT count(*) FROM outbox WHERE rule = 'delivery-failed'") == 1)
+    }
+
+    /// Twilio reports to the StatusCallback URL each SMS names, which carries the outbox id; the
+    /// signature covers that URL with its query.
+    @Test func twilioReportsFindTheirRowByTheStatusCallback() throws {
+        var settings = SMSSettings(provider: .twilio, url: "https://api.twilio.com/x", sender: "+4512345678")
+        settings.statusCallback = "https://mentor.example.dk/hooks/twilio/status"
+        let body = String(
+            decoding: try HTTPSMSTransport.body(
+                SMSPayload(outboxID: 42, to: "+4522256664", text: "Hej"), settings: settings),
+            as: UTF8.self)
+        #expect(
+            body.hasSuffix("&StatusCallback=https%3A%2F%2Fmentor.example.dk%2Fhooks%2Ftwilio%2Fstatus%3Foutbox%3D42"))
+        let world = try World(provider: .twilio)
+        let id = try world.inviteID()
+        let fields = [("MessageSid", "SM-not-ours"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003")]
+        // Signed over the URL without the query: refused.
+        let path = "/hooks/twilio/status"
+        let unsigned = world.twilio(
+            path, fields, query: "outbox=\(id)", signedURL: "https://mentor.example.dk/hooks/twilio/status")
+        #expect(unsigned.status == 401)
+        let signed = world.twilio(path, fields, query: "outbox=\(id)")
+        #expect(signed.status == 200)
+        let row = try world.database().queryOne("SELECT status, reason FROM outbox WHERE id = ?", [id]) {
+            "\($0.string(0)) | \($0.string(1))"
+        }
+        #expect(row == "failed | gateway: undelivered (error 30003)")
     }
 
     @Test func twilioStopBySMSStopsSMSAndAWrongSignatureIs401() throws {

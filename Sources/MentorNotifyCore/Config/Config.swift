@@ -125,6 +125,10 @@ public struct Config: Sendable {
         if var http = try root.object("http") {
             config.http = try parseHTTP(&http)
         }
+        // Twilio reports each SMS to the address the SMS names; GatewayAPI's is set in its dashboard.
+        if config.sms?.provider == .twilio, let base = config.http?.publicURL {
+            config.sms?.statusCallback = base + "/hooks/twilio/status"
+        }
         config.spool = try root.string("spool") ?? config.spool
         config.templates = try root.string("templates") ?? config.templates
         config.statusMaxAgeMinutes = try root.int("statusMaxAgeMinutes", min: 1) ?? config.statusMaxAgeMinutes

@@ -128,9 +128,12 @@ extension WebEndpoint {
                 let failed = status == "failed" || status == "undelivered"
                 guard failed || status == "delivered" else { break }
                 let code = fields["ErrorCode"].map { " (error \($0))" } ?? ""
+                // Our StatusCallback names the row (`?outbox=ID`); a callback set elsewhere has only the SID.
+                let id = Webhooks.form(Array(request.query.utf8)).first { $0.0 == "outbox" }.flatMap { Int64($0.1) }
                 _ = try store.write {
                     try store.applyDeliveryReport(
-                        id: nil, providerID: sid, delivered: !failed, reason: "gateway: \(status)\(code)", now: now)
+                        id: id, providerID: id == nil ? sid : nil, delivered: !failed,
+                        reason: "gateway: \(status)\(code)", now: now)
                 }
             }
             outcome = "ok"

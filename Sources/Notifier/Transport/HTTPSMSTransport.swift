@@ -67,7 +67,11 @@ public final class HTTPSMSTransport: SMSTransport {
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
             func encode(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-            return Array("To=\(encode(message.to))&From=\(encode(settings.sender))&Body=\(encode(message.text))".utf8)
+            var form = "To=\(encode(message.to))&From=\(encode(settings.sender))&Body=\(encode(message.text))"
+            if let callback = settings.statusCallback {
+                form += "&StatusCallback=\(encode("\(callback)?outbox=\(message.outboxID)"))"
+            }
+            return Array(form.utf8)
         }
     }
 

@@ -63,6 +63,9 @@ public struct SMSSettings: Sendable, Hashable {
     public var webhookSecretFile: String?
     /// A word the gateway's inbound number needs first ("MENTOR 3,5"), removed before reading.
     public var replyKeyword: String?
+    /// Twilio: where it reports what became of each SMS (`https://PUBLIC/hooks/twilio/status`); the
+    /// outbox id rides along as `?outbox=ID`.
+    public var statusCallback: String?
 
     public init(provider: SMSProvider, url: String, sender: String) {
         self.provider = provider
