@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mentor-notify needs on a Debian machine, only when it is missing.
 #   scripts/deps.sh build   the C libraries (libcurl, SQLite, libcrypto's headers) and pkg-config
-#   scripts/deps.sh test    also the real servers the tests talk to (aiosmtpd, Dovecot, openssl, systemd-analyze)
+#   scripts/deps.sh test    also the real servers and clients the tests use (aiosmtpd, Dovecot, nginx, curl,
+#                           Chromium, openssl, systemd-analyze, html5lib, prometheus-client)
 #   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db)
 set -euo pipefail
 want=${1:-build}
@@ -32,6 +33,8 @@ if [ "$want" = test ]; then
     # The reverse proxy in front of the web endpoint, as the README shows it; curl as the client.
     command -v nginx >/dev/null 2>&1 || packages+=(nginx-light)
     command -v curl >/dev/null 2>&1 || packages+=(curl)
+    # The unsubscribe page is opened in a real browser, headless, for a screenshot.
+    command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 fi
 
 if [ "$want" = deb ]; then
@@ -54,6 +57,11 @@ if [ "$want" = test ]; then
         echo "deps: installing prometheus-client (its parser checks /metrics)" >&2
         python3 -m pip install -q prometheus-client 2>/dev/null \
             || python3 -m pip install -q --break-system-packages prometheus-client
+    fi
+    if ! python3 -c 'import html5lib' 2>/dev/null; then
+        echo "deps: installing html5lib (a WHATWG HTML parser checks the unsubscribe page)" >&2
+        python3 -m pip install -q html5lib 2>/dev/null \
+            || python3 -m pip install -q --break-system-packages html5lib
     fi
     if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
         echo "deps: installing aiosmtpd (a real SMTP server for the tests)" >&2

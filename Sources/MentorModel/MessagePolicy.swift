@@ -33,9 +33,17 @@ public enum MessagePolicy {
     /// to them is suppressed.
     /// `rule`: a confirmation answers what the person just wrote on that channel, so it goes even
     /// when they opted out of it (the confirmation of "stop" says it worked).
-    public static func unreachable(_ person: Person, on channel: Channel, rule: Rule? = nil) -> String? {
+    /// `program`: a person may have stopped one program's messages with an email's unsubscribe link.
+    public static func unreachable(_ person: Person, on channel: Channel, rule: Rule? = nil, program: String? = nil)
+        -> String?
+    {
         if person.forgotten { return "the person was forgotten" }
         if person.optedOut.contains(channel), rule != .replyConfirmation { return "opted out of \(channel.rawValue)" }
+        if let program, rule != .replyConfirmation,
+            person.programOptOuts.contains(ProgramOptOut(program: program, channel: channel))
+        {
+            return "unsubscribed from \(program) \(channel.rawValue)"
+        }
         if person.address(channel) == nil { return "no \(channel.rawValue) address" }
         return nil
     }

@@ -50,6 +50,8 @@ public struct Person: Sendable, Hashable {
     public var channels: Set<Channel>
     public var language: Language
     public var optedOut: Set<Channel>
+    /// One program's messages on one channel stopped (the unsubscribe link in an email).
+    public var programOptOuts: Set<ProgramOptOut> = []
     public var forgotten: Bool
 
     public init(
@@ -224,4 +226,41 @@ public struct PersonalReminder: Sendable, Hashable {
 /// How answers to a café evening are filed: by program and start.
 public enum CafeAnswers {
     public static func key(program: String, at start: LocalDateTime) -> String { "\(program)|\(start)" }
+}
+
+/// A person stopped one program's messages on one channel.
+public struct ProgramOptOut: Sendable, Hashable {
+    public var program: String
+    public var channel: Channel
+
+    public init(program: String, channel: Channel) {
+        self.program = program
+        self.channel = channel
+    }
+}
+
+/// How someone opted out or back in: an unsubscribe link, a reply ("stop", "start"), or the leader
+/// with `person opt-out`.
+public enum OptOutRoute: String, Sendable, Hashable, CaseIterable {
+    case link, reply, leader
+}
+
+/// An opt-out or opt-in, for the leader's digest. No text: who, where, how and when.
+public struct OptOutEvent: Sendable, Hashable {
+    public var personID: Int64
+    /// Nil when it was the whole channel (a reply or the leader), not one program.
+    public var program: String?
+    public var channel: Channel
+    public var optedOut: Bool
+    public var via: OptOutRoute
+    public var at: Int64
+
+    public init(personID: Int64, program: String?, channel: Channel, optedOut: Bool, via: OptOutRoute, at: Int64) {
+        self.personID = personID
+        self.program = program
+        self.channel = channel
+        self.optedOut = optedOut
+        self.via = via
+        self.at = at
+    }
 }

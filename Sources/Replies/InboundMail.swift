@@ -53,7 +53,14 @@ public struct InboundMail: Sendable {
         }
         let text = message.plainText ?? message.htmlText.map(HTMLText.plain) ?? ""
         mail.ownText = ReplyReading.ownLines(text)
-        mail.kind = .reply(intent: mail.ownText.first.map(ReplyReading.intent(ofLine:)) ?? .other, viaCalendar: false)
+        var intent = mail.ownText.first.map(ReplyReading.intent(ofLine:)) ?? .other
+        // A mail client's unsubscribe (`List-Unsubscribe: <mailto:…?subject=stop>`) sends the word
+        // as the subject of an empty message; only stop and start are read from a subject.
+        if mail.ownText.isEmpty, let subject = headers.decoded("subject") {
+            let fromSubject = ReplyReading.intent(ofLine: subject)
+            if fromSubject == .stop || fromSubject == .start { intent = fromSubject }
+        }
+        mail.kind = .reply(intent: intent, viaCalendar: false)
         return mail
     }
 

@@ -60,6 +60,8 @@ public struct SchedulerState: Sendable {
     public var sentEvaluations: Set<String> = []
     /// Mentees' answers to café invitations, by evening (`CafeAnswers.key`): person → yes.
     public var cafeAnswers: [String: [Int64: Bool]] = [:]
+    /// Opt-outs and opt-ins of the month before `now`, for the leader's monthly digest.
+    public var optOutsLastMonth: [OptOutEvent] = []
 
     public init(
         relationships: [Relationship] = [], people: PeopleIndex = [:], minutesThisMonth: [Int64: Int] = [:],

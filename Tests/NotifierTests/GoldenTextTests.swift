@@ -68,6 +68,21 @@ import Testing
                 list.append(("one\(label)", one))
             }
         }
+        if rule == .monthlyDigest {
+            var withOptOuts = base
+            withOptOuts["optOuts"] = [
+                TextLines.record(["Amira Hansen", "mentee", "email", "stop", "link", "2026-03-03"]),
+                TextLines.record(["Noah Rasmussen", "mentee", "sms", "stop", "reply", "2026-03-10"]),
+                TextLines.record(["Noah Rasmussen", "mentee", "sms", "start", "reply", "2026-03-17"]),
+                TextLines.record(["Inge Thomsen", "mentor", "email", "stop", "leader", "2026-03-20"]),
+                TextLines.record(["", "mentee", "email", "stop", "link", "2026-03-24"]),
+            ].joined(separator: "\n")
+            list.append(("with opt-outs", withOptOuts))
+            var onlyOptOuts = withOptOuts
+            onlyOptOuts["lines"] = nil
+            onlyOptOuts["count"] = nil
+            list.append(("opt-outs only", onlyOptOuts))
+        }
         return list
     }
 

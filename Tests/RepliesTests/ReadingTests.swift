@@ -145,6 +145,18 @@ import Testing
         }
     }
 
+    /// A mail client's `List-Unsubscribe` mailto: an empty message whose subject is the word. Only
+    /// stop and start are read from a subject; the body wins when there is one.
+    @Test func aSubjectStopWithNothingWrittenIsAStop() throws {
+        #expect(try Self.read("From: a@b.dk\r\nSubject: stop", body: "") == .reply(intent: .stop, viaCalendar: false))
+        #expect(
+            try Self.read("From: a@b.dk\r\nSubject: START", body: "\r\n") == .reply(intent: .start, viaCalendar: false))
+        #expect(try Self.read("From: a@b.dk\r\nSubject: ja", body: "") == .reply(intent: .other, viaCalendar: false))
+        #expect(
+            try Self.read("From: a@b.dk\r\nSubject: stop", body: "3,5")
+                == .reply(intent: .duration(minutes: 210), viaCalendar: false))
+    }
+
     @Test func autoSubmittedNoIsAPerson() throws {
         #expect(try Self.read("From: a@b.dk\r\nAuto-Submitted: no") == .reply(intent: .yes, viaCalendar: false))
     }

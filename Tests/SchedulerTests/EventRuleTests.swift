@@ -222,3 +222,47 @@ import Testing
         #expect(stale.contains { $0.key == "monthly-hours:\(id):mentor:2026-03" })
     }
 }
+
+/// Opt-outs reach the leaders in the monthly digest of the month after: a link's to its program's
+/// leaders, a reply's (the whole channel) to the leaders of every program the person is in.
+@Suite struct OptOutDigestTests {
+    @Test func theDigestOnTheFirstListsLastMonthsOptOutsPerProgram() throws {
+        var world = Fixture(presets: ["djoef", "symb"])
+        let id = world.forloeb("djoef", start: "2026-03-02", first: "2026-03-03", last: "2026-04-20")
+        let mentee = try #require(world.state.relationships.first { $0.id == id }?.menteeID)
+        let mentor = try #require(world.state.relationships.first { $0.id == id }?.mentorID)
+        world.state.relationships.append(
+            Relationship(
+                id: 500, mentorID: mentor, menteeID: mentee, program: "symb", start: LocalDate("2026-03-02")!,
+                plannedEnd: LocalDate("2026-09-02")!, firstContact: nil, lastContact: nil))
+        let at = world.zone.instant(LocalDateTime("2026-04-10T12:00")!)
+        world.state.optOutsLastMonth = [
+            OptOutEvent(personID: mentee, program: "djoef", channel: .email, optedOut: true, via: .link, at: at),
+            OptOutEvent(personID: mentee, program: "djoef", channel: .sms, optedOut: true, via: .reply, at: at + 60),
+        ]
+        let digests = world.plan("2026-05-01T09:00").filter { $0.rule == .monthlyDigest }
+        let djoef = try #require(digests.first { $0.program == "djoef" })
+        let symb = try #require(digests.first { $0.program == "symb" })
+        #expect(TextLines.records(djoef.variables["optOuts"] ?? "").count == 2)
+        #expect(
+            TextLines.records(symb.variables["optOuts"] ?? "")
+                == [["Amira", "mentee", "sms", "stop", "reply", "2026-04-10"]])
+        // A digest of opt-outs alone says nothing of hours.
+        #expect(symb.variables["lines"] == nil && symb.variables["count"] == nil)
+        world.state.optOutsLastMonth = []
+        #expect(!world.plan("2026-05-01T09:00").contains { $0.rule == .monthlyDigest && $0.program == "symb" })
+    }
+
+    @Test func aLinkStopsOneProgramsEmailOnly() {
+        var person = Person(
+            id: 1, role: .mentee, name: "Amira", email: "a@example.dk", phone: "+4522256664", channels: [.email, .sms])
+        person.programOptOuts = [ProgramOptOut(program: "djoef", channel: .email)]
+        #expect(
+            MessagePolicy.unreachable(person, on: .email, rule: .cafeInvite, program: "djoef")
+                == "unsubscribed from djoef email")
+        #expect(MessagePolicy.unreachable(person, on: .email, rule: .cafeInvite, program: "symb") == nil)
+        #expect(MessagePolicy.unreachable(person, on: .sms, rule: .cafeInvite, program: "djoef") == nil)
+        // The answer to what the person just wrote still goes.
+        #expect(MessagePolicy.unreachable(person, on: .email, rule: .replyConfirmation, program: "djoef") == nil)
+    }
+}

@@ -79,7 +79,9 @@ struct DemoPopulation {
             // One mentee turns SMS off after a while; see the suppressed rows in the outbox.
             if let pair = population.pairs.first(where: { $0.habit == .silent }) {
                 let relationship = try store.relationship(pair.id)
-                try store.optOut(relationship.menteeID, channel: .sms)
+                try store.optOut(
+                    relationship.menteeID, channel: .sms,
+                    now: config.zone.instant(from, .midnight))
             }
             try store.addCafe(
                 program: "mentorshoppen", at: LocalDateTime(from.adding(days: 150), LocalTime(hour: 17, minute: 0)!),

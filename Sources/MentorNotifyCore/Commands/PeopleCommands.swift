@@ -63,7 +63,7 @@ enum PeopleCommands {
             throw CLIError(.dataError, "person opt-out: --channel must be email or sms")
         }
         let store = try context.openStore()
-        try store.optOut(id, channel: channel)
+        try store.optOut(id, channel: channel, now: Int64(Date().timeIntervalSince1970))
         context.logger.info("person-opted-out", ["person": String(id), "channel": channel.rawValue])
         context.output.line("person \(id) gets no more \(channel.rawValue)")
     }

@@ -89,6 +89,7 @@ final class Cycle {
                 store: store, email: email, sms: sms, from: config.email?.from ?? Cycle.spoolFrom, zone: config.zone,
                 logger: logger, heartbeat: heartbeat)
             deliverer.replyTo = config.replies?.address
+            deliverer.publicURL = config.http?.publicURL
             report.delivery = try deliverer.deliver(
                 now: now, windowOpen: window, windowClosesAfter: windowClosesAfter, shouldStop: shouldStop)
         }

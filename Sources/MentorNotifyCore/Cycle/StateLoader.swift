@@ -53,6 +53,10 @@ enum StateLoader {
                 evaluations: evaluations, cafes: try store.cafes(from: LocalDateTime(from, .midnight)),
                 reminders: try store.reminders(activeOn: from), failures: failures)
             state.heldChannels = held
+            let month = today.yearMonth
+            state.optOutsLastMonth = try store.optOutEvents(
+                from: settings.zone.instant(month.adding(months: -1).firstDay, .midnight),
+                until: settings.zone.instant(month.firstDay, .midnight))
             state.lastCycle = lastCycle
             if settings.repliesRead {
                 state.cafeAnswers = try store.cafeAnswers(from: LocalDateTime(today, .midnight))

@@ -173,7 +173,23 @@ final class ReplyCore {
         switch answer.intent {
         case .stop, .start:
             let stop = answer.intent == .stop
-            try store.setOptOut(person.id, channel: answer.inbound.channel, optedOut: stop)
+            let channel = answer.inbound.channel
+            var changed = try store.setOptOut(person.id, channel: channel, optedOut: stop)
+            // "start" undoes every stop on that channel, an unsubscribe link's too.
+            if !stop {
+                for optOut in person.programOptOuts where optOut.channel == channel {
+                    changed =
+                        try store.setProgramOptOut(
+                            person.id, program: optOut.program, channel: channel, optedOut: false, now: now) || changed
+                }
+            }
+            if changed {
+                try store.recordOptOut(
+                    OptOutEvent(
+                        personID: person.id, program: row.program, channel: channel, optedOut: stop, via: .reply,
+                        at: now
+                    ))
+            }
             answer.action = stop ? "opt-out" : "opt-in"
             answer.detail = answer.inbound.channel.rawValue
             answer.variables[stop ? "stopped" : "started"] = "1"

@@ -17,9 +17,9 @@ public struct HTTPSettings: Sendable, Hashable {
     }
 }
 
-/// The routes of the web endpoint that exist so far: `/healthz` and `/metrics` (SPEC.md "The web
-/// endpoint"); the webhooks and one-click unsubscribe come with the rest of that section. Each
-/// request reads the store through a connection of its own (WAL: never in the delivery's way).
+/// The web endpoint's routes (SPEC.md "The web endpoint"): the gateway's webhooks, one-click
+/// unsubscribe, `/healthz` and `/metrics`. Requests use a store connection of their own (WAL:
+/// never in the delivery's way).
 final class WebEndpoint: Sendable {
     let databasePath: String
     let maxAgeMinutes: Int
@@ -54,6 +54,7 @@ final class WebEndpoint: Sendable {
         case ("POST", "/hooks/twilio/status"): return hook(.status, provider: .twilio, request)
         case (_, "/healthz"), (_, "/metrics"): return .refusal(405)
         case (_, let path) where path.hasPrefix("/hooks/"): return .refusal(405)
+        case (_, let path) where path.hasPrefix("/u/"): return unsubscribe(request, token: path.dropFirst(3))
         default: return .refusal(404)
         }
     }

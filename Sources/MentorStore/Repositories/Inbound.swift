@@ -132,6 +132,12 @@ extension Store {
             "SELECT \(Store.outboxColumns) FROM outbox WHERE message_token = ?", [token], Store.outboxRow)
     }
 
+    /// Our email whose unsubscribe link carries `token`.
+    public func outboxRow(unsubscribeToken token: String) throws -> OutboxRow? {
+        try database.queryOne(
+            "SELECT \(Store.outboxColumns) FROM outbox WHERE unsubscribe_token = ?", [token], Store.outboxRow)
+    }
+
     public func outboxRow(id: Int64) throws -> OutboxRow? {
         try database.queryOne("SELECT \(Store.outboxColumns) FROM outbox WHERE id = ?", [id], Store.outboxRow)
     }
@@ -231,6 +237,46 @@ extension Store {
         let column = channel == .email ? "opt_out_email" : "opt_out_sms"
         return try database.run(
             "UPDATE person SET \(column) = ? WHERE id = ? AND \(column) != ?", [optedOut, id, optedOut]) > 0
+    }
+
+    /// Stops or restarts one program's messages to a person on one channel (the unsubscribe link).
+    /// Returns whether it changed. Call inside `write` with `recordOptOut`.
+    @discardableResult
+    public func setProgramOptOut(_ id: Int64, program: String, channel: Channel, optedOut: Bool, now: Int64) throws
+        -> Bool
+    {
+        if optedOut {
+            return try database.run(
+                """
+                INSERT INTO program_opt_out (person_id, program, channel, at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (person_id, program, channel) DO NOTHING
+                """, [id, program, channel.rawValue, now]) > 0
+        }
+        return try database.run(
+            "DELETE FROM program_opt_out WHERE person_id = ? AND program = ? AND channel = ?",
+            [id, program, channel.rawValue]) > 0
+    }
+
+    /// Records an opt-out or opt-in for the leader's digest.
+    public func recordOptOut(_ event: OptOutEvent) throws {
+        try database.run(
+            "INSERT INTO opt_out_event (person_id, program, channel, opted_out, via, at) VALUES (?, ?, ?, ?, ?, ?)",
+            [event.personID, event.program, event.channel.rawValue, event.optedOut, event.via.rawValue, event.at])
+    }
+
+    /// The opt-outs and opt-ins recorded in [from, until), oldest first.
+    public func optOutEvents(from: Int64, until: Int64) throws -> [OptOutEvent] {
+        try database.query(
+            """
+            SELECT person_id, program, channel, opted_out, via, at FROM opt_out_event
+            WHERE at >= ? AND at < ? ORDER BY at, id
+            """, [from, until]
+        ) { row throws(StoreError) in
+            OptOutEvent(
+                personID: row.int64(0), program: row.optionalString(1),
+                channel: try row.value(2, as: Channel.init(rawValue:), "channel"), optedOut: row.bool(3),
+                via: try row.value(4, as: OptOutRoute.init(rawValue:), "via"), at: row.int64(5))
+        }
     }
 
     /// A bounce: the sent row becomes failed with the reason, for the leader's next alert.

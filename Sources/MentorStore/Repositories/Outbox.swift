@@ -36,6 +36,8 @@ public struct OutboxRow: Sendable, Hashable {
     /// A gateway's report that the SMS arrived (`delivered`), and when; nil until one came.
     public var delivery: String?
     public var deliveredAt: Int64?
+    /// 128 random bits, hex: the one-click unsubscribe link's token (`/u/TOKEN`).
+    public var unsubscribeToken: String?
 
     public init(
         key: String, channel: Channel, rule: Rule, role: RecipientRole, recipient: Int64?, leaderAddress: String? = nil,
@@ -76,7 +78,7 @@ extension Store {
     static let outboxColumns = """
         id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
         calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
-        provider_id, segments, created_at, held_seconds, message_token, delivery, delivered_at
+        provider_id, segments, created_at, held_seconds, message_token, delivery, delivered_at, unsubscribe_token
         """
 
     /// A row as stored; a rule, role, channel or status this version does not know is refused (the
@@ -114,6 +116,7 @@ extension Store {
         value.messageToken = row.optionalString(try at("message_token"))
         value.delivery = row.optionalString(try at("delivery"))
         value.deliveredAt = row.optionalInt64(try at("delivered_at"))
+        value.unsubscribeToken = row.optionalString(try at("unsubscribe_token"))
         return value
     }
 
@@ -128,8 +131,9 @@ extension Store {
                 """
                 INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
                     language, subject, body, calendar, status, reason, not_before, expires_at, in_window, after_end,
-                    created_at, updated_at, message_token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))
+                    created_at, updated_at, message_token, unsubscribe_token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))),
+                    lower(hex(randomblob(16))))
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [

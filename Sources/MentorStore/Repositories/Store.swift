@@ -71,8 +71,11 @@ public struct NewPerson: Sendable {
 }
 
 extension Store {
-    static let personColumns =
-        "id, ref, role, name, email, phone, birthdate, certificate, channels, lang, opt_out_email, opt_out_sms, forgotten_at"
+    static let personColumns = """
+        id, ref, role, name, email, phone, birthdate, certificate, channels, lang, opt_out_email, opt_out_sms, forgotten_at,
+        (SELECT group_concat(channel || ' ' || program, char(10)) FROM program_opt_out WHERE person_id = person.id)
+            AS program_opt_outs
+        """
 
     static func person(_ row: Row) throws(StoreError) -> Person {
         func at(_ name: String) throws(StoreError) -> Int32 { try row.column(name) }
@@ -81,7 +84,14 @@ extension Store {
         if row.bool(try at("opt_out_sms")) { optedOut.insert(.sms) }
         let channels = Set(
             row.string(try at("channels")).split(separator: ",").compactMap { Channel(rawValue: String($0)) })
-        return Person(
+        var programOptOuts = Set<ProgramOptOut>()
+        for line in (row.optionalString(try at("program_opt_outs")) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, let channel = Channel(rawValue: String(parts[0])) {
+                programOptOuts.insert(ProgramOptOut(program: String(parts[1]), channel: channel))
+            }
+        }
+        var person = Person(
             id: row.int64(try at("id")), ref: row.optionalString(try at("ref")),
             role: try row.value(try at("role"), as: Role.init(rawValue:), "role"),
             name: row.optionalString(try at("name")), email: row.optionalString(try at("email")),
@@ -89,6 +99,8 @@ extension Store {
             certificate: row.date(try at("certificate")), channels: channels,
             language: try row.value(try at("lang"), as: Language.init(rawValue:), "language"), optedOut: optedOut,
             forgotten: !row.isNull(try at("forgotten_at")))
+        person.programOptOuts = programOptOuts
+        return person
     }
 
     /// Adds a person after checking that every channel has an address. Returns the new id.
@@ -194,11 +206,14 @@ extension Store {
         try database.query("SELECT \(Store.personColumns) FROM person ORDER BY id", [], Store.person)
     }
 
-    public func optOut(_ id: Int64, channel: Channel) throws {
+    /// The leader stops a channel for a person (`person opt-out`); the next digest lists it.
+    public func optOut(_ id: Int64, channel: Channel, now: Int64) throws {
         try write {
             _ = try person(id)
-            let column = channel == .email ? "opt_out_email" : "opt_out_sms"
-            try database.run("UPDATE person SET \(column) = 1 WHERE id = ?", [id])
+            if try setOptOut(id, channel: channel, optedOut: true) {
+                try recordOptOut(
+                    OptOutEvent(personID: id, program: nil, channel: channel, optedOut: true, via: .leader, at: now))
+            }
         }
     }
 
@@ -241,6 +256,7 @@ extension Store {
                 "UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ? OR (\(forwards))",
                 [id, forwardPattern])
             try database.run("UPDATE reminder SET text = NULL WHERE person_id = ?", [id])
+            try database.run("DELETE FROM opt_out_event WHERE person_id = ?", [id])
             if !forloeb.isEmpty {
                 let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
                 try database.run(

@@ -8,7 +8,36 @@ public enum Schema {
         .init(id: "003-channel-holds", sql: channelHolds),
         .init(id: "004-replies", sql: replies),
         .init(id: "005-delivery-reports", sql: deliveryReports),
+        .init(id: "006-unsubscribe", sql: unsubscribe),
     ])
+
+    /// One-click unsubscribe. The link's token is its own 128 random bits, not the Message-ID's,
+    /// which travels further (a reply's `References`). A link stops one program's messages on one
+    /// channel (`program_opt_out`); a "stop" reply stops the whole channel (`person.opt_out_*`).
+    /// `opt_out_event` records every opt-out and opt-in by any route, for the leader's next digest:
+    /// who (an id), which program, which channel, how and when; never anything the person wrote.
+    static let unsubscribe = """
+        ALTER TABLE outbox ADD COLUMN unsubscribe_token TEXT;
+        UPDATE outbox SET unsubscribe_token = lower(hex(randomblob(16)));
+        CREATE UNIQUE INDEX outbox_unsubscribe_token ON outbox(unsubscribe_token);
+        CREATE TABLE program_opt_out (
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            program TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            at INTEGER NOT NULL,
+            PRIMARY KEY (person_id, program, channel)
+        ) WITHOUT ROWID;
+        CREATE TABLE opt_out_event (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            program TEXT,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            opted_out INTEGER NOT NULL,
+            via TEXT NOT NULL CHECK (via IN ('link', 'reply', 'leader')),
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX opt_out_event_at ON opt_out_event(at);
+        """
 
     /// What a gateway reported about an SMS after it took it: `delivered`, or nothing yet.
     static let deliveryReports = """

@@ -40,6 +40,8 @@ public final class Deliverer {
     /// The replies address, when answers are read: Reply-To of every email and ORGANIZER of every
     /// invitation, which then asks for an answer.
     public var replyTo: String?
+    /// The public address of the web endpoint (`http.publicURL`), for the unsubscribe link.
+    public var publicURL: String?
 
     public init(
         store: Store, email: any EmailTransport, sms: any SMSTransport, from: String, zone: Zone, logger: Logger,
@@ -294,7 +296,7 @@ public final class Deliverer {
                 try finish(row, .suppressed, "recipient \(id) no longer exists", now: now, address: nil, stats: &stats)
                 return nil
             }
-            if let reason = MessagePolicy.unreachable(person, on: row.channel, rule: row.rule) {
+            if let reason = MessagePolicy.unreachable(person, on: row.channel, rule: row.rule, program: row.program) {
                 try finish(row, .suppressed, reason, now: now, address: nil, stats: &stats)
                 return nil
             }
@@ -463,24 +465,25 @@ public final class Deliverer {
     {
         try Deliverer.emailPayload(
             row, to: address, body: body, now: now, from: from, fromMailbox: fromMailbox, domain: messageIDDomain,
-            calendar: row.calendar.flatMap(calendar), replyTo: replyTo)
+            calendar: row.calendar.flatMap(calendar), replyTo: replyTo, publicURL: publicURL)
     }
 
     /// The email for `row` outside a delivery pass (`forget` rewrites a spool file with it).
     public static func emailPayload(
-        _ row: OutboxRow, to address: String, from: String, now: Int64, replyTo: String? = nil
+        _ row: OutboxRow, to address: String, from: String, now: Int64, replyTo: String? = nil,
+        publicURL: String? = nil
     ) throws(DeliveryError) -> EmailPayload {
         try emailPayload(
             row, to: address, body: row.body ?? "", now: now, from: from, fromMailbox: MailMessage.mailbox(from),
             domain: messageIDDomain(from: from),
             calendar: row.calendar.flatMap(StoredEvent.decode).flatMap {
                 ICalendar.prepare($0, organizer: replyTo ?? from, rsvp: replyTo != nil)
-            }, replyTo: replyTo)
+            }, replyTo: replyTo, publicURL: publicURL)
     }
 
     static func emailPayload(
         _ row: OutboxRow, to address: String, body: String, now: Int64, from: String, fromMailbox: String,
-        domain: String, calendar: ICalendar.Prepared?, replyTo: String?
+        domain: String, calendar: ICalendar.Prepared?, replyTo: String?, publicURL: String?
     ) throws(DeliveryError) -> EmailPayload {
         let messageID = Deliverer.messageID(row, domain: domain)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
@@ -490,10 +493,29 @@ public final class Deliverer {
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
             calendar: invitation, fromMailbox: fromMailbox)
         message.replyTo = replyTo
+        if let (value, oneClick) = listUnsubscribe(row, publicURL: publicURL, replyTo: replyTo) {
+            message.listUnsubscribe = value
+            message.oneClickUnsubscribe = oneClick
+        }
         do {
             return EmailPayload(outboxID: row.id, to: address, mime: try message.rendered(), messageID: messageID)
         } catch {
             throw DeliveryError.permanent(error.message)
         }
+    }
+
+    /// `List-Unsubscribe` for a message to a mentor, mentee or person: the one-click link when the
+    /// web endpoint is public, the mailto "stop" when replies are read, both when both. Leaders'
+    /// messages carry none: their alerts are their job, changed in the config, not by a click.
+    public static func listUnsubscribe(_ row: OutboxRow, publicURL: String?, replyTo: String?) -> (String, Bool)? {
+        guard row.role != .leader else { return nil }
+        var uris: [String] = []
+        var oneClick = false
+        if let publicURL, let token = row.unsubscribeToken {
+            uris.append("<\(publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL)/u/\(token)>")
+            oneClick = true
+        }
+        if let replyTo { uris.append("<mailto:\(EmailSettings.address(of: replyTo))?subject=stop>") }
+        return uris.isEmpty ? nil : (uris.joined(separator: ", "), oneClick)
     }
 }

@@ -16,6 +16,10 @@ public struct MailMessage: Sendable {
     public var fromMailbox: String?
     /// Where answers go, when they are read.
     public var replyTo: String?
+    /// RFC 2369/8058: the `List-Unsubscribe` value (`<https://…/u/TOKEN>, <mailto:…?subject=stop>`),
+    /// and whether its https link takes a one-click POST (`List-Unsubscribe-Post`).
+    public var listUnsubscribe: String?
+    public var oneClickUnsubscribe = false
 
     public init(
         from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil,
@@ -56,6 +60,7 @@ public struct MailMessage: Sendable {
     public func rendered() throws(MIMEError) -> String {
         for (name, value) in [
             ("From", from), ("To", to), ("Subject", subject), ("Message-ID", messageID), ("Reply-To", replyTo ?? ""),
+            ("List-Unsubscribe", listUnsubscribe ?? ""),
         ] {
             try MIMEEncoding.checkHeader(value, name: name)
         }
@@ -70,6 +75,11 @@ public struct MailMessage: Sendable {
             "X-Auto-Response-Suppress: All",
         ]
         if let replyTo { headers.insert("Reply-To: <\(EmailSettings.address(of: replyTo))>", at: 3) }
+        if let listUnsubscribe {
+            // Folded after each comma: two URIs exceed the 78 characters a line should keep to.
+            headers.append("List-Unsubscribe: " + listUnsubscribe.replacingOccurrences(of: ", ", with: ",\r\n "))
+            if oneClickUnsubscribe { headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click") }
+        }
         let text = [
             "Content-Type: text/plain; charset=UTF-8",
             "Content-Transfer-Encoding: quoted-printable",

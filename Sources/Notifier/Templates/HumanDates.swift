@@ -47,6 +47,7 @@ enum HumanDates {
         }
         if variables["count"] == "1" { result["single"] = "yes" }
         if let raw = variables["lines"], let rule { result["lines"] = HumanLists.lines(raw, rule: rule, language) }
+        if let raw = variables["optOuts"] { result["optOuts"] = HumanLists.optOutLines(raw, language) }
         if let raw = variables["month"], let value = YearMonth(raw) {
             let written = month(value, language)
             // In an SMS the month alone: "i marts".
@@ -92,6 +93,33 @@ enum HumanLists {
             ? (language == .da ? "ingen kontakt registreret" : "no contact logged")
             : "\(HumanDates.duration(minutes, language)) \(of) \(HumanDates.duration(target, language))"
         return "\(name(fields[0], "mentor", language)) \(and) \(name(fields[1], "mentee", language)): \(logged)"
+    }
+
+    /// `- Amira Hansen (mentee) afmeldte e-mail fra programmet tirsdag den 3. marts (med linket i en e-mail)`
+    static func optOutLines(_ raw: String, _ language: Language) -> String {
+        TextLines.records(raw).map { "- " + optOutLine($0, language) }.joined(separator: "\n")
+    }
+
+    static func optOutLine(_ fields: [String], _ language: Language) -> String {
+        guard fields.count == 6, let day = LocalDate(fields[5]) else { return fields.joined(separator: " ") }
+        let role = fields[1]
+        let roleWord = (role == "mentor" || role == "mentee") && !fields[0].isEmpty ? " (\(role))" : ""
+        let who = name(fields[0], role.isEmpty ? "person" : role, language) + roleWord
+        let sms = fields[2] == "sms"
+        let channel = sms ? "SMS" : (language == .da ? "e-mail" : "email")
+        let all = language == .da ? (sms ? "alle SMS'er" : "alle e-mails") : (sms ? "all text messages" : "all email")
+        let stop = fields[3] == "stop"
+        let date = HumanDates.date(day, language, withYear: false)
+        switch (language, fields[4], stop) {
+        case (.da, "link", _): return "\(who) afmeldte e-mails fra programmet \(date) (med linket i en e-mail)"
+        case (.da, "reply", true): return "\(who) afmeldte \(all) \(date) (svarede stop)"
+        case (.da, "reply", false): return "\(who) tilmeldte sig \(channel) igen \(date) (svarede start)"
+        case (.da, _, _): return "\(who) blev afmeldt \(all) af en leder \(date)"
+        case (.en, "link", _): return "\(who) unsubscribed from the program's email on \(date) (the link in an email)"
+        case (.en, "reply", true): return "\(who) stopped \(all) on \(date) (replied stop)"
+        case (.en, "reply", false): return "\(who) started \(channel) again on \(date) (replied start)"
+        case (.en, _, _): return "\(who) was taken off \(all) by a leader on \(date)"
+        }
     }
 
     /// `Amira Hansen (mentee), SMS om det første møde: nummeret blev afvist`

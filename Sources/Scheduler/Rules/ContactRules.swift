@@ -84,7 +84,7 @@ extension Planner {
     }
 
     /// Rule 3, the leader's side: on the 1st, one digest per program of the pairs below target the
-    /// month before.
+    /// month before, and of who opted out of (or back into) messages that month.
     mutating func monthlyDigests() {
         let month = today.yearMonth
         let previous = month.adding(months: -1)
@@ -102,14 +102,45 @@ extension Planner {
             lines[program.id, default: []].append(
                 TextLines.record([mentor, mentee, String(minutes), String(target)]))
         }
-        for (programID, list) in lines.sorted(by: { $0.key < $1.key }) {
+        let optOuts = optOutLines()
+        for programID in Set(lines.keys).union(optOuts.keys).sorted() {
             guard let program = settings.programs[programID] else { continue }
+            var variables = ["month": previous.description]
+            if let list = lines[programID] {
+                variables["count"] = String(list.count)
+                variables["lines"] = list.joined(separator: "\n")
+            }
+            if let list = optOuts[programID] { variables["optOuts"] = list.joined(separator: "\n") }
             emit(
                 .monthlyDigest, subject: programID, to: .leaders(), period: previous.description, program: program,
                 due: at(month.firstDay), expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
-                variables: [
-                    "month": previous.description, "count": String(list.count), "lines": list.joined(separator: "\n"),
-                ])
+                variables: variables)
         }
+    }
+
+    /// Last month's opt-outs and opt-ins by program: a link's to its program, a reply's or a
+    /// leader's (the whole channel) to every program the person has a forløb in.
+    func optOutLines() -> [String: [String]] {
+        guard !state.optOutsLastMonth.isEmpty else { return [:] }
+        var programsOf: [Int64: Set<String>] = [:]
+        for relationship in state.relationships {
+            programsOf[relationship.mentorID, default: []].insert(relationship.program)
+            programsOf[relationship.menteeID, default: []].insert(relationship.program)
+        }
+        var result: [String: [String]] = [:]
+        for event in state.optOutsLastMonth {
+            let programs =
+                event.via == .link ? Set(event.program.map { [$0] } ?? []) : programsOf[event.personID] ?? []
+            let person = state.people[event.personID]
+            let record = TextLines.record([
+                person?.name ?? "", person?.role.rawValue ?? "", event.channel.rawValue,
+                event.optedOut ? "stop" : "start",
+                event.via.rawValue, settings.zone.local(event.at).date.description,
+            ])
+            for program in programs where settings.programs[program] != nil {
+                result[program, default: []].append(record)
+            }
+        }
+        return result
     }
 }

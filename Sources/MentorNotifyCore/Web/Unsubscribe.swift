@@ -1,0 +1,201 @@
+import HTTPServer
+import MentorModel
+import MentorStore
+import Notifier
+import Scheduler
+
+/// One-click unsubscribe (RFC 8058, SPEC.md "The web endpoint"). `GET /u/TOKEN` shows a page with
+/// one button and changes nothing (link checkers and previews open links); `POST /u/TOKEN` — the
+/// button, or a mail client's `List-Unsubscribe=One-Click` — stops that program's email to that
+/// person and says so. The token is the only authority: 128 random bits, one per message.
+extension WebEndpoint {
+    /// What the page says has happened.
+    enum UnsubscribeOutcome {
+        case ask, done, alreadyDone, unknownLink
+    }
+
+    func unsubscribe(_ request: HTTPRequest, token: Substring) -> HTTPResponse {
+        guard request.method == "GET" || request.method == "HEAD" || request.method == "POST" else {
+            return .refusal(405)
+        }
+        // A token we could have written: 32 lower-case hex digits.
+        guard token.count == 32, token.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            return page(.unknownLink, language: .da, program: nil, status: 404)
+        }
+        let now = clock()
+        var logged = "unknown"
+        let response = respond { store throws -> HTTPResponse in
+            guard let row = try store.outboxRow(unsubscribeToken: String(token)), row.role != .leader,
+                let personID = row.recipient, let programID = row.program
+            else { return page(.unknownLink, language: .da, program: nil, status: 404) }
+            let person = try store.person(personID)
+            let program = config.schedulerSettings.programs[programID]
+            let stopped = ProgramOptOut(program: programID, channel: .email)
+            let already = person.optedOut.contains(.email) || person.programOptOuts.contains(stopped)
+            guard request.method == "POST" else {
+                logged = "shown"
+                return page(already ? .alreadyDone : .ask, language: person.language, program: program)
+            }
+            if !already && !person.forgotten {
+                try store.write {
+                    if try store.setProgramOptOut(
+                        personID, program: programID, channel: .email, optedOut: true, now: now)
+                    {
+                        try store.recordOptOut(
+                            OptOutEvent(
+                                personID: personID, program: programID, channel: .email, optedOut: true, via: .link,
+                                at: now))
+                    }
+                }
+            }
+            logged = already ? "already" : "unsubscribed"
+            logger.info(
+                "unsubscribe", ["person": String(personID), "program": programID, "result": logged])
+            return page(already ? .alreadyDone : .done, language: person.language, program: program)
+        }
+        if logged == "unknown" { logger.info("unsubscribe", ["result": "unknown-link"]) }
+        return response
+    }
+
+    /// The page: small, readable on a phone, no script, no outside resource; the person's language.
+    func page(_ outcome: UnsubscribeOutcome, language: Language, program: ProgramSettings?, status: Int = 200)
+        -> HTTPResponse
+    {
+        let text = UnsubscribePage.text(outcome, language, program: program)
+        var html = """
+            <!DOCTYPE html>
+            <html lang="\(language.rawValue)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex">
+            <title>\(HTML.escape(text.title))</title>
+            <style>
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1.5rem;
+            background:#f6f5f2;color:#1d1d1b;line-height:1.5}
+            main{max-width:32rem;margin:2rem auto;background:#fff;border-radius:.75rem;padding:1.5rem 1.5rem 2rem;
+            box-shadow:0 1px 3px rgba(0,0,0,.12)}
+            h1{font-size:1.4rem;margin:0 0 1rem}
+            p{margin:0 0 1rem}
+            button{font:inherit;font-size:1.1rem;width:100%;padding:.9rem 1rem;border:0;border-radius:.5rem;
+            background:#1f5f8b;color:#fff;cursor:pointer}
+            button:focus{outline:3px solid #f2b705;outline-offset:2px}
+            </style>
+            </head>
+            <body>
+            <main>
+            <h1>\(HTML.escape(text.title))</h1>
+
+            """
+        for paragraph in text.paragraphs { html += "<p>\(HTML.escape(paragraph))</p>\n" }
+        if let button = text.button {
+            // Posts back to this same address; the field is what RFC 8058's one-click POST carries.
+            html += """
+                <form method="post">
+                <input type="hidden" name="List-Unsubscribe" value="One-Click">
+                <button type="submit">\(HTML.escape(button))</button>
+                </form>
+
+                """
+        }
+        html += "</main>\n</body>\n</html>\n"
+        return HTTPResponse(
+            status: status,
+            headers: [
+                ("Content-Type", "text/html; charset=utf-8"),
+                (
+                    "Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+                        + "base-uri 'none'"
+                ),
+                ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff"),
+                ("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex"),
+            ], body: Array(html.utf8))
+    }
+}
+
+/// The page's words, Danish and English.
+enum UnsubscribePage {
+    struct Text {
+        var title: String
+        var paragraphs: [String]
+        var button: String?
+    }
+
+    static func text(_ outcome: WebEndpoint.UnsubscribeOutcome, _ language: Language, program: ProgramSettings?)
+        -> Text
+    {
+        let name = program?.name ?? (language == .da ? "os" : "us")
+        let regret = contactLine(program, language)
+        switch (outcome, language) {
+        case (.ask, .da):
+            return Text(
+                title: "Afmeld e-mails fra \(name)",
+                paragraphs: [
+                    "Tryk på knappen, så sender vi dig ikke flere e-mails fra \(name).",
+                    "Får du også SMS fra os, kommer de stadig.",
+                ], button: "Afmeld e-mails")
+        case (.ask, .en):
+            return Text(
+                title: "Unsubscribe from \(name) emails",
+                paragraphs: [
+                    "Press the button and we will send you no more emails from \(name).",
+                    "If you also get text messages from us, they will still come.",
+                ], button: "Unsubscribe")
+        case (.done, .da), (.alreadyDone, .da):
+            return Text(
+                title: "Du er afmeldt",
+                paragraphs: [
+                    outcome == .done
+                        ? "Du får ikke flere e-mails fra \(name)." : "Du var allerede afmeldt e-mails fra \(name).",
+                    regret,
+                ].filter { !$0.isEmpty }, button: nil)
+        case (.done, .en), (.alreadyDone, .en):
+            return Text(
+                title: "You are unsubscribed",
+                paragraphs: [
+                    outcome == .done
+                        ? "You will get no more emails from \(name)."
+                        : "You were already unsubscribed from \(name) emails.",
+                    regret,
+                ].filter { !$0.isEmpty }, button: nil)
+        case (.unknownLink, _):
+            return Text(
+                title: "Linket virker ikke",
+                paragraphs: [
+                    "Linket er ikke gyldigt. Vil du afmelde e-mails, så svar \"stop\" på en af vores e-mails, "
+                        + "eller kontakt dem, der sendte den.",
+                    "This link is not valid. To stop our emails, reply \"stop\" to one of them, or contact the sender.",
+                ], button: nil)
+        }
+    }
+
+    /// "Fortryder du, så kontakt Elias på 12 34 56 78."
+    static func contactLine(_ program: ProgramSettings?, _ language: Language) -> String {
+        guard let contact = program?.contactPerson else { return "" }
+        let how = [contact.phone, contact.email].compactMap { $0 }.first
+        switch language {
+        case .da: return "Fortryder du, så kontakt \(contact.name)" + (how.map { " på \($0)" } ?? "") + "."
+        case .en: return "If you change your mind, contact \(contact.name)" + (how.map { " at \($0)" } ?? "") + "."
+        }
+    }
+}
+
+/// Text in HTML: the five characters that could end it escaped.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
