@@ -504,3 +504,85 @@ enum TestServerSupport {
         CLIHarness.repository.appendingPathComponent("Tests/Support/\(name)").path
     }
 }
+
+extension WebEndpointTests {
+    /// The unsubscribe page through nginx as a person meets it: headless Chromium opens it at a
+    /// phone's size and saves a screenshot (`.build/screenshots/unsubscribe-page.png`); html5lib
+    /// parses it strictly; the form is posted as a browser posts it. Opening changes nothing; the
+    /// post stops that program's email.
+    @Test func theUnsubscribePageInABrowserThroughNginx() throws {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        let (cert, key) = try scratch.certificate()
+        let port = Self.freePort()
+        cli.write(
+            "config.json",
+            """
+            { "http": { "listen": "127.0.0.1:\(port)", "publicURL": "https://mentor.example.dk" },
+              "sendWindow": { "from": "08:00", "to": "21:00" },
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "name": "Mentorshoppen Holstebro",
+                              "contact": { "name": "Elias", "phone": "+4512345678" },
+                              "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+            """)
+        let ids = try cli.forloeb()
+        #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+        let database = try Database(path: cli.folder + "/test.db")
+        let token = try #require(
+            try database.queryOne(
+                "SELECT unsubscribe_token FROM outbox WHERE recipient = ? AND channel = 'email' LIMIT 1", [ids.mentee]
+            ) { $0.string(0) })
+        let proxy = try TestServer(
+            script: "nginx_proxy.py",
+            arguments: [
+                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
+            ],
+            folder: scratch.path)
+        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
+        defer { kill(daemon.process.processIdentifier, SIGTERM) }
+        let base = "https://127.0.0.1:\(proxy.port)"
+        let deadline = Date().addingTimeInterval(15)
+        var listening = false
+        while !listening && Date() < deadline {
+            usleep(200_000)
+            let (_, code) = try Self.run(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cert, base + "/healthz"])
+            listening = code == "200" || code == "503"
+        }
+        #expect(listening)
+        func optOuts() throws -> Int {
+            try database.scalarInt("SELECT count(*) FROM program_opt_out WHERE person_id = ?", [ids.mentee]) ?? -1
+        }
+        let screenshot = CLIHarness.repository.appendingPathComponent(".build/screenshots/unsubscribe-page.png").path
+        try? FileManager.default.removeItem(atPath: screenshot)
+        let script = CLIHarness.repository.appendingPathComponent("Tests/Support/unsubscribe_page.py").path
+        let (status, output) = try Self.run(
+            "python3",
+            [
+                script, "--url", "\(base)/u/\(token)", "--cert", cert, "--screenshot", screenshot, "--profile",
+                scratch.path + "/chromium",
+            ])
+        #expect(status == 0, "\(output)")
+        let page = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+        #expect(page["lang"] as? String == "da")
+        #expect(page["h1"] as? String == "Afmeld e-mails fra Mentorshoppen Holstebro")
+        #expect(page["chromiumH1"] as? String == "Afmeld e-mails fra Mentorshoppen Holstebro", "\(page)")
+        #expect(page["scripts"] as? Int == 0 && (page["external"] as? [String])?.isEmpty == true, "\(page)")
+        #expect((page["csp"] as? String)?.hasPrefix("default-src 'none'") == true)
+        #expect(page["screenshotIsPNG"] as? Bool == true && (page["screenshotBytes"] as? Int ?? 0) > 5_000)
+        let forms = page["forms"] as? [[String: Any]] ?? []
+        #expect(forms.count == 1 && forms.first?["method"] as? String == "post", "\(forms)")
+        #expect(forms.first?["action"] as? String == "\(base)/u/\(token)")
+        #expect(page["postStatus"] as? Int == 200)
+        #expect(page["postH1"] as? String == "Du er afmeldt" && page["postForms"] as? Int == 0, "\(page)")
+        // Chromium opened the page twice and changed nothing (the post was the first to unsubscribe);
+        // the post did, once.
+        #expect(
+            (page["postParagraphs"] as? [String])?.first == "Du får ikke flere e-mails fra Mentorshoppen Holstebro.",
+            "\(page)")
+        #expect(try optOuts() == 1)
+        #expect(try database.scalarInt("SELECT count(*) FROM opt_out_event") == 1)
+        withExtendedLifetime(proxy) {}
+    }
+}
