@@ -28,6 +28,8 @@ import Testing
             store: store, config: config, catalog: catalog, logger: Logger(level: .error, environment: [:]),
             email: spool, sms: spool)
         let zone = config.zone
+        // An opt-out record is kept until the digest of the month after has listed it (62 days).
+        try store.optOut(mentee, channel: .sms, now: zone.instant(LocalDateTime("2026-03-08T10:00")!))
         _ = try cycle.run(now: zone.instant(LocalDateTime("2026-03-09T10:00")!))
         let sent = try store.outbox(status: .sent)
         #expect(sent.count == 2 && sent.allSatisfy { $0.body != nil })
@@ -41,5 +43,11 @@ import Testing
             later.allSatisfy {
                 $0.body == nil && $0.subject == nil && $0.status == .sent && $0.key.hasPrefix("first-meeting")
             })
+        func optOutRecords() throws -> Int { try store.optOutEvents(from: 0, until: .max).count }
+        #expect(try optOutRecords() == 1)
+        _ = try cycle.run(now: zone.instant(LocalDateTime("2026-05-08T10:00")!))
+        #expect(try optOutRecords() == 1, "kept 61 days")
+        _ = try cycle.run(now: zone.instant(LocalDateTime("2026-05-10T10:00")!))
+        #expect(try optOutRecords() == 0)
     }
 }

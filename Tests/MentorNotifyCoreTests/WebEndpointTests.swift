@@ -331,12 +331,7 @@ extension WebEndpointTests {
                               "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
             """)
         let ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
-        let proxy = try TestServer(
-            script: "nginx_proxy.py",
-            arguments: [
-                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
-            ],
-            folder: scratch.path)
+        let proxy = try Self.nginx(scratch, upstream: port, cert: cert, key: key)
         let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
         defer { kill(daemon.process.processIdentifier, SIGTERM) }
         let base = "https://127.0.0.1:\(proxy.port)"
@@ -376,6 +371,16 @@ extension WebEndpointTests {
                 ])
             #expect(signed == "200")
         }
+        // A delivery report for a message we do not know: acknowledged, nothing changes.
+        let report = #"{"id": 9, "msisdn": 4522256664, "status": "DELIVERED", "userref": "99999"}"#
+        let (_, reported) = try Self.run(
+            "curl",
+            [
+                "-s", "--cacert", cert, "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                "X-Gwapi-Signature: \(header).\(payload).\(signature)", "-H", "Content-Type: application/json",
+                "--data", report, base + "/hooks/gatewayapi/status",
+            ])
+        #expect(reported == "200")
         let database = try Database(path: cli.folder + "/test.db")
         // The mentee had no SMS from us yet: the answer is recorded as unmatched, once.
         let records = try database.query("SELECT channel, action FROM inbound") { "\($0.string(0)) \($0.string(1))" }
@@ -498,6 +503,44 @@ extension WebEndpointTests {
     }
 }
 
+extension WebEndpointTests {
+    /// nginx with TLS in front of the daemon's `http.listen`, as the README's block.
+    static func nginx(_ scratch: Scratch, upstream port: Int, cert: String, key: String) throws -> TestServer {
+        try TestServer(
+            script: "nginx_proxy.py",
+            arguments: [
+                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
+            ],
+            folder: scratch.path)
+    }
+
+    /// A forløb (in `config`) whose mentee was sent the invitation to the café evening of
+    /// 2026-04-23 on 2026-04-20, into the spool.
+    static func inviteSent(
+        _ cli: CLIHarness, config: String,
+        mentee: [String] = ["--name", "Amira Hansen", "--email", "amira@example.dk"]
+    ) throws -> (mentor: Int64, mentee: Int64, forloeb: Int64) {
+        cli.write("config.json", config)
+        let ids = try cli.forloeb(mentee: mentee)
+        #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+        return ids
+    }
+
+    /// Waits until the daemon answers /healthz through the proxy (503 too: its first cycle may not
+    /// have run yet).
+    static func answers(_ base: String, cert: String) throws -> Bool {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            usleep(200_000)
+            let (_, code) = try run(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cert, base + "/healthz"])
+            if code == "200" || code == "503" { return true }
+        }
+        return false
+    }
+}
+
 /// Paths of the helper scripts in Tests/Support.
 enum TestServerSupport {
     static func path(_ name: String) -> String {
@@ -515,41 +558,25 @@ extension WebEndpointTests {
         let scratch = Scratch()
         let (cert, key) = try scratch.certificate()
         let port = Self.freePort()
-        cli.write(
-            "config.json",
-            """
-            { "http": { "listen": "127.0.0.1:\(port)", "publicURL": "https://mentor.example.dk" },
-              "sendWindow": { "from": "08:00", "to": "21:00" },
-              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "name": "Mentorshoppen Holstebro",
-                              "contact": { "name": "Elias", "phone": "+4512345678" },
-                              "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
-            """)
-        let ids = try cli.forloeb()
-        #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
-        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+        let ids = try Self.inviteSent(
+            cli,
+            config: """
+                { "http": { "listen": "127.0.0.1:\(port)", "publicURL": "https://mentor.example.dk" },
+                  "sendWindow": { "from": "08:00", "to": "21:00" },
+                  "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "name": "Mentorshoppen Holstebro",
+                                  "contact": { "name": "Elias", "phone": "+4512345678" },
+                                  "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+                """)
         let database = try Database(path: cli.folder + "/test.db")
         let token = try #require(
             try database.queryOne(
                 "SELECT unsubscribe_token FROM outbox WHERE recipient = ? AND channel = 'email' LIMIT 1", [ids.mentee]
             ) { $0.string(0) })
-        let proxy = try TestServer(
-            script: "nginx_proxy.py",
-            arguments: [
-                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
-            ],
-            folder: scratch.path)
+        let proxy = try Self.nginx(scratch, upstream: port, cert: cert, key: key)
         let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
         defer { kill(daemon.process.processIdentifier, SIGTERM) }
         let base = "https://127.0.0.1:\(proxy.port)"
-        let deadline = Date().addingTimeInterval(15)
-        var listening = false
-        while !listening && Date() < deadline {
-            usleep(200_000)
-            let (_, code) = try Self.run(
-                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cert, base + "/healthz"])
-            listening = code == "200" || code == "503"
-        }
-        #expect(listening)
+        #expect(try Self.answers(base, cert: cert))
         func optOuts() throws -> Int {
             try database.scalarInt("SELECT count(*) FROM program_opt_out WHERE person_id = ?", [ids.mentee]) ?? -1
         }
@@ -583,6 +610,72 @@ extension WebEndpointTests {
             "\(page)")
         #expect(try optOuts() == 1)
         #expect(try database.scalarInt("SELECT count(*) FROM opt_out_event") == 1)
+        withExtendedLifetime(proxy) {}
+    }
+}
+
+extension WebEndpointTests {
+    /// Twilio's webhooks through nginx with TLS, posted and signed by Python exactly as Twilio signs
+    /// them (an implementation of its documented algorithm, checked on its published example): a
+    /// "STOP" acted on once though posted twice, a wrong token refused, a delivery report by the
+    /// StatusCallback address each SMS names.
+    @Test func twilioThroughNginxSignedByAnIndependentImplementation() throws {
+        let cli = CLIHarness()
+        let scratch = Scratch()
+        let (cert, key) = try scratch.certificate()
+        let port = Self.freePort()
+        let ids = try Self.inviteSent(
+            cli,
+            config: """
+                { "sendWindow": { "from": "08:00", "to": "21:00" },
+                  "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                                  "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+                """, mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        let database = try Database(path: cli.folder + "/test.db")
+        let invite = try #require(
+            try database.queryOne(
+                "SELECT id FROM outbox WHERE rule = 'cafe-invite' AND channel = 'sms' AND status = 'sent'"
+            ) { $0.int64(0) })
+        let proxy = try Self.nginx(scratch, upstream: port, cert: cert, key: key)
+        let base = "https://127.0.0.1:\(proxy.port)"
+        cli.write("sms-token", "twilio-auth-token")
+        chmod(cli.folder + "/sms-token", 0o600)
+        cli.write(
+            "config.json",
+            """
+            { "http": { "listen": "127.0.0.1:\(port)", "publicURL": "\(base)" },
+              "sendWindow": { "from": "08:00", "to": "21:00" },
+              "sms": { "provider": "twilio", "url": "http://127.0.0.1:9/2010-04-01/Accounts/AC1/Messages.json",
+                       "sender": "+4512345678", "accountSid": "AC1", "tokenFile": "\(cli.folder)/sms-token" },
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                              "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+            """)
+        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
+        defer { kill(daemon.process.processIdentifier, SIGTERM) }
+        #expect(try Self.answers(base, cert: cert))
+        let script = CLIHarness.repository.appendingPathComponent("Tests/Support/twilio_post.py").path
+        func post(_ path: String, token: String = "twilio-auth-token", _ fields: [String]) throws -> [String] {
+            let (_, output) = try Self.run(
+                "python3", [script, "--url", base + path, "--token", token, "--cacert", cert] + fields)
+            return output.split(separator: "\n").map(String.init)
+        }
+        // The daemon runs on the real clock: the invite went out just now, so "STOP" answers it.
+        _ = try database.run("UPDATE outbox SET sent_at = unixepoch() WHERE id = ?", [invite])
+        let answer = ["From=+4522256664", "To=+4512345678", "Body=STOP", "MessageSid=SM0001"]
+        #expect(try post("/hooks/twilio/inbound", token: "wrong", answer).first == "401")
+        #expect(try post("/hooks/twilio/inbound", answer) == ["200", "<Response/>"])
+        #expect(try post("/hooks/twilio/inbound", answer).first == "200")
+        let optedOut = try database.queryOne("SELECT opt_out_sms FROM person WHERE id = ?", [ids.mentee]) {
+            $0.int(0)
+        }
+        #expect(optedOut == 1)
+        #expect(try database.scalarInt("SELECT count(*) FROM inbound") == 1)
+        let report = ["MessageSid=SM0002", "MessageStatus=delivered", "AccountSid=AC1"]
+        #expect(try post("/hooks/twilio/status?outbox=\(invite)", report).first == "200")
+        let delivery = try database.queryOne("SELECT delivery FROM outbox WHERE id = ?", [invite]) {
+            $0.optionalString(0)
+        }
+        #expect(delivery == "delivered")
         withExtendedLifetime(proxy) {}
     }
 }

@@ -132,6 +132,8 @@ final class Cycle {
         if try store.meta("retention_day") != today.description {
             report.bodiesDeleted = try store.deleteSentBodies(
                 sentBefore: now - Int64(config.retentionDays) * 86_400)
+            // Who opted out when is kept as long as texts, and at least until the digest listed it.
+            try store.deleteOptOutEvents(before: now - Int64(max(config.retentionDays, 62)) * 86_400)
             try store.setMeta("retention_day", today.description)
         }
     }

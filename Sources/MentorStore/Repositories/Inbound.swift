@@ -264,6 +264,12 @@ extension Store {
             [event.personID, event.program, event.channel.rawValue, event.optedOut, event.via.rawValue, event.at])
     }
 
+    /// Retention: opt-out records older than `before` go (the digest needs only last month's).
+    @discardableResult
+    public func deleteOptOutEvents(before: Int64) throws -> Int {
+        try database.run("DELETE FROM opt_out_event WHERE at < ?", [before])
+    }
+
     /// The opt-outs and opt-ins recorded in [from, until), oldest first.
     public func optOutEvents(from: Int64, until: Int64) throws -> [OptOutEvent] {
         try database.query(
