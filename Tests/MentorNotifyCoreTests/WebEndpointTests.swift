@@ -244,6 +244,29 @@ extension WebEndpointTests {
                 == 200)
     }
 
+    /// Sent marks reach SQLite in batches, so a report can come while our row still says
+    /// `sending`: it is kept and applied when the row is marked sent, never lost.
+    @Test func aReportThatOvertakesOurSentMarkIsAppliedWithIt() throws {
+        let world = try World(provider: .gatewayapi)
+        let store = try Store(path: world.cli.folder + "/test.db")
+        let id = try world.inviteID()
+        func overtaken(by report: String) throws -> String? {
+            _ = try world.database().run(
+                "UPDATE outbox SET status = 'sending', sent_at = NULL, delivery = NULL WHERE id = ?", [id])
+            #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
+            #expect(try store.outboxRow(id: id)?.status == .sending, "still ours to finish")
+            #expect(try store.markSent(id, providerID: "gw-1", segments: 1, now: 1_776_700_100, onlyIfUnsent: true))
+            return try world.database().queryOne(
+                "SELECT status, coalesce(reason, '-'), coalesce(delivery, '-') FROM outbox WHERE id = ?", [id]
+            ) { "\($0.string(0)) | \($0.string(1)) | \($0.string(2))" }
+        }
+        #expect(try overtaken(by: #"{"id": 1, "status": "DELIVERED", "userref": "\#(id)"}"#) == "sent | - | delivered")
+        let undeliverable = #"{"id": 2, "status": "UNDELIVERABLE", "error": "Absent subscriber", "userref": "\#(id)"}"#
+        #expect(try overtaken(by: undeliverable) == "failed | gateway: UNDELIVERABLE (Absent subscriber) | -")
+        // The failure reaches the leader like any other.
+        #expect(try store.unreportedFailures().map(\.id).contains(id))
+    }
+
     /// The issue's end to end: the report fails the row, and the leader's next alert names the
     /// person, the message and what to do.
     @Test func anUndeliverableReportIsNamedInTheLeadersNextAlert() throws {

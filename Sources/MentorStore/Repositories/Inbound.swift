@@ -85,8 +85,9 @@ extension Store {
 
     /// A gateway's delivery report for the SMS with outbox id `id` or gateway id `providerID`:
     /// `delivered`, or failed with `reason` (the row becomes `failed` and the leader hears of it).
-    /// A report for a row that is not `sent`, or after a final one, changes nothing. Returns
-    /// whether it changed the row.
+    /// A report after a final one changes nothing. A report can overtake our own record that the
+    /// gateway took the message (sent marks reach SQLite in batches): for a row still `sending` it
+    /// is kept in `delivery` and `markSent` applies it. Returns whether it changed the row.
     @discardableResult
     public func applyDeliveryReport(id: Int64?, providerID: String?, delivered: Bool, reason: String?, now: Int64)
         throws -> Bool
@@ -97,13 +98,16 @@ extension Store {
             return try database.run(
                 """
                 UPDATE outbox SET delivery = 'delivered', delivered_at = ?, updated_at = ?
-                WHERE \(match) AND channel = 'sms' AND status = 'sent' AND delivery IS NULL
+                WHERE \(match) AND channel = 'sms' AND status IN ('sent', 'sending') AND delivery IS NULL
                 """, [now, now, key]) > 0
         }
         return try database.run(
             """
-            UPDATE outbox SET status = 'failed', reason = ?, failure_reported = 0, updated_at = ?
-            WHERE \(match) AND channel = 'sms' AND status = 'sent' AND delivery IS NULL
+            UPDATE outbox SET
+                status = CASE status WHEN 'sent' THEN 'failed' ELSE status END,
+                delivery = CASE status WHEN 'sent' THEN NULL ELSE 'failed' END,
+                reason = ?, failure_reported = 0, updated_at = ?
+            WHERE \(match) AND channel = 'sms' AND status IN ('sent', 'sending') AND delivery IS NULL
             """, [reason ?? "not delivered", now, key]) > 0
     }
 

@@ -257,8 +257,11 @@ extension Store {
     {
         try database.run(
             """
-            UPDATE outbox SET status = 'sent', sent_at = ?, provider_id = ?, segments = ?, reason = NULL,
-                lease_until = NULL, updated_at = ? WHERE id = ?
+            UPDATE outbox SET sent_at = ?, provider_id = ?, segments = ?, lease_until = NULL, updated_at = ?,
+                status = CASE delivery WHEN 'failed' THEN 'failed' ELSE 'sent' END,
+                reason = CASE delivery WHEN 'failed' THEN reason ELSE NULL END,
+                delivery = CASE delivery WHEN 'failed' THEN NULL ELSE delivery END
+            WHERE id = ?
             """ + (onlyIfUnsent ? " AND status IN ('sending', 'pending')" : ""),
             [now, providerID, segments, now, id]) > 0
     }
@@ -273,8 +276,11 @@ extension Store {
     /// A final status: failed, expired or suppressed, with the reason.
     public func markFinal(_ id: Int64, status: OutboxStatus, reason: String, now: Int64) throws {
         try database.run(
-            "UPDATE outbox SET status = ?, reason = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-            [status.rawValue, reason, now, id])
+            """
+            UPDATE outbox SET status = ?, reason = ?, lease_until = NULL, updated_at = ?,
+                delivery = CASE delivery WHEN 'failed' THEN NULL ELSE delivery END
+            WHERE id = ?
+            """, [status.rawValue, reason, now, id])
     }
 
     /// Gives a leased row back untouched (shutdown before it was sent), its attempt not counted;
