@@ -1,3 +1,5 @@
+import Foundation
+
 /// An HTTP/1.1 request as the endpoint sees it: bounded, parsed strictly.
 public struct HTTPRequest: Sendable, Equatable {
     public var method: String
@@ -100,5 +102,20 @@ extension StringProtocol {
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
         return String(String.UnicodeScalarView(scalars))
+    }
+}
+
+/// `application/x-www-form-urlencoded` (a Twilio webhook's body, a query string): name and value
+/// pairs, `+` as space, percent-escapes decoded (kept as written when they do not decode). At most
+/// `limit` pairs are read: the body is already bounded, the work on it is bounded too.
+public enum HTTPForm {
+    public static func fields(_ body: [UInt8], limit: Int = 100) -> [(String, String)] {
+        String(decoding: body, as: UTF8.self).split(separator: "&").prefix(limit).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
     }
 }

@@ -46,6 +46,16 @@ import Testing
         #expect(parse(text) == .refused(status))
     }
 
+    /// Form bodies (Twilio's webhooks) and queries: `+` is a space, escapes decode, a broken escape
+    /// stays as written, and no more than the limit of pairs is read.
+    @Test func formFields() {
+        let fields = HTTPForm.fields(Array("a=1&b=x+y&c=%E2%9C%93&d=%ZZ&e&=f".utf8))
+        #expect(fields.map(\.0) == ["a", "b", "c", "d", "e", ""])
+        #expect(fields.map(\.1) == ["1", "x y", "✓", "%ZZ", "", "f"])
+        let many = Array(repeating: "x=1", count: 1000).joined(separator: "&")
+        #expect(HTTPForm.fields(Array(many.utf8)).count == 100)
+    }
+
     @Test func aRequestSplitAtEveryByteIsIncompleteUntilItsLastByte() {
         let bytes = Array("POST /u/t HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello".utf8)
         for end in 0..<bytes.count { #expect(parser.parse(Array(bytes[0..<end])) == .incomplete, "\(end)") }

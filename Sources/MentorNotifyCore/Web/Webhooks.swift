@@ -57,17 +57,6 @@ struct Webhooks: Sendable {
             ownText: own)
     }
 
-    /// `application/x-www-form-urlencoded` fields, at most 100.
-    static func form(_ body: [UInt8]) -> [(String, String)] {
-        String(decoding: body, as: UTF8.self).split(separator: "&").prefix(100).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-            }
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
-        }
-    }
-
     /// A JSON number or string field as text.
     static func field(_ object: [String: Any], _ name: String) -> String? {
         if let text = object[name] as? String { return text }
@@ -80,7 +69,7 @@ extension WebEndpoint {
     /// A webhook route: authenticated, parsed, acted on; 200 when done (or nothing to do).
     func hook(_ route: Webhooks.Route, provider: SMSProvider, _ request: HTTPRequest) -> HTTPResponse {
         guard let hooks = webhooks, hooks.provider == provider else { return .refusal(404) }
-        let form = provider == .twilio ? Webhooks.form(request.body) : []
+        let form = provider == .twilio ? HTTPForm.fields(request.body) : []
         guard hooks.authenticated(request, form: form) else {
             logger.warning("webhook", ["provider": provider.rawValue, "result": "unauthorized"])
             return .refusal(401)
@@ -129,7 +118,7 @@ extension WebEndpoint {
                 guard failed || status == "delivered" else { break }
                 let code = fields["ErrorCode"].map { " (error \($0))" } ?? ""
                 // Our StatusCallback names the row (`?outbox=ID`); a callback set elsewhere has only the SID.
-                let id = Webhooks.form(Array(request.query.utf8)).first { $0.0 == "outbox" }.flatMap { Int64($0.1) }
+                let id = HTTPForm.fields(Array(request.query.utf8)).first { $0.0 == "outbox" }.flatMap { Int64($0.1) }
                 _ = try store.write {
                     try store.applyDeliveryReport(
                         id: id, providerID: id == nil ? sid : nil, delivered: !failed,
