@@ -63,6 +63,24 @@ import Testing
                 .map { String($0.dropFirst(name.count + 2)) }
         }
 
+        /// What a mail client sends for `List-Unsubscribe: <mailto:…?subject=stop>`: an empty
+        /// message with the word as its subject, into the spool's replies folder.
+        func mail(subject: String, number: Int, body: String = "") {
+            let folder = cli.folder + "/spool/replies/new"
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let text = """
+                From: Amira Hansen <amira@example.dk>
+                To: svar@example.dk
+                Subject: \(subject)
+                Message-ID: <unsubscribe-\(number)@example.net>
+                Content-Type: text/plain; charset=utf-8
+
+                \(body)
+
+                """
+            _ = FileManager.default.createFile(atPath: "\(folder)/\(number).eml", contents: Data(text.utf8))
+        }
+
         func request(_ method: String, _ path: String, body: String = "") -> (status: Int, html: String) {
             let response = endpoint.handle(HTTPRequest(method: method, path: path, body: Array(body.utf8)))
             return (response.status, String(decoding: response.body, as: UTF8.self))
@@ -161,21 +179,7 @@ import Testing
         let token = try #require(World.header("List-Unsubscribe", in: invite)?.firstMatch(of: /u\/([0-9a-f]{32})/))
             .output.1
         #expect(world.request("POST", "/u/\(token)").status == 200)
-        let folder = world.cli.folder + "/spool/replies/new"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        func send(_ subject: String, _ number: Int) {
-            let text = """
-                From: Amira Hansen <amira@example.dk>
-                To: svar@example.dk
-                Subject: \(subject)
-                Message-ID: <unsubscribe-\(number)@example.net>
-                Content-Type: text/plain; charset=utf-8
-
-
-                """
-            _ = FileManager.default.createFile(atPath: "\(folder)/\(number).eml", contents: Data(text.utf8))
-        }
-        send("stop", 1)
+        world.mail(subject: "stop", number: 1)
         try world.tick("2026-04-21T10:00")
         func optOuts() throws -> String {
             try world.database().queryOne(
@@ -186,7 +190,7 @@ import Testing
             ) { $0.string(0) } ?? ""
         }
         #expect(try optOuts() == "1 1")
-        send("start", 2)
+        world.mail(subject: "start", number: 2)
         try world.tick("2026-04-22T10:00")
         #expect(try optOuts() == "0 0")
         let actions = try world.database().query("SELECT action FROM inbound ORDER BY id") { $0.string(0) }
@@ -195,6 +199,20 @@ import Testing
             "\($0.string(0)) \($0.int(1))"
         }
         #expect(events == ["link 1", "reply 1", "reply 0"])
+    }
+
+    /// A stop is honoured however old the message it answers: the person's mail program offers
+    /// unsubscribe on a message from months ago. Other answers look back 30 days only.
+    @Test func aStopToAnOldMessageStillStops() throws {
+        let world = try World()
+        _ = try world.database().run("UPDATE outbox SET sent_at = 1767225600 WHERE recipient = ?", [world.ids.mentee])
+        world.mail(subject: "Re: caféaften", number: 1, body: "ja")
+        world.mail(subject: "stop", number: 2)
+        try world.tick("2026-04-21T10:00")
+        let actions = try world.database().query("SELECT action FROM inbound ORDER BY id") { $0.string(0) }
+        #expect(actions == ["unmatched", "opt-out"])
+        #expect(
+            try world.database().scalarInt("SELECT opt_out_email FROM person WHERE id = ?", [world.ids.mentee]) == 1)
     }
 
     /// Without a public address only the mailto is offered, and no one-click POST is announced.

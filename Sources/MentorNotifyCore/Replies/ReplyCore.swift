@@ -103,7 +103,10 @@ final class ReplyCore {
                 record.detail = "\(bounce.status) (delayed; not acted on)"
             }
         case .reply(let intent, let viaCalendar):
-            guard let (row, person) = try match(inbound) else {
+            // A stop is honoured from anyone we ever wrote to (a mail client's unsubscribe of an
+            // old newsletter, a STOP to an old SMS); other answers look back 30 days.
+            let optOut = intent == .stop || intent == .start
+            guard let (row, person) = try match(inbound, lookBack: optOut ? nil : ReplyCore.matchSeconds) else {
                 record.detail = "no message of ours to this sender in 30 days"
                 return record
             }
@@ -119,7 +122,8 @@ final class ReplyCore {
     }
 
     /// The message a reply answers and the person who sent it, or nil (SPEC.md "Matching").
-    private func match(_ inbound: Inbound) throws -> (OutboxRow, Person)? {
+    /// `lookBack`: how far back a reply that names none of our messages may reach (nil: any age).
+    private func match(_ inbound: Inbound, lookBack: Int64?) throws -> (OutboxRow, Person)? {
         for id in inbound.references {
             guard let token = MessageToken.token(in: id), let row = try store.outboxRow(messageToken: token) else {
                 continue
@@ -136,7 +140,7 @@ final class ReplyCore {
         for person in people {
             guard
                 let row = try store.latestSent(
-                    to: person.id, channel: inbound.channel, since: inbound.receivedAt - ReplyCore.matchSeconds)
+                    to: person.id, channel: inbound.channel, since: lookBack.map { inbound.receivedAt - $0 } ?? 0)
             else { continue }
             if (best?.0.sentAt ?? Int64.min) < (row.sentAt ?? 0) { best = (row, person) }
         }
