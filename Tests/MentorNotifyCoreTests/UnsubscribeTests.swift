@@ -128,6 +128,13 @@ import Testing
                 "SELECT count(*) FROM program_opt_out WHERE person_id = ?", [world.ids.mentee])
                 == 1)
 
+        // The leader sees it in the person list.
+        #expect(try world.cli.run(["person", "list"]).out.contains("email(off for mentorshoppen)"))
+        let listed = try world.cli.json(["person", "list", "--json"]).first { ($0["id"] as? Int64) == world.ids.mentee }
+        #expect(
+            (listed?["unsubscribed"] as? [[String: Any]])?.first?["program"] as? String == "mentorshoppen",
+            "\(listed ?? [:])")
+
         // Nothing else unsubscribes: an unknown token, a malformed one, another method.
         #expect(world.request("POST", "/u/" + String(repeating: "0", count: 32)).status == 404)
         #expect(world.request("GET", "/u/../../etc/passwd").status == 404)

@@ -36,6 +36,16 @@ enum PeopleCommands {
                         ("id", .int(person.id)),
                         ("lang", .string(person.language.rawValue)), ("name", .optional(person.name)),
                         ("optedOut", .array(person.optedOut.sorted().map { .string($0.rawValue) })),
+                        (
+                            "unsubscribed",
+                            .array(
+                                person.programOptOuts.sorted { ($0.program, $0.channel) < ($1.program, $1.channel) }.map
+                                {
+                                    .object([
+                                        ("channel", .string($0.channel.rawValue)), ("program", .string($0.program)),
+                                    ])
+                                })
+                        ),
                         ("phone", .optional(person.phone)), ("ref", .optional(person.ref)),
                         ("role", .string(person.role.rawValue)),
                     ])
@@ -46,7 +56,11 @@ enum PeopleCommands {
             ["ID", "REF", "ROLE", "NAME", "EMAIL", "PHONE", "CHANNELS"],
             people.map { person in
                 let channels = person.channels.sorted().map { channel in
-                    person.optedOut.contains(channel) ? "\(channel.rawValue)(off)" : channel.rawValue
+                    if person.optedOut.contains(channel) { return "\(channel.rawValue)(off)" }
+                    // Unsubscribed from some programs by the link in an email.
+                    let programs = person.programOptOuts.filter { $0.channel == channel }.map(\.program).sorted()
+                    return programs.isEmpty
+                        ? channel.rawValue : "\(channel.rawValue)(off for \(programs.joined(separator: " ")))"
                 }
                 return [
                     String(person.id), person.ref ?? "", person.role.rawValue,
