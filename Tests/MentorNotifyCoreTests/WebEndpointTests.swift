@@ -244,6 +244,61 @@ extension WebEndpointTests {
                 == 200)
     }
 
+    /// With an SMS gateway and the web endpoint configured, SMS answers are read: the invitation by
+    /// SMS says what to answer (the email does not: its answers are not read), a "ja" by SMS counts,
+    /// and the leaders get the café list at noon.
+    @Test func aJaBySMSReachesTheLeadersCafeList() throws {
+        let cli = CLIHarness()
+        cli.write("sms-token", "token")
+        chmod(cli.folder + "/sms-token", 0o600)
+        cli.write(
+            "config.json",
+            """
+            { "sendWindow": { "from": "08:00", "to": "21:00" },
+              "http": { "publicURL": "https://mentor.example.dk" },
+              "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:9/rest/mtsms", "sender": "Mentor",
+                       "tokenFile": "\(cli.folder)/sms-token" },
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                              "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
+            """)
+        let ids = try cli.forloeb(
+            mentee: [
+                "--name", "Amira Hansen", "--phone", "22 25 66 64", "--email", "amira@example.dk", "--channels",
+                "email,sms",
+            ])
+        #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
+        let database = try Database(path: cli.folder + "/test.db")
+        let invites = try database.query(
+            "SELECT channel, body FROM outbox WHERE rule = 'cafe-invite' ORDER BY channel"
+        ) { ($0.string(0), $0.optionalString(1) ?? "") }
+        #expect(invites.map(\.0) == ["email", "sms"])
+        #expect(!invites[0].1.contains("Svar ja eller nej") && invites[1].1.contains("Svar ja eller nej"), "\(invites)")
+        // The gateway (port 9) is not there: the SMS is marked as the gateway would have taken it.
+        _ = try database.run(
+            "UPDATE outbox SET status = 'sent', sent_at = 1776679200 WHERE rule = 'cafe-invite' AND channel = 'sms'")
+        let config = try Config.load(path: cli.folder + "/config.json")
+        let endpoint = WebEndpoint(
+            databasePath: cli.folder + "/test.db", config: config,
+            catalog: try TemplateCatalog.load(
+                directory: CLIHarness.repository.appendingPathComponent("templates").path),
+            logger: Logger(level: .error),
+            webhooks: Webhooks(
+                provider: .gatewayapi, gatewaySecret: Array("s3cret".utf8), twilioToken: nil,
+                publicURL: "https://mentor.example.dk", replyKeyword: nil),
+            clock: { 1_776_700_000 })
+        let world = try World(provider: .gatewayapi)
+        world.endpoint = endpoint
+        let answer = #"{"id": 31, "msisdn": 4522256664, "receiver": 4512345678, "message": "Ja"}"#
+        #expect(world.gateway("/hooks/gatewayapi/inbound", answer).status == 200)
+        #expect(try cli.run(["tick", "--at", "2026-04-23T12:00"]).code == 0)
+        let list = try database.queryOne("SELECT body FROM outbox WHERE rule = 'cafe-rsvp' AND channel = 'email'") {
+            $0.optionalString(0) ?? ""
+        }
+        #expect(list?.contains("- kommer: 1 (Amira Hansen)") == true, "\(list ?? "no list")")
+        _ = ids
+    }
+
     /// Sent marks reach SQLite in batches, so a report can come while our row still says
     /// `sending`: it is kept and applied when the row is marked sent, never lost.
     @Test func aReportThatOvertakesOurSentMarkIsAppliedWithIt() throws {

@@ -113,7 +113,6 @@ import Testing
                                 }
                                 if language == .en { values["about"] = "the invitation to the café evening" }
                                 values["variant"] = variant
-                                if channel == .sms { values["replies"] = nil }
                                 let message = try catalog.render(
                                     rule: rule, role: role, channel: channel, language: language, variables: values)
                                 let text = (channel == .email ? "Subject: \(message.subject)\n\n" : "") + message.body

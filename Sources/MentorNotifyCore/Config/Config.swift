@@ -32,8 +32,17 @@ public struct Config: Sendable {
 
     public var schedulerSettings: SchedulerSettings {
         var settings = SchedulerSettings(zone: zone, windowFrom: windowFrom, windowTo: windowTo, programs: programs)
-        settings.repliesRead = replies != nil
+        settings.repliesRead = replies != nil || smsRepliesRead
         return settings
+    }
+
+    /// SMS answers are read when an SMS gateway is configured and the web endpoint its webhooks
+    /// reach (`http`): the texts sent by SMS then say what to answer.
+    public var smsRepliesRead: Bool { sms != nil && http != nil }
+
+    /// Whether answers to messages on `channel` are read: email by `replies`, SMS by the webhooks.
+    public func readsReplies(on channel: Channel) -> Bool {
+        channel == .email ? replies != nil : smsRepliesRead
     }
 
     /// The config's share of the SMS worst case: its longest program and contact names and forms.

@@ -16,8 +16,8 @@ struct MessageRendering {
             // In an SMS every value is written in GSM letters: one "ë" or "–" would make the whole
             // text UCS-2, and two segments three or more.
             var variables = channel == .sms ? followUp.variables.mapValues(GSMText.bestEffort) : followUp.variables
-            // A text invites an answer only where answers are read: email, when replies are configured.
-            if channel == .email, config.replies != nil { variables["replies"] = "1" }
+            // A text invites an answer only where answers are read on its channel.
+            if config.readsReplies(on: channel) { variables["replies"] = "1" }
             let message = try catalog.render(
                 rule: followUp.rule, role: followUp.role, channel: channel, language: followUp.language,
                 variables: variables)

@@ -62,6 +62,8 @@ public enum SMSLength {
             "text": String(repeating: "m", count: 300), "reason": word(200), "by": name, "sender": name,
             "channel": "e-mail", "about": "spørgsmålet efter det første møde", "yesCount": "999", "noCount": "999",
             "silentCount": "999", "yes": name, "formMentor": longest.form, "formMentee": longest.form,
+            // Answers read: the texts say what to answer.
+            "replies": "1",
         ]
     }
 
