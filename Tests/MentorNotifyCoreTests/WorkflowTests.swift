@@ -206,6 +206,15 @@ import Testing
         ("\"weekday\": \"wednesday\"", "\"weekday\": \"onsdag\"", "cafe.weekday"),
         ("\"email\": \"leder@example.dk\"", "\"email\": \"leder(at)example.dk\"", "leaders[0].email"),
         ("\"programs\": [", "\"programs\": [], \"x\": [", "programs"),
+        // Mail programs post unsubscribes to it: https, or plain http on loopback only.
+        (
+            "\"spool\": \"./out\"", "\"spool\": \"./out\", \"http\": { \"publicURL\": \"http://mentor.example.dk\" }",
+            "http.publicURL"
+        ),
+        (
+            "\"spool\": \"./out\"", "\"spool\": \"./out\", \"http\": { \"publicURL\": \"https://m.example.dk/?x=1\" }",
+            "http.publicURL"
+        ),
     ]
 
     @Test func aBadConfigNamesTheKeyAndExits78() throws {

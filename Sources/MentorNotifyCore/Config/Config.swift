@@ -264,11 +264,15 @@ public struct Config: Sendable {
             }
         }
         if let url = try reader.string("publicURL") {
-            guard url.hasPrefix("https://") || url.hasPrefix("http://"), let parsed = URL(string: url),
-                parsed.host != nil
+            // People's mail programs post to it (RFC 8058 wants https) and gateways sign it: plain
+            // http only for a test on this machine.
+            guard let parsed = URL(string: url), let host = parsed.host, parsed.query == nil,
+                parsed.scheme == "https" || (parsed.scheme == "http" && Config.isLoopback(host))
             else {
                 throw ConfigError(
-                    reader.keyPath("publicURL"), "must be the address people reach, e.g. https://mentor.example.dk")
+                    reader.keyPath("publicURL"),
+                    "must be the https:// address people and gateways reach, e.g. https://mentor.example.dk "
+                        + "(plain http only on loopback)")
             }
             settings.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
