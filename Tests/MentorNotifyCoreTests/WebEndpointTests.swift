@@ -167,14 +167,19 @@ extension WebEndpointTests {
         }
 
         /// A GatewayAPI webhook, signed with `secret`.
-        func gateway(_ path: String, _ json: String, secret: String = "s3cret") -> HTTPResponse {
-            let header = Self.base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
-            let payload = Self.base64URL(Array(#"{"id":1}"#.utf8))
-            let signature = Self.base64URL(
+        /// `X-Gwapi-Signature` as GatewayAPI signs: a JWT, HS256 with the webhook secret.
+        static func gatewayToken(secret: String = "s3cret", id: Int = 1) -> String {
+            let header = base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+            let payload = base64URL(Array(#"{"id":\#(id)}"#.utf8))
+            let signature = base64URL(
                 HMACDigest.sha256(key: Array(secret.utf8), data: Array("\(header).\(payload)".utf8)))
-            return endpoint.handle(
+            return "\(header).\(payload).\(signature)"
+        }
+
+        func gateway(_ path: String, _ json: String, secret: String = "s3cret") -> HTTPResponse {
+            endpoint.handle(
                 HTTPRequest(
-                    method: "POST", path: path, headers: [("x-gwapi-signature", "\(header).\(payload).\(signature)")],
+                    method: "POST", path: path, headers: [("x-gwapi-signature", Self.gatewayToken(secret: secret))],
                     body: Array(json.utf8)))
         }
 
@@ -392,9 +397,7 @@ extension WebEndpointTests {
     /// TLS, an unsigned webhook refused, and the answer acted on once though posted twice.
     @Test func throughNginxWithTLS() throws {
         let cli = CLIHarness()
-        let scratch = Scratch()
-        let (cert, key) = try scratch.certificate()
-        let port = Self.freePort()
+        let nginx = try BehindNginx()
         cli.write("webhook-secret", "s3cret")
         chmod(cli.folder + "/webhook-secret", 0o600)
         cli.write("sms-token", "gateway-token")
@@ -402,69 +405,41 @@ extension WebEndpointTests {
         cli.write(
             "config.json",
             """
-            { "http": { "listen": "127.0.0.1:\(port)" },
+            { "http": { "listen": "127.0.0.1:\(nginx.port)" },
               "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:9/rest/mtsms", "sender": "Mentor",
                        "tokenFile": "\(cli.folder)/sms-token", "webhookSecretFile": "\(cli.folder)/webhook-secret" },
               "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
                               "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
             """)
-        let ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
-        let proxy = try Self.nginx(scratch, upstream: port, cert: cert, key: key)
-        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
-        defer { kill(daemon.process.processIdentifier, SIGTERM) }
-        let base = "https://127.0.0.1:\(proxy.port)"
-        var health = (status: 0, body: "")
-        let deadline = Date().addingTimeInterval(15)
-        while ![200, 503].contains(health.status) && Date() < deadline {
-            usleep(200_000)
-            let (_, output) = try Self.run("curl", ["-s", "--cacert", cert, "-w", "\n%{http_code}", base + "/healthz"])
-            let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
-            health = (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
-        }
+        _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
         // The daemon answers through nginx (503 only if its first cycle has not run yet).
-        #expect(health.status == 200 || health.status == 503, "\(health)")
-        let (_, metrics) = try Self.run("curl", ["-s", "--cacert", cert, base + "/metrics"])
+        #expect(try nginx.start(cli))
+        let (_, metrics) = try Self.run("curl", ["-s", "--cacert", nginx.cert, nginx.base + "/metrics"])
         #expect(metrics.contains("# TYPE mentor_notify_outbox_messages gauge"))
-        // A webhook without a signature: 401.
-        let body = #"{"id": 5, "msisdn": 4522256664, "receiver": 4512345678, "message": "stop"}"#
-        let (_, unsigned) = try Self.run(
-            "curl",
-            [
-                "-s", "--cacert", cert, "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
-                "--data", body, base + "/hooks/gatewayapi/inbound",
-            ])
-        #expect(unsigned == "401")
-        // Signed as GatewayAPI signs (HS256 JWT), twice: acted on once.
-        let header = WebhookTests.World.base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
-        let payload = WebhookTests.World.base64URL(Array(#"{"id":5}"#.utf8))
-        let signature = WebhookTests.World.base64URL(
-            HMACDigest.sha256(key: Array("s3cret".utf8), data: Array("\(header).\(payload)".utf8)))
-        for _ in 0..<2 {
-            let (_, signed) = try Self.run(
+        /// A GatewayAPI webhook posted with curl; the HTTP status.
+        func post(_ path: String, _ json: String, signed: Bool = true) throws -> String {
+            let signature = signed ? ["-H", "X-Gwapi-Signature: \(WebhookTests.World.gatewayToken(id: 5))"] : []
+            return try Self.run(
                 "curl",
-                [
-                    "-s", "--cacert", cert, "-o", "/dev/null", "-w", "%{http_code}", "-H",
-                    "X-Gwapi-Signature: \(header).\(payload).\(signature)", "-H", "Content-Type: application/json",
-                    "--data", body, base + "/hooks/gatewayapi/inbound",
-                ])
-            #expect(signed == "200")
+                ["-s", "--cacert", nginx.cert, "-o", "/dev/null", "-w", "%{http_code}"] + signature + [
+                    "-H", "Content-Type: application/json", "--data", json, nginx.base + path,
+                ]
+            ).1
         }
+        let body = #"{"id": 5, "msisdn": 4522256664, "receiver": 4512345678, "message": "stop"}"#
+        // A webhook without a signature: 401.
+        #expect(try post("/hooks/gatewayapi/inbound", body, signed: false) == "401")
+        // Signed as GatewayAPI signs (HS256 JWT), twice: acted on once.
+        #expect(try post("/hooks/gatewayapi/inbound", body) == "200")
+        #expect(try post("/hooks/gatewayapi/inbound", body) == "200")
         // A delivery report for a message we do not know: acknowledged, nothing changes.
         let report = #"{"id": 9, "msisdn": 4522256664, "status": "DELIVERED", "userref": "99999"}"#
-        let (_, reported) = try Self.run(
-            "curl",
-            [
-                "-s", "--cacert", cert, "-o", "/dev/null", "-w", "%{http_code}", "-H",
-                "X-Gwapi-Signature: \(header).\(payload).\(signature)", "-H", "Content-Type: application/json",
-                "--data", report, base + "/hooks/gatewayapi/status",
-            ])
-        #expect(reported == "200")
+        #expect(try post("/hooks/gatewayapi/status", report) == "200")
         let database = try Database(path: cli.folder + "/test.db")
         // The mentee had no SMS from us yet: the answer is recorded as unmatched, once.
         let records = try database.query("SELECT channel, action FROM inbound") { "\($0.string(0)) \($0.string(1))" }
         #expect(records == ["sms unmatched"], "\(records)")
-        _ = ids
-        withExtendedLifetime(proxy) {}
+        withExtendedLifetime(nginx) {}
     }
 }
 
@@ -582,16 +557,6 @@ extension WebEndpointTests {
 }
 
 extension WebEndpointTests {
-    /// nginx with TLS in front of the daemon's `http.listen`, as the README's block.
-    static func nginx(_ scratch: Scratch, upstream port: Int, cert: String, key: String) throws -> TestServer {
-        try TestServer(
-            script: "nginx_proxy.py",
-            arguments: [
-                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
-            ],
-            folder: scratch.path)
-    }
-
     /// A forløb (in `config`) whose mentee was sent the invitation to the café evening of
     /// 2026-04-23 on 2026-04-20, into the spool.
     static func inviteSent(
@@ -605,17 +570,49 @@ extension WebEndpointTests {
         return ids
     }
 
-    /// Waits until the daemon answers /healthz through the proxy (503 too: its first cycle may not
-    /// have run yet).
-    static func answers(_ base: String, cert: String) throws -> Bool {
+}
+
+/// The daemon with `http.listen` on a free port, behind the README's nginx block with TLS from a
+/// throwaway certificate; stopped when this goes.
+final class BehindNginx {
+    let scratch = Scratch()
+    let cert: String
+    let key: String
+    /// Where the daemon listens (the config's `http.listen`).
+    let port = WebEndpointTests.freePort()
+    let proxy: TestServer
+    private var daemon: DaemonTests.Daemon?
+
+    /// Starts nginx; the daemon behind it comes with `start`, once its config is written.
+    init() throws {
+        (cert, key) = try scratch.certificate()
+        proxy = try TestServer(
+            script: "nginx_proxy.py",
+            arguments: [
+                "--dir", scratch.path + "/nginx", "--upstream", "127.0.0.1:\(port)", "--cert", cert, "--key", key,
+            ],
+            folder: scratch.path)
+    }
+
+    /// The address the world reaches the daemon at.
+    var base: String { "https://127.0.0.1:\(proxy.port)" }
+
+    /// Starts `run` and waits until it answers /healthz through nginx (503 too: its first cycle
+    /// may not have run yet).
+    func start(_ cli: CLIHarness) throws -> Bool {
+        daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             usleep(200_000)
-            let (_, code) = try run(
+            let (_, code) = try WebEndpointTests.run(
                 "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cert, base + "/healthz"])
             if code == "200" || code == "503" { return true }
         }
         return false
+    }
+
+    deinit {
+        if let daemon { kill(daemon.process.processIdentifier, SIGTERM) }
     }
 }
 
@@ -633,13 +630,11 @@ extension WebEndpointTests {
     /// post stops that program's email.
     @Test func theUnsubscribePageInABrowserThroughNginx() throws {
         let cli = CLIHarness()
-        let scratch = Scratch()
-        let (cert, key) = try scratch.certificate()
-        let port = Self.freePort()
+        let nginx = try BehindNginx()
         let ids = try Self.inviteSent(
             cli,
             config: """
-                { "http": { "listen": "127.0.0.1:\(port)", "publicURL": "https://mentor.example.dk" },
+                { "http": { "listen": "127.0.0.1:\(nginx.port)", "publicURL": "https://mentor.example.dk" },
                   "sendWindow": { "from": "08:00", "to": "21:00" },
                   "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "name": "Mentorshoppen Holstebro",
                                   "contact": { "name": "Elias", "phone": "+4512345678" },
@@ -650,22 +645,18 @@ extension WebEndpointTests {
             try database.queryOne(
                 "SELECT unsubscribe_token FROM outbox WHERE recipient = ? AND channel = 'email' LIMIT 1", [ids.mentee]
             ) { $0.string(0) })
-        let proxy = try Self.nginx(scratch, upstream: port, cert: cert, key: key)
-        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
-        defer { kill(daemon.process.processIdentifier, SIGTERM) }
-        let base = "https://127.0.0.1:\(proxy.port)"
-        #expect(try Self.answers(base, cert: cert))
+        #expect(try nginx.start(cli))
+        let base = nginx.base
         func optOuts() throws -> Int {
             try database.scalarInt("SELECT count(*) FROM program_opt_out WHERE person_id = ?", [ids.mentee]) ?? -1
         }
         let screenshot = CLIHarness.repository.appendingPathComponent(".build/screenshots/unsubscribe-page.png").path
         try? FileManager.default.removeItem(atPath: screenshot)
-        let script = CLIHarness.repository.appendingPathComponent("Tests/Support/unsubscribe_page.py").path
         let (status, output) = try Self.run(
             "python3",
             [
-                script, "--url", "\(base)/u/\(token)", "--cert", cert, "--screenshot", screenshot, "--profile",
-                scratch.path + "/chromium",
+                TestServerSupport.path("unsubscribe_page.py"), "--url", "\(base)/u/\(token)", "--cert", nginx.cert,
+                "--screenshot", screenshot, "--profile", nginx.scratch.path + "/chromium",
             ])
         #expect(status == 0, "\(output)")
         let page = try #require(
@@ -688,7 +679,7 @@ extension WebEndpointTests {
             "\(page)")
         #expect(try optOuts() == 1)
         #expect(try database.scalarInt("SELECT count(*) FROM opt_out_event") == 1)
-        withExtendedLifetime(proxy) {}
+        withExtendedLifetime(nginx) {}
     }
 }
 
@@ -699,9 +690,7 @@ extension WebEndpointTests {
     /// StatusCallback address each SMS names.
     @Test func twilioThroughNginxSignedByAnIndependentImplementation() throws {
         let cli = CLIHarness()
-        let scratch = Scratch()
-        let (cert, key) = try scratch.certificate()
-        let port = Self.freePort()
+        let nginx = try BehindNginx()
         let ids = try Self.inviteSent(
             cli,
             config: """
@@ -714,27 +703,28 @@ extension WebEndpointTests {
             try database.queryOne(
                 "SELECT id FROM outbox WHERE rule = 'cafe-invite' AND channel = 'sms' AND status = 'sent'"
             ) { $0.int64(0) })
-        let proxy = try Self.nginx(scratch, upstream: port, cert: cert, key: key)
-        let base = "https://127.0.0.1:\(proxy.port)"
+        let base = nginx.base
         cli.write("sms-token", "twilio-auth-token")
         chmod(cli.folder + "/sms-token", 0o600)
         cli.write(
             "config.json",
             """
-            { "http": { "listen": "127.0.0.1:\(port)", "publicURL": "\(base)" },
+            { "http": { "listen": "127.0.0.1:\(nginx.port)", "publicURL": "\(base)" },
               "sendWindow": { "from": "08:00", "to": "21:00" },
               "sms": { "provider": "twilio", "url": "http://127.0.0.1:9/2010-04-01/Accounts/AC1/Messages.json",
                        "sender": "+4512345678", "accountSid": "AC1", "tokenFile": "\(cli.folder)/sms-token" },
               "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
                               "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
             """)
-        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
-        defer { kill(daemon.process.processIdentifier, SIGTERM) }
-        #expect(try Self.answers(base, cert: cert))
-        let script = CLIHarness.repository.appendingPathComponent("Tests/Support/twilio_post.py").path
+        #expect(try nginx.start(cli))
         func post(_ path: String, token: String = "twilio-auth-token", _ fields: [String]) throws -> [String] {
             let (_, output) = try Self.run(
-                "python3", [script, "--url", base + path, "--token", token, "--cacert", cert] + fields)
+                "python3",
+                [
+                    TestServerSupport.path("twilio_post.py"), "--url", base + path, "--token", token, "--cacert",
+                    nginx.cert,
+                ]
+                    + fields)
             return output.split(separator: "\n").map(String.init)
         }
         // The daemon runs on the real clock: the invite went out just now, so "STOP" answers it.
@@ -754,6 +744,6 @@ extension WebEndpointTests {
             $0.optionalString(0)
         }
         #expect(delivery == "delivered")
-        withExtendedLifetime(proxy) {}
+        withExtendedLifetime(nginx) {}
     }
 }
