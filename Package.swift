@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore"], swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
         .testTarget(name: "WebhookAuthTests", dependencies: ["WebhookAuth"], swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RepliesTests", dependencies: ["Replies"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "NotifierTests", dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],

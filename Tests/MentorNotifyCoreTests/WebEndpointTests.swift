@@ -12,25 +12,6 @@ import WebhookAuth
 /// `run` with `http.listen`: /healthz and /metrics answer while the daemon cycles, through a real
 /// HTTP client (curl), and the metrics parse with Prometheus' own parser.
 @Suite(.serialized) struct WebEndpointTests {
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: bound.sin_port))
-    }
-
     static func run(_ executable: String, _ arguments: [String], stdin: String? = nil) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -57,7 +38,7 @@ import WebhookAuth
 
     @Test func healthAndMetricsAnswerWhileTheDaemonRuns() throws {
         let cli = CLIHarness()
-        let port = Self.freePort()
+        let port = Loopback.freePort()
         cli.write(
             "config.json",
             """
@@ -77,7 +58,7 @@ import WebhookAuth
         let metrics = try Self.get("http://127.0.0.1:\(port)/metrics")
         #expect(metrics.status == 200)
         let (code, parsed) = try Self.run(
-            "python3", [TestServerSupport.path("parse_metrics.py")], stdin: metrics.body)
+            "python3", [TestServer.support.appendingPathComponent("parse_metrics.py").path], stdin: metrics.body)
         #expect(code == 0, "\(parsed)")
         for family in [
             "mentor_notify_outbox_messages gauge", "mentor_notify_deliveries counter",
@@ -448,7 +429,7 @@ extension WebEndpointTests {
     /// systemd-socket-activate on the first connection, which it then answers.
     @Test func aSocketHandedOverBySystemdIsServed() throws {
         let cli = CLIHarness()
-        let port = Self.freePort()
+        let port = Loopback.freePort()
         cli.write(
             "config.json",
             #"{ "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }"#
@@ -484,7 +465,7 @@ extension WebEndpointTests {
         let scratch = Scratch()
         let smtp = try TestServer(
             script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
-        let port = Self.freePort()
+        let port = Loopback.freePort()
         cli.write(
             "config.json",
             """
@@ -511,20 +492,7 @@ extension WebEndpointTests {
             var idle: [Int32] = []
             while !stop.isSet {
                 for _ in 0..<50 {
-                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                    var address = sockaddr_in()
-                    address.sin_family = sa_family_t(AF_INET)
-                    address.sin_port = UInt16(port).bigEndian
-                    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-                    let connected = withUnsafePointer(to: &address) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                        }
-                    }
-                    guard connected == 0 else {
-                        close(fd)
-                        continue
-                    }
+                    guard let fd = Loopback.connect(port: port) else { continue }
                     // Some send a byte of a request and stall, some send garbage, the rest stay idle.
                     switch idle.count % 3 {
                     case 0: _ = send(fd, "G", 1, Int32(MSG_NOSIGNAL))
@@ -579,7 +547,7 @@ final class BehindNginx {
     let cert: String
     let key: String
     /// Where the daemon listens (the config's `http.listen`).
-    let port = WebEndpointTests.freePort()
+    let port = Loopback.freePort()
     let proxy: TestServer
     private var daemon: DaemonTests.Daemon?
 
@@ -616,13 +584,6 @@ final class BehindNginx {
     }
 }
 
-/// Paths of the helper scripts in Tests/Support.
-enum TestServerSupport {
-    static func path(_ name: String) -> String {
-        CLIHarness.repository.appendingPathComponent("Tests/Support/\(name)").path
-    }
-}
-
 extension WebEndpointTests {
     /// The unsubscribe page through nginx as a person meets it: headless Chromium opens it at a
     /// phone's size and saves a screenshot (`.build/screenshots/unsubscribe-page.png`); html5lib
@@ -655,7 +616,8 @@ extension WebEndpointTests {
         let (status, output) = try Self.run(
             "python3",
             [
-                TestServerSupport.path("unsubscribe_page.py"), "--url", "\(base)/u/\(token)", "--cert", nginx.cert,
+                TestServer.support.appendingPathComponent("unsubscribe_page.py").path, "--url", "\(base)/u/\(token)",
+                "--cert", nginx.cert,
                 "--screenshot", screenshot, "--profile", nginx.scratch.path + "/chromium",
             ])
         #expect(status == 0, "\(output)")
@@ -721,7 +683,8 @@ extension WebEndpointTests {
             let (_, output) = try Self.run(
                 "python3",
                 [
-                    TestServerSupport.path("twilio_post.py"), "--url", base + path, "--token", token, "--cacert",
+                    TestServer.support.appendingPathComponent("twilio_post.py").path, "--url", base + path, "--token",
+                    token, "--cacert",
                     nginx.cert,
                 ]
                     + fields)
