@@ -23,16 +23,6 @@ import reply_fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("MENTOR_NOTIFY_BIN", os.path.join(ROOT, ".build", "release", "mentor-notify"))
-SUPPORT = os.path.join(ROOT, "Tests", "Support")
-
-
-def start(script, *arguments):
-    process = subprocess.Popen([sys.executable, os.path.join(SUPPORT, script), *arguments],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().split()
-    if not line or line[0] != "READY":
-        sys.exit(f"crash-test-replies: {script} did not start: {line}")
-    return process, int(line[1])
 
 
 def main():
@@ -45,8 +35,8 @@ def main():
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="mentor-notify-crash-replies-")
     os.chmod(work, 0o755)
-    smtp, smtp_port = start("smtp_server.py", "--out", os.path.join(work, "in"))
-    imap, imap_port = start("imap_server.py", "--dir", os.path.join(work, "imap"))
+    smtp, smtp_port = reply_fixture.start("smtp_server.py", "--out", os.path.join(work, "in"))
+    imap, imap_port = reply_fixture.start("imap_server.py", "--dir", os.path.join(work, "imap"))
     maildir = os.path.join(work, "imap", "mail", "svar", "Maildir")
     with open(os.path.join(work, "imap-password"), "w") as f:
         f.write("hemmelig")

@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+import reply_fixture
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ.get("MENTOR_NOTIFY_BIN", os.path.join(ROOT, ".build", "release", "mentor-notify"))
 
@@ -31,9 +33,7 @@ def main():
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="mentor-notify-crash-")
     inbox = os.path.join(work, "in")
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "Support", "smtp_server.py"), "--out", inbox],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    port = int(server.stdout.readline().split()[1])
+    server, port = reply_fixture.start("smtp_server.py", "--out", inbox)
     db = os.path.join(work, "crash.db")
     config = os.path.join(work, "config.json")
     with open(config, "w") as f:
@@ -48,14 +48,7 @@ def main():
     subprocess.run([BIN, "init"], env=env, check=True, capture_output=True)
     # Forløb whose last contact was long ago: each makes one missed-contact alert to the leader.
     con = sqlite3.connect(db)
-    for i in range(1, args.messages + 1):
-        con.execute("INSERT INTO person (id, role, name, email, channels) VALUES (?, 'mentor', ?, ?, 'email')",
-                    (2 * i - 1, f"Mentor {i}", f"m{i}@example.dk"))
-        con.execute("INSERT INTO person (id, role, name, email, channels) VALUES (?, 'mentee', ?, ?, 'email')",
-                    (2 * i, f"Mentee {i}", f"e{i}@example.dk"))
-        con.execute("INSERT INTO relationship (id, mentor_id, mentee_id, program, start_date, planned_end) "
-                    "VALUES (?, ?, ?, 'symb', '2026-01-05', '2026-07-05')", (i, 2 * i - 1, 2 * i))
-        con.execute("INSERT INTO contact (relationship_id, date, minutes) VALUES (?, '2026-02-01', 60)", (i,))
+    reply_fixture.insert_pairs(con, args.messages, contact="2026-02-01")
     con.commit()
     con.close()
 
