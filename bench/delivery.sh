@@ -20,34 +20,18 @@ command -v smtp-sink >/dev/null && command -v nginx >/dev/null || {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix nginx-light >/dev/null
 }
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 smtp_port=$(free_port)
 http_port=$(free_port)
 smtp-sink -u nobody 127.0.0.1:"$smtp_port" 256 &
 sink_pid=$!
-mkdir -p "$work/nginx/logs"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-error_log $work/nginx/error.log;
-pid $work/nginx/nginx.pid;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$http_port;
-        location / { default_type application/json; return 200 '{"ids":[1]}'; }
-    }
-}
-NGINX
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+static_nginx "$work/nginx" "$http_port" '{"ids":[1]}'
 awake_pid=""
 if [ -n "${KEEP_AWAKE:-}" ]; then
     nice -n 19 sh -c 'while :; do :; done' &
     awake_pid=$!
 fi
-cleanup() { [ -z "$awake_pid" ] || kill "$awake_pid" 2>/dev/null || true; kill "$sink_pid" 2>/dev/null || true; nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -z "$awake_pid" ] || kill "$awake_pid" 2>/dev/null || true; kill "$sink_pid" 2>/dev/null || true; stop_nginx "$work/nginx"; rm -rf "$work"; }
 trap cleanup EXIT
 sleep 0.5
 

@@ -12,7 +12,7 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null
 }
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 port=$(free_port); static=$(free_port)
 printf 's3cret' > "$work/secret"; printf 'token' > "$work/token"; chmod 600 "$work/secret" "$work/token"
 cat > "$work/config.json" <<JSON
@@ -26,21 +26,8 @@ export MENTOR_NOTIFY_DB=$work/bench.db MENTOR_NOTIFY_CONFIG=$work/config.json
 "$bin" init >/dev/null 2>&1
 "$bin" --log-level warning run 2> "$work/run.log" &
 daemon=$!
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-error_log $work/nginx/error.log;
-pid $work/nginx/nginx.pid;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $work/nginx;
-    keepalive_requests 1000000;
-    server { listen 127.0.0.1:$static; location / { return 200 '{}'; } }
-}
-NGINX
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
-cleanup() { kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"; }
+static_nginx "$work/nginx" "$static" '{}'
+cleanup() { kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; stop_nginx "$work/nginx"; rm -rf "$work"; }
 trap cleanup EXIT
 signature=$(python3 - <<'PY'
 import base64, hashlib, hmac
