@@ -25,6 +25,12 @@ import Testing
                 program: program, mentee: ["--name", "Amira Hansen", "--email", menteeEmail])
         }
 
+        /// Contact logged for the forløb, as the leader types it in.
+        func contact(_ date: String, minutes: Int = 60) throws {
+            let result = try cli.run(["contact", String(ids.forloeb), "--date", date, "--minutes", String(minutes)])
+            #expect(result.code == 0, "\(result.err)")
+        }
+
         func tick(_ at: String) throws {
             let result = try cli.run(["tick", "--at", at])
             #expect(result.code == 0, "\(result.err)")
@@ -78,9 +84,7 @@ import Testing
 
     @Test func djoefNoToContinuingAlertsTheLeadersAtOnce() throws {
         let world = try World(program: "djoef")
-        #expect(
-            try world.cli.run(["contact", String(world.ids.forloeb), "--date", "2026-03-05", "--minutes", "60"]).code
-                == 0)
+        try world.contact("2026-03-05")
         try world.tick("2026-03-07T10:00")
         let question = try world.messageID("after-first-meeting", to: world.ids.mentee)
         world.reply(from: "Amira Hansen <AMIRA@example.dk>", to: question, body: "Nej tak.")
@@ -99,9 +103,7 @@ import Testing
 
     @Test func fkiYesRecordsTheMentorAgreement() throws {
         let world = try World(program: "fki")
-        #expect(
-            try world.cli.run(["contact", String(world.ids.forloeb), "--date", "2026-03-05", "--minutes", "60"]).code
-                == 0)
+        try world.contact("2026-03-05")
         try world.tick("2026-03-07T10:00")
         world.reply(
             from: "soren@example.dk", to: try world.messageID("after-first-meeting", to: world.ids.mentor), body: "Ja")
@@ -117,8 +119,7 @@ import Testing
     @Test func cafeAnswersByMailAndCalendarReachTheLeadersList() throws {
         let world = try World()
         let cli = world.cli
-        #expect(
-            try cli.run(["contact", String(world.ids.forloeb), "--date", "2026-04-10", "--minutes", "60"]).code == 0)
+        try world.contact("2026-04-10")
         #expect(
             try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00", "--place", "Huset"])
                 .code == 0)
@@ -158,9 +159,7 @@ import Testing
 
     @Test func doneStopsTheEvaluationReminder() throws {
         let world = try World(program: "symb")
-        #expect(
-            try world.cli.run(["contact", String(world.ids.forloeb), "--date", "2026-05-20", "--minutes", "60"]).code
-                == 0)
+        try world.contact("2026-05-20")
         try world.tick("2026-06-02T10:00")
         let request = try world.messageID("evaluation", to: world.ids.mentor)
         world.reply(from: "soren@example.dk", to: request, body: "Udfyldt!")
@@ -218,9 +217,7 @@ import Testing
 
     @Test func strangersAndWrongSendersAreNotActedOnAndConfirmationsAreCapped() throws {
         let world = try World()
-        #expect(
-            try world.cli.run(["contact", String(world.ids.forloeb), "--date", "2026-04-03", "--minutes", "30"]).code
-                == 0)
+        try world.contact("2026-04-03", minutes: 30)
         try world.tick("2026-04-20T10:00")
         let question = try world.messageID("monthly-hours", to: world.ids.mentor)
         world.reply(from: "amira@example.dk", to: question, body: "3")
