@@ -178,15 +178,8 @@ final class ReplyCore {
         case .stop, .start:
             let stop = answer.intent == .stop
             let channel = answer.inbound.channel
-            var changed = try store.setOptOut(person.id, channel: channel, optedOut: stop)
             // "start" undoes every stop on that channel, an unsubscribe link's too.
-            if !stop {
-                for optOut in person.programOptOuts where optOut.channel == channel {
-                    changed =
-                        try store.setProgramOptOut(
-                            person.id, program: optOut.program, channel: channel, optedOut: false, now: now) || changed
-                }
-            }
+            let changed = try store.setOptOut(person.id, channel: channel, optedOut: stop)
             if changed {
                 try store.recordOptOut(
                     OptOutEvent(

@@ -38,9 +38,7 @@ extension WebEndpoint {
             }
             if !already && !person.forgotten {
                 try store.write {
-                    if try store.setProgramOptOut(
-                        personID, program: programID, channel: .email, optedOut: true, now: now)
-                    {
+                    if try store.unsubscribe(personID, program: programID, channel: .email, now: now) {
                         try store.recordOptOut(
                             OptOutEvent(
                                 personID: personID, program: programID, channel: .email, optedOut: true, via: .link,

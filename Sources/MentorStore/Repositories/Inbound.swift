@@ -235,30 +235,32 @@ extension Store {
         ) { ($0.string(0), $0.string(1), $0.string(2) == "yes") }
     }
 
-    /// Sets the opt-out of a channel (`stop` / `start`). Returns whether it changed.
+    /// Sets the opt-out of a channel (`stop` / `start`); opting back in also lifts the programs'
+    /// unsubscribes on that channel. Returns whether it changed anything.
     @discardableResult
     public func setOptOut(_ id: Int64, channel: Channel, optedOut: Bool) throws -> Bool {
         let column = channel == .email ? "opt_out_email" : "opt_out_sms"
-        return try database.run(
-            "UPDATE person SET \(column) = ? WHERE id = ? AND \(column) != ?", [optedOut, id, optedOut]) > 0
+        var changed =
+            try database.run(
+                "UPDATE person SET \(column) = ? WHERE id = ? AND \(column) != ?", [optedOut, id, optedOut]) > 0
+        if !optedOut {
+            changed =
+                try database.run(
+                    "DELETE FROM program_opt_out WHERE person_id = ? AND channel = ?", [id, channel.rawValue]) > 0
+                || changed
+        }
+        return changed
     }
 
-    /// Stops or restarts one program's messages to a person on one channel (the unsubscribe link).
-    /// Returns whether it changed. Call inside `write` with `recordOptOut`.
+    /// Stops one program's messages to a person on one channel (the unsubscribe link); `setOptOut`
+    /// to false lifts it. Returns whether it changed. Call inside `write` with `recordOptOut`.
     @discardableResult
-    public func setProgramOptOut(_ id: Int64, program: String, channel: Channel, optedOut: Bool, now: Int64) throws
-        -> Bool
-    {
-        if optedOut {
-            return try database.run(
-                """
-                INSERT INTO program_opt_out (person_id, program, channel, at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (person_id, program, channel) DO NOTHING
-                """, [id, program, channel.rawValue, now]) > 0
-        }
-        return try database.run(
-            "DELETE FROM program_opt_out WHERE person_id = ? AND program = ? AND channel = ?",
-            [id, program, channel.rawValue]) > 0
+    public func unsubscribe(_ id: Int64, program: String, channel: Channel, now: Int64) throws -> Bool {
+        try database.run(
+            """
+            INSERT INTO program_opt_out (person_id, program, channel, at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (person_id, program, channel) DO NOTHING
+            """, [id, program, channel.rawValue, now]) > 0
     }
 
     /// Records an opt-out or opt-in for the leader's digest.

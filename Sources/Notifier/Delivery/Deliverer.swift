@@ -40,7 +40,8 @@ public final class Deliverer {
     /// The replies address, when answers are read: Reply-To of every email and ORGANIZER of every
     /// invitation, which then asks for an answer.
     public var replyTo: String?
-    /// The public address of the web endpoint (`http.publicURL`), for the unsubscribe link.
+    /// The public address of the web endpoint (`http.publicURL`, without a trailing slash: the
+    /// config takes it off), for the unsubscribe link.
     public var publicURL: String?
 
     public init(
@@ -512,7 +513,7 @@ public final class Deliverer {
         var uris: [String] = []
         var oneClick = false
         if let publicURL, let token = row.unsubscribeToken {
-            uris.append("<\(publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL)/u/\(token)>")
+            uris.append("<\(publicURL)/u/\(token)>")
             oneClick = true
         }
         if let replyTo { uris.append("<mailto:\(EmailSettings.address(of: replyTo))?subject=stop>") }
