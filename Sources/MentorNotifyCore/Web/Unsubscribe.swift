@@ -23,17 +23,18 @@ extension WebEndpoint {
             return page(.unknownLink, language: .da, program: nil, status: 404)
         }
         let now = clock()
-        var logged = "unknown"
-        let response = respond { store throws -> HTTPResponse in
+        return respond { store throws -> HTTPResponse in
             guard let row = try store.outboxRow(unsubscribeToken: String(token)), row.role != .leader,
                 let personID = row.recipient, let programID = row.program
-            else { return page(.unknownLink, language: .da, program: nil, status: 404) }
+            else {
+                logger.info("unsubscribe", ["result": "unknown-link"])
+                return page(.unknownLink, language: .da, program: nil, status: 404)
+            }
             let person = try store.person(personID)
             let program = config.schedulerSettings.programs[programID]
             let stopped = ProgramOptOut(program: programID, channel: .email)
             let already = person.optedOut.contains(.email) || person.programOptOuts.contains(stopped)
             guard request.method == "POST" else {
-                logged = "shown"
                 return page(already ? .alreadyDone : .ask, language: person.language, program: program)
             }
             if !already && !person.forgotten {
@@ -46,13 +47,11 @@ extension WebEndpoint {
                     }
                 }
             }
-            logged = already ? "already" : "unsubscribed"
             logger.info(
-                "unsubscribe", ["person": String(personID), "program": programID, "result": logged])
+                "unsubscribe",
+                ["person": String(personID), "program": programID, "result": already ? "already" : "unsubscribed"])
             return page(already ? .alreadyDone : .done, language: person.language, program: program)
         }
-        if logged == "unknown" { logger.info("unsubscribe", ["result": "unknown-link"]) }
-        return response
     }
 
     /// The page: small, readable on a phone, no script, no outside resource; the person's language.
