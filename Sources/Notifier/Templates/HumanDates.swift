@@ -102,9 +102,7 @@ enum HumanLists {
 
     static func optOutLine(_ fields: [String], _ language: Language) -> String {
         guard fields.count == 6, let day = LocalDate(fields[5]) else { return fields.joined(separator: " ") }
-        let role = fields[1]
-        let roleWord = (role == "mentor" || role == "mentee") && !fields[0].isEmpty ? " (\(role))" : ""
-        let who = name(fields[0], role.isEmpty ? "person" : role, language) + roleWord
+        let who = person(fields[0], role: fields[1].isEmpty ? "person" : fields[1], language)
         let sms = fields[2] == "sms"
         let channel = sms ? "SMS" : (language == .da ? "e-mail" : "email")
         let all = language == .da ? (sms ? "alle SMS'er" : "alle e-mails") : (sms ? "all text messages" : "all email")
@@ -125,13 +123,17 @@ enum HumanLists {
     /// `Amira Hansen (mentee), SMS om det første møde: nummeret blev afvist`
     static func failureLine(_ fields: [String], _ language: Language) -> String {
         guard fields.count == 5 else { return fields.joined(separator: " ") }
-        let role = fields[1]
-        let who = name(fields[0], role, language)
+        let who = person(fields[0], role: fields[1], language)
         let channel = fields[3] == "sms" ? "SMS" : (language == .da ? "e-mail" : "email")
         let about = Rule(rawValue: fields[2]).map { HumanLists.about($0, language) } ?? ""
-        let roleWord = (role == "mentor" || role == "mentee") && !fields[0].isEmpty ? " (\(role))" : ""
         let what = language == .da ? "\(channel) om \(about)" : "\(channel) about \(about)"
-        return "\(who)\(roleWord), \(what): \(reason(fields[4], channel: fields[3], language))"
+        return "\(who), \(what): \(reason(fields[4], channel: fields[3], language))"
+    }
+
+    /// `Amira Hansen (mentee)`, or `en mentee (navn slettet)` once the person is forgotten.
+    private static func person(_ value: String, role: String, _ language: Language) -> String {
+        guard !value.isEmpty else { return name(value, role, language) }
+        return role == "mentor" || role == "mentee" ? "\(value) (\(role))" : value
     }
 
     private static func name(_ value: String, _ role: String, _ language: Language) -> String {
