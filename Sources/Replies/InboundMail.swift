@@ -108,9 +108,10 @@ public struct Bounce: Sendable, Hashable {
     /// A 5.x.x status: the address will not work.
     public var isPermanent: Bool { status.hasPrefix("5.") }
 
-    /// `bounced: 5.1.1 …`, for the outbox row's reason.
+    /// `bounced: 5.1.1 …`, for the outbox row's reason, masked like every other reason: the
+    /// diagnostic usually echoes the address that failed, and a reason is logged and listed to leaders.
     public var reason: String {
-        "bounced: \(status)" + (diagnostic.map { " \($0)" } ?? "")
+        ReasonText.masked("bounced: \(status)" + (diagnostic.map { " \($0)" } ?? ""), limit: 220)
     }
 
     static func read(_ message: MIMEMessage) -> Bounce? {

@@ -33,6 +33,10 @@ import Testing
         ("smtp-slow", .email, .pending, "timed out"),
         ("smtp-451", .email, .pending, "SMTP 451 4.3.0 try again later"),
         ("smtp-550", .email, .failed, "SMTP 550 5.1.1 mailbox unavailable (refused at RCPT)"),
+        // Refusals that Postfix gives only at RCPT (smtpd_delay_reject) but that are about us.
+        ("smtp-sender-553", .email, .pending, "refused our sender address at RCPT: SMTP 553 5.7.1 <n***@example.dk>"),
+        ("smtp-helo-504", .email, .pending, "refused our EHLO name at RCPT: SMTP 504 5.5.2"),
+        ("smtp-refuses-everyone", .email, .pending, "refused 3 different recipients in a row alike"),
         ("smtp-untrusted", .email, .pending, "not trusted"),
         ("smtp-drop", .email, .pending, "the connection to the server broke"),
         ("smtp-greet-421", .email, .pending, "refused the connection: SMTP 421 4.3.2"),
@@ -47,17 +51,22 @@ import Testing
         ("spool-not-writable", .email, .pending, "spool"),
     ]
 
-    /// A store with one forløb whose first-meeting reminder is due, for a mentee reachable on `channel`.
-    func world(_ scratch: Scratch, channel: Channel) throws -> Store {
+    /// A store with one forløb whose first-meeting reminder is due, for a mentee reachable on `channel`;
+    /// with `pairs` > 1, that many forløb (and twice as many recipients).
+    func world(_ scratch: Scratch, channel: Channel, pairs: Int = 1) throws -> Store {
         let store = try Store(path: scratch.path + "/f.db")
-        let mentor = try store.addPerson(
-            NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk", channels: [.email]))
-        let mentee = try store.addPerson(
-            NewPerson(
-                role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803", channels: [channel]))
-        try store.addRelationship(
-            mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
-            plannedEnd: LocalDate("2026-09-02")!)
+        for pair in 0..<pairs {
+            let suffix = pair == 0 ? "" : String(pair + 1)
+            let mentor = try store.addPerson(
+                NewPerson(role: .mentor, name: "Søren", email: "soren\(suffix)@example.dk", channels: [.email]))
+            let mentee = try store.addPerson(
+                NewPerson(
+                    role: .mentee, name: "Amira", email: "amira\(suffix)@example.dk", phone: "+452124180\(pair + 3)",
+                    channels: [channel]))
+            try store.addRelationship(
+                mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,
+                plannedEnd: LocalDate("2026-09-02")!)
+        }
         return store
     }
 
@@ -96,7 +105,9 @@ import Testing
     func eachFaultLeavesItsStatusAndNothingIsLost(fault: String) throws {
         let (_, channel, status, reason) = try #require(FaultTableTests.table.first { $0.0 == fault })
         let scratch = Scratch()
-        let store = try world(scratch, channel: channel)
+        // A relay refusing everyone shows only with three different recipients or more.
+        let pairs = fault == "smtp-refuses-everyone" ? 2 : 1
+        let store = try world(scratch, channel: channel, pairs: pairs)
         let (cert, key) = try scratch.certificate()
         var servers: [TestServer] = []
         func server(_ script: String, _ arguments: [String]) throws -> Int {
@@ -122,6 +133,9 @@ import Testing
         case "smtp-slow": faulty = try smtpCycle(["--mode", "slow"])
         case "smtp-451": faulty = try smtpCycle(["--mode", "fail-once"])
         case "smtp-550": faulty = try smtpCycle(["--mode", "reject"])
+        case "smtp-sender-553": faulty = try smtpCycle(["--mode", "refuse-sender"])
+        case "smtp-helo-504": faulty = try smtpCycle(["--mode", "refuse-helo"])
+        case "smtp-refuses-everyone": faulty = try smtpCycle(["--mode", "refuse-everyone"])
         case "smtp-untrusted": faulty = try smtpCycle(["--cert", cert, "--key", key], tls: true)
         case "smtp-drop": faulty = try smtpCycle(["--mode", "drop"])
         case "smtp-greet-421": faulty = try smtpCycle(["--mode", "greet-421"])
@@ -141,7 +155,7 @@ import Testing
         }
         // The cycle runs through the fault without throwing: the daemon keeps going.
         let report = try faulty.run(now: now)
-        #expect(report.enqueued == 2)
+        #expect(report.enqueued == 2 * pairs)
         let row = try #require(try store.outbox().first { $0.role == .mentee })
         #expect(row.channel == channel)
         #expect(row.status == status, "\(fault): \(row.status) \(row.reason ?? "")")
@@ -152,6 +166,9 @@ import Testing
         if status == .pending {
             #expect(row.attempts == 0, "\(fault): \(row.attempts)")
             #expect(holds[channel]?.reason == row.reason, "\(fault): \(holds)")
+            // Held means nothing failed: every row waits for the channel, none counts an attempt.
+            let rows = try store.outbox().filter { $0.channel == channel }
+            #expect(rows.allSatisfy { $0.status == .pending && $0.attempts == 0 }, "\(fault): \(rows.map(\.status))")
         } else {
             #expect(holds.isEmpty, "\(fault): \(holds)")
         }

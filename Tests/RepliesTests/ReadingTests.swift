@@ -116,7 +116,9 @@ import Testing
         #expect(bounce.messageID == "mn.deadbeef0011223344556677@mentorshoppen.dk")
         #expect(bounce.status == "5.1.1")
         #expect(bounce.isPermanent)
-        #expect(bounce.reason.hasPrefix("bounced: 5.1.1 smtp; 550 5.1.1 <ghost@example.net>: Recipient address"))
+        // Masked like every reason: the diagnostic echoes the address that failed.
+        #expect(bounce.reason.hasPrefix("bounced: 5.1.1 smtp; 550 5.1.1 <g***@example.net>: Recipient address"))
+        #expect(!bounce.reason.contains("ghost"))
     }
 
     @Test func ourOwnMailIsIgnored() throws {

@@ -31,9 +31,14 @@ def serve(command, port, startup_seconds=15):
     try:
         sys.stdin.read()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
     return 0
+
+
+def stop(process):
+    """Asks `process` to end, and ends it if it has not within 5 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()

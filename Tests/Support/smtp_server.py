@@ -5,6 +5,10 @@ Prints "READY <port>" when it listens. Every accepted message is parsed with Pyt
 parser and written to --out as N.json (headers decoded, parts, envelope) next to N.eml (raw).
 
 Modes: ok; fail-once (451 on the first DATA, then 250); reject (550 on every RCPT);
+refuse-sender (553 5.7.1 at RCPT: our sender, as Postfix's reject_sender_login_mismatch says it);
+refuse-helo (504 5.5.2 at RCPT: our EHLO name, as reject_non_fqdn_helo_hostname says it);
+refuse-everyone (550 5.1.1 "User unknown" for every recipient, naming each, as a relay that takes
+itself for the final destination does);
 drop (close the connection instead of answering DATA); slow (wait 6 s before answering DATA);
 hang (wait 120 s). Scripted servers for what aiosmtpd will not do: greet-421 (refuses at the
 greeting), silent (accepts and never greets), auth-454 (a temporary AUTH failure).
@@ -33,6 +37,13 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.mode == "reject":
             return "550 5.1.1 mailbox unavailable"
+        # Postfix's own words for each (smtpd_delay_reject=yes puts them all at RCPT).
+        if self.mode == "refuse-sender":
+            return f"553 5.7.1 <{envelope.mail_from}>: Sender address rejected: not owned by user mentor"
+        if self.mode == "refuse-helo":
+            return f"504 5.5.2 <{session.host_name}>: Helo command rejected: need fully-qualified hostname"
+        if self.mode == "refuse-everyone":
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -71,6 +82,7 @@ class Handler:
             })
         summary = {
             "mail_from": envelope.mail_from,
+            "helo": session.host_name,
             "rcpt_tos": envelope.rcpt_tos,
             "auth": session.authenticated,
             "tls": server.transport.get_extra_info("ssl_object") is not None,

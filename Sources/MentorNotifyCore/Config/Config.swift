@@ -220,6 +220,11 @@ public struct Config: Sendable {
             throw ConfigError(reader.keyPath("url"), "must start with smtp:// or smtps:// and name a host")
         }
         try refuseSecrets(in: parsed, keyPath: reader.keyPath("url"), fileKey: "passwordFile")
+        // libcurl would take a path as the EHLO name: that name is `heloName`, said once.
+        guard parsed.path.isEmpty || parsed.path == "/", parsed.query == nil else {
+            throw ConfigError(
+                reader.keyPath("url"), "must be only smtp(s)://host:port; the name we give in EHLO is email.heloName")
+        }
         guard let from = try reader.string("from") else {
             throw ConfigError(reader.keyPath("from"), "is missing; write e.g. \"Mentorshoppen <noreply@example.dk>\"")
         }
@@ -234,6 +239,13 @@ public struct Config: Sendable {
         settings.username = try reader.string("username")
         settings.passwordFile = try reader.string("passwordFile")
         settings.caFile = try reader.string("caFile")
+        if let helo = try reader.string("heloName") {
+            guard EmailSettings.isHostName(helo) else {
+                throw ConfigError(
+                    reader.keyPath("heloName"), "must be a fully qualified host name, e.g. mail.example.dk")
+            }
+            settings.heloName = helo
+        }
         if let mode = try reader.string("starttls") {
             guard mode == "none" || mode == "required" else {
                 throw ConfigError(

@@ -61,6 +61,22 @@ extension Store {
         }
     }
 
+    /// Rows that failed in this pass on a refusal that turned out to be the server's (it refused
+    /// every recipient alike) go back to waiting for the held channel: pending from `notBefore`,
+    /// with `reason`, their attempt not counted. Only failures no leader has been told of.
+    public func requeueRefused(_ ids: [Int64], notBefore: Int64, reason: String, now: Int64) throws {
+        try write {
+            for id in ids {
+                try database.run(
+                    """
+                    UPDATE outbox SET status = 'pending', not_before = ?, reason = ?, attempts = max(attempts - 1, 0),
+                        lease_until = NULL, updated_at = ?
+                    WHERE id = ? AND status = 'failed' AND failure_reported = 0
+                    """, [notBefore, reason, now, id])
+            }
+        }
+    }
+
     /// The channel works again: the hold is lifted, and the time it lasted is credited to each
     /// waiting message, so an outage never uses up a message's days of retrying. Returns the hold
     /// that ended, if there was one.

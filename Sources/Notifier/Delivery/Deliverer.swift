@@ -142,6 +142,8 @@ public final class Deliverer {
         var stats = Stats()
         var seen = Set<Int64>()
         var stopped = false
+        /// Per channel, the refusals about the recipient in a row with the same reply.
+        var refusals: [Channel: RefusalStreak] = [:]
 
         func windowStillOpen() -> Bool {
             guard windowOpen else { return false }
@@ -176,6 +178,7 @@ public final class Deliverer {
             for (outgoing, outcome) in zip(lane.inFlight.messages, outcomes) {
                 try record(outgoing, outcome, pass: &pass)
             }
+            if pass.refusals[lane.channel]?.tripped == true { pass.lanes[index].held = true }
         }
         pass.lanes[index].inFlight = lane.next
         pass.lanes[index].next = Batch()
@@ -191,6 +194,22 @@ public final class Deliverer {
         lane.sender.start(prepared.messages, leaseDeadline: prepared.leaseDeadline, windowDeadline: pass.windowDeadline)
         pass.lanes[index].inFlight = prepared
         pass.lanes[index].next = try prepareNext(&pass, channel: lane.channel)
+    }
+
+    /// Refusals in a row on one channel, each "about the recipient" and with the same reply bar the
+    /// address. When three different recipients are refused alike, the server refuses everyone
+    /// (a relay that takes us for its final destination, or refuses us in words it calls the
+    /// recipient's): the channel is held and those rows, and every further one refused alike, go
+    /// back to waiting rather than fail (SPEC.md "A refusal is about the message only when it names
+    /// the recipient").
+    struct RefusalStreak {
+        static let limit = 3
+        var shape: String
+        var addresses: Set<String> = []
+        /// The rows of the streak recorded as failed so far.
+        var failed: [Int64] = []
+        /// `limit` recipients were refused alike: the channel is held.
+        var tripped = false
     }
 
     /// The journal's marks reach SQLite, durably, before the next lease.
@@ -349,6 +368,7 @@ public final class Deliverer {
                 try store.markSent(row.id, providerID: receipt.providerID, segments: receipt.segments, now: now)
             }
             pass.stats.sent += 1
+            pass.refusals[row.channel] = nil
             logger.info(
                 "delivery",
                 [
@@ -395,8 +415,10 @@ public final class Deliverer {
             try releaseUnsent(row, now: now, stats: &pass.stats)
             log(.info, row, to: address, result: "released", reason: error.reason)
         case .permanent:
+            if let shape = error.refusal, try refusedAlike(outgoing, shape: shape, pass: &pass) { return }
             try finish(row, .failed, error.reason, now: now, address: address, stats: &pass.stats)
         case .channel(let retryAfter):
+            pass.refusals[row.channel] = nil
             // The channel, not the message: held, and every message on it waits without counting.
             // This one waits a little longer than the hold, so that a message the server keeps
             // refusing for a reason of its own does not stand first in line at every probe.
@@ -413,6 +435,7 @@ public final class Deliverer {
                     "retry_in": String(hold.retryAt - now), "since": String(hold.since), "reason": error.reason,
                 ])
         case .transient(let retryAfter):
+            pass.refusals[row.channel] = nil
             let delay = max(Int64(retryAfter ?? 0), Deliverer.backoff(attempt: row.attempts))
             let next = now + delay
             if let expires = row.expiresAt, next >= expires, expires - now < giveUpSeconds {
@@ -436,6 +459,44 @@ public final class Deliverer {
                     "reason": error.reason,
                 ])
         }
+    }
+
+    /// Counts a refusal about the recipient toward its channel's `RefusalStreak`. True when the row
+    /// went back to waiting on the held channel; false when it fails as refused.
+    private func refusedAlike(_ outgoing: Outgoing, shape: String, pass: inout Pass) throws -> Bool {
+        let row = outgoing.row
+        let now = pass.now
+        var streak = pass.refusals[row.channel].flatMap { $0.shape == shape ? $0 : nil } ?? RefusalStreak(shape: shape)
+        defer { pass.refusals[row.channel] = streak }
+        if !streak.tripped {
+            streak.addresses.insert(outgoing.address.lowercased())
+            guard streak.addresses.count >= RefusalStreak.limit else {
+                streak.failed.append(row.id)
+                return false
+            }
+            streak.tripped = true
+            // The reply without the address: the reason lands on every waiting row.
+            let reason =
+                "the SMTP server refused \(RefusalStreak.limit) different recipients in a row alike "
+                + "(SMTP \(ReasonText.masked(shape))): it refuses everyone, so the fault is the server's or "
+                + "our account's, not the messages'; check the server's log and its rules for us"
+            let (hold, began) = try store.holdChannel(row.channel, reason: reason, retryAfter: nil, now: now)
+            pass.holds[row.channel] = hold
+            try store.requeueRefused(streak.failed, notBefore: hold.retryAt, reason: reason, now: now)
+            pass.stats.failed -= streak.failed.count
+            pass.stats.released += streak.failed.count
+            logger.log(
+                began ? .error : .warning, "channel",
+                [
+                    "channel": row.channel.rawValue, "result": "held", "outbox": String(row.id),
+                    "requeued": String(streak.failed.count), "retry_in": String(hold.retryAt - now),
+                    "since": String(hold.since), "reason": reason,
+                ])
+        }
+        let hold = pass.holds[row.channel]
+        try store.release(row.id, now: now, notBefore: hold?.retryAt, reason: hold?.reason)
+        pass.stats.released += 1
+        return true
     }
 
     private func calendar(_ text: String) -> ICalendar.Prepared? {

@@ -1,3 +1,5 @@
+import MentorModel
+
 /// How far an SMTP transaction got, read from libcurl's debug stream: the verb of the last command
 /// we sent and the server's last reply line. It tells a refusal of this message (RCPT, DATA) from a
 /// refusal of us (greeting, AUTH, MAIL), and carries the server's own words into the reason.
@@ -73,5 +75,67 @@ struct SMTPDialogue: Sendable, Equatable {
     /// refusal often names the recipient, and a reason reaches logs and leaders.
     var serverText: String {
         ReasonText.masked(String(decoding: lastReply, as: UTF8.self))
+    }
+
+    /// The enhanced status code (RFC 3463) after the reply code: `550 5.1.1 …` gives (5, 1, 1).
+    var enhancedCode: (kind: Int, subject: Int, detail: Int)? {
+        guard lastReply.count > 4, lastReply[3] == 0x20 || lastReply[3] == 0x2D else { return nil }
+        var numbers: [Int] = []
+        var digits = 0
+        var value = 0
+        for byte in lastReply.dropFirst(4) {
+            if (0x30...0x39).contains(byte) {
+                guard digits < 3 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+            } else if byte == 0x2E, digits > 0, numbers.count < 2 {
+                numbers.append(value)
+                (value, digits) = (0, 0)
+            } else {
+                break
+            }
+        }
+        guard numbers.count == 2, digits > 0, [2, 4, 5].contains(numbers[0]) else { return nil }
+        return (numbers[0], numbers[1], value)
+    }
+
+    /// What a refusal at RCPT or DATA is about: the recipient or the message (it fails that message),
+    /// or us (our sender, our EHLO name, our right to relay: it holds the channel). Postfix says the
+    /// last ones only at RCPT (`smtpd_delay_reject`), and a relay that refuses us refuses everyone.
+    enum Refusal: Equatable {
+        case recipient, sender, helo, relay, other
+    }
+
+    /// What the last reply refuses, read at `stage`. By the enhanced code when there is one (5.1.x
+    /// and 5.2.x name the mailbox, 5.3.4 at DATA a message too big); a server without enhanced codes
+    /// is read by its basic code (550-553 at RCPT, 552 at DATA are about the mailbox) unless its
+    /// words say the refusal is about us.
+    func refusal(at stage: Stage) -> Refusal {
+        let lower = String(decoding: lastReply, as: UTF8.self).lowercased()
+        if lower.contains("sender address rejected") { return .sender }
+        if lower.contains("helo command rejected") { return .helo }
+        if lower.contains("relay access denied") || lower.contains("relaying denied") { return .relay }
+        guard let reply = replyCode, (500..<600).contains(reply) else { return .other }
+        if let code = enhancedCode {
+            switch (stage, code.subject, code.detail) {
+            // 5.1.7 and 5.1.8 name the sender's address and domain, not the recipient's.
+            case (_, 1, 7), (_, 1, 8): return .sender
+            case (.rcpt, 1, _), (.rcpt, 2, _), (.data, 2, _), (.data, 3, 4): return .recipient
+            default: return .other
+            }
+        }
+        switch (stage, reply) {
+        case (.rcpt, 550...553), (.data, 552): return .recipient
+        default: return .other
+        }
+    }
+
+    /// The last reply with every address left out: a relay that answers three different recipients
+    /// with the same words (bar their address) refuses everyone, and that is not about the messages.
+    var replyShape: String {
+        String(decoding: lastReply, as: UTF8.self)
+            .split(separator: " ", omittingEmptySubsequences: true)
+            .map { $0.contains("@") ? "<address>" : String($0) }
+            .joined(separator: " ")
     }
 }

@@ -28,7 +28,7 @@ public final class SMTPTransport: EmailTransport {
             protocols: "smtp,smtps", connectTimeout: min(settings.timeoutSeconds, 15),
             totalTimeout: settings.timeoutSeconds,
             caFile: settings.caFile, verify: !settings.insecureSkipVerify)
-        try curl.set(CURLOPT_URL, settings.url)
+        try curl.set(CURLOPT_URL, settings.transferURL)
         try curl.followSMTPDialogue()
         if settings.url.hasPrefix("smtp://") {
             try curl.set(
@@ -63,9 +63,12 @@ public final class SMTPTransport: EmailTransport {
             cancelled: control.isCancelled)
     }
 
-    /// Only a 5xx answer to RCPT or DATA is about this message, and fails it. Everything else — no
-    /// connection, a 4xx at any stage, a refused greeting, login or sender — is about the server or
-    /// our account: the channel is held and the message waits (RFC 5321 4.2.1, 4.5.4.1).
+    /// Only a 5xx answer at RCPT or DATA that names the recipient or the message (SPEC.md: "A
+    /// refusal is about the message only when it names the recipient") fails it. Everything else —
+    /// no connection, a 4xx at any stage, a refused greeting, EHLO, login or sender, and a refusal
+    /// at RCPT of our sender, EHLO name or right to relay, which Postfix gives only there
+    /// (`smtpd_delay_reject`) — is about the server or our account: the channel is held and the
+    /// message waits (RFC 5321 4.2.1, 4.5.4.1; RFC 3463).
     static func classify(code: CURLcode, response: Int, message: String, dialogue: SMTPDialogue, cancelled: Bool)
         -> DeliveryError
     {
@@ -76,8 +79,30 @@ public final class SMTPTransport: EmailTransport {
         if code == CURLE_ABORTED_BY_CALLBACK || reply < 400 {
             return CurlHandle.classify(code, message: message, cancelled: cancelled)
         }
+        let verb = stage.rawValue.uppercased()
         if stage.concernsMessage, (500..<600).contains(reply) {
-            return .permanent("\(server) (refused at \(stage.rawValue.uppercased()))")
+            switch dialogue.refusal(at: stage) {
+            case .recipient:
+                var error = DeliveryError.permanent("\(server) (refused at \(verb))")
+                error.refusal = dialogue.replyShape
+                return error
+            case .sender:
+                return .channel(
+                    "the SMTP server refused our sender address at \(verb): \(server); "
+                        + "check email.from, and that email.username may send as it")
+            case .helo:
+                return .channel(
+                    "the SMTP server refused our EHLO name at \(verb): \(server); "
+                        + "set email.heloName to a full host name the server accepts")
+            case .relay:
+                return .channel(
+                    "the SMTP server will not relay for us: \(server); check email.url, email.username and the password"
+                )
+            case .other:
+                return .channel(
+                    "the SMTP server refused at \(verb) for a reason not about the recipient: \(server); "
+                        + "check the server's log and its rules for us")
+            }
         }
         switch stage {
         case .auth:
@@ -87,9 +112,9 @@ public final class SMTPTransport: EmailTransport {
         case .mail:
             return .channel("the SMTP server refused our sender address: \(server); check email.from")
         case .ehlo, .starttls:
-            return .channel("the SMTP server refused \(stage.rawValue.uppercased()): \(server)")
+            return .channel("the SMTP server refused \(verb): \(server)")
         case .rcpt, .data:
-            return .channel("\(server) (at \(stage.rawValue.uppercased()))")
+            return .channel("\(server) (at \(verb))")
         }
     }
 

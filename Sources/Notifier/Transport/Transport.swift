@@ -70,6 +70,9 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable 
 
     public var kind: Kind
     public var reason: String
+    /// For a permanent refusal by a server: its reply with the recipient's address left out. The
+    /// same refusal for three different recipients in a row is about the server, not the messages.
+    public var refusal: String?
 
     public init(_ kind: Kind, _ reason: String) {
         self.kind = kind

@@ -13,10 +13,56 @@ public struct EmailSettings: Sendable, Hashable {
     public var timeoutSeconds = 30
     /// Only for tests against a throwaway certificate; never set from the config.
     public var insecureSkipVerify = false
+    /// The name we give in EHLO (`email.heloName`); nil: the domain of `from`.
+    public var heloName: String?
 
     public init(url: String, from: String) {
         self.url = url
         self.from = from
+    }
+
+    /// The name given in EHLO: never the machine's short host name, which relays refuse
+    /// (Postfix's `reject_non_fqdn_helo_hostname`, at RCPT).
+    public var ehloName: String {
+        heloName ?? EmailSettings.address(of: from).split(separator: "@").last.map(String.init) ?? "localhost"
+    }
+
+    /// The URL handed to libcurl: `url` with the EHLO name as its path, which is where libcurl
+    /// takes that name from (lib/smtp.c, `smtp_parse_url_path`; without a path it sends the
+    /// machine's host name).
+    public var transferURL: String {
+        var base = url[...]
+        if let scheme = base.range(of: "://") {
+            let authority = base[scheme.upperBound...]
+            if let end = authority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+                base = base[..<end]
+            }
+        }
+        var path = ""
+        for byte in ehloName.utf8 {
+            let plain = EmailSettings.isHostNameByte(byte) || byte == 0x2E
+            path += plain ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+        }
+        return base + "/" + path
+    }
+
+    /// A fully qualified host name, as EHLO wants it (RFC 5321 4.1.1.1): two or more labels of
+    /// letters, digits and inner hyphens, at most 63 characters each and 253 in all, the last not
+    /// all digits (an IP address is not a host name).
+    public static func isHostName(_ name: String) -> Bool {
+        let bare = name.hasSuffix(".") ? name.dropLast() : name[...]
+        guard !bare.isEmpty, bare.utf8.count <= 253 else { return false }
+        let labels = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy(isHostNameByte)
+        }
+    }
+
+    /// A letter, digit or hyphen in ASCII.
+    private static func isHostNameByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D
     }
 
     /// The address inside `Name <address>`.
