@@ -14,12 +14,12 @@ sources() {
         csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
-                    Sources/Notifier/Transport/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
+                    Sources/MentorModel/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
                     Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
-        reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift ;;
+        reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;
         http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
         webhook) ls Sources/WebhookAuth/*.swift ;;
     esac

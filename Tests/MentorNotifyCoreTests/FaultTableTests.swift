@@ -37,6 +37,15 @@ import Testing
         ("smtp-sender-553", .email, .pending, "refused our sender address at RCPT: SMTP 553 5.7.1 <n***@example.dk>"),
         ("smtp-helo-504", .email, .pending, "refused our EHLO name at RCPT: SMTP 504 5.5.2"),
         ("smtp-refuses-everyone", .email, .pending, "refused 3 different recipients in a row alike"),
+        // The same against a real Postfix (Tests/Support/postfix_server.py), in its own words.
+        (
+            "postfix-helo-short", .email, .pending,
+            "refused our EHLO name at RCPT: SMTP 504 5.5.2 <mentorbox>: Helo command rejected: need fully-qualified"
+        ),
+        (
+            "postfix-sender-not-logged-in", .email, .pending,
+            "refused our sender address at RCPT: SMTP 553 5.7.1 <n***@example.dk>: Sender address rejected: not logged in"
+        ),
         ("smtp-untrusted", .email, .pending, "not trusted"),
         ("smtp-drop", .email, .pending, "the connection to the server broke"),
         ("smtp-greet-421", .email, .pending, "refused the connection: SMTP 421 4.3.2"),
@@ -84,8 +93,11 @@ import Testing
             email: email ?? spoolTransport, sms: sms ?? spoolTransport)
     }
 
-    func smtp(_ port: Int, caFile: String? = nil, tls: Bool = false, login: String? = nil) -> SMTPTransport {
+    func smtp(_ port: Int, caFile: String? = nil, tls: Bool = false, login: String? = nil, helo: String? = nil)
+        -> SMTPTransport
+    {
         var settings = EmailSettings(url: "smtp://127.0.0.1:\(port)", from: "Mentorshoppen <noreply@example.dk>")
+        settings.heloName = helo
         settings.requireTLS = tls
         settings.caFile = caFile
         settings.timeoutSeconds = 2
@@ -122,6 +134,10 @@ import Testing
                 email: smtp(
                     try server("smtp_server.py", ["--out", scratch.path + "/in"] + arguments), tls: tls, login: login))
         }
+        /// A real Postfix where noreply@example.dk belongs to the login `mentor`.
+        func postfix() throws -> Int {
+            try server("postfix_server.py", ["--owned-sender", "noreply@example.dk"])
+        }
         /// A cycle whose SMS go to the test gateway in `mode`.
         func smsCycle(_ mode: String) throws -> Cycle {
             try cycle(
@@ -136,6 +152,10 @@ import Testing
         case "smtp-sender-553": faulty = try smtpCycle(["--mode", "refuse-sender"])
         case "smtp-helo-504": faulty = try smtpCycle(["--mode", "refuse-helo"])
         case "smtp-refuses-everyone": faulty = try smtpCycle(["--mode", "refuse-everyone"])
+        // Postfix's `mentor` may send as noreply@example.dk; a short EHLO name is refused all the same.
+        case "postfix-helo-short":
+            faulty = try cycle(store, scratch, email: smtp(try postfix(), login: "hemmelig", helo: "mentorbox"))
+        case "postfix-sender-not-logged-in": faulty = try cycle(store, scratch, email: smtp(try postfix()))
         case "smtp-untrusted": faulty = try smtpCycle(["--cert", cert, "--key", key], tls: true)
         case "smtp-drop": faulty = try smtpCycle(["--mode", "drop"])
         case "smtp-greet-421": faulty = try smtpCycle(["--mode", "greet-421"])
@@ -169,6 +189,11 @@ import Testing
             // Held means nothing failed: every row waits for the channel, none counts an attempt.
             let rows = try store.outbox().filter { $0.channel == channel }
             #expect(rows.allSatisfy { $0.status == .pending && $0.attempts == 0 }, "\(fault): \(rows.map(\.status))")
+            // And `status` says so.
+            let cli = CLIHarness()
+            cli.environment["MENTOR_NOTIFY_DB"] = scratch.path + "/f.db"
+            let status = try cli.run(["status"])
+            #expect(status.out.contains("HELD \(channel.rawValue)"), "\(fault): \(status.out) \(status.err)")
         } else {
             #expect(holds.isEmpty, "\(fault): \(holds)")
         }
@@ -191,6 +216,19 @@ import Testing
             #expect(try store.outbox().filter { $0.rule == .deliveryFailed }.count == 1)
         }
         #expect(try store.outbox().allSatisfy { $0.status != .sending }, "a lease was left behind")
+    }
+
+    /// The other side of the Postfix rows: logged in as the sender's owner, and with our EHLO name
+    /// (the From domain by default), Postfix takes the messages.
+    @Test func postfixTakesOurMailWithOurLoginAndEHLOName() throws {
+        let scratch = Scratch()
+        let store = try world(scratch, channel: .email)
+        let relay = try TestServer(
+            script: "postfix_server.py", arguments: ["--owned-sender", "noreply@example.dk"], folder: scratch.path)
+        let report = try cycle(store, scratch, email: smtp(relay.port, login: "hemmelig")).run(now: now)
+        let rows = try store.outbox()
+        #expect(report.delivery.sent == 2, "\(rows.map { "\($0.status) \($0.reason ?? "")" })")
+        #expect(try store.channelHolds().isEmpty)
     }
 
     @Test func aDatabaseHeldByAnotherWriterFor5SecondsOnlyDelaysTheCycle() throws {

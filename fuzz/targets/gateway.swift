@@ -32,5 +32,17 @@ public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = dialogue.serverText
     precondition(!text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
     precondition(text.count <= 161)
+    // What a refusal is about, and its shape, from the same reply: any bytes, no trap, no address.
+    if let code = dialogue.enhancedCode {
+        precondition([2, 4, 5].contains(code.kind) && (0...999).contains(code.subject) && (0...999).contains(code.detail))
+    }
+    for stage in [SMTPDialogue.Stage.rcpt, .data, .mail] { _ = dialogue.refusal(at: stage) }
+    let shape = dialogue.replyShape
+    precondition(!shape.split(separator: " ").contains { $0.contains("@") && $0 != "<address>" })
+    precondition(shape.count <= SMTPDialogue.maxReply)
+    // A hostname check and the URL built from it take any text.
+    var settings = EmailSettings(url: "smtp://relay.example.dk:587", from: "x@example.dk")
+    settings.heloName = String(decoding: bytes.prefix(300), as: UTF8.self)
+    if EmailSettings.isHostName(settings.ehloName) { precondition(!settings.transferURL.contains("%")) }
     return 0
 }

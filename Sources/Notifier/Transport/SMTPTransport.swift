@@ -80,7 +80,7 @@ public final class SMTPTransport: EmailTransport {
             return CurlHandle.classify(code, message: message, cancelled: cancelled)
         }
         let verb = stage.rawValue.uppercased()
-        if stage.concernsMessage, (500..<600).contains(reply) {
+        if stage.concernsMessage {
             switch dialogue.refusal(at: stage) {
             case .recipient:
                 var error = DeliveryError.permanent("\(server) (refused at \(verb))")
@@ -98,10 +98,12 @@ public final class SMTPTransport: EmailTransport {
                 return .channel(
                     "the SMTP server will not relay for us: \(server); check email.url, email.username and the password"
                 )
-            case .other:
+            case .other where (500..<600).contains(reply):
                 return .channel(
                     "the SMTP server refused at \(verb) for a reason not about the recipient: \(server); "
                         + "check the server's log and its rules for us")
+            case .other:
+                break  // A 4xx: the server, for now (below).
             }
         }
         switch stage {
