@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mentor-notify needs on a Debian machine, only when it is missing.
 #   scripts/deps.sh build   the C libraries (libcurl, SQLite, libcrypto's headers) and pkg-config
-#   scripts/deps.sh test    also the real servers and clients the tests use (aiosmtpd, Dovecot, nginx, curl,
+#   scripts/deps.sh test    also the real servers and clients the tests use (aiosmtpd, Dovecot, Postfix, nginx, curl,
 #                           Chromium, openssl, systemd-analyze, html5lib, prometheus-client)
 #   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db)
 set -euo pipefail
@@ -30,6 +30,12 @@ if [ "$want" = test ]; then
     command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
     # A real IMAP server for the replies tests (started on a free port with its own config).
     command -v dovecot >/dev/null 2>&1 || packages+=(dovecot-imapd)
+    # A real relay for the delivery tests: a private Postfix instance (Tests/Support/postfix_server.py),
+    # never the system's mail service, which is left unconfigured.
+    if ! command -v postfix >/dev/null 2>&1 && [ ! -x /usr/sbin/postfix ]; then
+        packages+=(postfix)
+        echo "postfix postfix/main_mailer_type select No configuration" | "${sudo_cmd[@]}" debconf-set-selections
+    fi
     # The reverse proxy in front of the web endpoint, as the README shows it; curl as the client.
     command -v nginx >/dev/null 2>&1 || packages+=(nginx-light)
     command -v curl >/dev/null 2>&1 || packages+=(curl)
