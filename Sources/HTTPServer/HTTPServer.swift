@@ -6,7 +6,8 @@ import Synchronization
 #endif
 
 /// A small HTTP/1.1 server on POSIX sockets: one accept thread, one thread per connection (at
-/// most `maxConnections`; more are answered 503 and closed), keep-alive, a deadline per request
+/// most `maxConnections`: a new one closes the connection idle longest between requests, and is
+/// answered 503 only when every one is busy with a request), keep-alive, a deadline per request
 /// (10 s: a client that sends one byte a second is cut off with 408), strict parsing with limits.
 /// It never touches the delivery pass: handlers read the store and return.
 public final class HTTPServer: Sendable {
@@ -18,14 +19,18 @@ public final class HTTPServer: Sendable {
 
     let socket: Int32
     let handler: Handler
-    let parser: RequestParser
+    let limits: RequestParser.Limits
     public let maxConnections: Int
     /// Seconds a request may take to arrive whole (and an idle keep-alive connection may wait).
     public let requestTimeout: Double
-    private let active = Atomic<Int>(0)
+    private let connections = Mutex(Connections())
     private let stopped = Atomic<Bool>(false)
-    /// Connections served so far and refused for the cap, for tests and metrics.
+    private let started = Atomic<Bool>(false)
+    /// The accept thread and the connections' threads, for `stop` to wait for.
+    private let running = DispatchGroup()
+    /// Connections refused for the cap (every one busy with a request), for tests and metrics.
     private let refusedForCap = Atomic<Int>(0)
+    private let evicted = Atomic<Int>(0)
 
     public init(
         socket: Int32, limits: RequestParser.Limits = RequestParser.Limits(), maxConnections: Int = 64,
@@ -33,7 +38,7 @@ public final class HTTPServer: Sendable {
     ) {
         self.socket = socket
         self.handler = handler
-        self.parser = RequestParser(limits: limits)
+        self.limits = limits
         self.maxConnections = maxConnections
         self.requestTimeout = requestTimeout
     }
@@ -115,59 +120,131 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    public var activeConnections: Int { active.load(ordering: .relaxed) }
+    public var activeConnections: Int { connections.withLock { $0.open.count } }
     public var connectionsRefusedForCap: Int { refusedForCap.load(ordering: .relaxed) }
+    /// Idle keep-alive connections closed to let a new one in, for tests and metrics.
+    public var connectionsEvictedForCap: Int { evicted.load(ordering: .relaxed) }
 
     /// Starts accepting on a thread of its own.
     public func start() {
-        let thread = Thread { [self] in acceptLoop() }
+        started.store(true, ordering: .releasing)
+        running.enter()
+        let thread = Thread { [self] in
+            acceptLoop()
+            running.leave()
+        }
         thread.name = "http-accept"
         thread.start()
     }
 
-    /// Stops accepting; connections in progress finish their current request.
+    /// Stops accepting and closes the listening socket; idle keep-alive connections are closed,
+    /// the requests in progress are answered (`Connection: close`). Returns when every connection
+    /// is done, or after the request timeout.
     public func stop() {
-        stopped.store(true, ordering: .releasing)
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // Without an accept thread, nothing else closes the listener.
+        if !started.load(ordering: .acquiring) { close(socket) }
+        connections.withLock { table in
+            for (fd, connection) in table.open where connection.idleSince != nil { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+        _ = running.wait(timeout: .now() + requestTimeout + 1)
+    }
+
+    /// The connections being served: when each became idle between requests (nil while a request
+    /// is being read or answered).
+    struct Connections {
+        var open: [Int32: (idleSince: Double?, sequence: Int)] = [:]
+        var sequence = 0
     }
 
     private func acceptLoop() {
+        // After an accept failure such as EMFILE the listener stays readable: backing off keeps
+        // the loop from spinning until a descriptor is free again.
+        var backoff: UInt32 = 0
         while !stopped.load(ordering: .acquiring) {
             var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 200) > 0 else { continue }
             let client = accept(socket, nil, nil)
-            guard client >= 0 else { continue }
+            guard client >= 0 else {
+                switch errno {
+                case EINTR, EAGAIN, ECONNABORTED, EPROTO: continue
+                default:
+                    backoff = min(max(backoff * 2, 10_000), 1_000_000)
+                    usleep(backoff)
+                    continue
+                }
+            }
+            backoff = 0
             // Not inherited by anything the daemon might start.
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            guard active.add(1, ordering: .relaxed).newValue <= maxConnections else {
-                active.subtract(1, ordering: .relaxed)
+            guard admit(client) else {
                 refusedForCap.add(1, ordering: .relaxed)
                 send(client, HTTPResponse.refusal(503).serialized(close: true))
                 close(client)
                 continue
             }
+            running.enter()
             let thread = Thread { [self] in
                 serve(client)
+                connections.withLock { _ = $0.open.removeValue(forKey: client) }
                 close(client)
-                active.subtract(1, ordering: .relaxed)
+                running.leave()
             }
             thread.stackSize = 256 * 1024
             thread.start()
+        }
+        close(socket)
+    }
+
+    /// Takes `client` in, closing the connection idle longest between requests when every slot is
+    /// taken: a gateway still gets in while someone holds every connection open. False when all
+    /// are busy with requests.
+    private func admit(_ client: Int32) -> Bool {
+        connections.withLock { table in
+            if table.open.count >= maxConnections {
+                let idle = table.open.filter { $0.value.idleSince != nil }
+                guard
+                    let victim = idle.min(by: {
+                        ($0.value.idleSince ?? 0, $0.value.sequence) < ($1.value.idleSince ?? 0, $1.value.sequence)
+                    })
+                else { return false }
+                // Its thread wakes to a closed connection; it closes the descriptor itself.
+                table.open.removeValue(forKey: victim.key)
+                shutdown(victim.key, Int32(SHUT_RDWR))
+                evicted.add(1, ordering: .relaxed)
+            }
+            table.sequence += 1
+            table.open[client] = (Date().timeIntervalSinceReferenceDate, table.sequence)
+            return true
+        }
+    }
+
+    /// Marks `client` idle (waiting for a request) or busy; false when it was closed to let
+    /// another in.
+    private func mark(_ client: Int32, idle: Bool) -> Bool {
+        connections.withLock { table in
+            guard let entry = table.open[client] else { return false }
+            if idle == (entry.idleSince != nil) { return true }
+            table.open[client] = (idle ? Date().timeIntervalSinceReferenceDate : nil, entry.sequence)
+            return true
         }
     }
 
     /// One connection: requests until the client closes, asks to, or breaks a rule.
     private func serve(_ client: Int32) {
-        var buffer: [UInt8] = []
+        var reader = RequestReader(limits: limits)
         var deadline = Date().addingTimeInterval(requestTimeout)
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            switch parser.parse(buffer) {
-            case .request(let request, let consumed):
-                buffer.removeFirst(consumed)
+            switch reader.next() {
+            case .request(let request, _):
+                guard mark(client, idle: false) else { return }
+                let answer = handler(request)
+                // Asked after the handler: a stop while it ran closes the connection with this answer.
                 let close = request.closes || stopped.load(ordering: .acquiring)
-                let response = handler(request).serialized(close: close, head: request.method == "HEAD")
+                let response = answer.serialized(close: close, head: request.method == "HEAD")
                 guard send(client, response), !close else { return }
                 deadline = Date().addingTimeInterval(requestTimeout)
                 continue
@@ -177,19 +254,22 @@ public final class HTTPServer: Sendable {
             case .incomplete:
                 break
             }
+            guard mark(client, idle: reader.isIdle) else { return }
+            if reader.isIdle && stopped.load(ordering: .acquiring) { return }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else {
                 // A request begun and not finished in time: 408. An idle keep-alive: just close.
-                if !buffer.isEmpty { send(client, HTTPResponse.refusal(408).serialized(close: true)) }
+                if !reader.isIdle { send(client, HTTPResponse.refusal(408).serialized(close: true)) }
                 return
             }
             var poller = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(min(remaining * 1000, 1000)) + 1)
-            if ready == 0 { continue }
+            if ready == 0 || ready < 0 && errno == EINTR { continue }
             guard ready > 0 else { return }
             let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             guard count > 0 else { return }
-            buffer.append(contentsOf: chunk[0..<count])
+            reader.append(chunk[0..<count])
         }
     }
 
@@ -201,6 +281,7 @@ public final class HTTPServer: Sendable {
             let written = bytes.withUnsafeBytes {
                 Glibc.send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
+            if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return false }
             offset += written
         }

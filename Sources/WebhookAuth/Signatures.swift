@@ -33,18 +33,47 @@ public enum HMACDigest {
 }
 
 /// GatewayAPI signs its webhooks with a JWT (HS256) in `X-Gwapi-Signature`, keyed with the
-/// webhook's secret. Only HS256 is accepted: a token naming another algorithm (or `none`) fails.
+/// webhook's secret, and puts the whole event in the token's payload. Only HS256 is accepted: a
+/// token naming another algorithm (or `none`) fails.
 public enum GatewayAPISignature {
     /// Whether `token` is a JWT signed with `secret` by HS256. Tokens over 8 KiB fail.
     public static func verify(token: String, secret: [UInt8]) -> Bool {
-        guard token.utf8.count <= 8192, !secret.isEmpty else { return false }
+        signedPayload(token: token, secret: secret) != nil
+    }
+
+    /// The event a request carries, read from the verified token alone: the body proves nothing,
+    /// so it must say nothing the token does not (every field of the body's JSON object equal to
+    /// the payload's), or the request fails. A token past its `exp` or before its `nbf` fails
+    /// (60 s leeway for clocks); nil for every failure.
+    public static func event(token: String, body: [UInt8], secret: [UInt8], now: Int64) -> [String: Any]? {
+        guard let payload = signedPayload(token: token, secret: secret),
+            let event = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+            let said = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        else { return nil }
+        if let expires = event["exp"] as? NSNumber, now > expires.int64Value + 60 { return nil }
+        if let notBefore = event["nbf"] as? NSNumber, now < notBefore.int64Value - 60 { return nil }
+        for (name, value) in said {
+            guard let signed = event[name], canonical(signed) == canonical(value) else { return nil }
+        }
+        return event
+    }
+
+    /// A JSON value written one way only (sorted keys), to compare what two documents say.
+    static func canonical(_ value: Any) -> Data? {
+        try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+    }
+
+    /// The payload of `token` when it is a JWT signed with `secret` by HS256.
+    static func signedPayload(token: String, secret: [UInt8]) -> [UInt8]? {
+        guard token.utf8.count <= 8192, !secret.isEmpty else { return nil }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Base64URL.decode(parts[0]),
             let object = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
             object["alg"] as? String == "HS256", let signature = Base64URL.decode(parts[2])
-        else { return false }
+        else { return nil }
         let signed = Array("\(parts[0]).\(parts[1])".utf8)
-        return HMACDigest.equal(HMACDigest.sha256(key: secret, data: signed), signature)
+        guard HMACDigest.equal(HMACDigest.sha256(key: secret, data: signed), signature) else { return nil }
+        return Base64URL.decode(parts[1])
     }
 }
 

@@ -42,6 +42,10 @@ import Testing
         ("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n", 400),
         ("GET / HTTP/1.1\r\nX: a\u{1}b\r\n\r\n", 400),
         ("\u{0}\u{1}\u{2}garbage\r\n\r\n", 400),
+        // A bare LF is refused where it stands: a head ended by bare LFs never waits for the timeout.
+        ("GET / HTTP/1.1\n\n", 400),
+        ("GET / HTTP/1.1\r\nHost: x\n\r\n", 400),
+        ("GET / HTTP/1.1\n", 400),
     ])
     func refusals(_ text: String, status: Int) {
         #expect(parse(text) == .refused(status))
@@ -65,6 +69,26 @@ import Testing
             return
         }
         #expect(consumed == bytes.count && request.body == Array("hello".utf8))
+    }
+
+    /// The head is read as it arrives: fed a byte at a time, pipelined requests come out as they
+    /// do from the bytes at once.
+    @Test func aConnectionFedAByteAtATimeReadsWhatItReadsAtOnce() {
+        let bytes = Array(
+            ("POST /hooks/x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+                + "GET /healthz HTTP/1.1\r\nX: " + String(repeating: "y", count: 16_000) + "\r\n\r\n").utf8)
+        var whole = RequestReader()
+        whole.append(bytes)
+        var atOnce: [HTTPRequest] = []
+        while case .request(let request, _) = whole.next() { atOnce.append(request) }
+        var reader = RequestReader()
+        var trickled: [HTTPRequest] = []
+        for byte in bytes {
+            reader.append([byte])
+            while case .request(let request, _) = reader.next() { trickled.append(request) }
+        }
+        #expect(atOnce.count == 2 && trickled == atOnce)
+        #expect(reader.isIdle && trickled.last?.header("x")?.count == 16_000)
     }
 
     @Test func closing() throws {
@@ -226,6 +250,59 @@ final class Client {
         #expect(extra.read().hasPrefix("HTTP/1.1 503"))
         for holder in holders { #expect(holder.read().contains("GET /slow 0")) }
         #expect(server.connectionsRefusedForCap >= 1)
+    }
+
+    /// A head ended by bare LFs is answered 400 at once, not when the 10 s timeout runs out.
+    @Test func aHeadEndedByBareLFsIsAnswered400AtOnce() throws {
+        let server = try Self.server(timeout: 10)
+        defer { server.stop() }
+        let client = try Client(port: server.port)
+        var wait = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(client.fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        client.write("GET / HTTP/1.1\nHost: x\n\n")
+        let answer = client.read()
+        #expect(answer.hasPrefix("HTTP/1.1 400"), "no answer within 3 s: \(answer)")
+    }
+
+    /// Every connection taken by idle keep-alive clients: a new one gets in by closing the one idle
+    /// longest; the others are kept.
+    @Test func whenEveryConnectionIsTakenTheLongestIdleIsClosedForANewOne() throws {
+        let server = try Self.server(maxConnections: 4)
+        defer { server.stop() }
+        var idle: [Client] = []
+        for index in 0..<4 {
+            let client = try Client(port: server.port)
+            client.write("GET /\(index) HTTP/1.1\r\n\r\n")
+            #expect(client.read().contains("GET /\(index) 0"))
+            idle.append(client)
+            usleep(20_000)
+        }
+        let newcomer = try Client(port: server.port)
+        newcomer.write("GET /new HTTP/1.1\r\n\r\n")
+        #expect(newcomer.read().contains("GET /new 0"))
+        #expect(idle[0].isClosed(), "the connection idle longest was not the one closed")
+        idle[1].write("GET /again HTTP/1.1\r\n\r\n")
+        #expect(idle[1].read().contains("GET /again 0"))
+        #expect(server.connectionsEvictedForCap >= 1 && server.connectionsRefusedForCap == 0)
+    }
+
+    /// `stop` closes the listener, answers the request in progress (and closes its connection),
+    /// closes idle ones, and returns once they are done.
+    @Test func stopClosesTheListenerAndDrains() throws {
+        let server = try Self.server()
+        let port = server.port
+        let idle = try Client(port: port)
+        let slow = try Client(port: port)
+        slow.write("GET /slow HTTP/1.1\r\n\r\n")
+        usleep(300_000)
+        server.stop()
+        #expect(server.activeConnections == 0)
+        let answer = slow.read()
+        #expect(answer.contains("GET /slow 0") && answer.contains("Connection: close"), "\(answer)")
+        #expect(idle.isClosed() && slow.isClosed())
+        let after = Loopback.connect(port: port)
+        #expect(after == nil, "the listener is still open")
+        if let after { close(after) }
     }
 
     @Test func fiveHundredConnectionsAtOnceLeaveTheServerWorking() throws {

@@ -147,20 +147,22 @@ extension WebEndpointTests {
                 .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
 
-        /// A GatewayAPI webhook, signed with `secret`.
-        /// `X-Gwapi-Signature` as GatewayAPI signs: a JWT, HS256 with the webhook secret.
-        static func gatewayToken(secret: String = "s3cret", id: Int = 1) -> String {
+        /// `X-Gwapi-Signature` as GatewayAPI signs: a JWT, HS256 with the webhook secret, whose
+        /// payload is the whole event (`payload`, the JSON GatewayAPI also posts as the body).
+        static func gatewayToken(secret: String = "s3cret", payload: String) -> String {
             let header = base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
-            let payload = base64URL(Array(#"{"id":\#(id)}"#.utf8))
-            let signature = base64URL(
-                HMACDigest.sha256(key: Array(secret.utf8), data: Array("\(header).\(payload)".utf8)))
-            return "\(header).\(payload).\(signature)"
+            let body = base64URL(Array(payload.utf8))
+            let signature = base64URL(HMACDigest.sha256(key: Array(secret.utf8), data: Array("\(header).\(body)".utf8)))
+            return "\(header).\(body).\(signature)"
         }
 
-        func gateway(_ path: String, _ json: String, secret: String = "s3cret") -> HTTPResponse {
+        /// A GatewayAPI webhook posting `json`, signed with `secret` over `signed` (by default the
+        /// same JSON, as GatewayAPI signs).
+        func gateway(_ path: String, _ json: String, secret: String = "s3cret", signed: String? = nil) -> HTTPResponse {
             endpoint.handle(
                 HTTPRequest(
-                    method: "POST", path: path, headers: [("x-gwapi-signature", Self.gatewayToken(secret: secret))],
+                    method: "POST", path: path,
+                    headers: [("x-gwapi-signature", Self.gatewayToken(secret: secret, payload: signed ?? json))],
                     body: Array(json.utf8)))
         }
 
@@ -205,7 +207,41 @@ extension WebEndpointTests {
             "SELECT channel FROM outbox WHERE rule = 'reply-confirmation'"
         ) { $0.string(0) }
         #expect(confirmations == ["sms"])
-        #expect(world.gateway("/hooks/gatewayapi/inbound", "not json").status == 400)
+        // Signed, but not a whole event: 400.
+        #expect(world.gateway("/hooks/gatewayapi/inbound", #"{"id": 1}"#).status == 400)
+    }
+
+    /// The JWT is the webhook: a body that says anything the signed payload does not is 401 and
+    /// changes nothing, so a token seen once (in a log, a proxy, a replay) opens no other body.
+    @Test func aBodyThatSaysOtherThanTheSignedPayloadIs401AndChangesNothing() throws {
+        let world = try World(provider: .gatewayapi)
+        let id = try world.inviteID()
+        let signed = #"{"id": 778, "msisdn": 4522256664, "receiver": 4512345678, "message": "Ja tak!"}"#
+        let report = #"{"id": 5, "msisdn": 4522256664, "status": "DELIVERED", "userref": "\#(id)"}"#
+        let before = try world.cli.databaseDump()
+        for (path, body, payload) in [
+            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": 4522256664, "message": "Nej"}"#, signed),
+            ("/hooks/gatewayapi/inbound", #"{"id": 779, "msisdn": 4522256664, "message": "Ja tak!"}"#, signed),
+            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": 4511111111, "message": "Ja tak!"}"#, signed),
+            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": "4522256664", "message": "Ja tak!"}"#, signed),
+            ("/hooks/gatewayapi/inbound", signed, #"{"id": 1}"#),
+            ("/hooks/gatewayapi/inbound", "not json", signed),
+            ("/hooks/gatewayapi/status", #"{"id": 5, "status": "UNDELIVERABLE", "userref": "\#(id)"}"#, report),
+            ("/hooks/gatewayapi/status", #"{"id": 5, "status": "DELIVERED", "userref": "\#(id + 1)"}"#, report),
+            // The signature of one webhook on another's body.
+            ("/hooks/gatewayapi/status", report, signed),
+        ] {
+            #expect(world.gateway(path, body, signed: payload).status == 401, "\(body) signed as \(payload)")
+        }
+        #expect(try world.cli.databaseDump() == before)
+        // A token past its expiry is refused; what the payload says is acted on.
+        let expired = #"{"id": 780, "msisdn": 4522256664, "message": "Ja", "exp": 1776600000}"#
+        #expect(world.gateway("/hooks/gatewayapi/inbound", expired).status == 401)
+        #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
+        let delivery = try world.database().queryOne("SELECT delivery FROM outbox WHERE id = ?", [id]) {
+            $0.optionalString(0) ?? "-"
+        }
+        #expect(delivery == "delivered")
     }
 
     @Test func anUndeliverableReportFailsTheRowAndALaterDeliveredOneIsIgnored() throws {
@@ -374,8 +410,9 @@ extension WebEndpointTests {
 }
 
 extension WebEndpointTests {
-    /// The README's nginx block in front of `run`: health, metrics and a GatewayAPI webhook through
-    /// TLS, an unsigned webhook refused, and the answer acted on once though posted twice.
+    /// The README's nginx block in front of `run`: a GatewayAPI webhook through TLS, an unsigned
+    /// webhook refused, the answer acted on once though posted twice; health and metrics not
+    /// passed on.
     @Test func throughNginxWithTLS() throws {
         let cli = CLIHarness()
         let nginx = try BehindNginx()
@@ -395,11 +432,18 @@ extension WebEndpointTests {
         _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
         // The daemon answers through nginx (503 only if its first cycle has not run yet).
         #expect(try nginx.start(cli))
-        let (_, metrics) = try Self.run("curl", ["-s", "--cacert", nginx.cert, nginx.base + "/metrics"])
-        #expect(metrics.contains("# TYPE mentor_notify_outbox_messages gauge"))
+        // /metrics and /healthz are for the machine: not passed on, answered on the listen address.
+        for path in ["/metrics", "/healthz"] {
+            let (_, code) = try Self.run(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", nginx.cert, nginx.base + path])
+            #expect(code == "404", "\(path) through nginx: \(code)")
+        }
+        let metrics = try Self.get("http://127.0.0.1:\(nginx.port)/metrics")
+        #expect(metrics.body.contains("# TYPE mentor_notify_outbox_messages gauge"))
         /// A GatewayAPI webhook posted with curl; the HTTP status.
         func post(_ path: String, _ json: String, signed: Bool = true) throws -> String {
-            let signature = signed ? ["-H", "X-Gwapi-Signature: \(WebhookTests.World.gatewayToken(id: 5))"] : []
+            let token = WebhookTests.World.gatewayToken(payload: json)
+            let signature = signed ? ["-H", "X-Gwapi-Signature: \(token)"] : []
             return try Self.run(
                 "curl",
                 ["-s", "--cacert", nginx.cert, "-o", "/dev/null", "-w", "%{http_code}"] + signature + [
@@ -565,16 +609,15 @@ final class BehindNginx {
     /// The address the world reaches the daemon at.
     var base: String { "https://127.0.0.1:\(proxy.port)" }
 
-    /// Starts `run` and waits until it answers /healthz through nginx (503 too: its first cycle
-    /// may not have run yet).
+    /// Starts `run` and waits until it answers /healthz on its listen address (503 too: its first
+    /// cycle may not have run yet; nginx does not pass /healthz on).
     func start(_ cli: CLIHarness) throws -> Bool {
         daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             usleep(200_000)
-            let (_, code) = try WebEndpointTests.run(
-                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cert, base + "/healthz"])
-            if code == "200" || code == "503" { return true }
+            let status = (try? WebEndpointTests.get("http://127.0.0.1:\(port)/healthz"))?.status
+            if status == 200 || status == 503 { return true }
         }
         return false
     }
@@ -708,5 +751,125 @@ extension WebEndpointTests {
         }
         #expect(delivery == "delivered")
         withExtendedLifetime(nginx) {}
+    }
+}
+
+extension WebEndpointTests {
+    /// A GatewayAPI webhook posted with curl, signed with `secret` as GatewayAPI signs; the status.
+    static func postGateway(_ url: String, _ json: String, secret: String) throws -> String {
+        let token = WebhookTests.World.gatewayToken(secret: secret, payload: json)
+        return try run(
+            "curl",
+            [
+                "-s", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", "-H", "X-Gwapi-Signature: \(token)",
+                "-H", "Content-Type: application/json", "--data", json, url,
+            ]
+        ).1
+    }
+
+    /// `text` as the webhook secret, in a file only its owner reads; its path.
+    @discardableResult
+    static func writeSecret(_ cli: CLIHarness, _ text: String) -> String {
+        cli.write("secret", text)
+        chmod(cli.folder + "/secret", 0o600)
+        return cli.folder + "/secret"
+    }
+
+    /// A config with GatewayAPI and the web endpoint on `port`, its webhook secret in `secretFile`.
+    static func gatewayConfig(_ cli: CLIHarness, port: Int, secretFile: String?) {
+        cli.write("sms-token", "gateway-token")
+        chmod(cli.folder + "/sms-token", 0o600)
+        let secret = secretFile.map { #", "webhookSecretFile": "\#($0)""# } ?? ""
+        cli.write(
+            "config.json",
+            """
+            { "http": { "listen": "127.0.0.1:\(port)" },
+              "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:9/rest/mtsms", "sender": "Mentor",
+                       "tokenFile": "\(cli.folder)/sms-token"\(secret) },
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                              "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+            """)
+    }
+
+    /// A webhook secret that cannot be read, that others can read, or that is not there while the
+    /// endpoint serves GatewayAPI's webhooks is a config error at `check` and at start-up — never
+    /// a silent 401 for every real webhook.
+    @Test func aWebhookSecretThatCannotBeReadOrIsExposedStopsCheckAndRun() throws {
+        let cli = CLIHarness()
+        let port = Loopback.freePort()
+        #expect(try cli.run(["init"]).code == 0)
+        cli.write("exposed", "s3cret")
+        chmod(cli.folder + "/exposed", 0o644)
+        for (file, says) in [
+            (cli.folder + "/exposed", "chmod 600"), (cli.folder + "/missing", "cannot read"),
+            (nil, "sms.webhookSecretFile"),
+        ] {
+            Self.gatewayConfig(cli, port: port, secretFile: file)
+            let check = try cli.run(["check"])
+            #expect(check.code == 78, "check with \(file ?? "no secret"): \(check.code) \(check.err)")
+            #expect(check.err.contains(says), "\(check.err)")
+            let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
+            defer { kill(daemon.process.processIdentifier, SIGTERM) }
+            #expect(daemon.exit(within: 10) == 78, "run with \(file ?? "no secret"): \(daemon.log)")
+        }
+        Self.gatewayConfig(cli, port: port, secretFile: Self.writeSecret(cli, "s3cret"))
+        let check = try cli.run(["check"])
+        #expect(check.code == 0, "\(check.err)")
+    }
+
+    /// SIGHUP reloads the config and the texts for the web endpoint too: a new webhook secret is
+    /// what signs from then on.
+    @Test func afterSIGHUPTheEndpointFollowsTheNewConfig() throws {
+        let cli = CLIHarness()
+        let port = Loopback.freePort()
+        Self.gatewayConfig(cli, port: port, secretFile: Self.writeSecret(cli, "old-secret"))
+        _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        let notify = try DaemonTests.NotifySocket(folder: cli.folder)
+        let daemon = try DaemonTests.Daemon(cli, socket: notify.path)
+        defer { kill(daemon.process.processIdentifier, SIGTERM) }
+        #expect(notify.read(for: 15) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
+        let url = "http://127.0.0.1:\(port)/hooks/gatewayapi/status"
+        func report(_ id: Int) -> String { #"{"id": \#(id), "status": "DELIVERED", "userref": "99999"}"# }
+        #expect(try Self.postGateway(url, report(1), secret: "old-secret") == "200")
+        Self.writeSecret(cli, "new-secret")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        let reloaded = notify.read(for: 10) { $0.contains("config reloaded") }
+        #expect(reloaded.contains { $0.contains("config reloaded") }, "\(reloaded) \(daemon.log)")
+        #expect(try Self.postGateway(url, report(2), secret: "new-secret") == "200")
+        #expect(try Self.postGateway(url, report(3), secret: "old-secret") == "401")
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(daemon.exit(within: 10) == 0)
+    }
+
+    /// Someone holds all 64 connections open and idle: a gateway's signed webhook still gets in
+    /// (the connection idle longest is closed for it) and is answered 200.
+    @Test func withEveryConnectionHeldIdleASignedWebhookStillGets200() throws {
+        let cli = CLIHarness()
+        let port = Loopback.freePort()
+        Self.gatewayConfig(cli, port: port, secretFile: Self.writeSecret(cli, "s3cret"))
+        #expect(try cli.run(["init"]).code == 0)
+        let daemon = try DaemonTests.Daemon(cli, socket: cli.folder + "/no-notify")
+        defer { kill(daemon.process.processIdentifier, SIGTERM) }
+        var health = (status: 0, body: "")
+        let deadline = Date().addingTimeInterval(15)
+        while health.status == 0 && Date() < deadline {
+            usleep(200_000)
+            health = (try? Self.get("http://127.0.0.1:\(port)/healthz")) ?? (0, "")
+        }
+        // 64 keep-alive connections, each after a request of its own, then idle.
+        var held: [Int32] = []
+        defer { for fd in held { close(fd) } }
+        for _ in 0..<64 {
+            guard let fd = Loopback.connect(port: port) else { continue }
+            let request = Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+            _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var answer = [UInt8](repeating: 0, count: 4096)
+            _ = recv(fd, &answer, answer.count, 0)
+            held.append(fd)
+        }
+        #expect(held.count == 64)
+        let report = #"{"id": 1, "status": "DELIVERED", "userref": "99999"}"#
+        #expect(
+            try Self.postGateway("http://127.0.0.1:\(port)/hooks/gatewayapi/status", report, secret: "s3cret") == "200")
     }
 }

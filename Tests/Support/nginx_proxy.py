@@ -10,6 +10,15 @@ from server_process import free_port, serve
 
 
 
+def readme_nginx_block():
+    """The README's ```nginx block, indented for the server block."""
+    readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+    with open(readme) as f:
+        text = f.read()
+    block = text.split("```nginx\n", 1)[1].split("```", 1)[0]
+    return "".join("        " + line + "\n" for line in block.splitlines())
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", required=True)
@@ -20,7 +29,9 @@ def main():
     base = os.path.abspath(args.dir)
     os.makedirs(os.path.join(base, "logs"), exist_ok=True)
     port = free_port()
-    # The location block is the README's, with the test's certificate.
+    # The location blocks are the README's own (only /hooks/, /u/ and /desk/ are passed on),
+    # read from it, with the test's certificate.
+    locations = readme_nginx_block().replace("127.0.0.1:8480", args.upstream)
     config = f"""
 worker_processes 1;
 error_log {base}/error.log;
@@ -34,16 +45,7 @@ http {{
         listen 127.0.0.1:{port} ssl;
         ssl_certificate {os.path.abspath(args.cert)};
         ssl_certificate_key {os.path.abspath(args.key)};
-        location / {{
-            proxy_pass http://{args.upstream};
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            client_max_body_size 64k;
-            proxy_read_timeout 15s;
-        }}
+{locations}
     }}
 }}
 """

@@ -92,6 +92,7 @@ enum AdminCommands {
         }
         if let sms = config.sms {
             _ = try Transports.smsToken(sms, environment: context.environment)
+            _ = try Transports.smsWebhookSecret(sms, environment: context.environment, needed: config.http != nil)
             context.output.line("sms: \(sms.provider.rawValue) \(sms.url)")
         } else {
             context.output.line("sms: spool (\(config.spool))")

@@ -4,6 +4,7 @@ import HTTPServer
 import MentorModel
 import MentorStore
 import Notifier
+import Synchronization
 
 /// Signals seen by the daemon, set from Dispatch sources and read by the cycle loop.
 final class SignalFlags: @unchecked Sendable {
@@ -97,21 +98,9 @@ final class Daemon {
         var cycle = try CycleCommands.makeCycle(context, store: store, control: control)
         // The web endpoint answers on threads of its own; a delivery pass never waits for it.
         var server: HTTPServer?
+        let endpoint = CurrentEndpoint()
         if let socket = try WebEndpoint.socket(context.config.http, environment: context.environment) {
-            let config = context.config
-            let endpoint = WebEndpoint(
-                databasePath: context.databasePath, config: config,
-                catalog: cycle.catalog, logger: logger,
-                webhooks: config.sms.map { sms in
-                    Webhooks(
-                        provider: sms.provider,
-                        gatewaySecret: Transports.smsWebhookSecret(sms, environment: context.environment).map {
-                            Array($0.utf8)
-                        },
-                        twilioToken: sms.provider == .twilio
-                            ? try? Transports.smsToken(sms, environment: context.environment) : nil,
-                        publicURL: config.http?.publicURL, replyKeyword: sms.replyKeyword)
-                })
+            endpoint.replace(with: try Daemon.endpoint(context, catalog: cycle.catalog))
             server = HTTPServer(socket: socket) { endpoint.handle($0) }
             server?.start()
             logger.info("http-start", ["port": String(server?.port ?? 0)])
@@ -130,7 +119,11 @@ final class Daemon {
             if flags.takeReload() {
                 do {
                     _ = try context.reloadConfig()
-                    cycle = try CycleCommands.makeCycle(context, store: store, control: control)
+                    let next = try CycleCommands.makeCycle(context, store: store, control: control)
+                    // The endpoint answers with the new config, secrets and texts from here on.
+                    let nextEndpoint = try server.map { _ in try Daemon.endpoint(context, catalog: next.catalog) }
+                    cycle = next
+                    if let nextEndpoint { endpoint.replace(with: nextEndpoint) }
                     logger.info("reloaded", ["config": context.config.source])
                     systemd.notify("STATUS=config reloaded")
                 } catch {
@@ -178,5 +171,39 @@ final class Daemon {
             }
             systemd.notify("WATCHDOG=1")
         }
+    }
+}
+
+extension Daemon {
+    /// The web endpoint for the context's config and `catalog`, its secrets read as `check` reads
+    /// them: one that cannot be read is a config error here, not a 401 for every webhook.
+    static func endpoint(_ context: Context, catalog: TemplateCatalog) throws -> WebEndpoint {
+        let config = context.config
+        return WebEndpoint(
+            databasePath: context.databasePath, config: config, catalog: catalog, logger: context.logger,
+            webhooks: try config.sms.map { sms throws(ConfigError) in
+                Webhooks(
+                    provider: sms.provider,
+                    gatewaySecret: try Transports.smsWebhookSecret(sms, environment: context.environment, needed: true)
+                        .map { Array($0.utf8) },
+                    twilioToken: sms.provider == .twilio
+                        ? try Transports.smsToken(sms, environment: context.environment) : nil,
+                    publicURL: config.http?.publicURL, replyKeyword: sms.replyKeyword)
+            })
+    }
+}
+
+/// The endpoint the server's threads answer with; SIGHUP replaces it, and a request already
+/// being answered finishes with the one it started with.
+final class CurrentEndpoint: Sendable {
+    private let current = Mutex<WebEndpoint?>(nil)
+
+    func replace(with endpoint: WebEndpoint) {
+        current.withLock { $0 = endpoint }
+    }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        guard let endpoint = current.withLock({ $0 }) else { return .refusal(503) }
+        return endpoint.handle(request)
     }
 }

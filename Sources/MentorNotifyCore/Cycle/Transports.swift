@@ -48,11 +48,26 @@ enum Transports {
     }
 
     /// GatewayAPI's webhook secret: from `webhookSecretFile`, systemd's credential `sms-webhook`,
-    /// or `$MENTOR_NOTIFY_SMS_WEBHOOK_SECRET`; nil when none is set (the webhooks then answer 404).
-    static func smsWebhookSecret(_ settings: SMSSettings, environment: [String: String]) -> String? {
-        try? Secrets.read(
-            file: settings.webhookSecretFile, credential: "sms-webhook", variable: "MENTOR_NOTIFY_SMS_WEBHOOK_SECRET",
-            environment: environment)
+    /// or `$MENTOR_NOTIFY_SMS_WEBHOOK_SECRET`, read as every other secret is. A named file that
+    /// cannot be read, or that others can read, is a config error; so is no secret at all when the
+    /// web endpoint serves GatewayAPI's webhooks (`needed`): either way every real webhook would
+    /// be refused without a word. Nil for Twilio, which signs with the SMS token.
+    static func smsWebhookSecret(_ settings: SMSSettings, environment: [String: String], needed: Bool)
+        throws(ConfigError) -> String?
+    {
+        guard settings.provider == .gatewayapi else { return nil }
+        do {
+            return try Secrets.read(
+                file: settings.webhookSecretFile, credential: "sms-webhook",
+                variable: "MENTOR_NOTIFY_SMS_WEBHOOK_SECRET", environment: environment)
+        } catch {
+            if settings.webhookSecretFile != nil { throw ConfigError("sms.webhookSecretFile", error.what) }
+            guard needed else { return nil }
+            throw ConfigError(
+                "sms.webhookSecretFile",
+                "is needed to verify GatewayAPI's webhooks: name a file only the service can read, "
+                    + "or use LoadCredential=sms-webhook:... in the unit, or MENTOR_NOTIFY_SMS_WEBHOOK_SECRET")
+        }
     }
 
     /// The SMS gateway's token: from `tokenFile`, systemd's credential `sms`, or

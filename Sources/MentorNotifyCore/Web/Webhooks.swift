@@ -8,7 +8,7 @@ import WebhookAuth
 
 /// The SMS gateway's webhooks: inbound SMS (read by the reply core, like an email reply) and
 /// delivery reports (SPEC.md "The web endpoint"). A request without a valid signature gets 401 and
-/// changes nothing; the same webhook twice acts once; what a person wrote is never logged.
+/// changes nothing, and only what the signature covers is acted on; the same webhook twice acts once; what a person wrote is never logged.
 struct Webhooks: Sendable {
     var provider: SMSProvider
     /// GatewayAPI's JWT key; Twilio signs with the auth token.
@@ -25,18 +25,30 @@ struct Webhooks: Sendable {
         case inbound, status
     }
 
-    /// 401 unless the request carries a valid signature for this gateway.
-    func authenticated(_ request: HTTPRequest, form: [(String, String)]) -> Bool {
+    /// What a request proves, or nil (401): for GatewayAPI the event in its verified token (a body
+    /// that says anything else fails), for Twilio the signed form (the signature covers the URL
+    /// and every parameter of the body).
+    func authenticated(_ request: HTTPRequest, form: [(String, String)], now: Int64) -> Proven? {
         switch provider {
         case .gatewayapi:
-            guard let secret = gatewaySecret, let token = request.header("x-gwapi-signature") else { return false }
-            return GatewayAPISignature.verify(token: token, secret: secret)
+            guard let secret = gatewaySecret, let token = request.header("x-gwapi-signature"),
+                let event = GatewayAPISignature.event(token: token, body: request.body, secret: secret, now: now)
+            else { return nil }
+            return Proven(event: event)
         case .twilio:
             guard let token = twilioToken, let base = publicURL, let signature = request.header("x-twilio-signature")
-            else { return false }
+            else { return nil }
             let url = base + request.path + (request.query.isEmpty ? "" : "?" + request.query)
-            return TwilioSignature.verify(url: url, parameters: form, authToken: token, signature: signature)
+            guard TwilioSignature.verify(url: url, parameters: form, authToken: token, signature: signature) else {
+                return nil
+            }
+            return Proven(event: [:])
         }
+    }
+
+    /// What a webhook proved: GatewayAPI's event (Twilio's proof is the form itself).
+    struct Proven {
+        var event: [String: Any]
     }
 
     /// The message a person sent, with the gateway's keyword taken off its start.
@@ -70,11 +82,11 @@ extension WebEndpoint {
     func hook(_ route: Webhooks.Route, provider: SMSProvider, _ request: HTTPRequest) -> HTTPResponse {
         guard let hooks = webhooks, hooks.provider == provider else { return .refusal(404) }
         let form = provider == .twilio ? HTTPForm.fields(request.body) : []
-        guard hooks.authenticated(request, form: form) else {
+        let now = clock()
+        guard let proven = hooks.authenticated(request, form: form, now: now) else {
             logger.warning("webhook", ["provider": provider.rawValue, "result": "unauthorized"])
             return .refusal(401)
         }
-        let now = clock()
         let ok =
             provider == .twilio
             ? HTTPResponse(status: 200, contentType: "text/xml", text: "<Response/>")
@@ -83,15 +95,15 @@ extension WebEndpoint {
         let response = respond { store throws -> HTTPResponse in
             switch (provider, route) {
             case (.gatewayapi, .inbound):
-                guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                    let id = Webhooks.field(object, "id"), let msisdn = Webhooks.field(object, "msisdn"),
+                let object = proven.event
+                guard let id = Webhooks.field(object, "id"), let msisdn = Webhooks.field(object, "msisdn"),
                     let message = object["message"] as? String
                 else { return .refusal(400) }
                 let core = ReplyCore(store: store, config: config, catalog: catalog, logger: logger)
                 try core.handle(hooks.inbound(key: "gatewayapi:\(id)", from: "+" + msisdn, message: message, now: now))
             case (.gatewayapi, .status):
-                guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                    let status = Webhooks.field(object, "status")
+                let object = proven.event
+                guard let status = Webhooks.field(object, "status")
                 else { return .refusal(400) }
                 let id = Webhooks.field(object, "userref").flatMap { Int64($0) }
                 let gatewayID = Webhooks.field(object, "id")
