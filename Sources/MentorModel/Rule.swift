@@ -55,7 +55,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .recurring: return ["text"]
         case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
         case .replyConfirmation: return ReplyConfirmation.variables
-        case .replyForward: return ["sender", "channel", "about", "text", "date"]
+        case .replyForward: return ["sender", "channel", "about", "text", "date", "unverified", "address", "more"]
         case .noContinue: return ["by"]
         case .cafeRsvp: return ["date", "time", "yes", "yesCount", "noCount", "silentCount"]
         }

@@ -22,6 +22,11 @@ public struct InboundMail: Sendable {
     public var messageID: String?
     /// The person's own lines, for a forward to the leaders; empty for anything but a reply.
     public var ownText: [String]
+    /// The `Authentication-Results` values, top first (at most `AuthenticationResults.maxHeaders`):
+    /// who may say the sender is proven is decided by the reply core.
+    public var authenticationResults: [String] = []
+    /// An iMIP answer's invitation and what the attendee said; nil for anything else.
+    public var calendarAnswer: CalendarAnswer?
 
     /// Reads `bytes`. `ownAddresses`: mail from these is our own and ignored.
     public static func read(_ bytes: [UInt8], ownAddresses: Set<String>) throws(MIMEReadError) -> InboundMail {
@@ -47,8 +52,11 @@ public struct InboundMail: Sendable {
             mail.kind = .automatic(reason: reason)
             return mail
         }
-        if let answer = CalendarReply.partstat(message) {
-            mail.kind = .reply(intent: answer, viaCalendar: true)
+        mail.authenticationResults = Array(
+            headers.all("authentication-results").prefix(AuthenticationResults.maxHeaders))
+        if let answer = CalendarReply.read(message) {
+            mail.calendarAnswer = answer
+            mail.kind = .reply(intent: answer.intent, viaCalendar: true)
             return mail
         }
         let text = message.plainText ?? message.htmlText.map(HTMLText.plain) ?? ""
@@ -136,9 +144,26 @@ public struct Bounce: Sendable, Hashable {
     }
 }
 
+/// What an iMIP answer says: which invitation (`UID`) and the attendee's `PARTSTAT`.
+public struct CalendarAnswer: Sendable, Hashable {
+    /// The invitation's UID as written; nil when it carries none.
+    public var uid: String?
+    /// `ACCEPTED`, `DECLINED`, `TENTATIVE`, … upper-cased.
+    public var partstat: String
+
+    /// ACCEPTED reads as `ja`, DECLINED as `nej`; TENTATIVE (and anything else) is neither.
+    public var intent: ReplyIntent {
+        switch partstat {
+        case "ACCEPTED": return .yes
+        case "DECLINED": return .no
+        default: return .other
+        }
+    }
+}
+
 /// An iMIP answer (RFC 6047): `METHOD:REPLY` with the attendee's `PARTSTAT`.
 enum CalendarReply {
-    static func partstat(_ message: MIMEMessage) -> ReplyIntent? {
+    static func read(_ message: MIMEMessage) -> CalendarAnswer? {
         guard let calendar = message.calendar else { return nil }
         // Unfold (RFC 5545 3.1) before reading properties.
         let unfolded = calendar.replacingOccurrences(of: "\r\n ", with: "").replacingOccurrences(of: "\n ", with: "")
@@ -148,11 +173,12 @@ enum CalendarReply {
             message.calendarMethod
             ?? lines.first(where: { $0.uppercased().hasPrefix("METHOD:") }).map { String($0.dropFirst(7)).uppercased() }
         guard method == "REPLY" else { return nil }
+        let uid = lines.first { $0.uppercased().hasPrefix("UID:") }.map { String($0.dropFirst(4).prefix(300)) }
         for line in lines where line.uppercased().hasPrefix("ATTENDEE") {
             let parameters = line.prefix(while: { $0 != ":" }).uppercased()
-            if parameters.contains("PARTSTAT=ACCEPTED") { return .yes }
-            if parameters.contains("PARTSTAT=DECLINED") { return .no }
-            if parameters.contains("PARTSTAT=TENTATIVE") { return .other }
+            guard let range = parameters.range(of: "PARTSTAT=") else { continue }
+            let value = parameters[range.upperBound...].prefix(while: { $0.isLetter || $0 == "-" })
+            return CalendarAnswer(uid: uid, partstat: String(value.prefix(40)))
         }
         return nil
     }

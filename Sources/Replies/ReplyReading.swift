@@ -29,7 +29,8 @@ public enum ReplyReading {
             if line.hasPrefix(">") || startsQuote(line, next: lines.dropFirst(index + 1).prefix(2)) { break }
             // "-- " is the signature delimiter (trimmed to "--").
             if line == "--" || line == "__" { break }
-            if isDeviceSignature(line) { continue }
+            // A device signature ends what the person wrote: below it is the quoted message.
+            if isDeviceSignature(line) { break }
             if own.isEmpty && line.isEmpty { continue }
             characters += line.count
             guard characters <= limit else { break }
@@ -183,6 +184,10 @@ public enum ReplyReading {
         }
         // Wrapped over two lines, the address going to the second: "… skrev Mentorshoppen <" / "svar@x.dk>:".
         let attributionStart = ["den ", "on ", "d. ", "am ", "le "].contains(where: { lower.hasPrefix($0) })
+        // On one line, with the address: "Den 20. mar. 2026 kl. 09.00 skrev Navn <adresse>:".
+        if attributionStart, lower.hasSuffix(">:"), lower.contains(" skrev ") || lower.contains(" wrote ") {
+            return true
+        }
         if attributionStart, let following = next.first?.lowercased(), following.hasSuffix(":"),
             (lower + " " + following).contains(" skrev") || (lower + " " + following).contains(" wrote")
         {

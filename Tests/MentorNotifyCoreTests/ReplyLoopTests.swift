@@ -163,7 +163,7 @@ import Testing
         let world = try World()
         let cli = world.cli
         let messageID = try world.askForAprilHours()
-        // A reply from another address to the mentor's message counts for nothing.
+        // A reply from another address to the mentor's message acts on nothing: only forwarded.
         world.deliver(World.reply(from: "someone@example.net", to: messageID, id: "s1", body: "24"))
         // An out-of-office answer.
         world.deliver(
@@ -207,7 +207,7 @@ import Testing
             """)
         #expect(try cli.run(["tick", "--at", "2026-04-20T11:00"]).code == 0)
         let actions = try cli.json(["replies", "--json"]).compactMap { $0["action"] as? String }.sorted()
-        #expect(actions == ["bounce", "ignored-auto", "unmatched"])
+        #expect(actions == ["bounce", "ignored-auto", "unverified"])
         #expect(try world.contacts().count == 1)
         #expect(world.processed() == 3)
         let failed = try cli.json(["outbox", "--status", "failed", "--json"])

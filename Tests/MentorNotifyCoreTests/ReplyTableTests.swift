@@ -11,12 +11,21 @@ import Testing
         var ids: (mentor: Int64, mentee: Int64, forloeb: Int64) = (0, 0, 0)
         private var count = 0
 
-        init(program: String = "mentorshoppen", menteeEmail: String = "amira@example.dk") throws {
+        /// What our own receiving server (`authservId` mx.example.dk) writes when DMARC passed.
+        static let dmarcPass =
+            "Authentication-Results: mx.example.dk; spf=pass smtp.mailfrom=example.dk;\n"
+            + " dkim=pass header.d=example.dk; dmarc=pass (p=reject dis=none) header.from=example.dk\n"
+
+        init(
+            program: String = "mentorshoppen", menteeEmail: String = "amira@example.dk",
+            authservId: String? = "mx.example.dk"
+        ) throws {
+            let authserv = authservId.map { #", "authservId": "\#($0)""# } ?? ""
             cli.write(
                 "config.json",
                 """
                 { "sendWindow": { "from": "08:00", "to": "21:00" },
-                  "replies": { "address": "svar@example.dk" },
+                  "replies": { "address": "svar@example.dk"\(authserv) },
                   "programs": [ { "id": "\(program)", "preset": "\(program)",
                                   "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" },
                                                { "name": "Jens Bo", "phone": "+4522256664" } ] } ] }
@@ -185,7 +194,8 @@ import Testing
         #expect(confirmations.count == 1)
         #expect(confirmations.first?["status"] as? String == "sent")
         #expect(try world.bodies("reply-confirmation").first?.contains("Du får ikke flere e-mails fra os") == true)
-        world.reply(from: "amira@example.dk", to: nil, body: "start")
+        // A start that names none of our messages, vouched for by our own mail server.
+        world.reply(from: "amira@example.dk", to: nil, body: "start", extraHeaders: World.dmarcPass)
         try world.tick("2026-03-09T10:10")
         #expect(try world.actions() == ["opt-out", "opt-in"])
         let optedOut = try world.database().queryOne(
@@ -223,9 +233,12 @@ import Testing
         world.reply(from: "amira@example.dk", to: question, body: "3")
         world.reply(from: "nobody@example.org", to: nil, body: "3")
         try world.tick("2026-04-20T10:05")
-        #expect(try world.actions() == ["unmatched", "unmatched"])
-        // Without a reference, a known address's reply belongs to the latest message it got.
-        for hours in ["1", "1", "1", "1", "1", "1"] { world.reply(from: "soren@example.dk", to: nil, body: hours) }
+        // Naming the mentor's message from another address proves nothing: only forwarded.
+        #expect(try world.actions() == ["unverified", "unmatched"])
+        // Without a reference, a proven sender's reply belongs to the latest message it got.
+        for hours in ["1", "1", "1", "1", "1", "1"] {
+            world.reply(from: "soren@example.dk", to: nil, body: hours, extraHeaders: World.dmarcPass)
+        }
         try world.tick("2026-04-20T10:10")
         #expect(try world.actions().filter { $0 == "hours" }.count == 6)
         #expect(try world.rows("reply-confirmation").count == 5)

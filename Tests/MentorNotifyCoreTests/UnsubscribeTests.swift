@@ -24,7 +24,7 @@ import Testing
                 """
                 { "sendWindow": { "from": "08:00", "to": "21:00" },
                   "http": { "publicURL": "https://mentor.example.dk/" },
-                  \(replies ? #""replies": { "address": "svar@example.dk" },"# : "")
+                  \(replies ? #""replies": { "address": "svar@example.dk", "authservId": "mx.example.dk" },"# : "")
                   "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "name": "Mentorshoppen Holstebro",
                                   "contact": { "name": "Elias", "phone": "+4512345678" },
                                   "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" } ] } ] }
@@ -73,6 +73,7 @@ import Testing
                 To: svar@example.dk
                 Subject: \(subject)
                 Message-ID: <unsubscribe-\(number)@example.net>
+                Authentication-Results: mx.example.dk; dmarc=pass header.from=example.dk
                 Content-Type: text/plain; charset=utf-8
 
                 \(body)

@@ -22,7 +22,7 @@ import Testing
         "minutes": "135", "target": "240", "missing": "105", "hours": "210", "time": "17:00", "place": "Huset",
         "text": "Godmorgen! Husk praktik kl. 8.", "count": "3", "by": "Amira Hansen", "sender": "Amira Hansen",
         "channel": "e-mail", "about": "invitationen til caféaften", "yesCount": "4", "noCount": "1",
-        "silentCount": "7", "yes": "Amira Hansen, Noah Rasmussen",
+        "silentCount": "7", "yes": "Amira Hansen, Noah Rasmussen", "more": "5", "address": "amira.hansen@gmail[.]com",
         "reason": "the SMTP server refused the login: SMTP 535 5.7.8 Authentication credentials invalid",
         "lines": [
             TextLines.record(["Søren Mariegård", "Amira Hansen", "135", "240"]),
@@ -33,6 +33,8 @@ import Testing
     /// The scenarios a rule's texts are shown in.
     static func scenarios(_ rule: Rule) -> [(String, [String: String])] {
         var base = typical
+        // A forward shows the sender's lines set apart (`ForwardText`).
+        if rule == .replyForward { base["text"] = "| " + (base["text"] ?? "") }
         if rule == .deliveryFailed {
             base["lines"] = [
                 TextLines.record(["Amira Hansen", "mentee", "first-meeting", "sms", "gateway 400: invalid number"]),

@@ -1,6 +1,7 @@
 // Fuzz target: any bytes read as an inbound email (MIME, charsets, encoded words, bounces, calendar
-// answers, the reply table) never trap, and what is kept has the promised bounds: the own text at
-// most 2000 characters and never a quoted line, a duration within 1 minute and 24 hours.
+// answers, the reply table, Authentication-Results, the forward's text) never trap, and what is kept
+// has the promised bounds: the own text at most 2000 characters and never a quoted line, a duration
+// within 1 minute and 24 hours, no `://` left in a forward.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -12,8 +13,17 @@ public func fuzzReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(mail.references.count <= 100)
     if case .reply(.duration(let minutes), _) = mail.kind { precondition((1...1440).contains(minutes)) }
     if case .bounce(let bounce) = mail.kind { precondition(bounce.status.split(separator: ".").count == 3) }
+    // Whoever wrote the headers, reading them proves nothing unless our server's says so.
+    _ = AuthenticationResults.dmarcPass(mail.authenticationResults, authservID: "mx.example.dk", fromDomain: "example.dk")
     // The text alone, as an SMS reply would be read.
     let text = String(decoding: bytes, as: UTF8.self)
+    // The same, as one Authentication-Results value (a top-level ours decides), and as a forward:
+    // nothing in it left as a scheme's `://`.
+    if let header = AuthenticationResults.parse(text), header.authservID.isEmpty { preconditionFailure("empty id") }
+    let forwarded = Array(ForwardText.unlinked(text))
+    for index in forwarded.indices.dropLast(2) where forwarded[index] == ":" {
+        precondition(!(forwarded[index + 1] == "/" && forwarded[index + 2] == "/"))
+    }
     if case .duration(let minutes) = ReplyReading.intent(ofText: text) { precondition((1...1440).contains(minutes)) }
     return 0
 }

@@ -302,6 +302,17 @@ public struct Config: Sendable {
         if var imap = try reader.object("imap") {
             settings.imap = try parseIMAP(&imap)
         }
+        if let id = try reader.string("authservId") {
+            // An authserv-id is a domain-like name (RFC 8601 2.5), compared as written by our server.
+            guard !id.isEmpty, id.count <= 255,
+                id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) })
+            else {
+                throw ConfigError(
+                    reader.keyPath("authservId"),
+                    "must be the name your receiving mail server writes in Authentication-Results, e.g. mx.example.dk")
+            }
+            settings.authservId = id.lowercased()
+        }
         try reader.finish()
         return settings
     }

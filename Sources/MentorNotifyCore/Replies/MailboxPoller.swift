@@ -74,6 +74,7 @@ final class MailboxPoller {
         }
         state.lastPoll = now
         try store.write { try store.saveMailboxState(state) }
+        try core.reportHeldForwards(now: now)
         if report.read > 0 {
             logger.info(
                 "mailbox",
@@ -105,7 +106,11 @@ final class MailboxPoller {
             let mail = try InboundMail.read(bytes, ownAddresses: ownAddresses)
             inbound = Inbound(
                 key: mail.messageID.map { "email:" + $0 } ?? fallbackKey, channel: .email, receivedAt: now,
-                from: mail.from, references: mail.references, kind: mail.kind, ownText: mail.ownText)
+                from: mail.from, references: mail.references, kind: mail.kind, ownText: mail.ownText,
+                dmarcPass: AuthenticationResults.dmarcPass(
+                    mail.authenticationResults, authservID: core.config.replies?.authservId,
+                    fromDomain: String(mail.from.split(separator: "@").last ?? "")),
+                calendar: mail.calendarAnswer)
         } catch {
             try core.recordUnreadable(key: fallbackKey, reason: error.description, now: now)
             return

@@ -19,6 +19,11 @@ struct Inbound {
     var kind: InboundMail.Kind
     /// The person's own lines, for a forward.
     var ownText: [String] = []
+    /// Our own receiving server found that DMARC passed for the From domain (email only; read by
+    /// `AuthenticationResults` with `replies.authservId`).
+    var dmarcPass = false
+    /// A calendar's answer: the invitation's UID and what the attendee said.
+    var calendar: CalendarAnswer?
 }
 
 /// What comes back enters here: it is matched to the message it answers and to its sender, read by
@@ -103,12 +108,20 @@ final class ReplyCore {
                 record.detail = "\(bounce.status) (delayed; not acted on)"
             }
         case .reply(let intent, let viaCalendar):
-            // A stop is honoured from anyone we ever wrote to (a mail client's unsubscribe of an
-            // old newsletter, a STOP to an old SMS); other answers look back 30 days.
-            let optOut = intent == .stop || intent == .start
-            guard let (row, person) = try match(inbound, lookBack: optOut ? nil : ReplyCore.matchSeconds) else {
-                record.detail = "no message of ours to this sender in 30 days"
+            let (row, person): (OutboxRow, Person)
+            switch try match(inbound, optOut: intent == .stop || intent == .start) {
+            case .none(let reason):
+                record.detail = reason
                 return record
+            case .unproven(let answered, let sender):
+                // Acts on nothing and is never answered: a confirmation would go to a forged address.
+                record.outboxID = answered.id
+                record.personID = sender.id
+                try forwardUnverified(
+                    Answer(inbound: inbound, row: answered, person: sender, intent: intent, viaCalendar: viaCalendar),
+                    record: &record)
+                return record
+            case .proven(let answered, let sender): (row, person) = (answered, sender)
             }
             record.outboxID = row.id
             record.personID = person.id
@@ -121,30 +134,53 @@ final class ReplyCore {
         return record
     }
 
-    /// The message a reply answers and the person who sent it, or nil (SPEC.md "Matching").
-    /// `lookBack`: how far back a reply that names none of our messages may reach (nil: any age).
-    private func match(_ inbound: Inbound, lookBack: Int64?) throws -> (OutboxRow, Person)? {
-        for id in inbound.references {
-            guard let token = MessageToken.token(in: id), let row = try store.outboxRow(messageToken: token) else {
-                continue
+    /// The message a reply answers and the person it is from, and whether that person is proven
+    /// to have written it (SPEC.md "Matching", "Who is speaking").
+    enum Matched {
+        case proven(OutboxRow, Person)
+        /// It may act on nothing: it is only forwarded, marked unverified.
+        case unproven(OutboxRow, Person)
+        /// Why it belongs to nothing of ours.
+        case none(String)
+    }
+
+    private func match(_ inbound: Inbound, optOut: Bool) throws -> Matched {
+        if let row = try named(inbound) {
+            guard let recipient = row.recipient, let person = try? store.person(recipient), !person.forgotten else {
+                return .none("a reply to a message of ours to nobody we know")
             }
-            // It counts only from the address the message went to.
-            guard let recipient = row.recipient, let person = try? store.person(recipient), !person.forgotten,
-                person.address(inbound.channel)?.lowercased() == inbound.from
-            else { return nil }
-            return (row, person)
+            // The unguessable token proves the sender only from the address the message went to.
+            let fromRecipient = person.address(inbound.channel)?.lowercased() == inbound.from
+            return fromRecipient ? .proven(row, person) : .unproven(row, person)
         }
         let people =
             inbound.channel == .email ? try store.people(email: inbound.from) : try store.people(phone: inbound.from)
+        guard !people.isEmpty else { return .none("a sender we do not know, naming no message of ours") }
+        // An SMS came through a webhook whose signature was checked, from the number the gateway
+        // names; an email naming nothing of ours only when our own server vouches for its domain.
+        let proven = inbound.channel == .sms || inbound.dmarcPass
+        // A proven stop is honoured however old the message (a mail client's unsubscribe of an old
+        // newsletter, a STOP to an old SMS); everything else looks back 30 days.
+        let since = proven && optOut ? 0 : inbound.receivedAt - ReplyCore.matchSeconds
         var best: (OutboxRow, Person)?
         for person in people {
-            guard
-                let row = try store.latestSent(
-                    to: person.id, channel: inbound.channel, since: lookBack.map { inbound.receivedAt - $0 } ?? 0)
-            else { continue }
+            guard let row = try store.latestSent(to: person.id, channel: inbound.channel, since: since) else {
+                continue
+            }
             if (best?.0.sentAt ?? Int64.min) < (row.sentAt ?? 0) { best = (row, person) }
         }
-        return best
+        guard let (row, person) = best else { return .none("no message of ours to this sender in 30 days") }
+        return proven ? .proven(row, person) : .unproven(row, person)
+    }
+
+    /// Our message a reply names: by a Message-ID in `In-Reply-To`/`References`, or, for a
+    /// calendar's answer (often sent without either), by its invitation's `UID`.
+    private func named(_ inbound: Inbound) throws -> OutboxRow? {
+        for id in inbound.references {
+            if let token = MessageToken.token(in: id), let row = try store.outboxRow(messageToken: token) { return row }
+        }
+        guard let uid = inbound.calendar?.uid, let token = InvitationToken.token(inUID: uid) else { return nil }
+        return try store.outboxRow(invitationToken: token)
     }
 
     /// A reply being acted on: what it answers, who wrote it, and what it was understood as.
@@ -274,34 +310,61 @@ final class ReplyCore {
     }
 
     /// The reply, with the person's own lines, to every leader of the program with an email address.
-    private func forward(_ answer: Answer, program: ProgramSettings?) throws -> Bool {
+    /// `unverified`: its sender is not proven, and the leaders are told so.
+    func forward(_ answer: Answer, program: ProgramSettings?, unverified: Bool = false) throws -> Bool {
         guard let program else { return false }
         let language = program.language
         let text =
-            answer.viaCalendar
-            ? (language == .da ? "(et svar i kalenderen: måske)" : "(an answer in the calendar: maybe)")
-            : answer.inbound.ownText.joined(separator: "\n")
+            answer.inbound.calendar.map { ReplyCore.calendarWords($0, language) }
+            ?? ForwardText.setApart(answer.inbound.ownText)
         var variables = try names(answer.row.relationshipID, program: program)
         variables["sender"] = answer.person.name ?? ""
         variables["channel"] = answer.inbound.channel == .email ? (language == .da ? "e-mail" : "email") : "SMS"
         variables["about"] = ReplyCore.about(answer.row.rule, language)
         variables["text"] = text.isEmpty ? (language == .da ? "(tomt svar)" : "(an empty answer)") : text
         variables["date"] = config.zone.local(answer.inbound.receivedAt).date.description
+        if unverified {
+            variables["unverified"] = "1"
+            // The address is the sender's claim, as text: written so that no mail program links it.
+            variables["address"] = ForwardText.unlinked(answer.inbound.from)
+        }
+        return try forwardToLeaders(
+            program: program, person: answer.person.id, relationshipID: answer.row.relationshipID,
+            keyPart: answer.inbound.key, variables: variables, now: answer.inbound.receivedAt)
+    }
+
+    /// Queues one `reply-forward` to every leader of `program` with an email address; its key names
+    /// the person it is about, so that `forget` erases it with them. False when there is no such leader.
+    func forwardToLeaders(
+        program: ProgramSettings, person: Int64, relationshipID: Int64?, keyPart: String,
+        variables: [String: String], now: Int64
+    ) throws -> Bool {
         var rows: [OutboxRow] = []
         for (index, leader) in program.leaders.enumerated() where leader.email != nil {
             var values = variables
             values["recipient"] = leader.name
             let followUp = FollowUp(
-                rule: .replyForward,
-                key: "reply-forward:person-\(answer.person.id):\(ReplyCore.leaderPart(index)):\(answer.inbound.key)",
-                role: .leader, recipient: nil, leaderIndex: index, program: program.id,
-                relationshipID: answer.row.relationshipID, channels: [.email], notBefore: answer.inbound.receivedAt,
-                expiresAt: nil, inWindow: true, language: language, variables: values, event: nil, allowedAfterEnd: true
-            )
+                rule: .replyForward, key: "reply-forward:person-\(person):\(ReplyCore.leaderPart(index)):\(keyPart)",
+                role: .leader, recipient: nil, leaderIndex: index, program: program.id, relationshipID: relationshipID,
+                channels: [.email], notBefore: now, expiresAt: nil, inWindow: true, language: program.language,
+                variables: values, event: nil, allowedAfterEnd: true)
             rows += try MessageRendering(config: config, catalog: catalog).rows(followUp)
         }
-        try store.enqueue(rows, now: answer.inbound.receivedAt)
+        try store.enqueue(rows, now: now)
         return !rows.isEmpty
+    }
+
+    /// What a calendar's answer said, in the leader's words: TENTATIVE is "maybe", never yes or no.
+    static func calendarWords(_ answer: CalendarAnswer, _ language: Language) -> String {
+        let danish = [
+            "ACCEPTED": "ja", "DECLINED": "nej", "TENTATIVE": "måske", "DELEGATED": "sendt videre til en anden",
+        ]
+        let english = [
+            "ACCEPTED": "yes", "DECLINED": "no", "TENTATIVE": "maybe", "DELEGATED": "passed on to someone else",
+        ]
+        let word =
+            (language == .da ? danish : english)[answer.partstat] ?? ForwardText.unlinked(answer.partstat.lowercased())
+        return language == .da ? "(et svar i kalenderen: \(word))" : "(an answer in the calendar: \(word))"
     }
 
     /// A "no" to continuing reaches the leaders at once (within the send window), not in a digest.

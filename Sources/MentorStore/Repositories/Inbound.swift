@@ -136,6 +136,12 @@ extension Store {
             "SELECT \(Store.outboxColumns) FROM outbox WHERE message_token = ?", [token], Store.outboxRow)
     }
 
+    /// Our invitation whose `UID` carries `token`.
+    public func outboxRow(invitationToken token: String) throws -> OutboxRow? {
+        try database.queryOne(
+            "SELECT \(Store.outboxColumns) FROM outbox WHERE invitation_token = ?", [token], Store.outboxRow)
+    }
+
     /// Our email whose unsubscribe link carries `token`.
     public func outboxRow(unsubscribeToken token: String) throws -> OutboxRow? {
         try database.queryOne(

@@ -38,6 +38,8 @@ public struct OutboxRow: Sendable, Hashable {
     public var deliveredAt: Int64?
     /// 128 random bits, hex: the one-click unsubscribe link's token (`/u/TOKEN`).
     public var unsubscribeToken: String?
+    /// 128 random bits, hex, for a row with an invitation: the unguessable part of its `UID`.
+    public var invitationToken: String?
 
     public init(
         key: String, channel: Channel, rule: Rule, role: RecipientRole, recipient: Int64?, leaderAddress: String? = nil,
@@ -78,7 +80,8 @@ extension Store {
     static let outboxColumns = """
         id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
         calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
-        provider_id, segments, created_at, held_seconds, message_token, delivery, delivered_at, unsubscribe_token
+        provider_id, segments, created_at, held_seconds, message_token, delivery, delivered_at, unsubscribe_token,
+        invitation_token
         """
 
     /// A row as stored; a rule, role, channel or status this version does not know is refused (the
@@ -117,6 +120,7 @@ extension Store {
         value.delivery = row.optionalString(try at("delivery"))
         value.deliveredAt = row.optionalInt64(try at("delivered_at"))
         value.unsubscribeToken = row.optionalString(try at("unsubscribe_token"))
+        value.invitationToken = row.optionalString(try at("invitation_token"))
         return value
     }
 
@@ -131,16 +135,16 @@ extension Store {
                 """
                 INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
                     language, subject, body, calendar, status, reason, not_before, expires_at, in_window, after_end,
-                    created_at, updated_at, message_token, unsubscribe_token)
+                    created_at, updated_at, message_token, unsubscribe_token, invitation_token)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))),
-                    lower(hex(randomblob(16))))
+                    lower(hex(randomblob(16))), CASE WHEN ? THEN lower(hex(randomblob(16))) END)
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [
                     row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
                     row.leaderAddress, row.program, row.relationshipID, row.language.rawValue, row.subject, row.body,
                     row.calendar, row.status.rawValue, row.reason, row.notBefore, row.expiresAt, row.inWindow,
-                    row.afterEnd, now, now,
+                    row.afterEnd, now, now, row.calendar != nil,
                 ])
         }
         return inserted

@@ -257,6 +257,7 @@ extension Store {
                 [id, forwardPattern])
             try database.run("UPDATE reminder SET text = NULL WHERE person_id = ?", [id])
             try database.run("DELETE FROM opt_out_event WHERE person_id = ?", [id])
+            try database.run("DELETE FROM unverified_sender WHERE person_id = ?", [id])
             if !forloeb.isEmpty {
                 let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
                 try database.run(

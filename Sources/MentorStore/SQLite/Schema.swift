@@ -9,7 +9,28 @@ public enum Schema {
         .init(id: "004-replies", sql: replies),
         .init(id: "005-delivery-reports", sql: deliveryReports),
         .init(id: "006-unsubscribe", sql: unsubscribe),
+        .init(id: "007-proven-senders", sql: provenSenders),
     ])
+
+    /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
+    /// own (a calendar's answer often names no Message-ID), only on rows with an invitation.
+    /// `unverified_sender` counts the forwards of unproven mail per sender and day, to cap them: the
+    /// sender is an HMAC of the address (never the address), and nothing of the text is kept.
+    static let provenSenders = """
+        ALTER TABLE outbox ADD COLUMN invitation_token TEXT;
+        UPDATE outbox SET invitation_token = lower(hex(randomblob(16))) WHERE calendar IS NOT NULL;
+        CREATE UNIQUE INDEX outbox_invitation_token ON outbox(invitation_token);
+        CREATE TABLE unverified_sender (
+            sender TEXT NOT NULL,
+            day TEXT NOT NULL,
+            person_id INTEGER NOT NULL,
+            program TEXT NOT NULL,
+            forwarded INTEGER NOT NULL DEFAULT 0,
+            held INTEGER NOT NULL DEFAULT 0,
+            reported INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (sender, day)
+        ) WITHOUT ROWID;
+        """
 
     /// One-click unsubscribe. The link's token is its own 128 random bits, not the Message-ID's,
     /// which travels further (a reply's `References`). A link stops one program's messages on one

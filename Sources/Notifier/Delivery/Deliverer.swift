@@ -550,7 +550,8 @@ public final class Deliverer {
         let messageID = Deliverer.messageID(row, domain: domain)
         let date = Date(timeIntervalSince1970: TimeInterval(now))
         let invitation = calendar?.request(
-            attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)))
+            attendee: address, stamp: Date(timeIntervalSince1970: TimeInterval(row.createdAt)),
+            token: row.invitationToken)
         var message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
             calendar: invitation, fromMailbox: fromMailbox)

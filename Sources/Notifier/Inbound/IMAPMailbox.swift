@@ -6,6 +6,9 @@ import Foundation
 public struct RepliesSettings: Sendable, Hashable {
     public var address: String
     public var imap: IMAPSettings?
+    /// The name our own receiving server writes in `Authentication-Results`; without it, mail that
+    /// names none of our messages is never trusted (SPEC.md "Who is speaking").
+    public var authservId: String?
 
     public init(address: String, imap: IMAPSettings? = nil) {
         self.address = address

@@ -37,8 +37,10 @@ public enum ICalendar {
     /// The calendar of one event for one organizer, with only DTSTAMP and ATTENDEE left to fill in:
     /// a café evening's invitations all share it, so it is built once per delivery pass.
     public struct Prepared: Sendable {
-        /// From BEGIN:VCALENDAR to UID, each line folded and ended by CRLF.
+        /// From BEGIN:VCALENDAR to BEGIN:VEVENT, each line folded and ended by CRLF.
         let head: String
+        /// The event's UID before a recipient's token is added (`InvitationToken`).
+        let uid: String
         /// From DTSTART to ORGANIZER.
         let body: String
         /// From SEQUENCE to END:VCALENDAR.
@@ -46,10 +48,12 @@ public enum ICalendar {
         /// Whether the attendee is asked to answer (only when answers are read).
         var rsvp = false
 
-        /// The whole calendar for one attendee, CRLF line ends.
-        public func request(attendee: String, stamp: Date) -> String {
+        /// The whole calendar for one attendee, CRLF line ends. `token`: the outbox row's invitation
+        /// token, which makes the UID unguessable (an answer naming it proves its sender).
+        public func request(attendee: String, stamp: Date, token: String? = nil) -> String {
             var text = head
-            text.reserveCapacity(head.utf8.count + body.utf8.count + tail.utf8.count + 160)
+            text.reserveCapacity(head.utf8.count + body.utf8.count + tail.utf8.count + 240)
+            text += ICalendar.fold("UID:" + ICalendar.escape(InvitationToken.uid(uid, token: token))) + "\r\n"
             text += "DTSTAMP:" + ICalendar.utc(stamp) + "\r\n"
             text += body
             text += ICalendar.fold(
@@ -60,8 +64,10 @@ public enum ICalendar {
         }
     }
 
-    public static func request(_ event: StoredEvent, organizer: String, attendee: String, stamp: Date) -> String? {
-        prepare(event, organizer: organizer)?.request(attendee: attendee, stamp: stamp)
+    public static func request(
+        _ event: StoredEvent, organizer: String, attendee: String, stamp: Date, token: String? = nil
+    ) -> String? {
+        prepare(event, organizer: organizer)?.request(attendee: attendee, stamp: stamp, token: token)
     }
 
     /// `rsvp`: calendar programs offer Yes/No buttons, and their answer (an iMIP REPLY) goes to the
@@ -77,10 +83,7 @@ public enum ICalendar {
             "METHOD:REQUEST",
         ]
         head += timeZone(zone, year: start.date.year)
-        head += [
-            "BEGIN:VEVENT",
-            "UID:\(escape(event.uid))",
-        ]
+        head.append("BEGIN:VEVENT")
         var body = [
             "DTSTART;TZID=\(zone.identifier):\(local(start))",
             "DTEND;TZID=\(zone.identifier):\(local(end))",
@@ -95,7 +98,7 @@ public enum ICalendar {
             "END:VCALENDAR",
         ]
         func lines(_ lines: [String]) -> String { lines.map { fold($0) + "\r\n" }.joined() }
-        return Prepared(head: lines(head), body: lines(body), tail: lines(tail), rsvp: rsvp)
+        return Prepared(head: lines(head), uid: event.uid, body: lines(body), tail: lines(tail), rsvp: rsvp)
     }
 
     /// VTIMEZONE blocks already built, by zone and year.

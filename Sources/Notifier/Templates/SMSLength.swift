@@ -74,6 +74,7 @@ public enum SMSLength {
             "forwarded",
         ],
         .deliveryFailed: ["emailDown", "smsDown", "lines"],
+        .replyForward: ["", "unverified", "more"],
     ]
 
     /// The value sets that make each of a rule's texts longest: every section shown (of exclusive

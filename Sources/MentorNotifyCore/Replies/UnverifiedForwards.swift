@@ -1,0 +1,64 @@
+import MentorModel
+import MentorStore
+import Replies
+import WebhookAuth
+
+/// Mail whose sender is not proven (SPEC.md "Who is speaking"): forwarded to the leaders marked
+/// unverified, at most `unverifiedPerDay` a day about one sender address; beyond that the leaders
+/// get one line the next day saying how many more came. The count is kept by an HMAC of the
+/// address, never the address, and nothing of the text.
+extension ReplyCore {
+    static let unverifiedPerDay = 3
+
+    func forwardUnverified(_ answer: Answer, record: inout InboundRecord) throws {
+        record.action = "unverified"
+        guard let program = answer.row.program.flatMap({ config.schedulerSettings.programs[$0] }) else {
+            record.detail = "sender not proven; not forwarded: the message answered is in no program"
+            return
+        }
+        let day = config.zone.local(answer.inbound.receivedAt).date.description
+        let admitted = try store.admitUnverifiedForward(
+            sender: try senderHash(answer.inbound), day: day, personID: answer.person.id, program: program.id,
+            limit: ReplyCore.unverifiedPerDay)
+        guard admitted else {
+            record.detail = "sender not proven; not forwarded: \(ReplyCore.unverifiedPerDay) today already"
+            return
+        }
+        let forwarded = try forward(answer, program: program, unverified: true)
+        record.detail =
+            forwarded
+            ? "sender not proven; forwarded"
+            : "sender not proven; nobody to forward it to: no leader has an email address"
+    }
+
+    /// The sender as a count's key: an HMAC under this database's own key, so the address cannot be
+    /// read back, nor found by hashing a list of addresses.
+    func senderHash(_ inbound: Inbound) throws -> String {
+        let key = try store.senderHashKey()
+        let digest = HMACDigest.sha256(key: Array(key.utf8), data: Array("\(inbound.channel):\(inbound.from)".utf8))
+        return digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// The days before today on which unproven mail was held back: one forward each to the leaders,
+    /// saying how many. Counts older than a week are dropped.
+    func reportHeldForwards(now: Int64) throws {
+        let today = config.zone.local(now).date
+        try store.write {
+            for held in try store.unreportedHeldForwards(before: today.description) {
+                if let program = config.schedulerSettings.programs[held.program] {
+                    let person = try? store.person(held.personID)
+                    var variables = ["program": program.name]
+                    variables["sender"] = person?.name ?? ""
+                    variables["more"] = String(held.held)
+                    variables["date"] = held.day
+                    variables["channel"] = program.language == .da ? "e-mail" : "email"
+                    _ = try forwardToLeaders(
+                        program: program, person: held.personID, relationshipID: nil,
+                        keyPart: "held-\(held.day)-\(held.sender.prefix(16))", variables: variables, now: now)
+                }
+                try store.markHeldForwardsReported(held)
+            }
+            try store.forgetUnverifiedSenders(before: today.adding(days: -7).description)
+        }
+    }
+}
