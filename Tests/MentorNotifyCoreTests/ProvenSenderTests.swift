@@ -116,6 +116,18 @@ import Testing
         #expect(try Self.optedOut(world, world.ids.mentor) == 0)
     }
 
+    @Test(arguments: ["", "mx.example.dk; dmarc=pass", "mx example.dk"])
+    func anAuthservIdThatIsNoServerNameIsAConfigError(id: String) throws {
+        let cli = CLIHarness()
+        cli.write(
+            "config.json",
+            #"{"replies": {"address": "svar@example.dk", "authservId": "\#(id)"}, "programs": [{"id": "symb", "preset": "symb"}]}"#
+        )
+        let check = try cli.run(["check"])
+        #expect(check.code == 78, "\(check.out)")
+        #expect(check.err.contains("replies.authservId"), "\(check.err)")
+    }
+
     @Test func atMostThreeForwardsAboutOneSenderADayThenOneLineSayingHowManyMore() throws {
         let world = try World()
         try Self.askedForHours(world)

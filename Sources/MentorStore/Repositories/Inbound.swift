@@ -10,7 +10,7 @@ public struct InboundRecord: Sendable, Hashable {
     public var outboxID: Int64?
     public var personID: Int64?
     /// `hours`, `rsvp`, `continue`, `agreement`, `evaluated`, `opt-out`, `opt-in`, `forwarded`,
-    /// `bounce`, `ignored-auto`, `unmatched`.
+    /// `unverified`, `bounce`, `ignored-auto`, `unmatched`.
     public var action: String
     /// What was understood, in our words ("210 minutes", "yes", "5.1.1"), never the person's.
     public var detail: String?
