@@ -9,7 +9,28 @@ public enum Schema {
         .init(id: "004-replies", sql: replies),
         .init(id: "005-delivery-reports", sql: deliveryReports),
         .init(id: "006-unsubscribe", sql: unsubscribe),
+        .init(id: "007-complaints", sql: complaints),
     ])
+
+    /// A complaint (an ARF report: the person marked our email as spam) stops that program's email
+    /// as the link does and is listed as such. SQLite cannot change a CHECK, so the table is
+    /// written anew with `complaint` among the routes, its rows and index kept.
+    static let complaints = """
+        CREATE TABLE opt_out_event_new (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            program TEXT,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            opted_out INTEGER NOT NULL,
+            via TEXT NOT NULL CHECK (via IN ('link', 'reply', 'leader', 'complaint')),
+            at INTEGER NOT NULL
+        );
+        INSERT INTO opt_out_event_new (id, person_id, program, channel, opted_out, via, at)
+            SELECT id, person_id, program, channel, opted_out, via, at FROM opt_out_event;
+        DROP TABLE opt_out_event;
+        ALTER TABLE opt_out_event_new RENAME TO opt_out_event;
+        CREATE INDEX opt_out_event_at ON opt_out_event(at);
+        """
 
     /// One-click unsubscribe. The link's token is its own 128 random bits, not the Message-ID's,
     /// which travels further (a reply's `References`). A link stops one program's messages on one
