@@ -9,7 +9,7 @@ import Testing
     final class World {
         let cli = CLIHarness()
         var ids: (mentor: Int64, mentee: Int64, forloeb: Int64) = (0, 0, 0)
-        private var count = 0
+        var count = 0
 
         init(program: String = "mentorshoppen", menteeEmail: String = "amira@example.dk") throws {
             cli.write(

@@ -9,6 +9,36 @@ import Scheduler
 /// of them comes through here to the one store call that changes it and records it for the
 /// leader's digest (`Store.changeOptOut`). The routes themselves only authenticate and parse.
 extension ReplyCore {
+    /// A feedback report (ARF) about one of our messages: the person marked it as spam, so that
+    /// program's email to them stops, as with the unsubscribe link. Never answered or forwarded.
+    func understand(_ complaint: Complaint, into record: inout InboundRecord) throws {
+        // The returned message's unguessable Message-ID is what proves the report is about our
+        // message to this person, as with a bounce.
+        guard let token = complaint.messageID.flatMap(MessageToken.token(in:)),
+            let row = try store.outboxRow(messageToken: token)
+        else {
+            record.detail = "a complaint about a message that is not ours"
+            return
+        }
+        record.outboxID = row.id
+        record.personID = row.recipient
+        guard complaint.isSpam else {
+            record.action = "ignored-auto"
+            record.detail = "feedback report: \(complaint.feedbackType.prefix(40))"
+            return
+        }
+        record.action = "complaint"
+        guard row.role != .leader, row.channel == .email, let person = row.recipient, let program = row.program else {
+            record.detail = "about a message to a leader: nothing to stop"
+            return
+        }
+        let stopped = try store.changeOptOut(
+            OptOutEvent(
+                personID: person, program: program, channel: .email, optedOut: true, via: .complaint,
+                at: record.receivedAt))
+        record.detail = stopped ? "email from \(program) stopped" : "email from \(program) was stopped already"
+    }
+
     /// What the unsubscribe page says, and in which language.
     struct Unsubscribe {
         var outcome: WebEndpoint.UnsubscribeOutcome

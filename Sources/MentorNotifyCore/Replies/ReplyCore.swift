@@ -102,6 +102,8 @@ final class ReplyCore {
             } else {
                 record.detail = "\(bounce.status) (delayed; not acted on)"
             }
+        case .complaint(let complaint):
+            try understand(complaint, into: &record)
         case .reply(let intent, let viaCalendar):
             // A stop is honoured from anyone we ever wrote to (a mail client's unsubscribe of an
             // old newsletter, a STOP to an old SMS); other answers look back 30 days.
