@@ -135,7 +135,7 @@ public struct Complaint: Sendable, Hashable {
         var type = "abuse"
         for line in (message.feedbackReport ?? "").split(whereSeparator: \.isNewline)
         where line.lowercased().hasPrefix("feedback-type:") {
-            type = String(line.dropFirst(14)).trimmingSpaces().lowercased()
+            type = String(String(line.dropFirst(14)).trimmingSpaces().lowercased().prefix(40))
             break
         }
         return Complaint(messageID: message.returnedMessageID, feedbackType: type)

@@ -1,6 +1,7 @@
-// Fuzz target: any bytes read as an inbound email (MIME, charsets, encoded words, bounces, calendar
-// answers, the reply table) never trap, and what is kept has the promised bounds: the own text at
-// most 2000 characters and never a quoted line, a duration within 1 minute and 24 hours.
+// Fuzz target: any bytes read as an inbound email (MIME, charsets, encoded words, bounces, feedback
+// reports, robots' marks, calendar answers, the reply table) never trap, and what is kept has the
+// promised bounds: the own text at most 2000 characters and never a quoted line, a duration within
+// 1 minute and 24 hours, a reason or a feedback type at most 40 characters.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -12,6 +13,8 @@ public func fuzzReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(mail.references.count <= 100)
     if case .reply(.duration(let minutes), _) = mail.kind { precondition((1...1440).contains(minutes)) }
     if case .bounce(let bounce) = mail.kind { precondition(bounce.status.split(separator: ".").count == 3) }
+    if case .complaint(let complaint) = mail.kind { precondition(complaint.feedbackType.count <= 40) }
+    if case .automatic(let reason) = mail.kind { precondition(reason.count <= 40) }
     // The text alone, as an SMS reply would be read.
     let text = String(decoding: bytes, as: UTF8.self)
     if case .duration(let minutes) = ReplyReading.intent(ofText: text) { precondition((1...1440).contains(minutes)) }

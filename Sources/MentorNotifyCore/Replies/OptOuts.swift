@@ -24,7 +24,7 @@ extension ReplyCore {
         record.personID = row.recipient
         guard complaint.isSpam else {
             record.action = "ignored-auto"
-            record.detail = "feedback report: \(complaint.feedbackType.prefix(40))"
+            record.detail = "feedback report: \(complaint.feedbackType)"
             return
         }
         record.action = "complaint"
