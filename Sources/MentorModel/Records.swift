@@ -239,10 +239,14 @@ public struct ProgramOptOut: Sendable, Hashable {
     }
 }
 
-/// How someone opted out or back in: an unsubscribe link, a reply ("stop", "start"), or the leader
-/// with `person opt-out`.
+/// How someone opted out or back in: an unsubscribe link, a reply ("stop", "start"), the leader
+/// with `person opt-out` / `person opt-in`, or a complaint (the person marked our email as spam).
 public enum OptOutRoute: String, Sendable, Hashable, CaseIterable {
-    case link, reply, leader
+    case link, reply, leader, complaint
+
+    /// A link and a complaint stop the one program whose email they are about; a reply and the
+    /// leader stop the whole channel.
+    public var stopsOneProgram: Bool { self == .link || self == .complaint }
 }
 
 /// An opt-out or opt-in, for the leader's digest. No text: who, where, how and when.

@@ -9,6 +9,8 @@ public struct InboundMail: Sendable {
         case reply(intent: ReplyIntent, viaCalendar: Bool)
         /// A delivery status notification about one of our messages.
         case bounce(Bounce)
+        /// A feedback report (ARF): someone marked one of our messages as spam.
+        case complaint(Complaint)
         /// Automatic mail (an out-of-office, a list, a robot): never answered, never acted on.
         case automatic(reason: String)
     }
@@ -48,7 +50,12 @@ public struct InboundMail: Sendable {
             mail.kind = .bounce(bounce)
             return mail
         }
-        if let reason = automaticReason(headers, from: from, ownAddresses: ownAddresses) {
+        // So are feedback reports, whoever sends them (they come marked as robots' mail).
+        if let complaint = Complaint.read(message) {
+            mail.kind = .complaint(complaint)
+            return mail
+        }
+        if let reason = automaticReason(message, from: from, ownAddresses: ownAddresses) {
             mail.kind = .automatic(reason: reason)
             return mail
         }
@@ -70,32 +77,6 @@ public struct InboundMail: Sendable {
         }
         mail.kind = .reply(intent: intent, viaCalendar: false)
         return mail
-    }
-
-    /// Why a message is automatic (SPEC.md "Never answered"), or nil for a person's mail.
-    static func automaticReason(_ headers: MIMEHeaders, from: String, ownAddresses: Set<String>) -> String? {
-        if let value = headers.first("auto-submitted")?.lowercased().trimmingSpaces(), !value.hasPrefix("no") {
-            return "auto-submitted"
-        }
-        if let precedence = headers.first("precedence")?.lowercased().trimmingSpaces(),
-            ["bulk", "junk", "list", "auto_reply"].contains(precedence)
-        {
-            return "precedence \(precedence)"
-        }
-        if headers.first("x-autoreply") != nil || headers.first("x-autorespond") != nil { return "autoreply header" }
-        if let path = headers.first("return-path"), path.replacingOccurrences(of: " ", with: "") == "<>" {
-            return "empty return-path"
-        }
-        let local = from.split(separator: "@").first.map { $0.lowercased() } ?? ""
-        if local == "mailer-daemon" || local == "postmaster" { return "mailer-daemon" }
-        if from.isEmpty { return "no sender" }
-        if ownAddresses.contains(from) { return "our own address" }
-        let subject = (headers.decoded("subject") ?? "").lowercased().trimmingSpaces()
-        for prefix in ["autosvar", "automatisk svar", "fraværende", "out of office", "auto-reply", "autoreply"]
-        where subject.hasPrefix(prefix) {
-            return "out-of-office subject"
-        }
-        return nil
     }
 
     private static func unique(_ values: [String]) -> [String] {
@@ -123,7 +104,9 @@ public struct Bounce: Sendable, Hashable {
     }
 
     static func read(_ message: MIMEMessage) -> Bounce? {
-        guard message.reportType == "delivery-status", let status = message.deliveryStatus else { return nil }
+        // A report whose type was lost to a damaged header is still read by its status part.
+        guard message.reportType == "delivery-status" || message.reportType == "", let status = message.deliveryStatus
+        else { return nil }
         var code: String?
         var diagnostic: String?
         for line in status.split(whereSeparator: \.isNewline) {
@@ -139,8 +122,39 @@ public struct Bounce: Sendable, Hashable {
             }
         }
         guard let code else { return nil }
-        let returned = message.returnedHeaders?.first("message-id").flatMap { MailAddress.messageIDs(in: $0).first }
-        return Bounce(messageID: returned, status: code, diagnostic: diagnostic)
+        return Bounce(messageID: message.returnedMessageID, status: code, diagnostic: diagnostic)
+    }
+}
+
+/// A feedback report (RFC 5965) about one of our messages: a mailbox provider tells us that its
+/// user marked the message as spam.
+public struct Complaint: Sendable, Hashable {
+    /// The reported message's Message-ID, without angle brackets.
+    public var messageID: String?
+    /// `Feedback-Type`, lower-cased: `abuse`, `fraud`, `auth-failure`, `virus`, `not-spam`, `other`.
+    public var feedbackType: String
+
+    /// A person said the message was unwanted (abuse, or fraud: a phishing report). The other
+    /// types are about authentication, viruses or nothing, not about the person's wishes.
+    public var isSpam: Bool { feedbackType == "abuse" || feedbackType == "fraud" }
+
+    static func read(_ message: MIMEMessage) -> Complaint? {
+        guard message.reportType == "feedback-report" || (message.reportType == "" && message.feedbackReport != nil)
+        else { return nil }
+        var type = "abuse"
+        for line in (message.feedbackReport ?? "").split(whereSeparator: \.isNewline)
+        where line.lowercased().hasPrefix("feedback-type:") {
+            type = String(String(line.dropFirst(14)).trimmingSpaces().lowercased().prefix(40))
+            break
+        }
+        return Complaint(messageID: message.returnedMessageID, feedbackType: type)
+    }
+}
+
+extension MIMEMessage {
+    /// The Message-ID in the returned headers of a bounce or a feedback report.
+    var returnedMessageID: String? {
+        returnedHeaders?.first("message-id").flatMap { MailAddress.messageIDs(in: $0).first }
     }
 }
 

@@ -63,6 +63,13 @@ public enum MIMEReader {
                 headers.fields[headers.fields.count - 1].value += " " + Charset.headerText(line).trimmingSpaces()
                 continue
             }
+            // A Content-Type parameter folded without its indent (`boundary="…"` at the start of a
+            // line, as some mailers write it) still belongs to the Content-Type before it.
+            if let last = headers.fields.last, last.name == "content-type", isParameter(line) {
+                let joiner = last.value.hasSuffix(";") ? " " : "; "
+                headers.fields[headers.fields.count - 1].value += joiner + Charset.headerText(line).trimmingSpaces()
+                continue
+            }
             guard let colon = line.firstIndex(of: 58) else { continue }
             let name = Charset.headerText(line[line.startIndex..<colon]).trimmingSpaces().lowercased()
             guard !name.isEmpty, !name.contains(" ") else { continue }
@@ -72,6 +79,15 @@ public enum MIMEReader {
             headers.fields.append((name, Charset.headerText(line[(colon + 1)...]).trimmingSpaces()))
         }
         return headers
+    }
+
+    /// `name=…` (RFC 2045 5.1's parameter): a token, then `=`.
+    private static func isParameter(_ line: ArraySlice<UInt8>) -> Bool {
+        let name = line.prefix(while: { byte in
+            (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte == 45
+                || byte == 42 || byte == 95
+        })
+        return !name.isEmpty && name.count < line.count && line[name.endIndex] == 61
     }
 
     private static func readEntity(
@@ -95,13 +111,27 @@ public enum MIMEReader {
         }
         switch (type.type, type.subtype) {
         case ("multipart", _):
-            guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.utf8.count <= 200 else {
-                throw .malformed("a multipart part without a usable boundary")
+            // A report whose `report-type` was lost is still a report ("": of a type we do not know).
+            if type.subtype == "report", message.reportType?.isEmpty ?? true {
+                message.reportType = type.parameters["report-type"]?.lowercased() ?? ""
             }
             // In multipart/digest the default type is message/rfc822 (RFC 2046 5.1.5).
             let childDefault = type.subtype == "digest" ? ContentType(type: "message", subtype: "rfc822") : nil
-            if type.subtype == "report" { message.reportType = type.parameters["report-type"]?.lowercased() }
-            for part in multipartBodies(body, boundary: Array(boundary.utf8)) {
+            let declared = type.parameters["boundary"].map { Array($0.utf8) }.flatMap { usable($0) ? $0 : nil }
+            var parts = declared.map { multipartBodies(body, boundary: $0) } ?? []
+            // A boundary missing, or declared but never used: the body's first delimiter line says it.
+            if parts.isEmpty, let found = delimiter(in: body), found != declared {
+                parts = multipartBodies(body, boundary: found)
+            }
+            if parts.isEmpty {
+                // A damaged part inside a message is passed over, so the rest (a bounce's
+                // delivery-status part) is still read; a message that is nothing but it is refused.
+                guard depth > 0 || declared != nil else {
+                    throw .malformed("a multipart part without a usable boundary")
+                }
+                break
+            }
+            for part in parts {
                 _ = try readEntity(
                     part, depth: depth + 1, limits: limits, partsSeen: &partsSeen, into: &message,
                     inheritedType: childDefault)
@@ -109,6 +139,10 @@ public enum MIMEReader {
         case ("message", "delivery-status"), ("message", "global-delivery-status"):
             if message.deliveryStatus == nil {
                 message.deliveryStatus = Charset.decode(decoded().prefix(limits.textBytes), charset: "utf-8")
+            }
+        case ("message", "feedback-report"):
+            if message.feedbackReport == nil {
+                message.feedbackReport = Charset.decode(decoded().prefix(limits.textBytes), charset: "utf-8")
             }
         case ("message", "rfc822"), ("message", "global"), ("text", "rfc822-headers"), ("message", "rfc822-headers"):
             // The returned message of a bounce: only its headers are read.
@@ -129,6 +163,29 @@ public enum MIMEReader {
             break
         }
         return headers
+    }
+
+    /// A boundary RFC 2046 5.1.1 allows: 1 to 70 characters (200 tolerated), not ending in a space.
+    private static func usable(_ boundary: [UInt8]) -> Bool {
+        !boundary.isEmpty && boundary.count <= 200 && boundary.last != 32
+    }
+
+    /// The boundary of the body's first line that reads as a delimiter (`--` and a usable boundary).
+    static func delimiter(in body: ArraySlice<UInt8>) -> [UInt8]? {
+        var lineStart = body.startIndex
+        while lineStart < body.endIndex {
+            let lineEnd = body[lineStart...].firstIndex(of: 10) ?? body.endIndex
+            var line = body[lineStart..<lineEnd]
+            while let last = line.last, last == 13 || last == 32 || last == 9 { line = line.dropLast() }
+            if line.starts(with: [45, 45]) {
+                var boundary = Array(line.dropFirst(2))
+                // The first delimiter may be the closing one (`--b--`) of an empty multipart.
+                if boundary.count > 2, boundary.suffix(2) == [45, 45] { boundary.removeLast(2) }
+                return usable(boundary) ? boundary : nil
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
     }
 
     /// The bodies between `--boundary` lines (RFC 2046 5.1.1); the preamble and epilogue are dropped.
@@ -212,6 +269,8 @@ public struct MIMEMessage: Sendable {
     public var reportType: String?
     /// The body of a message/delivery-status part.
     public var deliveryStatus: String?
+    /// The body of a message/feedback-report part (ARF, RFC 5965).
+    public var feedbackReport: String?
     /// The headers of the message a bounce returns.
     public var returnedHeaders: MIMEHeaders?
 }

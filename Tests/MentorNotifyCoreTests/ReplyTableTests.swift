@@ -9,7 +9,7 @@ import Testing
     final class World {
         let cli = CLIHarness()
         var ids: (mentor: Int64, mentee: Int64, forloeb: Int64) = (0, 0, 0)
-        private var count = 0
+        var count = 0
 
         /// What our own receiving server (`authservId` mx.example.dk) writes when DMARC passed.
         static let dmarcPass =

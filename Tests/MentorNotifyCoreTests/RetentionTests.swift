@@ -29,7 +29,10 @@ import Testing
             email: spool, sms: spool)
         let zone = config.zone
         // An opt-out record is kept until the digest of the month after has listed it (62 days).
-        try store.optOut(mentee, channel: .sms, now: zone.instant(LocalDateTime("2026-03-08T10:00")!))
+        try store.changeOptOut(
+            OptOutEvent(
+                personID: mentee, program: nil, channel: .sms, optedOut: true, via: .leader,
+                at: zone.instant(LocalDateTime("2026-03-08T10:00")!)))
         _ = try cycle.run(now: zone.instant(LocalDateTime("2026-03-09T10:00")!))
         let sent = try store.outbox(status: .sent)
         #expect(sent.count == 2 && sent.allSatisfy { $0.body != nil })

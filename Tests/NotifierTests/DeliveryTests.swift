@@ -176,7 +176,8 @@ import Testing
         let relationship = try world.store.addRelationship(
             mentor: world.mentor, mentee: world.mentee, program: "p", start: LocalDate("2026-01-01")!,
             plannedEnd: LocalDate("2026-04-01")!)
-        try world.store.optOut(world.mentee, channel: .sms, now: 0)
+        try world.store.changeOptOut(
+            OptOutEvent(personID: world.mentee, program: nil, channel: .sms, optedOut: true, via: .leader, at: 0))
         let optedOut = try world.enqueue("k1", channel: .sms)
         let ended = try world.enqueue("k2", relationship: relationship)
         let forgottenPerson = try world.store.addPerson(NewPerson(role: .mentee, name: "Bo", email: "bo@example.dk"))

@@ -78,6 +78,8 @@ import Testing
                 TextLines.record(["Noah Rasmussen", "mentee", "sms", "start", "reply", "2026-03-17"]),
                 TextLines.record(["Inge Thomsen", "mentor", "email", "stop", "leader", "2026-03-20"]),
                 TextLines.record(["", "mentee", "email", "stop", "link", "2026-03-24"]),
+                TextLines.record(["Jonas Berg", "mentee", "email", "stop", "complaint", "2026-03-25"]),
+                TextLines.record(["Jonas Berg", "mentee", "email", "start", "leader", "2026-03-27"]),
             ].joined(separator: "\n")
             list.append(("with opt-outs", withOptOuts))
             var onlyOptOuts = withOptOuts

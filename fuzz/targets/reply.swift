@@ -1,7 +1,8 @@
-// Fuzz target: any bytes read as an inbound email (MIME, charsets, encoded words, bounces, calendar
-// answers, the reply table, Authentication-Results, the forward's text) never trap, and what is kept
-// has the promised bounds: the own text at most 2000 characters and never a quoted line, a duration
-// within 1 minute and 24 hours, no `://` left in a forward.
+// Fuzz target: any bytes read as an inbound email (MIME, charsets, encoded words, bounces, feedback
+// reports, robots' marks, calendar answers, the reply table, Authentication-Results, the forward's
+// text) never trap, and what is kept has the promised bounds: the own text at most 2000 characters
+// and never a quoted line, a duration within 1 minute and 24 hours, a reason or a feedback type at
+// most 40 characters, no `://` left in a forward.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -15,6 +16,8 @@ public func fuzzReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if case .bounce(let bounce) = mail.kind { precondition(bounce.status.split(separator: ".").count == 3) }
     // Whoever wrote the headers, reading them proves nothing unless our server's says so.
     _ = AuthenticationResults.dmarcPass(mail.authenticationResults, authservID: "mx.example.dk", fromDomain: "example.dk")
+    if case .complaint(let complaint) = mail.kind { precondition(complaint.feedbackType.count <= 40) }
+    if case .automatic(let reason) = mail.kind { precondition(reason.count <= 40) }
     // The text alone, as an SMS reply would be read.
     let text = String(decoding: bytes, as: UTF8.self)
     // The same, as one Authentication-Results value (a top-level ours decides), and as a forward:

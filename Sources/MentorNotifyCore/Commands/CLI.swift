@@ -13,7 +13,7 @@ public enum CLI {
 
         commands:
           init                      create or migrate the database (safe to run again)
-          person add|list|opt-out   enter people, list them, stop a channel
+          person add|list|opt-out|opt-in  enter people, list them, stop a channel or start it again
           forget ID                 erase a person's personal data
           match                     start a forløb between a mentor and a mentee
           extend REL / end REL      move or record the end of a forløb
@@ -133,6 +133,7 @@ public enum CLI {
         "person add": PeopleCommands.add,
         "person list": PeopleCommands.list,
         "person opt-out": PeopleCommands.optOut,
+        "person opt-in": PeopleCommands.optIn,
         "forget": PeopleCommands.forget,
         "match": ForloebCommands.match,
         "extend": ForloebCommands.extend,

@@ -79,8 +79,8 @@ struct DemoPopulation {
             // One mentee turns SMS off after a while; see the suppressed rows in the outbox.
             if let pair = population.pairs.first(where: { $0.habit == .silent }) {
                 let relationship = try store.relationship(pair.id)
-                try store.optOut(
-                    relationship.menteeID, channel: .sms,
+                _ = try ReplyCore.leaderOptOut(
+                    relationship.menteeID, channel: .sms, optedOut: true, store: store,
                     now: config.zone.instant(from, .midnight))
             }
             try store.addCafe(

@@ -71,15 +71,33 @@ enum PeopleCommands {
     }
 
     static func optOut(_ context: Context, _ words: [String]) throws {
-        let args = try Arguments(words, command: "person opt-out", options: ["channel"])
+        try changeOptOut(context, words, optedOut: true)
+    }
+
+    /// Undoes an opt-out, an unsubscribe or a complaint on the channel: the leader's word.
+    static func optIn(_ context: Context, _ words: [String]) throws {
+        try changeOptOut(context, words, optedOut: false)
+    }
+
+    private static func changeOptOut(_ context: Context, _ words: [String], optedOut: Bool) throws {
+        let command = optedOut ? "person opt-out" : "person opt-in"
+        let args = try Arguments(words, command: command, options: ["channel", "at"])
         let id = try args.id("person")
         guard let channel = Channel(rawValue: try args.required("channel")) else {
-            throw CLIError(.dataError, "person opt-out: --channel must be email or sms")
+            throw CLIError(.dataError, "\(command): --channel must be email or sms")
         }
+        let now = try CycleCommands.now(args, context.config)
         let store = try context.openStore()
-        try store.optOut(id, channel: channel, now: Int64(Date().timeIntervalSince1970))
-        context.logger.info("person-opted-out", ["person": String(id), "channel": channel.rawValue])
-        context.output.line("person \(id) gets no more \(channel.rawValue)")
+        let changed = try ReplyCore.leaderOptOut(id, channel: channel, optedOut: optedOut, store: store, now: now)
+        context.logger.info(
+            optedOut ? "person-opted-out" : "person-opted-in",
+            ["person": String(id), "channel": channel.rawValue, "result": changed ? "changed" : "unchanged"])
+        switch (optedOut, changed) {
+        case (true, true): context.output.line("person \(id) gets no more \(channel.rawValue)")
+        case (true, false): context.output.line("person \(id) already gets no \(channel.rawValue)")
+        case (false, true): context.output.line("person \(id) gets \(channel.rawValue) again")
+        case (false, false): context.output.line("person \(id) was not opted out of \(channel.rawValue)")
+        }
     }
 
     static func forget(_ context: Context, _ words: [String]) throws {

@@ -12,8 +12,18 @@ enum Usage {
         """,
         "person list":
             "usage: mentor-notify person list [--json]\n\nLists people (forgotten people show without personal data).",
-        "person opt-out":
-            "usage: mentor-notify person opt-out ID --channel email|sms\n\nNo more messages to the person on that channel.",
+        "person opt-out": """
+        usage: mentor-notify person opt-out ID --channel email|sms [--at YYYY-MM-DDTHH:MM]
+
+        No more messages to the person on that channel; the program's next monthly digest lists it.
+        """,
+        "person opt-in": """
+        usage: mentor-notify person opt-in ID --channel email|sms [--at YYYY-MM-DDTHH:MM]
+
+        Messages to the person on that channel again: undoes an opt-out (a "stop" answer or person
+        opt-out), an unsubscribe link and a complaint (the email marked as spam) on that channel. The
+        leader's word, recorded; the program's next monthly digest lists it.
+        """,
         "forget": """
         usage: mentor-notify forget ID
 
@@ -77,11 +87,12 @@ enum Usage {
         moment has passed (a reminder for a past meeting) is left failed, and said so.
         """,
         "person": """
-        usage: mentor-notify person add|list|opt-out ...
+        usage: mentor-notify person add|list|opt-out|opt-in ...
 
           person add      enter a mentor or a mentee (`person add --help`)
           person list     list people
           person opt-out  stop one channel to a person
+          person opt-in   start it again, after an opt-out, an unsubscribe or a complaint
         """,
         "cafe": """
         usage: mentor-notify cafe add --program PROGRAM --at YYYY-MM-DDTHH:MM [--place TEXT]
@@ -117,8 +128,8 @@ enum Usage {
 
         What came back in the last N days (default 30), newest first: when, the channel, the message it
         answered, the person, and what was done (hours, rsvp, continue, agreement, evaluated, opt-out,
-        opt-in, forwarded, unverified, bounce, ignored-auto, unmatched). What people wrote is never
-        shown or kept.
+        opt-in, forwarded, unverified, bounce, complaint, ignored-auto, unmatched). What people wrote is
+        never shown or kept.
         """,
         "demo": """
         usage: mentor-notify demo [--dir DIR] [--from YYYY-MM-DD] [--days N]

@@ -107,6 +107,8 @@ final class ReplyCore {
             } else {
                 record.detail = "\(bounce.status) (delayed; not acted on)"
             }
+        case .complaint(let complaint):
+            try understand(complaint, into: &record)
         case .reply(let intent, let viaCalendar):
             let (row, person): (OutboxRow, Person)
             switch try match(inbound, optOut: intent == .stop || intent == .start) {
@@ -213,16 +215,11 @@ final class ReplyCore {
         switch answer.intent {
         case .stop, .start:
             let stop = answer.intent == .stop
-            let channel = answer.inbound.channel
-            // "start" undoes every stop on that channel, an unsubscribe link's too.
-            let changed = try store.setOptOut(person.id, channel: channel, optedOut: stop)
-            if changed {
-                try store.recordOptOut(
-                    OptOutEvent(
-                        personID: person.id, program: row.program, channel: channel, optedOut: stop, via: .reply,
-                        at: now
-                    ))
-            }
+            // "start" undoes every stop on that channel, an unsubscribe link's and a complaint's too.
+            try store.changeOptOut(
+                OptOutEvent(
+                    personID: person.id, program: row.program, channel: answer.inbound.channel, optedOut: stop,
+                    via: .reply, at: now))
             answer.action = stop ? "opt-out" : "opt-in"
             answer.detail = answer.inbound.channel.rawValue
             answer.variables[stop ? "stopped" : "started"] = "1"

@@ -24,33 +24,11 @@ extension WebEndpoint {
         }
         let now = clock()
         return respond { store throws -> HTTPResponse in
-            guard let row = try store.outboxRow(unsubscribeToken: String(token)), row.role != .leader,
-                let personID = row.recipient, let programID = row.program
-            else {
-                logger.info("unsubscribe", ["result": "unknown-link"])
-                return page(.unknownLink, language: .da, program: nil, status: 404)
-            }
-            let person = try store.person(personID)
-            let program = config.schedulerSettings.programs[programID]
-            let stopped = ProgramOptOut(program: programID, channel: .email)
-            let already = person.optedOut.contains(.email) || person.programOptOuts.contains(stopped)
-            guard request.method == "POST" else {
-                return page(already ? .alreadyDone : .ask, language: person.language, program: program)
-            }
-            if !already && !person.forgotten {
-                try store.write {
-                    if try store.unsubscribe(personID, program: programID, channel: .email, now: now) {
-                        try store.recordOptOut(
-                            OptOutEvent(
-                                personID: personID, program: programID, channel: .email, optedOut: true, via: .link,
-                                at: now))
-                    }
-                }
-            }
-            logger.info(
-                "unsubscribe",
-                ["person": String(personID), "program": programID, "result": already ? "already" : "unsubscribed"])
-            return page(already ? .alreadyDone : .done, language: person.language, program: program)
+            let core = ReplyCore(store: store, config: config, catalog: catalog, logger: logger)
+            let result = try core.unsubscribe(token: String(token), press: request.method == "POST", now: now)
+            return page(
+                result.outcome, language: result.language, program: result.program,
+                status: result.outcome == .unknownLink ? 404 : 200)
         }
     }
 

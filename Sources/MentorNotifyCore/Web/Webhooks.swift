@@ -110,12 +110,10 @@ extension WebEndpoint {
                 let failed = Webhooks.gatewayFailures.contains(status)
                 guard failed || status == "DELIVERED" else { break }
                 let detail = [Webhooks.field(object, "error"), Webhooks.field(object, "code")].compactMap { $0 }
-                _ = try store.write {
-                    try store.applyDeliveryReport(
-                        id: id, providerID: id == nil ? gatewayID : nil, delivered: !failed,
-                        reason: "gateway: \(status)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"),
-                        now: now)
-                }
+                try ReplyCore(store: store, config: config, catalog: catalog, logger: logger).deliveryReport(
+                    id: id, providerID: id == nil ? gatewayID : nil, delivered: !failed,
+                    reason: "gateway: \(status)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"),
+                    now: now)
             case (.twilio, .inbound):
                 let fields = Dictionary(form, uniquingKeysWith: { first, _ in first })
                 guard let sid = fields["MessageSid"], let from = fields["From"], let body = fields["Body"] else {
@@ -131,11 +129,9 @@ extension WebEndpoint {
                 let code = fields["ErrorCode"].map { " (error \($0))" } ?? ""
                 // Our StatusCallback names the row (`?outbox=ID`); a callback set elsewhere has only the SID.
                 let id = HTTPForm.fields(Array(request.query.utf8)).first { $0.0 == "outbox" }.flatMap { Int64($0.1) }
-                _ = try store.write {
-                    try store.applyDeliveryReport(
-                        id: id, providerID: id == nil ? sid : nil, delivered: !failed,
-                        reason: "gateway: \(status)\(code)", now: now)
-                }
+                try ReplyCore(store: store, config: config, catalog: catalog, logger: logger).deliveryReport(
+                    id: id, providerID: id == nil ? sid : nil, delivered: !failed, reason: "gateway: \(status)\(code)",
+                    now: now)
             }
             outcome = "ok"
             return ok

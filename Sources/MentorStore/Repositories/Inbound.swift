@@ -10,7 +10,7 @@ public struct InboundRecord: Sendable, Hashable {
     public var outboxID: Int64?
     public var personID: Int64?
     /// `hours`, `rsvp`, `continue`, `agreement`, `evaluated`, `opt-out`, `opt-in`, `forwarded`,
-    /// `unverified`, `bounce`, `ignored-auto`, `unmatched`.
+    /// `unverified`, `bounce`, `complaint`, `ignored-auto`, `unmatched`.
     public var action: String
     /// What was understood, in our words ("210 minutes", "yes", "5.1.1"), never the person's.
     public var detail: String?
@@ -241,10 +241,41 @@ extension Store {
         ) { ($0.string(0), $0.string(1), $0.string(2) == "yes") }
     }
 
-    /// Sets the opt-out of a channel (`stop` / `start`); opting back in also lifts the programs'
-    /// unsubscribes on that channel. Returns whether it changed anything.
+    /// The one way anyone stops or restarts our messages to a person, whatever the route (a reply,
+    /// the unsubscribe link, a complaint, the leader): changes it and records it for the leader's
+    /// digest, in one transaction. A link or a complaint stops one program (`event.program`), a
+    /// reply or the leader the whole channel; an opt-in undoes every stop on the channel, the
+    /// programs' too. Returns whether it changed anything: only a change is recorded. A person
+    /// forgotten changes no more.
     @discardableResult
-    public func setOptOut(_ id: Int64, channel: Channel, optedOut: Bool) throws -> Bool {
+    public func changeOptOut(_ event: OptOutEvent) throws -> Bool {
+        try write {
+            guard !(try person(event.personID)).forgotten else { return false }
+            let changed: Bool
+            if event.optedOut && event.via.stopsOneProgram {
+                guard let program = event.program else {
+                    throw StoreError(.invalidInput, "an unsubscribe or a complaint names the program it stops")
+                }
+                changed = try stopProgram(event.personID, program: program, channel: event.channel, now: event.at)
+            } else {
+                changed = try setOptOut(event.personID, channel: event.channel, optedOut: event.optedOut)
+            }
+            if changed {
+                try database.run(
+                    """
+                    INSERT INTO opt_out_event (person_id, program, channel, opted_out, via, at) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        event.personID, event.program, event.channel.rawValue, event.optedOut, event.via.rawValue,
+                        event.at,
+                    ])
+            }
+            return changed
+        }
+    }
+
+    /// The channel's own switch (`stop` / `start`); opting back in also lifts the programs' stops.
+    private func setOptOut(_ id: Int64, channel: Channel, optedOut: Bool) throws -> Bool {
         let column = channel == .email ? "opt_out_email" : "opt_out_sms"
         var changed =
             try database.run(
@@ -258,22 +289,13 @@ extension Store {
         return changed
     }
 
-    /// Stops one program's messages to a person on one channel (the unsubscribe link); `setOptOut`
-    /// to false lifts it. Returns whether it changed. Call inside `write` with `recordOptOut`.
-    @discardableResult
-    public func unsubscribe(_ id: Int64, program: String, channel: Channel, now: Int64) throws -> Bool {
+    /// One program's messages on one channel (the unsubscribe link, a complaint).
+    private func stopProgram(_ id: Int64, program: String, channel: Channel, now: Int64) throws -> Bool {
         try database.run(
             """
             INSERT INTO program_opt_out (person_id, program, channel, at) VALUES (?, ?, ?, ?)
             ON CONFLICT (person_id, program, channel) DO NOTHING
             """, [id, program, channel.rawValue, now]) > 0
-    }
-
-    /// Records an opt-out or opt-in for the leader's digest.
-    public func recordOptOut(_ event: OptOutEvent) throws {
-        try database.run(
-            "INSERT INTO opt_out_event (person_id, program, channel, opted_out, via, at) VALUES (?, ?, ?, ?, ?, ?)",
-            [event.personID, event.program, event.channel.rawValue, event.optedOut, event.via.rawValue, event.at])
     }
 
     /// Retention: opt-out records older than `before` go (the digest needs only last month's).

@@ -206,17 +206,6 @@ extension Store {
         try database.query("SELECT \(Store.personColumns) FROM person ORDER BY id", [], Store.person)
     }
 
-    /// The leader stops a channel for a person (`person opt-out`); the next digest lists it.
-    public func optOut(_ id: Int64, channel: Channel, now: Int64) throws {
-        try write {
-            _ = try person(id)
-            if try setOptOut(id, channel: channel, optedOut: true) {
-                try recordOptOut(
-                    OptOutEvent(personID: id, program: nil, channel: channel, optedOut: true, via: .leader, at: now))
-            }
-        }
-    }
-
     /// Erases a person's personal data and the bodies of messages to them. Counts stay.
     ///
     /// `secure_delete` zeroes the freed bytes, VACUUM rewrites the file and the WAL is truncated,

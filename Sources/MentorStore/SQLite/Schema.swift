@@ -10,6 +10,7 @@ public enum Schema {
         .init(id: "005-delivery-reports", sql: deliveryReports),
         .init(id: "006-unsubscribe", sql: unsubscribe),
         .init(id: "007-proven-senders", sql: provenSenders),
+        .init(id: "008-complaints", sql: complaints),
     ])
 
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
@@ -30,6 +31,26 @@ public enum Schema {
             reported INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (sender, day)
         ) WITHOUT ROWID;
+        """
+
+    /// A complaint (an ARF report: the person marked our email as spam) stops that program's email
+    /// as the link does and is listed as such. SQLite cannot change a CHECK, so the table is
+    /// written anew with `complaint` among the routes, its rows and index kept.
+    static let complaints = """
+        CREATE TABLE opt_out_event_new (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES person(id),
+            program TEXT,
+            channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+            opted_out INTEGER NOT NULL,
+            via TEXT NOT NULL CHECK (via IN ('link', 'reply', 'leader', 'complaint')),
+            at INTEGER NOT NULL
+        );
+        INSERT INTO opt_out_event_new (id, person_id, program, channel, opted_out, via, at)
+            SELECT id, person_id, program, channel, opted_out, via, at FROM opt_out_event;
+        DROP TABLE opt_out_event;
+        ALTER TABLE opt_out_event_new RENAME TO opt_out_event;
+        CREATE INDEX opt_out_event_at ON opt_out_event(at);
         """
 
     /// One-click unsubscribe. The link's token is its own 128 random bits, not the Message-ID's,

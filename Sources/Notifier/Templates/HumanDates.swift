@@ -110,12 +110,18 @@ enum HumanLists {
         let date = HumanDates.date(day, language, withYear: false)
         switch (language, fields[4], stop) {
         case (.da, "link", _): return "\(who) afmeldte e-mails fra programmet \(date) (med linket i en e-mail)"
+        case (.da, "complaint", _):
+            return "\(who) markerede en e-mail fra programmet som spam \(date) og får ikke flere e-mails fra programmet"
         case (.da, "reply", true): return "\(who) afmeldte \(all) \(date) (svarede stop)"
         case (.da, "reply", false): return "\(who) tilmeldte sig \(channel) igen \(date) (svarede start)"
+        case (.da, _, false): return "\(who) blev tilmeldt \(channel) igen af en leder \(date)"
         case (.da, _, _): return "\(who) blev afmeldt \(all) af en leder \(date)"
         case (.en, "link", _): return "\(who) unsubscribed from the program's email on \(date) (the link in an email)"
+        case (.en, "complaint", _):
+            return "\(who) marked an email from the program as spam on \(date) and gets no more email from the program"
         case (.en, "reply", true): return "\(who) stopped \(all) on \(date) (replied stop)"
         case (.en, "reply", false): return "\(who) started \(channel) again on \(date) (replied start)"
+        case (.en, _, false): return "\(who) was put back on \(channel) by a leader on \(date)"
         case (.en, _, _): return "\(who) was taken off \(all) by a leader on \(date)"
         }
     }

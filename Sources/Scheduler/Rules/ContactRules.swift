@@ -118,8 +118,8 @@ extension Planner {
         }
     }
 
-    /// Last month's opt-outs and opt-ins by program: a link's to its program, a reply's or a
-    /// leader's (the whole channel) to every program the person has a forløb in.
+    /// Last month's opt-outs and opt-ins by program: a link's or a complaint's to its program, a
+    /// reply's or a leader's (the whole channel) to every program the person has a forløb in.
     func optOutLines() -> [String: [String]] {
         guard !state.optOutsLastMonth.isEmpty else { return [:] }
         var programsOf: [Int64: Set<String>] = [:]
@@ -130,7 +130,8 @@ extension Planner {
         var result: [String: [String]] = [:]
         for event in state.optOutsLastMonth {
             let programs =
-                event.via == .link ? Set(event.program.map { [$0] } ?? []) : programsOf[event.personID] ?? []
+                event.via.stopsOneProgram && event.optedOut
+                ? Set(event.program.map { [$0] } ?? []) : programsOf[event.personID] ?? []
             let person = state.people[event.personID]
             let record = TextLines.record([
                 person?.name ?? "", person?.role.rawValue ?? "", event.channel.rawValue,
