@@ -105,7 +105,8 @@ final class Daemon {
             server?.start()
             logger.info("http-start", ["port": String(server?.port ?? 0)])
         }
-        defer { server?.stop() }
+        // Requests in progress get the grace a message in flight gets; then the exit goes on.
+        defer { server?.stop(grace: 3) }
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")
