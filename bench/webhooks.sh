@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Webhooks benchmark: signed GatewayAPI inbound webhooks (each a new message id, so each is verified,
-# read and recorded in its own transaction) posted over keep-alive by wrk to `run`'s endpoint for
-# SECONDS_EACH (default 15: over 20,000 at the rate seen), next to nginx answering a static 200 to the
-# same requests on the same machine. Prints requests/s and the 99th percentile latency of both.
+# Webhooks benchmark: signed GatewayAPI inbound webhooks (each a new message id with a token of its
+# own, so each is verified, read and recorded in its own transaction) posted over keep-alive by wrk
+# to `run`'s endpoint for SECONDS_EACH (default 15), while another client holds all 64 of the
+# endpoint's connections open and idle; next to nginx answering a static 200 to the same requests on
+# the same machine. Prints requests/s, the 99th percentile latency and the non-2xx answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$PWD/.build/release/mentor-notify
@@ -29,36 +30,77 @@ daemon=$!
 static_nginx "$work/nginx" "$static" '{}'
 cleanup() { kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; stop_nginx "$work/nginx"; rm -rf "$work"; }
 trap cleanup EXIT
-signature=$(python3 - <<'PY'
-import base64, hashlib, hmac
+# GatewayAPI signs each event: the JWT's payload is the body. Tokens are made here, one per message
+# id, and wrk posts each body with its own token (a token never opens another body).
+python3 - "$work/signed" <<'PY'
+import base64, hashlib, hmac, sys
 b = lambda x: base64.urlsafe_b64encode(x).rstrip(b"=").decode()
-head, body = b(b'{"alg":"HS256","typ":"JWT"}'), b(b'{"id":1}')
-print(f"{head}.{body}." + b(hmac.new(b"s3cret", f"{head}.{body}".encode(), hashlib.sha256).digest()))
+head = b(b'{"alg":"HS256","typ":"JWT"}')
+with open(sys.argv[1], "w") as out:
+    for thread in (1, 2):
+        for n in range(1, 60001):
+            body = '{"id": %d, "msisdn": 4599%06d, "receiver": 4512345678, "message": "ja"}' % (thread * 1000000 + n, n)
+            payload = b(body.encode())
+            token = f"{head}.{payload}." + b(hmac.new(b"s3cret", f"{head}.{payload}".encode(), hashlib.sha256).digest())
+            out.write(f"{thread}\t{body}\t{token}\n")
 PY
-)
-# Each of 2 threads posts webhooks with message ids of its own.
+# Each of 2 threads posts the webhooks signed for it, in turn (again from the first when it runs
+# out: the same webhook twice is acknowledged, acted on once).
 cat > "$work/post.lua" <<LUA
-local counter = 0
-local thread_id = 0
 local next_id = 1
 function setup(thread) thread:set("tid", next_id); next_id = next_id + 1 end
-function init(args) thread_id = tid end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Gwapi-Signature"] = "$signature"
-function request()
-    counter = counter + 1
-    local body = string.format('{"id": %d, "msisdn": 4599%06d, "receiver": 4512345678, "message": "ja"}', thread_id * 1000000 + counter, counter)
-    return wrk.format(nil, "/hooks/gatewayapi/inbound", nil, body)
+local signed = {}
+local at = 0
+function init(args)
+    for line in io.lines("$work/signed") do
+        local thread, body, token = line:match("^(%d+)\t(.-)\t(.+)$")
+        if tonumber(thread) == tid then signed[#signed + 1] = { body, token } end
+    end
 end
-function response(status, headers, body)
-    if status ~= 200 then io.stderr:write("status " .. status .. "\n") end
+function request()
+    at = at % #signed + 1
+    local body, token = signed[at][1], signed[at][2]
+    return wrk.format("POST", "/hooks/gatewayapi/inbound",
+        { ["Content-Type"] = "application/json", ["X-Gwapi-Signature"] = token }, body)
 end
 LUA
+# Someone holds every one of the endpoint's 64 connections open and idle (each after a request of
+# its own), opening a new one whenever one is closed: the gateway's webhooks must still get in.
+cat > "$work/hold.py" <<'PY'
+import socket, sys, time
+port, seconds = int(sys.argv[1]), float(sys.argv[2])
+def held():
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.recv(4096)
+    s.setblocking(False)
+    return s
+conns = [held() for _ in range(64)]
+reopened = 0
+end = time.time() + seconds
+while time.time() < end:
+    for i, s in enumerate(conns):
+        try:
+            if s.recv(1, socket.MSG_PEEK) == b"":
+                s.close(); conns[i] = held(); reopened += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            conns[i] = held(); reopened += 1
+    time.sleep(0.05)
+print(f"idle holder: 64 keep-alive connections held; {reopened} closed by the server and opened again")
+PY
 for i in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 seconds=${SECONDS_EACH:-15}
-echo "== mentor-notify run: signed webhooks for ${seconds} s, 2 threads x 4 connections, keep-alive"
-wrk -t2 -c8 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|99%|requests in|Non-2xx"
+echo "== mentor-notify run: signed webhooks for ${seconds} s, 2 threads x 4 connections, keep-alive,"
+echo "   while another client holds 64 idle keep-alive connections"
+python3 "$work/hold.py" "$port" "$((seconds + 3))" > "$work/hold.log" &
+holder=$!
+sleep 1
+wrk -t2 -c8 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port" > "$work/wrk.log"
+grep -E "Requests/sec|99%|requests in|Socket errors" "$work/wrk.log"
+echo "non-2xx answers: $(grep -oE "Non-2xx or 3xx responses: [0-9]+" "$work/wrk.log" | grep -oE "[0-9]+$" || echo 0)"
+wait "$holder"; cat "$work/hold.log"
 recorded=$(python3 -c "import sqlite3; print(sqlite3.connect('$work/bench.db').execute('SELECT count(*) FROM inbound').fetchone()[0])")
 echo "recorded in inbound: $recorded"
 echo "== nginx: a static 200 to the same requests"

@@ -139,15 +139,21 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting and closes the listening socket; idle keep-alive connections are closed,
     /// the requests in progress are answered (`Connection: close`). Returns when every connection
-    /// is done, or after the request timeout.
-    public func stop() {
+    /// is done; after `grace` seconds (the request timeout by default) what is left is cut off.
+    public func stop(grace: Double? = nil) {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // Without an accept thread, nothing else closes the listener.
         if !started.load(ordering: .acquiring) { close(socket) }
         connections.withLock { table in
             for (fd, connection) in table.open where connection.idleSince != nil { shutdown(fd, Int32(SHUT_RDWR)) }
         }
-        _ = running.wait(timeout: .now() + requestTimeout + 1)
+        guard running.wait(timeout: .now() + (grace ?? requestTimeout)) == .timedOut else { return }
+        // A request still arriving (or a handler still running) is not waited for any longer:
+        // shutting its connection down wakes its thread, which closes it.
+        connections.withLock { table in
+            for fd in table.open.keys { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+        _ = running.wait(timeout: .now() + 1)
     }
 
     /// The connections being served: when each became idle between requests (nil while a request

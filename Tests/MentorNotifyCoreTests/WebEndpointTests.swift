@@ -815,6 +815,17 @@ extension WebEndpointTests {
         Self.gatewayConfig(cli, port: port, secretFile: Self.writeSecret(cli, "s3cret"))
         let check = try cli.run(["check"])
         #expect(check.code == 0, "\(check.err)")
+        // Twilio signs the address it calls: without publicURL every real webhook would be 401.
+        cli.write(
+            "config.json",
+            """
+            { "http": { "listen": "127.0.0.1:\(port)" },
+              "sms": { "provider": "twilio", "url": "http://127.0.0.1:9/2010-04-01/Accounts/AC1/Messages.json",
+                       "sender": "+4512345678", "accountSid": "AC1", "tokenFile": "\(cli.folder)/sms-token" },
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen" } ] }
+            """)
+        let twilio = try cli.run(["check"])
+        #expect(twilio.code == 78 && twilio.err.contains("http.publicURL"), "\(twilio.code) \(twilio.err)")
     }
 
     /// SIGHUP reloads the config and the texts for the web endpoint too: a new webhook secret is

@@ -91,8 +91,8 @@ enum AdminCommands {
             context.output.line("email: spool (\(config.spool))")
         }
         if let sms = config.sms {
-            _ = try Transports.smsToken(sms, environment: context.environment)
-            _ = try Transports.smsWebhookSecret(sms, environment: context.environment, needed: config.http != nil)
+            // The token, and what the endpoint needs for the gateway's webhooks.
+            _ = try Webhooks.configured(config, environment: context.environment, needed: config.http != nil)
             context.output.line("sms: \(sms.provider.rawValue) \(sms.url)")
         } else {
             context.output.line("sms: spool (\(config.spool))")

@@ -105,7 +105,8 @@ final class Daemon {
             server?.start()
             logger.info("http-start", ["port": String(server?.port ?? 0)])
         }
-        defer { server?.stop() }
+        // Requests in progress get the grace a message in flight gets; then the exit goes on.
+        defer { server?.stop(grace: 3) }
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")
@@ -178,18 +179,9 @@ extension Daemon {
     /// The web endpoint for the context's config and `catalog`, its secrets read as `check` reads
     /// them: one that cannot be read is a config error here, not a 401 for every webhook.
     static func endpoint(_ context: Context, catalog: TemplateCatalog) throws -> WebEndpoint {
-        let config = context.config
-        return WebEndpoint(
-            databasePath: context.databasePath, config: config, catalog: catalog, logger: context.logger,
-            webhooks: try config.sms.map { sms throws(ConfigError) in
-                Webhooks(
-                    provider: sms.provider,
-                    gatewaySecret: try Transports.smsWebhookSecret(sms, environment: context.environment, needed: true)
-                        .map { Array($0.utf8) },
-                    twilioToken: sms.provider == .twilio
-                        ? try Transports.smsToken(sms, environment: context.environment) : nil,
-                    publicURL: config.http?.publicURL, replyKeyword: sms.replyKeyword)
-            })
+        WebEndpoint(
+            databasePath: context.databasePath, config: context.config, catalog: catalog, logger: context.logger,
+            webhooks: try Webhooks.configured(context.config, environment: context.environment, needed: true))
     }
 }
 

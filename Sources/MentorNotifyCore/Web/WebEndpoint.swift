@@ -142,3 +142,27 @@ final class WebEndpoint: Sendable {
         }
     }
 }
+
+extension Webhooks {
+    /// The SMS gateway's webhooks as the config sets them up, with their secrets. When the
+    /// endpoint serves them (`needed`), whatever would make every real webhook fail — a secret
+    /// that cannot be read or is exposed, no GatewayAPI secret, no `publicURL` for Twilio to sign
+    /// — is a config error, at `check` and at start-up alike.
+    static func configured(_ config: Config, environment: [String: String], needed: Bool) throws(ConfigError)
+        -> Webhooks?
+    {
+        guard let sms = config.sms else { return nil }
+        let secret = try Transports.smsWebhookSecret(sms, environment: environment, needed: needed)
+        let token = try Transports.smsToken(sms, environment: environment)
+        if needed, sms.provider == .twilio, config.http?.publicURL == nil {
+            throw ConfigError(
+                "http.publicURL",
+                "is needed for Twilio's webhooks: Twilio signs the address it calls; write that https:// address, "
+                    + "e.g. https://mentor.example.dk")
+        }
+        return Webhooks(
+            provider: sms.provider, gatewaySecret: secret.map { Array($0.utf8) },
+            twilioToken: sms.provider == .twilio ? token : nil, publicURL: config.http?.publicURL,
+            replyKeyword: sms.replyKeyword)
+    }
+}

@@ -8,7 +8,8 @@ import WebhookAuth
 
 /// The SMS gateway's webhooks: inbound SMS (read by the reply core, like an email reply) and
 /// delivery reports (SPEC.md "The web endpoint"). A request without a valid signature gets 401 and
-/// changes nothing, and only what the signature covers is acted on; the same webhook twice acts once; what a person wrote is never logged.
+/// changes nothing, and only what the signature covers is acted on; the same webhook twice acts
+/// once; what a person wrote is never logged.
 struct Webhooks: Sendable {
     var provider: SMSProvider
     /// GatewayAPI's JWT key; Twilio signs with the auth token.
