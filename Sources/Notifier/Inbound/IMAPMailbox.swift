@@ -13,13 +13,15 @@ public struct RepliesSettings: Sendable, Hashable {
     }
 }
 
-/// Where replies are read: an IMAP folder, and the folder they are moved to once acted on.
+/// Where replies are read: an IMAP folder, the folder they are moved to once acted on, and the one
+/// a message that cannot be read is moved to.
 public struct IMAPSettings: Sendable, Hashable {
     /// `imaps://host[:port]/FOLDER` or `imap://host[:port]/FOLDER` (STARTTLS required).
     public var url: String
     public var username: String
     public var passwordFile: String?
     public var processedFolder = "Processed"
+    public var unreadableFolder = "Unreadable"
     public var caFile: String?
     public var requireTLS = true
     public var timeoutSeconds = 30
@@ -75,6 +77,13 @@ public protocol ReplyMailbox: AnyObject {
     func fetch(_ id: Int64, generation: Int64) throws(MailboxError) -> [UInt8]
     /// Moves messages (acted on) to the processed folder, several in one command where it can.
     func moveToProcessed(_ ids: [Int64]) throws(MailboxError)
+    /// Moves a message that could not be fetched or read to the unreadable folder.
+    func moveToUnreadable(_ id: Int64) throws(MailboxError)
+    /// The names the leaders know the folders by: where replies arrive, where unreadable ones go.
+    var folderNames: (replies: String, unreadable: String) { get }
+    /// Throws when the mailbox itself cannot be reached: after one message failed, tells a
+    /// message the server will not hand over from a server that is gone.
+    func check() throws(MailboxError)
     /// The poll is over: a connection may close.
     func finish()
 }
@@ -89,8 +98,8 @@ public final class IMAPMailbox: ReplyMailbox {
     private var curl: CurlHandle?
     private let server: String
     public let folder: String
-    /// The processed folder exists (created or found) on this server.
-    private var processedReady = false
+    /// The folders created (or found) on this server in this poll.
+    private var foldersReady: Set<String> = []
     /// The server refused UID MOVE once: COPY, flag and EXPUNGE from then on.
     private var moveUnsupported = false
     /// Messages larger than this are not fetched whole.
@@ -193,14 +202,19 @@ public final class IMAPMailbox: ReplyMailbox {
     /// Moves messages to the processed folder, creating it the first time it is missing. One
     /// command for the set (`UID MOVE 4,7,9`), not a round trip per message.
     public func moveToProcessed(uids: [Int64]) throws(MailboxError) {
+        try move(uids: uids, to: settings.processedFolder)
+    }
+
+    /// Moves messages to `destination`, creating it the first time it is missing.
+    private func move(uids: [Int64], to destination: String) throws(MailboxError) {
         guard !uids.isEmpty else { return }
         let uid = uids.map(String.init).joined(separator: ",")
-        if !processedReady {
+        if !foldersReady.contains(destination) {
             // CREATE fails when the folder exists (RFC 3501 6.3.3); only a failing move tells more.
-            _ = try? request(path: "", command: "CREATE \(quoted(settings.processedFolder))")
-            processedReady = true
+            _ = try? request(path: "", command: "CREATE \(quoted(destination))")
+            foldersReady.insert(destination)
         }
-        let target = quoted(settings.processedFolder)
+        let target = quoted(destination)
         if !moveUnsupported {
             do {
                 _ = try request(path: encodedFolder(folder), command: "UID MOVE \(uid) \(target)")
@@ -233,6 +247,16 @@ public final class IMAPMailbox: ReplyMailbox {
 
     public func moveToProcessed(_ ids: [Int64]) throws(MailboxError) {
         try moveToProcessed(uids: ids)
+    }
+
+    public func moveToUnreadable(_ id: Int64) throws(MailboxError) {
+        try move(uids: [id], to: settings.unreadableFolder)
+    }
+
+    public var folderNames: (replies: String, unreadable: String) { (folder, settings.unreadableFolder) }
+
+    public func check() throws(MailboxError) {
+        _ = try status()
     }
 
     /// The connection closes between polls.
