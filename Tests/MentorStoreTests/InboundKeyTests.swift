@@ -22,7 +22,7 @@ import Testing
     @Test func theMigrationRewritesOldKeysToTheirHashes() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("old.db")
-        let messageID = "<CAF.soren@example.dk>"
+        let messageID = "CAF.soren@example.dk"
         do {
             let database = try Database(path: path)
             try Schema.migrator.migrate(database, upTo: "006-unsubscribe")

@@ -300,7 +300,8 @@ public struct Config: Sendable {
     {
         guard let folder = try reader.string(key) else { return nil }
         guard IMAPSettings.isPlainFolderName(folder) else {
-            throw ConfigError(reader.keyPath(key), "may hold only A-Z, a-z, 0-9, space, . / - _ (e.g. \"\(example)\")")
+            throw ConfigError(
+                reader.keyPath(key), "may hold only letters, digits, space, . / - _ (e.g. \"\(example)\")")
         }
         return folder
     }
@@ -319,14 +320,14 @@ public struct Config: Sendable {
         var settings = IMAPSettings(url: url, username: username)
         guard IMAPSettings.isPlainFolderName(settings.serverAndFolder.folder) else {
             throw ConfigError(
-                reader.keyPath("url"), "names a folder with characters other than A-Z, a-z, 0-9, space, . / - _")
+                reader.keyPath("url"), "names a folder with characters other than letters, digits, space, . / - _")
         }
         settings.passwordFile = try reader.string("passwordFile")
         settings.caFile = try reader.string("caFile")
         settings.processedFolder =
             try folder(&reader, "processedFolder", example: "Behandlet") ?? settings.processedFolder
         settings.unreadableFolder =
-            try folder(&reader, "unreadableFolder", example: "Ulaeselig") ?? settings.unreadableFolder
+            try folder(&reader, "unreadableFolder", example: "Ulæselig") ?? settings.unreadableFolder
         if let mode = try reader.string("starttls") {
             guard mode == "none" || mode == "required" else {
                 throw ConfigError(reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\"")

@@ -43,13 +43,35 @@ public struct IMAPSettings: Sendable, Hashable {
     }
 
     /// A folder name we can write into a command and a URL without quoting rules of its own:
-    /// ASCII letters, digits, space, `.`, `/`, `-`, `_` (IMAP's modified UTF-7 is not needed then).
+    /// letters (`Ulæselig` too: IMAP's modified UTF-7 writes them), digits, space, `.`, `/`, `-`, `_`.
     public static func isPlainFolderName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 100
             && name.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-                    || " ./-_".unicodeScalars.contains($0)
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || " ./-_".unicodeScalars.contains($0)
             }
+    }
+
+    /// The name as IMAP writes it (RFC 3501 5.1.3, modified UTF-7): printable ASCII as itself (`&`
+    /// as `&-`), any other run as `&`, the base64 of its UTF-16BE with `,` for `/`, and `-`.
+    public static func modifiedUTF7(_ name: String) -> String {
+        var result = ""
+        var run: [UInt8] = []
+        func endRun() {
+            guard !run.isEmpty else { return }
+            let base64 = Data(run).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            result += "&" + base64.replacingOccurrences(of: "/", with: ",") + "-"
+            run = []
+        }
+        for scalar in name.unicodeScalars {
+            if (0x20...0x7e).contains(scalar.value) {
+                endRun()
+                result += scalar == "&" ? "&-" : String(scalar)
+            } else {
+                for unit in String(scalar).utf16 { run += [UInt8(unit >> 8), UInt8(unit & 0xff)] }
+            }
+        }
+        endRun()
+        return result
     }
 }
 
@@ -265,11 +287,12 @@ public final class IMAPMailbox: ReplyMailbox {
     }
 
     private func quoted(_ name: String) -> String {
-        "\"" + name + "\""
+        "\"" + IMAPSettings.modifiedUTF7(name) + "\""
     }
 
     private func encodedFolder(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
+        let imapName = IMAPSettings.modifiedUTF7(name)
+        return imapName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? imapName
     }
 
     /// The number after `word ` in an IMAP answer.
