@@ -194,10 +194,9 @@ public final class IMAPMailbox: ReplyMailbox {
 
     /// UIDVALIDITY and UIDNEXT of the folder (RFC 3501 6.3.10 STATUS).
     public func status() throws(MailboxError) -> (uidValidity: Int64, uidNext: Int64) {
-        let answer = String(
-            decoding: try request(path: "", command: "STATUS \(quoted(folder)) (UIDVALIDITY UIDNEXT)"), as: UTF8.self)
-        guard let validity = IMAPMailbox.number(after: "UIDVALIDITY", in: answer),
-            let next = IMAPMailbox.number(after: "UIDNEXT", in: answer)
+        let answer = Array(try request(path: "", command: "STATUS \(quoted(folder)) (UIDVALIDITY UIDNEXT)"))
+        guard let validity = IMAPAnswer.number(after: "UIDVALIDITY", in: answer),
+            let next = IMAPAnswer.number(after: "UIDNEXT", in: answer)
         else {
             throw MailboxError("the IMAP server's STATUS answer for \(folder) has no UIDVALIDITY and UIDNEXT")
         }
@@ -208,12 +207,7 @@ public final class IMAPMailbox: ReplyMailbox {
     /// none is newer: it is filtered out).
     public func uids(after uid: Int64) throws(MailboxError) -> [Int64] {
         let answer = try request(path: encodedFolder(folder), command: "UID SEARCH UID \(uid + 1):*")
-        var found: [Int64] = []
-        for line in String(decoding: answer, as: UTF8.self).split(whereSeparator: \.isNewline)
-        where line.hasPrefix("* SEARCH") {
-            found += line.dropFirst(8).split(separator: " ").compactMap { Int64($0) }.filter { $0 > uid }
-        }
-        return Array(Set(found)).sorted()
+        return IMAPAnswer.searchUIDs(Array(answer), after: uid)
     }
 
     /// The whole message (RFC 5092 URL form, checked against UIDVALIDITY by libcurl).
@@ -293,11 +287,5 @@ public final class IMAPMailbox: ReplyMailbox {
     private func encodedFolder(_ name: String) -> String {
         let imapName = IMAPSettings.modifiedUTF7(name)
         return imapName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? imapName
-    }
-
-    /// The number after `word ` in an IMAP answer.
-    static func number(after word: String, in text: String) -> Int64? {
-        guard let range = text.range(of: word + " ") else { return nil }
-        return Int64(text[range.upperBound...].prefix(while: \.isNumber))
     }
 }
