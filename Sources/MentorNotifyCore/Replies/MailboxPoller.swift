@@ -144,14 +144,15 @@ final class MailboxPoller {
                 "mailbox", ["uid": String(id), "result": "passed-over", "reason": "the move failed: \(error.reason)"])
             unreadable = UnreadableMail(at: now, moved: false, folder: folders.replies)
         }
+        // One transaction: a kill leaves the count to try again, or the record and no count.
         try store.write {
             if unreadable.moved {
                 try store.clearMailboxFailure(name, uidValidity: generation, uid: id)
             } else {
                 try store.passOver(name, uidValidity: generation, uid: id)
             }
+            try core.recordUnreadable(key: "imap:\(generation):\(id)", unreadable, reason: reason)
         }
-        try core.recordUnreadable(key: "imap:\(generation):\(id)", unreadable, reason: reason)
         return true
     }
 
