@@ -20,12 +20,13 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
-        // OpenSSL's libcrypto (libcurl loads it already): HMAC for webhook signatures, never hand-rolled.
+        // OpenSSL's libcrypto (libcurl loads it already): HMAC for webhook signatures and SHA-256 for
+        // the keys of what came back (MentorStore), never hand-rolled.
         .systemLibrary(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Records, dates, zones, rules and roles: values only, no SQLite, no libcurl.
         .target(name: "MentorModel", swiftSettings: strict),
-        .target(name: "MentorStore", dependencies: ["CSQLite", "MentorModel"], swiftSettings: strict),
+        .target(name: "MentorStore", dependencies: ["CSQLite", "CCrypto", "MentorModel"], swiftSettings: strict),
         // Pure rules: the compiler keeps them from the store, SQLite and libcurl.
         .target(name: "Scheduler", dependencies: ["MentorModel"], swiftSettings: strict),
         // Who may call the webhooks: GatewayAPI's JWT (HS256) and Twilio's HMAC-SHA1 signatures.

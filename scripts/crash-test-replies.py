@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Crash test for the loop back: 200 replies wait in a real IMAP server (Dovecot); mentor-notify
-reads them while being killed with SIGKILL at random moments, and restarted each time. Then: was
-every reply acted on exactly once (one contact per reply), was every one confirmed, were
-confirmations sent twice at most once per kill, and is the database intact?
+"""Crash test for the loop back: 200 replies wait in a real IMAP server (Dovecot), with a few
+messages among them that cannot be read; mentor-notify reads them while being killed with SIGKILL
+at random moments, and restarted each time. Then: was every reply acted on exactly once (one
+contact per reply), was every one confirmed, were confirmations sent twice at most once per kill,
+did every unreadable message end in the unreadable folder without holding back the others, and is
+the database intact?
 
-Usage: scripts/crash-test-replies.py [--kills 50] [--replies 200] [--seed N]
+Usage: scripts/crash-test-replies.py [--kills 50] [--replies 200] [--unreadable 3] [--seed N]
 """
 import argparse
 import datetime
@@ -29,6 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--replies", type=int, default=200)
+    parser.add_argument("--unreadable", type=int, default=3)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--max-delay-ms", type=int, default=150)
     args = parser.parse_args()
@@ -60,6 +63,13 @@ def main():
     # Mentors who were sent a question about their hours, each answering it once with "2".
     reply_fixture.seed(db, maildir, args.replies, "contact-nudge", "2026-03-02", "2\r\n\r\n> Hej\r\n",
                        "example.dk", "Kontakt", contact="2026-03-02", name_suffix="crash")
+    # Broken MIME (a multipart without a boundary) among them: each waits three polls, then moves on.
+    for i in range(args.unreadable):
+        name = f"1774000000.M{(i + 1) * args.replies // (args.unreadable + 1)}Q1.broken"
+        with open(os.path.join(maildir, "tmp", name), "w") as f:
+            f.write(f"From: someone@example.net\r\nMessage-ID: <broken{i}@example.net>\r\n"
+                    "Content-Type: multipart/mixed\r\n\r\n--\r\n3\r\n")
+        os.rename(os.path.join(maildir, "tmp", name), os.path.join(maildir, "new", name))
 
     clock = datetime.datetime(2026, 3, 20, 10, 0)
 
@@ -99,6 +109,7 @@ def main():
     per_forloeb = dict(con.execute(
         "SELECT relationship_id, count(*) FROM contact WHERE kind = 'other' GROUP BY relationship_id").fetchall())
     inbound = con.execute("SELECT count(*) FROM inbound WHERE action = 'hours'").fetchone()[0]
+    unreadable = con.execute("SELECT count(*) FROM inbound WHERE action = 'unreadable'").fetchone()[0]
     confirmations = con.execute("SELECT count(*) FROM outbox WHERE rule = 'reply-confirmation'").fetchone()[0]
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     con.close()
@@ -110,14 +121,18 @@ def main():
     twice = len(received) - len(set(received))
     once = all(per_forloeb.get(i) == 1 for i in range(1, args.replies + 1))
     processed = sum(len(os.listdir(os.path.join(maildir, ".Processed", sub))) for sub in ("new", "cur"))
+    moved = sum(len(os.listdir(os.path.join(maildir, ".Unreadable", sub)))
+                for sub in ("new", "cur") if os.path.isdir(os.path.join(maildir, ".Unreadable", sub)))
     print(f"crash-test-replies: seed {args.seed}; {kills} SIGKILLs in {elapsed:.0f} s")
     print(f"crash-test-replies: {args.replies} replies; acted on {inbound}, each forløb's hours logged once: {once}; "
-          f"left in INBOX {waiting()}, in Processed {processed}")
+          f"left in INBOX {waiting()}, in Processed {processed}; unreadable {args.unreadable}: "
+          f"in Unreadable {moved}, listed {unreadable}")
     print(f"crash-test-replies: confirmations queued {confirmations}, received {len(received)} "
           f"({len(set(received))} distinct; twice: {twice}, goal at most one per kill: {kills}); "
           f"integrity_check {integrity}")
     ok = (once and inbound == args.replies and confirmations == args.replies and len(set(received)) == args.replies
-          and twice <= kills and integrity == "ok" and waiting() == 0)
+          and twice <= kills and integrity == "ok" and waiting() == 0 and moved == args.unreadable
+          and unreadable <= args.unreadable)
     print("crash-test-replies: " + ("PASS" if ok else "FAIL"))
     if ok:
         shutil.rmtree(work, ignore_errors=True)

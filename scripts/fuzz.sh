@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
-# builder, the reader of inbound email, the HTTP request parser, the webhook signatures and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
+# builder, the reader of inbound email, the HTTP request parser, the webhook signatures and the readers of what servers answer (SMS gateways, SMTP replies, IMAP), each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
 # a crash is saved in fuzz/crashes/ and should become a regression test.
 set -euo pipefail
@@ -22,10 +22,11 @@ sources() {
         reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;
         http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
         webhook) ls Sources/WebhookAuth/*.swift ;;
+        imap) ls Sources/Notifier/Inbound/IMAPAnswer.swift ;;
     esac
 }
 status=0
-for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook}; do
+for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook imap}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     for file in $(sources "$target"); do

@@ -268,3 +268,29 @@ public struct OptOutEvent: Sendable, Hashable {
         self.at = at
     }
 }
+
+/// A message that came in and could not be read, for the leaders' digest: when, and where it is.
+public struct UnreadableMail: Sendable, Hashable {
+    public var at: Int64
+    /// Moved to `folder` (the unreadable folder), or left in it (the replies folder) because even
+    /// the move failed.
+    public var moved: Bool
+    public var folder: String
+
+    public init(at: Int64, moved: Bool, folder: String) {
+        self.at = at
+        self.moved = moved
+        self.folder = folder
+    }
+
+    /// How `inbound.detail` says it: `moved to FOLDER` or `left in FOLDER`.
+    public var detail: String { (moved ? "moved to " : "left in ") + folder }
+
+    public init?(at: Int64, detail: String) {
+        for (prefix, moved) in [("moved to ", true), ("left in ", false)] where detail.hasPrefix(prefix) {
+            self.init(at: at, moved: moved, folder: String(detail.dropFirst(prefix.count)))
+            return
+        }
+        return nil
+    }
+}

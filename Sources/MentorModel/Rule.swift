@@ -47,7 +47,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .firstMeeting, .firstMeetingOverdue: return ["start", "days"]
         case .afterFirstMeeting: return ["date", "variant"]
         case .monthlyHours: return ["month", "minutes", "target", "missing"]
-        case .monthlyDigest: return ["month", "count", "lines", "optOuts"]
+        case .monthlyDigest: return ["month", "count", "lines", "optOuts", "unreadable"]
         case .contactNudge, .missedContact: return ["days", "date"]
         case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]
         case .endNotice, .end: return ["end"]

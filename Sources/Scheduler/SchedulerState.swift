@@ -62,6 +62,8 @@ public struct SchedulerState: Sendable {
     public var cafeAnswers: [String: [Int64: Bool]] = [:]
     /// Opt-outs and opt-ins of the month before `now`, for the leader's monthly digest.
     public var optOutsLastMonth: [OptOutEvent] = []
+    /// Replies of the month before `now` that could not be read, for every program's digest.
+    public var unreadableLastMonth: [UnreadableMail] = []
 
     public init(
         relationships: [Relationship] = [], people: PeopleIndex = [:], minutesThisMonth: [Int64: Int] = [:],

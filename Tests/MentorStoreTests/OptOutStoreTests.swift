@@ -6,7 +6,7 @@ import Testing
 
 /// `changeOptOut`, the one store call every opt-out and opt-in goes through.
 @Suite struct OptOutStoreTests {
-    /// 007-complaints writes `opt_out_event` anew to allow `complaint`: the rows recorded before stay.
+    /// 008-complaints writes `opt_out_event` anew to allow `complaint`: the rows recorded before stay.
     @Test func theComplaintsMigrationKeepsTheEventsRecordedBefore() throws {
         let folder = TemporaryDirectory()
         let path = folder.file("old.db")

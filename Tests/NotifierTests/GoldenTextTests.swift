@@ -86,6 +86,13 @@ import Testing
             onlyOptOuts["lines"] = nil
             onlyOptOuts["count"] = nil
             list.append(("opt-outs only", onlyOptOuts))
+            var onlyUnreadable = onlyOptOuts
+            onlyUnreadable["optOuts"] = nil
+            onlyUnreadable["unreadable"] = [
+                TextLines.record(["2026-03-03", "moved", "Ulæselig"]),
+                TextLines.record(["2026-03-10", "left", "INBOX"]),
+            ].joined(separator: "\n")
+            list.append(("unreadable replies only", onlyUnreadable))
         }
         return list
     }

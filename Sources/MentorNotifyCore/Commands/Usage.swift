@@ -128,8 +128,8 @@ enum Usage {
 
         What came back in the last N days (default 30), newest first: when, the channel, the message it
         answered, the person, and what was done (hours, rsvp, continue, agreement, evaluated, opt-out,
-        opt-in, forwarded, unverified, bounce, complaint, ignored-auto, unmatched). What people wrote is
-        never shown or kept.
+        opt-in, forwarded, unverified, bounce, complaint, ignored-auto, unmatched, unreadable). What people
+        wrote is never shown or kept.
         """,
         "demo": """
         usage: mentor-notify demo [--dir DIR] [--from YYYY-MM-DD] [--days N]

@@ -317,6 +317,18 @@ public struct Config: Sendable {
         return settings
     }
 
+    /// A folder the mailbox moves messages to, by a name we can write into a command unquoted.
+    private static func folder(_ reader: inout JSONReader, _ key: String, example: String) throws(ConfigError)
+        -> String?
+    {
+        guard let folder = try reader.string(key) else { return nil }
+        guard IMAPSettings.isPlainFolderName(folder) else {
+            throw ConfigError(
+                reader.keyPath(key), "may hold only letters, digits, space, . / - _ (e.g. \"\(example)\")")
+        }
+        return folder
+    }
+
     static func parseIMAP(_ reader: inout JSONReader) throws(ConfigError) -> IMAPSettings {
         try refuseInlineSecrets(&reader, fileKey: "passwordFile")
         guard let url = try reader.string("url"), url.hasPrefix("imap://") || url.hasPrefix("imaps://"),
@@ -331,18 +343,14 @@ public struct Config: Sendable {
         var settings = IMAPSettings(url: url, username: username)
         guard IMAPSettings.isPlainFolderName(settings.serverAndFolder.folder) else {
             throw ConfigError(
-                reader.keyPath("url"), "names a folder with characters other than A-Z, a-z, 0-9, space, . / - _")
+                reader.keyPath("url"), "names a folder with characters other than letters, digits, space, . / - _")
         }
         settings.passwordFile = try reader.string("passwordFile")
         settings.caFile = try reader.string("caFile")
-        if let folder = try reader.string("processedFolder") {
-            guard IMAPSettings.isPlainFolderName(folder) else {
-                throw ConfigError(
-                    reader.keyPath("processedFolder"),
-                    "may hold only A-Z, a-z, 0-9, space, . / - _ (e.g. \"Behandlet\")")
-            }
-            settings.processedFolder = folder
-        }
+        settings.processedFolder =
+            try folder(&reader, "processedFolder", example: "Behandlet") ?? settings.processedFolder
+        settings.unreadableFolder =
+            try folder(&reader, "unreadableFolder", example: "Ulæselig") ?? settings.unreadableFolder
         if let mode = try reader.string("starttls") {
             guard mode == "none" || mode == "required" else {
                 throw ConfigError(reader.keyPath("starttls"), "must be \"required\" (the default) or \"none\"")

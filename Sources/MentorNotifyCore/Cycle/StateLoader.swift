@@ -54,9 +54,12 @@ enum StateLoader {
                 reminders: try store.reminders(activeOn: from), failures: failures)
             state.heldChannels = held
             let month = today.yearMonth
-            state.optOutsLastMonth = try store.optOutEvents(
+            let lastMonth = (
                 from: settings.zone.instant(month.adding(months: -1).firstDay, .midnight),
-                until: settings.zone.instant(month.firstDay, .midnight))
+                until: settings.zone.instant(month.firstDay, .midnight)
+            )
+            state.optOutsLastMonth = try store.optOutEvents(from: lastMonth.from, until: lastMonth.until)
+            state.unreadableLastMonth = try store.unreadableMail(from: lastMonth.from, until: lastMonth.until)
             state.lastCycle = lastCycle
             if settings.repliesRead {
                 state.cafeAnswers = try store.cafeAnswers(from: LocalDateTime(today, .midnight))

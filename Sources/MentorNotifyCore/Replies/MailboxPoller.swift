@@ -5,14 +5,19 @@ import Notifier
 import Replies
 
 /// Reads what arrived in the replies mailbox, hands each message to the reply core, then moves it
-/// to the processed folder. A message is acted on once: the core records it by its Message-ID in
-/// the transaction that acts, so a kill before the move, or a move that fails, only means it is
-/// read again and moved. A mailbox that is down is logged once per outage; the cycle goes on.
+/// to the processed folder. A message is acted on once: the core records it by a hash of its
+/// Message-ID (else of its bytes) in the transaction that acts, so a kill before the move, a move
+/// that fails, or a renumbered folder only means it is read again and moved. One that cannot be
+/// fetched or read waits for the next poll while the ones after it go on; at the third poll in a
+/// row it goes to the unreadable folder (or, when even that fails, is passed over by UID). A
+/// mailbox that is down is logged once per outage; the cycle goes on.
 final class MailboxPoller {
     struct Report: Equatable {
         var read = 0
         var acted = 0
         var alreadyHandled = 0
+        /// Could not be fetched or read this time (moved to the unreadable folder included).
+        var unreadable = 0
         /// The mailbox failed: why (the cycle still sends).
         var failure: String?
     }
@@ -28,6 +33,8 @@ final class MailboxPoller {
     static let stateName = "imap"
     /// Messages moved with one command.
     static let moveBatch = 50
+    /// Polls in a row a message may fail before it is moved to the unreadable folder.
+    static let attemptsBeforeUnreadable = 3
 
     init(mailbox: any ReplyMailbox, core: ReplyCore, ownAddresses: Set<String>) {
         self.mailbox = mailbox
@@ -35,6 +42,14 @@ final class MailboxPoller {
         self.store = core.store
         self.logger = core.logger
         self.ownAddresses = ownAddresses
+    }
+
+    /// What became of one message in a poll.
+    private enum Outcome {
+        /// Acted on, or found handled before: to the processed folder.
+        case handled
+        /// Could not be fetched or read; left for the next poll, or moved to the unreadable folder.
+        case failed(reason: String)
     }
 
     func poll(now: Int64) throws -> Report {
@@ -50,12 +65,31 @@ final class MailboxPoller {
                 state.uidValidity = generation
                 state.lastUID = 0
             }
+            let failedBefore = try store.mailboxFailures(MailboxPoller.stateName, uidValidity: generation)
+            // The first message left for the next poll: the next poll lists from it again.
+            var waiting: Int64?
             // Acted on one by one, moved in batches: a kill between the two only means the batch
             // is read again, found handled, and moved then.
             for batch in Array(ids.prefix(maxPerPoll)).chunked(MailboxPoller.moveBatch) {
-                for id in batch { try read(id, generation: generation, now: now, report: &report) }
-                try mailbox.moveToProcessed(Array(batch))
-                state.lastUID = max(state.lastUID, batch.max() ?? 0)
+                var handled: [Int64] = []
+                for id in batch where failedBefore[id] != true {
+                    switch try read(id, generation: generation, now: now, report: &report) {
+                    case .handled:
+                        handled.append(id)
+                        if failedBefore[id] != nil {
+                            try store.write {
+                                try store.clearMailboxFailure(MailboxPoller.stateName, uidValidity: generation, uid: id)
+                            }
+                        }
+                    case .failed(let reason):
+                        report.unreadable += 1
+                        if try !giveUpOrWait(id, generation: generation, reason: reason, now: now) {
+                            waiting = waiting ?? id
+                        }
+                    }
+                }
+                try mailbox.moveToProcessed(handled)
+                state.lastUID = max(state.lastUID, waiting.map { $0 - 1 } ?? batch.max() ?? 0)
             }
             if state.failingSince != nil {
                 logger.info(
@@ -75,51 +109,85 @@ final class MailboxPoller {
         state.lastPoll = now
         try store.write { try store.saveMailboxState(state) }
         try core.reportHeldForwards(now: now)
-        if report.read > 0 {
+        if report.read > 0 || report.unreadable > 0 {
             logger.info(
                 "mailbox",
-                ["read": String(report.read), "acted": String(report.acted), "already": String(report.alreadyHandled)])
+                [
+                    "read": String(report.read), "acted": String(report.acted),
+                    "already": String(report.alreadyHandled), "unreadable": String(report.unreadable),
+                ])
         }
         return report
     }
 
-    private func read(_ id: Int64, generation: Int64, now: Int64, report: inout Report) throws {
-        let fallbackKey = "imap:\(generation):\(id)"
-        let fetched: Result<[UInt8], MailboxError>
+    /// A message that failed this poll: counted, and at the third poll in a row moved to the
+    /// unreadable folder (or passed over by UID when that fails too) and recorded for the
+    /// leaders. Returns whether it is dealt with (false: it waits for the next poll).
+    private func giveUpOrWait(_ id: Int64, generation: Int64, reason: String, now: Int64) throws -> Bool {
+        let name = MailboxPoller.stateName
+        let attempts = try store.write {
+            try store.noteMailboxFailure(name, uidValidity: generation, uid: id, now: now)
+        }
+        guard attempts >= MailboxPoller.attemptsBeforeUnreadable else {
+            logger.warning(
+                "mailbox", ["uid": String(id), "result": "unreadable", "attempt": String(attempts), "reason": reason])
+            return false
+        }
+        let folders = mailbox.folderNames
+        let unreadable: UnreadableMail
         do {
-            fetched = .success(try mailbox.fetch(id, generation: generation))
+            try mailbox.moveToUnreadable(id)
+            unreadable = UnreadableMail(at: now, moved: true, folder: folders.unreadable)
         } catch {
-            fetched = .failure(error)
+            // Not passed over for an outage: the move is tried again next poll.
+            try mailbox.check()
+            logger.error(
+                "mailbox", ["uid": String(id), "result": "passed-over", "reason": "the move failed: \(error.reason)"])
+            unreadable = UnreadableMail(at: now, moved: false, folder: folders.replies)
         }
+        // One transaction: a kill leaves the count to try again, or the record and no count.
+        try store.write {
+            if unreadable.moved {
+                try store.clearMailboxFailure(name, uidValidity: generation, uid: id)
+            } else {
+                try store.passOver(name, uidValidity: generation, uid: id)
+            }
+            try core.recordUnreadable(key: "imap:\(generation):\(id)", unreadable, reason: reason)
+        }
+        return true
+    }
+
+    private func read(_ id: Int64, generation: Int64, now: Int64, report: inout Report) throws -> Outcome {
         let bytes: [UInt8]
-        switch fetched {
-        case .success(let value): bytes = value
-        case .failure(let error) where error.tooLarge:
-            report.read += 1
-            try core.recordUnreadable(key: fallbackKey, reason: error.reason, now: now)
-            return
-        case .failure(let error): throw error
+        do {
+            bytes = try mailbox.fetch(id, generation: generation)
+        } catch {
+            // One message the server will not hand over (too large, damaged on its disk) must not
+            // hold back the ones after it; a server that is gone fails the whole poll instead.
+            try mailbox.check()
+            return .failed(reason: error.reason)
         }
-        report.read += 1
         let inbound: Inbound
         do {
             let mail = try InboundMail.read(bytes, ownAddresses: ownAddresses)
             inbound = Inbound(
-                key: mail.messageID.map { "email:" + $0 } ?? fallbackKey, channel: .email, receivedAt: now,
-                from: mail.from, references: mail.references, kind: mail.kind, ownText: mail.ownText,
+                key: try mail.messageID.map(InboundKey.email(messageID:)) ?? InboundKey.email(bytes: bytes),
+                channel: .email, receivedAt: now, from: mail.from, references: mail.references, kind: mail.kind,
+                ownText: mail.ownText,
                 dmarcPass: AuthenticationResults.dmarcPass(
                     mail.authenticationResults, authservID: core.config.replies?.authservId,
                     fromDomain: String(mail.from.split(separator: "@").last ?? "")),
                 calendar: mail.calendarAnswer)
-        } catch {
-            try core.recordUnreadable(key: fallbackKey, reason: error.description, now: now)
-            return
+        } catch let error as MIMEReadError {
+            return .failed(reason: error.description)
         }
+        report.read += 1
         if try core.handle(inbound) != nil {
             report.acted += 1
         } else {
             report.alreadyHandled += 1
         }
+        return .handled
     }
 }
 

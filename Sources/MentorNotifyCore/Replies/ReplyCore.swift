@@ -74,14 +74,19 @@ final class ReplyCore {
         return record
     }
 
-    /// A message that could not be read (too large, broken MIME): recorded as unmatched, so it is
-    /// moved on and the leader finds it in the processed folder.
-    func recordUnreadable(key: String, reason: String, now: Int64) throws {
+    /// A message that could not be fetched or read three polls in a row, moved to the unreadable
+    /// folder (or left where it is, passed over): listed by `replies` and, once, in the leaders'
+    /// next digest. Only that it came, when, and where it is; the reason (ours) is logged.
+    func recordUnreadable(key: String, _ mail: UnreadableMail, reason: String) throws {
         let written = try store.write {
             try store.recordInbound(
-                InboundRecord(key: key, receivedAt: now, channel: .email, action: "unmatched", detail: reason))
+                InboundRecord(key: key, receivedAt: mail.at, channel: .email, action: "unreadable", detail: mail.detail)
+            )
         }
-        if written { logger.warning("reply", ["channel": "email", "action": "unmatched", "detail": reason]) }
+        if written {
+            logger.warning(
+                "reply", ["channel": "email", "action": "unreadable", "detail": mail.detail, "reason": reason])
+        }
     }
 
     private func act(on inbound: Inbound) throws -> InboundRecord {

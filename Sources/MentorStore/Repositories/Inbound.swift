@@ -10,7 +10,8 @@ public struct InboundRecord: Sendable, Hashable {
     public var outboxID: Int64?
     public var personID: Int64?
     /// `hours`, `rsvp`, `continue`, `agreement`, `evaluated`, `opt-out`, `opt-in`, `forwarded`,
-    /// `unverified`, `bounce`, `complaint`, `ignored-auto`, `unmatched`.
+    /// `unverified`, `bounce`, `complaint`, `ignored-auto`, `unmatched`, `unreadable` (detail: `moved to
+    /// FOLDER` / `left in FOLDER`).
     public var action: String
     /// What was understood, in our words ("210 minutes", "yes", "5.1.1"), never the person's.
     public var detail: String?
@@ -359,5 +360,59 @@ extension Store {
                 state.name, state.uidValidity, state.lastUID, state.lastPoll, state.lastOK, state.failingSince,
                 state.reason,
             ])
+    }
+}
+
+extension Store {
+    /// One more poll in a row that could not fetch or read message `uid`: the count so far.
+    public func noteMailboxFailure(_ mailbox: String, uidValidity: Int64, uid: Int64, now: Int64) throws -> Int {
+        try database.run(
+            """
+            INSERT INTO mailbox_failure (mailbox, uid_validity, uid, attempts, last_at) VALUES (?, ?, ?, 1, ?)
+            ON CONFLICT (mailbox, uid_validity, uid) DO UPDATE SET attempts = attempts + 1, last_at = excluded.last_at
+            """, [mailbox, uidValidity, uid, now])
+        return try database.scalarInt(
+            "SELECT attempts FROM mailbox_failure WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+            [mailbox, uidValidity, uid]) ?? 1
+    }
+
+    /// The message is dealt with (read at last, or moved away): its count goes.
+    public func clearMailboxFailure(_ mailbox: String, uidValidity: Int64, uid: Int64) throws {
+        try database.run(
+            "DELETE FROM mailbox_failure WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+            [mailbox, uidValidity, uid])
+    }
+
+    /// Even the move to the unreadable folder failed: the poll passes over this UID from now on.
+    public func passOver(_ mailbox: String, uidValidity: Int64, uid: Int64) throws {
+        try database.run(
+            "UPDATE mailbox_failure SET passed_over = 1 WHERE mailbox = ? AND uid_validity = ? AND uid = ?",
+            [mailbox, uidValidity, uid])
+    }
+
+    /// The messages of this generation of the folder that failed before: UID → passed over. The
+    /// counts of older generations go.
+    public func mailboxFailures(_ mailbox: String, uidValidity: Int64) throws -> [Int64: Bool] {
+        _ = try write {
+            try database.run(
+                "DELETE FROM mailbox_failure WHERE mailbox = ? AND uid_validity != ?", [mailbox, uidValidity])
+        }
+        var result: [Int64: Bool] = [:]
+        try database.forEach(
+            "SELECT uid, passed_over FROM mailbox_failure WHERE mailbox = ? AND uid_validity = ?",
+            [mailbox, uidValidity]
+        ) { result[$0.int64(0)] = $0.bool(1) }
+        return result
+    }
+
+    /// The unreadable mail recorded in [from, until), oldest first: the digest of the month after
+    /// lists it, once.
+    public func unreadableMail(from: Int64, until: Int64) throws -> [UnreadableMail] {
+        try database.query(
+            """
+            SELECT received_at, detail FROM inbound WHERE action = 'unreadable' AND received_at >= ? AND received_at < ?
+            ORDER BY received_at, id
+            """, [from, until]
+        ) { UnreadableMail(at: $0.int64(0), detail: $0.optionalString(1) ?? "") }.compactMap { $0 }
     }
 }

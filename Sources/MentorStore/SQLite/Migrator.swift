@@ -5,6 +5,8 @@ public struct Migrator: Sendable {
     public struct Migration: Sendable {
         public let id: String
         public let sql: String
+        /// What SQL cannot do (a SHA-256), run after `sql` in the same transaction.
+        public var rewrite: (@Sendable (Database) throws -> Void)? = nil
     }
 
     public let migrations: [Migration]
@@ -42,6 +44,7 @@ public struct Migrator: Sendable {
                         ?? 0
                     guard count == 0 else { return false }
                     try database.execute(migration.sql)
+                    try migration.rewrite?(database)
                     try database.run(
                         "INSERT INTO schema_migrations (id, applied_at) VALUES (?, datetime('now'))", [migration.id])
                     return true

@@ -11,6 +11,7 @@ public enum Schema {
         .init(id: "006-unsubscribe", sql: unsubscribe),
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
+        .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
     ])
 
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
@@ -52,6 +53,46 @@ public enum Schema {
         ALTER TABLE opt_out_event_new RENAME TO opt_out_event;
         CREATE INDEX opt_out_event_at ON opt_out_event(at);
         """
+
+    /// A message in the replies folder that could not be fetched or read: how many polls in a row
+    /// (at three it goes to the unreadable folder), and whether even that move failed, so it is
+    /// passed over by UID. Never anything of the message itself.
+    static let unreadableMail = """
+        CREATE TABLE mailbox_failure (
+            mailbox TEXT NOT NULL,
+            uid_validity INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_at INTEGER NOT NULL,
+            passed_over INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (mailbox, uid_validity, uid)
+        ) WITHOUT ROWID;
+        """
+
+    /// Keys written before 007 held a reply's Message-ID (often with an address in it), and the
+    /// forwards and confirmations of that reply repeat it in their outbox keys: each becomes its
+    /// hash, so mail already handled is still recognised and no address is left in a key.
+    @Sendable static func hashInboundKeys(_ database: Database) throws {
+        let prefix = "email:"
+        let inbound = try database.query("SELECT id, key FROM inbound WHERE substr(key, 1, 6) = 'email:'") {
+            ($0.int64(0), $0.string(1))
+        }
+        for (id, key) in inbound {
+            let hashed = try InboundKey.email(messageID: String(key.dropFirst(prefix.count)))
+            try database.run("UPDATE inbound SET key = ? WHERE id = ?", [hashed, id])
+        }
+        // `RULE:person-N:ROLE:INBOUND-KEY`: the inbound key is the fourth part, colons and all.
+        let outbox = try database.query(
+            "SELECT id, key FROM outbox WHERE rule IN ('reply-forward', 'reply-confirmation') AND instr(key, ':email:') > 0"
+        ) { ($0.int64(0), $0.string(1)) }
+        for (id, key) in outbox {
+            let parts = key.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, parts[3].hasPrefix(prefix) else { continue }
+            let hashed = try InboundKey.email(messageID: String(parts[3].dropFirst(prefix.count)))
+            try database.run(
+                "UPDATE outbox SET key = ? WHERE id = ?", [parts[0..<3].joined(separator: ":") + ":" + hashed, id])
+        }
+    }
 
     /// One-click unsubscribe. The link's token is its own 128 random bits, not the Message-ID's,
     /// which travels further (a reply's `References`). A link stops one program's messages on one

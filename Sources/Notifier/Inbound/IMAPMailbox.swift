@@ -16,13 +16,15 @@ public struct RepliesSettings: Sendable, Hashable {
     }
 }
 
-/// Where replies are read: an IMAP folder, and the folder they are moved to once acted on.
+/// Where replies are read: an IMAP folder, the folder they are moved to once acted on, and the one
+/// a message that cannot be read is moved to.
 public struct IMAPSettings: Sendable, Hashable {
     /// `imaps://host[:port]/FOLDER` or `imap://host[:port]/FOLDER` (STARTTLS required).
     public var url: String
     public var username: String
     public var passwordFile: String?
     public var processedFolder = "Processed"
+    public var unreadableFolder = "Unreadable"
     public var caFile: String?
     public var requireTLS = true
     public var timeoutSeconds = 30
@@ -44,13 +46,35 @@ public struct IMAPSettings: Sendable, Hashable {
     }
 
     /// A folder name we can write into a command and a URL without quoting rules of its own:
-    /// ASCII letters, digits, space, `.`, `/`, `-`, `_` (IMAP's modified UTF-7 is not needed then).
+    /// letters (`Ulæselig` too: IMAP's modified UTF-7 writes them), digits, space, `.`, `/`, `-`, `_`.
     public static func isPlainFolderName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 100
             && name.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-                    || " ./-_".unicodeScalars.contains($0)
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || " ./-_".unicodeScalars.contains($0)
             }
+    }
+
+    /// The name as IMAP writes it (RFC 3501 5.1.3, modified UTF-7): printable ASCII as itself (`&`
+    /// as `&-`), any other run as `&`, the base64 of its UTF-16BE with `,` for `/`, and `-`.
+    public static func modifiedUTF7(_ name: String) -> String {
+        var result = ""
+        var run: [UInt8] = []
+        func endRun() {
+            guard !run.isEmpty else { return }
+            let base64 = Data(run).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            result += "&" + base64.replacingOccurrences(of: "/", with: ",") + "-"
+            run = []
+        }
+        for scalar in name.unicodeScalars {
+            if (0x20...0x7e).contains(scalar.value) {
+                endRun()
+                result += scalar == "&" ? "&-" : String(scalar)
+            } else {
+                for unit in String(scalar).utf16 { run += [UInt8(unit >> 8), UInt8(unit & 0xff)] }
+            }
+        }
+        endRun()
+        return result
     }
 }
 
@@ -78,6 +102,13 @@ public protocol ReplyMailbox: AnyObject {
     func fetch(_ id: Int64, generation: Int64) throws(MailboxError) -> [UInt8]
     /// Moves messages (acted on) to the processed folder, several in one command where it can.
     func moveToProcessed(_ ids: [Int64]) throws(MailboxError)
+    /// Moves a message that could not be fetched or read to the unreadable folder.
+    func moveToUnreadable(_ id: Int64) throws(MailboxError)
+    /// The names the leaders know the folders by: where replies arrive, where unreadable ones go.
+    var folderNames: (replies: String, unreadable: String) { get }
+    /// Throws when the mailbox itself cannot be reached: after one message failed, tells a
+    /// message the server will not hand over from a server that is gone.
+    func check() throws(MailboxError)
     /// The poll is over: a connection may close.
     func finish()
 }
@@ -92,8 +123,8 @@ public final class IMAPMailbox: ReplyMailbox {
     private var curl: CurlHandle?
     private let server: String
     public let folder: String
-    /// The processed folder exists (created or found) on this server.
-    private var processedReady = false
+    /// The folders created (or found) on this server in this poll.
+    private var foldersReady: Set<String> = []
     /// The server refused UID MOVE once: COPY, flag and EXPUNGE from then on.
     private var moveUnsupported = false
     /// Messages larger than this are not fetched whole.
@@ -166,10 +197,9 @@ public final class IMAPMailbox: ReplyMailbox {
 
     /// UIDVALIDITY and UIDNEXT of the folder (RFC 3501 6.3.10 STATUS).
     public func status() throws(MailboxError) -> (uidValidity: Int64, uidNext: Int64) {
-        let answer = String(
-            decoding: try request(path: "", command: "STATUS \(quoted(folder)) (UIDVALIDITY UIDNEXT)"), as: UTF8.self)
-        guard let validity = IMAPMailbox.number(after: "UIDVALIDITY", in: answer),
-            let next = IMAPMailbox.number(after: "UIDNEXT", in: answer)
+        let answer = Array(try request(path: "", command: "STATUS \(quoted(folder)) (UIDVALIDITY UIDNEXT)"))
+        guard let validity = IMAPAnswer.number(after: "UIDVALIDITY", in: answer),
+            let next = IMAPAnswer.number(after: "UIDNEXT", in: answer)
         else {
             throw MailboxError("the IMAP server's STATUS answer for \(folder) has no UIDVALIDITY and UIDNEXT")
         }
@@ -180,12 +210,7 @@ public final class IMAPMailbox: ReplyMailbox {
     /// none is newer: it is filtered out).
     public func uids(after uid: Int64) throws(MailboxError) -> [Int64] {
         let answer = try request(path: encodedFolder(folder), command: "UID SEARCH UID \(uid + 1):*")
-        var found: [Int64] = []
-        for line in String(decoding: answer, as: UTF8.self).split(whereSeparator: \.isNewline)
-        where line.hasPrefix("* SEARCH") {
-            found += line.dropFirst(8).split(separator: " ").compactMap { Int64($0) }.filter { $0 > uid }
-        }
-        return Array(Set(found)).sorted()
+        return IMAPAnswer.searchUIDs(Array(answer), after: uid)
     }
 
     /// The whole message (RFC 5092 URL form, checked against UIDVALIDITY by libcurl).
@@ -196,14 +221,19 @@ public final class IMAPMailbox: ReplyMailbox {
     /// Moves messages to the processed folder, creating it the first time it is missing. One
     /// command for the set (`UID MOVE 4,7,9`), not a round trip per message.
     public func moveToProcessed(uids: [Int64]) throws(MailboxError) {
+        try move(uids: uids, to: settings.processedFolder)
+    }
+
+    /// Moves messages to `destination`, creating it the first time it is missing.
+    private func move(uids: [Int64], to destination: String) throws(MailboxError) {
         guard !uids.isEmpty else { return }
         let uid = uids.map(String.init).joined(separator: ",")
-        if !processedReady {
+        if !foldersReady.contains(destination) {
             // CREATE fails when the folder exists (RFC 3501 6.3.3); only a failing move tells more.
-            _ = try? request(path: "", command: "CREATE \(quoted(settings.processedFolder))")
-            processedReady = true
+            _ = try? request(path: "", command: "CREATE \(quoted(destination))")
+            foldersReady.insert(destination)
         }
-        let target = quoted(settings.processedFolder)
+        let target = quoted(destination)
         if !moveUnsupported {
             do {
                 _ = try request(path: encodedFolder(folder), command: "UID MOVE \(uid) \(target)")
@@ -238,22 +268,27 @@ public final class IMAPMailbox: ReplyMailbox {
         try moveToProcessed(uids: ids)
     }
 
+    public func moveToUnreadable(_ id: Int64) throws(MailboxError) {
+        try move(uids: [id], to: settings.unreadableFolder)
+    }
+
+    public var folderNames: (replies: String, unreadable: String) { (folder, settings.unreadableFolder) }
+
+    public func check() throws(MailboxError) {
+        _ = try status()
+    }
+
     /// The connection closes between polls.
     public func finish() {
         curl = nil
     }
 
     private func quoted(_ name: String) -> String {
-        "\"" + name + "\""
+        "\"" + IMAPSettings.modifiedUTF7(name) + "\""
     }
 
     private func encodedFolder(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
-    }
-
-    /// The number after `word ` in an IMAP answer.
-    static func number(after word: String, in text: String) -> Int64? {
-        guard let range = text.range(of: word + " ") else { return nil }
-        return Int64(text[range.upperBound...].prefix(while: \.isNumber))
+        let imapName = IMAPSettings.modifiedUTF7(name)
+        return imapName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? imapName
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Replies as files, for the demo and tests: `DIR/new/N.eml` (N a positive number) are the
-/// messages waiting; acting on one moves it to `DIR/processed/`.
+/// messages waiting; acting on one moves it to `DIR/processed/`, one that cannot be read goes to
+/// `DIR/unreadable/`.
 public final class SpoolMailbox: ReplyMailbox {
     public let directory: String
 
@@ -27,17 +28,26 @@ public final class SpoolMailbox: ReplyMailbox {
     }
 
     public func moveToProcessed(_ ids: [Int64]) throws(MailboxError) {
-        for id in ids {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory + "/processed", withIntermediateDirectories: true)
-                try FileManager.default.moveItem(
-                    atPath: "\(directory)/new/\(id).eml", toPath: "\(directory)/processed/\(id).eml")
-            } catch {
-                throw MailboxError("cannot move \(id).eml to \(directory)/processed: \(error.localizedDescription)")
-            }
+        for id in ids { try move(id, to: "processed") }
+    }
+
+    public func moveToUnreadable(_ id: Int64) throws(MailboxError) {
+        try move(id, to: "unreadable")
+    }
+
+    public var folderNames: (replies: String, unreadable: String) { ("new", "unreadable") }
+
+    private func move(_ id: Int64, to folder: String) throws(MailboxError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(
+                atPath: "\(directory)/new/\(id).eml", toPath: "\(directory)/\(folder)/\(id).eml")
+        } catch {
+            throw MailboxError("cannot move \(id).eml to \(directory)/\(folder): \(error.localizedDescription)")
         }
     }
+
+    public func check() throws(MailboxError) {}
 
     public func finish() {}
 }

@@ -48,6 +48,7 @@ enum HumanDates {
         if variables["count"] == "1" { result["single"] = "yes" }
         if let raw = variables["lines"], let rule { result["lines"] = HumanLists.lines(raw, rule: rule, language) }
         if let raw = variables["optOuts"] { result["optOuts"] = HumanLists.optOutLines(raw, language) }
+        if let raw = variables["unreadable"] { result["unreadable"] = HumanLists.unreadableLines(raw, language) }
         if let raw = variables["month"], let value = YearMonth(raw) {
             let written = month(value, language)
             // In an SMS the month alone: "i marts".
@@ -124,6 +125,20 @@ enum HumanLists {
         case (.en, _, false): return "\(who) was put back on \(channel) by a leader on \(date)"
         case (.en, _, _): return "\(who) was taken off \(all) by a leader on \(date)"
         }
+    }
+
+    /// `- tirsdag den 3. marts, flyttet til mappen Ulæselig`
+    static func unreadableLines(_ raw: String, _ language: Language) -> String {
+        TextLines.records(raw).map { fields in
+            guard fields.count == 3, let day = LocalDate(fields[0]) else { return "- " + fields.joined(separator: " ") }
+            let date = HumanDates.date(day, language, withYear: false)
+            switch (language, fields[1] == "moved") {
+            case (.da, true): return "- \(date), flyttet til mappen \(fields[2])"
+            case (.da, false): return "- \(date), ligger i mappen \(fields[2]) (den kunne ikke flyttes)"
+            case (.en, true): return "- \(date), moved to the folder \(fields[2])"
+            case (.en, false): return "- \(date), left in the folder \(fields[2]) (it could not be moved)"
+            }
+        }.joined(separator: "\n")
     }
 
     /// `Amira Hansen (mentee), SMS om det første møde: nummeret blev afvist`

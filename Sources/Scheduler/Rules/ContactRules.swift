@@ -84,7 +84,8 @@ extension Planner {
     }
 
     /// Rule 3, the leader's side: on the 1st, one digest per program of the pairs below target the
-    /// month before, and of who opted out of (or back into) messages that month.
+    /// month before, of who opted out of (or back into) messages that month, and of the replies
+    /// that could not be read.
     mutating func monthlyDigests() {
         let month = today.yearMonth
         let previous = month.adding(months: -1)
@@ -103,7 +104,15 @@ extension Planner {
                 TextLines.record([mentor, mentee, String(minutes), String(target)]))
         }
         let optOuts = optOutLines()
-        for programID in Set(lines.keys).union(optOuts.keys).sorted() {
+        // Mail to the replies address that could not be read belongs to no program: every
+        // program's leaders hear of it.
+        let unreadable = state.unreadableLastMonth.map { mail in
+            TextLines.record([
+                settings.zone.local(mail.at).date.description, mail.moved ? "moved" : "left", mail.folder,
+            ])
+        }
+        let withUnreadable = unreadable.isEmpty ? [] : Set(settings.programs.keys)
+        for programID in Set(lines.keys).union(optOuts.keys).union(withUnreadable).sorted() {
             guard let program = settings.programs[programID] else { continue }
             var variables = ["month": previous.description]
             if let list = lines[programID] {
@@ -111,6 +120,7 @@ extension Planner {
                 variables["lines"] = list.joined(separator: "\n")
             }
             if let list = optOuts[programID] { variables["optOuts"] = list.joined(separator: "\n") }
+            if !unreadable.isEmpty { variables["unreadable"] = unreadable.joined(separator: "\n") }
             emit(
                 .monthlyDigest, subject: programID, to: .leaders(), period: previous.description, program: program,
                 due: at(month.firstDay), expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
