@@ -94,6 +94,7 @@ public final class Deliverer {
             now: now, windowOpen: windowOpen, windowDeadline: windowDeadline, journal: journal, holds: holds,
             shouldStop: shouldStop)
         for channel in ChannelHold.openChannels(holds, now: now).sorted() {
+            try resumeRefusals(&pass, channel: channel)
             let sender = Sender(
                 email: email, sms: sms, journal: journal, now: now, shouldStop: shouldStop, heartbeat: heartbeat,
                 completions: completions)
@@ -117,6 +118,7 @@ public final class Deliverer {
                 break
             }
         }
+        for lane in pass.lanes { try keepRefusals(pass, channel: lane.channel) }
         return pass.stats
     }
 
@@ -144,6 +146,8 @@ public final class Deliverer {
         var stopped = false
         /// Per channel, the refusals about the recipient in a row with the same reply.
         var refusals: [Channel: RefusalStreak] = [:]
+        /// The refusal rows an earlier pass left for each channel (kept in the store).
+        var refusalsBefore: [Channel: [Int64]] = [:]
 
         func windowStillOpen() -> Bool {
             guard windowOpen else { return false }
@@ -205,7 +209,8 @@ public final class Deliverer {
     struct RefusalStreak {
         static let limit = 3
         var shape: String
-        var addresses: Set<String> = []
+        /// Who was refused: `p` and a person's id, or `l` and a leader's address (as the store has it).
+        var recipients: Set<String> = []
         /// The rows of the streak recorded as failed so far.
         var failed: [Int64] = []
         /// `limit` recipients were refused alike: the channel is held.
@@ -461,6 +466,28 @@ public final class Deliverer {
         }
     }
 
+    /// Takes up the refusals in a row that earlier passes left on `channel`: the run of the newest
+    /// alike, as long as those rows still stand failed.
+    private func resumeRefusals(_ pass: inout Pass, channel: Channel) throws {
+        let run = try store.refusalRun(channel)
+        pass.refusalsBefore[channel] = run.map(\.id)
+        guard let last = run.last else { return }
+        let shape = DeliveryError.refusalShape(last.reason)
+        var streak = RefusalStreak(shape: shape)
+        for refused in run.reversed() {
+            guard DeliveryError.refusalShape(refused.reason) == shape else { break }
+            streak.recipients.insert(refused.recipient)
+            streak.failed.insert(refused.id, at: 0)
+        }
+        pass.refusals[channel] = streak
+    }
+
+    /// Keeps the run of refusals for the next pass, when it changed (a tripped run ended in a hold).
+    private func keepRefusals(_ pass: Pass, channel: Channel) throws {
+        let ids = pass.refusals[channel].flatMap { $0.tripped ? nil : $0.failed } ?? []
+        if ids != pass.refusalsBefore[channel] ?? [] { try store.setRefusalRun(channel, ids: ids) }
+    }
+
     /// Counts a refusal about the recipient toward its channel's `RefusalStreak`. True when the row
     /// went back to waiting on the held channel; false when it fails as refused.
     private func refusedAlike(_ outgoing: Outgoing, shape: String, pass: inout Pass) throws -> Bool {
@@ -469,8 +496,8 @@ public final class Deliverer {
         var streak = pass.refusals[row.channel].flatMap { $0.shape == shape ? $0 : nil } ?? RefusalStreak(shape: shape)
         defer { pass.refusals[row.channel] = streak }
         if !streak.tripped {
-            streak.addresses.insert(outgoing.address.lowercased())
-            guard streak.addresses.count >= RefusalStreak.limit else {
+            streak.recipients.insert(row.recipient.map { "p\($0)" } ?? "l" + (row.leaderAddress ?? "").lowercased())
+            guard streak.recipients.count >= RefusalStreak.limit else {
                 streak.failed.append(row.id)
                 return false
             }
@@ -478,8 +505,8 @@ public final class Deliverer {
             // The reply without the address: the reason lands on every waiting row.
             let reason =
                 "the SMTP server refused \(RefusalStreak.limit) different recipients in a row alike "
-                + "(SMTP \(ReasonText.masked(shape))): it refuses everyone, so the fault is the server's or "
-                + "our account's, not the messages'; check the server's log and its rules for us"
+                + "(\(shape)): it refuses everyone, so the fault is the server's or our account's, not the "
+                + "messages'; check the server's log and its rules for us"
             let (hold, began) = try store.holdChannel(row.channel, reason: reason, retryAfter: nil, now: now)
             pass.holds[row.channel] = hold
             try store.requeueRefused(streak.failed, notBefore: hold.retryAt, reason: reason, now: now)
