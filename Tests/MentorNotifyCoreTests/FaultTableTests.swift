@@ -255,6 +255,12 @@ import Testing
         #expect(hold.reason.contains("refused 3 different recipients in a row alike"), "\(hold.reason)")
         let rows = try store.outbox().filter { $0.channel == .email && $0.role != .leader }
         #expect(rows.allSatisfy { $0.status == .pending && $0.attempts == 0 }, "\(rows.map(\.status))")
+        // Tried again later, the relay still refuses everyone: the probe waits too, nothing fails.
+        let probe = Counted(smtp(relay.port))
+        _ = try cycle(store, scratch, email: probe).run(now: hold.retryAt + 3600, shouldStop: { probe.calls >= 1 })
+        #expect(probe.calls == 1)
+        #expect(try store.outbox(status: .failed).isEmpty)
+        #expect(try store.channelHolds()[.email]?.probes == 1)
     }
 
     /// The other side of the Postfix rows: logged in as the sender's owner, and with our EHLO name

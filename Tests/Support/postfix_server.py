@@ -166,6 +166,8 @@ def main():
             return 1
         return serve([postfix, "-c", etc, "start-fg"], port)
     finally:
+        # The master outlives the `postfix` command that started it: stopped by its pid file.
+        subprocess.run([postfix, "-c", etc, "abort"], capture_output=True, timeout=30)
         stop(dovecot)
         shutil.rmtree(root, ignore_errors=True)
 

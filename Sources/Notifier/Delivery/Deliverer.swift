@@ -215,6 +215,25 @@ public final class Deliverer {
         var failed: [Int64] = []
         /// `limit` recipients were refused alike: the channel is held.
         var tripped = false
+        /// How many of `failed` were counted as failed in this pass's stats.
+        var failedThisPass = 0
+
+        /// The hold's reason, with the shape in it for the passes after (`shape(ofHold:)`).
+        static func holdReason(shape: String) -> String {
+            "the SMTP server refused \(limit) different recipients in a row alike (\(shape))"
+                + holdReasonEnd
+        }
+
+        private static let holdReasonEnd =
+            ": it refuses everyone, so the fault is the server's or our account's, not the messages'; "
+            + "check the server's log and its rules for us"
+
+        /// The shape a hold for refusals alike was made for; nil for any other hold.
+        static func shape(ofHold reason: String) -> String? {
+            let start = "the SMTP server refused \(limit) different recipients in a row alike ("
+            guard reason.hasPrefix(start), reason.hasSuffix(")" + holdReasonEnd) else { return nil }
+            return String(reason.dropFirst(start.count).dropLast(holdReasonEnd.count + 1))
+        }
     }
 
     /// The journal's marks reach SQLite, durably, before the next lease.
@@ -469,6 +488,12 @@ public final class Deliverer {
     /// Takes up the refusals in a row that earlier passes left on `channel`: the run of the newest
     /// alike, as long as those rows still stand failed.
     private func resumeRefusals(_ pass: inout Pass, channel: Channel) throws {
+        // The channel is held because it refused everyone: while it still does, a refusal alike
+        // (the probe's) waits with the others rather than fail.
+        if let hold = pass.holds[channel], let shape = RefusalStreak.shape(ofHold: hold.reason) {
+            pass.refusals[channel] = RefusalStreak(shape: shape, tripped: true)
+            return
+        }
         let run = try store.refusalRun(channel)
         pass.refusalsBefore[channel] = run.map(\.id)
         guard let last = run.last else { return }
@@ -499,18 +524,16 @@ public final class Deliverer {
             streak.recipients.insert(row.recipient.map { "p\($0)" } ?? "l" + (row.leaderAddress ?? "").lowercased())
             guard streak.recipients.count >= RefusalStreak.limit else {
                 streak.failed.append(row.id)
+                streak.failedThisPass += 1
                 return false
             }
             streak.tripped = true
             // The reply without the address: the reason lands on every waiting row.
-            let reason =
-                "the SMTP server refused \(RefusalStreak.limit) different recipients in a row alike "
-                + "(\(shape)): it refuses everyone, so the fault is the server's or our account's, not the "
-                + "messages'; check the server's log and its rules for us"
+            let reason = RefusalStreak.holdReason(shape: shape)
             let (hold, began) = try store.holdChannel(row.channel, reason: reason, retryAfter: nil, now: now)
             pass.holds[row.channel] = hold
             try store.requeueRefused(streak.failed, notBefore: hold.retryAt, reason: reason, now: now)
-            pass.stats.failed -= streak.failed.count
+            pass.stats.failed -= streak.failedThisPass
             pass.stats.released += streak.failed.count
             logger.log(
                 began ? .error : .warning, "channel",
@@ -519,6 +542,12 @@ public final class Deliverer {
                     "requeued": String(streak.failed.count), "retry_in": String(hold.retryAt - now),
                     "since": String(hold.since), "reason": reason,
                 ])
+        }
+        // A probe of the held channel refused alike: held again, for longer.
+        if pass.holds[row.channel].map({ $0.retryAt <= now }) ?? true {
+            pass.holds[row.channel] = try store.holdChannel(
+                row.channel, reason: RefusalStreak.holdReason(shape: shape), retryAfter: nil, now: now
+            ).hold
         }
         let hold = pass.holds[row.channel]
         try store.release(row.id, now: now, notBefore: hold?.retryAt, reason: hold?.reason)
