@@ -15,6 +15,7 @@ sources() {
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
                     Sources/MentorModel/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
+                    Sources/Notifier/Transport/Transport.swift \
                     Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \

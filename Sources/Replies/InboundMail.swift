@@ -93,6 +93,9 @@ public struct Bounce: Sendable, Hashable {
     public var status: String
     /// The remote server's words, shortened ("smtp; 550 5.1.1 <x@y>: Recipient address rejected").
     public var diagnostic: String?
+    /// The local part of the address that failed (`Final-Recipient`), to mask where the
+    /// diagnostic names it without its domain: Postfix's `unknown user: "anna.hansen"`.
+    var recipientLocalPart: String?
 
     /// A 5.x.x status: the address will not work.
     public var isPermanent: Bool { status.hasPrefix("5.") }
@@ -100,7 +103,11 @@ public struct Bounce: Sendable, Hashable {
     /// `bounced: 5.1.1 …`, for the outbox row's reason, masked like every other reason: the
     /// diagnostic usually echoes the address that failed, and a reason is logged and listed to leaders.
     public var reason: String {
-        ReasonText.masked("bounced: \(status)" + (diagnostic.map { " \($0)" } ?? ""), limit: 220)
+        var text = "bounced: \(status)" + (diagnostic.map { " \($0)" } ?? "")
+        if let local = recipientLocalPart, let first = local.first {
+            text = text.replacingOccurrences(of: "\"\(local)\"", with: "\"\(first)***\"", options: .caseInsensitive)
+        }
+        return ReasonText.masked(text, limit: 220)
     }
 
     static func read(_ message: MIMEMessage) -> Bounce? {
@@ -109,6 +116,7 @@ public struct Bounce: Sendable, Hashable {
         else { return nil }
         var code: String?
         var diagnostic: String?
+        var local: String?
         for line in status.split(whereSeparator: \.isNewline) {
             let lower = line.lowercased()
             if code == nil, lower.hasPrefix("status:") {
@@ -119,10 +127,16 @@ public struct Bounce: Sendable, Hashable {
                 }
             } else if diagnostic == nil, lower.hasPrefix("diagnostic-code:") {
                 diagnostic = String(String(line.dropFirst(16)).trimmingSpaces().prefix(200))
+            } else if local == nil, lower.hasPrefix("final-recipient:"), let at = line.lastIndex(of: "@") {
+                // `rfc822; anna.hansen@example.dk`: what lies between the type and the @.
+                let address = line[line.index(line.startIndex, offsetBy: 16)..<at]
+                local = String(address.split(separator: ";").last.map { $0.trimmingSpaces() }?.prefix(64) ?? "")
             }
         }
         guard let code else { return nil }
-        return Bounce(messageID: message.returnedMessageID, status: code, diagnostic: diagnostic)
+        var bounce = Bounce(messageID: message.returnedMessageID, status: code, diagnostic: diagnostic)
+        bounce.recipientLocalPart = local?.isEmpty == false ? local : nil
+        return bounce
     }
 }
 

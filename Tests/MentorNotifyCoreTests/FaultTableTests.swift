@@ -218,6 +218,51 @@ import Testing
         #expect(try store.outbox().allSatisfy { $0.status != .sending }, "a lease was left behind")
     }
 
+    /// Sends through a real transport and counts the messages it was given.
+    final class Counted: EmailTransport, @unchecked Sendable {
+        // @unchecked: the count is guarded by the lock.
+        let inner: any EmailTransport
+        private let lock = NSLock()
+        private var count = 0
+        init(_ inner: any EmailTransport) { self.inner = inner }
+        var calls: Int { lock.withLock { count } }
+        func send(_ message: EmailPayload) throws(DeliveryError) -> DeliveryReceipt {
+            lock.withLock { count += 1 }
+            return try inner.send(message)
+        }
+        func finishBatch() { inner.finishBatch() }
+    }
+
+    /// "Three different recipients in a row" counts across passes too: a relay that refuses
+    /// everyone, met by one message per cycle, is held at the third, and the earlier two (failed,
+    /// and already reported) go back to waiting.
+    @Test func aRelayRefusingEveryoneOneMessagePerCycleIsHeldAtTheThird() throws {
+        let scratch = Scratch()
+        let store = try world(scratch, channel: .email, pairs: 2)
+        let relay = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", scratch.path + "/in", "--mode", "refuse-everyone"],
+            folder: scratch.path)
+        var failedAfterEachCycle: [Int] = []
+        for cycleIndex in 0..<3 {
+            let email = Counted(smtp(relay.port))
+            // One message a cycle: the cycle stops once a message has gone out.
+            _ = try cycle(store, scratch, email: email).run(
+                now: now + Int64(cycleIndex) * 60, shouldStop: { email.calls >= 1 })
+            failedAfterEachCycle.append(try store.outbox(status: .failed).count)
+        }
+        #expect(failedAfterEachCycle == [1, 2, 0])
+        let hold = try #require(try store.channelHolds()[.email])
+        #expect(hold.reason.contains("refused 3 different recipients in a row alike"), "\(hold.reason)")
+        let rows = try store.outbox().filter { $0.channel == .email && $0.role != .leader }
+        #expect(rows.allSatisfy { $0.status == .pending && $0.attempts == 0 }, "\(rows.map(\.status))")
+        // Tried again later, the relay still refuses everyone: the probe waits too, nothing fails.
+        let probe = Counted(smtp(relay.port))
+        _ = try cycle(store, scratch, email: probe).run(now: hold.retryAt + 3600, shouldStop: { probe.calls >= 1 })
+        #expect(probe.calls == 1)
+        #expect(try store.outbox(status: .failed).isEmpty)
+        #expect(try store.channelHolds()[.email]?.probes == 1)
+    }
+
     /// The other side of the Postfix rows: logged in as the sender's owner, and with our EHLO name
     /// (the From domain by default), Postfix takes the messages.
     @Test func postfixTakesOurMailWithOurLoginAndEHLOName() throws {

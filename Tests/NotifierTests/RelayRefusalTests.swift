@@ -77,7 +77,7 @@ import Testing
         let anna = classify("RCPT", "550 5.1.1 <anna@example.dk>: Recipient address rejected: User unknown")
         let bo = classify("RCPT", "550 5.1.1 <bo@example.dk>: Recipient address rejected: User unknown")
         let full = classify("RCPT", "552 5.2.2 <bo@example.dk>: mailbox full")
-        #expect(anna.refusal == "550 5.1.1 <address> Recipient address rejected: User unknown")
+        #expect(anna.refusal == "SMTP 550 5.1.1 <address> Recipient address rejected: User unknown (refused at RCPT)")
         #expect(anna.refusal == bo.refusal)
         #expect(anna.refusal != full.refusal)
     }

@@ -2,7 +2,8 @@
 """A real Postfix for the tests: a private instance (its own main.cf, master.cf, queue and data
 folders in a temporary directory), listening on a free loopback port, started with
 `postfix -c DIR start-fg` and stopped when the test closes our stdin. It never delivers anywhere:
-mail it accepts is discarded, except to `bounce.example.net`, which it bounces (a real DSN).
+mail it accepts is discarded, except to `lokal.example.dk`, its own domain, where it has no users:
+it takes such mail and then bounces it, with a real DSN from its local(8) ("unknown user").
 
 It refuses the way a submission relay does, and only at RCPT (Postfix's smtpd_delay_reject=yes):
   - reject_non_fqdn_helo_hostname: a short EHLO name gets "504 5.5.2 <name>: Helo command rejected";
@@ -10,8 +11,9 @@ It refuses the way a submission relay does, and only at RCPT (Postfix's smtpd_de
     (password `hemmelig`, checked by Dovecot's SASL), sent without that login, gets
     "553 5.7.1 <address>: Sender address rejected: not logged in".
 
-Options: --owned-sender ADDRESS (repeatable); --dsn-port PORT sends the bounces (DSNs) for
-example.dk to an SMTP server on that loopback port (smtp_server.py), so a test can read one.
+Options: --owned-sender ADDRESS (repeatable); --dsn-port PORT sends mail for example.dk (the
+bounces, DSNs, to our envelope sender among it) to an SMTP server on that loopback port
+(smtp_server.py), so a test can read them.
 Prints "READY <port>"; "FAILED <why>" when Postfix cannot run here. Needs root (Postfix's master
 starts as root and its daemons drop to the `postfix` user).
 """
@@ -44,6 +46,7 @@ showq     unix  n       -       n       -       -       showq
 error     unix  -       -       n       -       -       error
 retry     unix  -       -       n       -       -       error
 discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
@@ -59,8 +62,10 @@ setgid_group = postdrop
 myhostname = relay.example.test
 mydomain = example.test
 myorigin = $myhostname
-mydestination =
+mydestination = lokal.example.dk
 local_recipient_maps =
+alias_maps =
+alias_database =
 relay_domains =
 mynetworks = 127.0.0.0/8
 inet_interfaces = loopback-only
@@ -145,7 +150,6 @@ def main():
         for address in args.owned_sender:
             f.write(f"{address} mentor\n")
     with open(os.path.join(etc, "transport"), "w") as f:
-        f.write("bounce.example.net error:5.1.1 mailbox unknown\n")
         if args.dsn_port:
             f.write(f"example.dk smtp:[127.0.0.1]:{args.dsn_port}\n")
     dovecot = start_dovecot(os.path.join(root, "dovecot"))
@@ -162,6 +166,8 @@ def main():
             return 1
         return serve([postfix, "-c", etc, "start-fg"], port)
     finally:
+        # The master outlives the `postfix` command that started it: stopped by its pid file.
+        subprocess.run([postfix, "-c", etc, "abort"], capture_output=True, timeout=30)
         stop(dovecot)
         shutil.rmtree(root, ignore_errors=True)
 

@@ -34,12 +34,12 @@ public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(text.count <= 161)
     // What a refusal is about, and its shape, from the same reply: any bytes, no trap, no address.
     if let code = dialogue.enhancedCode {
-        precondition([2, 4, 5].contains(code.kind) && (0...999).contains(code.subject) && (0...999).contains(code.detail))
+        precondition(
+            [2, 4, 5].contains(code.kind) && (0...999).contains(code.subject) && (0...999).contains(code.detail))
     }
     for stage in [SMTPDialogue.Stage.rcpt, .data, .mail] { _ = dialogue.refusal(at: stage) }
-    let shape = dialogue.replyShape
+    let shape = DeliveryError.refusalShape(text)
     precondition(!shape.split(separator: " ").contains { $0.contains("@") && $0 != "<address>" })
-    precondition(shape.count <= SMTPDialogue.maxReply)
     // A hostname check and the URL built from it take any text.
     var settings = EmailSettings(url: "smtp://relay.example.dk:587", from: "x@example.dk")
     settings.heloName = String(decoding: bytes.prefix(300), as: UTF8.self)

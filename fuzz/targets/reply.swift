@@ -13,7 +13,14 @@ public func fuzzReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     precondition(!mail.ownText.contains { $0.hasPrefix(">") })
     precondition(mail.references.count <= 100)
     if case .reply(.duration(let minutes), _) = mail.kind { precondition((1...1440).contains(minutes)) }
-    if case .bounce(let bounce) = mail.kind { precondition(bounce.status.split(separator: ".").count == 3) }
+    if case .bounce(let bounce) = mail.kind {
+        precondition(bounce.status.split(separator: ".").count == 3)
+        // The reason is masked and on one line, whatever the diagnostic says.
+        let reason = bounce.reason
+        precondition(reason.count <= 221)
+        precondition(!reason.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+        precondition(!reason.split(separator: " ").contains { word in word.contains("@") && !word.contains("***@") })
+    }
     // Whoever wrote the headers, reading them proves nothing unless our server's says so.
     _ = AuthenticationResults.dmarcPass(mail.authenticationResults, authservID: "mx.example.dk", fromDomain: "example.dk")
     if case .complaint(let complaint) = mail.kind { precondition(complaint.feedbackType.count <= 40) }

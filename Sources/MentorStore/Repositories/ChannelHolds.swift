@@ -61,20 +61,44 @@ extension Store {
         }
     }
 
-    /// Rows that failed in this pass on a refusal that turned out to be the server's (it refused
-    /// every recipient alike) go back to waiting for the held channel: pending from `notBefore`,
-    /// with `reason`, their attempt not counted. Only failures no leader has been told of.
+    /// Rows that failed on a refusal that turned out to be the server's (it refused every recipient
+    /// alike) go back to waiting for the held channel: pending from `notBefore`, with `reason`, their
+    /// attempt not counted, and reported again should they fail again (as `retryFailed` does).
     public func requeueRefused(_ ids: [Int64], notBefore: Int64, reason: String, now: Int64) throws {
         try write {
             for id in ids {
                 try database.run(
                     """
                     UPDATE outbox SET status = 'pending', not_before = ?, reason = ?, attempts = max(attempts - 1, 0),
-                        lease_until = NULL, updated_at = ?
-                    WHERE id = ? AND status = 'failed' AND failure_reported = 0
+                        lease_until = NULL, failure_reported = 0, updated_at = ?
+                    WHERE id = ? AND status = 'failed'
                     """, [notBefore, reason, now, id])
             }
         }
+    }
+
+    /// The refusals in a row on `channel` that a pass left behind (`setRefusalRun`): each row that
+    /// still stands failed, with its recipient (`p` and the person's id,
+    /// or `l` and a leader's address) and its reason. Only ids are kept between passes; the rest is
+    /// read from the rows, so `forget` leaves nothing behind here.
+    public func refusalRun(_ channel: Channel) throws -> [(id: Int64, recipient: String, reason: String)] {
+        guard let kept = try meta("refusals." + channel.rawValue) else { return [] }
+        let ids = kept.split(separator: ",").compactMap { Int64($0) }.prefix(8)
+        guard !ids.isEmpty else { return [] }
+        var run: [(id: Int64, recipient: String, reason: String)] = []
+        try database.forEach(
+            """
+            SELECT id, coalesce('p' || recipient, 'l' || lower(leader_address), ''), coalesce(reason, '') FROM outbox
+            WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", "))) AND channel = ? AND status = 'failed'
+            ORDER BY id
+            """, ids.map { $0 as any SQLArgument } + [channel.rawValue]
+        ) { row in run.append((row.int64(0), row.string(1), row.string(2))) }
+        return run
+    }
+
+    /// Keeps the ids of the refusals in a row on `channel` for the next pass (none: the run ended).
+    public func setRefusalRun(_ channel: Channel, ids: [Int64]) throws {
+        try write { try setMeta("refusals." + channel.rawValue, ids.map(String.init).joined(separator: ",")) }
     }
 
     /// The channel works again: the hold is lifted, and the time it lasted is credited to each

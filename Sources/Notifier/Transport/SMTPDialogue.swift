@@ -129,13 +129,4 @@ struct SMTPDialogue: Sendable, Equatable {
         default: return .other
         }
     }
-
-    /// The last reply with every address left out: a relay that answers three different recipients
-    /// with the same words (bar their address) refuses everyone, and that is not about the messages.
-    var replyShape: String {
-        let words = String(decoding: lastReply, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: true)
-        return String(
-            words.map { $0.contains("@") ? "<address>" : String($0) }.joined(separator: " ").prefix(
-                SMTPDialogue.maxReply))
-    }
 }

@@ -84,7 +84,7 @@ public final class SMTPTransport: EmailTransport {
             switch dialogue.refusal(at: stage) {
             case .recipient:
                 var error = DeliveryError.permanent("\(server) (refused at \(verb))")
-                error.refusal = dialogue.replyShape
+                error.refusal = DeliveryError.refusalShape(error.reason)
                 return error
             case .sender:
                 return .channel(

@@ -70,8 +70,9 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable 
 
     public var kind: Kind
     public var reason: String
-    /// For a permanent refusal by a server: its reply with the recipient's address left out. The
-    /// same refusal for three different recipients in a row is about the server, not the messages.
+    /// For a permanent refusal by a server: the reason with the recipient's address left out
+    /// (`refusalShape`). The same refusal of three different recipients in a row is about the
+    /// server, not the messages.
     public var refusal: String?
 
     public init(_ kind: Kind, _ reason: String) {
@@ -89,6 +90,13 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable 
 
     public static func channel(_ reason: String, retryAfter: Int? = nil) -> DeliveryError {
         DeliveryError(.channel(retryAfterSeconds: retryAfter), reason)
+    }
+
+    /// A refusal's reason with every address left out: refusals alike of different recipients have
+    /// one shape. Made from the reason as stored, so a row failed in an earlier pass compares too.
+    public static func refusalShape(_ reason: String) -> String {
+        reason.split(separator: " ", omittingEmptySubsequences: true)
+            .map { $0.contains("@") ? "<address>" : String($0) }.joined(separator: " ")
     }
 
     /// A transfer aborted by shutdown.
