@@ -8,3 +8,4 @@ echo "== scheduler (issue 3)"; bench/plan.sh
 echo "== delivery (issue 4)"; bench/delivery.sh
 echo "== replies (issue 12)"; bench/replies.sh
 echo "== webhooks (issue 13)"; bench/webhooks.sh
+echo "== readers of outside input (issue 20)"; bench/readers.sh

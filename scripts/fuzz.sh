@@ -8,29 +8,13 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 out=fuzz/out
 mkdir -p "$out" fuzz/crashes
-# The module sources a target needs, with cross-module imports removed (one module per target).
-sources() {
-    case "$1" in
-        csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
-        template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
-        gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
-                    Sources/Notifier/Transport/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
-                    Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
-        mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
-                 Sources/Notifier/Transport/TransportSettings.swift \
-                 Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
-        reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift ;;
-        http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
-        webhook) ls Sources/WebhookAuth/*.swift ;;
-    esac
-}
+# The module sources a target needs (one module per target).
+. scripts/module-sources.sh
 status=0
 for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
-    for file in $(sources "$target"); do
-        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|Replies|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
-    done
+    copy_module_sources "$target" "$build"
     cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
     # A target that no longer builds is a failure, never a run of the binary left from last time.
     rm -f "$out/$target"

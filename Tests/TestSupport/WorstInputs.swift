@@ -155,15 +155,27 @@ public enum WorstInput {
         Case(name: "words to mask", make: { filled("", "\n550 12345 a@b ", size: $0) }),
     ]
 
-    /// Runs `read` on a thread of its own and waits until it returns, or until the test's time
-    /// limit (`.timeLimit`) cancels the wait: a reader stuck for minutes then fails the test at the
-    /// limit, instead of holding the test run for as long as it takes.
-    public static func reading(_ read: @escaping @Sendable () -> Void) async {
-        let (done, finished) = AsyncStream<Never>.makeStream()
+    /// `input` at the tests' size, given to `reader` as `reading` does.
+    @discardableResult
+    public static func read<Result: Sendable>(_ input: Case, by reader: @escaping @Sendable ([UInt8]) -> Result) async
+        -> Result?
+    {
+        let bytes = input.make(testSize)
+        return await reading { reader(bytes) }
+    }
+
+    /// Runs `read` on a thread of its own and waits for what it returns, or until the test's time
+    /// limit (`.timeLimit`) cancels the wait (nil): a reader stuck for minutes then fails the test at
+    /// the limit, instead of holding the test run for as long as it takes. Expectations belong
+    /// after it, in the test's own task.
+    @discardableResult
+    public static func reading<Result: Sendable>(_ read: @escaping @Sendable () -> Result) async -> Result? {
+        let (results, continuation) = AsyncStream<Result>.makeStream()
         Thread {
-            read()
-            finished.finish()
+            continuation.yield(read())
+            continuation.finish()
         }.start()
-        for await _ in done {}
+        for await result in results { return result }
+        return nil
     }
 }
