@@ -2,10 +2,13 @@
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
 # builder, the reader of inbound email, the HTTP request parser, the webhook signatures and the readers of what servers answer (SMS gateways, SMTP replies), each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
-# a crash is saved in fuzz/crashes/ and should become a regression test.
+# a crash is saved in fuzz/crashes/ and should become a regression test. Every input, seeds included,
+# has FUZZ_TIMEOUT seconds (default 2): a reader that takes longer is a finding, like a crash (a
+# reader of outside input is linear in its input; the slow inputs once found are seeds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
+timeout=${FUZZ_TIMEOUT:-2}
 out=fuzz/out
 mkdir -p "$out" fuzz/crashes
 # The module sources a target needs (one module per target).
@@ -31,8 +34,8 @@ for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http we
     if [ "${FUZZ_CHECK:-0}" = 1 ]; then
         # make test: the target builds, and every seed (each an earlier finding) runs clean, once.
         mkdir -p "fuzz/seeds/$target"
-        if ! "$out/$target" -runs=0 fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
-            echo "fuzz $target: a seed fails, see $out/$target.log"
+        if ! "$out/$target" -runs=0 -timeout="$timeout" -artifact_prefix="$out/$target-" fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
+            echo "fuzz $target: a seed fails or takes over ${timeout}s, see $out/$target.log"
             status=1
         else
             echo "fuzz $target: builds, $(ls fuzz/seeds/"$target" | wc -l) seeds run clean"
@@ -40,9 +43,9 @@ for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http we
         continue
     fi
     echo "== fuzz $target for ${seconds}s"
-    if ! "$out/$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="fuzz/crashes/$target-" \
+    if ! "$out/$target" -max_total_time="$seconds" -timeout="$timeout" -print_final_stats=1 -artifact_prefix="fuzz/crashes/$target-" \
         "fuzz/corpus/$target" fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
-        echo "fuzz $target: CRASH, see $out/$target.log and fuzz/crashes/"
+        echo "fuzz $target: CRASH or SLOW INPUT (over ${timeout}s), see $out/$target.log and fuzz/crashes/"
         status=1
     fi
     grep -E "^Done|stat::number_of_executed_units|stat::peak_rss" "$out/$target.log" | tr '\n' ' '
