@@ -39,18 +39,26 @@ let package = Package(
             name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
         .target(
             name: "MentorNotifyCore",
-            dependencies: ["MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer", "WebhookAuth"],
+            dependencies: [
+                "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer", "WebhookAuth",
+            ],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
-        // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub), shared by the test targets.
+        // Real servers on loopback for the tests (aiosmtpd, an HTTP SMS stub) and the worst inputs of each
+        // reader (bench/readers.sh reads them too), shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore"], swiftSettings: strict),
+        .testTarget(
+            name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore", "TestSupport"], swiftSettings: strict
+        ),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
         .testTarget(name: "WebhookAuthTests", dependencies: ["WebhookAuth"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RepliesTests", dependencies: ["Replies"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "NotifierTests", dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
+            name: "RepliesTests", dependencies: ["Replies", "TestSupport"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",

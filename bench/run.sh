@@ -9,3 +9,4 @@ echo "== delivery (issue 4)"; bench/delivery.sh
 echo "== replies (issue 12)"; bench/replies.sh
 echo "== webhooks (issue 13)"; bench/webhooks.sh
 echo "== http request reader (issue 20)"; bench/http.sh
+echo "== readers of outside input (issue 20)"; bench/readers.sh

@@ -2,37 +2,22 @@
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
 # builder, the reader of inbound email, the HTTP request parser, the webhook signatures and the readers of what servers answer (SMS gateways, SMTP replies, IMAP), each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
-# a crash is saved in fuzz/crashes/ and should become a regression test.
+# a crash is saved in fuzz/crashes/ and should become a regression test. Every input, seeds included,
+# has FUZZ_TIMEOUT seconds (default 2): a reader that takes longer is a finding, like a crash (a
+# reader of outside input is linear in its input; the slow inputs once found are seeds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
+timeout=${FUZZ_TIMEOUT:-2}
 out=fuzz/out
 mkdir -p "$out" fuzz/crashes
-# The module sources a target needs, with cross-module imports removed (one module per target).
-sources() {
-    case "$1" in
-        csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
-        template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
-        gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
-                    Sources/MentorModel/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
-                    Sources/Notifier/Transport/Transport.swift \
-                    Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
-        mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
-                 Sources/Notifier/Transport/TransportSettings.swift \
-                 Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
-        reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;
-        http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
-        webhook) ls Sources/WebhookAuth/*.swift ;;
-        imap) ls Sources/Notifier/Inbound/IMAPAnswer.swift ;;
-    esac
-}
+# The module sources a target needs (one module per target).
+. scripts/module-sources.sh
 status=0
 for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook imap}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
-    for file in $(sources "$target"); do
-        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|Replies|CSQLite|CCurl)$//' "$file" > "$build/$(basename "$file")"
-    done
+    copy_module_sources "$target" "$build"
     cp "fuzz/targets/$target.swift" "$build/zz_target.swift"
     # A target that no longer builds is a failure, never a run of the binary left from last time.
     rm -f "$out/$target"
@@ -49,8 +34,8 @@ for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http we
     if [ "${FUZZ_CHECK:-0}" = 1 ]; then
         # make test: the target builds, and every seed (each an earlier finding) runs clean, once.
         mkdir -p "fuzz/seeds/$target"
-        if ! "$out/$target" -runs=0 fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
-            echo "fuzz $target: a seed fails, see $out/$target.log"
+        if ! "$out/$target" -runs=0 -timeout="$timeout" -artifact_prefix="$out/$target-" fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
+            echo "fuzz $target: a seed fails or takes over ${timeout}s, see $out/$target.log"
             status=1
         else
             echo "fuzz $target: builds, $(ls fuzz/seeds/"$target" | wc -l) seeds run clean"
@@ -58,9 +43,9 @@ for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http we
         continue
     fi
     echo "== fuzz $target for ${seconds}s"
-    if ! "$out/$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="fuzz/crashes/$target-" \
+    if ! "$out/$target" -max_total_time="$seconds" -timeout="$timeout" -print_final_stats=1 -artifact_prefix="fuzz/crashes/$target-" \
         "fuzz/corpus/$target" fuzz/seeds/"$target" > "$out/$target.log" 2>&1; then
-        echo "fuzz $target: CRASH, see $out/$target.log and fuzz/crashes/"
+        echo "fuzz $target: CRASH or SLOW INPUT (over ${timeout}s), see $out/$target.log and fuzz/crashes/"
         status=1
     fi
     grep -E "^Done|stat::number_of_executed_units|stat::peak_rss" "$out/$target.log" | tr '\n' ' '

@@ -154,25 +154,29 @@ enum TransferEncoding {
 }
 
 /// RFC 2047 encoded words in header values: `=?charset?B?...?=` and `=?charset?Q?...?=`; white
-/// space between two encoded words is dropped (RFC 2047 6.2).
+/// space between two encoded words is dropped (RFC 2047 6.2). The time is in proportion to the
+/// value's length: every search for a word's `?` or `?=` goes on from where the one before stopped,
+/// so a value of a thousand `=?` that never close is not read a thousand times.
 enum EncodedWords {
     static func decode(_ value: String) -> String {
         guard value.contains("=?") else { return value }
+        let characters = Array(value)
+        var words = WordFinder(characters)
         var output = ""
-        var rest = Substring(value)
+        var position = 0
         var pendingSpace = ""
         var lastWasEncoded = false
-        while !rest.isEmpty {
-            if rest.hasPrefix("=?"), let (text, length) = word(rest) {
+        while position < characters.count {
+            if let (text, end) = words.word(at: position) {
                 if !lastWasEncoded { output += pendingSpace }
                 output += text
                 pendingSpace = ""
                 lastWasEncoded = true
-                rest = rest.dropFirst(length)
+                position = end
                 continue
             }
-            guard let character = rest.first else { break }
-            rest = rest.dropFirst()
+            let character = characters[position]
+            position += 1
             if character == " " || character == "\t" {
                 pendingSpace.append(character)
                 continue
@@ -185,25 +189,60 @@ enum EncodedWords {
         return output + pendingSpace
     }
 
-    /// One encoded word at the start of `text`: its decoded text and its length in characters.
-    private static func word(_ text: Substring) -> (String, Int)? {
-        let body = text.dropFirst(2)
-        let pieces = body.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
-        guard pieces.count == 3, pieces[2].count >= 2 else { return nil }
-        let payloadAndRest = pieces[2]
-        guard let end = payloadAndRest.range(of: "?=") else { return nil }
-        let payload = payloadAndRest[payloadAndRest.startIndex..<end.lowerBound]
-        guard payload.count <= 1000, !payload.contains(" ") else { return nil }
-        // RFC 2231 language suffix: charset*language.
-        let charset = String(pieces[0].split(separator: "*").first ?? "")
-        let bytes: [UInt8]
-        switch pieces[1].uppercased() {
-        case "B": bytes = TransferEncoding.base64(Array(payload.utf8)[...])
-        case "Q": bytes = TransferEncoding.quotedPrintable(Array(payload.utf8)[...], underscoreIsSpace: true)
-        default: return nil
+    /// The encoded words of one value, looked for at growing positions.
+    private struct WordFinder {
+        let characters: [Character]
+        // The `?` after `=?`, the `?` after the charset, the `?=` and the space after the encoding:
+        // each asked for at growing positions, so each walks the value at most once.
+        var charsetEnd: Search
+        var encodingEnd: Search
+        var payloadEnd: Search
+        var space: Search
+
+        init(_ characters: [Character]) {
+            self.characters = characters
+            charsetEnd = Search { characters[$0] == "?" }
+            encodingEnd = charsetEnd
+            payloadEnd = Search { $0 + 1 < characters.count && characters[$0] == "?" && characters[$0 + 1] == "=" }
+            space = Search { characters[$0] == " " }
         }
-        let framing: Int = 2 + 1 + 1 + 2
-        let length: Int = framing + pieces[0].count + pieces[1].count + payload.count
-        return (Charset.decode(bytes[...], charset: charset), length)
+
+        /// The word that starts at `start`: its decoded text and the position after its `?=`.
+        mutating func word(at start: Int) -> (String, Int)? {
+            guard start + 1 < characters.count, characters[start] == "=", characters[start + 1] == "?",
+                let charsetEnd = charsetEnd.first(from: start + 2, in: characters.count),
+                let encodingEnd = encodingEnd.first(from: charsetEnd + 1, in: characters.count),
+                let payloadEnd = payloadEnd.first(from: encodingEnd + 1, in: characters.count),
+                payloadEnd - (encodingEnd + 1) <= 1000,
+                (space.first(from: encodingEnd + 1, in: characters.count) ?? payloadEnd) >= payloadEnd
+            else { return nil }
+            let payload = Array(String(characters[(encodingEnd + 1)..<payloadEnd]).utf8)
+            // RFC 2231 language suffix: charset*language.
+            let charset = String(characters[(start + 2)..<charsetEnd]).split(separator: "*").first.map(String.init)
+            let bytes: [UInt8]
+            switch String(characters[(charsetEnd + 1)..<encodingEnd]).uppercased() {
+            case "B": bytes = TransferEncoding.base64(payload[...])
+            case "Q": bytes = TransferEncoding.quotedPrintable(payload[...], underscoreIsSpace: true)
+            default: return nil
+            }
+            return (Charset.decode(bytes[...], charset: charset ?? ""), payloadEnd + 2)
+        }
+    }
+
+    /// The first position at or after a given one where `matches` holds, for positions that only
+    /// grow: the search goes on from where it last stopped.
+    private struct Search {
+        let matches: (Int) -> Bool
+        var found = -1
+
+        init(_ matches: @escaping (Int) -> Bool) { self.matches = matches }
+
+        mutating func first(from start: Int, in count: Int) -> Int? {
+            if found < start {
+                found = start
+                while found < count, !matches(found) { found += 1 }
+            }
+            return found < count ? found : nil
+        }
     }
 }

@@ -242,21 +242,29 @@ public enum MailAddress {
 }
 
 /// The text of an HTML-only reply: tags removed, block ends as line breaks, quoted blocks marked
-/// with `>` so they are not read as the answer, the common entities decoded.
+/// with `>` so they are not read as the answer, the common entities decoded. The time is in
+/// proportion to the HTML's length, whatever it holds.
 enum HTMLText {
+    /// One `>` marks a line as quoted; a few show the nesting. Never more, so a thousand nested
+    /// quotes do not write a thousand marks on each of their lines.
+    static let quoteMarks = 8
+
     static func plain(_ html: String) -> String {
         var output = ""
         var quoteDepth = 0
         var index = html.startIndex
         var skipping: String?
+        // Set when a `<` has no `>` after it: then no later `<` has one either, and the rest is
+        // text. Searched for again at every `<`, a body of `<` would be read once per character.
+        var unclosed = false
         let blockTags: Set<String> = ["p", "div", "br", "li", "tr", "h1", "h2", "h3", "hr", "table"]
         func newline() {
             output += "\n"
-            if quoteDepth > 0 { output += String(repeating: ">", count: quoteDepth) + " " }
+            if quoteDepth > 0 { output += String(repeating: ">", count: min(quoteDepth, quoteMarks)) + " " }
         }
         while index < html.endIndex {
             let character = html[index]
-            if character == "<", let close = html[index...].firstIndex(of: ">") {
+            if character == "<", !unclosed, let close = html[index...].firstIndex(of: ">") {
                 let inside = html[html.index(after: index)..<close].lowercased()
                 let closing = inside.hasPrefix("/")
                 let name = String(inside.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber }))
@@ -278,6 +286,7 @@ enum HTMLText {
                 if blockTags.contains(name) { newline() }
                 continue
             }
+            if character == "<" { unclosed = true }
             index = html.index(after: index)
             if skipping != nil { continue }
             if character == "&", let semicolon = html[index...].prefix(10).firstIndex(of: ";") {

@@ -172,7 +172,7 @@ extension ReplyTableTests.World {
         ) { "\($0.int64(0)) \($0.string(1)) \($0.optionalString(2) ?? "")" }
         #expect(
             reasons == [
-                "\(world.ids.mentor) failed bounced: 5.1.1 smtp; 550 5.1.1 <jonas@example.org>: Recipient address",
+                "\(world.ids.mentor) failed bounced: 5.1.1 smtp; 550 5.1.1 <j***@example.org>: Recipient address",
                 "\(world.ids.mentee) failed bounced: 5.1.10 smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not",
             ], "\(reasons)")
     }

@@ -2,7 +2,8 @@
 // reports, robots' marks, calendar answers, the reply table, Authentication-Results, the forward's
 // text) never trap, and what is kept has the promised bounds: the own text at most 2000 characters
 // and never a quoted line, a duration within 1 minute and 24 hours, a reason or a feedback type at
-// most 40 characters, no `://` left in a forward.
+// most 40 characters, a bounce's reason masked, no `://` left in a forward, HTML's text at most a
+// few times the HTML. Each input runs within scripts/fuzz.sh's time limit.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -25,7 +26,7 @@ public func fuzzReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = AuthenticationResults.dmarcPass(mail.authenticationResults, authservID: "mx.example.dk", fromDomain: "example.dk")
     if case .complaint(let complaint) = mail.kind { precondition(complaint.feedbackType.count <= 40) }
     if case .automatic(let reason) = mail.kind { precondition(reason.count <= 40) }
-    // The text alone, as an SMS reply would be read.
+    // The text alone, as an SMS reply would be read, as an HTML body and as a header's words.
     let text = String(decoding: bytes, as: UTF8.self)
     // The same, as one Authentication-Results value (a top-level ours decides), and as a forward:
     // nothing in it left as a scheme's `://`.
@@ -35,5 +36,7 @@ public func fuzzReply(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(!(forwarded[index + 1] == "/" && forwarded[index + 2] == "/"))
     }
     if case .duration(let minutes) = ReplyReading.intent(ofText: text) { precondition((1...1440).contains(minutes)) }
+    precondition(HTMLText.plain(text).utf8.count <= 8 * bytes.count + 16)
+    _ = EncodedWords.decode(text)
     return 0
 }

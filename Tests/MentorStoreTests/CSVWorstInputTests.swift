@@ -1,0 +1,14 @@
+import TestSupport
+import Testing
+
+@testable import MentorStore
+
+/// The CSV reader given each of its worst inputs at 256 KiB (WorstInput.csv): a quadratic path
+/// would take minutes there and fail at the time limit. Its speed is measured by bench/readers.sh.
+@Suite(.timeLimit(.minutes(1)))
+struct CSVWorstInputTests {
+    @Test(arguments: WorstInput.csv)
+    func reads(_ input: WorstInput.Case) async {
+        await WorstInput.read(input) { _ = try? CSVFile(bytes: $0) }
+    }
+}

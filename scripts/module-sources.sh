@@ -1,0 +1,30 @@
+# Shared by scripts/fuzz.sh and bench/readers.sh (sourced): the module sources a reader needs, compiled
+# together into one module by swiftc, with the cross-module imports removed.
+
+# module_sources GROUP: the files of one group of readers.
+module_sources() {
+    case "$1" in
+        csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
+        template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
+        gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
+                    Sources/MentorModel/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
+                    Sources/Notifier/Transport/Transport.swift \
+                    Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
+        mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
+                 Sources/Notifier/Transport/TransportSettings.swift \
+                 Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
+        reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;
+        http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
+        webhook) ls Sources/WebhookAuth/*.swift ;;
+        imap) ls Sources/Notifier/Inbound/IMAPAnswer.swift ;;
+        *) echo "module_sources: no group $1" >&2; return 1 ;;
+    esac
+}
+
+# copy_module_sources GROUP DIR: the group's files into DIR, their imports of our modules removed.
+copy_module_sources() {
+    local file
+    for file in $(module_sources "$1"); do
+        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|Replies|CSQLite|CCurl)$//' "$file" > "$2/$(basename "$file")"
+    done
+}
