@@ -130,8 +130,8 @@ extension ReplyTableTests.World {
         let digest = try #require(try digests().first)
         #expect(
             digest.contains(
-                "- Amira Hansen (mentee) markerede en e-mail fra programmet som spam mandag den 9. marts og får ikke "
-                    + "flere e-mails fra programmet"), "\(digest)")
+                "- Amira Hansen (mentee) markerede en af vores e-mails som spam mandag den 9. marts og får derfor "
+                    + "ikke flere e-mails fra os"), "\(digest)")
 
         // The leader's word undoes it, and is recorded once.
         let optIn = try world.cli.run([
@@ -150,7 +150,8 @@ extension ReplyTableTests.World {
         try world.tick("2026-05-01T09:00")
         let may = try digests().last ?? ""
         #expect(
-            may.contains("- Amira Hansen (mentee) blev tilmeldt e-mail igen af en leder torsdag den 2. april"), "\(may)"
+            may.contains("- Amira Hansen (mentee) blev tilmeldt e-mails igen af en leder torsdag den 2. april"),
+            "\(may)"
         )
     }
 

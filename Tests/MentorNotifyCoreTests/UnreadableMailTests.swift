@@ -80,13 +80,13 @@ import Testing
         }
         #expect(may.count == 1)
         let digest = may.first ?? ""
-        #expect(digest.contains("Nogle svar til os i april 2026 kunne ikke læses"), "\(digest)")
+        #expect(digest.contains("I april 2026 kom der e-mails til os, som vi ikke kunne læse"), "\(digest)")
         #expect(digest.contains("- mandag den 20. april, flyttet til mappen Ulæselig"), "\(digest)")
         #expect(try cli.run(["tick", "--at", "2026-06-01T09:00"]).code == 0)
         let june = try database.query(
             "SELECT body FROM outbox WHERE rule = 'monthly-digest' AND key LIKE '%2026-05'"
         ) { $0.optionalString(0) ?? "" }
-        #expect(june.allSatisfy { !$0.contains("kunne ikke læses") }, "\(june)")
+        #expect(june.allSatisfy { !$0.contains("ikke kunne læse") }, "\(june)")
     }
 
     /// A message without a Message-ID is known by its bytes: when the folder is renumbered (a new

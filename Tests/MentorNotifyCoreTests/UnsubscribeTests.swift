@@ -165,7 +165,7 @@ import Testing
             })
         #expect(
             digest?.contains(
-                "- Amira Hansen (mentee) afmeldte e-mails fra programmet mandag den 20. april (med linket i en e-mail)")
+                "- Amira Hansen (mentee) afmeldte vores e-mails mandag den 20. april (med linket i en e-mail)")
                 == true, "\(digest ?? "")")
         // The leader's own email (the digest) has no unsubscribe: alerts are changed in the config.
         try world.tick("2026-05-01T10:00")

@@ -63,6 +63,11 @@ import Testing
                     list.append(("forms, final \(final.isEmpty ? "no" : "yes")", withForms))
                 }
             }
+            if rule == .replyForward, shown == "more" {
+                var one = values
+                one["more"] = "1"
+                list.append(("one more", one))
+            }
             if rule == .deliveryFailed || rule == .monthlyDigest {
                 var one = values
                 one["count"] = "1"

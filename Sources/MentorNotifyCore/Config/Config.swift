@@ -223,7 +223,8 @@ public struct Config: Sendable {
         // libcurl would take a path as the EHLO name: that name is `heloName`, said once.
         guard parsed.path.isEmpty || parsed.path == "/", parsed.query == nil else {
             throw ConfigError(
-                reader.keyPath("url"), "must be only smtp(s)://host:port; the name we give in EHLO is email.heloName")
+                reader.keyPath("url"),
+                "must be only smtp(s)://host:port, without a path; set the EHLO name in email.heloName")
         }
         guard let from = try reader.string("from") else {
             throw ConfigError(reader.keyPath("from"), "is missing; write e.g. \"Mentorshoppen <noreply@example.dk>\"")

@@ -65,8 +65,8 @@ enum Transports {
             guard needed else { return nil }
             throw ConfigError(
                 "sms.webhookSecretFile",
-                "is needed to verify GatewayAPI's webhooks: name a file only the service can read, "
-                    + "or use LoadCredential=sms-webhook:... in the unit, or MENTOR_NOTIFY_SMS_WEBHOOK_SECRET")
+                "is needed to verify GatewayAPI's webhooks: name a file that only the service can read, or use "
+                    + "LoadCredential=sms-webhook:... in the systemd unit, or set MENTOR_NOTIFY_SMS_WEBHOOK_SECRET")
         }
     }
 

@@ -157,8 +157,8 @@ extension Webhooks {
         if needed, sms.provider == .twilio, config.http?.publicURL == nil {
             throw ConfigError(
                 "http.publicURL",
-                "is needed for Twilio's webhooks: Twilio signs the address it calls; write that https:// address, "
-                    + "e.g. https://mentor.example.dk")
+                "is needed for Twilio's webhooks, because Twilio signs the address it calls: write that https:// "
+                    + "address, e.g. https://mentor.example.dk")
         }
         return Webhooks(
             provider: sms.provider, gatewaySecret: secret.map { Array($0.utf8) },

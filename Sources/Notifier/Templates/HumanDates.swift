@@ -32,8 +32,8 @@ enum HumanDates {
     }
 
     /// The variables as a person reads them: ISO dates and months written out (an SMS's without
-    /// the year), minutes as hours, lists in sentences, and `single` when a count is one (for the
-    /// noun's number: "1 besked", "3 beskeder").
+    /// the year), minutes as hours, lists in sentences, and `single` when a count (`count`, or
+    /// `more`) is one (for the noun's number: "1 besked", "3 beskeder").
     static func humanize(
         _ variables: [String: String], _ language: Language, channel: Channel = .email, rule: Rule? = nil
     )
@@ -45,7 +45,7 @@ enum HumanDates {
                 result[key] = date(value, language, withYear: channel == .email)
             }
         }
-        if variables["count"] == "1" { result["single"] = "yes" }
+        if variables["count"] == "1" || variables["more"] == "1" { result["single"] = "yes" }
         if let raw = variables["lines"], let rule { result["lines"] = HumanLists.lines(raw, rule: rule, language) }
         if let raw = variables["optOuts"] { result["optOuts"] = HumanLists.optOutLines(raw, language) }
         if let raw = variables["unreadable"] { result["unreadable"] = HumanLists.unreadableLines(raw, language) }
@@ -96,7 +96,7 @@ enum HumanLists {
         return "\(name(fields[0], "mentor", language)) \(and) \(name(fields[1], "mentee", language)): \(logged)"
     }
 
-    /// `- Amira Hansen (mentee) afmeldte e-mail fra programmet tirsdag den 3. marts (med linket i en e-mail)`
+    /// `- Amira Hansen (mentee) afmeldte vores e-mails tirsdag den 3. marts (med linket i en e-mail)`
     static func optOutLines(_ raw: String, _ language: Language) -> String {
         TextLines.records(raw).map { "- " + optOutLine($0, language) }.joined(separator: "\n")
     }
@@ -110,16 +110,16 @@ enum HumanLists {
         let stop = fields[3] == "stop"
         let date = HumanDates.date(day, language, withYear: false)
         switch (language, fields[4], stop) {
-        case (.da, "link", _): return "\(who) afmeldte e-mails fra programmet \(date) (med linket i en e-mail)"
+        case (.da, "link", _): return "\(who) afmeldte vores e-mails \(date) (med linket i en e-mail)"
         case (.da, "complaint", _):
-            return "\(who) markerede en e-mail fra programmet som spam \(date) og får ikke flere e-mails fra programmet"
+            return "\(who) markerede en af vores e-mails som spam \(date) og får derfor ikke flere e-mails fra os"
         case (.da, "reply", true): return "\(who) afmeldte \(all) \(date) (svarede stop)"
         case (.da, "reply", false): return "\(who) tilmeldte sig \(channel) igen \(date) (svarede start)"
-        case (.da, _, false): return "\(who) blev tilmeldt \(channel) igen af en leder \(date)"
+        case (.da, _, false): return "\(who) blev tilmeldt \(sms ? "SMS'er" : "e-mails") igen af en leder \(date)"
         case (.da, _, _): return "\(who) blev afmeldt \(all) af en leder \(date)"
-        case (.en, "link", _): return "\(who) unsubscribed from the program's email on \(date) (the link in an email)"
+        case (.en, "link", _): return "\(who) unsubscribed from our email on \(date) (with the link in an email)"
         case (.en, "complaint", _):
-            return "\(who) marked an email from the program as spam on \(date) and gets no more email from the program"
+            return "\(who) marked one of our emails as spam on \(date), so we no longer email them"
         case (.en, "reply", true): return "\(who) stopped \(all) on \(date) (replied stop)"
         case (.en, "reply", false): return "\(who) started \(channel) again on \(date) (replied start)"
         case (.en, _, false): return "\(who) was put back on \(channel) by a leader on \(date)"
@@ -132,13 +132,24 @@ enum HumanLists {
         TextLines.records(raw).map { fields in
             guard fields.count == 3, let day = LocalDate(fields[0]) else { return "- " + fields.joined(separator: " ") }
             let date = HumanDates.date(day, language, withYear: false)
+            let folder = folderName(fields[2], language)
             switch (language, fields[1] == "moved") {
-            case (.da, true): return "- \(date), flyttet til mappen \(fields[2])"
-            case (.da, false): return "- \(date), ligger i mappen \(fields[2]) (den kunne ikke flyttes)"
-            case (.en, true): return "- \(date), moved to the folder \(fields[2])"
-            case (.en, false): return "- \(date), left in the folder \(fields[2]) (it could not be moved)"
+            case (.da, true): return "- \(date), flyttet til \(folder)"
+            case (.da, false): return "- \(date), ligger stadig i \(folder) (e-mailen kunne ikke flyttes)"
+            case (.en, true): return "- \(date), moved to \(folder)"
+            case (.en, false): return "- \(date), still in \(folder) (the email could not be moved)"
             }
         }.joined(separator: "\n")
+    }
+
+    /// A folder as a mail program shows it: IMAP's `INBOX` is the inbox, "indbakken".
+    private static func folderName(_ folder: String, _ language: Language) -> String {
+        switch (language, folder.uppercased() == "INBOX") {
+        case (.da, true): return "indbakken"
+        case (.da, false): return "mappen \(folder)"
+        case (.en, true): return "the inbox"
+        case (.en, false): return "the folder \(folder)"
+        }
     }
 
     /// `Amira Hansen (mentee), SMS om det første møde: nummeret blev afvist`
