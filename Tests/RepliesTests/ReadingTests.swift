@@ -135,9 +135,11 @@ import Testing
         "Gesendet von meinem iPhone", "Von meinem iPhone gesendet", "Envoyé de mon iPhone", "Skickat från min iPhone",
     ])
     func deviceSignatureEndsTheOwnLines(_ signature: String) {
-        let text = "> Kommer du?\n\nJa\n\n" + signature + "\n\nnej\n> Svar ja eller nej"
-        #expect(ReplyReading.ownLines(text) == ["Ja"])
-        #expect(ReplyReading.intent(ofText: text) == .yes)
+        for above in ["", "> Kommer du?\n\n"] {
+            let text = above + "Ja\n\n" + signature + "\n\nnej\n> Svar ja eller nej"
+            #expect(ReplyReading.ownLines(text) == ["Ja"])
+            #expect(ReplyReading.intent(ofText: text) == .yes)
+        }
     }
 
     @Test func theSignatureDelimiterEndsTheOwnLines() {
