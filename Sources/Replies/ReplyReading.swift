@@ -15,8 +15,9 @@ public enum ReplyIntent: Sendable, Hashable {
     case other
 }
 
-/// Reads the answer out of a reply's text: the first line that is the person's own (not quoted
-/// history, an attribution line, a signature or "Sent from my iPhone"), then what it means.
+/// Reads the answer out of a reply's text: the person's own lines (not quoted history, an
+/// attribution line, a signature or "Sent from my iPhone"), and what the first of them past a
+/// greeting means.
 public enum ReplyReading {
     /// The person's own lines, at most `limit` characters: the answer is read from them, the
     /// forward to the leader carries them all. `>`-quoted lines are passed over, not an end, so an
@@ -65,7 +66,7 @@ public enum ReplyReading {
         return own
     }
 
-    /// The answer: the first own line, read by the table.
+    /// The answer: the first own line past a greeting, read by the table.
     public static func intent(ofText text: String) -> ReplyIntent {
         intent(ofOwnLines: ownLines(text))
     }
