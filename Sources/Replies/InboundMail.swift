@@ -68,7 +68,7 @@ public struct InboundMail: Sendable {
         }
         let text = message.plainText ?? message.htmlText.map(HTMLText.plain) ?? ""
         mail.ownText = ReplyReading.ownLines(text)
-        var intent = mail.ownText.first.map(ReplyReading.intent(ofLine:)) ?? .other
+        var intent = ReplyReading.intent(ofOwnLines: mail.ownText)
         // A mail client's unsubscribe (`List-Unsubscribe: <mailto:…?subject=stop>`) sends the word
         // as the subject of an empty message; only stop and start are read from a subject.
         if mail.ownText.isEmpty, let subject = headers.decoded("subject") {

@@ -15,36 +15,88 @@ public enum ReplyIntent: Sendable, Hashable {
     case other
 }
 
-/// Reads the answer out of a reply's text: the first line that is the person's own (not quoted
-/// history, an attribution line, a signature or "Sent from my iPhone"), then what it means.
+/// Reads the answer out of a reply's text: the person's own lines (not quoted history, an
+/// attribution line, a signature or "Sent from my iPhone"), and what the first of them past a
+/// greeting means.
 public enum ReplyReading {
-    /// The person's own lines, before the quoted message or the signature, at most `limit`
-    /// characters: the answer is read from the first, the forward to the leader carries them all.
+    /// The person's own lines, at most `limit` characters: the answer is read from them, the
+    /// forward to the leader carries them all. `>`-quoted lines are passed over, not an end, so an
+    /// answer written below the quoted text (bottom-posting) or between its lines (inline) is read;
+    /// an attribution line goes with its `>` block. The old message that is not `>`-quoted (below
+    /// an Outlook header block or an "Original Message" rule), a device signature and the `-- `
+    /// signature end them: nothing below is the person's.
     public static func ownLines(_ text: String, limit: Int = 2000) -> [String] {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
             .map { String($0).replacingCarriageReturn().trimmingSpaces() }
         var own: [String] = []
         var characters = 0
-        for (index, line) in lines.enumerated() {
-            if line.hasPrefix(">") || startsQuote(line, next: lines.dropFirst(index + 1).prefix(2)) { break }
-            // "-- " is the signature delimiter (trimmed to "--").
-            if line == "--" || line == "__" { break }
-            // A device signature ends what the person wrote: below it is the quoted message.
-            if isDeviceSignature(line) { break }
-            if own.isEmpty && line.isEmpty { continue }
-            characters += line.count
-            guard characters <= limit else { break }
-            own.append(line)
+        // After an attribution line only blank lines and its `>` block may follow: anything else
+        // is the old message written out without `>`, and not the person's.
+        var awaitingQuote = false
+        var index = 0
+        reading: while index < lines.count {
+            let line = lines[index]
+            index += 1
+            if line.hasPrefix(">") {
+                awaitingQuote = false
+                continue
+            }
+            if line.isEmpty {
+                // Blank lines only between own lines, one for many.
+                if !awaitingQuote, let last = own.last, !last.isEmpty { own.append(line) }
+                continue
+            }
+            if awaitingQuote { break }
+            // The window is a constant two lines, so the reading stays linear in the text.
+            switch startsQuote(line, next: lines[index...].prefix(2)) {
+            case .attribution(let wrappedLines):
+                index += wrappedLines
+                awaitingQuote = true
+            case .oldMessage:
+                break reading
+            case nil:
+                // "-- " is the signature delimiter (trimmed to "--").
+                if line == "--" || line == "__" || isDeviceSignature(line) { break reading }
+                characters += line.count
+                guard characters <= limit else { break reading }
+                own.append(line)
+            }
         }
         while own.last?.isEmpty == true { own.removeLast() }
         return own
     }
 
-    /// The answer: the first own line, read by the table.
+    /// The answer: the first own line past a greeting, read by the table.
     public static func intent(ofText text: String) -> ReplyIntent {
-        guard let first = ownLines(text).first else { return .other }
-        return intent(ofLine: first)
+        intent(ofOwnLines: ownLines(text))
     }
+
+    /// The answer in the person's own lines: the first that is neither blank nor a greeting
+    /// ("Hej", "Hej Elias,", "Kære Karin", "Hi"), read by the table. An answer after a greeting on
+    /// the same line counts too ("Hej Elias, 3 timer", "Hej ja tak").
+    public static func intent(ofOwnLines lines: [String]) -> ReplyIntent {
+        for line in lines where !line.isEmpty {
+            let words = normalized(line)
+            guard let first = words.first, greetings.contains(first) else { return intent(ofLine: line) }
+            // "Hej Elias, hvornår …": what follows the greeting's comma or exclamation mark decides.
+            if let mark = line.firstIndex(where: { $0 == "," || $0 == "!" }),
+                !normalized(String(line[mark...])).isEmpty
+            {
+                return intent(ofLine: String(line[line.index(after: mark)...]))
+            }
+            let afterGreeting = intent(ofLine: words.dropFirst().joined(separator: " "))
+            if afterGreeting != .other { return afterGreeting }
+            // A greeting is a greeting word and perhaps a name; a longer line is a sentence.
+            guard words.count <= maxGreetingWords else { return .other }
+        }
+        return .other
+    }
+
+    static let greetings: Set<String> = [
+        "hej", "hejsa", "hejhej", "hey", "hi", "hello", "hallo", "halløj", "kære", "dear", "goddag", "godmorgen",
+    ]
+    /// "Hej Anne Marie Sørensen".
+    private static let maxGreetingWords = 4
 
     public static func intent(ofLine line: String) -> ReplyIntent {
         let words = normalized(line)
@@ -170,45 +222,88 @@ public enum ReplyReading {
         return value
     }
 
-    /// Where the quoted message begins: an attribution line ("Den 20. mar. 2026 kl. 09.00 skrev …:",
-    /// "On … wrote:", possibly wrapped onto the next line), an "Original Message" rule, Outlook's
-    /// underscore rule, or an Outlook header block ("Fra: …" followed by "Sendt:"/"Sent:").
-    static func startsQuote(_ line: String, next: ArraySlice<String>) -> Bool {
-        let lower = line.lowercased()
-        if lower.hasPrefix("-----") && (lower.contains("original") || lower.contains("oprindelig")) { return true }
-        if line.count >= 20 && line.allSatisfy({ $0 == "_" }) { return true }
-        if lower.hasSuffix("skrev:") || lower.hasSuffix("wrote:") || lower.hasSuffix("a écrit :")
-            || lower.hasSuffix("schrieb:")
-        {
-            return true
-        }
-        // Wrapped over two lines, the address going to the second: "… skrev Mentorshoppen <" / "svar@x.dk>:".
-        let attributionStart = ["den ", "on ", "d. ", "am ", "le "].contains(where: { lower.hasPrefix($0) })
-        // On one line, with the address: "Den 20. mar. 2026 kl. 09.00 skrev Navn <adresse>:".
-        if attributionStart, lower.hasSuffix(">:"), lower.contains(" skrev ") || lower.contains(" wrote ") {
-            return true
-        }
-        if attributionStart, let following = next.first?.lowercased(), following.hasSuffix(":"),
-            (lower + " " + following).contains(" skrev") || (lower + " " + following).contains(" wrote")
-        {
-            return true
-        }
-        if lower.hasPrefix("fra:") || lower.hasPrefix("from:") {
-            return next.contains(where: {
-                let word = $0.lowercased()
-                return word.hasPrefix("sendt:") || word.hasPrefix("sent:") || word.hasPrefix("date:")
-                    || word.hasPrefix("dato:") || word.hasPrefix("til:") || word.hasPrefix("to:")
-            })
-        }
-        return false
+    /// What a line that is not `>`-quoted says about the lines below it.
+    enum QuoteStart: Equatable {
+        /// "Den 20. mar. 2026 kl. 09.00 skrev Navn <adresse>:", on this line and `wrappedLines`
+        /// more: the `>` block below it is the old message; below that the person may write again.
+        case attribution(wrappedLines: Int)
+        /// An "Original Message" rule, Outlook's underscore rule or its header block: what follows
+        /// is the old message written out without `>`, to the end.
+        case oldMessage
     }
 
-    /// "Sendt fra min iPhone", "Sent from my Android phone", "Hent Outlook til iOS": not an answer.
+    /// Where a quoted message begins: an attribution line ("Den 20. mar. 2026 kl. 09.00 skrev …:",
+    /// "On … wrote:", possibly wrapped onto the next two lines), an "Original Message" rule in one
+    /// of six languages, Outlook's underscore rule, or an Outlook header block ("Fra: …" followed
+    /// by "Sendt:"/"Til:"/…, also in bold as "*Fra:*").
+    static func startsQuote(_ line: String, next: ArraySlice<String>) -> QuoteStart? {
+        let lower = line.lowercased()
+        if lower.hasPrefix("-----"), originalMessageWords.contains(where: { lower.contains($0) }) { return .oldMessage }
+        if line.count >= 20 && line.allSatisfy({ $0 == "_" }) { return .oldMessage }
+        if let field = headerField(line), fromFields.contains(field),
+            next.contains(where: { headerField($0).map(otherFields.contains) == true })
+        {
+            return .oldMessage
+        }
+        let started = attributionStarts.contains(where: { lower.hasPrefix($0) })
+        if isAttribution(lower, started: started) { return .attribution(wrappedLines: 0) }
+        // Wrapped: "Den 2. mar. 2026 kl. 09.00 skrev Mentorshoppen <" / "svar@x.dk>:".
+        guard started else { return nil }
+        var joined = lower
+        for (offset, following) in next.enumerated() {
+            guard !following.isEmpty, !following.hasPrefix(">") else { return nil }
+            joined += " " + following.lowercased()
+            if isAttribution(joined, started: true) { return .attribution(wrappedLines: offset + 1) }
+        }
+        return nil
+    }
+
+    /// "… skrev:", "… a écrit :", or, begun as one ("Den …", "On …"), or ending in the address
+    /// (">:"), a line with the verb inside: "Den 20. mar. 2026 kl. 09.00 skrev Navn <adresse>:".
+    private static func isAttribution(_ lower: String, started: Bool) -> Bool {
+        guard lower.hasSuffix(":") else { return false }
+        var body = lower.dropLast()
+        while body.last == " " { body = body.dropLast() }
+        if attributionVerbs.contains(where: { body.hasSuffix(" " + $0) }) { return true }
+        guard started || lower.hasSuffix(">:") else { return false }
+        return attributionVerbs.contains(where: { lower.contains(" " + $0 + " ") })
+    }
+
+    private static let attributionStarts = ["den ", "on ", "d. ", "am ", "le ", "op "]
+    private static let attributionVerbs = ["skrev", "wrote", "schrieb", "a écrit", "schreef"]
+    private static let originalMessageWords = [
+        "original", "oprindelig", "ursprüngliche", "origine", "oorspronkelijk", "ursprungligt", "opprinnelig",
+        "forwarded", "videresendt",
+    ]
+    /// The field an Outlook header block begins with, in Danish, English, German, French, Dutch, Swedish.
+    private static let fromFields: Set<String> = ["fra", "from", "von", "de", "van", "från"]
+    /// The fields that follow it.
+    private static let otherFields: Set<String> = [
+        "sendt", "til", "emne", "dato", "sent", "to", "subject", "date", "cc", "gesendet", "an", "betreff",
+        "datum", "envoyé", "à", "objet", "verzonden", "aan", "onderwerp", "skickat", "till", "ämne",
+    ]
+
+    /// "fra" for "Fra: …", "*Fra:* …" and "De : …": a short name before a colon, without the bold
+    /// marks. Only the line's start is looked at, however long the line.
+    private static func headerField(_ line: String) -> String? {
+        let start = line.prefix(16).lowercased()
+        guard let colon = start.firstIndex(of: ":") else { return nil }
+        let name = start[..<colon].filter { $0 != "*" }.trimmingSpaces()
+        return name.isEmpty || name.contains(" ") ? nil : name
+    }
+
+    /// "Sendt fra min iPhone", "Sent from my Android phone", "Hent Outlook til iOS", "Gesendet von
+    /// meinem iPhone": not an answer, and below it is the quoted message.
     static func isDeviceSignature(_ line: String) -> Bool {
         let lower = line.lowercased()
-        return lower.hasPrefix("sendt fra min ") || lower.hasPrefix("sent from my ") || lower.hasPrefix("hent outlook")
-            || lower.hasPrefix("get outlook for")
+        return deviceSignatureStarts.contains(where: { lower.hasPrefix($0) })
+            || (lower.hasPrefix("von meinem ") && lower.hasSuffix("gesendet"))
     }
+
+    private static let deviceSignatureStarts = [
+        "sendt fra min ", "sendt fra outlook", "hent outlook", "sent from my ", "sent from outlook", "get outlook for",
+        "gesendet von ", "envoyé de mon ", "verzonden met ", "verstuurd vanaf ", "skickat från min ",
+    ]
 }
 
 extension String {

@@ -49,6 +49,104 @@ import Testing
     }
 }
 
+/// SPEC.md "Reading": the person's own lines wherever they wrote them, around and between what is
+/// quoted, and never the quoted message, its attribution or a signature.
+@Suite struct OwnLinesTests {
+    static let question = "> Hej Søren\n>\n> Hvor mange timer var I sammen i marts?\n> Svar med antal timer, fx 3,5\n"
+
+    @Test(arguments: [
+        "Den 20. mar. 2026 kl. 09.00 skrev Mentorshoppen <svar@x.dk>:\n",
+        "Den 20. mar. 2026 kl. 09.00 skrev Mentorshoppen <\nsvar@x.dk>:\n",
+        "Den 20. mar. 2026 kl. 09.00 skrev\nMentorshoppen Holstebro\n<svar@x.dk>:\n",
+        "On Fri, 20 Mar 2026 at 09:00, Mentorshoppen <svar@x.dk>\nwrote:\n\n",
+        "Am 20.03.2026 um 09:00 schrieb Mentorshoppen <svar@x.dk>:\n",
+        "Le ven. 20 mars 2026 à 09:00, Mentorshoppen <svar@x.dk> a écrit :\n",
+        "Op 20 mrt. 2026 om 09:00 schreef Mentorshoppen <svar@x.dk>:\n",
+        "",
+    ])
+    func bottomPostedBelowTheQuote(_ attribution: String) {
+        let text = attribution + Self.question + "\n3,5\n\nMvh Søren\n"
+        #expect(ReplyReading.ownLines(text) == ["3,5", "", "Mvh Søren"])
+        #expect(ReplyReading.intent(ofText: text) == .duration(minutes: 210))
+    }
+
+    @Test func inlineBetweenQuotedLines() {
+        let text = """
+            Den 20. mar. 2026 kl. 09.00 skrev Mentorshoppen <svar@x.dk>:
+            > Der er caféaften torsdag.
+
+            nej
+
+            > Kommer du? Svar ja eller nej.
+            Jeg er på ferie.
+            > Venlig hilsen
+            """
+        #expect(ReplyReading.ownLines(text) == ["nej", "", "Jeg er på ferie."])
+        #expect(ReplyReading.intent(ofText: text) == .no)
+    }
+
+    @Test func anAttributionBeforeAnUnquotedMessageEndsTheOwnLines() {
+        let text = "Ja\n\nOn Fri, 20 Mar 2026 at 09:00, Mentorshoppen <svar@x.dk> wrote:\nKommer du? Svar nej.\n"
+        #expect(ReplyReading.ownLines(text) == ["Ja"])
+    }
+
+    /// Outlook writes the old message below a header block without `>`: nothing below it is read.
+    @Test(arguments: [
+        "Fra: Mentorshoppen <svar@x.dk>\nSendt: 20. marts 2026 09:00\nTil: Søren\nEmne: Timer",
+        "From: Mentorshoppen <svar@x.dk>\nSent: Friday, March 20, 2026 9:00 AM\nTo: Søren\nSubject: Timer",
+        "Von: Mentorshoppen <svar@x.dk>\nGesendet: Freitag, 20. März 2026 09:00\nAn: Søren\nBetreff: Timer",
+        "De : Mentorshoppen <svar@x.dk>\nEnvoyé : vendredi 20 mars 2026 09:00\nÀ : Søren\nObjet : Timer",
+        "Van: Mentorshoppen <svar@x.dk>\nVerzonden: vrijdag 20 maart 2026 09:00\nAan: Søren\nOnderwerp: Timer",
+        "Från: Mentorshoppen <svar@x.dk>\nSkickat: den 20 mars 2026 09:00\nTill: Søren\nÄmne: Timer",
+        "*Fra:* Mentorshoppen <svar@x.dk>\n*Sendt:* 20. marts 2026 09:00\n*Til:* Søren",
+        "*From:* Mentorshoppen <svar@x.dk>\n*Date:* Friday, March 20, 2026 9:00 AM",
+        "________________________________\nFra: Mentorshoppen <svar@x.dk>\nSendt: 20. marts 2026 09:00",
+        "-----Original Message-----\nFrom: Mentorshoppen",
+        "-----Oprindelig meddelelse-----\nFra: Mentorshoppen",
+        "-----Ursprüngliche Nachricht-----\nVon: Mentorshoppen",
+        "-----Message d'origine-----\nDe : Mentorshoppen",
+        "-----Oorspronkelijk bericht-----\nVan: Mentorshoppen",
+        "-----Ursprungligt meddelande-----\nFrån: Mentorshoppen",
+    ])
+    func outlookOldMessage(_ header: String) {
+        let text = "2 timer\n\nVh Karin\n\n" + header + "\n\nHvor mange timer? Svar fx\n3,5\n"
+        #expect(ReplyReading.ownLines(text) == ["2 timer", "", "Vh Karin"])
+        #expect(ReplyReading.intent(ofText: text) == .duration(minutes: 120))
+    }
+
+    /// One "Fra:" line with no header below it is the person's (they may write "Fra: i morgen").
+    @Test func aFromLineAloneIsOwn() {
+        #expect(
+            ReplyReading.ownLines("Fra: i morgen kan jeg\nHilsen Anne") == ["Fra: i morgen kan jeg", "Hilsen Anne"])
+    }
+
+    @Test(arguments: [
+        ("Hej\n\n3,5\n", ReplyIntent.duration(minutes: 210)), ("Hej Elias,\nJa tak", .yes), ("Kære Karin\n\nnej", .no),
+        ("Hi!\nyes", .yes), ("Hej, ja tak", .yes), ("Hej Elias, 3 timer", .duration(minutes: 180)),
+        ("hej anne marie\n\nUdfyldt", .done), ("Hej\nJeg har et spørgsmål\n3", .other), ("Hej\n", .other),
+        ("Hej Elias, hvornår er caféen?\nja", .other), ("Hej ja tak", .yes), ("Hej. 3", .duration(minutes: 180)),
+    ])
+    func greetingsArePassedOver(_ text: String, intent: ReplyIntent) {
+        #expect(ReplyReading.intent(ofText: text) == intent)
+    }
+
+    @Test(arguments: [
+        "Sendt fra min iPhone", "Hent Outlook til Android", "Sent from my Galaxy", "Get Outlook for iOS",
+        "Gesendet von meinem iPhone", "Von meinem iPhone gesendet", "Envoyé de mon iPhone", "Skickat från min iPhone",
+    ])
+    func deviceSignatureEndsTheOwnLines(_ signature: String) {
+        for above in ["", "> Kommer du?\n\n"] {
+            let text = above + "Ja\n\n" + signature + "\n\nnej\n> Svar ja eller nej"
+            #expect(ReplyReading.ownLines(text) == ["Ja"])
+            #expect(ReplyReading.intent(ofText: text) == .yes)
+        }
+    }
+
+    @Test func theSignatureDelimiterEndsTheOwnLines() {
+        #expect(ReplyReading.ownLines("> Timer?\n3\n-- \nLars\n4") == ["3"])
+    }
+}
+
 @Suite struct FixtureTests {
     static func mail(_ name: String, own: Set<String> = ["svar@mentorshoppen.dk"]) throws -> InboundMail {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "eml", subdirectory: "Fixtures"))
@@ -93,6 +191,22 @@ import Testing
         let mail = try Self.mail("thunderbird-stop")
         #expect(mail.kind == .reply(intent: .stop, viaCalendar: false))
         #expect(mail.ownText == ["STOP"])
+    }
+
+    @Test func thunderbirdBottomPostedUnderAWrappedDanishAttribution() throws {
+        let mail = try Self.mail("thunderbird-bottom-posted")
+        #expect(mail.kind == .reply(intent: .duration(minutes: 150), viaCalendar: false))
+        #expect(
+            mail.ownText == ["Hej", "", "2 timer og 30 minutter", "", "Vi var i svømmehallen to gange.", "", "Peter"])
+    }
+
+    /// What is forwarded to a leader is the own lines: never the quoted message or its attribution.
+    @Test func gmailInlineForwardsOnlyTheOwnLines() throws {
+        let mail = try Self.mail("gmail-inline")
+        #expect(mail.kind == .reply(intent: .yes, viaCalendar: false))
+        #expect(mail.ownText == ["Ja tak", "", "Jeg tager min søster med, hvis det er i orden."])
+        let forward = ForwardText.setApart(mail.ownText)
+        for quoted in ["wrote", "Mentorshoppen", "Kommer du", "caféaften", ">"] { #expect(!forward.contains(quoted)) }
     }
 
     @Test func calendarAnswer() throws {

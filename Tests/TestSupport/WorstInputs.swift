@@ -90,6 +90,11 @@ public enum WorstInput {
         Case(name: "blank lines", make: { filled("", "\n", size: $0) }),
         Case(name: "one long line", make: { filled("", "ja ", size: $0) }),
         Case(name: "attribution starts", make: { filled("", "\nDen a", size: $0) }),
+        // Quoted lines are passed over, not an end: the reading goes on to the end of the text.
+        Case(name: "quoted lines", make: { filled("", "\n> a", size: $0) }),
+        Case(name: "attributions and their quotes", make: { filled("", "\nOn a wrote:\n> b", size: $0) }),
+        Case(name: "wrapped attribution starts", make: { filled("", "\nDen a <\nb", size: $0) }),
+        Case(name: "header block starts", make: { filled("", "\n*Fra:* a", size: $0) }),
     ]
 
     /// A CSV file to import (CSVFile).

@@ -66,7 +66,7 @@ struct Webhooks: Sendable {
         let own = ReplyReading.ownLines(words)
         return Inbound(
             key: key, channel: .sms, receivedAt: now, from: number,
-            kind: .reply(intent: own.first.map(ReplyReading.intent(ofLine:)) ?? .other, viaCalendar: false),
+            kind: .reply(intent: ReplyReading.intent(ofOwnLines: own), viaCalendar: false),
             ownText: own)
     }
 
