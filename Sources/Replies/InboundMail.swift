@@ -38,7 +38,9 @@ public struct InboundMail: Sendable {
 
     public static func classify(_ message: MIMEMessage, ownAddresses: Set<String>) -> InboundMail {
         let headers = message.headers
-        let from = MailAddress.address(in: headers.decoded("from") ?? "") ?? ""
+        // Read raw, as a DMARC verifier reads it: an encoded word is display text, never an address
+        // (RFC 2047 5), so a decoded `=?…?=` must not name someone else after the real address.
+        let from = MailAddress.address(in: headers.first("from") ?? "") ?? ""
         let references =
             (MailAddress.messageIDs(in: headers.first("in-reply-to") ?? "")
                 + MailAddress.messageIDs(in: headers.first("references") ?? "").reversed())

@@ -105,6 +105,24 @@ import Testing
         #expect(try Self.contactMinutes(world) == (action == "hours" ? 120 : 0))
     }
 
+    /// The address is read as a DMARC verifier reads it: an encoded word is display text, never an
+    /// address (RFC 2047 5). Decoded first, `=?utf-8?q?=3Csoren@example.dk=3E?=` after someone
+    /// else's address on the same domain would make our server's pass for that address speak for Søren.
+    @Test func anEncodedWordInFromIsNeverTheAddress() throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        world.reply(
+            from: "Mallory <mallory@example.dk> =?utf-8?q?=3Csoren@example.dk=3E?=", to: nil, body: "stop",
+            extraHeaders: World.dmarcPass)
+        world.reply(
+            from: "=?utf-8?q?=3Csoren@example.dk=3E?=", to: nil, body: "2", extraHeaders: World.dmarcPass)
+        try world.tick("2026-04-20T10:05")
+        #expect(try Self.contactMinutes(world) == 0)
+        #expect(try Self.optedOut(world, world.ids.mentor) == 0)
+        let actions = try world.actions()
+        #expect(!actions.contains { $0 == "hours" || $0 == "opt-out" }, "\(actions)")
+    }
+
     @Test func withoutAuthservIdMailNamingNothingOfOursIsNeverTrusted() throws {
         let world = try World(authservId: nil)
         try Self.askedForHours(world)
