@@ -171,6 +171,25 @@ import Testing
         #expect(!summary.contains("Besked"))
     }
 
+    /// The cap is about the person a forward speaks for, not the address written on it: one
+    /// Message-ID of ours and a new From line (another case, a plus-tag, any address) for each
+    /// mail must not reach the leaders more than three times a day.
+    @Test func theCapHoldsWhateverAddressTheMailIsSentFrom() throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        let question = try world.messageID("monthly-hours", to: world.ids.mentor)
+        let senders = [
+            "soren+1@example.dk", "SOREN+2@example.dk", "Soren.Privat@example.net", "x1@evil.example",
+            "x2@evil.example", "x3@evil.example",
+        ]
+        for (number, sender) in senders.enumerated() {
+            world.reply(from: sender, to: question, body: "Besked \(number + 1)")
+        }
+        try world.tick("2026-04-20T10:05")
+        #expect(try world.actions() == Array(repeating: "unverified", count: 6))
+        #expect(try world.bodies("reply-forward").count == 3)
+    }
+
     @Test func aForwardHasOnlyThePersonsOwnLinesAndNoClickableLink() throws {
         let world = try World()
         try world.tick("2026-03-09T10:00")
