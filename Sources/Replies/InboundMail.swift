@@ -40,7 +40,9 @@ public struct InboundMail: Sendable {
         let headers = message.headers
         // Read raw, as a DMARC verifier reads it: an encoded word is display text, never an address
         // (RFC 2047 5), so a decoded `=?…?=` must not name someone else after the real address.
-        let from = MailAddress.address(in: headers.first("from") ?? "") ?? ""
+        // A mail has one From (RFC 5322 3.6): with two, a verifier may have judged the other one.
+        let fromFields = headers.all("from")
+        let from = fromFields.count == 1 ? MailAddress.address(in: fromFields[0]) ?? "" : ""
         let references =
             (MailAddress.messageIDs(in: headers.first("in-reply-to") ?? "")
                 + MailAddress.messageIDs(in: headers.first("references") ?? "").reversed())

@@ -123,6 +123,19 @@ import Testing
         #expect(!actions.contains { $0 == "hours" || $0 == "opt-out" }, "\(actions)")
     }
 
+    /// A mail has one From (RFC 5322 3.6). With two, a verifier may judge one and we read the
+    /// other: `dmarc=pass` for mallory@example.dk must not speak for soren@example.dk.
+    @Test func aMailWithTwoFromLinesHasNoProvenSender() throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        world.reply(
+            from: "soren@example.dk", to: nil, body: "2", extraHeaders: "From: mallory@example.dk\n" + World.dmarcPass)
+        try world.tick("2026-04-20T10:05")
+        #expect(try Self.contactMinutes(world) == 0)
+        #expect(try world.rows("reply-confirmation").isEmpty)
+        #expect(try world.bodies("reply-forward").isEmpty)
+    }
+
     @Test func withoutAuthservIdMailNamingNothingOfOursIsNeverTrusted() throws {
         let world = try World(authservId: nil)
         try Self.askedForHours(world)
