@@ -123,6 +123,22 @@ import Testing
         #expect(!actions.contains { $0 == "hours" || $0 == "opt-out" }, "\(actions)")
     }
 
+    /// The address is the mailbox as RFC 5322 writes it: a comment or a second `<…>` is not the
+    /// address, so our server's pass for mallory@example.dk never speaks for soren@example.dk.
+    @Test(arguments: [
+        "mallory@example.dk (<soren@example.dk>)",
+        "Mallory <mallory@example.dk> <soren@example.dk>",
+        "Mallory <mallory@example.dk>, Søren <soren@example.dk>",
+    ])
+    func aCommentOrASecondAddressInFromIsNeverTheAddress(from: String) throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        world.reply(from: from, to: nil, body: "2", extraHeaders: World.dmarcPass)
+        try world.tick("2026-04-20T10:05")
+        #expect(try Self.contactMinutes(world) == 0)
+        #expect(try world.rows("reply-confirmation").isEmpty)
+    }
+
     /// A mail has one From (RFC 5322 3.6). With two, a verifier may judge one and we read the
     /// other: `dmarc=pass` for mallory@example.dk must not speak for soren@example.dk.
     @Test func aMailWithTwoFromLinesHasNoProvenSender() throws {
