@@ -76,6 +76,20 @@ import Testing
         #expect(forward.contains("Søren Mariegård"), "\(forward)")
     }
 
+    /// Someone's own Message-ID proves only their own address: Amira, writing as Søren to the
+    /// message she got, stops nobody, and her own stop is not his.
+    @Test func aMessageIDOfOneProvesNothingForAnother() throws {
+        let world = try World()
+        try world.tick("2026-03-09T10:00")
+        let toAmira = try world.messageID("first-meeting", to: world.ids.mentee)
+        world.reply(from: "Søren <SOREN@example.dk>", to: toAmira, body: "stop")
+        try world.tick("2026-03-09T10:05")
+        #expect(try world.actions() == ["unverified"])
+        #expect(try Self.optedOut(world, world.ids.mentor) == 0)
+        #expect(try Self.optedOut(world, world.ids.mentee) == 0)
+        #expect(try world.rows("reply-confirmation").isEmpty)
+    }
+
     @Test(arguments: [
         // Ours, topmost: proven.
         ("Authentication-Results: mx.example.dk; dmarc=pass header.from=example.dk\n", "hours"),
