@@ -6,8 +6,9 @@ import Synchronization
 #endif
 
 /// A small HTTP/1.1 server on POSIX sockets: one accept thread, one thread per connection (at
-/// most `maxConnections`: a new one closes the connection idle longest between requests, and is
-/// answered 503 only when every one is busy with a request), keep-alive, a deadline per request
+/// most `maxConnections`: a new one closes the connection idle longest between requests, else the
+/// one whose request has been arriving longest, and is answered 503 only when every one is in a
+/// handler or began its request within the last second), keep-alive, a deadline per request
 /// (10 s: a client that sends one byte a second is cut off with 408), strict parsing with limits.
 /// It never touches the delivery pass: handlers read the store and return.
 public final class HTTPServer: Sendable {
@@ -156,12 +157,20 @@ public final class HTTPServer: Sendable {
         _ = running.wait(timeout: .now() + 1)
     }
 
-    /// The connections being served: when each became idle between requests (nil while a request
-    /// is being read or answered).
+    /// The connections being served: when each became idle between requests, or began to receive
+    /// the request it is reading (both nil while a handler answers it).
     struct Connections {
-        var open: [Int32: (idleSince: Double?, sequence: Int)] = [:]
+        var open: [Int32: (idleSince: Double?, readingSince: Double?, sequence: Int)] = [:]
         var sequence = 0
     }
+
+    /// What a connection is doing, for `admit` to choose one to close.
+    private enum Activity {
+        case idle, reading, handling
+    }
+
+    /// A request that has been arriving for less than this is a client sending, not holding a slot.
+    static let slowRequestSeconds = 1.0
 
     private func acceptLoop() {
         // After an accept failure such as EMFILE the listener stays readable: backing off keeps
@@ -205,35 +214,47 @@ public final class HTTPServer: Sendable {
     }
 
     /// Takes `client` in, closing the connection idle longest between requests when every slot is
-    /// taken: a gateway still gets in while someone holds every connection open. False when all
-    /// are busy with requests.
+    /// taken, else the one whose request has been arriving longest (slowloris: a byte now and then
+    /// keeps a request within its deadline): a gateway still gets in while someone holds every
+    /// connection open. False when all are in a handler or began their request just now.
     private func admit(_ client: Int32) -> Bool {
         connections.withLock { table in
+            let now = Date().timeIntervalSinceReferenceDate
             if table.open.count >= maxConnections {
-                let idle = table.open.filter { $0.value.idleSince != nil }
+                let idle = table.open.compactMap { entry in
+                    entry.value.idleSince.map { (entry.key, $0, entry.value.sequence) }
+                }
+                let slow = table.open.compactMap { entry in
+                    entry.value.readingSince.flatMap {
+                        now - $0 >= HTTPServer.slowRequestSeconds ? (entry.key, $0, entry.value.sequence) : nil
+                    }
+                }
                 guard
-                    let victim = idle.min(by: {
-                        ($0.value.idleSince ?? 0, $0.value.sequence) < ($1.value.idleSince ?? 0, $1.value.sequence)
-                    })
+                    let victim = (idle.isEmpty ? slow : idle).min(by: { ($0.1, $0.2) < ($1.1, $1.2) })
                 else { return false }
                 // Its thread wakes to a closed connection; it closes the descriptor itself.
-                table.open.removeValue(forKey: victim.key)
-                shutdown(victim.key, Int32(SHUT_RDWR))
+                table.open.removeValue(forKey: victim.0)
+                shutdown(victim.0, Int32(SHUT_RDWR))
                 evicted.add(1, ordering: .relaxed)
             }
             table.sequence += 1
-            table.open[client] = (Date().timeIntervalSinceReferenceDate, table.sequence)
+            table.open[client] = (now, nil, table.sequence)
             return true
         }
     }
 
-    /// Marks `client` idle (waiting for a request) or busy; false when it was closed to let
+    /// Marks what `client` is doing, keeping the time it began; false when it was closed to let
     /// another in.
-    private func mark(_ client: Int32, idle: Bool) -> Bool {
+    private func mark(_ client: Int32, _ activity: Activity) -> Bool {
         connections.withLock { table in
-            guard let entry = table.open[client] else { return false }
-            if idle == (entry.idleSince != nil) { return true }
-            table.open[client] = (idle ? Date().timeIntervalSinceReferenceDate : nil, entry.sequence)
+            guard var entry = table.open[client] else { return false }
+            let now = Date().timeIntervalSinceReferenceDate
+            switch activity {
+            case .idle: (entry.idleSince, entry.readingSince) = (entry.idleSince ?? now, nil)
+            case .reading: (entry.idleSince, entry.readingSince) = (nil, entry.readingSince ?? now)
+            case .handling: (entry.idleSince, entry.readingSince) = (nil, nil)
+            }
+            table.open[client] = entry
             return true
         }
     }
@@ -246,7 +267,7 @@ public final class HTTPServer: Sendable {
         while true {
             switch reader.next() {
             case .request(let request, _):
-                guard mark(client, idle: false) else { return }
+                guard mark(client, .handling) else { return }
                 let answer = handler(request)
                 // Asked after the handler: a stop while it ran closes the connection with this answer.
                 let close = request.closes || stopped.load(ordering: .acquiring)
@@ -260,7 +281,7 @@ public final class HTTPServer: Sendable {
             case .incomplete:
                 break
             }
-            guard mark(client, idle: reader.isIdle) else { return }
+            guard mark(client, reader.isIdle ? .idle : .reading) else { return }
             if reader.isIdle && stopped.load(ordering: .acquiring) { return }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else {

@@ -38,7 +38,11 @@ public struct InboundMail: Sendable {
 
     public static func classify(_ message: MIMEMessage, ownAddresses: Set<String>) -> InboundMail {
         let headers = message.headers
-        let from = MailAddress.address(in: headers.decoded("from") ?? "") ?? ""
+        // Read raw, as a DMARC verifier reads it: an encoded word is display text, never an address
+        // (RFC 2047 5), so a decoded `=?…?=` must not name someone else after the real address.
+        // A mail has one From (RFC 5322 3.6): with two, a verifier may have judged the other one.
+        let fromFields = headers.all("from")
+        let from = fromFields.count == 1 ? MailAddress.address(in: fromFields[0]) ?? "" : ""
         let references =
             (MailAddress.messageIDs(in: headers.first("in-reply-to") ?? "")
                 + MailAddress.messageIDs(in: headers.first("references") ?? "").reversed())
@@ -214,13 +218,59 @@ enum CalendarReply {
 
 /// Addresses and Message-IDs in header values.
 public enum MailAddress {
-    /// The address in `Name <a@b>` or `a@b`, lower-cased; nil when there is none.
+    /// The address in `Name <a@b>`, `a@b` or `a@b (Name)`, lower-cased, read as RFC 5322 writes a
+    /// mailbox (and a DMARC verifier reads it): comments and a quoted display name are no part of
+    /// it. Nil when there is none, or more than one `<…>`. One pass.
     public static func address(in value: String) -> String? {
-        var candidate = value
-        if let open = value.lastIndex(of: "<"), let close = value[open...].firstIndex(of: ">") {
-            candidate = String(value[value.index(after: open)..<close])
+        var bare = ""
+        var angled: String?
+        var inAngle = false
+        var commentDepth = 0
+        var quoted = false
+        var escaped = false
+        for character in value {
+            if commentDepth > 0 {
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "(" {
+                    commentDepth += 1
+                } else if character == ")" {
+                    commentDepth -= 1
+                }
+                continue
+            }
+            // A quoted local part inside `<…>` is kept as written; a quoted display name is not the address.
+            if quoted {
+                if inAngle { angled?.append(character) }
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    quoted = false
+                }
+                continue
+            }
+            switch character {
+            case "(": commentDepth = 1
+            case "\"":
+                quoted = true
+                if inAngle { angled?.append(character) }
+            case "<":
+                guard !inAngle, angled == nil else { return nil }
+                inAngle = true
+                angled = ""
+            case ">":
+                guard inAngle else { return nil }
+                inAngle = false
+            default:
+                if inAngle { angled?.append(character) } else { bare.append(character) }
+            }
         }
-        let address = candidate.trimmingSpaces().lowercased()
+        guard !inAngle, !quoted, commentDepth == 0 else { return nil }
+        let address = (angled ?? bare).trimmingSpaces().lowercased()
         guard address.count <= 254, let at = address.firstIndex(of: "@"), at != address.startIndex,
             address.index(after: at) != address.endIndex,
             !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," })

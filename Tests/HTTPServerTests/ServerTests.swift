@@ -286,6 +286,28 @@ final class Client {
         #expect(server.connectionsEvictedForCap >= 1 && server.connectionsRefusedForCap == 0)
     }
 
+    /// Slowloris: every connection holds a request begun and never finished (a byte now and then,
+    /// each within the request timeout). A gateway must still get in: the request that has been
+    /// arriving longest is closed for it, as an idle one would be.
+    @Test func whenEveryConnectionHoldsAnUnfinishedRequestTheSlowestIsClosedForANewOne() throws {
+        let server = try Self.server(maxConnections: 4)
+        defer { server.stop() }
+        var slow: [Client] = []
+        for index in 0..<4 {
+            let client = try Client(port: server.port)
+            client.write("GET /\(index) HTTP/1.1\r\nX-Slow: ")
+            slow.append(client)
+            usleep(20_000)
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        let gateway = try Client(port: server.port)
+        gateway.write("GET /new HTTP/1.1\r\n\r\n")
+        #expect(gateway.read().contains("GET /new 0"))
+        #expect(slow[0].isClosed(), "the request arriving longest was not the one closed")
+        slow[3].write("1\r\n\r\n")
+        #expect(slow[3].read().contains("GET /3 0"))
+    }
+
     /// `stop` closes the listener, answers the request in progress (and closes its connection),
     /// closes idle ones, and returns once they are done.
     @Test func stopClosesTheListenerAndDrains() throws {

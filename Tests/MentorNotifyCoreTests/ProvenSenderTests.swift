@@ -76,6 +76,20 @@ import Testing
         #expect(forward.contains("Søren Mariegård"), "\(forward)")
     }
 
+    /// Someone's own Message-ID proves only their own address: Amira, writing as Søren to the
+    /// message she got, stops nobody, and her own stop is not his.
+    @Test func aMessageIDOfOneProvesNothingForAnother() throws {
+        let world = try World()
+        try world.tick("2026-03-09T10:00")
+        let toAmira = try world.messageID("first-meeting", to: world.ids.mentee)
+        world.reply(from: "Søren <SOREN@example.dk>", to: toAmira, body: "stop")
+        try world.tick("2026-03-09T10:05")
+        #expect(try world.actions() == ["unverified"])
+        #expect(try Self.optedOut(world, world.ids.mentor) == 0)
+        #expect(try Self.optedOut(world, world.ids.mentee) == 0)
+        #expect(try world.rows("reply-confirmation").isEmpty)
+    }
+
     @Test(arguments: [
         // Ours, topmost: proven.
         ("Authentication-Results: mx.example.dk; dmarc=pass header.from=example.dk\n", "hours"),
@@ -103,6 +117,53 @@ import Testing
         try world.tick("2026-04-20T10:05")
         #expect(try world.actions() == [action])
         #expect(try Self.contactMinutes(world) == (action == "hours" ? 120 : 0))
+    }
+
+    /// The address is read as a DMARC verifier reads it: an encoded word is display text, never an
+    /// address (RFC 2047 5). Decoded first, `=?utf-8?q?=3Csoren@example.dk=3E?=` after someone
+    /// else's address on the same domain would make our server's pass for that address speak for Søren.
+    @Test func anEncodedWordInFromIsNeverTheAddress() throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        world.reply(
+            from: "Mallory <mallory@example.dk> =?utf-8?q?=3Csoren@example.dk=3E?=", to: nil, body: "stop",
+            extraHeaders: World.dmarcPass)
+        world.reply(
+            from: "=?utf-8?q?=3Csoren@example.dk=3E?=", to: nil, body: "2", extraHeaders: World.dmarcPass)
+        try world.tick("2026-04-20T10:05")
+        #expect(try Self.contactMinutes(world) == 0)
+        #expect(try Self.optedOut(world, world.ids.mentor) == 0)
+        let actions = try world.actions()
+        #expect(!actions.contains { $0 == "hours" || $0 == "opt-out" }, "\(actions)")
+    }
+
+    /// The address is the mailbox as RFC 5322 writes it: a comment or a second `<…>` is not the
+    /// address, so our server's pass for mallory@example.dk never speaks for soren@example.dk.
+    @Test(arguments: [
+        "mallory@example.dk (<soren@example.dk>)",
+        "Mallory <mallory@example.dk> <soren@example.dk>",
+        "Mallory <mallory@example.dk>, Søren <soren@example.dk>",
+    ])
+    func aCommentOrASecondAddressInFromIsNeverTheAddress(from: String) throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        world.reply(from: from, to: nil, body: "2", extraHeaders: World.dmarcPass)
+        try world.tick("2026-04-20T10:05")
+        #expect(try Self.contactMinutes(world) == 0)
+        #expect(try world.rows("reply-confirmation").isEmpty)
+    }
+
+    /// A mail has one From (RFC 5322 3.6). With two, a verifier may judge one and we read the
+    /// other: `dmarc=pass` for mallory@example.dk must not speak for soren@example.dk.
+    @Test func aMailWithTwoFromLinesHasNoProvenSender() throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        world.reply(
+            from: "soren@example.dk", to: nil, body: "2", extraHeaders: "From: mallory@example.dk\n" + World.dmarcPass)
+        try world.tick("2026-04-20T10:05")
+        #expect(try Self.contactMinutes(world) == 0)
+        #expect(try world.rows("reply-confirmation").isEmpty)
+        #expect(try world.bodies("reply-forward").isEmpty)
     }
 
     @Test func withoutAuthservIdMailNamingNothingOfOursIsNeverTrusted() throws {
@@ -151,6 +212,25 @@ import Testing
         let summary = try #require(after.last)
         #expect(summary.contains("Samme dag kom der 3 mere fra den samme afsender"), "\(summary)")
         #expect(!summary.contains("Besked"))
+    }
+
+    /// The cap is about the person a forward speaks for, not the address written on it: one
+    /// Message-ID of ours and a new From line (another case, a plus-tag, any address) for each
+    /// mail must not reach the leaders more than three times a day.
+    @Test func theCapHoldsWhateverAddressTheMailIsSentFrom() throws {
+        let world = try World()
+        try Self.askedForHours(world)
+        let question = try world.messageID("monthly-hours", to: world.ids.mentor)
+        let senders = [
+            "soren+1@example.dk", "SOREN+2@example.dk", "Soren.Privat@example.net", "x1@evil.example",
+            "x2@evil.example", "x3@evil.example",
+        ]
+        for (number, sender) in senders.enumerated() {
+            world.reply(from: sender, to: question, body: "Besked \(number + 1)")
+        }
+        try world.tick("2026-04-20T10:05")
+        #expect(try world.actions() == Array(repeating: "unverified", count: 6))
+        #expect(try world.bodies("reply-forward").count == 3)
     }
 
     @Test func aForwardHasOnlyThePersonsOwnLinesAndNoClickableLink() throws {

@@ -178,6 +178,29 @@ extension ReplyTableTests.World {
             ], "\(reasons)")
     }
 
+    /// A bounce proves only which message it is about (by our token, which its recipient knows):
+    /// its diagnostic is anyone's words, and it reaches the leaders in `delivery-failed` under our
+    /// name. Like a forward, it must never become a link there.
+    @Test func aBouncesWordsNeverBecomeALinkInTheLeadersNotice() throws {
+        let world = try ReplyTableTests.World()
+        try world.tick("2026-03-09T10:00")
+        let toMentee = try world.messageID("first-meeting", to: world.ids.mentee)
+        try world.deliver(
+            fixture: "postfix-bounce",
+            replacing: [
+                ("mn.deadbeef0011223344556677@mentorshoppen.dk", String(toMentee.dropFirst().dropLast())),
+                ("<ghost@example.net>: Recipient address", "Mailbox full: renew at https://evil.example/renew"),
+            ])
+        try world.tick("2026-03-09T10:05")
+        try world.tick("2026-03-09T10:10")
+        #expect(try world.actions() == ["bounce"])
+        let notices = try world.bodies("delivery-failed")
+        let notice = try #require(notices.first { $0.contains("Amira Hansen") }, "\(notices)")
+        for link in ["https://", "evil.example"] {
+            #expect(!notice.contains(link), "\(link) in \(notice)")
+        }
+    }
+
     /// The link, the leader and a "stop" by email each change the opt-out through the one store
     /// call, which records exactly one event per change and none when nothing changed.
     @Test func everyRouteRecordsExactlyOneOptOutEvent() throws {

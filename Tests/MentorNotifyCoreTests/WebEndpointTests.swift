@@ -234,6 +234,10 @@ extension WebEndpointTests {
             #expect(world.gateway(path, body, signed: payload).status == 401, "\(body) signed as \(payload)")
         }
         #expect(try world.cli.databaseDump() == before)
+        // A signed event on the other route, its own body and all, is not an event of that route.
+        #expect(world.gateway("/hooks/gatewayapi/status", signed).status == 400)
+        #expect(world.gateway("/hooks/gatewayapi/inbound", report).status == 400)
+        #expect(try world.cli.databaseDump() == before)
         // A token past its expiry is refused; what the payload says is acted on.
         let expired = #"{"id": 780, "msisdn": 4522256664, "message": "Ja", "exp": 1776600000}"#
         #expect(world.gateway("/hooks/gatewayapi/inbound", expired).status == 401)

@@ -77,6 +77,17 @@ import Testing
         ("example\u{3002}com", "example[.]com"),
         ("ftp://1.2.3.4/x", "ftp[:]//1.2.3.4/x"),
         ("", ""),
+        // Invisible characters beside a dot: shown as `www.evil.com`, and a browser's IDNA
+        // mapping drops them, so the dot must not be left as it was.
+        ("www\u{AD}.evil\u{AD}.com", "www[.]evil[.]com"),
+        ("evil.\u{200B}com", "evil[.]com"),
+        ("evil.\u{200D}com", "evil[.]com"),
+        ("https\u{2060}://x", "https[:]//x"),
+        ("\u{202E}moc.live", "moc[.]live"),
+        // A dot IDNA maps to a dot.
+        ("evil\u{2024}com", "evil[.]com"),
+        // What is not a link stays as written, emoji sequences included.
+        ("Tak \u{1F469}\u{200D}\u{1F4BB} kl. 8.", "Tak \u{1F469}\u{200D}\u{1F4BB} kl. 8."),
     ])
     func linksAreWrittenSoNoMailProgramLinksThem(text: String, expected: String) {
         #expect(ForwardText.unlinked(text) == expected)

@@ -44,6 +44,31 @@ import Testing
         #expect(!GatewayAPISignature.verify(token: "garbage", secret: secret))
     }
 
+    /// Only a header whose `alg` is exactly HS256, and a signature by the secret, count: no
+    /// near-spelling, no other algorithm keyed with the secret, no header naming two.
+    @Test func onlyExactlyHS256Verifies() {
+        let secret = Array("s3cret".utf8)
+        func encode(_ text: String) -> String {
+            Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        }
+        let payload = encode(#"{"id":1,"msisdn":4522256664,"message":"ja"}"#)
+        func token(_ header: String, _ digest: ([UInt8], [UInt8]) -> [UInt8] = HMACDigest.sha256) -> String {
+            let signed = encode(header) + "." + payload
+            let signature = Data(digest(secret, Array(signed.utf8))).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            return signed + "." + signature
+        }
+        #expect(GatewayAPISignature.verify(token: token(#"{"alg":"HS256"}"#), secret: secret))
+        for header in [#"{"alg":"HS256 "}"#, #"{"alg":"hs256"}"#, #"{"alg":["HS256"]}"#, #"{"typ":"JWT"}"#] {
+            #expect(!GatewayAPISignature.verify(token: token(header), secret: secret), "\(header)")
+        }
+        #expect(!GatewayAPISignature.verify(token: token(#"{"alg":"HS1"}"#, HMACDigest.sha1), secret: secret))
+        // Padding, or a signature made for another header, fails too.
+        #expect(!GatewayAPISignature.verify(token: token(#"{"alg":"HS256"}"#) + "=", secret: secret))
+    }
+
     @Test func hmacMatchesRFC4231() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let digest = HMACDigest.sha256(key: Array("Jefe".utf8), data: Array("what do ya want for nothing?".utf8))
