@@ -1,13 +1,12 @@
 import MentorModel
 import MentorStore
 import Replies
-import WebhookAuth
 
 /// Mail whose sender is not proven (SPEC.md "Who is speaking"): forwarded to the leaders marked
 /// unverified, at most `unverifiedPerDay` a day about one person (whoever's name the From line or
 /// the message answered gives it: a new From line for each mail must not beat the cap); beyond
-/// that the leaders get one line the next day saying how many more came. The count is kept by an
-/// HMAC, never an address, and nothing of the text.
+/// that the leaders get one line the next day saying how many more came. The count is kept by
+/// channel and person id, never an address, and nothing of the text.
 extension ReplyCore {
     static let unverifiedPerDay = 3
 
@@ -19,7 +18,7 @@ extension ReplyCore {
         }
         let day = config.zone.local(answer.inbound.receivedAt).date.description
         let admitted = try store.admitUnverifiedForward(
-            sender: try senderHash(answer), day: day, personID: answer.person.id, program: program.id,
+            sender: senderKey(answer), day: day, personID: answer.person.id, program: program.id,
             limit: ReplyCore.unverifiedPerDay)
         guard admitted else {
             record.detail = "sender not proven; not forwarded: \(ReplyCore.unverifiedPerDay) today already"
@@ -32,14 +31,11 @@ extension ReplyCore {
             : "sender not proven; nobody to forward it to: no leader has an email address"
     }
 
-    /// The person a forward speaks for, on its channel, as a count's key: an HMAC under this
-    /// database's own key. By person, not by From address: anyone can write a new address on each
-    /// mail (another case, a plus-tag, another domain) that names our message to that person.
-    func senderHash(_ answer: Answer) throws -> String {
-        let key = try store.senderHashKey()
-        let data = Array("\(answer.inbound.channel):person-\(answer.person.id)".utf8)
-        let digest = HMACDigest.sha256(key: Array(key.utf8), data: data)
-        return digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    /// The person a forward speaks for, on its channel, as a count's key. By person, not by From
+    /// address: anyone can write a new address on each mail (another case, a plus-tag, another
+    /// domain) that names our message to that person. The key holds ids only, never an address.
+    func senderKey(_ answer: Answer) -> String {
+        "\(answer.inbound.channel.rawValue):\(answer.person.id)"
     }
 
     /// The days before today on which unproven mail was held back: one forward each to the leaders,

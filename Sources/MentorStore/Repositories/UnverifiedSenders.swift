@@ -1,6 +1,6 @@
-/// Forwards of mail whose sender could not be proven, counted per sender and day so that one
-/// address cannot flood the leaders (SPEC.md "Who is speaking"). A sender is known by an HMAC of
-/// the address under a key of this database; the address and the text are never kept.
+/// Forwards of mail whose sender could not be proven, counted per person, channel and day so that
+/// no one can flood the leaders in a person's name (SPEC.md "Who is speaking"). A sender is known by
+/// its channel and person id (`email:42`); the address and the text are never kept.
 extension Store {
     /// One sender's day that had more unproven mail than was forwarded.
     public struct HeldForwards: Sendable, Hashable {
@@ -9,14 +9,6 @@ extension Store {
         public var personID: Int64
         public var program: String
         public var held: Int
-    }
-
-    /// The key that makes a sender's hash mean nothing outside this database, made on first use.
-    public func senderHashKey() throws -> String {
-        if let key = try meta("sender-hash-key") { return key }
-        let key = try database.scalarString("SELECT lower(hex(randomblob(32)))", []) ?? ""
-        try setMeta("sender-hash-key", key)
-        return key
     }
 
     /// Counts one unproven message from `sender` on `day`: true while fewer than `limit` were

@@ -17,7 +17,8 @@ public enum Schema {
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
     /// own (a calendar's answer often names no Message-ID), only on rows with an invitation.
     /// `unverified_sender` counts the forwards of unproven mail per sender and day, to cap them: the
-    /// sender is an HMAC of the address (never the address), and nothing of the text is kept.
+    /// sender is the channel and person id the mail speaks for (never an address), and nothing of
+    /// the text is kept.
     static let provenSenders = """
         ALTER TABLE outbox ADD COLUMN invitation_token TEXT;
         UPDATE outbox SET invitation_token = lower(hex(randomblob(16))) WHERE calendar IS NOT NULL;
