@@ -14,9 +14,7 @@ extension ReplyCore {
     func understand(_ complaint: Complaint, into record: inout InboundRecord) throws {
         // The returned message's unguessable Message-ID is what proves the report is about our
         // message to this person, as with a bounce.
-        guard let token = complaint.messageID.flatMap(MessageToken.token(in:)),
-            let row = try store.outboxRow(messageToken: token)
-        else {
+        guard let row = try ourMessage(complaint.messageID) else {
             record.detail = "a complaint about a message that is not ours"
             return
         }

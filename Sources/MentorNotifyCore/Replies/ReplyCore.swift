@@ -97,9 +97,7 @@ final class ReplyCore {
             record.action = "ignored-auto"
             record.detail = reason
         case .bounce(let bounce):
-            guard let token = bounce.messageID.flatMap(MessageToken.token(in:)),
-                let row = try store.outboxRow(messageToken: token)
-            else {
+            guard let row = try ourMessage(bounce.messageID) else {
                 record.detail = "a bounce about a message that is not ours"
                 return record
             }
@@ -180,11 +178,18 @@ final class ReplyCore {
         return proven ? .proven(row, person) : .unproven(row, person)
     }
 
+    /// The outbox row whose unguessable Message-ID `messageID` is, or nil for anyone else's: what a
+    /// reply, a bounce or a complaint must name to be about one of our messages.
+    func ourMessage(_ messageID: String?) throws -> OutboxRow? {
+        guard let token = messageID.flatMap(MessageToken.token(in:)) else { return nil }
+        return try store.outboxRow(messageToken: token)
+    }
+
     /// Our message a reply names: by a Message-ID in `In-Reply-To`/`References`, or, for a
     /// calendar's answer (often sent without either), by its invitation's `UID`.
     private func named(_ inbound: Inbound) throws -> OutboxRow? {
         for id in inbound.references {
-            if let token = MessageToken.token(in: id), let row = try store.outboxRow(messageToken: token) { return row }
+            if let row = try ourMessage(id) { return row }
         }
         guard let uid = inbound.calendar?.uid, let token = InvitationToken.token(inUID: uid) else { return nil }
         return try store.outboxRow(invitationToken: token)
