@@ -23,8 +23,7 @@ extension WebEndpoint {
             return page(.unknownLink, language: .da, program: nil, status: 404)
         }
         let now = clock()
-        return respond { store throws -> HTTPResponse in
-            let core = ReplyCore(store: store, config: config, catalog: catalog, logger: logger)
+        return respondThroughCore { core throws -> HTTPResponse in
             let result = try core.unsubscribe(token: String(token), press: request.method == "POST", now: now)
             return page(
                 result.outcome, language: result.language, program: result.program,

@@ -73,6 +73,12 @@ final class WebEndpoint: Sendable {
         }
     }
 
+    /// The same for a route that changes records: it gets the reply core on that store, since the
+    /// routes only authenticate and parse and the core acts.
+    func respondThroughCore(_ route: (ReplyCore) throws -> HTTPResponse) -> HTTPResponse {
+        respond { store in try route(ReplyCore(store: store, config: config, catalog: catalog, logger: logger)) }
+    }
+
     /// 200 `ok` while cycles run and nothing goes unwatched; 503 with the reason otherwise.
     func healthz(_ store: Store) throws -> HTTPResponse {
         let report = try CycleCommands.statusReport(store, maxAgeMinutes: maxAgeMinutes)

@@ -93,14 +93,13 @@ extension WebEndpoint {
             ? HTTPResponse(status: 200, contentType: "text/xml", text: "<Response/>")
             : HTTPResponse(status: 200, contentType: "application/json", text: "{}")
         var outcome = "bad-request"
-        let response = respond { store throws -> HTTPResponse in
+        let response = respondThroughCore { core throws -> HTTPResponse in
             switch (provider, route) {
             case (.gatewayapi, .inbound):
                 let object = proven.event
                 guard let id = Webhooks.field(object, "id"), let msisdn = Webhooks.field(object, "msisdn"),
                     let message = object["message"] as? String
                 else { return .refusal(400) }
-                let core = ReplyCore(store: store, config: config, catalog: catalog, logger: logger)
                 try core.handle(hooks.inbound(key: "gatewayapi:\(id)", from: "+" + msisdn, message: message, now: now))
             case (.gatewayapi, .status):
                 let object = proven.event
@@ -111,7 +110,7 @@ extension WebEndpoint {
                 let failed = Webhooks.gatewayFailures.contains(status)
                 guard failed || status == "DELIVERED" else { break }
                 let detail = [Webhooks.field(object, "error"), Webhooks.field(object, "code")].compactMap { $0 }
-                try ReplyCore(store: store, config: config, catalog: catalog, logger: logger).deliveryReport(
+                try core.deliveryReport(
                     id: id, providerID: id == nil ? gatewayID : nil, delivered: !failed,
                     reason: "gateway: \(status)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"),
                     now: now)
@@ -120,7 +119,6 @@ extension WebEndpoint {
                 guard let sid = fields["MessageSid"], let from = fields["From"], let body = fields["Body"] else {
                     return .refusal(400)
                 }
-                let core = ReplyCore(store: store, config: config, catalog: catalog, logger: logger)
                 try core.handle(hooks.inbound(key: "twilio:\(sid)", from: from, message: body, now: now))
             case (.twilio, .status):
                 let fields = Dictionary(form, uniquingKeysWith: { first, _ in first })
@@ -130,7 +128,7 @@ extension WebEndpoint {
                 let code = fields["ErrorCode"].map { " (error \($0))" } ?? ""
                 // Our StatusCallback names the row (`?outbox=ID`); a callback set elsewhere has only the SID.
                 let id = HTTPForm.fields(Array(request.query.utf8)).first { $0.0 == "outbox" }.flatMap { Int64($0.1) }
-                try ReplyCore(store: store, config: config, catalog: catalog, logger: logger).deliveryReport(
+                try core.deliveryReport(
                     id: id, providerID: id == nil ? sid : nil, delivered: !failed, reason: "gateway: \(status)\(code)",
                     now: now)
             }
