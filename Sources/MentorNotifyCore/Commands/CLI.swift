@@ -115,10 +115,12 @@ public enum CLI {
     static func commandName(_ words: [String]) -> (String, [String]) {
         let command = words[0]
         var rest = Array(words.dropFirst())
+        // `contact 12 --date …` logs a contact; `contact list 12` lists them: a number after the
+        // command is the forløb, a word is a subcommand.
         let grouped =
-            ["person", "cafe", "reminder", "import", "report"].contains(command)
+            ["person", "cafe", "reminder", "import", "report", "contact", "meeting", "forloeb"].contains(command)
             || (command == "outbox" && rest.first == "retry")
-        guard grouped, let sub = rest.first, !sub.hasPrefix("-") else { return (command, rest) }
+        guard grouped, let sub = rest.first, !sub.hasPrefix("-"), Int64(sub) == nil else { return (command, rest) }
         if command == "import" { return (command, rest) }
         rest.removeFirst()
         return ("\(command) \(sub)", rest)
