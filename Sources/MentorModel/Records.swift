@@ -130,6 +130,12 @@ public struct Relationship: Sendable, Hashable {
     public func isActive(on date: LocalDate) -> Bool {
         start <= date && date < effectiveEnd
     }
+
+    /// Whether the monthly-hours rule holds the pair to its target in `month`: when it was active on
+    /// the 1st (a pair that starts mid-month is not judged on that month).
+    public func countsTowardTarget(in month: YearMonth) -> Bool {
+        isActive(on: month.firstDay)
+    }
 }
 
 public struct Contact: Sendable, Hashable {

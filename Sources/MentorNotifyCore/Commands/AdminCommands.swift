@@ -42,11 +42,11 @@ enum AdminCommands {
         where relationship.start < last && relationship.effectiveEnd > month.firstDay
             && (programFilter == nil || relationship.program == programFilter)
         {
-            let target = context.config.programs.first { $0.id == relationship.program }?.monthlyTargetMinutes
+            let target = context.config.programs.first { $0.id == relationship.program }?.monthlyTarget
             let logged = minutes[relationship.id] ?? 0
-            let counted = relationship.isActive(on: month.firstDay)
+            let counted = relationship.countsTowardTarget(in: month)
             let state: String
-            if let target, target > 0 {
+            if let target {
                 state = !counted ? "not counted" : (logged >= target ? "ok" : "below")
             } else {
                 state = "no target"

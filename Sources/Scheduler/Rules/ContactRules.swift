@@ -55,7 +55,7 @@ extension Planner {
     /// Rule 3: on the 20th, remind the mentor when the month's minutes are below target. Counts only
     /// months in which the forløb was active on the 1st.
     mutating func monthlyHours(_ relationship: Relationship, _ program: ProgramSettings) {
-        guard let target = program.monthlyTargetMinutes, target > 0 else { return }
+        guard let target = program.monthlyTarget else { return }
         // Catching up over a month's end: last month's reminder fell due and went stale meanwhile.
         if floor < today.yearMonth.firstDay {
             monthlyHours(
@@ -70,7 +70,7 @@ extension Planner {
     private mutating func monthlyHours(
         _ relationship: Relationship, _ program: ProgramSettings, target: Int, month: YearMonth, minutes: Int
     ) {
-        guard relationship.isActive(on: month.firstDay) else { return }
+        guard relationship.countsTowardTarget(in: month) else { return }
         guard minutes < target else { return }
         let day = min(max(program.monthlyReminderDay, 1), LocalDate.daysIn(year: month.year, month: month.month))
         guard let due = LocalDate(year: month.year, month: month.month, day: day) else { return }
@@ -92,8 +92,7 @@ extension Planner {
         var lines: [String: [String]] = [:]
         for relationship in state.relationships {
             guard let program = settings.programs[relationship.program],
-                let target = program.monthlyTargetMinutes, target > 0,
-                relationship.isActive(on: previous.firstDay)
+                let target = program.monthlyTarget, relationship.countsTowardTarget(in: previous)
             else { continue }
             let minutes = state.minutesLastMonth[relationship.id] ?? 0
             guard minutes < target else { continue }

@@ -111,6 +111,8 @@ public struct ProgramSettings: Sendable, Hashable {
     public var afterFirstMeetingDays: Int = 2
     /// Expected minutes of contact per month; nil for programs without a target.
     public var monthlyTargetMinutes: Int? = nil
+    /// The target the monthly-hours rule holds a pair to: nil without one (a target of 0 is none).
+    public var monthlyTarget: Int? { monthlyTargetMinutes.flatMap { $0 > 0 ? $0 : nil } }
     public var monthlyReminderDay: Int = 20
     public var contactNudgeDays: Int? = 21
     public var missedContactDays: Int? = 30
