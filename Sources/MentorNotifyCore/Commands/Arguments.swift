@@ -40,6 +40,7 @@ struct Arguments {
             }
             index += 1
         }
+        AuditLog.recorder?.note(positionals: positionals, options: values)
     }
 
     func value(_ name: String) -> String? { values[name] }
@@ -62,6 +63,17 @@ struct Arguments {
             throw CLIError(.dataError, "\(command): '\(positionals[0])' is not a \(what) id (a whole number)")
         }
         return id
+    }
+
+    /// `--days N`: a number of days in `range`, `fallback` when not given.
+    func days(in range: ClosedRange<Int>, fallback: Int) throws(CLIError) -> Int {
+        guard let raw = value("days") else { return fallback }
+        guard let days = Int(raw), range.contains(days) else {
+            throw CLIError(
+                .dataError,
+                "\(command): --days must be a number of days from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return days
     }
 
     func noPositionals() throws(CLIError) {

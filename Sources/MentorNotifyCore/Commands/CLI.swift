@@ -28,6 +28,8 @@ public enum CLI {
           run                       the daemon: cycles until SIGTERM
           outbox                    the message log; `outbox retry` sends failed messages again
           report hours              minutes per pair against the target
+          report year               the board's numbers for a year, per program and in all (no names)
+          audit                     who changed what and when (ids only)
           check                     validate config, templates and database
           status                    last cycle and outbox counts, for monitoring
           replies                   what came back: answers, bounces, and what was done
@@ -70,7 +72,7 @@ public enum CLI {
                 databaseOption: options.database, configOption: options.config,
                 logger: Logger(level: options.level, environment: environment), output: output,
                 environment: environment)
-            try handler(context, rest)
+            try AuditLog.run(name, rest, context: context, handler: handler)
             return ExitCode.ok.rawValue
         } catch {
             let (code, message) = describe(error)
@@ -147,6 +149,8 @@ public enum CLI {
         "reminder add": ForloebCommands.reminderAdd,
         "import": ImportCommand.run,
         "report hours": AdminCommands.reportHours,
+        "report year": ReportYear.run,
+        "audit": AuditCommand.run,
         "check": AdminCommands.check,
         "plan": CycleCommands.plan,
         "tick": CycleCommands.tick,

@@ -6,6 +6,8 @@ enum JSON {
     case null
     case bool(Bool)
     case int(Int64)
+    /// Written rounded to four decimals (shares, averages, medians).
+    case number(Double)
     case string(String)
     case array([JSON])
     /// Keys are written in the order given; callers give them sorted.
@@ -20,6 +22,7 @@ enum JSON {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
+        case .number(let value): output += value.isFinite ? String((value * 10_000).rounded() / 10_000) : "null"
         case .string(let value): JSON.escape(value, into: &output)
         case .array(let values):
             guard !values.isEmpty else {

@@ -1,10 +1,12 @@
 public import Foundation
+import Synchronization
 
 /// Where a command writes: stdout for results, stderr for diagnostics and logs.
 public final class Output: @unchecked Sendable {
     // @unchecked: the handles are only written, each write is one syscall-sized chunk.
     private let out: FileHandle
     private let err: FileHandle
+    private let last = Mutex<String?>(nil)
 
     public init(out: FileHandle = .standardOutput, err: FileHandle = .standardError) {
         self.out = out
@@ -13,12 +15,17 @@ public final class Output: @unchecked Sendable {
 
     public func line(_ text: String) {
         out.write(Data((text + "\n").utf8))
+        last.withLock { $0 = text }
     }
 
     /// Writes text without a line end.
     public func write(_ text: String) {
         out.write(Data(text.utf8))
+        last.withLock { $0 = nil }
     }
+
+    /// The last line written to stdout: where a command that creates something prints the new id.
+    public var lastLine: String? { last.withLock { $0 } }
 
     public func error(_ text: String) {
         err.write(Data((text + "\n").utf8))

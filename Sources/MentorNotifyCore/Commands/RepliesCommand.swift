@@ -8,13 +8,7 @@ enum RepliesCommand {
     static func run(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "replies", options: ["days"], switches: ["json"])
         try args.noPositionals()
-        let days =
-            try args.value("days").map { raw throws(CLIError) -> Int in
-                guard let value = Int(raw), (1...3660).contains(value) else {
-                    throw CLIError(.dataError, "replies: --days must be a number of days from 1 to 3660")
-                }
-                return value
-            } ?? 30
+        let days = try args.days(in: 1...3660, fallback: 30)
         let store = try context.openStore()
         // Counted back from the last cycle's moment when that is earlier than now, so the replies a
         // `tick --at` recorded in the past show too.

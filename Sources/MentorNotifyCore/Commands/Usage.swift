@@ -106,8 +106,29 @@ enum Usage {
         """,
         "report": """
         usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]
+               mentor-notify report year --year YYYY [--program P] [--csv | --json]
 
-        Minutes per pair against the program's monthly target (`report hours --help`).
+        Minutes per pair against the program's monthly target (`report hours --help`); the board's
+        numbers for a year, per program and in all, without names (`report year --help`).
+        """,
+        "report year": """
+        usage: mentor-notify report year --year YYYY [--program P] [--csv | --json]
+
+        The board's numbers for the year, per program and in all, without names: pairs running,
+        started, ended by reason and at their planned end, average length in months, contact hours
+        (total, median per pair and month), share of pair-months at the monthly target, evaluations
+        asked and returned per role, café evenings and yes-answers, messages by channel and outcome,
+        opt-outs. A year not yet over is counted up to today. --program: that program only. --csv:
+        one row per figure, one column per program (`;`, decimal comma). --json: one object per
+        program, then `all`. Each figure is defined in mentor-notify(1).
+        """,
+        "audit": """
+        usage: mentor-notify audit [--days N] [--json]
+
+        Who changed what and when in the last N days (default 30), oldest first: the time, the Unix
+        user (the user behind sudo) or the desk leader, the command, and the ids it touched or
+        created. Never a value: no name, address, text or date. Every command that changes data is
+        recorded when it succeeded; reading, `init`, `tick`, `run` and `demo` are not.
         """,
         "report hours":
             "usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]\n\nMinutes per pair against the target.",

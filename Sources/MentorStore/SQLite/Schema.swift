@@ -12,7 +12,21 @@ public enum Schema {
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
         .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
+        .init(id: "014-audit", sql: audit),
     ])
+
+    /// Who changed what and when (`audit`): the actor, the command and the ids it touched, as a
+    /// comma-separated list of numbers; never a value, so `forget` leaves the rows as they are.
+    static let audit = """
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            command TEXT NOT NULL,
+            ids TEXT NOT NULL
+        );
+        CREATE INDEX audit_at ON audit(at);
+        """
 
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
     /// own (a calendar's answer often names no Message-ID), only on rows with an invitation.
