@@ -1,0 +1,87 @@
+import Foundation
+import MentorStore
+import Testing
+
+@testable import MentorNotifyCore
+
+/// The audit log: every command that changes data leaves one row with who, what and which ids,
+/// and never a value.
+@Suite struct AuditTests {
+    /// A command added to the table without deciding whether it changes data fails here.
+    @Test func everyCommandIsDecidedAsChangingDataOrNot() {
+        for name in CLI.commands.keys.sorted() {
+            #expect(AuditLog.effects[name] != nil, "\(name): add it to AuditLog.effects (does it change data?)")
+        }
+        #expect(AuditLog.effects["tick"] == AuditLog.Effect.none)
+        #expect(AuditLog.effects["run"] == AuditLog.Effect.none)
+        #expect(AuditLog.effects["person add"] == .creates)
+        #expect(AuditLog.effects["forget"] == .changes)
+    }
+
+    @Test func aSequenceOfCommandsLeavesItsRowsWithIdsOnly() throws {
+        let cli = CLIHarness()
+        cli.environment["SUDO_USER"] = "leder"
+        let actor =
+            geteuid() == 0 ? "leder" : getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "?"
+        #expect(try cli.run(["init"]).code == 0)
+        let mentor = try cli.create([
+            "person", "add", "--role", "mentor", "--name", "Søren Mariegård", "--email", "soren@example.dk",
+            "--birthdate", "1970-05-01", "--certificate", "2026-01-10",
+        ])
+        let mentee = try cli.create([
+            "person", "add", "--role", "mentee", "--name", "Amira Hansen", "--phone", "22 25 66 64",
+            "--birthdate", "2004-03-10",
+        ])
+        let forloeb = try cli.create([
+            "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen",
+            "--start", "2026-03-02",
+        ])
+        #expect(try cli.run(["contact", String(forloeb), "--date", "2026-03-10", "--minutes", "95"]).code == 0)
+        let meeting = try cli.create([
+            "meeting", String(forloeb), "--at", "2031-03-17T16:30", "--place", "Biblioteket Vesterbro",
+        ])
+        let reminder = try cli.create([
+            "reminder", "add", "--person", String(mentee), "--time", "07:15", "--days", "mon,tue",
+            "--text", "Godmorgen Amira",
+        ])
+        // Reading changes nothing and a failed command changed nothing: neither is recorded.
+        #expect(try cli.run(["person", "list"]).code == 0)
+        #expect(try cli.run(["plan", "--at", "2026-03-20T10:00"]).code == 0)
+        #expect(try cli.run(["contact", String(forloeb), "--date", "2026-03-11", "--minutes", "9000"]).code == 65)
+        #expect(try cli.run(["person", "opt-out", "999", "--channel", "sms"]).code != 0)
+        #expect(try cli.run(["person", "opt-out", String(mentee), "--channel", "sms"]).code == 0)
+        #expect(try cli.run(["forget", String(mentee)]).code == 0)
+
+        let rows = try cli.json(["audit", "--json"])
+        let seen = rows.map { ($0["command"] as? String ?? "", (($0["ids"] as? [Int]) ?? []).map(Int64.init)) }
+        let expected: [(String, [Int64])] = [
+            ("person add", [mentor]), ("person add", [mentee]), ("match", [mentor, mentee, forloeb]),
+            ("contact", [forloeb]), ("meeting", [forloeb, meeting]), ("reminder add", [mentee, reminder]),
+            ("person opt-out", [mentee]), ("forget", [mentee]),
+        ]
+        #expect(seen.map(\.0) == expected.map(\.0))
+        #expect(seen.map(\.1) == expected.map(\.1))
+        #expect(rows.allSatisfy { $0["actor"] as? String == actor }, "\(rows)")
+
+        // No value in the table: beside the time, every column is the actor, a command's name or ids.
+        let store = try Store(path: cli.folder + "/test.db")
+        let stored = try store.database.query("SELECT actor, command, ids FROM audit") {
+            [$0.string(0), $0.string(1), $0.string(2)]
+        }
+        #expect(stored.count == expected.count)
+        let text = stored.flatMap { $0 }.joined(separator: "|")
+        for value in [
+            "Søren", "Amira", "soren@example.dk", "22 25 66 64", "4522256664", "1970-05-01", "2026-03-10", "95",
+            "Biblioteket", "07:15", "Godmorgen", "mentorshoppen", "2031",
+        ] {
+            #expect(!text.contains(value), "\(value) in the audit table: \(text)")
+        }
+        for row in stored {
+            #expect(row[2].allSatisfy { $0.isNumber || $0 == "," })
+            #expect(AuditLog.effects[row[1]] != nil)
+        }
+        let table = try cli.run(["audit", "--days", "1"])
+        #expect(table.out.contains("person opt-out"), "\(table.out)")
+        #expect(try cli.run(["audit", "--days", "0"]).code == 65)
+    }
+}
