@@ -18,7 +18,7 @@ enum ReportYear {
             throw CLIError(.usage, "report year: give --csv or --json, not both")
         }
         let config = context.config
-        let only = try args.value("program").map { id throws(ConfigError) in try config.program(id).id }
+        let only = args.value("program")
         let store = try context.openStore()
         let figures = try store.read {
             try figuresOf(store: store, config: config, year: year, today: context.today, only: only)
@@ -42,7 +42,7 @@ enum ReportYear {
         }
     }
 
-    /// One program's figures, or each program's (the config's and any the database still holds)
+    /// One program's figures (of the config, or one the database still holds), or each program's
     /// and `all`.
     static func figuresOf(store: Store, config: Config, year: Int, today: LocalDate, only: String?) throws
         -> [YearFigures]
@@ -62,7 +62,11 @@ enum ReportYear {
             try store.countYear(into: &result, program: program, period: period, from: from, to: to)
             return result
         }
-        if let only { return [try figures(only)] }
+        if let only {
+            // A program taken out of the config still has its years in the database.
+            if !relationships.contains(where: { $0.program == only }) { _ = try config.program(only) }
+            return [try figures(only)]
+        }
         let programs = Set(config.programs.map(\.id)).union(relationships.map(\.program)).sorted()
         return try programs.map(figures) + [try figures(nil)]
     }
