@@ -18,11 +18,23 @@ import Testing
         #expect(AuditLog.effects["forget"] == .changes)
     }
 
+    @Test func theActorIsThePersonBehindSudo() {
+        #expect(AuditLog.actor(sudo: "karin", uid: 0, user: "root") == "karin")
+        #expect(AuditLog.actor(sudo: nil, uid: 0, user: "root") == "root")
+        #expect(AuditLog.actor(sudo: "karin", uid: 998, user: "mentor-notify") == "karin as mentor-notify")
+        #expect(AuditLog.actor(sudo: "karin", uid: 1000, user: "karin") == "karin")
+        #expect(AuditLog.actor(sudo: nil, uid: 1000, user: "karin") == "karin")
+        #expect(AuditLog.actor(sudo: "", uid: 1234, user: nil) == "uid:1234")
+        #expect(AuditLog.actor(sudo: "a b\u{7}c", uid: 0, user: "root") == "abc")
+        #expect(AuditLog.actor(sudo: String(repeating: "x", count: 500), uid: 0, user: "root").count == 64)
+    }
+
     @Test func aSequenceOfCommandsLeavesItsRowsWithIdsOnly() throws {
         let cli = CLIHarness()
         cli.environment["SUDO_USER"] = "leder"
-        let actor =
-            geteuid() == 0 ? "leder" : getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "?"
+        let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "?"
+        // Root through sudo is the user behind it; the service user through sudo is both.
+        let actor = geteuid() == 0 ? "leder" : "leder as \(user)"
         #expect(try cli.run(["init"]).code == 0)
         let mentor = try cli.create([
             "person", "add", "--role", "mentor", "--name", "Søren Mariegård", "--email", "soren@example.dk",

@@ -79,17 +79,25 @@ enum AuditLog {
     }
 
     /// Who is acting: the user behind sudo when running as root through it, else the effective
-    /// user. Cut to 64 printable characters: the environment is not ours.
+    /// user, with the user behind sudo when there is one: admin commands run as the service user
+    /// (`sudo -u mentor-notify …`), which alone would name no one (`karin as mentor-notify`).
+    /// `SUDO_USER` is what sudo put in the environment; whoever can set it as that user can write
+    /// the database anyway. Names are cut to 64 printable characters: the environment is not ours.
     static func actor(_ environment: [String: String]) -> String {
         let uid = geteuid()
-        var name: String?
-        if uid == 0, let sudo = environment["SUDO_USER"], !sudo.isEmpty {
-            name = sudo
-        } else if let entry = getpwuid(uid), let raw = entry.pointee.pw_name {
-            name = String(cString: raw)
+        return actor(
+            sudo: environment["SUDO_USER"], uid: uid,
+            user: getpwuid(uid).flatMap { $0.pointee.pw_name }.map { String(cString: $0) })
+    }
+
+    static func actor(sudo: String?, uid: uid_t, user: String?) -> String {
+        func cleaned(_ name: String?) -> String {
+            String((name ?? "").unicodeScalars.filter { $0.value > 32 && $0.value != 127 }.prefix(64))
         }
-        let cleaned = String((name ?? "").unicodeScalars.filter { $0.value > 32 && $0.value != 127 }.prefix(64))
-        return cleaned.isEmpty ? "uid:\(uid)" : cleaned
+        let effective = cleaned(user).isEmpty ? "uid:\(uid)" : cleaned(user)
+        let behind = cleaned(sudo)
+        guard !behind.isEmpty, behind != effective else { return effective }
+        return uid == 0 ? behind : "\(behind) as \(effective)"
     }
 }
 
