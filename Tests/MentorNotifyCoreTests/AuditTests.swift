@@ -1,5 +1,7 @@
 import Foundation
 import MentorStore
+import Notifier
+import TestSupport
 import Testing
 
 @testable import MentorNotifyCore
@@ -16,6 +18,40 @@ import Testing
         #expect(AuditLog.effects["run"] == AuditLog.Effect.none)
         #expect(AuditLog.effects["person add"] == .creates)
         #expect(AuditLog.effects["forget"] == .changes)
+    }
+
+    /// The hook on its own, with handlers that stand for commands not written yet: a created id is
+    /// the last line printed, a dry run and a read are not recorded, a failure is not.
+    @Test func theHookNeedsNothingFromAHandler() throws {
+        let scratch = Scratch()
+        let path = scratch.path + "/a.db"
+        let store = try Store(path: path)
+        let context = try Context(
+            databaseOption: path, configOption: nil, logger: Logger(level: .error, sink: { _ in }),
+            output: Output(out: FileHandle(forWritingAtPath: "/dev/null")!), environment: [:])
+        func parse(_ context: Context, _ words: [String]) throws {
+            _ = try Arguments(words, command: "x", options: ["person", "minutes"], switches: ["dry-run"])
+        }
+        try AuditLog.run("reminder add", ["--person", "7", "--minutes", "90"], context: context) { context, words in
+            try parse(context, words)
+            context.output.line("a line before the id")
+            context.output.line("31")
+        }
+        try AuditLog.run("import", ["people", "2024.csv", "--dry-run"], context: context, handler: parse)
+        try AuditLog.run("person list", ["--person", "7"], context: context, handler: parse)
+        #expect(throws: CLIError.self) {
+            try AuditLog.run("person edit", ["12"], context: context) { context, words in
+                try parse(context, words)
+                throw CLIError(.dataError, "refused")
+            }
+        }
+        // A number printed by a command that changes but creates nothing is no id of it.
+        try AuditLog.run("outbox retry", ["5"], context: context) { context, words in
+            try parse(context, words)
+            context.output.line("5")
+        }
+        let rows = try store.audit(since: 0).map { "\($0.command) \($0.ids)" }
+        #expect(rows == ["reminder add [7, 31]", "outbox retry [5]"])
     }
 
     @Test func theActorIsThePersonBehindSudo() {
