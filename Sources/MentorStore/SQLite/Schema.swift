@@ -12,7 +12,17 @@ public enum Schema {
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
         .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
+        .init(id: "012-ends", sql: endReasonCategories),
     ])
+
+    /// An end reason is a category (`EndReason`), never free text: the text leaders once wrote
+    /// ("Ahmad har fået fast job…") names people and survived `forget`. Text that is not a
+    /// category becomes `other`; `secure_delete` zeroes what it overwrote.
+    static let endReasonCategories = """
+        UPDATE relationship SET end_reason = 'other'
+            WHERE end_reason IS NOT NULL
+                AND end_reason NOT IN ('\(EndReason.allCases.map(\.rawValue).joined(separator: "', '"))');
+        """
 
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
     /// own (a calendar's answer often names no Message-ID), only on rows with an invitation.
