@@ -1,4 +1,5 @@
 import Foundation
+import MentorStore
 import Testing
 
 /// The leader's views and ends, through the command line: `end --reason`, `forloeb list|show`,
@@ -50,10 +51,18 @@ import Testing
         #expect(items.first?["mentor"] as? String == "Søren Mariegård")
         #expect(items.first?["mentee"] as? String == "Amira Hansen")
         #expect((items.first?["relationship"] as? Int).map(Int64.init) == forloeb)
+        // The first-meeting message to Amira failed: that comes before the meeting not held.
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        let database = try Database(path: cli.folder + "/test.db")
+        try database.run(
+            "UPDATE outbox SET status = 'failed', reason = 'bounced' WHERE recipient = ? AND rule = 'first-meeting'",
+            [mentee])
+        var reasons = try cli.json(["attention", "--at", "2026-03-20T10:00", "--json"]).map { $0["reason"] as? String }
+        #expect(reasons == ["message-failed", "first-meeting-not-held"])
         // Amira has email only: opted out of it, nothing reaches her, and that comes first.
         #expect(try cli.run(["person", "opt-out", String(mentee), "--channel", "email"]).code == 0)
-        let reasons = try cli.json(["attention", "--at", "2026-03-20T10:00", "--json"]).map { $0["reason"] as? String }
-        #expect(reasons == ["unreachable", "first-meeting-not-held"])
+        reasons = try cli.json(["attention", "--at", "2026-03-20T10:00", "--json"]).map { $0["reason"] as? String }
+        #expect(reasons == ["unreachable", "message-failed", "first-meeting-not-held"])
         let text = try cli.run(["attention", "--at", "2026-03-20T10:00"])
         #expect(text.out.contains("Amira Hansen") && text.out.contains("opted out of email"))
         #expect(try cli.run(["attention", "--program", "nowhere"]).code == 78)

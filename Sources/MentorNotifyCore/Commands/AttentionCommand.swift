@@ -72,6 +72,12 @@ enum AttentionCommand {
         let since = now - Int64(Attention.failureLookbackDays) * 86_400
         for failure in try store.failedMessages(since: since) where failure.at <= now {
             guard let person = failure.recipient, facts.failures[person] == nil else { continue }
+            // A message that reached them on that channel since (the address was fixed) settles it.
+            if let later = try store.latestSent(to: person, channel: failure.channel, since: failure.at + 1),
+                (later.sentAt ?? 0) <= now
+            {
+                continue
+            }
             facts.failures[person] = (zone.local(failure.at).date, failure.rule, failure.channel)
         }
         return facts

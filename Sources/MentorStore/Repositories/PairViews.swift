@@ -10,7 +10,7 @@ public struct MessageEvent: Sendable, Hashable {
     public var role: RecipientRole
     public var channel: Channel
     public var status: OutboxStatus
-    /// When it was sent; for a message not sent, when it became what it is (or is due).
+    /// When it was sent, or failed; for any other, the moment it was due.
     public var at: Int64
     public var reason: String?
 }
@@ -46,8 +46,8 @@ extension Store {
 
     static let messageEventColumns = """
         id, relationship_id, recipient, rule, role, channel, status,
-        CASE WHEN status = 'sent' THEN coalesce(sent_at, updated_at)
-            WHEN status = 'pending' THEN not_before ELSE updated_at END, reason
+        CASE status WHEN 'sent' THEN coalesce(sent_at, updated_at) WHEN 'failed' THEN updated_at
+            ELSE not_before END, reason
         """
 
     /// Messages about forløb `id`, and those to its two people about no forløb (café evenings,
