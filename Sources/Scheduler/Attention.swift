@@ -134,10 +134,12 @@ public enum Attention {
 
         /// Nobody reachable: none of the person's channels can carry a message now.
         mutating func reachability(_ person: Person, _ role: Role) {
-            let reasons = person.channels.sorted().compactMap { channel in
-                MessagePolicy.unreachable(person, on: channel, program: program.id)
+            var reasons: [String] = []
+            for channel in person.channels.sorted() {
+                guard let reason = MessagePolicy.unreachable(person, on: channel, program: program.id) else { return }
+                // Forgotten reads once, not once per channel.
+                if !reasons.contains(reason) { reasons.append(reason) }
             }
-            guard reasons.count == person.channels.count else { return }
             add(
                 .unreachable, role: role, since: nil,
                 "nothing reaches the \(role.rawValue): \(reasons.joined(separator: "; "))")

@@ -83,7 +83,9 @@ import Testing
         #expect(outbox.allSatisfy { ($0["name"] as? String)?.isEmpty == false }, "\(outbox.map { $0["name"] ?? "" })")
         let list = try cli.run(["forloeb", "list"])
         #expect(list.out.contains("Søren Mariegård (\(mentor))") && list.out.contains("2026-03-10"))
-        let show = try cli.json(["forloeb", "show", String(forloeb), "--json"]).first ?? [:]
+        let shown = try cli.run(["forloeb", "show", String(forloeb), "--json"])
+        let show = (try? JSONSerialization.jsonObject(with: Data(shown.out.utf8)) as? [String: Any]) ?? [:]
+        #expect(show["mentee"] as? String == "Amira Hansen" && show["status"] as? String == "running")
         let timeline = show["timeline"] as? [[String: Any]] ?? []
         #expect(timeline.contains { $0["kind"] as? String == "contact" && $0["minutes"] as? Int == 90 })
         #expect(

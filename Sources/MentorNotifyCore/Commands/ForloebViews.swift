@@ -92,7 +92,7 @@ enum ForloebViews {
                             .object([("at", .string(event.at)), ("kind", .string(event.kind))] + event.json)
                         })
                 ))
-            context.output.json(array: [.object(object.sorted { $0.0 < $1.0 })])
+            context.output.json(.object(object.sorted { $0.0 < $1.0 }))
             return
         }
         context.output.line(
