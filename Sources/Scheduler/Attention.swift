@@ -30,7 +30,8 @@ public struct AttentionItem: Sendable, Hashable {
     public var reason: AttentionReason
     /// Whom of the pair it is about, when it is one of them.
     public var role: Role?
-    /// Since when it holds (nil when that is not recorded, e.g. since when an address is missing).
+    /// Since when it holds (nil when that is not recorded, e.g. since when an address is missing
+    /// or when an opt-out older than the kept events happened).
     public var since: LocalDate?
     /// What a leader reads: "no contact for 34 days", "opted out of sms". Never a person's words.
     public var why: String
@@ -58,13 +59,17 @@ public struct AttentionFacts: Sendable {
     /// Failed messages to a mentor or mentee, by person: the earliest recent failure and its rule.
     public var failures: [Int64: (on: LocalDate, rule: Rule, channel: Channel)]
 
+    /// The day of each person's latest opt-out still on record: since when nothing reaches them.
+    public var optedOutOn: [Int64: LocalDate]
+
     public init(
         saidNo: [Int64: (role: Role, on: LocalDate)] = [:], agreements: Set<Int64> = [],
-        failures: [Int64: (on: LocalDate, rule: Rule, channel: Channel)] = [:]
+        failures: [Int64: (on: LocalDate, rule: Rule, channel: Channel)] = [:], optedOutOn: [Int64: LocalDate] = [:]
     ) {
         self.saidNo = saidNo
         self.agreements = agreements
         self.failures = failures
+        self.optedOutOn = optedOutOn
     }
 }
 
@@ -141,7 +146,7 @@ public enum Attention {
                 if !reasons.contains(reason) { reasons.append(reason) }
             }
             add(
-                .unreachable, role: role, since: nil,
+                .unreachable, role: role, since: person.forgotten ? nil : facts.optedOutOn[person.id],
                 "nothing reaches the \(role.rawValue): \(reasons.joined(separator: "; "))")
         }
 

@@ -207,3 +207,17 @@ import Testing
         #expect(found[1].why == "ends 2026-08-02, in 8 days")
     }
 }
+
+extension AttentionTests {
+    /// Opted out of the only channel: nothing reaches the mentee, since the day of the opt-out.
+    @Test func nobodyReachableSinceTheOptOut() {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-02-02", first: "2026-02-03", last: "2026-03-18")
+        world.state.people[2]?.optedOut = [.email]
+        let facts = AttentionFacts(optedOutOn: [2: LocalDate("2026-03-01")!])
+        let found = items(world, "2026-03-20T10:00", facts: facts)
+        #expect(found.map(\.reason) == [.unreachable])
+        #expect(found.first?.role == .mentee && found.first?.since == LocalDate("2026-03-01"))
+        #expect(found.first?.why == "nothing reaches the mentee: opted out of email")
+    }
+}

@@ -69,6 +69,9 @@ enum AttentionCommand {
             default: break
             }
         }
+        for event in try store.optOutEvents(from: 0, until: now + 1) where event.optedOut {
+            facts.optedOutOn[event.personID] = zone.local(event.at).date
+        }
         let since = now - Int64(Attention.failureLookbackDays) * 86_400
         for failure in try store.failedMessages(since: since) where failure.at <= now {
             guard let person = failure.recipient, facts.failures[person] == nil else { continue }
