@@ -98,14 +98,14 @@ public struct Relationship: Sendable, Hashable {
     public var plannedEnd: LocalDate
     /// Set when the forløb was ended (by `end`, or closed by the cycle at E).
     public var endedOn: LocalDate?
-    public var endReason: String?
+    public var endReason: EndReason?
     /// Kept up to date by triggers on `contact`, so a cycle reads one row per forløb.
     public var firstContact: LocalDate?
     public var lastContact: LocalDate?
 
     public init(
         id: Int64, mentorID: Int64, menteeID: Int64, program: String, start: LocalDate, plannedEnd: LocalDate,
-        endedOn: LocalDate? = nil, endReason: String? = nil, firstContact: LocalDate? = nil,
+        endedOn: LocalDate? = nil, endReason: EndReason? = nil, firstContact: LocalDate? = nil,
         lastContact: LocalDate? = nil
     ) {
         self.id = id

@@ -31,10 +31,10 @@ import Testing
         #expect(reopened.isActive(on: LocalDate("2026-09-01")!))
         // An end before the start, or an extension of a forløb ended by hand, is refused.
         #expect(throws: InputError.self) { try store.extend(id, until: LocalDate("2026-01-01")!) }
-        try store.end(id, on: LocalDate("2026-09-01")!, reason: "moved away")
+        try store.end(id, on: LocalDate("2026-09-01")!, reason: .moved)
         #expect(try store.relationship(id).effectiveEnd == LocalDate("2026-09-01"))
         #expect(throws: InputError.self) { try store.extend(id, until: LocalDate("2026-12-01")!) }
-        #expect(throws: InputError.self) { try store.end(id, on: LocalDate("2025-12-01")!, reason: nil) }
+        #expect(throws: InputError.self) { try store.end(id, on: LocalDate("2025-12-01")!, reason: .other) }
     }
 
     @Test func anEvaluationIsRecordedByRole() throws {

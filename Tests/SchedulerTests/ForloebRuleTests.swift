@@ -108,3 +108,116 @@ import Testing
         #expect(!rules.isEmpty)
     }
 }
+
+/// An end before the planned end: one evaluation request per person and one reminder, nothing after.
+@Suite struct EarlyEndEvaluationTests {
+    /// mentorshoppen asks every 3 months: 2026-05-02 for a forløb started 2026-02-02.
+    func world(endedOn: String) -> Fixture {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-02-02", first: "2026-02-03", last: "2026-04-20")
+        world.state.relationships[0].endedOn = LocalDate(endedOn)!
+        return world
+    }
+
+    func evaluationKeys(_ world: Fixture, _ at: String) -> Set<String> {
+        world.keys(at).filter { $0.hasPrefix("evaluation") }
+    }
+
+    /// The periodic request went out three days before the end: it stands as the final one, and
+    /// its one reminder follows the end.
+    @Test func aPeriodicRequestJustSentIsTheFinalOne() {
+        var world = world(endedOn: "2026-05-05")
+        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"]
+        #expect(evaluationKeys(world, "2026-05-05T09:00").isEmpty)
+        let reminders = world.plan("2026-05-09T09:00").filter { $0.rule == .evaluationReminder }
+        #expect(
+            Set(reminders.map(\.key)) == [
+                "evaluation-reminder:100:mentor:2026-05-02", "evaluation-reminder:100:mentee:2026-05-02",
+            ])
+        #expect(reminders.allSatisfy { $0.allowedAfterEnd && $0.variables["final"] == "yes" })
+        // The plan repeats a follow-up until it expires (enqueueing is by key): nothing new comes.
+        #expect(evaluationKeys(world, "2026-05-12T09:00") == Set(reminders.map(\.key)))
+        #expect(evaluationKeys(world, "2026-06-10T09:00").isEmpty)
+    }
+
+    /// The end was recorded before the periodic date came: no periodic request three days before
+    /// the end, one final request at the end, then its reminder.
+    @Test func aPeriodicRequestDueJustBeforeTheEndGivesWayToTheFinalOne() {
+        var world = world(endedOn: "2026-05-05")
+        #expect(evaluationKeys(world, "2026-05-02T09:00").isEmpty)
+        #expect(
+            evaluationKeys(world, "2026-05-05T09:00") == [
+                "evaluation:100:mentor:2026-05-05", "evaluation:100:mentee:2026-05-05",
+            ])
+        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-05", "evaluation:100:mentee:2026-05-05"]
+        #expect(
+            evaluationKeys(world, "2026-05-12T09:00") == [
+                "evaluation-reminder:100:mentor:2026-05-05", "evaluation-reminder:100:mentee:2026-05-05",
+            ])
+    }
+
+    /// A periodic request whose reminder came before the end is an evaluation of its own: the final
+    /// one follows at the end as usual.
+    @Test func aFinishedPeriodicRoundStandsApart() {
+        var world = world(endedOn: "2026-06-01")
+        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"]
+        #expect(evaluationKeys(world, "2026-06-01T09:00").contains("evaluation:100:mentor:2026-06-01"))
+    }
+}
+
+/// `attention`: the pure focus list, with the program's own thresholds.
+@Suite struct AttentionTests {
+    func items(_ world: Fixture, _ at: String, facts: AttentionFacts = AttentionFacts()) -> [AttentionItem] {
+        Attention.items(
+            world.state, facts: facts, settings: world.settings, now: world.zone.instant(LocalDateTime(at)!))
+    }
+
+    @Test func mostUrgentFirstEachWithSinceWhen() {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-01-05", first: "2026-01-10", last: "2026-02-01")
+        world.forloeb("mentorshoppen", start: "2026-03-02")
+        world.state.minutesLastMonth = [100: 300]
+        let facts = AttentionFacts(saidNo: [100: (.mentee, LocalDate("2026-03-10")!)])
+        let found = items(world, "2026-03-20T10:00", facts: facts)
+        #expect(found.map(\.reason) == [.saidNo, .firstMeetingNotHeld, .noContact])
+        #expect(found.map(\.relationshipID) == [100, 101, 100])
+        #expect(found[2].since == LocalDate("2026-02-01"))
+        #expect(found[2].why == "no contact for 47 days")
+    }
+
+    /// The thresholds are the program's: changing its missed-contact days moves the line.
+    @Test func theProgramsThresholdsDecide() {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-01-05", first: "2026-01-10", last: "2026-03-01")
+        #expect(items(world, "2026-03-20T10:00").isEmpty)
+        world.programs[0].missedContactDays = 10
+        #expect(items(world, "2026-03-20T10:00").map(\.reason) == [.noContact])
+        world.programs[0].missedContactDays = nil
+        #expect(items(world, "2026-03-20T10:00").isEmpty)
+    }
+
+    @Test func anEvaluationNotReturnedAndAnEndWithinTheNotice() {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: "2026-07-20")
+        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"]
+        world.state.evaluations[100] = [Evaluation(relationshipID: 100, by: .mentor, date: LocalDate("2026-05-04")!)]
+        let found = items(world, "2026-07-25T10:00")
+        #expect(found.map(\.reason) == [.evaluationNotReturned, .endsSoon])
+        #expect(found[0].role == .mentee)
+        #expect(found[1].why == "ends 2026-08-02, in 8 days")
+    }
+}
+
+extension AttentionTests {
+    /// Opted out of the only channel: nothing reaches the mentee, since the day of the opt-out.
+    @Test func nobodyReachableSinceTheOptOut() {
+        var world = Fixture(presets: ["symb"])
+        world.forloeb("symb", start: "2026-02-02", first: "2026-02-03", last: "2026-03-18")
+        world.state.people[2]?.optedOut = [.email]
+        let facts = AttentionFacts(optedOutOn: [2: LocalDate("2026-03-01")!])
+        let found = items(world, "2026-03-20T10:00", facts: facts)
+        #expect(found.map(\.reason) == [.unreachable])
+        #expect(found.first?.role == .mentee && found.first?.since == LocalDate("2026-03-01"))
+        #expect(found.first?.why == "nothing reaches the mentee: opted out of email")
+    }
+}

@@ -16,7 +16,9 @@ public enum CLI {
           person add|list|opt-out|opt-in  enter people, list them, stop a channel or start it again
           forget ID                 erase a person's personal data
           match                     start a forløb between a mentor and a mentee
-          extend REL / end REL      move or record the end of a forløb
+          extend REL / end REL      move or record the end of a forløb (--reason: a category)
+          forloeb list|show         the pairs by name; one pair's timeline
+          attention                 the pairs that need a look, most urgent first
           contact REL               log contact that took place
           meeting REL               a planned meeting (for reminders)
           evaluated REL             an evaluation was returned
@@ -142,6 +144,9 @@ public enum CLI {
         "match": ForloebCommands.match,
         "extend": ForloebCommands.extend,
         "end": ForloebCommands.end,
+        "forloeb list": ForloebViews.list,
+        "forloeb show": ForloebViews.show,
+        "attention": AttentionCommand.run,
         "contact": ForloebCommands.contact,
         "meeting": ForloebCommands.meeting,
         "evaluated": ForloebCommands.evaluated,

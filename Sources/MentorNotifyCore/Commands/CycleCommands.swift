@@ -54,8 +54,14 @@ enum CycleCommands {
         let config = context.config
         let now = try now(args, config)
         let store = try context.openStore()
-        let followUps = try StateLoader.plan(store, config: config, now: now).followUps
+        let (state, followUps, _) = try StateLoader.plan(store, config: config, now: now)
         let zone = config.zone
+        let names = Names(people: state.people, programs: config.schedulerSettings.programs)
+        func name(_ followUp: FollowUp) -> String {
+            names.recipient(
+                role: followUp.role, recipient: followUp.recipient, program: followUp.program,
+                leaderIndex: followUp.leaderIndex)
+        }
         if args.flag("json") {
             context.output.json(
                 array: followUps.map { followUp in
@@ -63,6 +69,7 @@ enum CycleCommands {
                         ("channels", .array(followUp.channels.map { .string($0.rawValue) })),
                         ("expiresAt", .optional(followUp.expiresAt.map { zone.iso8601($0) })),
                         ("key", .string(followUp.key)),
+                        ("name", .string(name(followUp))),
                         ("notBefore", .string(zone.iso8601(followUp.notBefore))),
                         ("program", .string(followUp.program)),
                         ("recipient", .optional(followUp.recipient)),
@@ -78,7 +85,7 @@ enum CycleCommands {
             followUps.map { followUp in
                 [
                     String(zone.iso8601(followUp.notBefore).prefix(16)), followUp.rule.rawValue,
-                    followUp.recipient.map { "\(followUp.role.rawValue) \($0)" } ?? followUp.role.rawValue,
+                    names.label(followUp.role, followUp.recipient, name: name(followUp)),
                     followUp.channels.map(\.rawValue).joined(separator: ","),
                     followUp.expiresAt.map { String(zone.iso8601($0).prefix(16)) } ?? "-", followUp.key,
                 ]
@@ -119,6 +126,12 @@ enum CycleCommands {
         let rows = try store.outbox(status: status)
         let zone = context.config.zone
         func time(_ value: Int64?) -> JSON { .optional(value.map { zone.iso8601($0) }) }
+        let names = Names(
+            people: try store.peopleForScheduling(), programs: context.config.schedulerSettings.programs)
+        func name(_ row: OutboxRow) -> String {
+            names.recipient(
+                role: row.role, recipient: row.recipient, program: row.program, leaderAddress: row.leaderAddress)
+        }
         if args.flag("json") {
             context.output.json(
                 array: rows.map { row in
@@ -126,6 +139,7 @@ enum CycleCommands {
                         ("attempts", .int(Int64(row.attempts))), ("channel", .string(row.channel.rawValue)),
                         ("delivery", .optional(row.delivery)), ("deliveredAt", time(row.deliveredAt)),
                         ("expiresAt", time(row.expiresAt)), ("id", .int(row.id)), ("key", .string(row.key)),
+                        ("name", .string(name(row))),
                         ("notBefore", time(row.notBefore)), ("program", .optional(row.program)),
                         ("providerId", .optional(row.providerID)), ("reason", .optional(row.reason)),
                         ("recipient", .optional(row.recipient)), ("role", .string(row.role.rawValue)),
@@ -141,7 +155,7 @@ enum CycleCommands {
             rows.map { row in
                 [
                     String(row.id), row.status.rawValue, row.rule.rawValue,
-                    row.recipient.map { "\(row.role.rawValue) \($0)" } ?? row.role.rawValue, row.channel.rawValue,
+                    names.label(row.role, row.recipient, name: name(row)), row.channel.rawValue,
                     String(row.attempts),
                     String(zone.iso8601(row.notBefore).prefix(16)), row.reason ?? "",
                 ]

@@ -56,11 +56,13 @@ enum ForloebCommands {
         let args = try Arguments(words, command: "end", options: ["date", "reason"])
         let id = try args.id("forløb")
         let date = try Validate.date(try args.required("date"), field: "date")
-        let reason = try args.value("reason").map { raw throws(InputError) in try Validate.text(raw, field: "reason") }
+        // Without --reason: `other`, the category that says nothing about anyone.
+        let reason = try args.value("reason").map { raw throws(InputError) in try EndReason.parse(raw) } ?? .other
         let store = try context.openStore()
         try store.end(id, on: date, reason: reason)
-        context.logger.info("forloeb-ended", ["relationship": String(id), "date": date.description])
-        context.output.line("forløb \(id) ended \(date)")
+        context.logger.info(
+            "forloeb-ended", ["relationship": String(id), "date": date.description, "reason": reason.rawValue])
+        context.output.line("forløb \(id) ended \(date) (\(reason.rawValue))")
     }
 
     static func contact(_ context: Context, _ words: [String]) throws {

@@ -38,7 +38,31 @@ enum Usage {
         """,
         "extend":
             "usage: mentor-notify extend REL --until YYYY-MM-DD\n\nMoves the planned end; the end notices follow the new date.",
-        "end": "usage: mentor-notify end REL --date YYYY-MM-DD [--reason TEXT]\n\nRecords that a forløb ended.",
+        "end": """
+        usage: mentor-notify end REL --date YYYY-MM-DD [--reason completed|mentee-left|mentor-left|no-contact|moved|other]
+
+        Records that a forløb ended. The reason is a category (default: other), never free text. An end
+        before the planned end gives each person one evaluation request (the final one) and one reminder.
+        """,
+        "forloeb list": """
+        usage: mentor-notify forloeb list [--program P] [--all] [--json]
+
+        The pairs running and about to start (--all: ended ones too): id, program, mentor, mentee, start,
+        planned end, last contact, status.
+        """,
+        "forloeb show": """
+        usage: mentor-notify forloeb show REL [--json]
+
+        One pair's timeline: dates, contacts, meetings, evaluations, messages (date, rule, role, channel,
+        status) and the answers acted on (never a text).
+        """,
+        "attention": """
+        usage: mentor-notify attention [--program P] [--at YYYY-MM-DDTHH:MM] [--json]
+
+        The pairs that need a look, most urgent first, each with why and since when: said no to
+        continuing, nobody reachable, a message failed, first meeting not held, no contact, no mentor
+        agreement, an evaluation not returned, below target last month, ends soon.
+        """,
         "contact": """
         usage: mentor-notify contact REL --date YYYY-MM-DD --minutes N [--kind meeting|phone|video|other]
 

@@ -11,7 +11,8 @@ extension Store {
             id: row.int64(try at("id")), mentorID: row.int64(try at("mentor_id")),
             menteeID: row.int64(try at("mentee_id")), program: row.string(try at("program")), start: start,
             plannedEnd: try row.value(try at("planned_end"), as: LocalDate.init, "planned end"),
-            endedOn: row.date(try at("ended_on")), endReason: row.optionalString(try at("end_reason")),
+            endedOn: row.date(try at("ended_on")),
+            endReason: row.optionalString(try at("end_reason")).map(EndReason.init(stored:)),
             firstContact: row.date(try at("first_contact")), lastContact: row.date(try at("last_contact")))
     }
 
@@ -100,10 +101,12 @@ extension Store {
             guard until > current.start else {
                 throw InputError("until", "the new end \(until) must be after the start \(current.start)")
             }
-            if let ended = current.endedOn, current.endReason != Store.completedReason {
+            // Only the cycle's close at the planned end is undone by an extension; a leader's end stands.
+            let closedAtPlannedEnd = current.endReason == .completed && current.endedOn == current.plannedEnd
+            if let ended = current.endedOn, !closedAtPlannedEnd {
                 throw InputError("extend", "forløb \(id) was ended on \(ended); it cannot be extended")
             }
-            let reopen = current.endReason == Store.completedReason && until > (current.endedOn ?? until)
+            let reopen = closedAtPlannedEnd && until > (current.endedOn ?? until)
             try database.run(
                 """
                 UPDATE relationship SET planned_end = ?,
@@ -114,7 +117,7 @@ extension Store {
         }
     }
 
-    public func end(_ id: Int64, on date: LocalDate, reason: String?) throws {
+    public func end(_ id: Int64, on date: LocalDate, reason: EndReason) throws {
         try write {
             let current = try relationship(id)
             guard date >= current.start else {
@@ -122,12 +125,12 @@ extension Store {
             }
             try database.run(
                 "UPDATE relationship SET ended_on = ?, end_reason = ? WHERE id = ?",
-                [date.description, reason ?? "ended", id])
+                [date.description, reason.rawValue, id])
         }
     }
 
     /// The reason written when the cycle closes a forløb at its planned end.
-    public static let completedReason = "completed"
+    public static let completedReason = EndReason.completed.rawValue
 
     /// Closes every forløb whose planned end has come. Returns how many.
     @discardableResult

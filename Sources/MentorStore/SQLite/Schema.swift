@@ -12,8 +12,19 @@ public enum Schema {
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
         .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
+        .init(id: "012-ends", sql: endReasonCategories),
         .init(id: "014-audit", sql: audit),
     ])
+
+    /// An end reason is a category (`EndReason`), never free text: the text leaders once wrote
+    /// ("Ahmad har fået fast job…") names people and survived `forget`. Text that is not a
+    /// category becomes `other`; `secure_delete` zeroes what it overwrote. The categories are
+    /// written out: a released migration must not change when `EndReason` grows.
+    static let endReasonCategories = """
+        UPDATE relationship SET end_reason = 'other'
+            WHERE end_reason IS NOT NULL
+                AND end_reason NOT IN ('completed', 'mentee-left', 'mentor-left', 'no-contact', 'moved', 'other');
+        """
 
     /// Who changed what and when (`audit`): the actor, the command and the ids it touched, as a
     /// comma-separated list of numbers; never a value, so `forget` leaves the rows as they are.

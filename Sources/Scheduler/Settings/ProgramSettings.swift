@@ -109,6 +109,9 @@ public struct ProgramSettings: Sendable, Hashable {
     public var firstMeetingAlertDays: Int? = 14
     public var afterFirstMeeting: AfterFirstMeeting? = nil
     public var afterFirstMeetingDays: Int = 2
+    /// Days after the first meeting by which the mentor agreement (fki) should be recorded, else
+    /// the pair is on the leader's `attention` list.
+    public var agreementDays: Int = 14
     /// Expected minutes of contact per month; nil for programs without a target.
     public var monthlyTargetMinutes: Int? = nil
     /// The target the monthly-hours rule holds a pair to: nil without one (a target of 0 is none).
