@@ -54,25 +54,47 @@ final class Cycle {
     }
 
     /// Enqueues and delivers; `shouldStop` lets SIGTERM end delivery between messages.
-    func run(now: Int64, deliver: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Report
-    {
+    ///
+    /// - real: `now` is the wall clock's (the daemon, a plain `tick`); false for `tick --at`, a
+    ///   what-if moment that real cycles then neither compare with nor catch up from.
+    func run(
+        now: Int64, real: Bool = true, deliver: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws -> Report {
         var report = Report()
         let today = config.zone.local(now).date
+        let wallNow = wallClock()
         try store.write {
-            // Time going backwards (`tick --at` before the last cycle) plans nothing: what was due
-            // then was planned then, and an earlier rule must never follow a later one.
-            if let last = try store.meta("last_cycle").flatMap(Int64.init), now < last {
+            // Time going backwards (`tick --at` before the last cycle, a wall clock set back) plans
+            // nothing: what was due then was planned then, and an earlier rule must never follow a
+            // later one.
+            let last = try CycleMarks.previous(store, real: real, wallNow: wallNow)
+            if let last, now < last {
                 report.clockBehind = true
                 logger.warning(
                     "cycle-skipped",
-                    ["at": config.zone.iso8601(now), "last_cycle": config.zone.iso8601(last), "reason": "clock behind"])
+                    [
+                        "at": config.zone.iso8601(now), "last_cycle": config.zone.iso8601(last),
+                        "reason": "clock behind",
+                        "kind": real ? "real" : "tick-at",
+                    ])
+                if real {
+                    try CycleMarks.skippedReal(
+                        store,
+                        description: "cycles skipped since \(config.zone.iso8601(now)): the clock is behind the last "
+                            + "cycle (\(config.zone.iso8601(last)))")
+                }
             } else {
-                try plan(now: now, today: today, report: &report)
-                try store.setMeta("last_cycle", String(now))
+                if !real, now > wallNow + 60 {
+                    // What fell due by then is enqueued and sent now, like any message (and not again
+                    // when the day comes); only `plan --at` looks without acting.
+                    logger.warning("tick-ahead", ["at": config.zone.iso8601(now), "reason": "tick --at in the future"])
+                }
+                try plan(now: now, since: last, today: today, report: &report)
+                try CycleMarks.planned(store, now: now, real: real, wallNow: wallNow)
             }
             report.problems = try Watch.problems(config: config, store: store, today: today)
             try store.setMeta("problems", report.problems.joined(separator: "\n"))
-            try store.setMeta("last_cycle_wall", String(wallClock()))
+            try store.setMeta(CycleMarks.ranAt, String(wallNow))
         }
         for problem in report.problems { logger.error("unwatched", ["problem": problem]) }
         if let poller, !report.clockBehind { report.replies = try poller.poll(now: now) }
@@ -109,8 +131,10 @@ final class Cycle {
     /// Reads, plans and enqueues, inside the cycle's write transaction: two cycles at once (the
     /// daemon and a manual tick) then cannot plan from different snapshots, e.g. list the same
     /// failure twice.
-    private func plan(now: Int64, today: LocalDate, report: inout Report) throws {
-        let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now)
+    ///
+    /// - since: the last cycle, to catch up from (`CycleMarks.previous`).
+    private func plan(now: Int64, since: Int64?, today: LocalDate, report: inout Report) throws {
+        let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now, lastCycle: since)
         report.planned = followUps.count
         report.stale = try recordStale(stale, now: now)
         report.staleKeys = Set(stale.map(\.key))
