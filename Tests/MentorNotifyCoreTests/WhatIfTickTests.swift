@@ -46,6 +46,20 @@ import Testing
         #expect(status.out.contains("health:         ok"))
     }
 
+    /// A database frozen by an earlier version (its only "last cycle" a future `tick --at`) thaws
+    /// with the first cycle after the upgrade.
+    @Test func aDatabaseFrozenBeforeTheUpgradePlansAgain() throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb()
+        let store = try Store(path: cli.folder + "/test.db")
+        let future = String(Int64(Date().timeIntervalSince1970) + 30 * 86_400)
+        try store.write { try store.setMeta("last_cycle", future) }
+        let tick = try cli.run(["tick"])
+        #expect(tick.code == 0)
+        #expect(!tick.err.contains("cycle-skipped"), "\(tick.err)")
+        #expect(try cli.run(["status"]).code == 0)
+    }
+
     /// On a database real cycles use, a future `tick --at` would send people now what is due then:
     /// refused, naming `plan --at`, and nothing is written.
     @Test func aFutureTickAtOnALiveDatabaseIsRefused() throws {
