@@ -50,6 +50,23 @@ import Testing
         }
     }
 
+    /// What people write back reaches who leads that day, too.
+    @Test func aReplyForwardGoesToTheLeaderOnDuty() throws {
+        let world = try World()
+        let cycle = world.scratch.cycle
+        let core = ReplyCore(store: world.store, config: cycle.config, catalog: cycle.catalog, logger: cycle.logger)
+        let program = try cycle.config.program("symb")
+        let variables = ["sender": "Søren", "text": "-", "about": "-", "channel": "e-mail", "date": "-"]
+        for (at, address) in [("2026-07-10T10:00", "karin@example.dk"), ("2026-07-20T10:00", "elias@example.dk")] {
+            #expect(
+                try core.forwardToLeaders(
+                    program: program, person: 1, relationshipID: nil, keyPart: at, variables: variables,
+                    now: try world.scratch.instant(at)))
+            let rows = try world.store.outbox().filter { $0.rule == .replyForward && $0.key.hasSuffix(at) }
+            #expect(rows.map(\.leaderAddress) == [address], "\(at)")
+        }
+    }
+
     /// Days without a leader are warned of ahead of time by `check`, the cycle's log and `status`,
     /// without making the daemon unhealthy (alerts go to who leads next).
     @Test func daysWithoutALeaderAreWarnedOf() throws {
