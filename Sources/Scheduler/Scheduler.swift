@@ -118,9 +118,13 @@ struct Planner {
                 relationship: relationship, due: due, expires: expires, expiresAt: expiresAtInstant,
                 mayFollowEnd: mayFollowEnd)
         else { return }
+        let notBefore = zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due)
+        // Leaders come and go: a message names, and goes to, who leads on the day it goes out (the
+        // day it is planned for, or today when it waited).
+        let day = max(zone.local(notBefore).date, today)
         var common = variables()
         common["program"] = program.name
-        if let contact = program.contactPerson {
+        if let contact = program.contactPerson(on: day) {
             common["contact"] = contact.name
             common["contactPhone"] = contact.phone ?? ""
             common["contactEmail"] = contact.email ?? ""
@@ -137,8 +141,7 @@ struct Planner {
         }
         let draft = Draft(
             rule: rule, keyPrefix: "\(rule.rawValue):\(subject()):", period: period(), program: program,
-            relationship: relationship,
-            notBefore: zone.instant(inWindow ? settings.windowOpening(atOrAfter: due) : due),
+            relationship: relationship, notBefore: notBefore, day: day,
             expiry: expiry, inWindow: inWindow, variables: common, event: event, mayFollowEnd: mayFollowEnd)
         for followUp in draft.followUps(to: target, people: state.people) {
             if isStale { stale.append(followUp) } else { output.append(followUp) }
@@ -179,6 +182,8 @@ struct Planner {
         var program: ProgramSettings
         var relationship: Relationship?
         var notBefore: Int64
+        /// The day it goes out: whose leaders it goes to, whose contact it names.
+        var day: LocalDate
         var expiry: Int64?
         var inWindow: Bool
         var variables: [String: String]
@@ -198,7 +203,8 @@ struct Planner {
                         language: person.language, name: firstName)
                 ]
             case .leaders(let avoiding):
-                return program.leaders.enumerated().compactMap { index, leader in
+                return program.leaderIndices(on: day).compactMap { index in
+                    let leader = program.leaders[index]
                     // Avoiding a channel that is down, a leader is reached on any other they have an
                     // address for, even one they did not choose for everyday alerts.
                     let channels =

@@ -83,6 +83,7 @@ enum AdminCommands {
         for program in config.programs where program.leaders.isEmpty {
             warnings.append("program \(program.id) has no leaders: leader alerts and digests cannot be delivered")
         }
+        warnings += Watch.warnings(config: config, today: config.zone.local(Int64(Date().timeIntervalSince1970)).date)
         var problems: [String] = []
         if let email = config.email {
             _ = try Transports.smtpPassword(email, environment: context.environment)

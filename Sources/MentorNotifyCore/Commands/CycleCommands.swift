@@ -97,12 +97,29 @@ enum CycleCommands {
         try args.noPositionals()
         let now = try now(args, context.config)
         let store = try context.openStore()
+        let real = args.value("at") == nil
+        if !real { try refuseAhead(now, store: store, zone: context.config.zone) }
         let cycle = try makeCycle(context, store: store)
-        let report = try cycle.run(now: now)
+        // A moment given with --at is a what-if: real cycles neither compare with it nor catch up from it.
+        let report = try cycle.run(now: now, real: real)
         context.output.line(
             "enqueued \(report.enqueued), sent \(report.delivery.sent), retrying \(report.delivery.retried), "
                 + "failed \(report.delivery.failed), expired \(report.delivery.expired + report.withdrawn), "
                 + "suppressed \(report.delivery.suppressed)")
+    }
+
+    /// A `tick --at` ahead of the wall clock on a database real cycles use would send people today
+    /// what is due then (and never at its time), and record as gone stale what has not happened yet.
+    static func refuseAhead(_ moment: Int64, store: Store, zone: Zone) throws {
+        let wall = Int64(Date().timeIntervalSince1970)
+        guard moment > wall + 60, let last = try store.meta(CycleMarks.lastRealCycle).flatMap({ Int64($0) }) else {
+            return
+        }
+        throw CLIError(
+            .usage,
+            "tick: --at \(zone.iso8601(moment)) is in the future, and this database is in use (its last real cycle "
+                + "ran \(zone.iso8601(last))): it would send now what is due then; use `plan --at` to see what "
+                + "would happen, or try it on a copy (--db)")
     }
 
     static func run(_ context: Context, _ words: [String]) throws {
@@ -204,10 +221,18 @@ enum CycleCommands {
         var ranAt: Int64?
         var held: [ChannelHold]
         var problems: [String]
+        /// Days ahead without a leader on duty: said, but not unhealthy (alerts go to a fallback).
+        var warnings: [String] = []
         /// The last cycle ran recently, by the wall clock.
         var fresh: Bool
+        /// Why cycles run but do not plan (skipped, or none planned within the limit); nil: they plan.
+        var notPlanning: String?
         /// The replies mailbox, when answers are read.
         var mailbox: MailboxState?
+
+        var healthy: Bool {
+            fresh && notPlanning == nil && problems.isEmpty && held.isEmpty && mailbox?.failingSince == nil
+        }
     }
 
     static func status(_ context: Context, _ words: [String]) throws {
@@ -228,6 +253,10 @@ enum CycleCommands {
                 "status: the last cycle is older than \(config.statusMaxAgeMinutes) minutes (or never ran); is `mentor-notify run` running?"
             )
         }
+        if let reason = report.notPlanning {
+            throw CLIError(
+                .failure, "status: cycles run but plan nothing: \(reason); see the log's cycle-skipped lines")
+        }
         if let hold = report.held.first {
             throw CLIError(
                 .failure, "status: \(hold.channel.rawValue) cannot be delivered (messages wait): \(hold.reason)")
@@ -242,20 +271,34 @@ enum CycleCommands {
 
     /// Health is judged by when the last cycle really ran, not by the moment it acted for: a
     /// `tick --at` in the future must not make a stopped daemon look alive.
+    /// A daemon that runs but does not plan (its cycles skipped) is not healthy either.
     static func statusReport(_ store: Store, maxAgeMinutes: Int) throws -> StatusReport {
-        let (summary, last, wall, holds, problems) = try store.read {
+        func number(_ key: String) throws -> Int64? { try store.meta(key).flatMap { Int64($0) } }
+        func lines(_ key: String) throws -> [String] {
+            (try store.meta(key) ?? "").split(separator: "\n").map(String.init)
+        }
+        let (summary, last, wall, planned, skipped, holds, problems, warnings) = try store.read {
             (
-                try store.outboxSummary(), try store.meta("last_cycle").flatMap { Int64($0) },
-                try store.meta("last_cycle_wall").flatMap { Int64($0) }, try store.channelHolds(),
-                (try store.meta("problems") ?? "").split(separator: "\n").map(String.init)
+                try store.outboxSummary(), try number(CycleMarks.lastCycle), try number(CycleMarks.ranAt),
+                try number(CycleMarks.plannedAt), try store.meta(CycleMarks.skipped), try store.channelHolds(),
+                try lines("problems"), try lines("warnings")
             )
         }
         let now = Int64(Date().timeIntervalSince1970)
+        func recent(_ moment: Int64?) -> Bool {
+            moment.map { $0 <= now + 60 && now - $0 <= Int64(maxAgeMinutes) * 60 } ?? false
+        }
         let ranAt = wall ?? last
-        let fresh = ranAt.map { $0 <= now + 60 && now - $0 <= Int64(maxAgeMinutes) * 60 } ?? false
+        var notPlanning: String?
+        if let skipped, !skipped.isEmpty {
+            notPlanning = skipped
+        } else if recent(ranAt), !recent(planned ?? ranAt) {
+            // A database from before this was recorded counts its last run as planning.
+            notPlanning = "no cycle planned in the last \(maxAgeMinutes) minutes"
+        }
         return StatusReport(
             summary: summary, lastCycle: last, ranAt: ranAt, held: holds.values.sorted { $0.channel < $1.channel },
-            problems: problems, fresh: fresh)
+            problems: problems, warnings: warnings, fresh: recent(ranAt), notPlanning: notPlanning)
     }
 
     static func printStatusJSON(_ report: StatusReport, context: Context) {
@@ -281,19 +324,15 @@ enum CycleCommands {
         context.output.json(
             .object([
                 ("config", .string(context.config.source)), ("counts", .object(counts)),
-                (
-                    "healthy",
-                    .bool(
-                        report.fresh && report.problems.isEmpty && report.held.isEmpty
-                            && report.mailbox?.failingSince == nil)
-                ),
+                ("healthy", .bool(report.healthy)),
                 ("heldChannels", .array(held)), ("lastCycle", .optional(report.lastCycle.map { zone.iso8601($0) })),
                 ("lastCycleRanAt", .optional(report.ranAt.map { zone.iso8601($0) })),
                 ("maxAgeMinutes", .int(Int64(context.config.statusMaxAgeMinutes))),
                 ("nextDue", .optional(report.summary.nextDue.map { zone.iso8601($0) })),
+                ("notPlanning", .optional(report.notPlanning)),
                 ("oldestPending", .optional(report.summary.oldestPending.map { zone.iso8601($0) })),
                 ("problems", .array(report.problems.map { .string($0) })),
-                ("replies", replies),
+                ("replies", replies), ("warnings", .array(report.warnings.map { .string($0) })),
             ]))
     }
 
@@ -317,6 +356,7 @@ enum CycleCommands {
                     + hold.reason)
         }
         for problem in report.problems { output.line("UNWATCHED: \(problem)") }
+        for warning in report.warnings { output.line("WARNING: \(warning)") }
         if let mailbox = report.mailbox {
             let polled = mailbox.lastPoll.map { zone.iso8601($0) } ?? "never"
             if let since = mailbox.failingSince {
@@ -326,6 +366,12 @@ enum CycleCommands {
             }
         }
         let minutes = context.config.statusMaxAgeMinutes
-        output.line("health:         \(report.fresh ? "ok" : "STALE: no cycle in the last \(minutes) minutes")")
+        if !report.fresh {
+            output.line("health:         STALE: no cycle in the last \(minutes) minutes")
+        } else if let reason = report.notPlanning {
+            output.line("health:         NOT PLANNING: \(reason)")
+        } else {
+            output.line("health:         ok")
+        }
     }
 }

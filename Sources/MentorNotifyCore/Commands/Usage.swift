@@ -92,7 +92,9 @@ enum Usage {
         "plan":
             "usage: mentor-notify plan [--at YYYY-MM-DDTHH:MM] [--json]\n\nWhat is due at that moment (default: now). Writes nothing.",
         "tick":
-            "usage: mentor-notify tick [--at YYYY-MM-DDTHH:MM]\n\nOne cycle: enqueue what is due, deliver what is ready, exit.",
+            "usage: mentor-notify tick [--at YYYY-MM-DDTHH:MM]\n\nOne cycle: enqueue what is due, deliver what is ready, exit.\n"
+            + "--at is a what-if the daemon's own cycles do not count; a moment ahead of the clock is refused on a\n"
+            + "database the daemon uses (use `plan --at` to look ahead).",
         "run":
             "usage: mentor-notify run\n\nThe daemon: a cycle every minute until SIGTERM/SIGINT; SIGHUP reloads config and templates.",
         "outbox": """

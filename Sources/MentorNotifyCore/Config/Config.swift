@@ -48,7 +48,7 @@ public struct Config: Sendable {
     /// The config's share of the SMS worst case: its longest program and contact names and forms.
     var smsLongest: SMSLength.Longest {
         SMSLength.Longest(
-            programs: programs.map(\.name), contacts: programs.compactMap { $0.contactPerson?.name },
+            programs: programs.map(\.name), contacts: programs.flatMap(\.contactNames),
             forms: programs.flatMap { [$0.evaluationFormMentor, $0.evaluationFormMentee].compactMap { $0 } })
     }
 
@@ -471,13 +471,36 @@ public struct Config: Sendable {
         guard email != nil || phone != nil else {
             throw ConfigError(leader.path, "a leader needs an email or a phone, or alerts cannot reach them")
         }
-        let value = Leader(name: name, email: email, phone: phone, channels: channels)
+        var value = Leader(name: name, email: email, phone: phone, channels: channels)
         for channel in value.channels where value.address(channel) == nil {
             throw ConfigError(
                 leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")
         }
+        try parseDuty(&leader, into: &value)
         try leader.finish()
         return value
+    }
+
+    /// When a leader leads: `from`, `until` (both included) and `away` periods inside them.
+    static func parseDuty(_ leader: inout JSONReader, into value: inout Leader) throws(ConfigError) {
+        func ordered(_ from: LocalDate?, _ until: LocalDate?, _ reader: JSONReader) throws(ConfigError) {
+            guard let from, let until, until < from else { return }
+            throw ConfigError(
+                reader.keyPath("until"), "\(until) is before from (\(from)); the days are from ... until, both included"
+            )
+        }
+        value.from = try date(&leader, "from")
+        value.until = try date(&leader, "until")
+        try ordered(value.from, value.until, leader)
+        for var period in try leader.array("away") ?? [] {
+            guard let from = try date(&period, "from"), let until = try date(&period, "until") else {
+                throw ConfigError(
+                    period.path, "an away period needs \"from\" and \"until\" (YYYY-MM-DD, both included)")
+            }
+            try ordered(from, until, period)
+            try period.finish()
+            value.away.append(DateSpan(from: from, until: until))
+        }
     }
 
     /// The rule settings a program may override; `null` switches a rule off.

@@ -18,6 +18,8 @@ final class Cycle {
         var dueKeys: Set<String> = []
         /// Forløb nobody would hear about (see `Watch`).
         var problems: [String] = []
+        /// Days ahead without a leader on duty (see `Watch.warnings`).
+        var warnings: [String] = []
         /// The moment was earlier than the last cycle's: nothing was planned.
         var clockBehind = false
         /// Follow-ups that fell due and went stale while no cycle ran, recorded as expired now.
@@ -54,27 +56,60 @@ final class Cycle {
     }
 
     /// Enqueues and delivers; `shouldStop` lets SIGTERM end delivery between messages.
-    func run(now: Int64, deliver: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Report
-    {
+    ///
+    /// - real: `now` is the wall clock's (the daemon, a plain `tick`); false for `tick --at`, a
+    ///   what-if moment that real cycles then neither compare with nor catch up from.
+    func run(
+        now: Int64, real: Bool = true, deliver: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws -> Report {
         var report = Report()
         let today = config.zone.local(now).date
+        let wallNow = wallClock()
+        var warnNow = false
         try store.write {
-            // Time going backwards (`tick --at` before the last cycle) plans nothing: what was due
-            // then was planned then, and an earlier rule must never follow a later one.
-            if let last = try store.meta("last_cycle").flatMap(Int64.init), now < last {
+            // Time going backwards (`tick --at` before the last cycle, a wall clock set back) plans
+            // nothing: what was due then was planned then, and an earlier rule must never follow a
+            // later one.
+            let last = try CycleMarks.previous(store, real: real, wallNow: wallNow)
+            if let last, now < last {
                 report.clockBehind = true
                 logger.warning(
                     "cycle-skipped",
-                    ["at": config.zone.iso8601(now), "last_cycle": config.zone.iso8601(last), "reason": "clock behind"])
+                    [
+                        "at": config.zone.iso8601(now), "last_cycle": config.zone.iso8601(last),
+                        "reason": "clock behind",
+                        "kind": real ? "real" : "tick-at",
+                    ])
+                if real {
+                    try CycleMarks.skippedReal(
+                        store,
+                        description: "cycles skipped since \(config.zone.iso8601(now)): the clock is behind the last "
+                            + "cycle (\(config.zone.iso8601(last)))")
+                }
             } else {
-                try plan(now: now, today: today, report: &report)
-                try store.setMeta("last_cycle", String(now))
+                if !real, now > wallNow + 60 {
+                    // What fell due by then is enqueued and sent now, like any message (and not again
+                    // when the day comes); only `plan --at` looks without acting.
+                    logger.warning("tick-ahead", ["at": config.zone.iso8601(now), "reason": "tick --at in the future"])
+                }
+                try plan(now: now, since: last, today: today, report: &report)
+                try CycleMarks.planned(store, now: now, real: real, wallNow: wallNow)
             }
             report.problems = try Watch.problems(config: config, store: store, today: today)
             try store.setMeta("problems", report.problems.joined(separator: "\n"))
-            try store.setMeta("last_cycle_wall", String(wallClock()))
+            report.warnings = Watch.warnings(config: config, today: today)
+            try store.setMeta("warnings", report.warnings.joined(separator: "\n"))
+            // Once a day is enough to be heard: the same warning every minute drowns the log.
+            if !report.warnings.isEmpty, try store.meta("warned_day") != today.description {
+                warnNow = true
+                try store.setMeta("warned_day", today.description)
+            }
+            try store.setMeta(CycleMarks.ranAt, String(wallNow))
         }
         for problem in report.problems { logger.error("unwatched", ["problem": problem]) }
+        if warnNow {
+            for warning in report.warnings { logger.warning("no-leader-ahead", ["warning": warning]) }
+        }
         if let poller, !report.clockBehind { report.replies = try poller.poll(now: now) }
         let local = config.zone.local(now)
         let window = config.schedulerSettings.isInWindow(local)
@@ -109,20 +144,25 @@ final class Cycle {
     /// Reads, plans and enqueues, inside the cycle's write transaction: two cycles at once (the
     /// daemon and a manual tick) then cannot plan from different snapshots, e.g. list the same
     /// failure twice.
-    private func plan(now: Int64, today: LocalDate, report: inout Report) throws {
-        let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now)
+    ///
+    /// - since: the last cycle, to catch up from (`CycleMarks.previous`).
+    private func plan(now: Int64, since: Int64?, today: LocalDate, report: inout Report) throws {
+        let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now, lastCycle: since)
         report.planned = followUps.count
         report.stale = try recordStale(stale, now: now)
         report.staleKeys = Set(stale.map(\.key))
         let due = Set(followUps.map(\.key))
         report.dueKeys = due
         let existing = try store.existingKeys(followUps.map(\.key))
+        let new = followUps.filter { !existing.contains($0.key) }
+        let delivered = try LeaderHandover.alreadyDelivered(new, config: config, store: store)
         var rows: [OutboxRow] = []
-        for followUp in followUps where !existing.contains(followUp.key) {
+        for followUp in new where !delivered.contains(followUp.key) {
             rows += try rendering.rows(followUp)
         }
         report.enqueued = try store.enqueue(rows, now: now)
-        report.withdrawn = try withdraw(notIn: due, now: now, today: today)
+        let toLeaders = Set(followUps.compactMap { LeaderHandover.key($0.key, leader: nil) })
+        report.withdrawn = try withdraw(notIn: due, handedOver: toLeaders, now: now, today: today)
         // The failures listed in a delivery-failed message enqueued now are reported, and no others.
         let reportedPrograms = Set(followUps.filter { $0.rule == .deliveryFailed }.map(\.program))
         try store.markFailuresReported(
@@ -140,7 +180,8 @@ final class Cycle {
 
     /// Pending rows whose follow-up is no longer due (a contact was logged, the end moved, the
     /// forløb ended): suppressed when the forløb ended, else expired, each with its reason.
-    private func withdraw(notIn due: Set<String>, now: Int64, today: LocalDate) throws -> Int {
+    /// `handedOver`: leader messages still due, to the leaders on duty today (`LeaderHandover.key`).
+    private func withdraw(notIn due: Set<String>, handedOver: Set<String>, now: Int64, today: LocalDate) throws -> Int {
         var count = 0
         for row in try store.pendingRows()
         where !due.contains(row.key) && row.rule != .deliveryFailed && !row.rule.answersAReply {
@@ -148,6 +189,10 @@ final class Cycle {
                 !MessagePolicy.forloebAllows(relationship, afterEnd: row.afterEnd, on: today)
             {
                 try store.markFinal(row.id, status: .suppressed, reason: "the forløb has ended", now: now)
+            } else if let other = LeaderHandover.key(row.key, leader: nil), handedOver.contains(other) {
+                try store.markFinal(
+                    row.id, status: .expired,
+                    reason: "handed over: its leader is not on duty on \(today), it goes to who is", now: now)
             } else if !MessagePolicy.stillWorthSending(expiresAt: row.expiresAt, now: now) {
                 // Its moment passed while it waited (a held channel, the send window): say so.
                 try store.markFinal(

@@ -5,24 +5,29 @@ import Scheduler
 /// Reads what the rules look at, in one read transaction (one consistent snapshot).
 enum StateLoader {
     /// The follow-ups due at `now`, with the state they came from: what `plan` shows and a cycle enqueues.
-    static func plan(_ store: Store, config: Config, now: Int64) throws -> (
+    ///
+    /// - lastCycle: the cycle to catch up from (`CycleMarks.previous`); nil reads the last cycle
+    ///   of any kind (what `plan` shows).
+    static func plan(_ store: Store, config: Config, now: Int64, lastCycle: Int64?? = nil) throws -> (
         state: SchedulerState, followUps: [FollowUp], stale: [FollowUp]
     ) {
         let settings = config.schedulerSettings
-        let state = try load(store, settings: settings, now: now, defaultProgram: config.programs.first?.id)
+        let state = try load(
+            store, settings: settings, now: now, defaultProgram: config.programs.first?.id, lastCycle: lastCycle)
         let (due, stale) = Scheduler(settings: settings).planWithStale(state, now: now)
         return (state, due, stale)
     }
 
-    static func load(_ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?) throws
-        -> SchedulerState
-    {
+    static func load(
+        _ store: Store, settings: SchedulerSettings, now: Int64, defaultProgram: String?, lastCycle last: Int64?? = nil
+    ) throws -> SchedulerState {
         let local = settings.zone.local(now)
         let today = local.date
         return try store.read {
             // After downtime the rules look back to the last cycle: meetings, evenings and reminders
             // that passed meanwhile are reported as stale.
-            let lastCycle = try store.meta("last_cycle").flatMap { Int64($0) }.flatMap { $0 < now ? $0 : nil }
+            let recorded = try last ?? store.meta(CycleMarks.lastCycle).flatMap { Int64($0) }
+            let lastCycle = recorded.flatMap { $0 < now ? $0 : nil }
             let since = lastCycle.map {
                 max(settings.zone.local($0).date, today.adding(days: -Scheduler.catchUpLookbackDays))
             }

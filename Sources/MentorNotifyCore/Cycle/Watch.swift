@@ -27,4 +27,20 @@ enum Watch {
         }
         return problems
     }
+
+    /// How far ahead a day without a leader on duty is warned of.
+    static let coverDays = 14
+
+    /// Days ahead on which no leader of a program is on duty (everyone away, a cover ending): alerts
+    /// then go to who is on duty next, and the leaders should know before it happens.
+    static func warnings(config: Config, today: LocalDate) -> [String] {
+        config.programs.compactMap { program in
+            let days = program.uncoveredDays(from: today, days: coverDays)
+            guard let first = days.first, let last = days.last else { return nil }
+            let to = program.leaders(on: first).map(\.name).joined(separator: ", ")
+            let span = first == last ? "on \(first)" : "on \(days.count) days from \(first) to \(last)"
+            return "program '\(program.id)' has no leader on duty \(span): its alerts go to \(to) (give a cover "
+                + "leader \"from\" and \"until\" in the config)"
+        }
+    }
 }

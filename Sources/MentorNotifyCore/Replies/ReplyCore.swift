@@ -347,7 +347,11 @@ final class ReplyCore {
         variables: [String: String], now: Int64
     ) throws -> Bool {
         var rows: [OutboxRow] = []
-        for (index, leader) in program.leaders.enumerated() where leader.email != nil {
+        // To who leads the program today (SPEC.md "Leaders come and go"), else any leader with email.
+        let withEmail = program.leaders.indices.filter { program.leaders[$0].email != nil }
+        let onDuty = program.leaderIndices(on: config.zone.local(now).date).filter(withEmail.contains)
+        for index in onDuty.isEmpty ? withEmail : onDuty {
+            let leader = program.leaders[index]
             var values = variables
             values["recipient"] = leader.name
             let followUp = FollowUp(
@@ -381,7 +385,8 @@ final class ReplyCore {
         var variables = try names(relationshipID, program: program)
         variables["by"] = person.name ?? ""
         var rows: [OutboxRow] = []
-        for (index, leader) in program.leaders.enumerated() {
+        let onDuty = program.leaderIndices(on: config.zone.local(now).date)
+        for (index, leader) in program.leaders.enumerated() where onDuty.contains(index) {
             var values = variables
             values["recipient"] = leader.name
             let followUp = FollowUp(

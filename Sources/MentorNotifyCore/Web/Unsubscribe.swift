@@ -35,7 +35,8 @@ extension WebEndpoint {
     func page(_ outcome: UnsubscribeOutcome, language: Language, program: ProgramSettings?, status: Int = 200)
         -> HTTPResponse
     {
-        let text = UnsubscribePage.text(outcome, language, program: program)
+        // The contact is who leads the program today.
+        let text = UnsubscribePage.text(outcome, language, program: program, on: config.zone.local(clock()).date)
         var html = """
             <!DOCTYPE html>
             <html lang="\(language.rawValue)">
@@ -96,11 +97,11 @@ enum UnsubscribePage {
         var button: String?
     }
 
-    static func text(_ outcome: WebEndpoint.UnsubscribeOutcome, _ language: Language, program: ProgramSettings?)
-        -> Text
-    {
+    static func text(
+        _ outcome: WebEndpoint.UnsubscribeOutcome, _ language: Language, program: ProgramSettings?, on day: LocalDate
+    ) -> Text {
         let name = program?.name ?? (language == .da ? "os" : "us")
-        let regret = contactLine(program, language)
+        let regret = contactLine(program, language, on: day)
         switch (outcome, language) {
         case (.ask, .da):
             return Text(
@@ -145,8 +146,8 @@ enum UnsubscribePage {
     }
 
     /// "Fortryder du, så kontakt Elias på 12 34 56 78."
-    static func contactLine(_ program: ProgramSettings?, _ language: Language) -> String {
-        guard let contact = program?.contactPerson else { return "" }
+    static func contactLine(_ program: ProgramSettings?, _ language: Language, on day: LocalDate) -> String {
+        guard let contact = program?.contactPerson(on: day) else { return "" }
         let how = [contact.phone, contact.email].compactMap { $0 }.first
         switch language {
         case .da: return "Fortryder du, så kontakt \(contact.name)" + (how.map { " på \($0)" } ?? "") + "."

@@ -84,6 +84,7 @@ final class WebEndpoint: Sendable {
         let report = try CycleCommands.statusReport(store, maxAgeMinutes: maxAgeMinutes)
         var problems: [String] = []
         if !report.fresh { problems.append("no cycle in the last \(maxAgeMinutes) minutes") }
+        if let reason = report.notPlanning { problems.append("not planning: \(reason)") }
         problems += report.held.map { "\($0.channel.rawValue) held: \($0.reason)" }
         problems += report.problems.map { "unwatched: \($0)" }
         if problems.isEmpty { return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", text: "ok\n") }

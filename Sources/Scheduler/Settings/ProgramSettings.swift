@@ -51,12 +51,31 @@ public struct Eligibility: Sendable, Hashable {
     }
 }
 
+/// Days from one date to another, both included (a leader's holiday).
+public struct DateSpan: Sendable, Hashable {
+    public var from: LocalDate
+    public var until: LocalDate
+
+    public init(from: LocalDate, until: LocalDate) {
+        self.from = from
+        self.until = until
+    }
+
+    public func contains(_ date: LocalDate) -> Bool { from <= date && date <= until }
+}
+
 /// A program's leader: the recipient of alerts and digests. Not a person in the database.
 public struct Leader: Sendable, Hashable {
     public var name: String
     public var email: String?
     public var phone: String?
     public var channels: Set<Channel>
+    /// The first and last day they lead (both included); nil: open (a board member covering for two
+    /// weeks has both).
+    public var from: LocalDate?
+    public var until: LocalDate?
+    /// Days inside that they are away (a holiday): their alerts go to who is on duty.
+    public var away: [DateSpan] = []
 
     public init(name: String, email: String? = nil, phone: String? = nil, channels: Set<Channel>? = nil) {
         self.name = name
@@ -67,6 +86,13 @@ public struct Leader: Sendable, Hashable {
 
     public func address(_ channel: Channel) -> String? {
         channel == .email ? email : phone
+    }
+
+    /// They lead the program on `date`: inside `from`...`until` and not away.
+    public func isOnDuty(_ date: LocalDate) -> Bool {
+        if let from, date < from { return false }
+        if let until, date > until { return false }
+        return !away.contains { $0.contains(date) }
     }
 }
 
@@ -96,9 +122,36 @@ public struct ProgramSettings: Sendable, Hashable {
     public var evaluationFormMentor: String?
     public var evaluationFormMentee: String?
 
-    /// The contact the texts name: `contact`, else the first leader.
-    public var contactPerson: ProgramContact? {
-        contact ?? leaders.first.map { ProgramContact(name: $0.name, phone: $0.phone, email: $0.email) }
+    /// The contact the texts name on `date`: `contact`, else the first leader on duty that day.
+    public func contactPerson(on date: LocalDate) -> ProgramContact? {
+        contact ?? leaders(on: date).first.map { ProgramContact(name: $0.name, phone: $0.phone, email: $0.email) }
+    }
+
+    /// Every name a text may give as the contact, whatever the day (for the SMS worst case).
+    public var contactNames: [String] { contact.map { [$0.name] } ?? leaders.map(\.name) }
+
+    /// The leaders on duty on `date`.
+    public func leaders(on date: LocalDate) -> [Leader] { leaderIndices(on: date).map { leaders[$0] } }
+
+    /// Who gets the leader messages of `date`, as indices into `leaders` (a message's key names the
+    /// index, so it stays the same whoever else comes and goes). When nobody is on duty that day,
+    /// alerts must not vanish: they go to the leaders who are on duty next (within a year), else to
+    /// every leader. `uncoveredDays` warns of such days ahead of time.
+    public func leaderIndices(on date: LocalDate) -> [Int] {
+        for offset in 0...Self.coverSearchDays {
+            let day = date.adding(days: offset)
+            let onDuty = leaders.indices.filter { leaders[$0].isOnDuty(day) }
+            if !onDuty.isEmpty { return onDuty }
+        }
+        return Array(leaders.indices)
+    }
+
+    static let coverSearchDays = 366
+
+    /// The days from `date` on (`days` of them) on which no leader is on duty.
+    public func uncoveredDays(from date: LocalDate, days: Int) -> [LocalDate] {
+        guard !leaders.isEmpty else { return [] }
+        return (0..<max(days, 0)).map { date.adding(days: $0) }.filter { day in !leaders.contains { $0.isOnDuty(day) } }
     }
 
     /// The planned length when `match` is given no `--end`.
