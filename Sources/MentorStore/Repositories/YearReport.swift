@@ -68,7 +68,7 @@ extension YearFigures {
             if max(relationship.start, period.first) < min(end, period.end) { figures.running += 1 }
             if period.contains(relationship.start) { figures.started += 1 }
             if let endedOn = relationship.endedOn, period.contains(end) {
-                figures.ended[relationship.endReason ?? "unknown", default: 0] += 1
+                figures.ended[relationship.endReason?.rawValue ?? "unknown", default: 0] += 1
                 if endedOn >= relationship.plannedEnd { figures.endedAsPlanned += 1 }
                 lengths.append(monthsBetween(relationship.start, end))
             }
