@@ -10,7 +10,7 @@ import Testing
     static func people(menteePhone: String) -> [UInt8] {
         let text =
             "Ref;Navn;Rolle;E-mail;Mobil;Fødselsdato;Kanaler;Sprog;Børneattest\r\n"
-            + "m1;Søren Mariegård;Mentor;soren@example.dk;21 24 18 03;01-05-1970;email;da;10.01.2026\r\n"
+            + "m1;Søren Mariegård;Mentor;soren@example.dk;21 24 18 03;01-05-1970;e-mail;da;10.01.2026\r\n"
             + ";;;;;;;;\r\n"
             + "e1;Amira Hansen;mentee;;\(menteePhone);10/03/2004;sms;da;\r\n"
             + ";;;;;;;;\r\n"

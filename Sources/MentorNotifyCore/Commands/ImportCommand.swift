@@ -211,7 +211,9 @@ struct Importer {
             let person = try PersonInput.parse(
                 role: field("role") ?? "", name: field("name") ?? "", email: field("email"), phone: field("phone"),
                 birthdate: try isoDate(field("birthdate"), field: "birthdate"),
-                certificate: try isoDate(field("certificate"), field: "certificate"), channels: field("channels"),
+                certificate: try isoDate(field("certificate"), field: "certificate"),
+                // A Danish sheet writes the channel as it writes the column: "e-mail".
+                channels: field("channels")?.lowercased().replacingOccurrences(of: "e-mail", with: "email"),
                 language: field("lang"), ref: field("ref"), today: today)
             guard let ref = person.ref else { throw InputError("ref", "is empty") }
             guard seen.insert(ref).inserted else {
