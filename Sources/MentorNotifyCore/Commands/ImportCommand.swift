@@ -182,7 +182,7 @@ struct Importer {
                 return value.isEmpty ? nil : value
             }
             for name in columns.required where field(name) == nil {
-                throw ImportError(file: file, line: record.line, reason: "\(name) is empty")
+                throw ImportError(file: file, line: record.line, reason: "\(columns.written[name] ?? name) is empty")
             }
             do {
                 try body(Row(line: record.line, field: field))
