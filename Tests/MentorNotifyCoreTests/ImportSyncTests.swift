@@ -149,6 +149,14 @@ import Testing
         cli.write("rel.csv", "mentor;mentee;program;start;slut\nm1;e1;symb;2026-03-01;\n")
         #expect(try cli.run(["import", "relationships", "rel.csv"]).out.hasPrefix("rel.csv: 0 added, 0 changed; 1"))
         #expect(try database.scalarString("SELECT planned_end FROM relationship") == "2026-10-01")
+        // Ended early: the sheet may give the day it ended (no change), not another end.
+        #expect(try cli.run(["end", "1", "--date", "2026-06-01"]).code == 0)
+        cli.write("rel.csv", "mentor;mentee;program;start;slut\nm1;e1;symb;2026-03-01;01-06-2026\n")
+        #expect(try cli.run(["import", "relationships", "rel.csv"]).out.hasPrefix("rel.csv: 0 added, 0 changed; 1"))
+        cli.write("rel.csv", "mentor;mentee;program;start;slut\nm1;e1;symb;2026-03-01;01-11-2026\n")
+        let reopened = try cli.run(["import", "relationships", "rel.csv"])
+        #expect(reopened.code == 65)
+        #expect(reopened.err.contains("rel.csv:2: end: forløb 1 was ended on 2026-06-01"), "\(reopened.err)")
     }
 
     /// Two real meetings of the same length on one day are two rows; the file's multiset is what is kept.
