@@ -108,6 +108,9 @@ public enum WorstInput {
         Case(name: "line breaks in quotes", make: { filled("ref;role;name\n\"", "\n", "\"\n", size: $0) }),
         Case(name: "one long field", make: { filled("ref;role;name\n", "a", size: $0) }),
         Case(name: "long header", make: { filled("", "ref;", "\n1;mentor;A\n", size: $0) }),
+        // What Danish Excel leaves: rows of empty cells, and columns without a name.
+        Case(name: "rows of empty cells", make: { filled("ref;role;name\n", ";;;;\r\n", size: $0) }),
+        Case(name: "unnamed columns", make: { filled("ref;role;name", ";", "\nm1;mentor;Bo;;;x\n", size: $0) }),
         Case(
             name: "windows-1252", make: { filled("ref;role;name\n", "\u{E6}", size: $0).map { $0 == 0xC3 ? 0xE6 : $0 } }
         ),

@@ -15,6 +15,12 @@ public func fuzzValidators(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(LocalDate(dayNumber: date.dayNumber) == date)
         precondition(date.adding(months: 1).day <= 31 && date.adding(days: 1) > date)
     }
+    if let date = try? Validate.spreadsheetDate(text) {
+        // Every form read is a real date in range, and its ISO form reads back as the same date.
+        precondition(Validate.years.contains(date.year))
+        precondition((try? Validate.spreadsheetDate(date.description)) == date)
+        precondition(LocalDate(year: date.year, month: date.month, day: date.day) == date)
+    }
     if let moment = try? Validate.dateTime(text) { precondition(LocalDateTime(moment.description) == moment) }
     if let minutes = try? Validate.minutes(text) { precondition((1...1440).contains(minutes)) }
     if let name = try? Validate.name(text) {

@@ -58,9 +58,7 @@ enum AdminCommands {
         }
         let header = ["relationship", "program", "mentor", "mentee", "minutes", "target", "status"]
         if args.flag("csv") {
-            // Semicolons: what Danish spreadsheets open directly.
-            context.output.line(CSVWriter.line(header))
-            for row in rows { context.output.line(CSVWriter.line(row)) }
+            context.output.write(CSVWriter.document(header: header, rows: rows))
         } else {
             context.output.table(header.map { $0.uppercased() }, rows)
         }

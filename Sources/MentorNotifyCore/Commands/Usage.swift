@@ -80,14 +80,24 @@ enum Usage {
         A personal recurring reminder (the wake-up SMS), sent at its own time, outside the send window.
         """,
         "import": """
-        usage: mentor-notify import people|relationships|contacts FILE [--force]
+        usage: mentor-notify import people|relationships|contacts FILE [--dry-run] [--force]
 
-        Reads a CSV file (UTF-8 or Windows-1252, ',' or ';'), all rows or none. A bad row stops the import
-        with FILE:LINE: reason. Columns:
-          people:        ref,role,name[,email,phone,birthdate,channels,lang,certificate]
-          relationships: mentor_ref,mentee_ref,program,start[,end]
-          contacts:      mentor_ref,mentee_ref,date,minutes[,kind]
-        --force imports relationships that break a program's eligibility rules.
+        Reads a CSV file (UTF-8 or Windows-1252, ',' or ';'), all rows or none. The file is the master
+        copy: import it again whenever it changes. A person whose ref exists is updated (a column in the
+        file sets the value, an empty cell clears it, a column not in the file leaves it); a forløb with
+        the same mentor, mentee, program and start is the same forløb and its end follows the file (an
+        empty end leaves it); a contact already there is not added again. Nothing is deleted. It prints
+        e.g. "3 added, 2 changed: phone ×1, email ×1; 7 unchanged; 1 in the database but not in the file".
+        A bad row stops the import with FILE:LINE: reason.
+        Columns (Danish names in brackets, any case):
+          people:        ref, role (rolle), name (navn), email (e-mail), phone (telefon, mobil),
+                         birthdate (fødselsdato), channels (kanaler), lang (sprog), certificate (børneattest)
+          relationships: mentor_ref (mentor), mentee_ref (mentee), program, start, end (slut)
+          contacts:      mentor_ref (mentor), mentee_ref (mentee), date (dato), minutes (minutter), kind (type)
+        Dates: YYYY-MM-DD or as Danish Excel writes them, day first with a four-digit year
+        (12-04-1968, 12.04.1968, 12/04/1968). Rows of empty cells are skipped.
+        --dry-run  checks every row and prints what the import would do; writes nothing.
+        --force    matches relationships that break a program's eligibility rules, naming each row and rule.
         """,
         "plan":
             "usage: mentor-notify plan [--at YYYY-MM-DDTHH:MM] [--json]\n\nWhat is due at that moment (default: now). Writes nothing.",

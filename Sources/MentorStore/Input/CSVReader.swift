@@ -53,7 +53,8 @@ public struct CSVFile: Sendable {
         guard !rows.isEmpty else { throw CSVError(line: 1, "the file is empty; it needs a header line") }
         let first = rows.removeFirst()
         header = first.fields.map { $0.trimmingSpaces().lowercased() }
-        records = rows.filter { !($0.fields.count == 1 && $0.fields[0].trimmingSpaces().isEmpty) }
+        // Blank lines, and the `;;;;` rows Excel leaves where cells were cleared, are no records.
+        records = rows.filter { $0.fields.contains { !$0.trimmingSpaces().isEmpty } }
     }
 
     /// Splits `text` into records: a quote opens a quoted field, two quotes inside one are a quote,
@@ -99,22 +100,43 @@ public struct CSVFile: Sendable {
         return String(scalars)
     }
 
-    /// The index of each header name; unknown or duplicate names and missing required ones are errors.
+    /// The column names leaders write in Danish spreadsheets, by the name the program uses.
+    public static let danishNames: [String: String] = [
+        "navn": "name", "rolle": "role", "e-mail": "email", "telefon": "phone", "mobil": "phone",
+        "fødselsdato": "birthdate", "kanaler": "channels", "sprog": "lang", "børneattest": "certificate",
+        "mentor": "mentor_ref", "mentee": "mentee_ref", "slut": "end", "dato": "date", "minutter": "minutes",
+        "type": "kind",
+    ]
+
+    /// The index of each column by the name the program uses (a Danish name counts as its English
+    /// one); a column without a name is left out. Unknown or duplicate names and missing required
+    /// ones are errors that name the column as the file writes it.
     public func columns(required: [String], optional: [String]) throws(CSVError) -> [String: Int] {
+        let known = required + optional
         var index: [String: Int] = [:]
-        for (position, name) in header.enumerated() {
-            guard required.contains(name) || optional.contains(name) else {
+        for (position, written) in header.enumerated() where !written.isEmpty {
+            let name = known.contains(written) ? written : CSVFile.danishNames[written] ?? written
+            guard known.contains(name) else {
                 throw CSVError(
-                    line: 1,
-                    "unknown column '\(name)'; the columns are \((required + optional).joined(separator: ","))")
+                    line: 1, "unknown column '\(written)'; the columns are \(known.joined(separator: ","))")
             }
-            guard index[name] == nil else { throw CSVError(line: 1, "column '\(name)' appears twice") }
+            if let first = index[name] {
+                let also = header[first] == written ? "" : " (as '\(header[first])')"
+                throw CSVError(line: 1, "column '\(written)' appears twice\(also)")
+            }
             index[name] = position
         }
         for name in required where index[name] == nil {
             throw CSVError(line: 1, "the required column '\(name)' is missing")
         }
         return index
+    }
+
+    /// The first value in a column the header gives no name, if any (nothing would read it).
+    public func unnamedValue(in record: Record) -> Int? {
+        record.fields.indices.first { index in
+            (index >= header.count || header[index].isEmpty) && !record.fields[index].trimmingSpaces().isEmpty
+        }
     }
 }
 

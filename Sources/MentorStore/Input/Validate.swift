@@ -124,7 +124,11 @@ public enum Validate {
 
     /// A date that has happened: a birthdate, a contact that took place.
     public static func pastDate(_ raw: String, field: String, today: LocalDate) throws(InputError) -> LocalDate {
-        let value = try date(raw, field: field)
+        try happened(try date(raw, field: field), field: field, today: today)
+    }
+
+    /// Refuses a date after today for what has already happened.
+    static func happened(_ value: LocalDate, field: String, today: LocalDate) throws(InputError) -> LocalDate {
         guard value <= today else {
             throw InputError(field, "\(value) is after today (\(today)); give the date it happened")
         }
