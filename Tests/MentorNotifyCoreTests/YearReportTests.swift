@@ -198,7 +198,9 @@ import Testing
         #expect(table.code == 0, "\(table.err)")
         #expect(table.out.contains("ended mentee-left"), "\(table.out)")
         let csv = try cli.run(["report", "year", "--year", "2024", "--csv", "--program", "mentorshoppen"])
-        #expect(csv.out.contains("average months;\"3,5\""), "\(csv.out)")
+        // Danish Excel opens it as it is: a BOM, `;`, and a decimal comma it reads as a number.
+        #expect(csv.out.hasPrefix("\u{FEFF}figure;"), "\(csv.out)")
+        #expect(csv.out.contains("average months;3,5\n"), "\(csv.out)")
         #expect(csv.out.contains("share of pair-months at target;60"), "\(csv.out)")
         #expect(try cli.run(["report", "year", "--year", "24"]).code == 65)
         #expect(try cli.run(["report", "year", "--year", "2024", "--program", "nope"]).code == 78)

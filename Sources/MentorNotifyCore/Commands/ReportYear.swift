@@ -29,8 +29,10 @@ enum ReportYear {
         }
         let table = rows(figures)
         if args.flag("csv") {
-            context.output.line(CSVWriter.line(["figure"] + figures.map(\.program)))
-            for row in table { context.output.line(CSVWriter.line([row.label] + row.values.map(csvNumber))) }
+            context.output.write(
+                CSVWriter.document(
+                    header: ["figure"] + figures.map(\.program),
+                    rows: table.map { [$0.label] + $0.values.map(csvNumber) }))
         } else {
             let period = YearPeriod(year: year, today: context.today)
             if period.end < YearMonth(year: year + 1, month: 1).firstDay {
