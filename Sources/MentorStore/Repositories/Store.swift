@@ -106,21 +106,9 @@ extension Store {
     /// Adds a person after checking that every channel has an address. Returns the new id.
     @discardableResult
     public func addPerson(_ new: NewPerson) throws -> Int64 {
-        if new.email == nil && new.phone == nil {
-            throw InputError("email", "the person has neither an email address nor a phone number; give at least one")
-        }
         let channels = new.channels ?? Person.defaultChannels(email: new.email, phone: new.phone)
-        if channels.contains(.email) && new.email == nil {
-            throw InputError("channels", "email is chosen but the person has no email address; add --email")
-        }
-        if channels.contains(.sms) && new.phone == nil {
-            throw InputError("channels", "sms is chosen but the person has no phone number; add --phone")
-        }
-        if let ref = new.ref,
-            try database.scalarInt("SELECT count(*) FROM person WHERE ref = ?", [ref]) ?? 0 > 0
-        {
-            throw InputError("ref", "'\(ref)' is already used by another person")
-        }
+        try Store.checkReachable(email: new.email, phone: new.phone, channels: channels)
+        if let ref = new.ref { try checkRefFree(ref, except: nil) }
         try database.run(
             """
             INSERT INTO person (ref, role, name, email, phone, birthdate, certificate, channels, lang)
@@ -131,6 +119,29 @@ extension Store {
                 new.certificate?.description, Channel.format(channels), new.language.rawValue,
             ])
         return database.lastInsertID
+    }
+
+    /// A person needs an address, and one on every channel chosen for them (`person add` and `person edit`).
+    static func checkReachable(email: String?, phone: String?, channels: Set<Channel>) throws(InputError) {
+        if email == nil && phone == nil {
+            throw InputError("email", "the person has neither an email address nor a phone number; give at least one")
+        }
+        if channels.contains(.email) && email == nil {
+            throw InputError(
+                "channels",
+                "email is chosen but the person has no email address; give --email, or --channels without email")
+        }
+        if channels.contains(.sms) && phone == nil {
+            throw InputError(
+                "channels", "sms is chosen but the person has no phone number; give --phone, or --channels without sms")
+        }
+    }
+
+    /// A ref names one person: refused when another (not `except`) has it.
+    func checkRefFree(_ ref: String, except id: Int64?) throws {
+        if try database.scalarInt("SELECT count(*) FROM person WHERE ref = ? AND id IS NOT ?", [ref, id]) ?? 0 > 0 {
+            throw InputError("ref", "'\(ref)' is already used by another person")
+        }
     }
 
     public func person(_ id: Int64) throws -> Person {
@@ -251,6 +262,18 @@ extension Store {
                 let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
                 try database.run(
                     "DELETE FROM outbox WHERE status = 'pending' AND relationship_id IN (\(marks))", forloeb)
+                // Free text about the pair can name them: an end reason from before the categories, a
+                // meeting's place ("hos Ahmad") and the place in the invitations that carry it.
+                let categories = Schema.endReasonCategories.map { "'\($0)'" }.joined(separator: ", ")
+                try database.run(
+                    "UPDATE relationship SET end_reason = ? WHERE id IN (\(marks)) AND end_reason NOT IN (\(categories))",
+                    [Schema.erasedEndReason] + forloeb.map { $0 as any SQLArgument })
+                try database.run("UPDATE meeting SET place = NULL WHERE relationship_id IN (\(marks))", forloeb)
+                try database.run(
+                    """
+                    UPDATE outbox SET calendar = json_remove(calendar, '$.place')
+                    WHERE calendar IS NOT NULL AND relationship_id IN (\(marks))
+                    """, forloeb)
             }
             if let name = person.name {
                 result.rowsScrubbed = try scrub(name: name, forloeb: forloeb)
