@@ -84,6 +84,29 @@ import Testing
         #expect(text.contains("Samira") && !text.contains("Amira"), "\(text)")
     }
 
+    /// A waiting SMS to a person who now wants email only is written anew as an email.
+    @Test func aWaitingMessageOnAChannelNoLongerChosenComesOnTheNewOne() throws {
+        let cli = CLIHarness()
+        let (mentor, _, relationship) = try cli.forloeb(
+            program: "symb",
+            mentor: [
+                "--name", "Søren Mariegård", "--phone", "21 24 18 03", "--email", "soren@example.dk", "--channels",
+                "sms",
+            ])
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        #expect(try cli.run(["meeting", String(relationship), "--at", "2026-03-12T21:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-11T21:30"]).code == 0)
+        #expect(try cli.run(["person", "opt-out", String(mentor), "--channel", "email"]).code == 0)
+        let edit = try cli.run(["person", "edit", String(mentor), "--channels", "email", "--email", "s@example.dk"])
+        #expect(edit.code == 0 && edit.err.contains("person opt-in \(mentor) --channel email"), "\(edit.err)")
+        #expect(try cli.run(["person", "opt-in", String(mentor), "--channel", "email"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-12T10:00"]).code == 0)
+        let store = try Store(path: cli.folder + "/test.db")
+        let reminders = try store.outbox().filter { $0.rule == .meetingReminder && $0.recipient == mentor }
+        #expect(reminders.map(\.channel) == [.email], "\(reminders)")
+        #expect(reminders.first?.status == .sent)
+    }
+
     @Test func aFixedOrRemovedContactKeepsTheMonthsHoursRight() throws {
         let cli = CLIHarness()
         let (_, _, relationship) = try cli.forloeb()

@@ -50,6 +50,18 @@ enum PeopleCommands {
         context.output.line(
             changed.isEmpty
                 ? "person \(id): nothing changed" : "person \(id): changed \(changed.joined(separator: ", "))")
+        // A new address does not undo the person's own "stop": the leader says so, on purpose.
+        let person = try store.person(id)
+        for channel in Channel.allCases where changed.contains(channel == .email ? "email" : "phone") {
+            let stopped =
+                person.optedOut.contains(channel) || person.programOptOuts.contains { $0.channel == channel }
+            if stopped && person.address(channel) != nil {
+                context.output.error(
+                    "mentor-notify: person \(id) had stopped \(channel.rawValue), and still gets none at the new "
+                        + "address; `mentor-notify person opt-in \(id) --channel \(channel.rawValue)` if they want it again"
+                )
+            }
+        }
     }
 
     static func list(_ context: Context, _ words: [String]) throws {

@@ -47,7 +47,8 @@ extension Store {
     /// changed (`name`, `email`, `phone`, `birthdate`, `certificate`, `channels`, `lang`, `ref`), in
     /// that order; nothing is written when none did. Messages not yet sent need nothing more for a
     /// new address or number (delivery reads the person's address when it sends), but their texts
-    /// were written with the name: waiting ones get the new one.
+    /// were written with the name (waiting ones get the new one) and for their channel (waiting ones
+    /// on a channel no longer chosen are written anew).
     @discardableResult
     public func updatePerson(_ id: Int64, _ update: PersonUpdate) throws -> [String] {
         try write {
@@ -76,6 +77,15 @@ extension Store {
                     next.ref, next.name, next.email, next.phone, next.birthdate?.description,
                     next.certificate?.description, Channel.format(next.channels), next.language.rawValue, id,
                 ])
+            // A channel no longer chosen: what waits on it is dropped, and the next cycle writes it
+            // anew on the person's channels while it is still due (as `forget` does for names).
+            for channel in current.channels.subtracting(next.channels) {
+                try database.run(
+                    """
+                    DELETE FROM outbox WHERE recipient = ? AND channel = ? AND status = 'pending'
+                        AND rule != 'reply-confirmation'
+                    """, [id, channel.rawValue])
+            }
             if let old = current.name, let new = next.name, old != new {
                 try renameInWaitingTexts(person: id, from: old, to: new)
             }
