@@ -52,16 +52,22 @@ import Testing
         #expect(forgotten.code == 65 && forgotten.err.contains("forgotten"), "\(forgotten.err)")
     }
 
+    /// A symb pair whose meeting reminder to the mentor waits for the morning: written at 21:30, outside
+    /// the send window, for a meeting at 21:00 the next day.
+    func pairWithAWaitingReminder(_ cli: CLIHarness, mentor: [String]) throws -> (mentor: Int64, mentee: Int64) {
+        let (mentor, mentee, relationship) = try cli.forloeb(program: "symb", mentor: mentor)
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        #expect(try cli.run(["meeting", String(relationship), "--at", "2026-03-12T21:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-11T21:30"]).code == 0)
+        return (mentor, mentee)
+    }
+
     /// The next SMS goes to the new number: a message that already waited for the morning, and the
     /// texts that named the person by their old name now use the new one.
     @Test func aWaitingSMSGoesToTheNewNumberAndTheTextsToTheNewName() throws {
         let cli = CLIHarness()
-        let (mentor, mentee, relationship) = try cli.forloeb(
-            program: "symb", mentor: ["--name", "Søren Mariegård", "--phone", "21 24 18 03"])
-        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
-        #expect(try cli.run(["meeting", String(relationship), "--at", "2026-03-12T21:00"]).code == 0)
-        // Written at 21:30, outside the send window: it waits for the morning.
-        #expect(try cli.run(["tick", "--at", "2026-03-11T21:30"]).code == 0)
+        let (mentor, mentee) = try pairWithAWaitingReminder(
+            cli, mentor: ["--name", "Søren Mariegård", "--phone", "21 24 18 03"])
         let store = try Store(path: cli.folder + "/test.db")
         let waiting = try #require(
             try store.outbox(status: .pending).first { $0.rule == .meetingReminder && $0.recipient == mentor })
@@ -87,15 +93,12 @@ import Testing
     /// A waiting SMS to a person who now wants email only is written anew as an email.
     @Test func aWaitingMessageOnAChannelNoLongerChosenComesOnTheNewOne() throws {
         let cli = CLIHarness()
-        let (mentor, _, relationship) = try cli.forloeb(
-            program: "symb",
+        let (mentor, _) = try pairWithAWaitingReminder(
+            cli,
             mentor: [
                 "--name", "Søren Mariegård", "--phone", "21 24 18 03", "--email", "soren@example.dk", "--channels",
                 "sms",
             ])
-        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
-        #expect(try cli.run(["meeting", String(relationship), "--at", "2026-03-12T21:00"]).code == 0)
-        #expect(try cli.run(["tick", "--at", "2026-03-11T21:30"]).code == 0)
         #expect(try cli.run(["person", "opt-out", String(mentor), "--channel", "email"]).code == 0)
         let edit = try cli.run(["person", "edit", String(mentor), "--channels", "email", "--email", "s@example.dk"])
         #expect(edit.code == 0 && edit.err.contains("person opt-in \(mentor) --channel email"), "\(edit.err)")
