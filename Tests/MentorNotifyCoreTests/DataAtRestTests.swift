@@ -202,7 +202,7 @@ import Testing
         #expect(try cli.run(["contact", rel, "--date", "2026-03-10", "--minutes", "75"]).code == 0)
         #expect(
             try cli.run(["meeting", rel, "--at", "2026-03-12T17:00", "--place", "hos Zakarias på Vibevej"]).code == 0)
-        #expect(try cli.run(["tick", "--at", "2026-03-11T10:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-11T18:00"]).code == 0)
         #expect(try cli.run(["evaluated", rel, "--by", "mentee", "--date", "2026-03-15"]).code == 0)
         #expect(try cli.run(["person", "opt-out", String(mentee), "--channel", "sms"]).code == 0)
         do {
@@ -247,6 +247,14 @@ import Testing
             #expect((forloeb[key] as? [Any])?.isEmpty == false, "forloeb.\(key) is empty")
         }
 
+        func spoolNames(_ value: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool").filter {
+                let data = FileManager.default.contents(atPath: cli.folder + "/spool/" + $0) ?? Data()
+                return data.range(of: Data(value.utf8)) != nil
+            }
+        }
+        #expect(!(try spoolNames("Vibevej")).isEmpty, "the invitations name the place")
+
         #expect(try cli.run(["forget", String(mentee)]).code == 0)
         let erased = [
             "Zakarias", "Ølgaard", "zakarias@example.dk", "4522256664", "ZK-7731", "2004-03-10", "Vibevej",
@@ -264,6 +272,9 @@ import Testing
                 #expect(data.range(of: Data(value.utf8)) == nil, "\(value) in \(file)")
             }
         }
+        // The mentor's invitation in the spool named the place: written anew without it.
+        #expect(try spoolNames("Vibevej").isEmpty)
+        #expect(!(try spoolNames("(sted slettet)")).isEmpty, "the mentor's reminder is kept, the place erased")
         // The mentor keeps what is theirs.
         #expect(try cli.run(["person", "show", String(mentor)]).out.contains("Søren Mariegård"))
     }

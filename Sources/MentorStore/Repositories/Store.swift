@@ -262,21 +262,10 @@ extension Store {
                 let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
                 try database.run(
                     "DELETE FROM outbox WHERE status = 'pending' AND relationship_id IN (\(marks))", forloeb)
-                // Free text about the pair can name them: an end reason from before the categories, a
-                // meeting's place ("hos Ahmad") and the place in the invitations that carry it.
-                let categories = Schema.endReasonCategories.map { "'\($0)'" }.joined(separator: ", ")
-                try database.run(
-                    "UPDATE relationship SET end_reason = ? WHERE id IN (\(marks)) AND end_reason NOT IN (\(categories))",
-                    [Schema.erasedEndReason] + forloeb.map { $0 as any SQLArgument })
-                try database.run("UPDATE meeting SET place = NULL WHERE relationship_id IN (\(marks))", forloeb)
-                try database.run(
-                    """
-                    UPDATE outbox SET calendar = json_remove(calendar, '$.place')
-                    WHERE calendar IS NOT NULL AND relationship_id IN (\(marks))
-                    """, forloeb)
+                result.rowsScrubbed = try scrubForloebText(forloeb)
             }
             if let name = person.name {
-                result.rowsScrubbed = try scrub(name: name, forloeb: forloeb)
+                result.rowsScrubbed.formUnion(try scrub(name: name, forloeb: forloeb))
             }
         }
         try database.execute("VACUUM")
@@ -286,29 +275,72 @@ extension Store {
 
     /// Replaces the full name everywhere, and the first name in the texts about the person's forløb.
     private func scrub(name: String, forloeb: [Int64]) throws -> Set<Int64> {
-        var scrubbed = Set<Int64>()
         let first = PersonName.first(name)
-        let placeholder = "CASE language WHEN 'en' THEN '(name erased)' ELSE '(navn slettet)' END"
-        func replace(_ value: String, where condition: String, _ arguments: [any SQLArgument]) throws {
-            let ids = try database.query(
-                "SELECT id FROM outbox WHERE (instr(body, ?) > 0 OR instr(subject, ?) > 0) AND \(condition)",
-                [value, value] + arguments
-            ) { $0.int64(0) }
-            for rowID in ids {
-                try database.run(
-                    """
-                    UPDATE outbox SET body = replace(body, ?, \(placeholder)),
-                        subject = replace(subject, ?, \(placeholder)) WHERE id = ?
-                    """, [value, value, rowID])
-            }
-            scrubbed.formUnion(ids)
-        }
-        try replace(name, where: "1", [])
+        var scrubbed = try replaceInTexts(name, by: ("(navn slettet)", "(name erased)"), where: "1", [])
         if first.count >= 2, !forloeb.isEmpty {
             let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
-            try replace(first, where: "relationship_id IN (\(marks))", forloeb)
+            scrubbed.formUnion(
+                try replaceInTexts(
+                    first, by: ("(navn slettet)", "(name erased)"), where: "relationship_id IN (\(marks))", forloeb))
         }
         return scrubbed
+    }
+
+    /// Erases the free text about the person's forløb, which can name them: an end reason from
+    /// before the categories, and a meeting's place ("hos Ahmad på Vibevej") in the meeting, in the
+    /// texts about it and in the invitations that carry it. Returns the outbox rows changed.
+    private func scrubForloebText(_ forloeb: [Int64]) throws -> Set<Int64> {
+        let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
+        let categories = Schema.endReasonCategories.map { "'\($0)'" }.joined(separator: ", ")
+        try database.run(
+            "UPDATE relationship SET end_reason = ? WHERE id IN (\(marks)) AND end_reason NOT IN (\(categories))",
+            [Schema.erasedEndReason] + forloeb.map { $0 as any SQLArgument })
+        // Longest first: a place that contains another is replaced whole.
+        let places = try database.query(
+            """
+            SELECT DISTINCT place FROM meeting WHERE place IS NOT NULL AND relationship_id IN (\(marks))
+            ORDER BY length(place) DESC
+            """, forloeb
+        ) { $0.string(0) }
+        var scrubbed = Set(
+            try database.query(
+                """
+                SELECT id FROM outbox
+                WHERE json_extract(calendar, '$.place') IS NOT NULL AND relationship_id IN (\(marks))
+                """, forloeb
+            ) { $0.int64(0) })
+        try database.run(
+            """
+            UPDATE outbox SET calendar = json_remove(calendar, '$.place')
+            WHERE calendar IS NOT NULL AND relationship_id IN (\(marks))
+            """, forloeb)
+        for place in places {
+            scrubbed.formUnion(
+                try replaceInTexts(
+                    place, by: ("(sted slettet)", "(place erased)"), where: "relationship_id IN (\(marks))", forloeb))
+        }
+        try database.run("UPDATE meeting SET place = NULL WHERE relationship_id IN (\(marks))", forloeb)
+        return scrubbed
+    }
+
+    /// Replaces `value` in the subject and text of the outbox rows that meet `condition` by a
+    /// placeholder in each row's language. Returns the rows changed.
+    private func replaceInTexts(
+        _ value: String, by placeholder: (da: String, en: String), where condition: String,
+        _ arguments: [any SQLArgument]
+    ) throws -> Set<Int64> {
+        let ids = try database.query(
+            "SELECT id FROM outbox WHERE (instr(body, ?) > 0 OR instr(subject, ?) > 0) AND \(condition)",
+            [value, value] + arguments
+        ) { $0.int64(0) }
+        for rowID in ids {
+            try database.run(
+                """
+                UPDATE outbox SET body = replace(body, ?1, CASE language WHEN 'en' THEN ?3 ELSE ?2 END),
+                    subject = replace(subject, ?1, CASE language WHEN 'en' THEN ?3 ELSE ?2 END) WHERE id = ?4
+                """, [value, placeholder.da, placeholder.en, rowID])
+        }
+        return Set(ids)
     }
 
     /// Checkpoints the WAL into the database file and truncates it to nothing. A reader of another
