@@ -44,8 +44,10 @@ enum Usage {
         "forget": """
         usage: mentor-notify forget ID
 
-        Erases the person's name, email, phone, birthdate and the message bodies to them, and rewrites the
-        database file so the values are gone from it. Counts for statistics stay.
+        Erases the person's name, email, phone, birthdate and the message bodies to them, their name from
+        the texts to others, the free text about their forløb (an end reason written as text, meeting
+        places, their reminders' texts), and rewrites the database file so the values are gone from it.
+        Counts for statistics stay. `person show ID` then shows no personal value.
         """,
         "match": """
         usage: mentor-notify match --mentor ID --mentee ID --program PROGRAM --start YYYY-MM-DD [--end YYYY-MM-DD] [--force]
