@@ -30,8 +30,9 @@ enum Usage {
 
         Corrects a person: only what is given changes, with the checks of `person add` (a chosen channel
         keeps its address, a ref names one person, a forgotten person stays forgotten). Messages not yet
-        sent go to the new address or number, and their texts get the new name. Prints which fields
-        changed.
+        sent go to the new address or number, their texts get the new name, and those waiting on a channel
+        no longer chosen are written anew on the new one. A new address does not undo an opt-out. Prints
+        which fields changed.
         """,
         "person show": """
         usage: mentor-notify person show ID [--json]
