@@ -1,6 +1,7 @@
 import Foundation
 import MentorModel
 import MentorStore
+import TestSupport
 import Testing
 
 /// SPEC.md "The leader's commands": people and contacts can be corrected, with the checks of their
@@ -88,6 +89,43 @@ import Testing
         #expect(sms["to"] as? String == "+4540414243")
         let text = sms["text"] as? String ?? ""
         #expect(text.contains("Samira") && !text.contains("Amira"), "\(text)")
+    }
+
+    /// Through a real HTTP gateway: an SMS the gateway refused once (500) is retried at the number the
+    /// leader entered since.
+    @Test func aRetryingSMSReachesTheGatewayAtTheNewNumber() throws {
+        let cli = CLIHarness()
+        let log = cli.folder + "/gateway.jsonl"
+        let gateway = try TestServer(
+            script: "sms_server.py", arguments: ["--log", log, "--mode", "fail-once"], folder: cli.folder)
+        cli.write("sms-token", "test-token")
+        chmod(cli.folder + "/sms-token", 0o600)
+        cli.write(
+            "config.json",
+            """
+            { "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:\(gateway.port)/rest/mtsms", "sender": "Mentor",
+                       "tokenFile": "\(cli.folder)/sms-token" },
+              "programs": [ { "id": "symb", "preset": "symb",
+                              "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
+            """)
+        let (mentor, _, _) = try cli.forloeb(
+            program: "symb", mentor: ["--name", "Søren Mariegård", "--phone", "21 24 18 03"])
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        let store = try Store(path: cli.folder + "/test.db")
+        let retrying = try #require(try store.outbox().first { $0.recipient == mentor && $0.channel == .sms })
+        #expect(retrying.status == .pending && retrying.reason != nil, "\(retrying)")
+
+        #expect(try cli.run(["person", "edit", String(mentor), "--phone", "+45 40 41 42 43"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-09T14:00"]).code == 0)
+        #expect(try store.outboxRow(id: retrying.id)?.status == .sent)
+        let requests = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let numbers = requests.compactMap {
+            (($0["json"] as? [String: Any])?["recipients"] as? [[String: Any]])?.first?["msisdn"] as? Int
+        }
+        #expect(numbers == [4_521_241_803, 4_540_414_243], "\(requests)")
+        #expect(requests.allSatisfy { ($0["problems"] as? [String])?.isEmpty == true })
     }
 
     /// A waiting SMS to a person who now wants email only is written anew as an email.
