@@ -185,4 +185,97 @@ import Testing
         #expect(reminder.body?.contains("din mentee") == true, "\(reminder.body ?? "")")
         #expect(reminder.body?.contains("Zakarias") == false)
     }
+
+    /// GDPR art. 15 and 17 on one person with every kind of record: `person show` lists each kind,
+    /// and after `forget` neither it nor the database file (nor its -wal) holds any erased value,
+    /// the free-text end reason and the meeting place included.
+    @Test func personShowListsEveryKindAndAfterForgetNoErasedValueIsLeft() throws {
+        let cli = CLIHarness()
+        let (mentor, mentee, relationship) = try cli.forloeb(
+            program: "symb",
+            mentee: [
+                "--name", "Zakarias Ølgaard", "--email", "zakarias@example.dk", "--phone", "22 25 66 64", "--ref",
+                "ZK-7731", "--channels", "email,sms",
+            ])
+        let rel = String(relationship)
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        #expect(try cli.run(["contact", rel, "--date", "2026-03-10", "--minutes", "75"]).code == 0)
+        #expect(
+            try cli.run(["meeting", rel, "--at", "2026-03-12T17:00", "--place", "hos Zakarias på Vibevej"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-11T18:00"]).code == 0)
+        #expect(try cli.run(["evaluated", rel, "--by", "mentee", "--date", "2026-03-15"]).code == 0)
+        #expect(try cli.run(["person", "opt-out", String(mentee), "--channel", "sms"]).code == 0)
+        do {
+            // What replies and links leave, and a free-text end reason as rows from before the
+            // categories hold it.
+            let store = try Store(path: cli.folder + "/test.db")
+            let now: Int64 = 1_773_500_000
+            _ = try store.recordInbound(
+                InboundRecord(key: "sms:test-1", receivedAt: now, channel: .sms, personID: mentee, action: "rsvp"))
+            try store.setCafeAnswer(
+                program: "symb", at: try #require(LocalDateTime("2026-03-26T19:00")), person: mentee, yes: true,
+                now: now)
+            try store.setForloebAnswer(
+                relationship: relationship, question: "continue", by: .mentee, yes: true, now: now)
+            _ = try store.changeOptOut(
+                OptOutEvent(personID: mentee, program: "symb", channel: .email, optedOut: true, via: .link, at: now))
+            _ = try store.addReminder(
+                person: mentee, time: try #require(LocalTime("07:00")), weekdays: [1, 2, 3],
+                text: "Godmorgen Zakarias, husk Vibevej", until: nil, today: try #require(LocalDate("2026-03-10")))
+            try store.database.run(
+                "UPDATE relationship SET ended_on = '2026-03-20', end_reason = ? WHERE id = ?",
+                ["Zakarias har fået fast job hos Ølgaard VVS", relationship])
+        }
+        let shown = try cli.run(["person", "show", String(mentee)])
+        #expect(shown.code == 0, "\(shown.err)")
+        for value in [
+            "Zakarias Ølgaard", "zakarias@example.dk", "+4522256664", "ZK-7731", "2004-03-10", "Søren Mariegård",
+            "minutes: 75", "hos Zakarias på Vibevej", "by: mentee", "question: continue", "rule: first-meeting",
+            "action: rsvp", "via: link", "via: leader", "opted out: sms", "unsubscribed: email from symb",
+            "at: 2026-03-26T19:00", "Godmorgen Zakarias", "fast job",
+        ] {
+            #expect(shown.out.contains(value), "person show lacks \(value):\n\(shown.out)")
+        }
+        let json = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(try cli.run(["person", "show", String(mentee), "--json"]).out.utf8)) as? [String: Any])
+        for key in ["forloeb", "messages", "replies", "optOuts", "cafeAnswers", "reminders"] {
+            #expect((json[key] as? [Any])?.isEmpty == false, "\(key) is empty")
+        }
+        let forloeb = try #require((json["forloeb"] as? [[String: Any]])?.first)
+        for key in ["contacts", "meetings", "evaluations", "answers"] {
+            #expect((forloeb[key] as? [Any])?.isEmpty == false, "forloeb.\(key) is empty")
+        }
+
+        func spoolNames(_ value: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool").filter {
+                let data = FileManager.default.contents(atPath: cli.folder + "/spool/" + $0) ?? Data()
+                return data.range(of: Data(value.utf8)) != nil
+            }
+        }
+        #expect(!(try spoolNames("Vibevej")).isEmpty, "the invitations name the place")
+
+        #expect(try cli.run(["forget", String(mentee)]).code == 0)
+        let erased = [
+            "Zakarias", "Ølgaard", "zakarias@example.dk", "4522256664", "ZK-7731", "2004-03-10", "Vibevej",
+            "fast job",
+        ]
+        let after =
+            try cli.run(["person", "show", String(mentee)]).out
+            + cli.run(["person", "show", String(mentee), "--json"]).out
+        for value in erased + ["Søren"] {
+            #expect(!after.contains(value), "\(value) still shown:\n\(after)")
+        }
+        for file in ["test.db", "test.db-wal"] {
+            let data = FileManager.default.contents(atPath: cli.folder + "/" + file) ?? Data()
+            for value in erased {
+                #expect(data.range(of: Data(value.utf8)) == nil, "\(value) in \(file)")
+            }
+        }
+        // The mentor's invitation in the spool named the place: written anew without it.
+        #expect(try spoolNames("Vibevej").isEmpty)
+        #expect(!(try spoolNames("(sted slettet)")).isEmpty, "the mentor's reminder is kept, the place erased")
+        // The mentor keeps what is theirs.
+        #expect(try cli.run(["person", "show", String(mentor)]).out.contains("Søren Mariegård"))
+    }
 }

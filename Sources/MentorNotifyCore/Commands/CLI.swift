@@ -14,12 +14,14 @@ public enum CLI {
         commands:
           init                      create or migrate the database (safe to run again)
           person add|list|opt-out|opt-in  enter people, list them, stop a channel or start it again
+          person edit|show ID       correct a person; everything held about them (GDPR art. 15)
           forget ID                 erase a person's personal data
           match                     start a forløb between a mentor and a mentee
           extend REL / end REL      move or record the end of a forløb (--reason: a category)
           forloeb list|show         the pairs by name; one pair's timeline
           attention                 the pairs that need a look, most urgent first
           contact REL               log contact that took place
+          contact list|fix|remove   see a forløb's contacts, correct or remove one
           meeting REL               a planned meeting (for reminders)
           evaluated REL             an evaluation was returned
           cafe add                  a one-off café evening
@@ -140,6 +142,8 @@ public enum CLI {
         "person list": PeopleCommands.list,
         "person opt-out": PeopleCommands.optOut,
         "person opt-in": PeopleCommands.optIn,
+        "person edit": PeopleCommands.edit,
+        "person show": PersonShow.run,
         "forget": PeopleCommands.forget,
         "match": ForloebCommands.match,
         "extend": ForloebCommands.extend,
@@ -148,6 +152,9 @@ public enum CLI {
         "forloeb show": ForloebViews.show,
         "attention": AttentionCommand.run,
         "contact": ForloebCommands.contact,
+        "contact list": ContactCommands.list,
+        "contact fix": ContactCommands.fix,
+        "contact remove": ContactCommands.remove,
         "meeting": ForloebCommands.meeting,
         "evaluated": ForloebCommands.evaluated,
         "cafe add": ForloebCommands.cafeAdd,

@@ -66,10 +66,11 @@ enum ForloebCommands {
     }
 
     static func contact(_ context: Context, _ words: [String]) throws {
-        let args = try Arguments(words, command: "contact", options: ["date", "minutes", "kind"])
+        let args = try Arguments(words, command: "contact", options: ["date", "minutes", "kind"], switches: ["yes"])
         let id = try args.id("forløb")
         let date = try Validate.pastDate(try args.required("date"), field: "date", today: context.today)
         let minutes = try Validate.minutes(try args.required("minutes"))
+        try ContactCommands.checkLength(minutes, args)
         let kind = try parseKind(args.value("kind"))
         let store = try context.openStore()
         try store.write { try store.addContact(Contact(relationshipID: id, date: date, minutes: minutes, kind: kind)) }

@@ -20,6 +20,50 @@ enum PeopleCommands {
         context.output.line(String(id))
     }
 
+    /// Corrects a person: only what is given changes, with the checks of `person add`.
+    static func edit(_ context: Context, _ words: [String]) throws {
+        let args = try Arguments(
+            words, command: "person edit",
+            options: ["name", "email", "phone", "birthdate", "certificate", "channels", "lang", "ref"],
+            switches: ["no-email", "no-phone"])
+        let id = try args.id("person")
+        var update = try PersonInput.update(
+            name: args.value("name"), email: args.value("email"), phone: args.value("phone"),
+            birthdate: args.value("birthdate"), certificate: args.value("certificate"),
+            channels: args.value("channels"), language: args.value("lang"), ref: args.value("ref"),
+            today: context.today)
+        for (field, clear) in [("email", \PersonUpdate.email), ("phone", \PersonUpdate.phone)] {
+            guard args.flag("no-\(field)") else { continue }
+            guard args.value(field) == nil else {
+                throw CLIError(.usage, "person edit: --\(field) and --no-\(field) contradict each other; give one")
+            }
+            update[keyPath: clear] = .some(nil)
+        }
+        guard update != PersonUpdate() else {
+            throw CLIError(
+                .usage, "person edit: give at least one field to change; see `mentor-notify person edit --help`")
+        }
+        let store = try context.openStore()
+        let changed = try store.updatePerson(id, update)
+        context.logger.info(
+            "person-edited", ["person": String(id), "changed": changed.isEmpty ? "-" : changed.joined(separator: ",")])
+        context.output.line(
+            changed.isEmpty
+                ? "person \(id): nothing changed" : "person \(id): changed \(changed.joined(separator: ", "))")
+        // A new address does not undo the person's own "stop": the leader says so, on purpose.
+        let person = try store.person(id)
+        for channel in Channel.allCases where changed.contains(channel == .email ? "email" : "phone") {
+            let stopped =
+                person.optedOut.contains(channel) || person.programOptOuts.contains { $0.channel == channel }
+            if stopped && person.address(channel) != nil {
+                context.output.error(
+                    "mentor-notify: person \(id) had stopped \(channel.rawValue), and still gets none at the new "
+                        + "address; `mentor-notify person opt-in \(id) --channel \(channel.rawValue)` if they want it again"
+                )
+            }
+        }
+    }
+
     static func list(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "person list", options: [], switches: ["json"])
         try args.noPositionals()
@@ -130,7 +174,7 @@ enum PeopleCommands {
     }
 }
 
-/// Turns the text of a command line or a CSV row into a checked `NewPerson`.
+/// Turns the text of a command line or a CSV row into a checked `NewPerson` or `PersonUpdate`.
 enum PersonInput {
     static func parse(
         role: String, name: String, email: String?, phone: String?, birthdate: String?, certificate: String?,
@@ -139,30 +183,43 @@ enum PersonInput {
         guard let role = Role(rawValue: role.trimmingSpaces().lowercased()) else {
             throw InputError("role", "'\(role)' is not a role; use mentor or mentee")
         }
-        func present(_ value: String?) -> String? {
-            guard let value, !value.trimmingSpaces().isEmpty else { return nil }
-            return value
-        }
-        var chosen = Language.da
-        if let raw = present(language) {
-            guard let value = Language(rawValue: raw.trimmingSpaces().lowercased()) else {
-                throw InputError("lang", "'\(raw)' is not a language; use da or en")
-            }
-            chosen = value
-        }
-        let birth = try present(birthdate).map { raw throws(InputError) in
-            try Validate.pastDate(raw, field: "birthdate", today: today)
-        }
         return NewPerson(
-            ref: try present(ref).map { raw throws(InputError) in try Validate.ref(raw) }, role: role,
-            name: try Validate.name(name),
-            email: try present(email).map { raw throws(InputError) in try Validate.email(raw) },
-            phone: try present(phone).map { raw throws(InputError) in try Validate.phone(raw) },
-            birthdate: birth,
-            certificate: try present(certificate).map { raw throws(InputError) in
-                try Validate.pastDate(raw, field: "certificate", today: today)
-            },
-            channels: try present(channels).map { raw throws(InputError) in try Channel.parseList(raw) },
-            language: chosen)
+            ref: try present(ref).map { try Validate.ref($0) }, role: role, name: try Validate.name(name),
+            email: try present(email).map { try Validate.email($0) },
+            phone: try present(phone).map { try Validate.phone($0) },
+            birthdate: try present(birthdate).map { try date($0, "birthdate", today) },
+            certificate: try present(certificate).map { try date($0, "certificate", today) },
+            channels: try present(channels).map { try Channel.parseList($0) },
+            language: try present(language).map { try parseLanguage($0) } ?? .da)
+    }
+
+    /// What `person edit` gives: only the values given, with the checks of `parse`.
+    static func update(
+        name: String?, email: String?, phone: String?, birthdate: String?, certificate: String?, channels: String?,
+        language: String?, ref: String?, today: LocalDate
+    ) throws -> PersonUpdate {
+        PersonUpdate(
+            ref: try ref.map { try Validate.ref($0) }, name: try name.map { try Validate.name($0) },
+            email: try email.map { try Validate.email($0) }, phone: try phone.map { try Validate.phone($0) },
+            birthdate: try birthdate.map { try date($0, "birthdate", today) },
+            certificate: try certificate.map { try date($0, "certificate", today) },
+            channels: try channels.map { try Channel.parseList($0) },
+            language: try language.map { try parseLanguage($0) })
+    }
+
+    private static func present(_ value: String?) -> String? {
+        guard let value, !value.trimmingSpaces().isEmpty else { return nil }
+        return value
+    }
+
+    private static func date(_ raw: String, _ field: String, _ today: LocalDate) throws -> LocalDate {
+        try Validate.pastDate(raw, field: field, today: today)
+    }
+
+    private static func parseLanguage(_ raw: String) throws -> Language {
+        guard let value = Language(rawValue: raw.trimmingSpaces().lowercased()) else {
+            throw InputError("lang", "'\(raw)' is not a language; use da or en")
+        }
+        return value
     }
 }

@@ -24,11 +24,31 @@ enum Usage {
         opt-out), an unsubscribe link and a complaint (the email marked as spam) on that channel. The
         leader's word, recorded; the program's next monthly digest lists it.
         """,
+        "person edit": """
+        usage: mentor-notify person edit ID [--name N] [--email E | --no-email] [--phone P | --no-phone]
+               [--birthdate YYYY-MM-DD] [--certificate YYYY-MM-DD] [--channels email,sms] [--lang da|en] [--ref REF]
+
+        Corrects a person: only what is given changes, with the checks of `person add` (a chosen channel
+        keeps its address, a ref names one person, a forgotten person stays forgotten). Messages not yet
+        sent go to the new address or number, their texts get the new name, and those waiting on a channel
+        no longer chosen are written anew on the new one. A new address does not undo an opt-out. Prints
+        which fields changed.
+        """,
+        "person show": """
+        usage: mentor-notify person show ID [--json]
+
+        Everything held about one person (GDPR art. 15), to give them: personal data, forløb (program,
+        dates, the other person's name), contacts, meetings, evaluations, messages to them (date, rule,
+        channel, status, and the text while it is kept), replies acted on (date and what was done, never
+        what they wrote), opt-outs, café answers and personal reminders. --json holds the same.
+        """,
         "forget": """
         usage: mentor-notify forget ID
 
-        Erases the person's name, email, phone, birthdate and the message bodies to them, and rewrites the
-        database file so the values are gone from it. Counts for statistics stay.
+        Erases the person's name, email, phone, birthdate and the message bodies to them, their name from
+        the texts to others, the free text about their forløb (an end reason written as text, meeting
+        places, their reminders' texts), and rewrites the database file so the values are gone from it.
+        Counts for statistics stay. `person show ID` then shows no personal value.
         """,
         "match": """
         usage: mentor-notify match --mentor ID --mentee ID --program PROGRAM --start YYYY-MM-DD [--end YYYY-MM-DD] [--force]
@@ -64,9 +84,27 @@ enum Usage {
         agreement, an evaluation not returned, below target last month, ends soon.
         """,
         "contact": """
-        usage: mentor-notify contact REL --date YYYY-MM-DD --minutes N [--kind meeting|phone|video|other]
+        usage: mentor-notify contact REL --date YYYY-MM-DD --minutes N [--kind meeting|phone|video|other] [--yes]
+               mentor-notify contact list|fix|remove ...
 
-        Logs contact that took place (1-1440 minutes).
+        Logs contact that took place (1-1440 minutes; over 8 hours asks for --yes). `contact list REL`
+        shows a forløb's contacts, `contact fix ID` corrects one, `contact remove ID` removes one.
+        """,
+        "contact list": """
+        usage: mentor-notify contact list REL [--json]
+
+        The contacts logged for a forløb, oldest first, with their ids (for `contact fix` and `contact remove`).
+        """,
+        "contact fix": """
+        usage: mentor-notify contact fix ID [--date YYYY-MM-DD] [--minutes N] [--kind meeting|phone|video|other] [--yes]
+
+        Corrects a logged contact, with the checks of `contact`; the month's hours follow. Over 8 hours
+        (480 minutes) asks for --yes.
+        """,
+        "contact remove": """
+        usage: mentor-notify contact remove ID
+
+        Removes a contact logged by mistake; the month's hours follow.
         """,
         "meeting":
             "usage: mentor-notify meeting REL --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA planned meeting; both get a reminder the day before.",
@@ -123,10 +161,12 @@ enum Usage {
         moment has passed (a reminder for a past meeting) is left failed, and said so.
         """,
         "person": """
-        usage: mentor-notify person add|list|opt-out|opt-in ...
+        usage: mentor-notify person add|list|edit|show|opt-out|opt-in ...
 
           person add      enter a mentor or a mentee (`person add --help`)
           person list     list people
+          person edit     correct a person's data (`person edit --help`)
+          person show     everything held about one person (GDPR art. 15)
           person opt-out  stop one channel to a person
           person opt-in   start it again, after an opt-out, an unsubscribe or a complaint
         """,

@@ -6,13 +6,18 @@ extension Store {
     }
 
     public func addContact(_ contact: Contact) throws {
+        try checkContactDate(contact)
+        try database.run(
+            "INSERT INTO contact (relationship_id, date, minutes, kind) VALUES (?, ?, ?, ?)",
+            [contact.relationshipID, contact.date.description, contact.minutes, contact.kind.rawValue])
+    }
+
+    /// A contact belongs to an existing forløb and not to long before it started (`contact` and `contact fix`).
+    func checkContactDate(_ contact: Contact) throws {
         let relationship = try requireOpen(contact.relationshipID)
         guard contact.date >= relationship.start.adding(days: -60) else {
             throw InputError("date", "\(contact.date) is long before the forløb started (\(relationship.start))")
         }
-        try database.run(
-            "INSERT INTO contact (relationship_id, date, minutes, kind) VALUES (?, ?, ?, ?)",
-            [contact.relationshipID, contact.date.description, contact.minutes, contact.kind.rawValue])
     }
 
     /// How many contacts exactly like this one are logged.

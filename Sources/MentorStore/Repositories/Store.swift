@@ -106,21 +106,9 @@ extension Store {
     /// Adds a person after checking that every channel has an address. Returns the new id.
     @discardableResult
     public func addPerson(_ new: NewPerson) throws -> Int64 {
-        if new.email == nil && new.phone == nil {
-            throw InputError("email", "the person has neither an email address nor a phone number; give at least one")
-        }
         let channels = new.channels ?? Person.defaultChannels(email: new.email, phone: new.phone)
-        if channels.contains(.email) && new.email == nil {
-            throw InputError("channels", "email is chosen but the person has no email address; add --email")
-        }
-        if channels.contains(.sms) && new.phone == nil {
-            throw InputError("channels", "sms is chosen but the person has no phone number; add --phone")
-        }
-        if let ref = new.ref,
-            try database.scalarInt("SELECT count(*) FROM person WHERE ref = ?", [ref]) ?? 0 > 0
-        {
-            throw InputError("ref", "'\(ref)' is already used by another person")
-        }
+        try Store.checkReachable(email: new.email, phone: new.phone, channels: channels)
+        if let ref = new.ref { try checkRefFree(ref, except: nil) }
         try database.run(
             """
             INSERT INTO person (ref, role, name, email, phone, birthdate, certificate, channels, lang)
@@ -131,6 +119,29 @@ extension Store {
                 new.certificate?.description, Channel.format(channels), new.language.rawValue,
             ])
         return database.lastInsertID
+    }
+
+    /// A person needs an address, and one on every channel chosen for them (`person add` and `person edit`).
+    static func checkReachable(email: String?, phone: String?, channels: Set<Channel>) throws(InputError) {
+        if email == nil && phone == nil {
+            throw InputError("email", "the person has neither an email address nor a phone number; give at least one")
+        }
+        if channels.contains(.email) && email == nil {
+            throw InputError(
+                "channels",
+                "email is chosen but the person has no email address; give --email, or --channels without email")
+        }
+        if channels.contains(.sms) && phone == nil {
+            throw InputError(
+                "channels", "sms is chosen but the person has no phone number; give --phone, or --channels without sms")
+        }
+    }
+
+    /// A ref names one person: refused when another (not `except`) has it.
+    func checkRefFree(_ ref: String, except id: Int64?) throws {
+        if try database.scalarInt("SELECT count(*) FROM person WHERE ref = ? AND id IS NOT ?", [ref, id]) ?? 0 > 0 {
+            throw InputError("ref", "'\(ref)' is already used by another person")
+        }
     }
 
     public func person(_ id: Int64) throws -> Person {
@@ -251,9 +262,10 @@ extension Store {
                 let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
                 try database.run(
                     "DELETE FROM outbox WHERE status = 'pending' AND relationship_id IN (\(marks))", forloeb)
+                result.rowsScrubbed = try scrubForloebText(forloeb)
             }
             if let name = person.name {
-                result.rowsScrubbed = try scrub(name: name, forloeb: forloeb)
+                result.rowsScrubbed.formUnion(try scrub(name: name, forloeb: forloeb))
             }
         }
         try database.execute("VACUUM")
@@ -263,29 +275,74 @@ extension Store {
 
     /// Replaces the full name everywhere, and the first name in the texts about the person's forløb.
     private func scrub(name: String, forloeb: [Int64]) throws -> Set<Int64> {
-        var scrubbed = Set<Int64>()
         let first = PersonName.first(name)
-        let placeholder = "CASE language WHEN 'en' THEN '(name erased)' ELSE '(navn slettet)' END"
-        func replace(_ value: String, where condition: String, _ arguments: [any SQLArgument]) throws {
-            let ids = try database.query(
-                "SELECT id FROM outbox WHERE (instr(body, ?) > 0 OR instr(subject, ?) > 0) AND \(condition)",
-                [value, value] + arguments
-            ) { $0.int64(0) }
-            for rowID in ids {
-                try database.run(
-                    """
-                    UPDATE outbox SET body = replace(body, ?, \(placeholder)),
-                        subject = replace(subject, ?, \(placeholder)) WHERE id = ?
-                    """, [value, value, rowID])
-            }
-            scrubbed.formUnion(ids)
-        }
-        try replace(name, where: "1", [])
+        var scrubbed = try replaceInTexts(name, by: ("(navn slettet)", "(name erased)"), where: "1", [])
         if first.count >= 2, !forloeb.isEmpty {
             let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
-            try replace(first, where: "relationship_id IN (\(marks))", forloeb)
+            scrubbed.formUnion(
+                try replaceInTexts(
+                    first, by: ("(navn slettet)", "(name erased)"), where: "relationship_id IN (\(marks))", forloeb))
         }
         return scrubbed
+    }
+
+    /// Erases the free text about the person's forløb, which can name them: an end reason from
+    /// before the categories, and a meeting's place ("hos Ahmad på Vibevej") in the meeting, in the
+    /// texts about it and in the invitations that carry it. Returns the outbox rows changed.
+    private func scrubForloebText(_ forloeb: [Int64]) throws -> Set<Int64> {
+        let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
+        // 012-ends left no free text and `end` takes only a category; this stays as the guard
+        // that a reason no category names never outlives a forgotten person.
+        let categories = EndReason.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try database.run(
+            "UPDATE relationship SET end_reason = ? WHERE id IN (\(marks)) AND end_reason NOT IN (\(categories))",
+            [EndReason.other.rawValue] + forloeb.map { $0 as any SQLArgument })
+        // Longest first: a place that contains another is replaced whole.
+        let places = try database.query(
+            """
+            SELECT DISTINCT place FROM meeting WHERE place IS NOT NULL AND relationship_id IN (\(marks))
+            ORDER BY length(place) DESC
+            """, forloeb
+        ) { $0.string(0) }
+        var scrubbed = Set(
+            try database.query(
+                """
+                SELECT id FROM outbox
+                WHERE json_extract(calendar, '$.place') IS NOT NULL AND relationship_id IN (\(marks))
+                """, forloeb
+            ) { $0.int64(0) })
+        try database.run(
+            """
+            UPDATE outbox SET calendar = json_remove(calendar, '$.place')
+            WHERE calendar IS NOT NULL AND relationship_id IN (\(marks))
+            """, forloeb)
+        for place in places {
+            scrubbed.formUnion(
+                try replaceInTexts(
+                    place, by: ("(sted slettet)", "(place erased)"), where: "relationship_id IN (\(marks))", forloeb))
+        }
+        try database.run("UPDATE meeting SET place = NULL WHERE relationship_id IN (\(marks))", forloeb)
+        return scrubbed
+    }
+
+    /// Replaces `value` in the subject and text of the outbox rows that meet `condition` by a
+    /// placeholder in each row's language. Returns the rows changed.
+    private func replaceInTexts(
+        _ value: String, by placeholder: (da: String, en: String), where condition: String,
+        _ arguments: [any SQLArgument]
+    ) throws -> Set<Int64> {
+        let ids = try database.query(
+            "SELECT id FROM outbox WHERE (instr(body, ?) > 0 OR instr(subject, ?) > 0) AND \(condition)",
+            [value, value] + arguments
+        ) { $0.int64(0) }
+        for rowID in ids {
+            try database.run(
+                """
+                UPDATE outbox SET body = replace(body, ?1, CASE language WHEN 'en' THEN ?3 ELSE ?2 END),
+                    subject = replace(subject, ?1, CASE language WHEN 'en' THEN ?3 ELSE ?2 END) WHERE id = ?4
+                """, [value, placeholder.da, placeholder.en, rowID])
+        }
+        return Set(ids)
     }
 
     /// Checkpoints the WAL into the database file and truncates it to nothing. A reader of another

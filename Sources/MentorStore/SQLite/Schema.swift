@@ -12,6 +12,7 @@ public enum Schema {
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
         .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
+        .init(id: "011-people", sql: people),
         .init(id: "012-ends", sql: endReasonCategories),
         .init(id: "014-audit", sql: audit),
     ])
@@ -37,6 +38,28 @@ public enum Schema {
             ids TEXT NOT NULL
         );
         CREATE INDEX audit_at ON audit(at);
+        """
+
+    /// Corrections. A contact can be fixed: the summary follows an update as it follows an insert
+    /// and a delete. And `forget` before this left the meeting places of the person's forløb: they
+    /// go for those already forgotten (VACUUM then runs with the next `forget`; `secure_delete`
+    /// zeroes the freed bytes now). Free-text end reasons go for everyone in 012-ends.
+    static let people = """
+        CREATE TRIGGER contact_after_update AFTER UPDATE OF relationship_id, date, minutes ON contact BEGIN
+            UPDATE contact_month SET minutes = minutes - OLD.minutes
+                WHERE relationship_id = OLD.relationship_id AND month = substr(OLD.date, 1, 7);
+            DELETE FROM contact_month WHERE relationship_id = OLD.relationship_id AND minutes <= 0;
+            INSERT INTO contact_month (relationship_id, month, minutes)
+                VALUES (NEW.relationship_id, substr(NEW.date, 1, 7), NEW.minutes)
+                ON CONFLICT (relationship_id, month) DO UPDATE SET minutes = minutes + excluded.minutes;
+            UPDATE relationship SET
+                first_contact = (SELECT min(date) FROM contact WHERE relationship_id = relationship.id),
+                last_contact = (SELECT max(date) FROM contact WHERE relationship_id = relationship.id)
+            WHERE id IN (OLD.relationship_id, NEW.relationship_id);
+        END;
+        UPDATE meeting SET place = NULL WHERE relationship_id IN (
+            SELECT r.id FROM relationship r JOIN person p ON p.id IN (r.mentor_id, r.mentee_id)
+            WHERE p.forgotten_at IS NOT NULL);
         """
 
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
