@@ -64,7 +64,7 @@ enum PersonShow {
                             ("role", .string(forloeb.role.rawValue)),
                             (forloeb.role == .mentor ? "mentee" : "mentor", .optional(forloeb.otherName)),
                             ("start", date(relationship.start)), ("plannedEnd", date(relationship.plannedEnd)),
-                            ("endedOn", date(relationship.endedOn)), ("endReason", .optional(relationship.endReason)),
+                            ("endedOn", date(relationship.endedOn)), ("endReason", .optional(relationship.endReason?.rawValue)),
                             (
                                 "contacts",
                                 .array(
@@ -186,6 +186,7 @@ enum PersonShow {
         case .null: "-"
         case .bool(let flag): flag ? "yes" : "no"
         case .int(let number): String(number)
+        case .number(let number): String(number)
         case .string(let text): text
         case .array(let items): items.map(plain).joined(separator: ", ")
         case .object(let fields): fields.map { "\(label($0.0)): \(plain($0.1))" }.joined(separator: "; ")

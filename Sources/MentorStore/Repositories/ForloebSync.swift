@@ -23,7 +23,7 @@ extension Store {
         guard end > current.start else {
             throw InputError("end", "the end \(end) must be after the start \(current.start)")
         }
-        if let ended = current.endedOn, current.endReason != Store.completedReason {
+        if let ended = current.endedOn, !(current.endReason == .completed && ended == current.plannedEnd) {
             guard ended != end else { return false }
             throw InputError(
                 "end",
