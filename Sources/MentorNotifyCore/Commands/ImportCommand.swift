@@ -225,16 +225,21 @@ struct Importer {
                 return
             }
             // A column in the file sets its value (an empty cell clears it); a column not there leaves it.
-            var changes = PersonChanges()
-            changes.role = person.role
-            changes.name = person.name
-            if present.has("email") { changes.email = .some(person.email) }
-            if present.has("phone") { changes.phone = .some(person.phone) }
-            if present.has("birthdate") { changes.birthdate = .some(person.birthdate) }
-            if present.has("certificate") { changes.certificate = .some(person.certificate) }
-            if present.has("channels") { changes.channels = .some(person.channels) }
-            if present.has("lang") { changes.language = person.language }
-            result.record(changes: try store.updatePerson(id: id, changes).map { present.written[$0] ?? $0 })
+            var update = PersonUpdate(role: person.role, name: person.name)
+            if present.has("email") { update.email = .some(person.email) }
+            if present.has("phone") { update.phone = .some(person.phone) }
+            if present.has("birthdate") { update.birthdate = .some(person.birthdate) }
+            if present.has("certificate") { update.certificate = .some(person.certificate) }
+            if present.has("lang") { update.language = person.language }
+            if present.has("channels") {
+                // An empty cell: the default for the addresses the person ends up with.
+                let current = try store.person(id)
+                update.channels =
+                    person.channels
+                    ?? Person.defaultChannels(
+                        email: update.email ?? current.email, phone: update.phone ?? current.phone)
+            }
+            result.record(changes: try store.updatePerson(id, update).map { present.written[$0] ?? $0 })
         }
         let missing = try store.peopleNotIn(refs: seen)
         result.notInFile = missing.count

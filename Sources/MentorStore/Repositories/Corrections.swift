@@ -4,6 +4,8 @@ public import MentorModel
 /// value is the new one, nil clearing it (`.some(nil)`: `--no-email`, or an empty cell in a sync).
 public struct PersonUpdate: Sendable, Hashable {
     public var ref: String??
+    /// Only for a person in no forløb (a sync's row may correct a role entered wrong).
+    public var role: Role?
     public var name: String?
     public var email: String??
     public var phone: String??
@@ -13,11 +15,12 @@ public struct PersonUpdate: Sendable, Hashable {
     public var language: Language?
 
     public init(
-        ref: String?? = nil, name: String? = nil, email: String?? = nil, phone: String?? = nil,
+        ref: String?? = nil, role: Role? = nil, name: String? = nil, email: String?? = nil, phone: String?? = nil,
         birthdate: LocalDate?? = nil, certificate: LocalDate?? = nil, channels: Set<Channel>? = nil,
         language: Language? = nil
     ) {
         self.ref = ref
+        self.role = role
         self.name = name
         self.email = email
         self.phone = phone
@@ -31,6 +34,7 @@ public struct PersonUpdate: Sendable, Hashable {
     func applied(to person: Person) -> Person {
         var result = person
         if let ref { result.ref = ref }
+        if let role { result.role = role }
         if let name { result.name = name }
         if let email { result.email = email }
         if let phone { result.phone = phone }
@@ -44,8 +48,8 @@ public struct PersonUpdate: Sendable, Hashable {
 
 extension Store {
     /// Corrects a person with the checks of `addPerson`, and returns the names of the fields that
-    /// changed (`name`, `email`, `phone`, `birthdate`, `certificate`, `channels`, `lang`, `ref`), in
-    /// that order; nothing is written when none did. Messages not yet sent need nothing more for a
+    /// changed (`name`, `email`, `phone`, `birthdate`, `certificate`, `channels`, `lang`, `ref`,
+    /// `role`), in that order; nothing is written when none did. Messages not yet sent need nothing more for a
     /// new address or number (delivery reads the person's address when it sends), but their texts
     /// were written with the name (waiting ones get the new one) and for their channel (waiting ones
     /// on a channel no longer chosen are written anew).
@@ -62,19 +66,28 @@ extension Store {
                 ("phone", next.phone != current.phone), ("birthdate", next.birthdate != current.birthdate),
                 ("certificate", next.certificate != current.certificate),
                 ("channels", next.channels != current.channels), ("lang", next.language != current.language),
-                ("ref", next.ref != current.ref),
+                ("ref", next.ref != current.ref), ("role", next.role != current.role),
             ]
             let changed = fields.filter(\.1).map(\.0)
             guard !changed.isEmpty else { return [] }
             try Store.checkReachable(email: next.email, phone: next.phone, channels: next.channels)
             if let ref = next.ref, next.ref != current.ref { try checkRefFree(ref, except: id) }
+            if next.role != current.role,
+                let forloeb = try database.queryOne(
+                    "SELECT id FROM relationship WHERE mentor_id = ? OR mentee_id = ? LIMIT 1", [id, id],
+                    { $0.int64(0) })
+            {
+                throw InputError(
+                    "role",
+                    "person \(id) is \(current.role.rawValue) in forløb \(forloeb); a matched person keeps their role")
+            }
             try database.run(
                 """
-                UPDATE person SET ref = ?, name = ?, email = ?, phone = ?, birthdate = ?, certificate = ?, channels = ?,
+                UPDATE person SET ref = ?, role = ?, name = ?, email = ?, phone = ?, birthdate = ?, certificate = ?, channels = ?,
                     lang = ? WHERE id = ?
                 """,
                 [
-                    next.ref, next.name, next.email, next.phone, next.birthdate?.description,
+                    next.ref, next.role.rawValue, next.name, next.email, next.phone, next.birthdate?.description,
                     next.certificate?.description, Channel.format(next.channels), next.language.rawValue, id,
                 ])
             // A channel no longer chosen: what waits on it is dropped, and the next cycle writes it
