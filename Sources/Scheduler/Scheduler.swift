@@ -86,6 +86,7 @@ struct Planner {
         }
         monthlyDigests()
         cafeInvites()
+        cafeCancellations()
         cafeLists()
         meetingReminders()
         personalReminders()
@@ -194,7 +195,8 @@ struct Planner {
                 let firstName = person.name.map(PersonName.first) ?? ""
                 return [
                     make(
-                        role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
+                        role: role, recipient: id, leader: nil, keyPart: keyPart,
+                        channels: rule.onlyWithCalendar ? [.email] : person.channels.sorted(),
                         language: person.language, name: firstName)
                 ]
             case .leaders(let avoiding):

@@ -12,7 +12,35 @@ public enum Schema {
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
         .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
+        .init(id: "010-events", sql: events),
     ])
+
+    /// Meetings, café evenings and reminders can be corrected and undone. A meeting's `sequence` is
+    /// its calendar `SEQUENCE` (one more per move or cancellation). A cancelled café evening is a
+    /// row of its own, as an evening of the config's rhythm has none to mark. An outbox row keeps its
+    /// event's `UID` (and `SEQUENCE`) beyond the retention of its calendar text: an update or a
+    /// cancellation goes to those an invitation reached, under the `UID` their calendar knows.
+    static let events = """
+        ALTER TABLE meeting ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE meeting ADD COLUMN cancelled_at INTEGER;
+        CREATE INDEX meeting_relationship ON meeting(relationship_id);
+        CREATE TABLE cafe_cancellation (
+            program TEXT NOT NULL,
+            at TEXT NOT NULL,
+            cancelled_at INTEGER NOT NULL,
+            PRIMARY KEY (program, at)
+        ) WITHOUT ROWID;
+        ALTER TABLE reminder ADD COLUMN on_holidays INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reminder ADD COLUMN paused_from TEXT;
+        ALTER TABLE reminder ADD COLUMN paused_until TEXT;
+        ALTER TABLE reminder ADD COLUMN stopped_at INTEGER;
+        ALTER TABLE outbox ADD COLUMN event_uid TEXT;
+        ALTER TABLE outbox ADD COLUMN event_sequence INTEGER;
+        UPDATE outbox SET event_uid = json_extract(calendar, '$.uid'),
+            event_sequence = coalesce(json_extract(calendar, '$.sequence'), 0)
+            WHERE calendar IS NOT NULL AND json_valid(calendar);
+        CREATE INDEX outbox_event_uid ON outbox(event_uid) WHERE event_uid IS NOT NULL;
+        """
 
     /// Who is speaking (SPEC.md). `invitation_token`: 128 random bits of an invitation's `UID`, its
     /// own (a calendar's answer often names no Message-ID), only on rows with an invitation.

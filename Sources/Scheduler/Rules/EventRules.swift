@@ -18,7 +18,7 @@ extension Planner {
                 let startInstant = zone.instant(start)
                 guard startInstant > horizon else { continue }
                 let event = CalendarEvent(
-                    uid: "cafe-\(programID)-\(start)@mentor-notify", start: start, durationMinutes: 180,
+                    uid: CafeEvening.eventUID(program: programID, at: start), start: start, durationMinutes: 180,
                     summary: "Caféaften · \(program.name)", place: place)
                 var invited = Set<Int64>()
                 for (mentee, relationship) in mentees[programID] ?? []
@@ -42,13 +42,19 @@ extension Planner {
     /// the recurring ones of the config and the one-off ones of the store. Each evening once.
     func cafeEvenings(from: Int, until: (ProgramSettings) -> Int) -> [String: [(LocalDateTime, String?)]] {
         var events: [String: [(LocalDateTime, String?)]] = [:]
+        let cancelled = Set(state.cancelledCafes.map { CafeAnswers.key(program: $0.program, at: $0.at) })
+        defer {
+            if !cancelled.isEmpty {
+                for (program, list) in events {
+                    events[program] = list.filter { !cancelled.contains(CafeAnswers.key(program: program, at: $0.0)) }
+                }
+            }
+        }
         for program in settings.programs.values {
             guard let cafe = program.cafe, cafe.everyWeeks > 0, from <= until(program) else { continue }
             for offset in from...until(program) {
                 let day = today.adding(days: offset)
-                guard day >= cafe.from, cafe.until.map({ day <= $0 }) ?? true, day.weekday == cafe.weekday,
-                    cafe.from.days(until: day) % (7 * cafe.everyWeeks) == 0
-                else { continue }
+                guard cafe.hasEvening(on: day) else { continue }
                 events[program.id, default: []].append((LocalDateTime(day, cafe.time), cafe.place))
             }
         }
@@ -61,6 +67,47 @@ extension Planner {
             }
         }
         return events
+    }
+
+    /// A cancelled café evening: the mentees who got its invitation get a `METHOD:CANCEL` for it
+    /// at once, until the evening would have started.
+    mutating func cafeCancellations() {
+        for evening in state.cancelledCafes {
+            guard let program = settings.programs[evening.program] else { continue }
+            let startInstant = zone.instant(evening.at)
+            guard startInstant > horizon else { continue }
+            let uid = CafeEvening.eventUID(program: evening.program, at: evening.at)
+            for invitation in firstInvitations(uid) {
+                let event = CalendarEvent(
+                    uid: uid, start: evening.at, durationMinutes: 180, summary: "Caféaften · \(program.name)",
+                    place: evening.place, sequence: 1, cancels: true, token: invitation.token)
+                emit(
+                    .cafeCancel, subject: evening.program,
+                    to: .person(.mentee, invitation.recipient, keyPart: "mentee-\(invitation.recipient)"),
+                    period: evening.at.description, program: program, due: nowLocal, expires: nil,
+                    variables: [
+                        "date": evening.at.date.description, "time": evening.at.time.description,
+                        "place": evening.place ?? "",
+                    ],
+                    event: event, expiresAtInstant: startInstant)
+            }
+        }
+    }
+
+    /// The invitations of event `uid` that went out, one per recipient: the token of the first
+    /// (every later message about the event reuses its `UID`), the highest `SEQUENCE` sent.
+    func firstInvitations(_ uid: String) -> [SentInvitation] {
+        var first: [Int64: SentInvitation] = [:]
+        var order: [Int64] = []
+        for invitation in state.invitations[uid] ?? [] {
+            if let known = first[invitation.recipient] {
+                first[invitation.recipient]?.sequence = max(known.sequence, invitation.sequence)
+            } else {
+                first[invitation.recipient] = invitation
+                order.append(invitation.recipient)
+            }
+        }
+        return order.compactMap { first[$0] }
     }
 
     /// The café list: at noon on the day of an evening (earlier if it starts before), each leader
@@ -99,7 +146,9 @@ extension Planner {
     }
 
     /// Rule 8: remind both the same local time the day before a planned meeting (23 or 25 real hours
-    /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki).
+    /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki). A moved meeting is
+    /// reminded at its new time only, and those whose calendar holds its invitation get the update;
+    /// a cancelled one gets no reminder, and those invited get the cancellation.
     mutating func meetingReminders() {
         guard !state.meetings.isEmpty else { return }
         var byID: [Int64: Relationship] = [:]
@@ -114,14 +163,34 @@ extension Planner {
             let variables = [
                 "date": meeting.at.date.description, "time": meeting.at.time.description, "place": meeting.place ?? "",
             ]
-            let event = CalendarEvent(
-                uid: "meeting-\(meeting.id)@mentor-notify", start: meeting.at, durationMinutes: 90,
-                summary: "Mentormøde", place: meeting.place)
-            if let days = program.meetingReminderDays {
-                emitPair(
-                    .meetingReminder, relationship, program, period: meeting.at.description,
-                    due: LocalDateTime(meeting.at.date.adding(days: -days), meeting.at.time), expires: nil,
-                    variables: variables, event: event, expiresAtInstant: startInstant)
+            // Each recipient's calendar knows the event under the UID of the first invitation they got.
+            var tokens: [Int64: SentInvitation] = [:]
+            for invitation in firstInvitations(meeting.eventUID) { tokens[invitation.recipient] = invitation }
+            func event(for person: Int64) -> CalendarEvent {
+                CalendarEvent(
+                    uid: meeting.eventUID, start: meeting.at, durationMinutes: 90, summary: "Mentormøde",
+                    place: meeting.place, sequence: meeting.sequence, cancels: meeting.cancelled,
+                    token: tokens[person]?.token)
+            }
+            for invitation in tokens.values.sorted(by: { $0.recipient < $1.recipient })
+            where meeting.cancelled || invitation.sequence < meeting.sequence {
+                guard let role = Role(rawValue: invitation.role.rawValue) else { continue }
+                emit(
+                    meeting.cancelled ? .meetingCancel : .meetingUpdate, subject: String(relationship.id),
+                    to: .person(invitation.role, invitation.recipient, keyPart: role.rawValue),
+                    period: "\(meeting.id).\(meeting.sequence)", program: program, relationship: relationship,
+                    due: nowLocal, expires: nil, variables: variables, event: event(for: invitation.recipient),
+                    expiresAtInstant: startInstant)
+            }
+            guard !meeting.cancelled else { continue }
+            for role in [Role.mentor, .mentee] {
+                let person = role == .mentor ? relationship.mentorID : relationship.menteeID
+                if let days = program.meetingReminderDays {
+                    emitPair(
+                        .meetingReminder, relationship, program, roles: [role], period: meeting.at.description,
+                        due: LocalDateTime(meeting.at.date.adding(days: -days), meeting.at.time), expires: nil,
+                        variables: variables, event: event(for: person), expiresAtInstant: startInstant)
+                }
             }
             if let days = program.agendaReminderDays {
                 emitPair(
@@ -152,7 +221,8 @@ extension Planner {
                 ?? ProgramSettings(id: "", preset: "lab")
             for back in 0...max(1, floor.days(until: today)) {
                 let day = today.adding(days: -back)
-                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true,
+                // Its weekdays, its pause, holidays unless asked for (`PersonalReminder.sends`).
+                guard reminder.sends(on: day),
                     forloebOf[person.id]?.contains(where: { $0.isActive(on: day) }) == true
                 else {
                     continue
