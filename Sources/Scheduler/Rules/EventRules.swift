@@ -42,14 +42,7 @@ extension Planner {
     /// the recurring ones of the config and the one-off ones of the store. Each evening once.
     func cafeEvenings(from: Int, until: (ProgramSettings) -> Int) -> [String: [(LocalDateTime, String?)]] {
         var events: [String: [(LocalDateTime, String?)]] = [:]
-        let cancelled = Set(state.cancelledCafes.map { CafeAnswers.key(program: $0.program, at: $0.at) })
-        defer {
-            if !cancelled.isEmpty {
-                for (program, list) in events {
-                    events[program] = list.filter { !cancelled.contains(CafeAnswers.key(program: program, at: $0.0)) }
-                }
-            }
-        }
+
         for program in settings.programs.values {
             guard let cafe = program.cafe, cafe.everyWeeks > 0, from <= until(program) else { continue }
             for offset in from...until(program) {
@@ -65,6 +58,12 @@ extension Planner {
             if !(events[cafe.program]?.contains(where: { $0.0 == cafe.at }) ?? false) {
                 events[cafe.program, default: []].append((cafe.at, cafe.place))
             }
+        }
+        // A cancelled evening is no evening: no invitation, no list of answers.
+        guard !state.cancelledCafes.isEmpty else { return events }
+        let cancelled = Set(state.cancelledCafes.map { CafeAnswers.key(program: $0.program, at: $0.at) })
+        for (program, list) in events {
+            events[program] = list.filter { !cancelled.contains(CafeAnswers.key(program: program, at: $0.0)) }
         }
         return events
     }
