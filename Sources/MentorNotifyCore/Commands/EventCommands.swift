@@ -65,7 +65,7 @@ enum EventCommands {
             "meeting \(id) on \(meeting.at) cancelled; those invited get the cancellation at the next cycle")
     }
 
-    /// How far ahead `cafe list` looks.
+    /// How far ahead `cafe list` looks (from today, or `--from`).
     static let cafeListDays = 90
 
     /// The coming café evenings of a program: its rhythm's and its one-off ones, each once.
@@ -85,10 +85,12 @@ enum EventCommands {
     }
 
     static func cafeList(_ context: Context, _ words: [String]) throws {
-        let args = try Arguments(words, command: "cafe list", options: ["program"], switches: ["json"])
+        let args = try Arguments(words, command: "cafe list", options: ["program", "from"], switches: ["json"])
         try args.noPositionals()
         let programs = try args.value("program").map { [try context.config.program($0)] } ?? context.config.programs
-        let today = context.today
+        let today =
+            try args.value("from").map { raw throws(InputError) in try Validate.date(raw, field: "from") }
+            ?? context.today
         let store = try context.openStore()
         let start = LocalDateTime(today, .midnight)
         let (oneOff, cancelled) = try store.read {
@@ -130,11 +132,7 @@ enum EventCommands {
         let program = try context.config.program(try args.required("program"))
         let at = try Validate.dateTime(try args.required("at"))
         let store = try context.openStore()
-        let today = context.today
         try store.write {
-            guard at.date >= today else {
-                throw InputError("at", "the café evening of \(at) has passed")
-            }
             let oneOff = try store.cafes(from: at, program: program.id)
             let known = cafeEvenings(program, oneOff: oneOff, from: at.date, days: 0).contains { $0.at == at }
             guard known else {

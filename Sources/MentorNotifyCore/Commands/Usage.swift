@@ -65,9 +65,10 @@ enum Usage {
         Cancels a meeting: no reminder, and those invited get a cancellation (METHOD:CANCEL).
         """,
         "cafe list": """
-        usage: mentor-notify cafe list [--program PROGRAM] [--json]
+        usage: mentor-notify cafe list [--program PROGRAM] [--from YYYY-MM-DD] [--json]
 
-        The café evenings of the next 90 days, from the config's rhythm and one-off ones, cancelled ones marked.
+        The café evenings of the 90 days from today (or --from), from the config's rhythm and one-off
+        ones, cancelled ones marked.
         """,
         "cafe cancel": """
         usage: mentor-notify cafe cancel --program PROGRAM --at YYYY-MM-DDTHH:MM
