@@ -117,7 +117,9 @@ import Testing
         let uids = Dictionary(
             invited.compactMap { mail in mail.property("UID").map { (mail.to.first ?? "", $0) } },
             uniquingKeysWith: { first, _ in first })
-        #expect(uids.count == 2 && uids.values.allSatisfy { $0.hasPrefix("mi.") && $0.hasSuffix(".meeting-\(meetingA)@mentor-notify") })
+        #expect(
+            uids.count == 2
+                && uids.values.allSatisfy { $0.hasPrefix("mi.") && $0.hasSuffix(".meeting-\(meetingA)@mentor-notify") })
         #expect(invited.allSatisfy { $0.property("SEQUENCE") == "0" })
 
         // Moved: the same people get the update under the UID their calendar knows, SEQUENCE 1.
@@ -142,7 +144,8 @@ import Testing
         // Meeting B: its reminder waits for the send window, then the meeting moves. Nothing goes out
         // for the old time, by email or SMS; the new time is reminded.
         let early = try world.tick("2026-03-18T08:00")
-        #expect(early.mail.allSatisfy { $0.start != "20260319T073000" } && early.sms.allSatisfy { !$0.contains("07:30") })
+        #expect(
+            early.mail.allSatisfy { $0.start != "20260319T073000" } && early.sms.allSatisfy { !$0.contains("07:30") })
         _ = try world.run(["meeting", "move", String(meetingB), "--at", "2026-03-20T16:00"])
         let window = try world.tick("2026-03-18T09:30")
         #expect(
@@ -150,9 +153,10 @@ import Testing
             "\(window.mail.map(\.text))")
         #expect(window.sms.allSatisfy { !$0.contains("07:30") }, "\(window.sms)")
         let moved = try world.tick("2026-03-19T16:00")
-        #expect(Set(moved.mail.filter { $0.start == "20260320T160000" }.flatMap(\.to)) == [
-            "soren@example.dk", "amira@example.dk",
-        ])
+        #expect(
+            Set(moved.mail.filter { $0.start == "20260320T160000" }.flatMap(\.to)) == [
+                "soren@example.dk", "amira@example.dk",
+            ])
         #expect(moved.sms.contains { $0.contains("16:00") }, "\(moved.sms)")
         let outbox = try world.cli.json(["outbox", "--json"])
         #expect(
@@ -193,9 +197,10 @@ import Testing
         #expect(cafeCancel.first?.property("METHOD") == "CANCEL")
         #expect(cafeCancel.first?.property("UID") == cafeInvite.first?.property("UID"))
         let cafes = try world.cli.json(["cafe", "list", "--program", "mentorshoppen", "--from", "2026-03-30", "--json"])
-        #expect(cafes.filter { $0["cancelled"] as? Bool == true }.compactMap { $0["at"] as? String }.prefix(2) == [
-            "2026-04-01T18:00", "2026-04-08T18:00",
-        ])
+        #expect(
+            cafes.filter { $0["cancelled"] as? Bool == true }.compactMap { $0["at"] as? String }.prefix(2) == [
+                "2026-04-01T18:00", "2026-04-08T18:00",
+            ])
 
         // The wake-up SMS: Wednesday yes, skærtorsdag and langfredag no (the mentor's, added
         // --on-holidays, comes on skærtorsdag); Tuesday after Easter yes; stopped, nothing more.
@@ -252,7 +257,9 @@ import Testing
         let again = try cli.run(["meeting", "cancel", String(meeting)])
         #expect(again.code == 65 && again.err.contains("already cancelled"))
         #expect(try cli.run(["meeting", "move", String(meeting), "--at", "2026-04-11T10:00"]).code == 65)
-        #expect(try cli.run(["reminder", "pause", String(reminder), "--from", "2026-05-01", "--until", "2026-05-10"]).code == 0)
+        #expect(
+            try cli.run(["reminder", "pause", String(reminder), "--from", "2026-05-01", "--until", "2026-05-10"]).code
+                == 0)
         // A forgotten person is named as such, never by an id alone.
         #expect(try cli.run(["forget", String(mentee)]).code == 0)
         let reminders = try cli.run(["reminder", "list", "--person", String(mentee)]).out
@@ -261,7 +268,10 @@ import Testing
         #expect(forgotten.first?["mentee"] as? String == "(forgotten)")
         #expect(forgotten.first?["mentor"] as? String == "Søren Mariegård")
         _ = mentor
-        for command in ["meeting list", "meeting move", "meeting cancel", "cafe list", "cafe cancel", "reminder list", "reminder stop", "reminder pause"] {
+        for command in [
+            "meeting list", "meeting move", "meeting cancel", "cafe list", "cafe cancel", "reminder list",
+            "reminder stop", "reminder pause",
+        ] {
             let help = try cli.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.code == 0 && help.out.contains("usage: mentor-notify \(command)"), "\(command)")
         }

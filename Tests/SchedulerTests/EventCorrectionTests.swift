@@ -82,9 +82,10 @@ import Testing
         var paused = world()
         paused.state.reminders[0].pausedFrom = LocalDate("2026-03-09")
         paused.state.reminders[0].pausedUntil = LocalDate("2026-03-11")
-        #expect(["2026-03-06", "2026-03-09", "2026-03-11", "2026-03-12"].map { sends(paused, $0) } == [
-            true, false, false, true,
-        ])
+        #expect(
+            ["2026-03-06", "2026-03-09", "2026-03-11", "2026-03-12"].map { sends(paused, $0) } == [
+                true, false, false, true,
+            ])
     }
 }
 
@@ -122,7 +123,10 @@ import Testing
         // No reminder for the old time; the one for the new time keeps the UID and the SEQUENCE.
         #expect(!due.contains { $0.rule == .meetingReminder })
         let reminders = world.plan("2026-03-25T10:00").filter { $0.rule == .meetingReminder }
-        #expect(Set(reminders.map(\.key)) == ["meeting-reminder:100:mentor:2026-03-26T10:00", "meeting-reminder:100:mentee:2026-03-26T10:00"])
+        #expect(
+            Set(reminders.map(\.key)) == [
+                "meeting-reminder:100:mentor:2026-03-26T10:00", "meeting-reminder:100:mentee:2026-03-26T10:00",
+            ])
         #expect(reminders.first { $0.recipient == 1 }?.event?.token == token)
         #expect(reminders.allSatisfy { $0.event?.sequence == 1 })
     }
@@ -131,9 +135,10 @@ import Testing
         var world = world(moved: "2026-03-26T10:00")
         world.state.invitations["meeting-7@mentor-notify"]?.append(
             SentInvitation(recipient: 2, role: .mentee, token: nil, sequence: 1))
-        #expect(world.keys("2026-03-23T16:30").filter { $0.hasPrefix("meeting-update") } == [
-            "meeting-update:100:mentor:7.1"
-        ])
+        #expect(
+            world.keys("2026-03-23T16:30").filter { $0.hasPrefix("meeting-update") } == [
+                "meeting-update:100:mentor:7.1"
+            ])
     }
 
     @Test func aCancelledMeetingGetsNoReminderAndThoseInvitedACancellation() throws {
@@ -151,7 +156,8 @@ import Testing
     @Test func aMeetingNobodyWasInvitedToIsCancelledSilently() {
         var world = world(cancelled: true)
         world.state.invitations = [:]
-        #expect(world.plan("2026-03-23T16:30").filter { $0.rule == .meetingCancel || $0.rule == .meetingReminder }.isEmpty)
+        #expect(
+            world.plan("2026-03-23T16:30").filter { $0.rule == .meetingCancel || $0.rule == .meetingReminder }.isEmpty)
     }
 }
 
@@ -162,7 +168,9 @@ import Testing
             weekday: 3, time: LocalTime("18:00")!, everyWeeks: 2, from: LocalDate("2026-01-07")!, place: "Mentorshoppen"
         )
         world.forloeb("mentorshoppen", start: "2026-10-01", first: "2026-10-02", last: "2026-11-20")
-        world.state.cancelledCafes = [CafeEvening(id: 0, program: "mentorshoppen", at: LocalDateTime("2026-11-25T18:00")!)]
+        world.state.cancelledCafes = [
+            CafeEvening(id: 0, program: "mentorshoppen", at: LocalDateTime("2026-11-25T18:00")!)
+        ]
         return world
     }
 

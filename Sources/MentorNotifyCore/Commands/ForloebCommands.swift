@@ -126,7 +126,8 @@ enum ForloebCommands {
 
     static func reminderAdd(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(
-            words, command: "reminder add", options: ["person", "time", "days", "text", "until"], switches: ["on-holidays"])
+            words, command: "reminder add", options: ["person", "time", "days", "text", "until"],
+            switches: ["on-holidays"])
         try args.noPositionals()
         let person = try args.number("person")
         let time = try Validate.time(try args.required("time"))

@@ -54,12 +54,14 @@ extension Store {
     public func moveMeeting(_ id: Int64, to at: LocalDateTime, place: String?) throws -> Meeting {
         let meeting = try self.meeting(id)
         guard !meeting.cancelled else {
-            throw InputError("meeting", "meeting \(id) is cancelled; add a new one with `mentor-notify meeting REL --at`")
+            throw InputError(
+                "meeting", "meeting \(id) is cancelled; add a new one with `mentor-notify meeting REL --at`")
         }
         let relationship = try relationship(meeting.relationshipID)
         guard relationship.isActive(on: at.date) else {
             throw InputError(
-                "at", "\(at) is outside forløb \(relationship.id) (\(relationship.start) to \(relationship.effectiveEnd))")
+                "at",
+                "\(at) is outside forløb \(relationship.id) (\(relationship.start) to \(relationship.effectiveEnd))")
         }
         try database.run(
             "UPDATE meeting SET at = ?, place = coalesce(?, place), sequence = sequence + 1 WHERE id = ?",
