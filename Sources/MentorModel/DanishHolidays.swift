@@ -24,29 +24,38 @@ public enum DanishHolidays {
     /// from 2024 (lov nr. 140 af 28. februar 2023).
     public static func holidays(_ year: Int) -> [LocalDate: String] {
         let easter = easter(year)
-        var days: [LocalDate: String] = [
-            easter.adding(days: -3): "skærtorsdag",
-            easter.adding(days: -2): "langfredag",
-            easter: "påskedag",
-            easter.adding(days: 1): "2. påskedag",
-            easter.adding(days: 39): "Kristi himmelfartsdag",
-            easter.adding(days: 49): "pinsedag",
-            easter.adding(days: 50): "2. pinsedag",
-        ]
-        if year < 2024 { days[easter.adding(days: 26)] = "store bededag" }
+        var days: [LocalDate: String] = [:]
+        for (offset, name) in movable where offset != storeBededag || year < 2024 {
+            days[easter.adding(days: offset)] = name
+        }
         for (month, day, name) in [(1, 1, "nytårsdag"), (12, 25, "juledag"), (12, 26, "2. juledag")] {
             if let date = LocalDate(year: year, month: month, day: day) { days[date] = name }
         }
         return days
     }
 
+    /// The holidays that follow Easter, by days from Easter Sunday.
+    static let movable: [Int: String] = [
+        -3: "skærtorsdag", -2: "langfredag", 0: "påskedag", 1: "2. påskedag", storeBededag: "store bededag",
+        39: "Kristi himmelfartsdag", 49: "pinsedag", 50: "2. pinsedag",
+    ]
+    static let storeBededag = 26
+
     /// Why `date` is a day off for reminders: a public holiday's name, juleaftensdag or
     /// nytårsaftensdag; nil on an ordinary day.
     public static func dayOff(_ date: LocalDate) -> String? {
         if date.month == 12, date.day == 24 { return "juleaftensdag" }
         if date.month == 12, date.day == 31 { return "nytårsaftensdag" }
-        // Only January to June and December hold holidays: the rest need no Easter computation.
-        guard date.month <= 6 || date.month == 12 else { return nil }
-        return holidays(date.year)[date]
+        switch (date.month, date.day) {
+        case (1, 1): return "nytårsdag"
+        case (12, 25): return "juledag"
+        case (12, 26): return "2. juledag"
+        // Easter falls from 22 March to 25 April: its holidays from 19 March to 14 June.
+        case (3...6, _):
+            let offset = easter(date.year).days(until: date)
+            guard offset != storeBededag || date.year < 2024 else { return nil }
+            return movable[offset]
+        default: return nil
+        }
     }
 }

@@ -40,6 +40,19 @@ import Testing
         #expect(DanishHolidays.dayOff(try #require(LocalDate(date))) == nil)
     }
 
+    /// `dayOff`, the quick question a cycle asks per reminder and day, agrees with the full calendar.
+    @Test func theQuickAnswerAgreesWithTheYearsCalendar() {
+        var day = LocalDate("2000-01-01")!
+        while day.year <= 2100 {
+            let expected =
+                day.month == 12 && day.day == 24
+                ? "juleaftensdag"
+                : day.month == 12 && day.day == 31 ? "nytårsaftensdag" : DanishHolidays.holidays(day.year)[day]
+            #expect(DanishHolidays.dayOff(day) == expected, "\(day)")
+            day = day.adding(days: 1)
+        }
+    }
+
     @Test func everyYearHasItsTenHolidaysAndStoreBededagOnlyUntil2023() {
         for year in 2000...2100 {
             let days = DanishHolidays.holidays(year)
