@@ -155,6 +155,8 @@ public struct Meeting: Sendable, Hashable {
     public var sequence = 0
     /// Cancelled: no reminder, and those invited get a cancellation.
     public var cancelled = false
+    /// The time it had before each move, by the `SEQUENCE` the move gave it.
+    public var movedFrom: [Int: LocalDateTime] = [:]
 
     public init(
         id: Int64, relationshipID: Int64, at: LocalDateTime, place: String? = nil, sequence: Int = 0,
@@ -170,6 +172,11 @@ public struct Meeting: Sendable, Hashable {
 
     /// The calendar `UID` its invitations carry (before a recipient's token).
     public var eventUID: String { "meeting-\(id)@mentor-notify" }
+
+    /// Its time while its `SEQUENCE` was `sequence`: what the next move moved it from.
+    public func time(atSequence sequence: Int) -> LocalDateTime {
+        movedFrom.filter { $0.key > sequence }.min { $0.key < $1.key }?.value ?? at
+    }
 }
 
 public struct Evaluation: Sendable, Hashable {

@@ -58,8 +58,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .contactNudge, .missedContact: return ["days", "date"]
         case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]
         case .endNotice, .end: return ["end"]
-        case .cafeInvite, .meetingReminder, .agendaReminder, .meetingUpdate, .meetingCancel, .cafeCancel:
+        case .cafeInvite, .meetingReminder, .agendaReminder, .meetingCancel, .cafeCancel:
             return ["date", "time", "place"]
+        // The time it moved from, where it was announced.
+        case .meetingUpdate: return ["date", "time", "place", "oldDate", "oldTime"]
         case .recurring: return ["text"]
         case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
         case .replyConfirmation: return ReplyConfirmation.variables
@@ -84,12 +86,6 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
             return true
         default: return false
         }
-    }
-
-    /// Updates and cancellations of an invitation: they go where the invitation went, by email
-    /// with its calendar part, and nowhere else.
-    public var onlyWithCalendar: Bool {
-        self == .meetingUpdate || self == .meetingCancel || self == .cafeCancel
     }
 
     /// Queued by the reply core when an answer comes in, not planned by the scheduler: a cycle

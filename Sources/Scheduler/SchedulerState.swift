@@ -63,6 +63,9 @@ public struct SchedulerState: Sendable {
     /// Invitations (messages with a calendar part) that went out, by event `UID`: a moved or
     /// cancelled event's update goes to the same people, under the `UID` their calendar knows.
     public var invitations: [String: [SentInvitation]] = [:]
+    /// Of `Scheduler.smsAnnouncementKeys`, those that went out by SMS: who was told of a moved or
+    /// cancelled event's earlier time by SMS hears of the change by SMS too.
+    public var sentBySMS: Set<String> = []
     /// Café evenings a leader cancelled: no invitation, and a cancellation to
     /// those already invited.
     public var cancelledCafes: [CafeEvening] = []

@@ -58,7 +58,10 @@ enum StateLoader {
             let changed =
                 state.meetings.filter { $0.cancelled || $0.sequence > 0 }.map(\.eventUID)
                 + state.cancelledCafes.map { CafeEvening.eventUID(program: $0.program, at: $0.at) }
-            if !changed.isEmpty { state.invitations = try store.sentInvitations(uids: changed) }
+            if !changed.isEmpty {
+                state.invitations = try store.sentInvitations(uids: changed)
+                state.sentBySMS = try store.sentKeys(Scheduler.smsAnnouncementKeys(state), channel: .sms)
+            }
             let month = today.yearMonth
             let lastMonth = (
                 from: settings.zone.instant(month.adding(months: -1).firstDay, .midnight),

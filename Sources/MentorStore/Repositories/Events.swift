@@ -3,14 +3,25 @@ public import MentorModel
 /// Meetings, café evenings and personal reminders corrected and undone: moved, cancelled, stopped,
 /// paused. What was already sent is put right by the rules, from what these record.
 extension Store {
-    static let meetingColumns = "id, relationship_id, at, place, sequence, cancelled_at"
+    static let meetingColumns = """
+        id, relationship_id, at, place, sequence, cancelled_at,
+        (SELECT group_concat(sequence || '=' || from_at, ' ') FROM meeting_move WHERE meeting_id = meeting.id) AS moves
+        """
 
     static func meeting(_ row: Row) throws(StoreError) -> Meeting {
-        Meeting(
+        var meeting = Meeting(
             id: row.int64(try row.column("id")), relationshipID: row.int64(try row.column("relationship_id")),
             at: try row.value(try row.column("at"), as: LocalDateTime.init, "meeting time"),
             place: row.optionalString(try row.column("place")), sequence: row.int(try row.column("sequence")),
             cancelled: row.optionalInt64(try row.column("cancelled_at")) != nil)
+        for move in (row.optionalString(try row.column("moves")) ?? "").split(separator: " ") {
+            let parts = move.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let sequence = Int(parts[0]), let from = LocalDateTime(String(parts[1])) else {
+                throw StoreError(.damaged, "meeting \(meeting.id) has an unreadable move '\(move)'")
+            }
+            meeting.movedFrom[sequence] = from
+        }
+        return meeting
     }
 
     static let reminderColumns =
@@ -140,6 +151,15 @@ extension Store {
         try database.run(
             "UPDATE reminder SET paused_from = ?, paused_until = ? WHERE id = ?",
             [from.description, until.description, id])
+    }
+
+    /// Of `keys`, those whose message went out on `channel`. One query per 500 keys.
+    public func sentKeys(_ keys: [String], channel: Channel) throws -> Set<String> {
+        var found = Set<String>()
+        try database.forEach(
+            "SELECT key FROM outbox WHERE key IN (?*) AND channel = '\(channel.rawValue)' AND status = 'sent'", in: keys
+        ) { found.insert($0.string(0)) }
+        return found
     }
 
     /// The invitations of these events that went out to people, oldest first, by event `UID`.

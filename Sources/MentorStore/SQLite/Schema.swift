@@ -20,10 +20,22 @@ public enum Schema {
     /// row of its own, as an evening of the config's rhythm has none to mark. An outbox row keeps its
     /// event's `UID` (and `SEQUENCE`) beyond the retention of its calendar text: an update or a
     /// cancellation goes to those an invitation reached, under the `UID` their calendar knows.
+    /// `meeting_move` keeps the time a meeting had before each move (by the `SEQUENCE` the move
+    /// gave it), written by a trigger with the move itself: an update names the time it replaces,
+    /// and the SMS reminders sent for an earlier time are found by it.
     static let events = """
         ALTER TABLE meeting ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE meeting ADD COLUMN cancelled_at INTEGER;
         CREATE INDEX meeting_relationship ON meeting(relationship_id);
+        CREATE TABLE meeting_move (
+            meeting_id INTEGER NOT NULL REFERENCES meeting(id),
+            sequence INTEGER NOT NULL,
+            from_at TEXT NOT NULL,
+            PRIMARY KEY (meeting_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER meeting_moved AFTER UPDATE OF at ON meeting WHEN old.at <> new.at BEGIN
+            INSERT OR REPLACE INTO meeting_move (meeting_id, sequence, from_at) VALUES (new.id, new.sequence, old.at);
+        END;
         CREATE TABLE cafe_cancellation (
             program TEXT NOT NULL,
             at TEXT NOT NULL,

@@ -76,13 +76,27 @@ extension Planner {
             let startInstant = zone.instant(evening.at)
             guard startInstant > horizon else { continue }
             let uid = CafeEvening.eventUID(program: evening.program, at: evening.at)
-            for invitation in firstInvitations(uid) {
+            var tokens: [Int64: SentInvitation] = [:]
+            for invitation in firstInvitations(uid) { tokens[invitation.recipient] = invitation }
+            // Those whose invitation came by SMS hear of it by SMS.
+            var bySMS = Set<Int64>()
+            for relationship in state.relationships
+            where relationship.program == evening.program
+                && state.sentBySMS.contains(
+                    Scheduler.cafeInviteKey(evening.program, mentee: relationship.menteeID, at: evening.at))
+            {
+                bySMS.insert(relationship.menteeID)
+            }
+            for mentee in Set(tokens.keys).union(bySMS).sorted() {
                 let event = CalendarEvent(
                     uid: uid, start: evening.at, durationMinutes: 180, summary: "Caféaften · \(program.name)",
-                    place: evening.place, sequence: 1, cancels: true, token: invitation.token)
+                    place: evening.place, sequence: 1, cancels: true, token: tokens[mentee]?.token)
+                var told = Set<Channel>()
+                if tokens[mentee] != nil { told.insert(.email) }
+                if bySMS.contains(mentee) { told.insert(.sms) }
                 emit(
                     .cafeCancel, subject: evening.program,
-                    to: .person(.mentee, invitation.recipient, keyPart: "mentee-\(invitation.recipient)"),
+                    to: .person(.mentee, mentee, keyPart: "mentee-\(mentee)", channels: told),
                     period: evening.at.description, program: program, due: nowLocal, expires: nil,
                     variables: [
                         "date": evening.at.date.description, "time": evening.at.time.description,
@@ -91,6 +105,21 @@ extension Planner {
                     event: event, expiresAtInstant: startInstant)
             }
         }
+    }
+
+    /// The highest `SEQUENCE` of `meeting` one of its pair was told of, by channel: by email the
+    /// invitation's (`email`), by SMS that of the latest reminder, agenda reminder or update sent.
+    func announced(_ meeting: Meeting, _ relationship: Relationship, _ role: Role, email: Int?) -> [Channel: Int] {
+        var told: [Channel: Int] = [:]
+        if let email { told[.email] = email }
+        for sequence in (0...meeting.sequence).reversed() {
+            let keys = Scheduler.smsAnnouncementKeys(meeting, relationship, role, sequence: sequence)
+            if keys.contains(where: state.sentBySMS.contains) {
+                told[.sms] = sequence
+                break
+            }
+        }
+        return told
     }
 
     /// The invitations of event `uid` that went out, one per recipient: the token of the first
@@ -171,15 +200,31 @@ extension Planner {
                     place: meeting.place, sequence: meeting.sequence, cancels: meeting.cancelled,
                     token: tokens[person]?.token)
             }
-            for invitation in tokens.values.sorted(by: { $0.recipient < $1.recipient })
-            where meeting.cancelled || invitation.sequence < meeting.sequence {
-                guard let role = Role(rawValue: invitation.role.rawValue) else { continue }
-                emit(
-                    meeting.cancelled ? .meetingCancel : .meetingUpdate, subject: String(relationship.id),
-                    to: .person(invitation.role, invitation.recipient, keyPart: role.rawValue),
-                    period: "\(meeting.id).\(meeting.sequence)", program: program, relationship: relationship,
-                    due: nowLocal, expires: nil, variables: variables, event: event(for: invitation.recipient),
-                    expiresAtInstant: startInstant)
+            if meeting.cancelled || meeting.sequence > 0 {
+                for role in [Role.mentor, .mentee] {
+                    let person = role == .mentor ? relationship.mentorID : relationship.menteeID
+                    let told = announced(meeting, relationship, role, email: tokens[person]?.sequence)
+                    guard let heard = told.values.max(), meeting.cancelled || heard < meeting.sequence else { continue }
+                    // Who already holds the current time on a channel needs nothing more on it.
+                    let channels = Set(told.filter { meeting.cancelled || $0.value < meeting.sequence }.keys)
+                    let before = meeting.time(atSequence: heard)
+                    var values = variables
+                    if meeting.cancelled {
+                        // A cancellation names the time they were told.
+                        values["date"] = before.date.description
+                        values["time"] = before.time.description
+                    } else if before != meeting.at {
+                        values["oldDate"] = before.date.description
+                        values["oldTime"] = before.time.description
+                    }
+                    emit(
+                        meeting.cancelled ? .meetingCancel : .meetingUpdate, subject: String(relationship.id),
+                        to: .person(
+                            role == .mentor ? .mentor : .mentee, person, keyPart: role.rawValue, channels: channels),
+                        period: "\(meeting.id).\(meeting.sequence)", program: program, relationship: relationship,
+                        due: nowLocal, expires: nil, variables: values, event: event(for: person),
+                        expiresAtInstant: startInstant)
+                }
             }
             guard !meeting.cancelled else { continue }
             for role in [Role.mentor, .mentee] {
@@ -274,5 +319,48 @@ extension Planner {
                     ])
             }
         }
+    }
+}
+
+/// The keys of the SMS messages that told a person of an event's time: who got one hears of a
+/// change by SMS. The rules read which went out from `SchedulerState.sentBySMS`.
+extension Scheduler {
+    /// What `meeting`'s `role` was sent about it while its `SEQUENCE` was `sequence`: the reminder
+    /// and agenda reminder of the time it had then, and the update to it.
+    static func smsAnnouncementKeys(_ meeting: Meeting, _ relationship: Relationship, _ role: Role, sequence: Int)
+        -> [String]
+    {
+        let at = meeting.time(atSequence: sequence)
+        let prefix = ":\(relationship.id):\(role.rawValue):"
+        var keys = [Rule.meetingReminder.rawValue + prefix + at.description]
+        if role == .mentee { keys.append(Rule.agendaReminder.rawValue + prefix + at.description) }
+        if sequence > 0 { keys.append(Rule.meetingUpdate.rawValue + prefix + "\(meeting.id).\(sequence)") }
+        return keys
+    }
+
+    static func cafeInviteKey(_ program: String, mentee: Int64, at: LocalDateTime) -> String {
+        "\(Rule.cafeInvite.rawValue):\(program):mentee-\(mentee):\(at)"
+    }
+
+    /// Every key whose SMS `state`'s moved and cancelled meetings and cancelled café evenings
+    /// depend on: the store says which of them went out.
+    public static func smsAnnouncementKeys(_ state: SchedulerState) -> [String] {
+        var byID: [Int64: Relationship] = [:]
+        for relationship in state.relationships { byID[relationship.id] = relationship }
+        var keys: [String] = []
+        for meeting in state.meetings where meeting.cancelled || meeting.sequence > 0 {
+            guard let relationship = byID[meeting.relationshipID] else { continue }
+            for role in [Role.mentor, .mentee] {
+                for sequence in 0...meeting.sequence {
+                    keys += smsAnnouncementKeys(meeting, relationship, role, sequence: sequence)
+                }
+            }
+        }
+        for evening in state.cancelledCafes {
+            for relationship in state.relationships where relationship.program == evening.program {
+                keys.append(cafeInviteKey(evening.program, mentee: relationship.menteeID, at: evening.at))
+            }
+        }
+        return keys
     }
 }
