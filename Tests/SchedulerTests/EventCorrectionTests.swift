@@ -166,6 +166,77 @@ import Testing
         #expect(!world.plan("2026-03-24T16:00").contains { $0.rule == .meetingCancel })
     }
 
+    /// The mentee (2) reads SMS only, and got the SMS reminder of 16:00 on 2026-03-24.
+    func smsMentee(_ world: inout Fixture, reminded: Bool = true) {
+        world.state.people[2]?.channels = [.sms]
+        world.state.invitations["meeting-7@mentor-notify"]?.removeAll { $0.recipient == 2 }
+        world.state.sentBySMS = reminded ? ["meeting-reminder:100:mentee:2026-03-24T16:00"] : []
+    }
+
+    @Test func whoGotTheReminderBySMSGetsTheCancellationBySMSAndNobodyElseBySMS() throws {
+        var world = world(cancelled: true)
+        smsMentee(&world)
+        let cancels = world.plan("2026-03-23T16:30").filter { $0.rule == .meetingCancel }
+        #expect(cancels.map(\.key).sorted() == ["meeting-cancel:100:mentee:7.1", "meeting-cancel:100:mentor:7.1"])
+        let mentee = try #require(cancels.first { $0.recipient == 2 })
+        #expect(mentee.channels == [.sms])
+        #expect(mentee.variables["date"] == "2026-03-24" && mentee.variables["time"] == "16:00")
+        // The mentor was invited by email only: no SMS, even with a number.
+        world.state.people[1]?.channels = [.email, .sms]
+        #expect(
+            world.plan("2026-03-23T16:30").first { $0.recipient == 1 && $0.rule == .meetingCancel }?.channels == [
+                .email
+            ])
+        // In the send window like every message to a mentee.
+        let night = try #require(
+            world.plan("2026-03-23T23:30").first { $0.recipient == 2 && $0.rule == .meetingCancel })
+        #expect(night.notBefore == world.zone.instant(LocalDateTime("2026-03-24T09:00")!))
+        // Told nothing, hears nothing.
+        smsMentee(&world, reminded: false)
+        #expect(!world.plan("2026-03-23T16:30").contains { $0.recipient == 2 })
+    }
+
+    @Test func anAgendaReminderBySMSCountsAsTold() {
+        var world = world(cancelled: true)
+        smsMentee(&world, reminded: false)
+        world.state.sentBySMS = ["agenda-reminder:100:mentee:2026-03-24T16:00"]
+        #expect(world.keys("2026-03-23T16:30").contains("meeting-cancel:100:mentee:7.1"))
+    }
+
+    @Test func aMoveNamesTheOldTimeAndReachesWhoWasToldBySMSOnce() throws {
+        var world = world(moved: "2026-03-26T10:00")
+        world.state.meetings[0].movedFrom = [1: LocalDateTime("2026-03-24T16:00")!]
+        smsMentee(&world)
+        let updates = world.plan("2026-03-23T16:30").filter { $0.rule == .meetingUpdate }
+        let mentee = try #require(updates.first { $0.recipient == 2 })
+        #expect(mentee.key == "meeting-update:100:mentee:7.1" && mentee.channels == [.sms])
+        for update in updates {
+            #expect(update.variables["oldDate"] == "2026-03-24" && update.variables["oldTime"] == "16:00")
+            #expect(update.variables["date"] == "2026-03-26" && update.variables["time"] == "10:00")
+        }
+        // Once: the update that went out by SMS tells them the new time.
+        world.state.sentBySMS.insert("meeting-update:100:mentee:7.1")
+        #expect(!world.plan("2026-03-23T16:40").contains { $0.recipient == 2 && $0.rule == .meetingUpdate })
+        // Moved again: the old time is the one the update told them.
+        world.state.meetings[0].at = LocalDateTime("2026-03-27T12:00")!
+        world.state.meetings[0].sequence = 2
+        world.state.meetings[0].movedFrom[2] = LocalDateTime("2026-03-26T10:00")!
+        let again = try #require(
+            world.plan("2026-03-23T17:00").first { $0.recipient == 2 && $0.rule == .meetingUpdate })
+        #expect(again.key == "meeting-update:100:mentee:7.2")
+        #expect(again.variables["oldDate"] == "2026-03-26" && again.variables["oldTime"] == "10:00")
+    }
+
+    @Test func aTimeAtEachSequence() {
+        var meeting = Meeting(id: 7, relationshipID: 100, at: LocalDateTime("2026-03-27T12:00")!, sequence: 3)
+        meeting.movedFrom = [1: LocalDateTime("2026-03-24T16:00")!, 3: LocalDateTime("2026-03-26T10:00")!]
+        // Sequence 2 was a cancellation-free step that kept the time of the first move.
+        #expect(
+            (0...4).map { meeting.time(atSequence: $0).description } == [
+                "2026-03-24T16:00", "2026-03-26T10:00", "2026-03-26T10:00", "2026-03-27T12:00", "2026-03-27T12:00",
+            ])
+    }
+
     @Test func aMeetingNobodyWasInvitedToIsCancelledSilently() {
         var world = world(cancelled: true)
         world.state.invitations = [:]
@@ -210,5 +281,21 @@ import Testing
         #expect(cancel.channels == [.email])
         #expect(cancel.event?.cancels == true && cancel.event?.token == "abc")
         #expect(cancel.event?.uid == "cafe-mentorshoppen-2026-11-25T18:00@mentor-notify")
+    }
+
+    @Test func whoWasInvitedBySMSGetsTheCancellationBySMS() throws {
+        var world = world()
+        world.state.people[2]?.channels = [.sms]
+        #expect(!world.plan("2026-11-23T09:00").contains { $0.rule == .cafeCancel })
+        world.state.sentBySMS = ["cafe-invite:mentorshoppen:mentee-2:2026-11-25T18:00"]
+        let cancel = try #require(world.plan("2026-11-23T09:00").first { $0.rule == .cafeCancel })
+        #expect(cancel.key == "cafe-cancel:mentorshoppen:mentee-2:2026-11-25T18:00")
+        #expect(cancel.channels == [.sms])
+        // Invited on both: cancelled on both.
+        world.state.people[2]?.channels = [.sms, .email]
+        world.state.invitations["cafe-mentorshoppen-2026-11-25T18:00@mentor-notify"] = [
+            SentInvitation(recipient: 2, role: .mentee, token: "abc", sequence: 0)
+        ]
+        #expect(world.plan("2026-11-23T09:00").first { $0.rule == .cafeCancel }?.channels == [.email, .sms])
     }
 }
