@@ -19,7 +19,8 @@ import Testing
         private var seen = 0
         private var seenSMS = Set<String>()
 
-        init() throws {
+        /// `smsOnly`: Amira has no email address and reads SMS only.
+        init(smsOnly: Bool = false) throws {
             smtp = try TestServer(
                 script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
             cli.write(
@@ -33,10 +34,12 @@ import Testing
                                   "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" } ] } ] }
                 """)
             (mentor, mentee, forloeb) = try cli.forloeb(
-                mentee: [
-                    "--name", "Amira Hansen", "--email", "amira@example.dk", "--phone", "21 24 18 03", "--channels",
-                    "email,sms",
-                ])
+                mentee: smsOnly
+                    ? ["--name", "Amira Hansen", "--phone", "21 24 18 03", "--channels", "sms"]
+                    : [
+                        "--name", "Amira Hansen", "--email", "amira@example.dk", "--phone", "21 24 18 03",
+                        "--channels", "email,sms",
+                    ])
         }
 
         /// Runs a cycle at `at`; returns the emails that reached the server and the SMS that reached
@@ -224,6 +227,61 @@ import Testing
         let reminders = try world.cli.json(["reminder", "list", "--json"])
         #expect(reminders.first { $0["id"] as? Int == Int(wakeUp) }?["status"] as? String == "stopped")
         #expect(reminders.first { $0["id"] as? Int == Int(wakeUp) }?["name"] as? String == "Amira Hansen")
+    }
+
+    /// Amira reads SMS only: what she was told by SMS is corrected by SMS, once, naming the time
+    /// she was told; what she was never told is not cancelled to her.
+    @Test func anSMSOnlyMenteeHearsOfMovesAndCancellationsOfWhatSheWasToldBySMS() throws {
+        let world = try World(smsOnly: true)
+        let rel = String(world.forloeb)
+        let meetingA = try #require(
+            try world.run(["meeting", rel, "--at", "2026-03-12T16:00", "--place", "Biblioteket"]).id)
+        let meetingB = try #require(try world.run(["meeting", rel, "--at", "2026-03-19T16:00"]).id)
+        let meetingC = try #require(try world.run(["meeting", rel, "--at", "2026-03-26T16:00"]).id)
+
+        // Meeting A: reminded by SMS, then moved: the update by SMS names both times.
+        let reminded = try world.tick("2026-03-11T16:00")
+        #expect(reminded.sms.contains { $0.contains("torsdag den 12. marts kl. 16:00") }, "\(reminded.sms)")
+        _ = try world.run(["meeting", "move", String(meetingA), "--at", "2026-03-13T10:00"])
+        let moved = try world.tick("2026-03-11T16:05")
+        #expect(
+            moved.sms == [
+                "Mødet med Søren er flyttet fra torsdag den 12. marts kl. 16:00 til fredag den 13. marts kl. 10:00, "
+                    + "Biblioteket. Hilsen mentorshoppen"
+            ], "\(moved.sms)")
+        // Søren's email update says the same, with its calendar.
+        #expect(moved.mail.map(\.to) == [["soren@example.dk"]])
+        #expect(
+            moved.mail.first?.text.contains(
+                "flyttet fra torsdag den 12. marts 2026 kl. 16:00 til fredag den 13. marts 2026 kl. 10:00") == true,
+            "\(moved.mail.map(\.text))")
+        // Once.
+        #expect(try world.tick("2026-03-11T16:10").sms.isEmpty)
+
+        // Meeting B: reminded by SMS, then cancelled: the cancellation by SMS.
+        #expect(try world.tick("2026-03-18T16:00").sms.contains { $0.contains("torsdag den 19. marts kl. 16:00") })
+        _ = try world.run(["meeting", "cancel", String(meetingB)])
+        let cancelled = try world.tick("2026-03-18T16:05")
+        #expect(
+            cancelled.sms == [
+                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16:00 er aflyst. Hilsen mentorshoppen"
+            ],
+            "\(cancelled.sms)")
+        #expect(try world.tick("2026-03-18T16:10").sms.isEmpty)
+
+        // Meeting C: cancelled before she was told of it: nothing, then or at its reminder time.
+        _ = try world.run(["meeting", "cancel", String(meetingC)])
+        #expect(try world.tick("2026-03-20T10:00").sms.allSatisfy { !$0.contains("aflyst") })
+        #expect(try world.tick("2026-03-25T16:00").sms.allSatisfy { !$0.contains("26. marts") })
+
+        // Café of 1 April: invited by SMS, then cancelled: the cancellation by SMS.
+        let invite = try world.tick("2026-03-29T10:00").sms
+        #expect(invite.contains { $0.contains("1. april") }, "\(invite)")
+        _ = try world.run(["cafe", "cancel", "--program", "mentorshoppen", "--at", "2026-04-01T18:00"])
+        let cafeCancel = try world.tick("2026-03-29T10:05").sms
+        #expect(
+            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18:00 er aflyst") == true, "\(cafeCancel)"
+        )
     }
 
     @Test func listsNameThePeopleAndRefusalsSayWhatToDo() throws {
