@@ -45,10 +45,28 @@ import Testing
         let id = try store.addMeeting(relationship: forloeb, at: LocalDateTime("2026-03-12T16:00")!, place: "Huset")
         let moved = try store.moveMeeting(id, to: LocalDateTime("2026-03-13T10:00")!, place: nil)
         #expect(moved.sequence == 1 && moved.place == "Huset" && !moved.cancelled)
+        #expect(moved.movedFrom == [1: LocalDateTime("2026-03-12T16:00")!])
+        // A move that changes only the place keeps no earlier time.
+        let again = try store.moveMeeting(id, to: LocalDateTime("2026-03-13T10:00")!, place: "Biblioteket")
+        #expect(again.sequence == 2 && again.movedFrom == moved.movedFrom)
+        let thrice = try store.moveMeeting(id, to: LocalDateTime("2026-03-14T09:00")!, place: nil)
+        #expect(thrice.movedFrom == [1: LocalDateTime("2026-03-12T16:00")!, 3: LocalDateTime("2026-03-13T10:00")!])
+        #expect(try store.meetings(from: LocalDateTime("2026-03-01T00:00")!).map(\.movedFrom) == [thrice.movedFrom])
         let cancelled = try store.cancelMeeting(id, now: 1)
-        #expect(cancelled.sequence == 2 && cancelled.cancelled)
+        #expect(cancelled.sequence == 4 && cancelled.cancelled && cancelled.movedFrom == thrice.movedFrom)
         #expect(throws: InputError.self) { try store.cancelMeeting(id, now: 2) }
         #expect(try store.meetings(relationship: forloeb).map(\.id) == [id])
+
+        // What went out by SMS, among the keys asked about.
+        try store.database.execute(
+            """
+            INSERT INTO outbox (key, channel, rule, role, recipient, status, not_before, created_at, updated_at)
+                VALUES ('r', 'sms', 'meeting-reminder', 'mentee', \(mentee), 'sent', 0, 0, 0),
+                    ('r', 'email', 'meeting-reminder', 'mentee', \(mentee), 'sent', 0, 0, 0),
+                    ('q', 'sms', 'meeting-reminder', 'mentee', \(mentee), 'pending', 0, 0, 0),
+                    ('e', 'email', 'meeting-reminder', 'mentee', \(mentee), 'sent', 0, 0, 0);
+            """)
+        #expect(try store.sentKeys(["r", "q", "e", "x"], channel: .sms) == ["r"])
 
         #expect(try store.cancelCafe(program: "p", at: LocalDateTime("2026-04-01T18:00")!, now: 1))
         #expect(!(try store.cancelCafe(program: "p", at: LocalDateTime("2026-04-01T18:00")!, now: 2)))
