@@ -24,11 +24,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
     case noContinue = "no-continue"
     /// The café evening's answers, to the leaders at noon on the day.
     case cafeRsvp = "cafe-rsvp"
-    /// A moved meeting's updated invitation (same `UID`, `SEQUENCE`+1) to those invited.
+    /// A moved meeting's updated invitation (same `UID`, `SEQUENCE`+1) to those invited, an SMS
+    /// to those told of it by SMS.
     case meetingUpdate = "meeting-update"
-    /// A cancelled meeting's `METHOD:CANCEL` to those invited.
+    /// A cancelled meeting's `METHOD:CANCEL` to those invited, an SMS to those told by SMS.
     case meetingCancel = "meeting-cancel"
-    /// A cancelled café evening's `METHOD:CANCEL` to the mentees invited.
+    /// A cancelled café evening's `METHOD:CANCEL` to the mentees invited, an SMS to those invited by SMS.
     case cafeCancel = "cafe-cancel"
 
     /// Who receives messages of this rule.

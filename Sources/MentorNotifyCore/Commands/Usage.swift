@@ -57,12 +57,14 @@ enum Usage {
         usage: mentor-notify meeting move ID --at YYYY-MM-DDTHH:MM [--place TEXT]
 
         Moves a meeting: it is reminded at its new time only, and those whose calendar holds its
-        invitation get the update (same UID, SEQUENCE one up) at the next cycle.
+        invitation get the update (same UID, SEQUENCE one up) at the next cycle; those reminded by
+        SMS an SMS. Both name the old time and the new.
         """,
         "meeting cancel": """
         usage: mentor-notify meeting cancel ID
 
-        Cancels a meeting: no reminder, and those invited get a cancellation (METHOD:CANCEL).
+        Cancels a meeting: no reminder, and those invited get a cancellation (METHOD:CANCEL); those
+        reminded by SMS get it by SMS.
         """,
         "cafe list": """
         usage: mentor-notify cafe list [--program PROGRAM] [--from YYYY-MM-DD] [--json]
@@ -74,7 +76,7 @@ enum Usage {
         usage: mentor-notify cafe cancel --program PROGRAM --at YYYY-MM-DDTHH:MM
 
         Cancels a café evening (one-off or from the rhythm): no invitation, and the mentees already
-        invited get a cancellation (METHOD:CANCEL).
+        invited get a cancellation (METHOD:CANCEL), by SMS those invited by SMS.
         """,
         "reminder list": """
         usage: mentor-notify reminder list [--person ID] [--json]

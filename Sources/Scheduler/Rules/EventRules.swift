@@ -69,7 +69,7 @@ extension Planner {
     }
 
     /// A cancelled café evening: the mentees who got its invitation get a `METHOD:CANCEL` for it
-    /// at once, until the evening would have started.
+    /// at once (an SMS if the invitation came by SMS), until the evening would have started.
     mutating func cafeCancellations() {
         for evening in state.cancelledCafes {
             guard let program = settings.programs[evening.program] else { continue }
@@ -176,7 +176,8 @@ extension Planner {
     /// Rule 8: remind both the same local time the day before a planned meeting (23 or 25 real hours
     /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki). A moved meeting is
     /// reminded at its new time only, and those whose calendar holds its invitation get the update;
-    /// a cancelled one gets no reminder, and those invited get the cancellation.
+    /// a cancelled one gets no reminder, and those invited get the cancellation. Whoever was told of
+    /// an earlier time by SMS hears of the change by SMS; whoever was told nothing, nothing.
     mutating func meetingReminders() {
         guard !state.meetings.isEmpty else { return }
         var byID: [Int64: Relationship] = [:]
