@@ -157,12 +157,31 @@ public struct Meeting: Sendable, Hashable {
     public var relationshipID: Int64
     public var at: LocalDateTime
     public var place: String?
+    /// How often it was moved: the `SEQUENCE` of its calendar event (RFC 5545).
+    public var sequence = 0
+    /// Cancelled: no reminder, and those invited get a cancellation.
+    public var cancelled = false
+    /// The time it had before each move, by the `SEQUENCE` the move gave it.
+    public var movedFrom: [Int: LocalDateTime] = [:]
 
-    public init(id: Int64, relationshipID: Int64, at: LocalDateTime, place: String? = nil) {
+    public init(
+        id: Int64, relationshipID: Int64, at: LocalDateTime, place: String? = nil, sequence: Int = 0,
+        cancelled: Bool = false
+    ) {
         self.id = id
         self.relationshipID = relationshipID
         self.at = at
         self.place = place
+        self.sequence = sequence
+        self.cancelled = cancelled
+    }
+
+    /// The calendar `UID` its invitations carry (before a recipient's token).
+    public var eventUID: String { "meeting-\(id)@mentor-notify" }
+
+    /// Its time while its `SEQUENCE` was `sequence`: what the next move moved it from.
+    public func time(atSequence sequence: Int) -> LocalDateTime {
+        movedFrom.filter { $0.key > sequence }.min { $0.key < $1.key }?.value ?? at
     }
 }
 
@@ -202,14 +221,32 @@ public struct PersonalReminder: Sendable, Hashable {
     public var weekdays: Set<Int>
     public var text: String
     public var until: LocalDate?
+    /// Sent on public holidays, 24 and 31 December too (else skipped: `DanishHolidays`).
+    public var onHolidays = false
+    /// Not sent from `pausedFrom` through `pausedUntil`.
+    public var pausedFrom: LocalDate?
+    public var pausedUntil: LocalDate?
+    /// Stopped by a leader: never sent again.
+    public var stopped = false
 
-    public init(id: Int64, personID: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?) {
+    public init(
+        id: Int64, personID: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?,
+        onHolidays: Bool = false
+    ) {
         self.id = id
         self.personID = personID
         self.time = time
         self.weekdays = weekdays
         self.text = text
         self.until = until
+        self.onHolidays = onHolidays
+    }
+
+    /// Whether it goes out on `day` as far as its own settings say (its person's forløb aside).
+    public func sends(on day: LocalDate) -> Bool {
+        guard !stopped, weekdays.contains(day.weekday), until.map({ day <= $0 }) ?? true else { return false }
+        if let from = pausedFrom, let to = pausedUntil, day >= from, day <= to { return false }
+        return onHolidays || DanishHolidays.dayOff(day) == nil
     }
 
     public static func parseWeekdays(_ raw: String) throws(InputError) -> Set<Int> {
@@ -226,6 +263,29 @@ public struct PersonalReminder: Sendable, Hashable {
 
     public static func formatWeekdays(_ days: Set<Int>) -> String {
         days.sorted().map { String(LocalDate.weekdayNames[$0 - 1].prefix(3)) }.joined(separator: ",")
+    }
+}
+
+/// An invitation that went out: to whom, and the token in the `UID` their calendar holds, and the
+/// highest `SEQUENCE` they were sent.
+public struct SentInvitation: Sendable, Hashable {
+    public var recipient: Int64
+    public var role: RecipientRole
+    public var token: String?
+    public var sequence: Int
+
+    public init(recipient: Int64, role: RecipientRole, token: String?, sequence: Int) {
+        self.recipient = recipient
+        self.role = role
+        self.token = token
+        self.sequence = sequence
+    }
+}
+
+extension CafeEvening {
+    /// The calendar `UID` of an evening's invitations (before a recipient's token).
+    public static func eventUID(program: String, at start: LocalDateTime) -> String {
+        "cafe-\(program)-\(start)@mentor-notify"
     }
 }
 

@@ -24,11 +24,19 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
     case noContinue = "no-continue"
     /// The café evening's answers, to the leaders at noon on the day.
     case cafeRsvp = "cafe-rsvp"
+    /// A moved meeting's updated invitation (same `UID`, `SEQUENCE`+1) to those invited, an SMS
+    /// to those told of it by SMS.
+    case meetingUpdate = "meeting-update"
+    /// A cancelled meeting's `METHOD:CANCEL` to those invited, an SMS to those told by SMS.
+    case meetingCancel = "meeting-cancel"
+    /// A cancelled café evening's `METHOD:CANCEL` to the mentees invited, an SMS to those invited by SMS.
+    case cafeCancel = "cafe-cancel"
 
     /// Who receives messages of this rule.
     public var roles: [RecipientRole] {
         switch self {
-        case .firstMeeting, .afterFirstMeeting, .evaluation, .evaluationReminder, .end, .meetingReminder:
+        case .firstMeeting, .afterFirstMeeting, .evaluation, .evaluationReminder, .end, .meetingReminder,
+            .meetingUpdate, .meetingCancel:
             return [.mentor, .mentee]
         case .endNotice: return [.mentor, .mentee, .leader]
         case .firstMeetingOverdue, .monthlyDigest, .missedContact, .deliveryFailed, .replyForward, .noContinue,
@@ -36,7 +44,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
             return [.leader]
         case .replyConfirmation: return [.mentor, .mentee]
         case .monthlyHours, .contactNudge: return [.mentor]
-        case .cafeInvite, .agendaReminder: return [.mentee]
+        case .cafeInvite, .agendaReminder, .cafeCancel: return [.mentee]
         case .recurring: return [.person]
         }
     }
@@ -51,7 +59,10 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .contactNudge, .missedContact: return ["days", "date"]
         case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]
         case .endNotice, .end: return ["end"]
-        case .cafeInvite, .meetingReminder, .agendaReminder: return ["date", "time", "place"]
+        case .cafeInvite, .meetingReminder, .agendaReminder, .meetingCancel, .cafeCancel:
+            return ["date", "time", "place"]
+        // The time it moved from, where it was announced.
+        case .meetingUpdate: return ["date", "time", "place", "oldDate", "oldTime"]
         case .recurring: return ["text"]
         case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
         case .replyConfirmation: return ReplyConfirmation.variables

@@ -7,13 +7,26 @@ public struct CalendarEvent: Sendable, Hashable {
     public var durationMinutes: Int
     public var summary: String
     public var place: String?
+    /// RFC 5545 `SEQUENCE`: 0 until the event is moved.
+    public var sequence = 0
+    /// A cancellation (`METHOD:CANCEL`) rather than an invitation.
+    public var cancels = false
+    /// The token of the invitation the recipient already holds, so the `UID` is the one their
+    /// calendar knows (nil: a new invitation, with its own token).
+    public var token: String?
 
-    public init(uid: String, start: LocalDateTime, durationMinutes: Int, summary: String, place: String?) {
+    public init(
+        uid: String, start: LocalDateTime, durationMinutes: Int, summary: String, place: String?, sequence: Int = 0,
+        cancels: Bool = false, token: String? = nil
+    ) {
         self.uid = uid
         self.start = start
         self.durationMinutes = durationMinutes
         self.summary = summary
         self.place = place
+        self.sequence = sequence
+        self.cancels = cancels
+        self.token = token
     }
 }
 

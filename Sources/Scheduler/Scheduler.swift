@@ -86,6 +86,7 @@ struct Planner {
         }
         monthlyDigests()
         cafeInvites()
+        cafeCancellations()
         cafeLists()
         meetingReminders()
         personalReminders()
@@ -95,7 +96,8 @@ struct Planner {
 
     /// Where a message goes.
     enum Target {
-        case person(RecipientRole, Int64, keyPart: String)
+        /// With `channels`, on those the person has (what told them of an event), else on all.
+        case person(RecipientRole, Int64, keyPart: String, channels: Set<Channel>? = nil)
         /// The program's leaders; with `avoiding`, on any channel but that one (it is down).
         case leaders(avoiding: Channel? = nil)
     }
@@ -193,13 +195,18 @@ struct Planner {
         /// One follow-up per recipient of `target`.
         func followUps(to target: Target, people: PeopleIndex) -> [FollowUp] {
             switch target {
-            case .person(let role, let id, let keyPart):
+            case .person(let role, let id, let keyPart, let told):
                 guard let person = people[id] else { return [] }
                 // A greeting uses the first name: "Hej Amira".
                 let firstName = person.name.map(PersonName.first) ?? ""
+                // A calendar's update goes where its invitation went, even to an address no longer
+                // chosen; an SMS only to a number still chosen.
+                let channels = told.map { $0.filter { $0 == .email || person.channels.contains($0) } }
+                guard channels?.isEmpty != true else { return [] }
                 return [
                     make(
-                        role: role, recipient: id, leader: nil, keyPart: keyPart, channels: person.channels.sorted(),
+                        role: role, recipient: id, leader: nil, keyPart: keyPart,
+                        channels: channels?.sorted() ?? person.channels.sorted(),
                         language: person.language, name: firstName)
                 ]
             case .leaders(let avoiding):

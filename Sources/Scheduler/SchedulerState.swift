@@ -60,6 +60,15 @@ public struct SchedulerState: Sendable {
     public var sentEvaluations: Set<String> = []
     /// Mentees' answers to café invitations, by evening (`CafeAnswers.key`): person → yes.
     public var cafeAnswers: [String: [Int64: Bool]] = [:]
+    /// Invitations (messages with a calendar part) that went out, by event `UID`: a moved or
+    /// cancelled event's update goes to the same people, under the `UID` their calendar knows.
+    public var invitations: [String: [SentInvitation]] = [:]
+    /// Of `Scheduler.smsAnnouncementKeys`, those that went out by SMS: who was told of a moved or
+    /// cancelled event's earlier time by SMS hears of the change by SMS too.
+    public var sentBySMS: Set<String> = []
+    /// Café evenings a leader cancelled: no invitation, and a cancellation to
+    /// those already invited.
+    public var cancelledCafes: [CafeEvening] = []
     /// Opt-outs and opt-ins of the month before `now`, for the leader's monthly digest.
     public var optOutsLastMonth: [OptOutEvent] = []
     /// Replies of the month before `now` that could not be read, for every program's digest.

@@ -20,6 +20,7 @@ import Testing
         "contact": "Elias", "contactPhone": "+4512345678", "contactEmail": "elias@mentorshoppen.dk",
         "start": "2026-03-02", "date": "2026-03-19", "end": "2027-03-01", "days": "30", "month": "2026-03",
         "minutes": "135", "target": "240", "missing": "105", "hours": "210", "time": "17:00", "place": "Huset",
+        "oldDate": "2026-03-17", "oldTime": "16:00",
         "text": "Godmorgen! Husk praktik kl. 8.", "count": "3", "by": "Amira Hansen", "sender": "Amira Hansen",
         "channel": "e-mail", "about": "invitationen til caféaften", "yesCount": "4", "noCount": "1",
         "silentCount": "7", "yes": "Amira Hansen, Noah Rasmussen", "more": "5", "address": "amira.hansen@gmail[.]com",

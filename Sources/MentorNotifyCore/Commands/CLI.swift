@@ -23,9 +23,10 @@ public enum CLI {
           contact REL               log contact that took place
           contact list|fix|remove   see a forløb's contacts, correct or remove one
           meeting REL               a planned meeting (for reminders)
+          meeting list|move|cancel  a forløb's meetings; move or cancel one (those invited are told)
           evaluated REL             an evaluation was returned
-          cafe add                  a one-off café evening
-          reminder add              a personal recurring reminder (the wake-up SMS)
+          cafe add|list|cancel      a one-off café evening; the coming ones; cancel one
+          reminder add|list|stop|pause  a personal recurring reminder (the wake-up SMS), listed, stopped, paused
           import KIND FILE          people, relationships or contacts from CSV, all or nothing
           plan                      what is due now (writes nothing)
           tick                      one cycle: enqueue what is due, deliver what is ready
@@ -159,6 +160,14 @@ public enum CLI {
         "evaluated": ForloebCommands.evaluated,
         "cafe add": ForloebCommands.cafeAdd,
         "reminder add": ForloebCommands.reminderAdd,
+        "meeting list": EventCommands.meetingList,
+        "meeting move": EventCommands.meetingMove,
+        "meeting cancel": EventCommands.meetingCancel,
+        "cafe list": EventCommands.cafeList,
+        "cafe cancel": EventCommands.cafeCancel,
+        "reminder list": EventCommands.reminderList,
+        "reminder stop": EventCommands.reminderStop,
+        "reminder pause": EventCommands.reminderPause,
         "import": ImportCommand.run,
         "report hours": AdminCommands.reportHours,
         "report year": ReportYear.run,

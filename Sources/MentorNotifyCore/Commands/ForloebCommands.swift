@@ -128,7 +128,9 @@ enum ForloebCommands {
     }
 
     static func reminderAdd(_ context: Context, _ words: [String]) throws {
-        let args = try Arguments(words, command: "reminder add", options: ["person", "time", "days", "text", "until"])
+        let args = try Arguments(
+            words, command: "reminder add", options: ["person", "time", "days", "text", "until"],
+            switches: ["on-holidays"])
         try args.noPositionals()
         let person = try args.number("person")
         let time = try Validate.time(try args.required("time"))
@@ -139,7 +141,8 @@ enum ForloebCommands {
         let store = try context.openStore()
         let (id, ends) = try store.write {
             try store.addReminder(
-                person: person, time: time, weekdays: days, text: text, until: until, today: context.today)
+                person: person, time: time, weekdays: days, text: text, until: until, today: context.today,
+                onHolidays: args.flag("on-holidays"))
         }
         if until == nil {
             context.output.error("mentor-notify: the reminder stops when the forløb ends, \(ends)")

@@ -110,12 +110,58 @@ enum Usage {
             "usage: mentor-notify meeting REL --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA planned meeting; both get a reminder the day before.",
         "evaluated":
             "usage: mentor-notify evaluated REL --by mentor|mentee [--date YYYY-MM-DD]\n\nAn evaluation was returned (default date: today).",
+        "meeting list": """
+        usage: mentor-notify meeting list REL [--json]
+
+        The forløb's meetings, moved and cancelled ones marked, with the mentor's and mentee's names.
+        """,
+        "meeting move": """
+        usage: mentor-notify meeting move ID --at YYYY-MM-DDTHH:MM [--place TEXT]
+
+        Moves a meeting: it is reminded at its new time only, and those whose calendar holds its
+        invitation get the update (same UID, SEQUENCE one up) at the next cycle; those reminded by
+        SMS an SMS. Both name the old time and the new.
+        """,
+        "meeting cancel": """
+        usage: mentor-notify meeting cancel ID
+
+        Cancels a meeting: no reminder, and those invited get a cancellation (METHOD:CANCEL); those
+        reminded by SMS get it by SMS.
+        """,
+        "cafe list": """
+        usage: mentor-notify cafe list [--program PROGRAM] [--from YYYY-MM-DD] [--json]
+
+        The café evenings of the 90 days from today (or --from), from the config's rhythm and one-off
+        ones, cancelled ones marked.
+        """,
+        "cafe cancel": """
+        usage: mentor-notify cafe cancel --program PROGRAM --at YYYY-MM-DDTHH:MM
+
+        Cancels a café evening (one-off or from the rhythm): no invitation, and the mentees already
+        invited get a cancellation (METHOD:CANCEL), by SMS those invited by SMS.
+        """,
+        "reminder list": """
+        usage: mentor-notify reminder list [--person ID] [--json]
+
+        Personal reminders with their person's name, days, pause and status.
+        """,
+        "reminder stop": """
+        usage: mentor-notify reminder stop ID
+
+        Nothing more is sent for the reminder.
+        """,
+        "reminder pause": """
+        usage: mentor-notify reminder pause ID --from YYYY-MM-DD --until YYYY-MM-DD
+
+        Nothing is sent from the one day through the other.
+        """,
         "cafe add":
             "usage: mentor-notify cafe add --program PROGRAM --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA one-off café evening; recurring ones come from the config.",
         "reminder add": """
-        usage: mentor-notify reminder add --person ID --time HH:MM --days mon,tue,wed,thu,fri --text TEXT [--until YYYY-MM-DD]
+        usage: mentor-notify reminder add --person ID --time HH:MM --days mon,tue,wed,thu,fri --text TEXT [--until YYYY-MM-DD] [--on-holidays]
 
         A personal recurring reminder (the wake-up SMS), sent at its own time, outside the send window.
+        Not sent on Danish public holidays, 24 and 31 December, unless added with --on-holidays.
         """,
         "import": """
         usage: mentor-notify import people|relationships|contacts FILE [--dry-run] [--force]
@@ -171,14 +217,19 @@ enum Usage {
           person opt-in   start it again, after an opt-out, an unsubscribe or a complaint
         """,
         "cafe": """
-        usage: mentor-notify cafe add --program PROGRAM --at YYYY-MM-DDTHH:MM [--place TEXT]
+        usage: mentor-notify cafe add|list|cancel ...
 
-        A one-off café evening; recurring ones come from the config (`cafe add --help`).
+          cafe add        a one-off café evening; recurring ones come from the config (`cafe add --help`)
+          cafe list       the coming evenings, cancelled ones marked
+          cafe cancel     cancel an evening; those invited get a cancellation
         """,
         "reminder": """
-        usage: mentor-notify reminder add --person ID --time HH:MM --days mon,...,fri --text TEXT [--until YYYY-MM-DD]
+        usage: mentor-notify reminder add|list|stop|pause ...
 
-        A personal recurring reminder (`reminder add --help`).
+          reminder add    a personal recurring reminder (`reminder add --help`)
+          reminder list   the reminders, with names and status
+          reminder stop   nothing more is sent
+          reminder pause  nothing is sent between two dates
         """,
         "report": """
         usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]

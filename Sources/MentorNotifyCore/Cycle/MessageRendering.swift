@@ -32,7 +32,9 @@ struct MessageRendering {
                 ? followUp.event.map { event in
                     StoredEvent(
                         uid: event.uid, start: event.start.description, minutes: event.durationMinutes,
-                        summary: event.summary, place: event.place, timeZone: config.zone.identifier
+                        summary: event.summary, place: event.place, timeZone: config.zone.identifier,
+                        sequence: event.sequence == 0 ? nil : event.sequence, method: event.cancels ? "CANCEL" : nil,
+                        token: event.token
                     ).encoded()
                 } : nil
             var row = MessageRendering.outboxRow(followUp, channel: channel)

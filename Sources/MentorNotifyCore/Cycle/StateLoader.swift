@@ -58,6 +58,15 @@ enum StateLoader {
                 evaluations: evaluations, cafes: try store.cafes(from: LocalDateTime(from, .midnight)),
                 reminders: try store.reminders(activeOn: from), failures: failures)
             state.heldChannels = held
+            state.cancelledCafes = try store.cafeCancellations(from: LocalDateTime(from, .midnight))
+            // Moved and cancelled events: who holds their invitation, under which UID.
+            let changed =
+                state.meetings.filter { $0.cancelled || $0.sequence > 0 }.map(\.eventUID)
+                + state.cancelledCafes.map { CafeEvening.eventUID(program: $0.program, at: $0.at) }
+            if !changed.isEmpty {
+                state.invitations = try store.sentInvitations(uids: changed)
+                state.sentBySMS = try store.sentKeys(Scheduler.smsAnnouncementKeys(state), channel: .sms)
+            }
             let month = today.yearMonth
             let lastMonth = (
                 from: settings.zone.instant(month.adding(months: -1).firstDay, .midnight),

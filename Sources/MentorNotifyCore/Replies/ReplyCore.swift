@@ -449,6 +449,8 @@ final class ReplyCore {
             .cafeInvite: "invitationen til caféaften", .meetingReminder: "påmindelsen om et møde",
             .agendaReminder: "spørgsmålet om dagsordenen", .endNotice: "beskeden om forløbets afslutning",
             .end: "afslutningsbeskeden", .recurring: "en fast påmindelse",
+            .meetingUpdate: "beskeden om et flyttet møde", .meetingCancel: "aflysningen af et møde",
+            .cafeCancel: "aflysningen af caféaftenen",
         ]
         let english: [Rule: String] = [
             .monthlyHours: "the question about the month's hours", .contactNudge: "the reminder to keep in touch",
@@ -457,7 +459,8 @@ final class ReplyCore {
             .evaluationReminder: "the evaluation reminder", .cafeInvite: "the café evening invitation",
             .meetingReminder: "a meeting reminder", .agendaReminder: "the question about the agenda",
             .endNotice: "the notice that the mentorship ends", .end: "the closing message",
-            .recurring: "a regular reminder",
+            .recurring: "a regular reminder", .meetingUpdate: "the notice of a moved meeting",
+            .meetingCancel: "the cancellation of a meeting", .cafeCancel: "the cancellation of the café evening",
         ]
         let known = language == .da ? danish[rule] : english[rule]
         return known ?? (language == .da ? "en besked fra os" : "a message from us")

@@ -55,7 +55,8 @@ extension Store {
     /// ended, `until` may not pass its end, and without `until` the end is the last day. Returns the
     /// reminder's id and its last day.
     public func addReminder(
-        person: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?, today: LocalDate
+        person: Int64, time: LocalTime, weekdays: Set<Int>, text: String, until: LocalDate?, today: LocalDate,
+        onHolidays: Bool = false
     ) throws -> (id: Int64, until: LocalDate) {
         let owner = try self.person(person)
         guard !owner.forgotten else { throw InputError("person", "person \(person) is forgotten") }
@@ -75,20 +76,14 @@ extension Store {
         }
         let last = until ?? lastDay
         try database.run(
-            "INSERT INTO reminder (person_id, time, days, text, until) VALUES (?, ?, ?, ?, ?)",
-            [person, time.description, PersonalReminder.formatWeekdays(weekdays), text, last.description])
+            "INSERT INTO reminder (person_id, time, days, text, until, on_holidays) VALUES (?, ?, ?, ?, ?, ?)",
+            [person, time.description, PersonalReminder.formatWeekdays(weekdays), text, last.description, onHolidays])
         return (database.lastInsertID, last)
     }
 
     public func meetings(from: LocalDateTime) throws -> [Meeting] {
         try database.query(
-            "SELECT id, relationship_id, at, place FROM meeting WHERE at >= ? ORDER BY at", [from.description]
-        ) { row throws(StoreError) in
-            Meeting(
-                id: row.int64(try row.column("id")), relationshipID: row.int64(try row.column("relationship_id")),
-                at: try row.value(try row.column("at"), as: LocalDateTime.init, "meeting time"),
-                place: row.optionalString(try row.column("place")))
-        }
+            "SELECT \(Store.meetingColumns) FROM meeting WHERE at >= ? ORDER BY at", [from.description], Store.meeting)
     }
 
     public func evaluations(since: LocalDate) throws -> [Evaluation] {
@@ -113,17 +108,10 @@ extension Store {
 
     public func reminders(activeOn date: LocalDate) throws -> [PersonalReminder] {
         try database.query(
-            "SELECT id, person_id, time, days, text, until FROM reminder WHERE (until IS NULL OR until >= ?) AND text IS NOT NULL",
-            [date.description]
-        ) { row throws(StoreError) in
-            PersonalReminder(
-                id: row.int64(try row.column("id")), personID: row.int64(try row.column("person_id")),
-                time: try row.value(try row.column("time"), as: LocalTime.init, "reminder time"),
-                weekdays: try row.value(
-                    try row.column("days"), as: { try? PersonalReminder.parseWeekdays($0) }, "reminder days"),
-                text: row.string(try row.column("text")),
-                until: row.optionalString(try row.column("until")).flatMap { LocalDate($0) })
-        }
+            """
+            SELECT \(Store.reminderColumns) FROM reminder
+            WHERE (until IS NULL OR until >= ?) AND text IS NOT NULL AND stopped_at IS NULL
+            """, [date.description], Store.reminder)
     }
 
     /// Minutes per forløb in a month, from the trigger-kept summary.

@@ -135,9 +135,12 @@ extension Store {
                 """
                 INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
                     language, subject, body, calendar, status, reason, not_before, expires_at, in_window, after_end,
-                    created_at, updated_at, message_token, unsubscribe_token, invitation_token)
+                    created_at, updated_at, message_token, unsubscribe_token, invitation_token, event_uid,
+                    event_sequence)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))),
-                    lower(hex(randomblob(16))), CASE WHEN ? THEN lower(hex(randomblob(16))) END)
+                    lower(hex(randomblob(16))), CASE WHEN ?21 THEN lower(hex(randomblob(16))) END,
+                    CASE WHEN ?21 AND json_valid(?12) THEN json_extract(?12, '$.uid') END,
+                    CASE WHEN ?21 AND json_valid(?12) THEN coalesce(json_extract(?12, '$.sequence'), 0) END)
                 ON CONFLICT (key, channel) DO NOTHING
                 """,
                 [

@@ -12,10 +12,49 @@ public enum Schema {
         .init(id: "007-proven-senders", sql: provenSenders),
         .init(id: "008-complaints", sql: complaints),
         .init(id: "009-unreadable-mail", sql: unreadableMail, rewrite: hashInboundKeys),
+        .init(id: "010-events", sql: events),
         .init(id: "011-people", sql: people),
         .init(id: "012-ends", sql: endReasonCategories),
-        .init(id: "014-audit", sql: audit),
+        .init(id: "013-audit", sql: audit),
     ])
+
+    /// Meetings, café evenings and reminders can be corrected and undone. A meeting's `sequence` is
+    /// its calendar `SEQUENCE` (one more per move or cancellation). A cancelled café evening is a
+    /// row of its own, as an evening of the config's rhythm has none to mark. An outbox row keeps its
+    /// event's `UID` (and `SEQUENCE`) beyond the retention of its calendar text: an update or a
+    /// cancellation goes to those an invitation reached, under the `UID` their calendar knows.
+    /// `meeting_move` keeps the time a meeting had before each move (by the `SEQUENCE` the move
+    /// gave it), written by a trigger with the move itself: an update names the time it replaces,
+    /// and the SMS reminders sent for an earlier time are found by it.
+    static let events = """
+        ALTER TABLE meeting ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE meeting ADD COLUMN cancelled_at INTEGER;
+        CREATE INDEX meeting_relationship ON meeting(relationship_id);
+        CREATE TABLE meeting_move (
+            meeting_id INTEGER NOT NULL REFERENCES meeting(id),
+            sequence INTEGER NOT NULL,
+            from_at TEXT NOT NULL,
+            PRIMARY KEY (meeting_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER meeting_moved AFTER UPDATE OF at ON meeting WHEN old.at <> new.at BEGIN
+            INSERT OR REPLACE INTO meeting_move (meeting_id, sequence, from_at) VALUES (new.id, new.sequence, old.at);
+        END;
+        CREATE TABLE cafe_cancellation (
+            program TEXT NOT NULL,
+            at TEXT NOT NULL,
+            cancelled_at INTEGER NOT NULL,
+            PRIMARY KEY (program, at)
+        ) WITHOUT ROWID;
+        ALTER TABLE reminder ADD COLUMN on_holidays INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reminder ADD COLUMN paused_from TEXT;
+        ALTER TABLE reminder ADD COLUMN paused_until TEXT;
+        ALTER TABLE reminder ADD COLUMN stopped_at INTEGER;
+        ALTER TABLE outbox ADD COLUMN event_uid TEXT;
+        ALTER TABLE outbox ADD COLUMN event_sequence INTEGER;
+        UPDATE outbox SET event_uid = json_extract(calendar, '$.uid'),
+            event_sequence = coalesce(json_extract(calendar, '$.sequence'), 0)
+            WHERE calendar IS NOT NULL AND json_valid(calendar);
+        CREATE INDEX outbox_event_uid ON outbox(event_uid) WHERE event_uid IS NOT NULL;
 
     /// An end reason is a category (`EndReason`), never free text: the text leaders once wrote
     /// ("Ahmad har fået fast job…") names people and survived `forget`. Text that is not a

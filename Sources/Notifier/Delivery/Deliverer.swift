@@ -611,6 +611,7 @@ public final class Deliverer {
         var message = MailMessage(
             from: from, to: address, subject: row.subject ?? "", body: body, messageID: messageID, date: date,
             calendar: invitation, fromMailbox: fromMailbox)
+        message.calendarMethod = calendar?.method ?? "REQUEST"
         message.replyTo = replyTo
         if let (value, oneClick) = listUnsubscribe(row, publicURL: publicURL, replyTo: replyTo) {
             message.listUnsubscribe = value

@@ -10,14 +10,27 @@ public struct StoredEvent: Codable, Sendable, Hashable {
     public var summary: String
     public var place: String?
     public var timeZone: String
+    /// RFC 5545 `SEQUENCE`: how often the event changed since its first invitation (nil: 0).
+    public var sequence: Int?
+    /// `CANCEL` for a cancellation (RFC 5546); nil: `REQUEST`.
+    public var method: String?
+    /// The token of the invitation this one updates or cancels: the `UID` the recipient's calendar
+    /// already holds (nil: the row's own token).
+    public var token: String?
 
-    public init(uid: String, start: String, minutes: Int, summary: String, place: String?, timeZone: String) {
+    public init(
+        uid: String, start: String, minutes: Int, summary: String, place: String?, timeZone: String,
+        sequence: Int? = nil, method: String? = nil, token: String? = nil
+    ) {
         self.uid = uid
         self.start = start
         self.minutes = minutes
         self.summary = summary
         self.place = place
         self.timeZone = timeZone
+        self.sequence = sequence
+        self.method = method
+        self.token = token
     }
 
     public func encoded() -> String {
@@ -47,17 +60,23 @@ public enum ICalendar {
         let tail: String
         /// Whether the attendee is asked to answer (only when answers are read).
         var rsvp = false
+        /// `REQUEST` or `CANCEL`.
+        public var method = "REQUEST"
+        /// The earlier invitation's token, which wins over the row's own: an update or a
+        /// cancellation must name the `UID` the calendar knows.
+        var token: String?
 
         /// The whole calendar for one attendee, CRLF line ends. `token`: the outbox row's invitation
         /// token, which makes the UID unguessable (an answer naming it proves its sender).
         public func request(attendee: String, stamp: Date, token: String? = nil) -> String {
             var text = head
             text.reserveCapacity(head.utf8.count + body.utf8.count + tail.utf8.count + 240)
-            text += ICalendar.fold("UID:" + ICalendar.escape(InvitationToken.uid(uid, token: token))) + "\r\n"
+            text += ICalendar.fold("UID:" + ICalendar.escape(InvitationToken.uid(uid, token: self.token ?? token)))
+            text += "\r\n"
             text += "DTSTAMP:" + ICalendar.utc(stamp) + "\r\n"
             text += body
             text += ICalendar.fold(
-                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=\(rsvp ? "TRUE" : "FALSE"):mailto:"
+                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=\(rsvp && method == "REQUEST" ? "TRUE" : "FALSE"):mailto:"
                     + EmailSettings.address(of: attendee))
             text += "\r\n" + tail
             return text
@@ -74,13 +93,14 @@ public enum ICalendar {
     /// organizer, which must then be the replies address.
     public static func prepare(_ event: StoredEvent, organizer: String, rsvp: Bool = false) -> Prepared? {
         guard let start = LocalDateTime(event.start), let zone = Zone(identifier: event.timeZone) else { return nil }
+        let method = event.method == "CANCEL" ? "CANCEL" : "REQUEST"
         let end = zone.local(zone.instant(start) + Int64(event.minutes) * 60)
         var head = [
             "BEGIN:VCALENDAR",
             "PRODID:-//mentor-notify//DA",
             "VERSION:2.0",
             "CALSCALE:GREGORIAN",
-            "METHOD:REQUEST",
+            "METHOD:\(method)",
         ]
         head += timeZone(zone, year: start.date.year)
         head.append("BEGIN:VEVENT")
@@ -92,13 +112,15 @@ public enum ICalendar {
         if let place = event.place, !place.isEmpty { body.append("LOCATION:\(escape(place))") }
         body.append("ORGANIZER:mailto:\(EmailSettings.address(of: organizer))")
         let tail = [
-            "SEQUENCE:0",
-            "STATUS:CONFIRMED",
+            "SEQUENCE:\(max(0, event.sequence ?? 0))",
+            method == "CANCEL" ? "STATUS:CANCELLED" : "STATUS:CONFIRMED",
             "END:VEVENT",
             "END:VCALENDAR",
         ]
         func lines(_ lines: [String]) -> String { lines.map { fold($0) + "\r\n" }.joined() }
-        return Prepared(head: lines(head), uid: event.uid, body: lines(body), tail: lines(tail), rsvp: rsvp)
+        return Prepared(
+            head: lines(head), uid: event.uid, body: lines(body), tail: lines(tail), rsvp: rsvp, method: method,
+            token: event.token)
     }
 
     /// VTIMEZONE blocks already built, by zone and year.

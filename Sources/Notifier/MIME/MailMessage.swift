@@ -12,6 +12,8 @@ public struct MailMessage: Sendable {
     public var messageID: String
     public var date: Date
     public var calendar: String?
+    /// The calendar's `METHOD`: `REQUEST`, or `CANCEL` for a cancellation (RFC 6047 2.4).
+    public var calendarMethod = "REQUEST"
     /// The From header's value, when the caller built it once for many messages (`mailbox(from)`).
     public var fromMailbox: String?
     /// Where answers go, when they are read.
@@ -97,7 +99,7 @@ public struct MailMessage: Sendable {
         var lines = headers + ["", "This is a MIME message.", "--\(boundary)"] + text
         lines += [
             "--\(boundary)",
-            "Content-Type: text/calendar; charset=UTF-8; method=REQUEST",
+            "Content-Type: text/calendar; charset=UTF-8; method=\(calendarMethod)",
             "Content-Transfer-Encoding: quoted-printable",
             "",
             MIMEEncoding.quotedPrintable(calendar),

@@ -40,7 +40,7 @@ enum HumanDates {
         -> [String: String]
     {
         var result = variables
-        for key in ["date", "start", "end"] {
+        for key in ["date", "start", "end", "oldDate"] {
             if let raw = variables[key], let value = LocalDate(raw) {
                 result[key] = date(value, language, withYear: channel == .email)
             }

@@ -18,7 +18,7 @@ extension Planner {
                 let startInstant = zone.instant(start)
                 guard startInstant > horizon else { continue }
                 let event = CalendarEvent(
-                    uid: "cafe-\(programID)-\(start)@mentor-notify", start: start, durationMinutes: 180,
+                    uid: CafeEvening.eventUID(program: programID, at: start), start: start, durationMinutes: 180,
                     summary: "Caféaften · \(program.name)", place: place)
                 var invited = Set<Int64>()
                 for (mentee, relationship) in mentees[programID] ?? []
@@ -42,13 +42,12 @@ extension Planner {
     /// the recurring ones of the config and the one-off ones of the store. Each evening once.
     func cafeEvenings(from: Int, until: (ProgramSettings) -> Int) -> [String: [(LocalDateTime, String?)]] {
         var events: [String: [(LocalDateTime, String?)]] = [:]
+
         for program in settings.programs.values {
             guard let cafe = program.cafe, cafe.everyWeeks > 0, from <= until(program) else { continue }
             for offset in from...until(program) {
                 let day = today.adding(days: offset)
-                guard day >= cafe.from, cafe.until.map({ day <= $0 }) ?? true, day.weekday == cafe.weekday,
-                    cafe.from.days(until: day) % (7 * cafe.everyWeeks) == 0
-                else { continue }
+                guard cafe.hasEvening(on: day) else { continue }
                 events[program.id, default: []].append((LocalDateTime(day, cafe.time), cafe.place))
             }
         }
@@ -60,7 +59,83 @@ extension Planner {
                 events[cafe.program, default: []].append((cafe.at, cafe.place))
             }
         }
+        // A cancelled evening is no evening: no invitation, no list of answers.
+        guard !state.cancelledCafes.isEmpty else { return events }
+        let cancelled = Set(state.cancelledCafes.map { CafeAnswers.key(program: $0.program, at: $0.at) })
+        for (program, list) in events {
+            events[program] = list.filter { !cancelled.contains(CafeAnswers.key(program: program, at: $0.0)) }
+        }
         return events
+    }
+
+    /// A cancelled café evening: the mentees who got its invitation get a `METHOD:CANCEL` for it
+    /// at once (an SMS if the invitation came by SMS), until the evening would have started.
+    mutating func cafeCancellations() {
+        for evening in state.cancelledCafes {
+            guard let program = settings.programs[evening.program] else { continue }
+            let startInstant = zone.instant(evening.at)
+            guard startInstant > horizon else { continue }
+            let uid = CafeEvening.eventUID(program: evening.program, at: evening.at)
+            var tokens: [Int64: SentInvitation] = [:]
+            for invitation in firstInvitations(uid) { tokens[invitation.recipient] = invitation }
+            // Those whose invitation came by SMS hear of it by SMS.
+            var bySMS = Set<Int64>()
+            for relationship in state.relationships
+            where relationship.program == evening.program
+                && state.sentBySMS.contains(
+                    Scheduler.cafeInviteKey(evening.program, mentee: relationship.menteeID, at: evening.at))
+            {
+                bySMS.insert(relationship.menteeID)
+            }
+            for mentee in Set(tokens.keys).union(bySMS).sorted() {
+                let event = CalendarEvent(
+                    uid: uid, start: evening.at, durationMinutes: 180, summary: "Caféaften · \(program.name)",
+                    place: evening.place, sequence: 1, cancels: true, token: tokens[mentee]?.token)
+                var told = Set<Channel>()
+                if tokens[mentee] != nil { told.insert(.email) }
+                if bySMS.contains(mentee) { told.insert(.sms) }
+                emit(
+                    .cafeCancel, subject: evening.program,
+                    to: .person(.mentee, mentee, keyPart: "mentee-\(mentee)", channels: told),
+                    period: evening.at.description, program: program, due: nowLocal, expires: nil,
+                    variables: [
+                        "date": evening.at.date.description, "time": evening.at.time.description,
+                        "place": evening.place ?? "",
+                    ],
+                    event: event, expiresAtInstant: startInstant)
+            }
+        }
+    }
+
+    /// The highest `SEQUENCE` of `meeting` one of its pair was told of, by channel: by email the
+    /// invitation's (`email`), by SMS that of the latest reminder, agenda reminder or update sent.
+    func announced(_ meeting: Meeting, _ relationship: Relationship, _ role: Role, email: Int?) -> [Channel: Int] {
+        var told: [Channel: Int] = [:]
+        if let email { told[.email] = email }
+        for sequence in (0...meeting.sequence).reversed() {
+            let keys = Scheduler.smsAnnouncementKeys(meeting, relationship, role, sequence: sequence)
+            if keys.contains(where: state.sentBySMS.contains) {
+                told[.sms] = sequence
+                break
+            }
+        }
+        return told
+    }
+
+    /// The invitations of event `uid` that went out, one per recipient: the token of the first
+    /// (every later message about the event reuses its `UID`), the highest `SEQUENCE` sent.
+    func firstInvitations(_ uid: String) -> [SentInvitation] {
+        var first: [Int64: SentInvitation] = [:]
+        var order: [Int64] = []
+        for invitation in state.invitations[uid] ?? [] {
+            if let known = first[invitation.recipient] {
+                first[invitation.recipient]?.sequence = max(known.sequence, invitation.sequence)
+            } else {
+                first[invitation.recipient] = invitation
+                order.append(invitation.recipient)
+            }
+        }
+        return order.compactMap { first[$0] }
     }
 
     /// The café list: at noon on the day of an evening (earlier if it starts before), each leader
@@ -99,7 +174,10 @@ extension Planner {
     }
 
     /// Rule 8: remind both the same local time the day before a planned meeting (23 or 25 real hours
-    /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki).
+    /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki). A moved meeting is
+    /// reminded at its new time only, and those whose calendar holds its invitation get the update;
+    /// a cancelled one gets no reminder, and those invited get the cancellation. Whoever was told of
+    /// an earlier time by SMS hears of the change by SMS; whoever was told nothing, nothing.
     mutating func meetingReminders() {
         guard !state.meetings.isEmpty else { return }
         var byID: [Int64: Relationship] = [:]
@@ -114,14 +192,50 @@ extension Planner {
             let variables = [
                 "date": meeting.at.date.description, "time": meeting.at.time.description, "place": meeting.place ?? "",
             ]
-            let event = CalendarEvent(
-                uid: "meeting-\(meeting.id)@mentor-notify", start: meeting.at, durationMinutes: 90,
-                summary: "Mentormøde", place: meeting.place)
-            if let days = program.meetingReminderDays {
-                emitPair(
-                    .meetingReminder, relationship, program, period: meeting.at.description,
-                    due: LocalDateTime(meeting.at.date.adding(days: -days), meeting.at.time), expires: nil,
-                    variables: variables, event: event, expiresAtInstant: startInstant)
+            // Each recipient's calendar knows the event under the UID of the first invitation they got.
+            var tokens: [Int64: SentInvitation] = [:]
+            for invitation in firstInvitations(meeting.eventUID) { tokens[invitation.recipient] = invitation }
+            func event(for person: Int64) -> CalendarEvent {
+                CalendarEvent(
+                    uid: meeting.eventUID, start: meeting.at, durationMinutes: 90, summary: "Mentormøde",
+                    place: meeting.place, sequence: meeting.sequence, cancels: meeting.cancelled,
+                    token: tokens[person]?.token)
+            }
+            if meeting.cancelled || meeting.sequence > 0 {
+                for role in [Role.mentor, .mentee] {
+                    let person = role == .mentor ? relationship.mentorID : relationship.menteeID
+                    let told = announced(meeting, relationship, role, email: tokens[person]?.sequence)
+                    guard let heard = told.values.max(), meeting.cancelled || heard < meeting.sequence else { continue }
+                    // Who already holds the current time on a channel needs nothing more on it.
+                    let channels = Set(told.filter { meeting.cancelled || $0.value < meeting.sequence }.keys)
+                    let before = meeting.time(atSequence: heard)
+                    var values = variables
+                    if meeting.cancelled {
+                        // A cancellation names the time they were told.
+                        values["date"] = before.date.description
+                        values["time"] = before.time.description
+                    } else if before != meeting.at {
+                        values["oldDate"] = before.date.description
+                        values["oldTime"] = before.time.description
+                    }
+                    emit(
+                        meeting.cancelled ? .meetingCancel : .meetingUpdate, subject: String(relationship.id),
+                        to: .person(
+                            role == .mentor ? .mentor : .mentee, person, keyPart: role.rawValue, channels: channels),
+                        period: "\(meeting.id).\(meeting.sequence)", program: program, relationship: relationship,
+                        due: nowLocal, expires: nil, variables: values, event: event(for: person),
+                        expiresAtInstant: startInstant)
+                }
+            }
+            guard !meeting.cancelled else { continue }
+            for role in [Role.mentor, .mentee] {
+                let person = role == .mentor ? relationship.mentorID : relationship.menteeID
+                if let days = program.meetingReminderDays {
+                    emitPair(
+                        .meetingReminder, relationship, program, roles: [role], period: meeting.at.description,
+                        due: LocalDateTime(meeting.at.date.adding(days: -days), meeting.at.time), expires: nil,
+                        variables: variables, event: event(for: person), expiresAtInstant: startInstant)
+                }
             }
             if let days = program.agendaReminderDays {
                 emitPair(
@@ -152,7 +266,8 @@ extension Planner {
                 ?? ProgramSettings(id: "", preset: "lab")
             for back in 0...max(1, floor.days(until: today)) {
                 let day = today.adding(days: -back)
-                guard reminder.weekdays.contains(day.weekday), reminder.until.map({ day <= $0 }) ?? true,
+                // Its weekdays, its pause, holidays unless asked for (`PersonalReminder.sends`).
+                guard reminder.sends(on: day),
                     forloebOf[person.id]?.contains(where: { $0.isActive(on: day) }) == true
                 else {
                     continue
@@ -205,5 +320,48 @@ extension Planner {
                     ])
             }
         }
+    }
+}
+
+/// The keys of the SMS messages that told a person of an event's time: who got one hears of a
+/// change by SMS. The rules read which went out from `SchedulerState.sentBySMS`.
+extension Scheduler {
+    /// What `meeting`'s `role` was sent about it while its `SEQUENCE` was `sequence`: the reminder
+    /// and agenda reminder of the time it had then, and the update to it.
+    static func smsAnnouncementKeys(_ meeting: Meeting, _ relationship: Relationship, _ role: Role, sequence: Int)
+        -> [String]
+    {
+        let at = meeting.time(atSequence: sequence)
+        let prefix = ":\(relationship.id):\(role.rawValue):"
+        var keys = [Rule.meetingReminder.rawValue + prefix + at.description]
+        if role == .mentee { keys.append(Rule.agendaReminder.rawValue + prefix + at.description) }
+        if sequence > 0 { keys.append(Rule.meetingUpdate.rawValue + prefix + "\(meeting.id).\(sequence)") }
+        return keys
+    }
+
+    static func cafeInviteKey(_ program: String, mentee: Int64, at: LocalDateTime) -> String {
+        "\(Rule.cafeInvite.rawValue):\(program):mentee-\(mentee):\(at)"
+    }
+
+    /// Every key whose SMS `state`'s moved and cancelled meetings and cancelled café evenings
+    /// depend on: the store says which of them went out.
+    public static func smsAnnouncementKeys(_ state: SchedulerState) -> [String] {
+        var byID: [Int64: Relationship] = [:]
+        for relationship in state.relationships { byID[relationship.id] = relationship }
+        var keys: [String] = []
+        for meeting in state.meetings where meeting.cancelled || meeting.sequence > 0 {
+            guard let relationship = byID[meeting.relationshipID] else { continue }
+            for role in [Role.mentor, .mentee] {
+                for sequence in 0...meeting.sequence {
+                    keys += smsAnnouncementKeys(meeting, relationship, role, sequence: sequence)
+                }
+            }
+        }
+        for evening in state.cancelledCafes {
+            for relationship in state.relationships where relationship.program == evening.program {
+                keys.append(cafeInviteKey(evening.program, mentee: relationship.menteeID, at: evening.at))
+            }
+        }
+        return keys
     }
 }

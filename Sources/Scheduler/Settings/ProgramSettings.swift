@@ -29,6 +29,12 @@ public struct CafeSchedule: Sendable, Hashable {
         self.until = until
         self.place = place
     }
+
+    /// Whether the rhythm holds an evening on `day`.
+    public func hasEvening(on day: LocalDate) -> Bool {
+        everyWeeks > 0 && day >= from && (until.map { day <= $0 } ?? true) && day.weekday == weekday
+            && from.days(until: day) % (7 * everyWeeks) == 0
+    }
 }
 
 /// Who may be matched in a program (checked by `match`, overridable with `--force`).
