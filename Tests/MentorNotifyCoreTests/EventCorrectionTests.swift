@@ -264,7 +264,8 @@ import Testing
         let cancelled = try world.tick("2026-03-18T16:05")
         #expect(
             cancelled.sms == [
-                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16:00 er aflyst. Hilsen mentorshoppen"
+                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16:00 er aflyst. Aftal gerne en ny tid. "
+                    + "Hilsen mentorshoppen"
             ],
             "\(cancelled.sms)")
         #expect(try world.tick("2026-03-18T16:10").sms.isEmpty)
