@@ -106,8 +106,19 @@ enum Usage {
 
         Removes a contact logged by mistake; the month's hours follow.
         """,
-        "meeting":
-            "usage: mentor-notify meeting REL --at YYYY-MM-DDTHH:MM [--place TEXT]\n\nA planned meeting; both get a reminder the day before.",
+        "meeting": """
+        usage: mentor-notify meeting REL --at YYYY-MM-DDTHH:MM [--place TEXT]
+               mentor-notify meeting list|move|cancel ...
+
+        A planned meeting; both get a reminder the day before. `meeting list REL` shows a forløb's
+        meetings, `meeting move ID` moves one, `meeting cancel ID` cancels one.
+        """,
+        "forloeb": """
+        usage: mentor-notify forloeb list|show ...
+
+          forloeb list    the pairs, by name: running and about to start (--all: ended too)
+          forloeb show    one pair's timeline: contacts, meetings, evaluations, messages, answers
+        """,
         "evaluated":
             "usage: mentor-notify evaluated REL --by mentor|mentee [--date YYYY-MM-DD]\n\nAn evaluation was returned (default date: today).",
         "meeting list": """
