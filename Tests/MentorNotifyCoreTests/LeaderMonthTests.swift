@@ -234,7 +234,14 @@ import Testing
         let focus = try month.leader(["attention", "--at", "2026-04-30T12:00"]).out
         #expect(focus.contains("Sara Nielsen") && !focus.contains("Amira"), "\(focus)")
         let shown = try month.leader(["person", "show", amira]).out
-        for expected in ["Søren Mariegård", "2026-03-05", "90", "mentee-left", "sms", "Godmorgen"] {
+        // Her forløb, its contact as corrected, its meetings as they stand, her messages and the
+        // reminder that was stopped.
+        for expected in [
+            "mentor: Søren Mariegård", "end reason: mentee-left", "date: 2026-03-05; minutes: 90",
+            "at: 2026-03-13T10:00; place: Biblioteket", "at: 2026-03-26T16:00; cancelled: yes",
+            "rule: meeting-cancel; channel: sms; status: sent", "text: Godmorgen Amira, husk praktik kl. 8",
+            "stopped: yes",
+        ] {
             #expect(shown.contains(expected), "\(expected) in \(shown)")
         }
         let audit = try cli.json(["audit", "--json"])
