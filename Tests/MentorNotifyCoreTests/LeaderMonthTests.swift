@@ -244,6 +244,12 @@ import Testing
         ] {
             #expect(shown.contains(expected), "\(expected) in \(shown)")
         }
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(month.leader(["person", "show", amira, "--json"]).out.utf8))
+                as? [String: Any])
+        let meetings = (record["forloeb"] as? [[String: Any]])?.first?["meetings"] as? [[String: Any]] ?? []
+        #expect(meetings.map { $0["cancelled"] as? Bool } == [false, false, true], "\(meetings)")
+        #expect((record["reminders"] as? [[String: Any]])?.map { $0["stopped"] as? Bool } == [true])
         let audit = try cli.json(["audit", "--json"])
         for (command, ids) in [
             ("contact fix", [contact]), ("meeting move", [moved]), ("meeting move", [movedEarly]),
