@@ -205,9 +205,11 @@ import Testing
         #expect(wakeUps.contains { $0.at == "2026-03-27T07:05" })
         #expect(!wakeUps.contains { $0.at > "2026-03-27T07:05" })
 
-        // The early end: one evaluation and one reminder for each, nothing after the reminder.
+        // The early end: one evaluation, one closing message and one reminder for each, nothing after
+        // the reminder.
         for person in [[Self.soren], [Self.oldNumber, Self.newNumber]] {
             let mine = log.filter { person.contains($0.to) }
+            #expect(mine.filter { $0.mentions("slutter dit forløb") }.count == 1, "\(person): \(mine.map(\.text))")
             #expect(mine.filter { $0.mentions("Vi vil gerne høre") }.count == 1, "\(person): \(mine.map(\.text))")
             let reminders = mine.filter {
                 $0.mentions("Vi vil stadig gerne høre") || $0.mentions("For en uge siden bad vi")
