@@ -19,8 +19,13 @@ import Testing
         private var seen = 0
         private var seenSMS = Set<String>()
 
-        /// `smsOnly`: Amira has no email address and reads SMS only.
-        init(smsOnly: Bool = false) throws {
+        /// `smsOnly`: Amira has no email address and reads SMS only. `settings`: more of the
+        /// program's settings (JSON members, each followed by a comma). `people`: how the pair comes
+        /// to be, returning the mentor's, the mentee's and the forløb's ids (by default `cli.forloeb`).
+        init(
+            smsOnly: Bool = false, settings: String = "",
+            people: ((CLIHarness) throws -> (mentor: Int64, mentee: Int64, forloeb: Int64))? = nil
+        ) throws {
             smtp = try TestServer(
                 script: "smtp_server.py", arguments: ["--out", scratch.path + "/in"], folder: scratch.path)
             cli.write(
@@ -28,11 +33,15 @@ import Testing
                 """
                 { "email": { "url": "smtp://127.0.0.1:\(smtp.port)", "from": "Mentorshoppen <noreply@example.dk>",
                              "starttls": "none" },
-                  "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                  "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", \(settings)
                                   "cafe": { "weekday": "wednesday", "time": "18:00", "from": "2026-03-04",
                                             "place": "Huset" },
                                   "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" } ] } ] }
                 """)
+            if let people {
+                (mentor, mentee, forloeb) = try people(cli)
+                return
+            }
             (mentor, mentee, forloeb) = try cli.forloeb(
                 mentee: smsOnly
                     ? ["--name", "Amira Hansen", "--phone", "21 24 18 03", "--channels", "sms"]
@@ -43,8 +52,8 @@ import Testing
         }
 
         /// Runs a cycle at `at`; returns the emails that reached the server and the SMS that reached
-        /// the spool during it.
-        func tick(_ at: String) throws -> (mail: [Mail], sms: [String]) {
+        /// the spool during it (`sms` their texts, `spooled` with the numbers they went to).
+        func tick(_ at: String) throws -> (mail: [Mail], sms: [String], spooled: [(to: String, text: String)]) {
             let result = try cli.run(["tick", "--at", at])
             #expect(result.code == 0, "tick \(at): \(result.err)")
             let all = scratch.received(scratch.path + "/in", count: 0, timeout: 0)
@@ -54,13 +63,14 @@ import Testing
                 $0.hasSuffix(".sms.json") && !seenSMS.contains($0)
             }.sorted()
             seenSMS.formUnion(names)
-            let sms = names.compactMap { name -> String? in
+            let spooled = names.compactMap { name -> (to: String, text: String)? in
                 guard let data = FileManager.default.contents(atPath: cli.folder + "/spool/" + name),
-                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let text = object["text"] as? String
                 else { return nil }
-                return object["text"] as? String
+                return (object["to"] as? String ?? "", text)
             }
-            return (Array(new), sms)
+            return (Array(new), spooled.map(\.text), spooled)
         }
 
         func run(_ arguments: [String]) throws -> CLIHarness.Result {

@@ -82,7 +82,7 @@ enum PersonShow {
                                     forloeb.meetings.map {
                                         .object([
                                             ("id", .int($0.id)), ("at", .string($0.at.description)),
-                                            ("place", .optional($0.place)),
+                                            ("place", .optional($0.place)), ("cancelled", JSON.bool($0.cancelled)),
                                         ])
                                     })
                             ),
@@ -152,7 +152,9 @@ enum PersonShow {
                     record.reminders.map {
                         .object([
                             ("id", .int($0.id)), ("time", .string($0.time)), ("days", .string($0.days)),
-                            ("until", .optional($0.until)), ("text", .optional($0.text)),
+                            ("until", .optional($0.until)), ("stopped", JSON.bool($0.stopped)),
+                            ("pausedFrom", .optional($0.pausedFrom)), ("pausedUntil", .optional($0.pausedUntil)),
+                            ("text", .optional($0.text)),
                         ])
                     })
             ),

@@ -41,6 +41,10 @@ public struct PersonRecord: Sendable {
         public var days: String
         public var text: String?
         public var until: String?
+        /// Stopped by a leader, or paused from `pausedFrom` through `pausedUntil`.
+        public var stopped: Bool
+        public var pausedFrom: String?
+        public var pausedUntil: String?
     }
 }
 
@@ -60,13 +64,7 @@ extension Store {
                     // A forgotten person is no longer linked to anyone by name.
                     otherName: person.forgotten ? nil : others[other]?.name,
                     contacts: try contacts(relationship: relationship.id),
-                    meetings: try database.query(
-                        "SELECT id, at, place FROM meeting WHERE relationship_id = ? ORDER BY at, id", [relationship.id]
-                    ) { row throws(StoreError) in
-                        Meeting(
-                            id: row.int64(0), relationshipID: relationship.id,
-                            at: try row.value(1, as: LocalDateTime.init, "meeting time"), place: row.optionalString(2))
-                    },
+                    meetings: try meetings(relationship: relationship.id),
                     evaluations: try database.query(
                         "SELECT by, date FROM evaluation WHERE relationship_id = ? ORDER BY date, id", [relationship.id]
                     ) { row throws(StoreError) in
@@ -109,11 +107,15 @@ extension Store {
                         program: $0.string(0), at: $0.string(1), yes: $0.string(2) == "yes", answeredAt: $0.int64(3))
                 },
                 reminders: try database.query(
-                    "SELECT id, time, days, text, until FROM reminder WHERE person_id = ? ORDER BY id", [id]
+                    """
+                    SELECT id, time, days, text, until, stopped_at IS NOT NULL, paused_from, paused_until
+                    FROM reminder WHERE person_id = ? ORDER BY id
+                    """, [id]
                 ) {
                     PersonRecord.Reminder(
                         id: $0.int64(0), time: $0.string(1), days: $0.string(2), text: $0.optionalString(3),
-                        until: $0.optionalString(4))
+                        until: $0.optionalString(4), stopped: $0.bool(5), pausedFrom: $0.optionalString(6),
+                        pausedUntil: $0.optionalString(7))
                 })
         }
     }
