@@ -55,6 +55,7 @@ public enum Schema {
             event_sequence = coalesce(json_extract(calendar, '$.sequence'), 0)
             WHERE calendar IS NOT NULL AND json_valid(calendar);
         CREATE INDEX outbox_event_uid ON outbox(event_uid) WHERE event_uid IS NOT NULL;
+        """
 
     /// An end reason is a category (`EndReason`), never free text: the text leaders once wrote
     /// ("Ahmad har fået fast job…") names people and survived `forget`. Text that is not a
