@@ -26,7 +26,10 @@ let package = Package(
             name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Records, dates, zones, rules and roles: values only, no SQLite, no libcurl.
         .target(name: "MentorModel", swiftSettings: strict),
-        .target(name: "MentorStore", dependencies: ["CSQLite", "CCrypto", "MentorModel"], swiftSettings: strict),
+        // WebhookAuth for its HMAC: forgotten refs are kept as keyed hashes.
+        .target(
+            name: "MentorStore", dependencies: ["CSQLite", "CCrypto", "MentorModel", "WebhookAuth"],
+            swiftSettings: strict),
         // Pure rules: the compiler keeps them from the store, SQLite and libcurl.
         .target(name: "Scheduler", dependencies: ["MentorModel"], swiftSettings: strict),
         // Who may call the webhooks: GatewayAPI's JWT (HS256) and Twilio's HMAC-SHA1 signatures.

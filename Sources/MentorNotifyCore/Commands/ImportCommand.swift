@@ -42,11 +42,17 @@ enum ImportCommand {
         for override in result.overrides {
             context.output.error("mentor-notify: \(override) (--force)")
         }
+        for row in result.forgotten {
+            context.output.error(
+                "mentor-notify: \(file):\(row.line): \(ImportResult.refs(row.refs)) belonged to a person who was "
+                    + "forgotten; row skipped, remove it from the sheet")
+        }
         context.logger.info(
             "import",
             [
                 "kind": kind.rawValue, "added": String(result.added), "changed": String(result.changed),
-                "unchanged": String(result.unchanged), "dry_run": String(dryRun),
+                "unchanged": String(result.unchanged), "forgotten": String(result.forgotten.count),
+                "dry_run": String(dryRun),
             ])
         context.output.line("\(file): \(result.summary)" + (dryRun ? " (dry run: nothing written)" : ""))
         if !result.notInFileNames.isEmpty {
@@ -69,6 +75,8 @@ struct ImportResult {
     var notInFileNames: [String] = []
     /// `FILE:LINE: rule` for each eligibility rule `--force` overrode.
     var overrides: [String] = []
+    /// Rows skipped because they name the ref of a forgotten person: their line and those refs.
+    var forgotten: [(line: Int, refs: [String])] = []
     var windows1252 = false
 
     mutating func record(changes columns: [String]) {
@@ -89,8 +97,20 @@ struct ImportResult {
     /// `3 added, 2 changed: phone ×1, email ×1; 7 unchanged; 1 in the database but not in the file`
     var summary: String {
         let columns = changedColumns.map { "\($0.column) ×\($0.count)" }.joined(separator: ", ")
-        return "\(added) added, \(changed) changed\(columns.isEmpty ? "" : ": " + columns); \(unchanged) unchanged; "
+        var summary =
+            "\(added) added, \(changed) changed\(columns.isEmpty ? "" : ": " + columns); \(unchanged) unchanged; "
             + "\(notInFile) in the database but not in the file"
+        if !forgotten.isEmpty {
+            let refs = ImportResult.refs(Array(Set(forgotten.flatMap(\.refs))).sorted())
+            let rows = forgotten.count == 1 ? "the row" : "the rows"
+            summary += "; \(forgotten.count) forgotten (skipped: \(refs) — remove \(rows) from the sheet)"
+        }
+        return summary
+    }
+
+    /// `ref m3`, `refs m3, m7`
+    static func refs(_ refs: [String]) -> String {
+        (refs.count == 1 ? "ref " : "refs ") + refs.joined(separator: ", ")
     }
 }
 
@@ -196,6 +216,15 @@ struct Importer {
         }
     }
 
+    /// Whether the row names a ref of a forgotten person, recorded to be skipped: the sheet is behind
+    /// the database, not wrong, so the import goes on without bringing the person back.
+    private func skipsForgotten(_ row: Row, _ fields: [String], into result: inout ImportResult) throws -> Bool {
+        let refs = try fields.compactMap(row.field).filter { try store.isForgotten(ref: $0) }
+        guard !refs.isEmpty else { return false }
+        result.forgotten.append((row.line, refs))
+        return true
+    }
+
     /// A date written as ISO or as Danish Excel writes it, as ISO for the checks of `person add`.
     private func isoDate(_ raw: String?, field: String) throws(InputError) -> String? {
         try raw.map { raw throws(InputError) in try Validate.spreadsheetDate(raw, field: field).description }
@@ -207,6 +236,7 @@ struct Importer {
             csv, file, required: ["ref", "role", "name"],
             optional: ["email", "phone", "birthdate", "channels", "lang", "certificate"])
         try each(csv, file, present) { row in
+            if try skipsForgotten(row, ["ref"], into: &result) { return }
             let field = row.field
             let person = try PersonInput.parse(
                 role: field("role") ?? "", name: field("name") ?? "", email: field("email"), phone: field("phone"),
@@ -258,6 +288,7 @@ struct Importer {
         let present = try columns(
             csv, file, required: ["mentor_ref", "mentee_ref", "program", "start"], optional: ["end"])
         try each(csv, file, present) { row in
+            if try skipsForgotten(row, ["mentor_ref", "mentee_ref"], into: &result) { return }
             let field = row.field
             let programID = field("program") ?? ""
             guard let program = config.programs.first(where: { $0.id == programID }) else {
@@ -300,7 +331,11 @@ struct Importer {
             seen.insert(id)
             result.added += 1
         }
-        let missing = try store.relationships().filter { !seen.contains($0.id) }
+        // A forgotten person's forløb stays (its counts do), but no row can name it any more.
+        let forgotten = Set(try store.people().filter(\.forgotten).map(\.id))
+        let missing = try store.relationships().filter {
+            !seen.contains($0.id) && !forgotten.contains($0.mentorID) && !forgotten.contains($0.menteeID)
+        }
         result.notInFile = missing.count
         result.notInFileNames = missing.map { "forløb \($0.id)" }
     }
@@ -315,6 +350,7 @@ struct Importer {
         let present = try columns(
             csv, file, required: ["mentor_ref", "mentee_ref", "date", "minutes"], optional: ["kind"])
         try each(csv, file, present) { row in
+            if try skipsForgotten(row, ["mentor_ref", "mentee_ref"], into: &result) { return }
             let field = row.field
             let mentorRef = field("mentor_ref") ?? ""
             let menteeRef = field("mentee_ref") ?? ""

@@ -64,7 +64,8 @@ enum PersonShow {
                             ("role", .string(forloeb.role.rawValue)),
                             (forloeb.role == .mentor ? "mentee" : "mentor", .optional(forloeb.otherName)),
                             ("start", date(relationship.start)), ("plannedEnd", date(relationship.plannedEnd)),
-                            ("endedOn", date(relationship.endedOn)), ("endReason", .optional(relationship.endReason?.rawValue)),
+                            ("endedOn", date(relationship.endedOn)),
+                            ("endReason", .optional(relationship.endReason?.rawValue)),
                             (
                                 "contacts",
                                 .array(

@@ -48,7 +48,8 @@ enum Usage {
         Erases the person's name, email, phone, birthdate and the message bodies to them, their name from
         the texts to others, the free text about their forløb (an end reason written as text, meeting
         places, their reminders' texts), and rewrites the database file so the values are gone from it.
-        Counts for statistics stay. `person show ID` then shows no personal value.
+        Counts for statistics stay. `person show ID` then shows no personal value. The ref is kept only
+        as a keyed hash, so that importing the sheet again does not bring the person back.
         """,
         "match": """
         usage: mentor-notify match --mentor ID --mentee ID --program PROGRAM --start YYYY-MM-DD [--end YYYY-MM-DD] [--force]
@@ -183,7 +184,8 @@ enum Usage {
         the same mentor, mentee, program and start is the same forløb and its end follows the file (an
         empty end leaves it); a contact already there is not added again. Nothing is deleted. It prints
         e.g. "3 added, 2 changed: phone ×1, email ×1; 7 unchanged; 1 in the database but not in the file".
-        A bad row stops the import with FILE:LINE: reason.
+        A bad row stops the import with FILE:LINE: reason. A row naming the ref of a forgotten person is
+        skipped and counted ("1 forgotten (skipped: ref e1 — remove the row from the sheet)").
         Columns (Danish names in brackets, any case):
           people:        ref, role (rolle), name (navn), email (e-mail), phone (telefon, mobil),
                          birthdate (fødselsdato), channels (kanaler), lang (sprog), certificate (børneattest)

@@ -142,6 +142,12 @@ extension Store {
         if try database.scalarInt("SELECT count(*) FROM person WHERE ref = ? AND id IS NOT ?", [ref, id]) ?? 0 > 0 {
             throw InputError("ref", "'\(ref)' is already used by another person")
         }
+        if try isForgotten(ref: ref) {
+            throw InputError(
+                "ref",
+                "'\(ref)' was the ref of a person who was forgotten; to add someone anew on purpose, give them a "
+                    + "different ref (and use it in the sheet)")
+        }
     }
 
     public func person(_ id: Int64) throws -> Person {
@@ -237,6 +243,8 @@ extension Store {
         var result = Forgotten()
         try write {
             let person = try person(id)
+            // Before the ref goes: a sheet imported again must not bring the person back.
+            if let ref = person.ref { try rememberForgotten(ref: ref) }
             let forloeb = try database.query(
                 "SELECT id FROM relationship WHERE mentor_id = ? OR mentee_id = ?", [id, id]
             ) { $0.int64(0) }

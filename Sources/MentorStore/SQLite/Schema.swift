@@ -16,7 +16,16 @@ public enum Schema {
         .init(id: "011-people", sql: people),
         .init(id: "012-ends", sql: endReasonCategories),
         .init(id: "013-audit", sql: audit),
+        .init(id: "014-forgotten-refs", sql: forgottenRefs),
     ])
+
+    /// The refs of forgotten people, as HMAC-SHA256 keyed with `meta`'s `forgotten-ref.key`
+    /// (Repositories/ForgottenRefs.swift), so that importing the leader's sheet again does not bring
+    /// them back. Of people forgotten before this migration nothing can be remembered: their ref was
+    /// already erased, so a sheet that still holds their row adds them anew until it is removed.
+    static let forgottenRefs = """
+        CREATE TABLE forgotten_ref (hash TEXT PRIMARY KEY) WITHOUT ROWID;
+        """
 
     /// Meetings, café evenings and reminders can be corrected and undone. A meeting's `sequence` is
     /// its calendar `SEQUENCE` (one more per move or cancellation). A cancelled café evening is a
