@@ -84,7 +84,7 @@ final class CLIHarness {
     func forloeb(
         program: String = "mentorshoppen",
         mentor: [String] = ["--name", "Søren Mariegård", "--email", "soren@example.dk"],
-        mentee: [String] = ["--name", "Amira Hansen", "--email", "amira@example.dk"]
+        mentee: [String] = ["--name", "Amira Hansen", "--email", "amira@example.dk"], start: String = "2026-03-02"
     ) throws -> (mentor: Int64, mentee: Int64, forloeb: Int64) {
         #expect(try run(["init"]).code == 0)
         let mentorID = try create(
@@ -93,8 +93,7 @@ final class CLIHarness {
             ])
         let menteeID = try create(["person", "add", "--role", "mentee"] + mentee + ["--birthdate", "2004-03-10"])
         let forloeb = try create([
-            "match", "--mentor", String(mentorID), "--mentee", String(menteeID), "--program", program, "--start",
-            "2026-03-02",
+            "match", "--mentor", String(mentorID), "--mentee", String(menteeID), "--program", program, "--start", start,
         ])
         return (mentorID, menteeID, forloeb)
     }

@@ -91,6 +91,36 @@ import Testing
         #expect(text.contains("Samira") && !text.contains("Amira"), "\(text)")
     }
 
+    /// A waiting text is written anew after a correction, never patched: the new name whole (not
+    /// inside other words: "Maja Nyntorshoppen" was once written), in the language now chosen.
+    @Test func aWaitingTextIsWrittenAnewWithTheNewNameInTheNewLanguage() throws {
+        let cli = CLIHarness()
+        let (_, mentee, forloeb) = try cli.forloeb(
+            mentor: ["--name", "Mo", "--email", "mo@example.dk"], mentee: ["--name", "Me", "--phone", "29876543"],
+            start: "2026-12-01")
+        #expect(try cli.run(["meeting", String(forloeb), "--at", "2026-12-29T08:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-12-28T08:00"]).code == 0)
+        let store = try Store(path: cli.folder + "/test.db")
+        let waiting = try #require(
+            try store.outbox(status: .pending).first { $0.rule == .meetingReminder && $0.recipient == mentee })
+        #expect(waiting.language == .da)
+
+        #expect(try cli.run(["person", "edit", String(mentee), "--lang", "en", "--name", "Maja Ny"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-12-28T09:00"]).code == 0)
+        let spool = cli.folder + "/spool/"
+        let texts = try FileManager.default.contentsOfDirectory(atPath: spool).filter { $0.hasSuffix(".sms.json") }
+            .compactMap {
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spool + $0)))
+                    as? [String: Any]
+            }
+            .compactMap { $0["text"] as? String }
+        #expect(texts.count == 1, "\(texts)")
+        let text = texts.first ?? ""
+        #expect(text.contains("Maja") && !text.contains("Nyntor"), "\(text)")
+        #expect(!text.contains("Hej") && !text.contains("Husk"), "in English now: \(text)")
+        #expect(text.contains("Mentorshoppen"), "\(text)")
+    }
+
     /// Through a real HTTP gateway: an SMS the gateway refused once (500) is retried at the number the
     /// leader entered since.
     @Test func aRetryingSMSReachesTheGatewayAtTheNewNumber() throws {

@@ -186,6 +186,46 @@ import Testing
         #expect(reminder.body?.contains("Zakarias") == false)
     }
 
+    /// A corrected name and a moved meeting's place were in texts already sent (the leader's digest,
+    /// the reminder): `forget` erases what the person was called and where they met before, too,
+    /// and stops their personal reminder.
+    @Test func forgetErasesFormerNamesAndPlacesAndStopsTheReminder() throws {
+        let cli = CLIHarness()
+        let (_, mentee, forloeb) = try cli.forloeb(
+            mentor: ["--name", "Mo Larsen", "--email", "mo@example.dk"],
+            mentee: ["--name", "Amira Quixbeck", "--email", "amira@example.dk"], start: "2026-10-01")
+        let meeting = try cli.create([
+            "meeting", String(forloeb), "--at", "2026-11-03T08:00", "--place", "Café Hemmelig",
+        ])
+        _ = try Store(path: cli.folder + "/test.db").addReminder(
+            person: mentee, time: try #require(LocalTime("07:00")), weekdays: [1, 2, 3], text: "Godmorgen",
+            until: nil, today: try #require(LocalDate("2026-11-01")))
+        #expect(try cli.run(["tick", "--at", "2026-11-02T10:00"]).code == 0)
+        #expect(
+            try cli.run(["meeting", "move", String(meeting), "--at", "2026-11-04T08:00", "--place", "Biblioteket"]).code
+                == 0)
+        #expect(try cli.run(["person", "edit", String(mentee), "--name", "Amira Zyltrop"]).code == 0)
+        let shown = try cli.run(["person", "show", String(mentee)]).out
+        #expect(shown.contains("Amira Quixbeck"), "a former name is data held about them:\n\(shown)")
+
+        func holders(_ value: String) throws -> [String] {
+            let spool = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool").map { "spool/" + $0 }
+            return (["test.db", "test.db-wal"] + spool).filter {
+                let data = FileManager.default.contents(atPath: cli.folder + "/" + $0) ?? Data()
+                return data.range(of: Data(value.utf8)) != nil
+            }
+        }
+        #expect(!(try holders("Quixbeck")).isEmpty)
+        #expect(!(try holders("Hemmelig")).isEmpty)
+        #expect(try cli.run(["forget", String(mentee)]).code == 0)
+        for value in ["Quixbeck", "Zyltrop", "Hemmelig"] {
+            let left = try holders(value)
+            #expect(left.isEmpty, "\(value) left in \(left)")
+        }
+        let reminders = try cli.run(["reminder", "list"]).out
+        #expect(!reminders.contains("active"), "\(reminders)")
+    }
+
     /// GDPR art. 15 and 17 on one person with every kind of record: `person show` lists each kind,
     /// and after `forget` neither it nor the database file (nor its -wal) holds any erased value,
     /// the free-text end reason and the meeting place included.

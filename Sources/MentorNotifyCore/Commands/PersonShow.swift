@@ -44,7 +44,9 @@ enum PersonShow {
                 "person",
                 .object([
                     ("id", .int(person.id)), ("ref", .optional(person.ref)), ("role", .string(person.role.rawValue)),
-                    ("name", .optional(person.name)), ("email", .optional(person.email)),
+                    ("name", .optional(person.name)),
+                    ("formerNames", .array(record.formerNames.map { .string($0) })),
+                    ("email", .optional(person.email)),
                     ("phone", .optional(person.phone)), ("birthdate", date(person.birthdate)),
                     ("certificate", date(person.certificate)),
                     ("channels", .array(person.channels.sorted().map { .string($0.rawValue) })),

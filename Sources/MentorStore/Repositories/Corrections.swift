@@ -30,6 +30,9 @@ public struct PersonUpdate: Sendable, Hashable {
         self.language = language
     }
 
+    /// The fields the texts of messages show: waiting ones are written anew when one changes.
+    static let shownInTexts: Set<String> = ["name", "lang"]
+
     /// The person as this update leaves them.
     func applied(to person: Person) -> Person {
         var result = person
@@ -51,8 +54,8 @@ extension Store {
     /// changed (`name`, `email`, `phone`, `birthdate`, `certificate`, `channels`, `lang`, `ref`,
     /// `role`), in that order; nothing is written when none did. Messages not yet sent need nothing more for a
     /// new address or number (delivery reads the person's address when it sends), but their texts
-    /// were written with the name (waiting ones get the new one) and for their channel (waiting ones
-    /// on a channel no longer chosen are written anew).
+    /// were written with the name, in the language and for the channel: waiting ones that a change
+    /// makes wrong are written anew. A former name is kept (`former_name`, by a trigger) until `forget`.
     @discardableResult
     public func updatePerson(_ id: Int64, _ update: PersonUpdate) throws -> [String] {
         try write {
@@ -99,34 +102,27 @@ extension Store {
                         AND rule != 'reply-confirmation'
                     """, [id, channel.rawValue])
             }
-            if let old = current.name, let new = next.name, old != new {
-                try renameInWaitingTexts(person: id, from: old, to: new)
+            if !changed.filter(PersonUpdate.shownInTexts.contains).isEmpty {
+                try dropWaitingTexts(person: id, formerName: next.name != current.name ? current.name : nil)
             }
             return changed
         }
     }
 
-    /// Waiting messages were written with the old name: the full name in any of them, the first
-    /// name in those to the person or about their forløb (where the texts use it alone).
-    private func renameInWaitingTexts(person id: Int64, from old: String, to new: String) throws {
-        func replace(_ value: String, with replacement: String, where condition: String, _ arguments: [any SQLArgument])
-            throws
-        {
-            try database.run(
-                """
-                UPDATE outbox SET body = replace(body, ?1, ?2), subject = replace(subject, ?1, ?2)
-                WHERE status = 'pending' AND (instr(body, ?1) > 0 OR instr(subject, ?1) > 0) AND \(condition)
-                """, [value, replacement] + arguments)
-        }
-        try replace(old, with: new, where: "1", [])
-        let (oldFirst, newFirst) = (PersonName.first(old), PersonName.first(new))
-        if oldFirst.count >= 2, oldFirst != newFirst {
-            try replace(
-                oldFirst, with: newFirst,
-                where:
-                    "(recipient = ?3 OR relationship_id IN (SELECT id FROM relationship WHERE mentor_id = ?3 OR mentee_id = ?3))",
-                [id])
-        }
+    /// Waiting messages were written with what the person was: they are dropped, and the next cycle
+    /// writes them anew from the person as they now are (patching a text in place hits names inside
+    /// words). Those to the person and about their forløb; and the leaders' lists that name them by
+    /// their former name, which the scheduler plans again while they are due. Messages that answer
+    /// a reply stay: the reply they answer is not kept, so they cannot be written again.
+    private func dropWaitingTexts(person id: Int64, formerName: String?) throws {
+        let kept = Rule.allCases.filter(\.answersAReply).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let lists = [Rule.monthlyDigest, .cafeRsvp].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try database.run(
+            """
+            DELETE FROM outbox WHERE status = 'pending' AND rule NOT IN (\(kept)) AND (recipient = ?1
+                OR relationship_id IN (SELECT id FROM relationship WHERE mentor_id = ?1 OR mentee_id = ?1)
+                OR (?2 IS NOT NULL AND rule IN (\(lists)) AND (instr(body, ?2) > 0 OR instr(subject, ?2) > 0)))
+            """, [id, formerName])
     }
 }
 

@@ -3,6 +3,8 @@ public import MentorModel
 /// Everything held about one person (GDPR art. 15), read in one transaction: `person show`.
 public struct PersonRecord: Sendable {
     public var person: Person
+    /// The names they had before a correction, kept until `forget` erases them from sent texts.
+    public var formerNames: [String]
     public var forloeb: [Forloeb]
     /// Messages to the person, oldest first (their text while it is kept).
     public var messages: [OutboxRow]
@@ -75,7 +77,11 @@ extension Store {
                     answers: try forloebAnswers(relationship: relationship.id).filter { $0.by == role.rawValue })
             }
             return PersonRecord(
-                person: person, forloeb: forloeb,
+                person: person,
+                formerNames: try database.query(
+                    "SELECT name FROM former_name WHERE person_id = ? ORDER BY name", [id]
+                ) { $0.string(0) },
+                forloeb: forloeb,
                 messages: try database.query(
                     "SELECT \(Store.outboxColumns) FROM outbox WHERE recipient = ? ORDER BY created_at, id", [id],
                     Store.outboxRow),

@@ -250,6 +250,11 @@ extension Store {
             ) { $0.int64(0) }
             result.rowsToThePerson = Set(
                 try database.query("SELECT id FROM outbox WHERE recipient = ?", [id]) { $0.int64(0) })
+            // Longest first: a name that contains another is replaced whole.
+            let formerNames = try database.query(
+                "SELECT name FROM former_name WHERE person_id = ? ORDER BY length(name) DESC", [id]
+            ) { $0.string(0) }
+            try database.run("DELETE FROM former_name WHERE person_id = ?", [id])
             try database.run(
                 """
                 UPDATE person SET name = NULL, email = NULL, phone = NULL, birthdate = NULL, certificate = NULL,
@@ -263,7 +268,12 @@ extension Store {
             try database.run(
                 "UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ? OR (\(forwards))",
                 [id, forwardPattern])
-            try database.run("UPDATE reminder SET text = NULL WHERE person_id = ?", [id])
+            // A reminder without its text has nothing left to say: it stops.
+            try database.run(
+                """
+                UPDATE reminder SET text = NULL,
+                    stopped_at = coalesce(stopped_at, CAST(strftime('%s', 'now') AS INTEGER)) WHERE person_id = ?
+                """, [id])
             try database.run("DELETE FROM opt_out_event WHERE person_id = ?", [id])
             try database.run("DELETE FROM unverified_sender WHERE person_id = ?", [id])
             if !forloeb.isEmpty {
@@ -272,21 +282,29 @@ extension Store {
                     "DELETE FROM outbox WHERE status = 'pending' AND relationship_id IN (\(marks))", forloeb)
                 result.rowsScrubbed = try scrubForloebText(forloeb)
             }
-            if let name = person.name {
-                result.rowsScrubbed.formUnion(try scrub(name: name, forloeb: forloeb))
-            }
+            let names = ([person.name].compactMap(\.self) + formerNames).sorted { $0.count > $1.count }
+            result.rowsScrubbed.formUnion(try scrub(names: names, forloeb: forloeb))
         }
         try database.execute("VACUUM")
         try emptyWAL()
         return result
     }
 
-    /// Replaces the full name everywhere, and the first name in the texts about the person's forløb.
-    private func scrub(name: String, forloeb: [Int64]) throws -> Set<Int64> {
-        let first = PersonName.first(name)
-        var scrubbed = try replaceInTexts(name, by: ("(navn slettet)", "(name erased)"), where: "1", [])
-        if first.count >= 2, !forloeb.isEmpty {
-            let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
+    /// Replaces each full name (the current and the former ones, longest first) everywhere, then
+    /// their first names in the texts about the person's forløb: a first name replaced before a
+    /// full name would leave its surname.
+    private func scrub(names: [String], forloeb: [Int64]) throws -> Set<Int64> {
+        var scrubbed = Set<Int64>()
+        for name in names {
+            scrubbed.formUnion(try replaceInTexts(name, by: ("(navn slettet)", "(name erased)"), where: "1", []))
+        }
+        guard !forloeb.isEmpty else { return scrubbed }
+        let marks = Array(repeating: "?", count: forloeb.count).joined(separator: ", ")
+        var firstNames: [String] = []
+        for first in names.map(PersonName.first) where first.count >= 2 && !firstNames.contains(first) {
+            firstNames.append(first)
+        }
+        for first in firstNames.sorted(by: { $0.count > $1.count }) {
             scrubbed.formUnion(
                 try replaceInTexts(
                     first, by: ("(navn slettet)", "(name erased)"), where: "relationship_id IN (\(marks))", forloeb))
@@ -305,13 +323,18 @@ extension Store {
         try database.run(
             "UPDATE relationship SET end_reason = ? WHERE id IN (\(marks)) AND end_reason NOT IN (\(categories))",
             [EndReason.other.rawValue] + forloeb.map { $0 as any SQLArgument })
-        // Longest first: a place that contains another is replaced whole.
+        // Where meetings are and were before a move. Longest first: a place that contains another
+        // is replaced whole.
+        let meetings = "SELECT id FROM meeting WHERE relationship_id IN (\(marks))"
         let places = try database.query(
             """
-            SELECT DISTINCT place FROM meeting WHERE place IS NOT NULL AND relationship_id IN (\(marks))
+            SELECT place FROM (
+                SELECT place FROM meeting WHERE place IS NOT NULL AND relationship_id IN (\(marks))
+                UNION SELECT place FROM meeting_former_place WHERE meeting_id IN (\(meetings)))
             ORDER BY length(place) DESC
-            """, forloeb
+            """, forloeb + forloeb
         ) { $0.string(0) }
+        try database.run("DELETE FROM meeting_former_place WHERE meeting_id IN (\(meetings))", forloeb)
         var scrubbed = Set(
             try database.query(
                 """

@@ -17,7 +17,37 @@ public enum Schema {
         .init(id: "012-ends", sql: endReasonCategories),
         .init(id: "013-audit", sql: audit),
         .init(id: "014-forgotten-refs", sql: forgottenRefs),
+        .init(id: "015-former-values", sql: formerValues),
     ])
+
+    /// The names a person had and the places a meeting had before a correction or a move: texts
+    /// already sent carry them, and `forget` erases each of them there (and these rows). Kept by
+    /// triggers, so that every path that changes a name or a place (an edit, an import, a move)
+    /// is covered. A name given back is no longer a former one.
+    static let formerValues =
+        formerValue("former_name", of: ("person", "person_id"), column: "name", trigger: "person_renamed")
+        + formerValue(
+            "meeting_former_place", of: ("meeting", "meeting_id"), column: "place", trigger: "meeting_place_moved")
+
+    /// A table of the values `column` of `owner` had, and the trigger that keeps it. Written out
+    /// by 015-former-values: never change what this returns.
+    static func formerValue(
+        _ table: String, of owner: (table: String, key: String), column: String, trigger: String
+    ) -> String {
+        """
+        CREATE TABLE \(table) (
+            \(owner.key) INTEGER NOT NULL REFERENCES \(owner.table)(id),
+            \(column) TEXT NOT NULL,
+            PRIMARY KEY (\(owner.key), \(column))
+        ) WITHOUT ROWID;
+        CREATE TRIGGER \(trigger) AFTER UPDATE OF \(column) ON \(owner.table)
+            WHEN old.\(column) IS NOT NULL AND new.\(column) IS NOT NULL AND old.\(column) <> new.\(column) BEGIN
+            INSERT OR IGNORE INTO \(table) (\(owner.key), \(column)) VALUES (new.id, old.\(column));
+            DELETE FROM \(table) WHERE \(owner.key) = new.id AND \(column) = new.\(column);
+        END;
+
+        """
+    }
 
     /// The refs of forgotten people, as HMAC-SHA256 keyed with `meta`'s `forgotten-ref.key`
     /// (Repositories/ForgottenRefs.swift), so that importing the leader's sheet again does not bring
