@@ -30,8 +30,8 @@ enum Usage {
 
         Corrects a person: only what is given changes, with the checks of `person add` (a chosen channel
         keeps its address, a ref names one person, a forgotten person stays forgotten). Messages not yet
-        sent go to the new address or number, their texts get the new name, and those waiting on a channel
-        no longer chosen are written anew on the new one. A new address does not undo an opt-out. Prints
+        sent go to the new address or number; after a new name or language, waiting texts are written anew
+        by the next cycle; those waiting on a channel no longer chosen are written anew on the new one. A new address does not undo an opt-out. Prints
         which fields changed.
         """,
         "person show": """
@@ -45,9 +45,10 @@ enum Usage {
         "forget": """
         usage: mentor-notify forget ID
 
-        Erases the person's name, email, phone, birthdate and the message bodies to them, their name from
-        the texts to others, the free text about their forløb (an end reason written as text, meeting
-        places, their reminders' texts), and rewrites the database file so the values are gone from it.
+        Erases the person's name, email, phone, birthdate and the message bodies to them, their name and
+        former names from the texts to others, the free text about their forløb (an end reason written as
+        text, meeting places and the places meetings moved from, their reminders' texts: the reminders
+        stop), and rewrites the database file so the values are gone from it.
         Counts for statistics stay. `person show ID` then shows no personal value. The ref is kept only
         as a keyed hash, so that importing the sheet again does not bring the person back.
         """,
