@@ -126,6 +126,16 @@ import Testing
         #expect(try CycleCommands.statusReport(store, maxAgeMinutes: 60).fresh == false)
     }
 
+    /// On a database no real cycle ever ran on, a `tick --at` a few minutes ago is no sign of life.
+    @Test func aRecentWhatIfOnANewDatabaseIsNoSignOfLife() throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb()
+        #expect(try cli.run(["tick", "--at", Self.local(Int64(Date().timeIntervalSince1970) - 120)]).code == 0)
+        let status = try cli.run(["status"])
+        #expect(status.code == 1, "\(status.out)")
+        #expect(status.out.contains("last cycle:     never"), "\(status.out)")
+    }
+
     /// A plain tick acts for its own moment: `status` names no `tick --at`. A what-if behind the
     /// last cycle says plainly on stdout that it did nothing, and logs no `cycle` it did not run.
     @Test func aRealTickIsNotLabelledAWhatIfAndASkippedWhatIfSaysSo() throws {

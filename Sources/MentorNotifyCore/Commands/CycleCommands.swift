@@ -299,7 +299,9 @@ enum CycleCommands {
         func recent(_ moment: Int64?) -> Bool {
             moment.map { $0 <= now + 60 && now - $0 <= Int64(maxAgeMinutes) * 60 } ?? false
         }
-        let ranAt = wall ?? last
+        // Only real cycles mark when they ran; a database from before the wall mark has its last
+        // real cycle's moment. A `tick --at` moment is never a sign of life.
+        let ranAt = wall ?? lastReal
         var notPlanning: String?
         if let skipped, !skipped.isEmpty {
             notPlanning = skipped
