@@ -132,4 +132,34 @@ import Testing
         #expect(table.out.contains("person opt-out"), "\(table.out)")
         #expect(try cli.run(["audit", "--days", "0"]).code == 65)
     }
+
+    /// An import and a café cancellation name what they touched, which their arguments do not:
+    /// the kind and the ids added or changed, the program and the evening. Still no value.
+    @Test func anImportAndACafeCancellationSayWhatTheyTouched() throws {
+        let cli = try IdempotentInputTests.pairImported()
+        cli.write("c.csv", "mentor_ref,mentee_ref,date,minutes\nm1,e1,2026-04-05,60\nm1,e1,2026-04-12,90\n")
+        #expect(try cli.run(["import", "contacts", "c.csv"]).code == 0)
+        // The same file again changes nothing and names nothing; a dry run is not recorded.
+        #expect(try cli.run(["import", "contacts", "c.csv"]).code == 0)
+        #expect(try cli.run(["import", "contacts", "c.csv", "--dry-run"]).code == 0)
+        #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2031-05-06T18:00"]).code == 0)
+        let cancel = try cli.run(["cafe", "cancel", "--program", "mentorshoppen", "--at", "2031-05-06T18:00"])
+        #expect(cancel.code == 0, "\(cancel.err)")
+
+        let store = try Store(path: cli.folder + "/test.db")
+        let people = try store.people().map(\.id).sorted()
+        let forloeb = try store.relationships().map(\.id)
+        let contacts = try store.contacts(relationship: forloeb[0]).map(\.id).sorted()
+        let rows = try cli.json(["audit", "--json"]).map {
+            "\($0["command"] as? String ?? "") \(($0["keys"] as? [String]) ?? []) \(($0["ids"] as? [Int]) ?? [])"
+        }
+        #expect(rows.count == 6, "\(rows)")
+        #expect(rows.first == "import [\"people\"] \(people)", "\(rows)")
+        #expect(rows.dropFirst().first == "import [\"relationships\"] \(forloeb)", "\(rows)")
+        #expect(rows.dropFirst(2).first == "import [\"contacts\"] \(contacts)", "\(rows)")
+        #expect(rows.dropFirst(3).first == "import [\"contacts\"] []", "\(rows)")
+        #expect(rows.last == "cafe cancel [\"mentorshoppen\", \"2031-05-06T18:00\"] []", "\(rows)")
+        let table = try cli.run(["audit"])
+        #expect(table.out.contains("mentorshoppen,2031-05-06T18:00"), "\(table.out)")
+    }
 }

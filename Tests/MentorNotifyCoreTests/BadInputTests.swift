@@ -95,6 +95,11 @@ import Testing
             "mentor_ref,mentee_ref,date,minutes\nm1,e1,2026-03-05,1441\n", 65, "in.csv:2: minutes"
         ),
         (
+            "a contact over 8 hours in a file, without --yes", ["import", "contacts", "in.csv"],
+            "mentor_ref;mentee_ref;date;minutes;kind\nm1;e1;05-03-2026;900;meeting\n", 65,
+            "in.csv:2: minutes: 900 minutes is over 8 hours; check the number, or add --yes"
+        ),
+        (
             "contact for no forløb", ["import", "contacts", "in.csv"],
             "mentor_ref,mentee_ref,date,minutes\ne1,m1,2026-03-05,60\n", 65, "in.csv:2:"
         ),
@@ -116,10 +121,25 @@ import Testing
             "bad phone on the command line", ["person", "add", "--role", "mentee", "--name", "Bo", "--phone", "123"],
             nil, 65, "phone"
         ),
+        // An unknown --program is the argument's mistake (65), not the config's (78): it names the programs.
         (
             "unknown program in match",
-            ["match", "--mentor", "1", "--mentee", "2", "--program", "nosuch", "--start", "2026-03-01"], nil, 78,
-            "nosuch"
+            ["match", "--mentor", "1", "--mentee", "2", "--program", "nosuch", "--start", "2026-03-01"], nil, 65,
+            "there is no program 'nosuch'; the programs are "
+        ),
+        ("unknown program in forloeb list", ["forloeb", "list", "--program", "nope"], nil, 65, "the programs are"),
+        ("unknown program in attention", ["attention", "--program", "nope"], nil, 65, "the programs are"),
+        (
+            "unknown program in report year", ["report", "year", "--year", "2026", "--program", "nope"], nil, 65,
+            "the programs are"
+        ),
+        (
+            "unknown program in report hours", ["report", "hours", "--month", "2026-03", "--program", "nope"], nil, 65,
+            "the programs are"
+        ),
+        (
+            "unknown program in cafe cancel", ["cafe", "cancel", "--program", "nope", "--at", "2031-05-06T18:00"], nil,
+            65, "the programs are"
         ),
         ("unknown person id", ["contact", "999", "--date", "2026-03-05", "--minutes", "30"], nil, 65, "999"),
         (
@@ -211,13 +231,19 @@ import Testing
 }
 
 @Suite(.serialized) struct IdempotentInputTests {
-    @Test func theSameContactsFileImportedTwiceCountsOnce() throws {
+    /// A new database with the people of `BadInputTests.people` and one forløb, m1 and e1, imported.
+    static func pairImported() throws -> CLIHarness {
         let cli = CLIHarness()
         try cli.run(["init"])
         cli.write("people.csv", BadInputTests.people)
         #expect(try cli.run(["import", "people", "people.csv"]).code == 0)
         cli.write("rel.csv", "mentor_ref,mentee_ref,program,start\nm1,e1,mentorshoppen,2026-03-02\n")
         #expect(try cli.run(["import", "relationships", "rel.csv"]).code == 0)
+        return cli
+    }
+
+    @Test func theSameContactsFileImportedTwiceCountsOnce() throws {
+        let cli = try Self.pairImported()
         // Two identical meetings in one file are two meetings; the file again adds nothing.
         cli.write(
             "contacts.csv",
@@ -235,6 +261,15 @@ import Testing
         #expect(
             try cli.run(["import", "contacts", "contacts.csv"]).out.hasPrefix(
                 "contacts.csv: 1 added, 0 changed; 2 unchanged;"))
+    }
+
+    /// A contact over 8 hours is meant when the import says so, as with `contact --yes`.
+    @Test func aLongContactInAFileIsImportedWithYes() throws {
+        let cli = try Self.pairImported()
+        cli.write("contacts.csv", "mentor_ref;mentee_ref;date;minutes;kind\nm1;e1;05-04-2026;900;meeting\n")
+        #expect(try cli.run(["import", "contacts", "contacts.csv"]).code == 65)
+        let meant = try cli.run(["import", "contacts", "contacts.csv", "--yes"])
+        #expect(meant.out.hasPrefix("contacts.csv: 1 added, 0 changed;"), "\(meant.out) \(meant.err)")
     }
 
     @Test func aNameOutsideGSMIsWrittenInGSMLettersInAnSMS() throws {

@@ -65,7 +65,7 @@ import Testing
         #expect(reasons == ["unreachable", "message-failed", "first-meeting-not-held"])
         let text = try cli.run(["attention", "--at", "2026-03-20T10:00"])
         #expect(text.out.contains("Amira Hansen") && text.out.contains("opted out of email"))
-        #expect(try cli.run(["attention", "--program", "nowhere"]).code == 78)
+        #expect(try cli.run(["attention", "--program", "nowhere"]).code == 65)
     }
 
     @Test func aPairsTimelineAndNamesInPlanAndOutbox() throws {

@@ -102,4 +102,72 @@ import Testing
         #expect(try cli.run(["tick"]).code == 0)
         #expect(try cli.run(["status"]).code == 0)
     }
+
+    /// A `tick --at` on a database whose daemon stopped two hours ago leaves it stale: health is
+    /// the real cycles' alone (`status` and `/healthz` read the same report).
+    @Test func aWhatIfDoesNotMakeAStoppedDaemonLookHealthy() throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb()
+        #expect(try cli.run(["tick"]).code == 0)
+        let store = try Store(path: cli.folder + "/test.db")
+        let now = Int64(Date().timeIntervalSince1970)
+        try store.write {
+            for key in ["last_real_cycle", "last_cycle", "last_cycle_wall", "last_planned_wall"] {
+                try store.setMeta(key, String(now - 7200))
+            }
+        }
+        #expect(try cli.run(["status"]).code != 0)
+        let whatIf = try cli.run(["tick", "--at", Self.local(now - 3600)])
+        #expect(whatIf.code == 0, "\(whatIf.err)")
+        #expect(whatIf.out.hasPrefix("enqueued"), "\(whatIf.out)")
+        let status = try cli.run(["status"])
+        #expect(status.code != 0, "\(status.out)")
+        #expect(!status.out.contains("health:         ok"), "\(status.out)")
+        #expect(try CycleCommands.statusReport(store, maxAgeMinutes: 60).fresh == false)
+    }
+
+    /// On a database no real cycle ever ran on, a `tick --at` a few minutes ago is no sign of life.
+    @Test func aRecentWhatIfOnANewDatabaseIsNoSignOfLife() throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb()
+        #expect(try cli.run(["tick", "--at", Self.local(Int64(Date().timeIntervalSince1970) - 120)]).code == 0)
+        let status = try cli.run(["status"])
+        #expect(status.code == 1, "\(status.out)")
+        #expect(status.out.contains("last cycle:     never"), "\(status.out)")
+    }
+
+    /// A plain tick acts for its own moment: `status` names no `tick --at`. A what-if behind the
+    /// last cycle says plainly on stdout that it did nothing, and logs no `cycle` it did not run.
+    @Test func aRealTickIsNotLabelledAWhatIfAndASkippedWhatIfSaysSo() throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb()
+        #expect(try cli.run(["tick"]).code == 0)
+        let status = try cli.run(["status"])
+        #expect(status.code == 0, "\(status.out) \(status.err)")
+        #expect(!status.out.contains("acting for"), "\(status.out)")
+        // The wall mark is read a moment after the cycle's own clock: a second apart is still no what-if.
+        let store = try Store(path: cli.folder + "/test.db")
+        let now = Int64(Date().timeIntervalSince1970)
+        try store.write {
+            for key in ["last_real_cycle", "last_cycle"] { try store.setMeta(key, String(now - 1)) }
+            for key in ["last_cycle_wall", "last_planned_wall"] { try store.setMeta(key, String(now)) }
+        }
+        let second = try cli.run(["status"])
+        #expect(second.code == 0 && !second.out.contains("acting for"), "\(second.out)")
+        let skipped = try cli.run(["tick", "--at", Self.local(Int64(Date().timeIntervalSince1970) - 86_400)])
+        #expect(skipped.code == 0)
+        #expect(skipped.out.hasPrefix("skipped: "), "\(skipped.out)")
+        #expect(!skipped.out.contains("enqueued"), "\(skipped.out)")
+        #expect(skipped.err.contains("event=cycle-skipped"), "\(skipped.err)")
+        #expect(!skipped.err.contains("event=cycle "), "\(skipped.err)")
+    }
+
+    /// `--at`'s form for an instant: local time in Copenhagen, to the minute.
+    static func local(_ instant: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(instant)))
+    }
 }

@@ -68,10 +68,12 @@ import Testing
         #expect(april.out.contains("1;mentorshoppen;Søren;Amira;0;240;below"))
 
         #expect(try cli.run(["person", "opt-out", String(mentee), "--channel", "sms"]).code == 0)
-        // The cycle acted for March, but ran a moment ago: health is judged by when it ran.
+        // Only `tick --at` acted (for March): a what-if is no sign of a running daemon, so no real
+        // cycle has run and health says so.
         let status = try cli.run(["status"])
-        #expect(status.code == 0, "\(status.out)\(status.err)")
+        #expect(status.code == 1, "\(status.out)\(status.err)")
         #expect(status.out.contains("acting for:   2026-03-09T10:05"))
+        #expect(status.out.contains("last cycle:     never"), "\(status.out)")
     }
 
     @Test func matchChecksTheProgramsRulesUnlessForced() throws {

@@ -74,6 +74,16 @@ import Testing
             ("evaluation:1:mentor:a", "email", "evaluation", "mentor", "mentorshoppen", "sent", midYear, midYear),
             ("evaluation:1:mentor:b", "email", "evaluation", "mentor", "mentorshoppen", "sent", newYear, newYear),
             ("evaluation:1:mentee:a", "sms", "evaluation", "mentee", "mentorshoppen", "sent", midYear, midYear),
+            // One request by two channels is asked once; the day its first channel carried it.
+            ("evaluation:1:mentee:a", "email", "evaluation", "mentee", "mentorshoppen", "sent", midYear, midYear),
+            (
+                "evaluation:1:mentor:c", "email", "evaluation", "mentor", "mentorshoppen", "sent",
+                Self.copenhagen(2023, 12, 31, 12), Self.copenhagen(2023, 12, 31, 12)
+            ),
+            (
+                "evaluation:1:mentor:c", "sms", "evaluation", "mentor", "mentorshoppen", "sent",
+                Self.copenhagen(2024, 1, 2, 12), Self.copenhagen(2024, 1, 2, 12)
+            ),
             (
                 "evaluation:2:mentee:a", "email", "evaluation", "mentee", "mentorshoppen", "pending", nil,
                 Self.copenhagen(2024, 12, 30)
@@ -148,7 +158,7 @@ import Testing
         #expect(shop["cafeEvenings"] as? Int == 1)
         #expect(shop["cafeYes"] as? Int == 1)
         let shopMessages = (shop["messages"] as? [String: Any])?.mapValues(Self.counts)
-        #expect(shopMessages == ["email": ["sent": 5, "pending": 1, "failed": 1], "sms": ["sent": 1]])
+        #expect(shopMessages == ["email": ["sent": 6, "pending": 1, "failed": 1], "sms": ["sent": 2]])
         #expect(shop["optOuts"] as? Int == 2)
 
         let djoef = try #require(report["djoef"])
@@ -182,7 +192,7 @@ import Testing
         #expect(Self.number(all["shareMonthsAtTarget"]) == 0.6)
         #expect(Self.counts(all["evaluationsReturned"]) == ["mentor": 1, "mentee": 2])
         // The leader's message of no program counts in all; the opt-out of two programs once.
-        #expect((all["messages"] as? [String: Any]).map { Self.counts($0["email"])["sent"] } == 6)
+        #expect((all["messages"] as? [String: Any]).map { Self.counts($0["email"])["sent"] } == 7)
         #expect(all["optOuts"] as? Int == 2)
 
         // The pair crossing into 2025 counts there too, with its 2025 minutes only.
@@ -203,7 +213,7 @@ import Testing
         #expect(csv.out.contains("average months;3,5\n"), "\(csv.out)")
         #expect(csv.out.contains("share of pair-months at target;60"), "\(csv.out)")
         #expect(try cli.run(["report", "year", "--year", "24"]).code == 65)
-        #expect(try cli.run(["report", "year", "--year", "2024", "--program", "nope"]).code == 78)
+        #expect(try cli.run(["report", "year", "--year", "2024", "--program", "nope"]).code == 65)
         let old = try #require(try Self.report(cli, ["--year", "2022", "--program", "old"])["old"])
         #expect(Self.counts(old["ended"]) == ["completed": 1])
     }
@@ -225,6 +235,29 @@ import Testing
         #expect(running.completeMonths.map(\.month) == [1, 2])
         #expect(YearPeriod(year: 2026, today: LocalDate("2026-12-31")!).completeMonths.count == 12)
         #expect(YearPeriod(year: 2030, today: LocalDate("2026-03-15")!).completeMonths.isEmpty)
+    }
+
+    /// The running year stops today: minutes logged for later days (in this month or a later
+    /// one) are not counted yet.
+    @Test func theRunningYearCountsNoMinutesBeyondToday() throws {
+        let cli = CLIHarness()
+        #expect(try cli.run(["init"]).code == 0)
+        let store = try Store(path: cli.folder + "/test.db")
+        try store.database.execute(Self.handMade)
+        try store.database.execute("INSERT INTO contact (relationship_id, date, minutes) VALUES (1, '2024-03-20', 7)")
+        let config = Config.builtIn()
+        let figures = try store.read {
+            try ReportYear.figuresOf(
+                store: store, config: config, year: 2024, today: LocalDate("2024-03-15")!, only: "mentorshoppen")
+        }
+        // 300 + 120 + 240 (pair 1) and 30 (pair 2) up to 15 March; not 20 March, November or December.
+        #expect(figures.map(\.contactMinutes) == [690])
+        let period = YearPeriod(year: 2024, today: LocalDate("2024-03-15")!)
+        let relationship = try #require(try store.relationships().first { $0.id == 3 })
+        let later = YearFigures.pairs(
+            program: "x", relationships: [relationship], minutes: [3: [YearMonth(year: 2024, month: 11): 90]],
+            period: period, target: { _ in nil })
+        #expect(later.contactMinutes == 0)
     }
 
     /// The demo's months around a New Year, counted by the report and by the test's own SQL.
@@ -292,16 +325,21 @@ import Testing
                         == (try count(
                             """
                             SELECT sum(c.minutes) FROM contact c JOIN relationship r ON r.id = c.relationship_id
-                            WHERE (?1 IS NULL OR r.program = ?1) AND c.date LIKE ?2
-                            """, ["\(year)-%"])),
+                            WHERE (?1 IS NULL OR r.program = ?1) AND c.date >= ?2 AND c.date < ?3
+                            """, [first, end])),
                     "\(year) \(program) minutes")
                 #expect(
                     Self.counts(figures["evaluationsAsked"])
                         == (try grouped(
                             """
-                            SELECT role, count(*) FROM outbox WHERE \(mine) AND rule = 'evaluation' AND status = 'sent'
-                                AND sent_at >= ?2 AND sent_at < ?3 GROUP BY role
-                            """, [from, to])))
+                            SELECT role, count(DISTINCT key) FROM outbox o
+                            WHERE \(mine) AND rule = 'evaluation' AND status = 'sent' AND sent_at >= ?2 AND sent_at < ?3
+                                AND NOT EXISTS (
+                                    SELECT 1 FROM outbox earlier WHERE earlier.key = o.key
+                                        AND earlier.status = 'sent' AND earlier.sent_at < ?2)
+                            GROUP BY role
+                            """, [from, to])),
+                    "\(year) \(program) evaluations asked")
                 #expect(
                     Self.counts(figures["evaluationsReturned"])
                         == (try grouped(

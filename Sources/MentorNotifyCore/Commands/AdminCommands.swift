@@ -28,8 +28,7 @@ enum AdminCommands {
         guard let month = YearMonth(raw) else {
             throw CLIError(.dataError, "report hours: --month '\(raw)' is not a month; write YYYY-MM")
         }
-        let programFilter = try args.value("program").map { id throws(ConfigError) in try context.config.program(id).id
-        }
+        let programFilter = try args.value("program").map { id throws(InputError) in try context.config.program(id).id }
         let store = try context.openStore()
         let (relationships, minutes, people) = try store.read {
             (try store.relationships(), try store.minutes(in: month), try store.people())

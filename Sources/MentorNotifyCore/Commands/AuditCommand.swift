@@ -7,7 +7,9 @@ import Synchronization
 /// succeeded, in one place: handlers do nothing for it. The ids come from the arguments the
 /// handler parsed (`Arguments` hands its positional numbers and id options to the recorder bound
 /// for the run) and, for a command that creates something, from the new id it printed as its last
-/// line (SPEC.md). Never a value: no name, address, text or date.
+/// line (SPEC.md). Where neither carries them (what an import added or changed, which café evening
+/// was cancelled), the handler names them itself: `AuditLog.recorder?.note(ids:keys:)`. Never a
+/// value: no name, address, text or date of a person.
 enum AuditLog {
     /// What a command does to the data, decided for every command: a command missing here fails
     /// `AuditTests`, so none is added without deciding.
@@ -40,6 +42,7 @@ enum AuditLog {
     /// The ids one command's arguments named; bound for the run of a handler.
     final class Recorder: Sendable {
         private let seen = Mutex<[Int64]>([])
+        private let named = Mutex<[String]>([])
 
         func note(positionals: [String], options: [String: String]) {
             let named = idOptions.compactMap { options[$0] }
@@ -47,7 +50,15 @@ enum AuditLog {
             seen.withLock { $0.append(contentsOf: ids) }
         }
 
+        /// Ids a handler touched that its arguments do not name, and keys that say what they are
+        /// (an import's kind, a program id, an evening's date-time): the program's names, no values.
+        func note(ids: [Int64], keys: [String] = []) {
+            seen.withLock { $0.append(contentsOf: ids.filter { $0 > 0 }) }
+            named.withLock { $0.append(contentsOf: keys) }
+        }
+
         var ids: [Int64] { seen.withLock { $0 } }
+        var keys: [String] { named.withLock { $0 } }
     }
 
     @TaskLocal static var recorder: Recorder?
@@ -68,7 +79,8 @@ enum AuditLog {
         do {
             let store = try context.openStore()
             try store.recordAudit(
-                actor: actor(context.environment), command: name, ids: ids, at: Int64(Date().timeIntervalSince1970))
+                actor: actor(context.environment), command: name, ids: ids, keys: recorder.keys,
+                at: Int64(Date().timeIntervalSince1970))
         } catch {
             // The change stands: a failure here is said, and the command is not reported as failed
             // (a script would do it twice).
@@ -117,7 +129,7 @@ enum AuditCommand {
                     .object([
                         ("actor", .string(entry.actor)), ("at", .string(zone.local(entry.at).description)),
                         ("command", .string(entry.command)), ("id", .int(entry.id)),
-                        ("ids", .array(entry.ids.map(JSON.int))),
+                        ("ids", .array(entry.ids.map(JSON.int))), ("keys", .array(entry.keys.map(JSON.string))),
                     ])
                 })
             return
@@ -127,7 +139,7 @@ enum AuditCommand {
             entries.map { entry in
                 [
                     zone.local(entry.at).description, entry.actor, entry.command,
-                    entry.ids.map(String.init).joined(separator: ","),
+                    (entry.keys + entry.ids.map(String.init)).joined(separator: ","),
                 ]
             })
     }

@@ -6,12 +6,17 @@ enum ContactCommands {
     /// More than a working day in one contact is most often a typo (900 for 90): asked for on purpose.
     static let longContactMinutes = 8 * 60
 
+    /// Why a contact is refused: over 8 hours and `yes` does not say it is meant; nil otherwise.
+    /// The one check of `contact`, `contact fix` and `import contacts`.
+    static func lengthProblem(_ minutes: Int, yes: Bool) -> String? {
+        guard minutes > longContactMinutes, !yes else { return nil }
+        return "\(minutes) minutes is over 8 hours; check the number, or add --yes if it is right"
+    }
+
     /// Refuses a contact over 8 hours unless `--yes` says it is meant (`contact` and `contact fix`).
     static func checkLength(_ minutes: Int, _ args: Arguments) throws(CLIError) {
-        guard minutes > longContactMinutes, !args.flag("yes") else { return }
-        throw CLIError(
-            .dataError,
-            "\(args.command): \(minutes) minutes is over 8 hours; check the number, or add --yes if it is right")
+        guard let problem = lengthProblem(minutes, yes: args.flag("yes")) else { return }
+        throw CLIError(.dataError, "\(args.command): \(problem)")
     }
 
     static func list(_ context: Context, _ words: [String]) throws {

@@ -102,6 +102,13 @@ enum CycleCommands {
         let cycle = try makeCycle(context, store: store)
         // A moment given with --at is a what-if: real cycles neither compare with it nor catch up from it.
         let report = try cycle.run(now: now, real: real)
+        if let behind = report.behind {
+            // Not an error (exit 0): time does not go back, so the moment was simply not acted for.
+            context.output.line(
+                "skipped: \(context.config.zone.iso8601(now)) is before the last cycle "
+                    + "(\(context.config.zone.iso8601(behind))); nothing was planned or sent")
+            return
+        }
         context.output.line(
             "enqueued \(report.enqueued), sent \(report.delivery.sent), retrying \(report.delivery.retried), "
                 + "failed \(report.delivery.failed), expired \(report.delivery.expired + report.withdrawn), "
@@ -216,9 +223,12 @@ enum CycleCommands {
     /// What `status` reports, read in one snapshot.
     struct StatusReport {
         var summary: OutboxSummary
-        /// The moment the last cycle acted for (`tick --at`), and when it really ran.
+        /// The latest moment any cycle acted for (`tick --at` included), and when the last real
+        /// cycle ran.
         var lastCycle: Int64?
         var ranAt: Int64?
+        /// The last cycle's moment when a `tick --at` set it (not a real cycle); nil otherwise.
+        var actingFor: Int64?
         var held: [ChannelHold]
         var problems: [String]
         /// Days ahead without a leader on duty: said, but not unhealthy (alerts go to a fallback).
@@ -277,9 +287,10 @@ enum CycleCommands {
         func lines(_ key: String) throws -> [String] {
             (try store.meta(key) ?? "").split(separator: "\n").map(String.init)
         }
-        let (summary, last, wall, planned, skipped, holds, problems, warnings) = try store.read {
+        let (summary, last, lastReal, wall, planned, skipped, holds, problems, warnings) = try store.read {
             (
-                try store.outboxSummary(), try number(CycleMarks.lastCycle), try number(CycleMarks.ranAt),
+                try store.outboxSummary(), try number(CycleMarks.lastCycle), try number(CycleMarks.lastRealCycle),
+                try number(CycleMarks.ranAt),
                 try number(CycleMarks.plannedAt), try store.meta(CycleMarks.skipped), try store.channelHolds(),
                 try lines("problems"), try lines("warnings")
             )
@@ -288,7 +299,9 @@ enum CycleCommands {
         func recent(_ moment: Int64?) -> Bool {
             moment.map { $0 <= now + 60 && now - $0 <= Int64(maxAgeMinutes) * 60 } ?? false
         }
-        let ranAt = wall ?? last
+        // Only real cycles mark when they ran; a database from before the wall mark has its last
+        // real cycle's moment. A `tick --at` moment is never a sign of life.
+        let ranAt = wall ?? lastReal
         var notPlanning: String?
         if let skipped, !skipped.isEmpty {
             notPlanning = skipped
@@ -297,8 +310,9 @@ enum CycleCommands {
             notPlanning = "no cycle planned in the last \(maxAgeMinutes) minutes"
         }
         return StatusReport(
-            summary: summary, lastCycle: last, ranAt: ranAt, held: holds.values.sorted { $0.channel < $1.channel },
-            problems: problems, warnings: warnings, fresh: recent(ranAt), notPlanning: notPlanning)
+            summary: summary, lastCycle: last, ranAt: ranAt, actingFor: last.flatMap { $0 == lastReal ? nil : $0 },
+            held: holds.values.sorted { $0.channel < $1.channel }, problems: problems, warnings: warnings,
+            fresh: recent(ranAt), notPlanning: notPlanning)
     }
 
     static func printStatusJSON(_ report: StatusReport, context: Context) {
@@ -341,8 +355,8 @@ enum CycleCommands {
         let output = context.output
         output.line("config:         \(context.config.source)")
         output.line("last cycle:     \(report.ranAt.map { zone.iso8601($0) } ?? "never")")
-        if let last = report.lastCycle, last != report.ranAt {
-            output.line("  acting for:   \(zone.iso8601(last)) (tick --at)")
+        if let moment = report.actingFor {
+            output.line("  acting for:   \(zone.iso8601(moment)) (tick --at)")
         }
         output.line(
             "outbox:         "

@@ -144,6 +144,7 @@ enum EventCommands {
                 throw InputError("at", "the café evening of \(program.id) at \(at) is already cancelled")
             }
         }
+        AuditLog.recorder?.note(ids: [], keys: [program.id, at.description])
         context.logger.info("cafe-cancelled", ["program": program.id, "at": at.description])
         context.output.line(
             "café evening of \(program.id) at \(at) cancelled; those invited get the cancellation at the next cycle")

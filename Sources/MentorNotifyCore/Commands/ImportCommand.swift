@@ -18,7 +18,7 @@ enum ImportCommand {
     static let maxBytes = 64 << 20
 
     static func run(_ context: Context, _ words: [String]) throws {
-        let args = try Arguments(words, command: "import", options: [], switches: ["force", "dry-run"])
+        let args = try Arguments(words, command: "import", options: [], switches: ["force", "dry-run", "yes"])
         guard args.positionals.count == 2, let kind = Importer.Kind(rawValue: args.positionals[0]) else {
             throw CLIError(
                 .usage, "import: give people, relationships or contacts and a FILE; see `mentor-notify import --help`")
@@ -33,7 +33,9 @@ enum ImportCommand {
             throw CLIError(.noInput, "import: cannot read \(file); check the path")
         }
         let store = try context.openStore()
-        let importer = Importer(store: store, config: context.config, force: args.flag("force"), today: context.today)
+        let importer = Importer(
+            store: store, config: context.config, force: args.flag("force"), yes: args.flag("yes"), today: context.today
+        )
         let dryRun = args.flag("dry-run")
         let result = try importer.run(kind, bytes: [UInt8](data), file: file, dryRun: dryRun)
         if result.windows1252 {
@@ -47,6 +49,7 @@ enum ImportCommand {
                 "mentor-notify: \(file):\(row.line): \(ImportResult.refs(row.refs)) belonged to a person who was "
                     + "forgotten; row skipped, remove it from the sheet")
         }
+        if !dryRun { AuditLog.recorder?.note(ids: result.touched, keys: [kind.rawValue]) }
         context.logger.info(
             "import",
             [
@@ -78,13 +81,21 @@ struct ImportResult {
     /// Rows skipped because they name the ref of a forgotten person: their line and those refs.
     var forgotten: [(line: Int, refs: [String])] = []
     var windows1252 = false
+    /// The ids of what was added or changed (people, forløb or contacts, as imported), for the audit.
+    var touched: [Int64] = []
 
-    mutating func record(changes columns: [String]) {
+    mutating func add(_ id: Int64) {
+        added += 1
+        touched.append(id)
+    }
+
+    mutating func record(_ id: Int64, changes columns: [String]) {
         guard !columns.isEmpty else {
             unchanged += 1
             return
         }
         changed += 1
+        touched.append(id)
         for column in columns {
             if let index = changedColumns.firstIndex(where: { $0.column == column }) {
                 changedColumns[index].count += 1
@@ -125,6 +136,8 @@ struct Importer {
     let store: Store
     let config: Config
     let force: Bool
+    /// Contacts over 8 hours are meant (`--yes`), as with `contact`.
+    let yes: Bool
     /// What has happened is on or before today: birthdates, contacts.
     let today: LocalDate
 
@@ -250,8 +263,7 @@ struct Importer {
                 throw InputError("ref", "'\(ref)' appears twice in the file")
             }
             guard let id = try store.personID(ref: ref) else {
-                try store.addPerson(person)
-                result.added += 1
+                result.add(try store.addPerson(person))
                 return
             }
             // A column in the file sets its value (an empty cell clears it); a column not there leaves it.
@@ -269,7 +281,7 @@ struct Importer {
                     ?? Person.defaultChannels(
                         email: update.email ?? current.email, phone: update.phone ?? current.phone)
             }
-            result.record(changes: try store.updatePerson(id, update).map { present.written[$0] ?? $0 })
+            result.record(id, changes: try store.updatePerson(id, update).map { present.written[$0] ?? $0 })
         }
         let missing = try store.peopleNotIn(refs: seen)
         result.notInFile = missing.count
@@ -312,7 +324,7 @@ struct Importer {
                 }
                 // An empty end says nothing: the planned end stays as it is (an `extend` included).
                 let moved = try end.map { try store.followPlannedEnd(id, to: $0) } ?? false
-                result.record(changes: moved ? [present.written["end"] ?? "end"] : [])
+                result.record(id, changes: moved ? [present.written["end"] ?? "end"] : [])
                 return
             }
             let reasons = program.eligibility.violations(mentor: mentor, mentee: mentee, start: start)
@@ -329,7 +341,7 @@ struct Importer {
                 mentor: mentor.id, mentee: mentee.id, program: program.id, start: start,
                 plannedEnd: end ?? start.adding(months: program.durationMonths))
             seen.insert(id)
-            result.added += 1
+            result.add(id)
         }
         // A forgotten person's forløb stays (its counts do), but no row can name it any more.
         let forgotten = Set(try store.people().filter(\.forgotten).map(\.id))
@@ -360,6 +372,7 @@ struct Importer {
             }
             let date = try Validate.pastSpreadsheetDate(field("date") ?? "", field: "date", today: today)
             let minutes = try Validate.minutes(field("minutes") ?? "")
+            if let problem = ContactCommands.lengthProblem(minutes, yes: yes) { throw InputError("minutes", problem) }
             let kind = try ForloebCommands.parseKind(field("kind"))
             let contact = Contact(relationshipID: relationship, date: date, minutes: minutes, kind: kind)
             rows += 1
@@ -369,9 +382,8 @@ struct Importer {
                 result.unchanged += 1
                 return
             }
-            try store.addContact(contact)
+            result.add(try store.addContact(contact))
             inserted[contact, default: 0] += 1
-            result.added += 1
         }
         // Each row is one contact in the database (found or added); the rest are not in the file.
         result.notInFile = try store.contactTotal() - rows

@@ -53,7 +53,7 @@ enum ReportYear {
         let from = config.zone.instant(period.first, .midnight)
         let to = config.zone.instant(period.end, .midnight)
         let relationships = try store.relationships()
-        let minutes = try store.minutesByMonth(year: year)
+        let minutes = try store.minutesByMonth(period: period)
         let targets = Dictionary(
             config.programs.map { ($0.id, $0.monthlyTarget) }, uniquingKeysWith: { first, _ in first })
         func figures(_ program: String?) throws -> YearFigures {

@@ -177,7 +177,7 @@ enum Usage {
         Not sent on Danish public holidays, 24 and 31 December, unless added with --on-holidays.
         """,
         "import": """
-        usage: mentor-notify import people|relationships|contacts FILE [--dry-run] [--force]
+        usage: mentor-notify import people|relationships|contacts FILE [--dry-run] [--force] [--yes]
 
         Reads a CSV file (UTF-8 or Windows-1252, ',' or ';'), all rows or none. The file is the master
         copy: import it again whenever it changes. A person whose ref exists is updated (a column in the
@@ -196,6 +196,7 @@ enum Usage {
         (12-04-1968, 12.04.1968, 12/04/1968). Rows of empty cells are skipped.
         --dry-run  checks every row and prints what the import would do; writes nothing.
         --force    matches relationships that break a program's eligibility rules, naming each row and rule.
+        --yes      imports contacts over 8 hours (480 minutes); without it such a row stops the import.
         """,
         "plan":
             "usage: mentor-notify plan [--at YYYY-MM-DDTHH:MM] [--json]\n\nWhat is due at that moment (default: now). Writes nothing.",
@@ -268,8 +269,10 @@ enum Usage {
 
         Who changed what and when in the last N days (default 30), oldest first: the time, the Unix
         user (the user behind sudo) or the desk leader, the command, and the ids it touched or
-        created. Never a value: no name, address, text or date. Every command that changes data is
-        recorded when it succeeded; reading, `init`, `tick`, `run` and `demo` are not.
+        created (for `import` its kind and the ids it added or changed; for `cafe cancel` the
+        program and the evening). Never a person's value: no name, address, text or date of theirs.
+        Every command that changes data is recorded when it succeeded; reading, `init`, `tick`, `run`
+        and `demo` are not.
         """,
         "report hours":
             "usage: mentor-notify report hours --month YYYY-MM [--program P] [--csv]\n\nMinutes per pair against the target.",

@@ -52,10 +52,12 @@ public struct Config: Sendable {
             forms: programs.flatMap { [$0.evaluationFormMentor, $0.evaluationFormMentee].compactMap { $0 } })
     }
 
-    public func program(_ id: String) throws(ConfigError) -> ProgramSettings {
+    /// The program a command's `--program` names. An unknown one is the argument's mistake, not
+    /// the config's (exit 65, with the programs there are).
+    public func program(_ id: String) throws(InputError) -> ProgramSettings {
         guard let program = programs.first(where: { $0.id == id }) else {
-            throw ConfigError(
-                "programs",
+            throw InputError(
+                "--program",
                 "there is no program '\(id)'; the programs are \(programs.map(\.id).joined(separator: ", "))")
         }
         return program

@@ -22,6 +22,8 @@ final class Cycle {
         var warnings: [String] = []
         /// The moment was earlier than the last cycle's: nothing was planned.
         var clockBehind = false
+        /// The last cycle's moment the skipped cycle was behind (set with `clockBehind`).
+        var behind: Int64?
         /// Follow-ups that fell due and went stale while no cycle ran, recorded as expired now.
         var stale = 0
         var staleKeys: Set<String> = []
@@ -73,6 +75,7 @@ final class Cycle {
             let last = try CycleMarks.previous(store, real: real, wallNow: wallNow)
             if let last, now < last {
                 report.clockBehind = true
+                report.behind = last
                 logger.warning(
                     "cycle-skipped",
                     [
@@ -104,7 +107,8 @@ final class Cycle {
                 warnNow = true
                 try store.setMeta("warned_day", today.description)
             }
-            try store.setMeta(CycleMarks.ranAt, String(wallNow))
+            // Health is the real cycles' alone: a what-if must not make a stopped daemon look alive.
+            if real { try store.setMeta(CycleMarks.ranAt, String(wallNow)) }
         }
         for problem in report.problems { logger.error("unwatched", ["problem": problem]) }
         if warnNow {
@@ -128,6 +132,8 @@ final class Cycle {
             report.delivery = try deliverer.deliver(
                 now: now, windowOpen: window, windowClosesAfter: windowClosesAfter, shouldStop: shouldStop)
         }
+        // A skipped cycle said so (`cycle-skipped`): a `cycle` line would claim it planned.
+        if report.clockBehind { return report }
         logger.info(
             "cycle",
             [

@@ -9,9 +9,9 @@ enum CycleMarks {
     static let lastCycle = "last_cycle"
     /// The moment (the wall clock's) of the last real cycle that planned.
     static let lastRealCycle = "last_real_cycle"
-    /// When the last cycle of any kind ran, by the wall clock.
+    /// When the last real cycle ran (planned or skipped), by the wall clock.
     static let ranAt = "last_cycle_wall"
-    /// When the last cycle that planned ran, by the wall clock.
+    /// When the last real cycle that planned ran, by the wall clock.
     static let plannedAt = "last_planned_wall"
     /// Set while real cycles are skipped (the wall clock went back): since when, and why.
     static let skipped = "real_cycle_skipped"
@@ -31,8 +31,8 @@ enum CycleMarks {
     static func planned(_ store: Store, now: Int64, real: Bool, wallNow: Int64) throws {
         let any = try store.meta(lastCycle).flatMap { Int64($0) }
         try store.setMeta(lastCycle, String(max(any ?? now, now)))
-        try store.setMeta(plannedAt, String(wallNow))
         if real {
+            try store.setMeta(plannedAt, String(wallNow))
             try store.setMeta(lastRealCycle, String(now))
             try store.setMeta(skipped, "")
         }

@@ -5,11 +5,14 @@ extension Store {
         try relationship(id)
     }
 
-    public func addContact(_ contact: Contact) throws {
+    /// Logs a contact; its id.
+    @discardableResult
+    public func addContact(_ contact: Contact) throws -> Int64 {
         try checkContactDate(contact)
         try database.run(
             "INSERT INTO contact (relationship_id, date, minutes, kind) VALUES (?, ?, ?, ?)",
             [contact.relationshipID, contact.date.description, contact.minutes, contact.kind.rawValue])
+        return database.lastInsertID
     }
 
     /// A contact belongs to an existing forløb and not to long before it started (`contact` and `contact fix`).

@@ -73,7 +73,7 @@ extension YearFigures {
                 lengths.append(monthsBetween(relationship.start, end))
             }
             let logged = minutes[relationship.id] ?? [:]
-            figures.contactMinutes += logged.filter { $0.key.year == period.year }.values.reduce(0, +)
+            figures.contactMinutes += logged.filter { period.contains($0.key.firstDay) }.values.reduce(0, +)
             for month in months {
                 let next = month.adding(months: 1).firstDay
                 guard max(relationship.start, month.firstDay) < min(end, next) else { continue }
@@ -112,15 +112,25 @@ extension YearFigures {
 }
 
 extension Store {
-    /// The minutes of contact per pair and month of `year`.
-    public func minutesByMonth(year: Int) throws -> [Int64: [YearMonth: Int]] {
+    /// The minutes of contact per pair and month of `period`: the month the period ends in counts
+    /// only the days before its end (a running year stops today, not at the month's end).
+    public func minutesByMonth(period: YearPeriod) throws -> [Int64: [YearMonth: Int]] {
         var result: [Int64: [YearMonth: Int]] = [:]
+        let last = YearMonth(year: period.end.year, month: period.end.month)
         try database.forEach(
-            "SELECT relationship_id, month, minutes FROM contact_month WHERE month >= ? AND month <= ?",
-            ["\(year)-01", "\(year)-12"]
+            """
+            SELECT relationship_id, month, minutes FROM contact_month WHERE month >= ?1 AND month < ?2
+            UNION ALL
+            SELECT relationship_id, substr(date, 1, 7), sum(minutes) FROM contact
+            WHERE date >= ?3 AND date < ?4 GROUP BY 1, 2
+            """,
+            [
+                YearMonth(year: period.year, month: 1).description, last.description,
+                max(period.first, last.firstDay).description, period.end.description,
+            ]
         ) { row throws(StoreError) in
             guard let month = YearMonth(row.string(1)) else { return }
-            result[row.int64(0), default: [:]][month] = row.int(2)
+            result[row.int64(0), default: [:]][month, default: 0] += row.int(2)
         }
         return result
     }
@@ -133,11 +143,16 @@ extension Store {
     ) throws {
         let first = period.first.description
         let end = period.end.description
+        // A request is its key (`evaluation:PAIR:ROLE:DATE`), asked when its first channel carried
+        // it: a person reached by email and SMS was asked once.
         try database.forEach(
             """
-            SELECT role, count(*) FROM outbox
-            WHERE rule = 'evaluation' AND status = 'sent' AND role IN ('mentor', 'mentee')
-                AND sent_at >= ?2 AND sent_at < ?3 AND (?1 IS NULL OR program = ?1)
+            SELECT role, count(*) FROM (
+                SELECT role, min(sent_at) AS first FROM outbox
+                WHERE rule = 'evaluation' AND status = 'sent' AND role IN ('mentor', 'mentee')
+                    AND (?1 IS NULL OR program = ?1)
+                GROUP BY key, role)
+            WHERE first >= ?2 AND first < ?3
             GROUP BY role
             """, [program, from, to]
         ) { figures.evaluationsAsked[$0.string(0)] = $0.int(1) }
