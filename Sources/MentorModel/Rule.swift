@@ -79,11 +79,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         "contact", "contactPhone", "contactEmail", "single",
     ]
 
-    /// Rules whose messages may still go out after the forløb has ended.
+    /// Rules whose messages may still go out after the forløb has ended. A meeting's cancellation
+    /// closes what was announced, as the closing message does: who was invited must hear of it.
     public var allowedAfterEnd: Bool {
         switch self {
         case .end, .evaluation, .evaluationReminder, .monthlyDigest, .deliveryFailed, .recurring, .replyConfirmation,
-            .replyForward, .noContinue:
+            .replyForward, .noContinue, .meetingCancel:
             return true
         default: return false
         }

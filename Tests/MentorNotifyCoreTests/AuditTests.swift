@@ -86,7 +86,7 @@ import Testing
         ])
         #expect(try cli.run(["contact", String(forloeb), "--date", "2026-03-10", "--minutes", "95"]).code == 0)
         let meeting = try cli.create([
-            "meeting", String(forloeb), "--at", "2031-03-17T16:30", "--place", "Biblioteket Vesterbro",
+            "meeting", String(forloeb), "--at", "2026-09-17T16:30", "--place", "Biblioteket Vesterbro",
         ])
         let reminder = try cli.create([
             "reminder", "add", "--person", String(mentee), "--time", "07:15", "--days", "mon,tue",
@@ -120,7 +120,7 @@ import Testing
         let text = stored.flatMap { $0 }.joined(separator: "|")
         for value in [
             "Søren", "Amira", "soren@example.dk", "22 25 66 64", "4522256664", "1970-05-01", "2026-03-10", "95",
-            "Biblioteket", "07:15", "Godmorgen", "mentorshoppen", "2031",
+            "Biblioteket", "07:15", "Godmorgen", "mentorshoppen", "2026-09-17",
         ] {
             #expect(!text.contains(value), "\(value) in the audit table: \(text)")
         }

@@ -30,9 +30,9 @@ import Testing
         #expect(reasons == ["other", "completed", "other", "mentee-left", nil])
         #expect(try store.relationship(4).endReason == .menteeLeft)
         // The cycle's close at the planned end may be extended; a leader's end stands.
-        try store.extend(2, until: LocalDate("2025-09-01")!)
+        try store.extend(2, until: LocalDate("2025-09-01")!, now: 0)
         #expect(try store.relationship(2).endedOn == nil)
-        #expect(throws: InputError.self) { try store.extend(4, until: LocalDate("2023-09-01")!) }
+        #expect(throws: InputError.self) { try store.extend(4, until: LocalDate("2023-09-01")!, now: 0) }
     }
 
     @Test func aReasonIsOneOfTheCategories() throws {

@@ -20,21 +20,21 @@ import Testing
     @Test func extendMovesTheEndAndReopensWhatTheCycleClosed() throws {
         let folder = TemporaryDirectory()
         let (store, id) = try world(folder)
-        try store.extend(id, until: LocalDate("2026-08-05")!)
+        try store.extend(id, until: LocalDate("2026-08-05")!, now: 0)
         #expect(try store.relationship(id).plannedEnd == LocalDate("2026-08-05"))
         // The cycle closes it at its planned end; an extension afterwards reopens it.
         #expect(try store.closeCompleted(today: LocalDate("2026-08-05")!) == 1)
         #expect(try store.relationship(id).endedOn == LocalDate("2026-08-05"))
-        try store.extend(id, until: LocalDate("2026-10-01")!)
+        try store.extend(id, until: LocalDate("2026-10-01")!, now: 0)
         let reopened = try store.relationship(id)
         #expect(reopened.endedOn == nil && reopened.plannedEnd == LocalDate("2026-10-01"))
         #expect(reopened.isActive(on: LocalDate("2026-09-01")!))
         // An end before the start, or an extension of a forløb ended by hand, is refused.
-        #expect(throws: InputError.self) { try store.extend(id, until: LocalDate("2026-01-01")!) }
-        try store.end(id, on: LocalDate("2026-09-01")!, reason: .moved)
+        #expect(throws: InputError.self) { try store.extend(id, until: LocalDate("2026-01-01")!, now: 0) }
+        try store.end(id, on: LocalDate("2026-09-01")!, reason: .moved, now: 0)
         #expect(try store.relationship(id).effectiveEnd == LocalDate("2026-09-01"))
-        #expect(throws: InputError.self) { try store.extend(id, until: LocalDate("2026-12-01")!) }
-        #expect(throws: InputError.self) { try store.end(id, on: LocalDate("2025-12-01")!, reason: .other) }
+        #expect(throws: InputError.self) { try store.extend(id, until: LocalDate("2026-12-01")!, now: 0) }
+        #expect(throws: InputError.self) { try store.end(id, on: LocalDate("2025-12-01")!, reason: .other, now: 0) }
     }
 
     @Test func anEvaluationIsRecordedByRole() throws {

@@ -237,6 +237,21 @@ import Testing
             ])
     }
 
+    /// The forløb ended early (the end cancels the meetings after it, or the leader cancels one
+    /// after the end): those invited still get the cancellation, and a moved one no reminder.
+    @Test(arguments: [true, false])
+    func aForloebEndedEarlyStillCancelsWhatItAnnounced(cancelled: Bool) throws {
+        var world = world(moved: cancelled ? nil : "2026-03-26T10:00", cancelled: cancelled)
+        world.state.relationships[0].endedOn = LocalDate("2026-03-23")
+        world.state.relationships[0].endReason = .mentorLeft
+        let due = world.plan("2026-03-23T16:30")
+        #expect(!due.contains { [.meetingReminder, .agendaReminder, .meetingUpdate].contains($0.rule) })
+        let cancels = due.filter { $0.rule == .meetingCancel }
+        #expect(cancels.count == (cancelled ? 2 : 0))
+        #expect(cancels.allSatisfy { $0.allowedAfterEnd && $0.event?.cancels == true })
+        #expect(!world.plan("2026-03-24T16:00").contains { $0.rule == .meetingCancel })
+    }
+
     @Test func aMeetingNobodyWasInvitedToIsCancelledSilently() {
         var world = world(cancelled: true)
         world.state.invitations = [:]

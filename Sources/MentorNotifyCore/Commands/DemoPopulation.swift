@@ -108,11 +108,10 @@ struct DemoPopulation {
                 }
                 if meet {
                     try store.addContact(Contact(relationshipID: pair.id, date: today, minutes: 60 + day % 4 * 15))
-                    if pair.habit == .steady {
-                        try store.addMeeting(
-                            relationship: pair.id,
-                            at: LocalDateTime(today.adding(days: 7), LocalTime(hour: 16, minute: 30)!),
-                            place: "Biblioteket")
+                    // The next meeting a week on, while the forløb lasts (none is planned after it).
+                    let next = LocalDateTime(today.adding(days: 7), LocalTime(hour: 16, minute: 30)!)
+                    if pair.habit == .steady, relationship.isActive(on: next.date) {
+                        try store.addMeeting(relationship: pair.id, at: next, place: "Biblioteket")
                     }
                 }
                 if pair.habit == .steady && day > 0 && day % 91 == 3 {

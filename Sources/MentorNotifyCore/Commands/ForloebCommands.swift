@@ -47,7 +47,7 @@ enum ForloebCommands {
         let id = try args.id("forløb")
         let until = try Validate.date(try args.required("until"), field: "until")
         let store = try context.openStore()
-        try store.extend(id, until: until)
+        try store.extend(id, until: until, now: Int64(Date().timeIntervalSince1970))
         context.logger.info("forloeb-extended", ["relationship": String(id), "until": until.description])
         context.output.line("forløb \(id) now ends \(until)")
     }
@@ -59,7 +59,7 @@ enum ForloebCommands {
         // Without --reason: `other`, the category that says nothing about anyone.
         let reason = try args.value("reason").map { raw throws(InputError) in try EndReason.parse(raw) } ?? .other
         let store = try context.openStore()
-        try store.end(id, on: date, reason: reason)
+        try store.end(id, on: date, reason: reason, now: Int64(Date().timeIntervalSince1970))
         context.logger.info(
             "forloeb-ended", ["relationship": String(id), "date": date.description, "reason": reason.rawValue])
         context.output.line("forløb \(id) ended \(date) (\(reason.rawValue))")

@@ -323,7 +323,8 @@ struct Importer {
                     )
                 }
                 // An empty end says nothing: the planned end stays as it is (an `extend` included).
-                let moved = try end.map { try store.followPlannedEnd(id, to: $0) } ?? false
+                let now = Int64(Date().timeIntervalSince1970)
+                let moved = try end.map { try store.followPlannedEnd(id, to: $0, now: now) } ?? false
                 result.record(id, changes: moved ? [present.written["end"] ?? "end"] : [])
                 return
             }

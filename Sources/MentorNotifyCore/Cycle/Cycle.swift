@@ -204,7 +204,7 @@ final class Cycle {
                 try store.markFinal(
                     row.id, status: .expired, reason: MessagePolicy.expiredReason(lastError: row.reason), now: now)
             } else {
-                try store.markFinal(row.id, status: .expired, reason: "no longer due (its condition changed)", now: now)
+                try store.markFinal(row.id, status: .expired, reason: Store.withdrawnReason, now: now)
             }
             logger.info("withdrawn", ["outbox": String(row.id), "rule": row.rule.rawValue])
             count += 1

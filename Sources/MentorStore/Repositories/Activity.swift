@@ -32,7 +32,7 @@ extension Store {
 
     @discardableResult
     public func addMeeting(relationship id: Int64, at: LocalDateTime, place: String?) throws -> Int64 {
-        _ = try requireOpen(id)
+        try requireWithin(try requireOpen(id), at)
         try database.run(
             "INSERT INTO meeting (relationship_id, at, place) VALUES (?, ?, ?)", [id, at.description, place])
         return database.lastInsertID

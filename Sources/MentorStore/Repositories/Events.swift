@@ -68,16 +68,32 @@ extension Store {
             throw InputError(
                 "meeting", "meeting \(id) is cancelled; add a new one with `mentor-notify meeting REL --at`")
         }
-        let relationship = try relationship(meeting.relationshipID)
+        try requireWithin(try relationship(meeting.relationshipID), at)
+        try database.run(
+            "UPDATE meeting SET at = ?, place = coalesce(?, place), sequence = sequence + 1 WHERE id = ?",
+            [at.description, place, id])
+        return try self.meeting(id)
+    }
+
+    /// A meeting is added or moved only to a time within its forløb (not after it ended).
+    func requireWithin(_ relationship: Relationship, _ at: LocalDateTime) throws(InputError) {
         guard relationship.isActive(on: at.date) else {
             throw InputError(
                 "at",
                 "\(at) is outside forløb \(relationship.id) (\(relationship.start) to \(relationship.effectiveEnd))")
         }
-        try database.run(
-            "UPDATE meeting SET at = ?, place = coalesce(?, place), sequence = sequence + 1 WHERE id = ?",
-            [at.description, place, id])
-        return try self.meeting(id)
+    }
+
+    /// Cancels the meetings of forløb `id` that fall on or after its end, as `cancelMeeting` does:
+    /// those invited then hear the meeting will not take place. Returns how many.
+    @discardableResult
+    func cancelMeetingsAfterEnd(of id: Int64, now: Int64) throws -> Int {
+        let end = try relationship(id).effectiveEnd
+        return try database.run(
+            """
+            UPDATE meeting SET cancelled_at = ?, sequence = sequence + 1
+            WHERE relationship_id = ? AND cancelled_at IS NULL AND at >= ?
+            """, [now, id, end.description])
     }
 
     /// Cancels a meeting (its `SEQUENCE` one up, as RFC 5546 asks of a cancellation).

@@ -17,7 +17,7 @@ extension Store {
 
     /// Makes the planned end the one a file gives; true when it changed. A forløb that was ended
     /// early keeps its end: the file may give that date or the planned end, nothing else.
-    public func followPlannedEnd(_ id: Int64, to end: LocalDate) throws -> Bool {
+    public func followPlannedEnd(_ id: Int64, to end: LocalDate, now: Int64) throws -> Bool {
         let current = try relationship(id)
         guard current.plannedEnd != end else { return false }
         guard end > current.start else {
@@ -30,7 +30,7 @@ extension Store {
                 "forløb \(id) was ended on \(ended); write \(ended) or its planned end \(current.plannedEnd) as its end"
             )
         }
-        try extend(id, until: end)
+        try extend(id, until: end, now: now)
         return true
     }
 }

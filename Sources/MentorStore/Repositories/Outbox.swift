@@ -141,7 +141,16 @@ extension Store {
                     lower(hex(randomblob(16))), CASE WHEN ?21 THEN lower(hex(randomblob(16))) END,
                     CASE WHEN ?21 AND json_valid(?12) THEN json_extract(?12, '$.uid') END,
                     CASE WHEN ?21 AND json_valid(?12) THEN coalesce(json_extract(?12, '$.sequence'), 0) END)
-                ON CONFLICT (key, channel) DO NOTHING
+                ON CONFLICT (key, channel) DO UPDATE SET rule = excluded.rule, role = excluded.role,
+                    recipient = excluded.recipient, leader_address = excluded.leader_address,
+                    program = excluded.program, relationship_id = excluded.relationship_id,
+                    language = excluded.language, subject = excluded.subject, body = excluded.body,
+                    calendar = excluded.calendar, status = 'pending', reason = NULL,
+                    not_before = excluded.not_before, expires_at = excluded.expires_at,
+                    in_window = excluded.in_window, after_end = excluded.after_end, updated_at = excluded.updated_at,
+                    invitation_token = coalesce(outbox.invitation_token, excluded.invitation_token),
+                    event_uid = excluded.event_uid, event_sequence = excluded.event_sequence
+                WHERE excluded.status = 'pending' AND \(Store.revivable)
                 """,
                 [
                     row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
@@ -163,10 +172,26 @@ extension Store {
         return keys
     }
 
-    /// The keys that exist already, to render only what is new. One query per 500 keys.
+    /// Why the cycle withdrew a row that was never attempted because its condition changed (a
+    /// contact was logged, a meeting moved): such a row comes back when its key is planned again.
+    public static let withdrawnReason = "no longer due (its condition changed)"
+
+    /// Whether the row `table` was withdrawn by a changed condition before any attempt, and so
+    /// may come back to `pending` (`enqueue`); never a row sent, failed, or expired as stale.
+    /// (`withdrawnReason` holds no quote: a literal is safe.)
+    static let revivable = """
+        (outbox.status = 'expired' AND outbox.reason = '\(withdrawnReason)' AND outbox.attempts = 0
+            AND outbox.sent_at IS NULL AND outbox.provider_id IS NULL)
+        """
+
+    /// The keys that exist already, to render only what is new: a key whose withdrawn row may come
+    /// back (`revivable`) is rendered again. One query per 500 keys.
     public func existingKeys(_ keys: [String]) throws -> Set<String> {
         var found = Set<String>()
-        try database.forEach("SELECT key FROM outbox WHERE key IN (?*)", in: keys) { found.insert($0.string(0)) }
+        try database.forEach(
+            "SELECT key FROM outbox WHERE key IN (?*) GROUP BY key HAVING NOT max(\(Store.revivable))",
+            in: keys
+        ) { found.insert($0.string(0)) }
         return found
     }
 

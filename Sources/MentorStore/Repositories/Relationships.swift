@@ -95,7 +95,8 @@ extension Store {
     }
 
     /// Moves the planned end; re-opens a forløb that the cycle had closed at its planned end.
-    public func extend(_ id: Int64, until: LocalDate) throws {
+    /// A shorter end cancels the meetings after it (`cancelMeetingsAfterEnd`).
+    public func extend(_ id: Int64, until: LocalDate, now: Int64) throws {
         try write {
             let current = try relationship(id)
             guard until > current.start else {
@@ -114,10 +115,12 @@ extension Store {
                     end_reason = CASE WHEN ? THEN NULL ELSE end_reason END
                 WHERE id = ?
                 """, [until.description, reopen, reopen, id])
+            try cancelMeetingsAfterEnd(of: id, now: now)
         }
     }
 
-    public func end(_ id: Int64, on date: LocalDate, reason: EndReason) throws {
+    /// Ends forløb `id` on `date`; its meetings from then on are cancelled in the same transaction.
+    public func end(_ id: Int64, on date: LocalDate, reason: EndReason, now: Int64) throws {
         try write {
             let current = try relationship(id)
             guard date >= current.start else {
@@ -126,6 +129,7 @@ extension Store {
             try database.run(
                 "UPDATE relationship SET ended_on = ?, end_reason = ? WHERE id = ?",
                 [date.description, reason.rawValue, id])
+            try cancelMeetingsAfterEnd(of: id, now: now)
         }
     }
 

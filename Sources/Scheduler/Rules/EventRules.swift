@@ -176,7 +176,8 @@ extension Planner {
     /// Rule 8: remind both the same local time the day before a planned meeting (23 or 25 real hours
     /// on a DST day); ask the mentee for the agenda 2 days before (djoef, fki). A moved meeting is
     /// reminded at its new time only, and those whose calendar holds its invitation get the update;
-    /// a cancelled one gets no reminder, and those invited get the cancellation. Whoever was told of
+    /// a cancelled one gets no reminder, and those invited get the cancellation, after the forløb's
+    /// end too. Whoever was told of
     /// an earlier time by SMS hears of the change by SMS; whoever was told nothing, nothing.
     mutating func meetingReminders() {
         guard !state.meetings.isEmpty else { return }
@@ -185,7 +186,8 @@ extension Planner {
         for meeting in state.meetings {
             guard let relationship = byID[meeting.relationshipID],
                 let program = settings.programs[relationship.program],
-                relationship.isActive(on: meeting.at.date)
+                // A cancelled one's cancellation goes even after an early end (the end cancels them).
+                meeting.cancelled || relationship.isActive(on: meeting.at.date)
             else { continue }
             let startInstant = zone.instant(meeting.at)
             guard startInstant > horizon else { continue }
