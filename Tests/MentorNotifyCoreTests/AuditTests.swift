@@ -84,7 +84,7 @@ import Testing
             "match", "--mentor", String(mentor), "--mentee", String(mentee), "--program", "mentorshoppen",
             "--start", "2026-03-02",
         ])
-        #expect(try cli.run(["contact", String(forloeb), "--date", "2026-03-10", "--minutes", "95"]).code == 0)
+        let contact = try cli.create(["contact", String(forloeb), "--date", "2026-03-10", "--minutes", "95"])
         let meeting = try cli.create([
             "meeting", String(forloeb), "--at", "2026-09-17T16:30", "--place", "Biblioteket Vesterbro",
         ])
@@ -104,7 +104,7 @@ import Testing
         let seen = rows.map { ($0["command"] as? String ?? "", (($0["ids"] as? [Int]) ?? []).map(Int64.init)) }
         let expected: [(String, [Int64])] = [
             ("person add", [mentor]), ("person add", [mentee]), ("match", [mentor, mentee, forloeb]),
-            ("contact", [forloeb]), ("meeting", [forloeb, meeting]), ("reminder add", [mentee, reminder]),
+            ("contact", [forloeb, contact]), ("meeting", [forloeb, meeting]), ("reminder add", [mentee, reminder]),
             ("person opt-out", [mentee]), ("forget", [mentee]),
         ]
         #expect(seen.map(\.0) == expected.map(\.0))

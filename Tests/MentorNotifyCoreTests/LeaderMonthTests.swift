@@ -126,10 +126,11 @@ import Testing
         #expect(try cli.databaseDump() == before)
         #expect(
             try month.leader(["contact", pair, "--date", "2026-03-05", "--minutes", "900", "--yes"]).out
-                == "logged 900 minutes on 2026-03-05 for forløb \(pair)\n")
+                == "logged 900 minutes on 2026-03-05 for forløb \(pair)\n1\n")
         let logged = try cli.json(["contact", "list", pair, "--json"])
         #expect(logged.map { $0["minutes"] as? Int } == [900])
         let contact = Int64(try #require(logged.first?["id"] as? Int))
+        #expect(contact == 1)
         #expect(try cli.run(["contact", "fix", String(contact), "--minutes", "600"]).err.contains("--yes"))
         try month.leader(["contact", "fix", String(contact), "--minutes", "90"])
         let contacts = try cli.json(["contact", "list", pair, "--json"])

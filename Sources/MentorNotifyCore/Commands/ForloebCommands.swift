@@ -73,9 +73,14 @@ enum ForloebCommands {
         try ContactCommands.checkLength(minutes, args)
         let kind = try parseKind(args.value("kind"))
         let store = try context.openStore()
-        try store.write { try store.addContact(Contact(relationshipID: id, date: date, minutes: minutes, kind: kind)) }
-        context.logger.info("contact-logged", ["relationship": String(id), "date": date.description])
+        let contactID = try store.write {
+            try store.addContact(Contact(relationshipID: id, date: date, minutes: minutes, kind: kind))
+        }
+        context.logger.info(
+            "contact-logged", ["relationship": String(id), "contact": String(contactID), "date": date.description])
+        // The new id alone last, as every command that creates something (`contact fix ID` takes it).
         context.output.line("logged \(minutes) minutes on \(date) for forløb \(id)")
+        context.output.line(String(contactID))
     }
 
     static func parseKind(_ raw: String?) throws(InputError) -> ContactKind {

@@ -89,7 +89,8 @@ enum Usage {
         usage: mentor-notify contact REL --date YYYY-MM-DD --minutes N [--kind meeting|phone|video|other] [--yes]
                mentor-notify contact list|fix|remove ...
 
-        Logs contact that took place (1-1440 minutes; over 8 hours asks for --yes). `contact list REL`
+        Logs contact that took place (1-1440 minutes; over 8 hours asks for --yes) and prints the
+        contact's id last (for `contact fix` and `contact remove`). `contact list REL`
         shows a forløb's contacts, `contact fix ID` corrects one, `contact remove ID` removes one.
         """,
         "contact list": """
