@@ -4,14 +4,13 @@ import MentorModel
 
 /// One connection to the mentor-notify database.
 ///
-/// Not Sendable: a connection stays with the one owner (a command, or the daemon's cycle) that
-/// opened it. Every connection gets WAL, `synchronous=FULL`, `foreign_keys=ON`, a busy timeout
+/// Not Sendable (see the unavailable conformance below): a connection stays with the one owner
+/// (a command, or the daemon's cycle) that opened it. Every connection gets WAL, `synchronous=FULL`, `foreign_keys=ON`, a busy timeout
 /// and `secure_delete`, so the daemon and an admin command can write at the same moment.
 public final class Database {
     let handle: OpaquePointer
     public let path: String
     private var statements: [String: Statement] = [:]
-    private var transactionDepth = 0
 
     /// How long a writer waits for another writer before giving up with `.busy`.
     public static let defaultBusyTimeoutMilliseconds: Int32 = 15_000
@@ -80,8 +79,19 @@ public final class Database {
         sqlite3_close_v2(handle)
     }
 
+    /// Whether a transaction is open, as SQLite knows it: a `BEGIN` run by hand, or a transaction
+    /// SQLite rolled back on its own after an error, is seen as it is (as GRDB's `isInsideTransaction`).
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     func error(_ code: Int32, sql: String?) -> StoreError {
-        let message = String(cString: sqlite3_errmsg(handle))
+        var error = classify(code, sql: sql)
+        error.sqliteCode = code
+        return error
+    }
+
+    private func classify(_ code: Int32, sql: String?) -> StoreError {
+        // The extended code (e.g. SQLITE_CONSTRAINT_UNIQUE) is named; the primary code decides the kind.
+        let message = "\(String(cString: sqlite3_errmsg(handle))) [\(StoreError.resultCodeName(code))]"
         let primary = code & 0xff
         if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
             return StoreError(
@@ -199,49 +209,49 @@ public final class Database {
     /// IMMEDIATE takes the write lock up front, so a concurrent writer waits in the busy handler
     /// instead of failing later with "database is locked" on upgrade from a read. Inside another
     /// transaction it is a savepoint: a nested failure undoes its own part, and the caller decides
-    /// what becomes of the rest (as GRDB's `inSavepoint`).
+    /// what becomes of the rest (as GRDB's `inSavepoint`). Savepoints of one name nest: RELEASE and
+    /// ROLLBACK TO act on the innermost.
     public func write<T>(_ body: () throws -> T) throws -> T {
-        if transactionDepth > 0 {
-            let name = "mentor_notify_\(transactionDepth)"
-            try execute("SAVEPOINT \(name)")
-            transactionDepth += 1
+        if isInTransaction {
+            try execute("SAVEPOINT mentor_notify")
             do {
                 let result = try body()
-                transactionDepth -= 1
-                try execute("RELEASE \(name)")
+                try execute("RELEASE mentor_notify")
                 return result
             } catch {
-                transactionDepth -= 1
-                try? execute("ROLLBACK TO \(name)")
-                try? execute("RELEASE \(name)")
+                // An error SQLite answered with a rollback of its own has already closed everything.
+                if isInTransaction {
+                    try? execute("ROLLBACK TO mentor_notify")
+                    try? execute("RELEASE mentor_notify")
+                }
                 throw error
             }
         }
         try execute("BEGIN IMMEDIATE")
-        transactionDepth += 1
         do {
             let result = try body()
-            transactionDepth -= 1
             try execute("COMMIT")
             return result
         } catch {
-            transactionDepth = 0
-            try? execute("ROLLBACK")
+            if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
     }
 
     /// Runs `body` in a read transaction, so that every query sees the same snapshot.
     public func read<T>(_ body: () throws -> T) throws -> T {
-        if transactionDepth > 0 {
+        if isInTransaction {
             return try body()
         }
         try execute("BEGIN DEFERRED")
-        transactionDepth += 1
         defer {
-            transactionDepth -= 1
-            try? execute("COMMIT")
+            if isInTransaction { try? execute("COMMIT") }
         }
         return try body()
     }
 }
+
+/// A connection is used by one owner at a time, so it must not cross to another thread or task
+/// (as GRDB's non-Sendable types): the compiler now refuses what the comment used to ask.
+@available(*, unavailable)
+extension Database: Sendable {}

@@ -7,11 +7,27 @@ public final class Statement {
     let sql: String
     unowned let database: Database
 
+    /// Prepares the first statement of `sql` and refuses any statement after it (as GRDB does):
+    /// `run("A; B")` would otherwise run A alone and silently drop B.
     init(database: Database, sql: String) throws(StoreError) {
         var statement: OpaquePointer?
-        let code = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        var tailIsBlank = true
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(
+                database.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            if code == SQLITE_OK, let tail { tailIsBlank = Statement.isBlank(database.handle, tail) }
+            return code
+        }
         guard code == SQLITE_OK, let statement else {
             throw database.error(code, sql: sql)
+        }
+        guard tailIsBlank else {
+            sqlite3_finalize(statement)
+            throw StoreError(
+                .sqlite(SQLITE_MISUSE),
+                "internal error: more than one statement given to a single-statement call; use execute for a script",
+                sql: sql)
         }
         self.handle = statement
         self.sql = sql
@@ -20,6 +36,14 @@ public final class Statement {
 
     deinit {
         sqlite3_finalize(handle)
+    }
+
+    /// True when `text` holds no statement, only whitespace and comments: SQLite prepares it to nothing.
+    private static func isBlank(_ connection: OpaquePointer, _ text: UnsafePointer<CChar>) -> Bool {
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v2(connection, text, -1, &statement, nil)
+        defer { sqlite3_finalize(statement) }
+        return code == SQLITE_OK && statement == nil
     }
 
     func bind(_ arguments: [any SQLArgument]) throws(StoreError) {
