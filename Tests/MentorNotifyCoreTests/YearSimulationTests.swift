@@ -13,6 +13,9 @@ import Testing
     struct Run {
         var keys: Set<String> = []
         var rows: [OutboxRow] = []
+        /// The `end` keys the population's own dates call for, worked out here and not by the
+        /// scheduler: the pairs never end early, so each ends on its start plus its program's months.
+        var expectedEnds: Set<String> = []
     }
 
     /// Runs cycles at the given hour offsets from 2026-01-05 00:00 and collects what was due at each.
@@ -34,6 +37,12 @@ import Testing
         let zone = config.zone
         let start = zone.instant(from, .midnight)
         var run = Run()
+        let last = zone.local(start + (hours.max() ?? 0) * 3600).date
+        // `create` gives each program in turn its `pairsPerProgram` pairs.
+        for (index, pair) in population.pairs.enumerated() {
+            let end = pair.start.adding(months: config.programs[index / pairsPerProgram].durationMonths)
+            if end <= last { run.expectedEnds.formUnion(["mentor", "mentee"].map { "end:\(pair.id):\($0):\(end)" }) }
+        }
         var played = Set<LocalDate>()
         for hour in hours {
             let now = start + hour * 3600
@@ -59,6 +68,10 @@ import Testing
         let pairs = run.rows.map { "\($0.key)|\($0.channel.rawValue)" }
         #expect(Set(pairs).count == pairs.count, "a (key, channel) was enqueued twice")
         #expect(Set(run.rows.map(\.key)) == run.keys, "the outbox differs from what was due")
+        #expect(!run.expectedEnds.isEmpty)
+        #expect(
+            run.keys.filter { $0.hasPrefix("end:") } == run.expectedEnds,
+            "end keys: \(run.keys.filter { $0.hasPrefix("end:") }.symmetricDifference(run.expectedEnds).sorted())")
         for row in run.rows where row.status == .sent {
             let sent = row.sentAt ?? 0
             if let expires = row.expiresAt { #expect(sent < expires, "\(row.key) sent after it expired") }

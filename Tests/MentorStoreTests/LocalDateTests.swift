@@ -92,15 +92,41 @@ import Testing
         #expect(try hours("2026-06-01T10:00", "2026-06-02T10:00") == 24)
     }
 
+    /// Every quarter-hour of a year, compared with Foundation's calendar for Europe/Copenhagen:
+    /// the wall clock must be exact, and the way back must be exact too, except for the second
+    /// pass through the repeated autumn hour, which maps to its first occurrence an hour earlier.
     @Test func localRoundTripsEveryQuarterHourOfAYear() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Europe/Copenhagen"))
+        func foundationWall(_ seconds: Int64) -> String {
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            func pad(_ value: Int?, _ width: Int) -> String {
+                let text = String(value ?? -1)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
+                + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2))"
+        }
         let start = zone.instant(try #require(LocalDateTime("2026-01-01T00:00")))
         var seconds = start
+        var repeated: [String] = []
         while seconds < start + 366 * 86_400 {
             let local = zone.local(seconds)
-            let back = zone.instant(local)
-            // Only the repeated autumn hour maps back to its first occurrence.
-            #expect(back == seconds || back == seconds - 3600)
+            let wall = foundationWall(seconds)
+            #expect(local.description == wall, "at \(seconds)")
+            // The same wall clock an hour earlier: this is the repeated hour's second pass.
+            let isRepeat = foundationWall(seconds - 3600) == wall
+            if isRepeat { repeated.append(wall) }
+            #expect(zone.instant(local) == (isRepeat ? seconds - 3600 : seconds), "\(wall)")
             seconds += 900
+        }
+        #expect(repeated == ["2026-10-25T02:00", "2026-10-25T02:15", "2026-10-25T02:30", "2026-10-25T02:45"])
+        // The spring gap's wall-clock times never come out of `local` (checked above) and go in as
+        // the same time an hour later, summer time.
+        for minute in ["00", "15", "30", "45"] {
+            let instant = zone.instant(try #require(LocalDateTime("2026-03-29T02:" + minute)))
+            #expect(zone.iso8601(instant) == "2026-03-29T03:\(minute):00+02:00")
         }
     }
 }
