@@ -35,89 +35,11 @@ enum PersonShow {
     ]
 
     static func sections(_ record: PersonRecord, zone: Zone) -> [(key: String, value: JSON)] {
-        let person = record.person
-        func time(_ seconds: Int64?) -> JSON { seconds.map { .string(zone.local($0).description) } ?? .null }
-        func date(_ value: LocalDate?) -> JSON { .optional(value?.description) }
-        let unsubscribed = person.programOptOuts.sorted { ($0.program, $0.channel) < ($1.program, $1.channel) }
+        let time = { (seconds: Int64?) -> JSON in seconds.map { .string(zone.local($0).description) } ?? .null }
         return [
-            (
-                "person",
-                .object([
-                    ("id", .int(person.id)), ("ref", .optional(person.ref)), ("role", .string(person.role.rawValue)),
-                    ("name", .optional(person.name)),
-                    ("formerNames", .array(record.formerNames.map { .string($0) })),
-                    ("email", .optional(person.email)),
-                    ("phone", .optional(person.phone)), ("birthdate", date(person.birthdate)),
-                    ("certificate", date(person.certificate)),
-                    ("channels", .array(person.channels.sorted().map { .string($0.rawValue) })),
-                    ("lang", .string(person.language.rawValue)),
-                    ("optedOut", .array(person.optedOut.sorted().map { .string($0.rawValue) })),
-                    ("unsubscribed", .array(unsubscribed.map { .string("\($0.channel.rawValue) from \($0.program)") })),
-                    ("forgotten", .bool(person.forgotten)),
-                ])
-            ),
-            (
-                "forloeb",
-                .array(
-                    record.forloeb.map { forloeb in
-                        let relationship = forloeb.relationship
-                        return .object([
-                            ("id", .int(relationship.id)), ("program", .string(relationship.program)),
-                            ("role", .string(forloeb.role.rawValue)),
-                            (forloeb.role == .mentor ? "mentee" : "mentor", .optional(forloeb.otherName)),
-                            ("start", date(relationship.start)), ("plannedEnd", date(relationship.plannedEnd)),
-                            ("endedOn", date(relationship.endedOn)),
-                            ("endReason", .optional(relationship.endReason?.rawValue)),
-                            (
-                                "contacts",
-                                .array(
-                                    forloeb.contacts.map {
-                                        .object([
-                                            ("id", .int($0.id)), ("date", date($0.contact.date)),
-                                            ("minutes", .int(Int64($0.contact.minutes))),
-                                            ("kind", .string($0.contact.kind.rawValue)),
-                                        ])
-                                    })
-                            ),
-                            (
-                                "meetings",
-                                .array(
-                                    forloeb.meetings.map {
-                                        .object([
-                                            ("id", .int($0.id)), ("at", .string($0.at.description)),
-                                            ("place", .optional($0.place)), ("cancelled", JSON.bool($0.cancelled)),
-                                        ])
-                                    })
-                            ),
-                            (
-                                "evaluations",
-                                .array(
-                                    forloeb.evaluations.map {
-                                        .object([("date", date($0.date)), ("by", .string($0.by.rawValue))])
-                                    })
-                            ),
-                            (
-                                "answers",
-                                .array(
-                                    forloeb.answers.map {
-                                        .object([("question", .string($0.question)), ("yes", .bool($0.yes))])
-                                    })
-                            ),
-                        ])
-                    })
-            ),
-            (
-                "messages",
-                .array(
-                    record.messages.map { row in
-                        .object([
-                            ("id", .int(row.id)), ("written", time(row.createdAt)), ("sent", time(row.sentAt)),
-                            ("rule", .string(row.rule.rawValue)), ("channel", .string(row.channel.rawValue)),
-                            ("status", .string(row.status.rawValue)), ("subject", .optional(row.subject)),
-                            ("text", .optional(row.body)),
-                        ])
-                    })
-            ),
+            ("person", personSection(record)),
+            ("forloeb", .array(record.forloeb.map(forloebSection))),
+            ("messages", .array(record.messages.map { messageSection($0, time: time) })),
             (
                 "replies",
                 .array(
@@ -149,19 +71,86 @@ enum PersonShow {
                         ])
                     })
             ),
+            ("reminders", .array(record.reminders.map(reminderSection))),
+        ]
+    }
+
+    private static func date(_ value: LocalDate?) -> JSON { .optional(value?.description) }
+
+    private static func personSection(_ record: PersonRecord) -> JSON {
+        let person = record.person
+        let unsubscribed = person.programOptOuts.sorted { ($0.program, $0.channel) < ($1.program, $1.channel) }
+        return .object([
+            ("id", .int(person.id)), ("ref", .optional(person.ref)), ("role", .string(person.role.rawValue)),
+            ("name", .optional(person.name)),
+            ("formerNames", .array(record.formerNames.map { .string($0) })),
+            ("email", .optional(person.email)),
+            ("phone", .optional(person.phone)), ("birthdate", date(person.birthdate)),
+            ("certificate", date(person.certificate)),
+            ("channels", .array(person.channels.sorted().map { .string($0.rawValue) })),
+            ("lang", .string(person.language.rawValue)),
+            ("optedOut", .array(person.optedOut.sorted().map { .string($0.rawValue) })),
+            ("unsubscribed", .array(unsubscribed.map { .string("\($0.channel.rawValue) from \($0.program)") })),
+            ("forgotten", .bool(person.forgotten)),
+        ])
+    }
+
+    private static func forloebSection(_ forloeb: PersonRecord.Forloeb) -> JSON {
+        let relationship = forloeb.relationship
+        return .object([
+            ("id", .int(relationship.id)), ("program", .string(relationship.program)),
+            ("role", .string(forloeb.role.rawValue)),
+            (forloeb.role == .mentor ? "mentee" : "mentor", .optional(forloeb.otherName)),
+            ("start", date(relationship.start)), ("plannedEnd", date(relationship.plannedEnd)),
+            ("endedOn", date(relationship.endedOn)),
+            ("endReason", .optional(relationship.endReason?.rawValue)),
             (
-                "reminders",
+                "contacts",
                 .array(
-                    record.reminders.map {
+                    forloeb.contacts.map {
                         .object([
-                            ("id", .int($0.id)), ("time", .string($0.time)), ("days", .string($0.days)),
-                            ("until", .optional($0.until)), ("stopped", JSON.bool($0.stopped)),
-                            ("pausedFrom", .optional($0.pausedFrom)), ("pausedUntil", .optional($0.pausedUntil)),
-                            ("text", .optional($0.text)),
+                            ("id", .int($0.id)), ("date", date($0.contact.date)),
+                            ("minutes", .int(Int64($0.contact.minutes))), ("kind", .string($0.contact.kind.rawValue)),
                         ])
                     })
             ),
-        ]
+            (
+                "meetings",
+                .array(
+                    forloeb.meetings.map {
+                        .object([
+                            ("id", .int($0.id)), ("at", .string($0.at.description)),
+                            ("place", .optional($0.place)), ("cancelled", JSON.bool($0.cancelled)),
+                        ])
+                    })
+            ),
+            (
+                "evaluations",
+                .array(forloeb.evaluations.map { .object([("date", date($0.date)), ("by", .string($0.by.rawValue))]) })
+            ),
+            (
+                "answers",
+                .array(forloeb.answers.map { .object([("question", .string($0.question)), ("yes", .bool($0.yes))]) })
+            ),
+        ])
+    }
+
+    private static func messageSection(_ row: OutboxRow, time: (Int64?) -> JSON) -> JSON {
+        .object([
+            ("id", .int(row.id)), ("written", time(row.createdAt)), ("sent", time(row.sentAt)),
+            ("rule", .string(row.rule.rawValue)), ("channel", .string(row.channel.rawValue)),
+            ("status", .string(row.status.rawValue)), ("subject", .optional(row.subject)),
+            ("text", .optional(row.body)),
+        ])
+    }
+
+    private static func reminderSection(_ reminder: PersonRecord.Reminder) -> JSON {
+        .object([
+            ("id", .int(reminder.id)), ("time", .string(reminder.time)), ("days", .string(reminder.days)),
+            ("until", .optional(reminder.until)), ("stopped", JSON.bool(reminder.stopped)),
+            ("pausedFrom", .optional(reminder.pausedFrom)), ("pausedUntil", .optional(reminder.pausedUntil)),
+            ("text", .optional(reminder.text)),
+        ])
     }
 
     /// One value as lines a person reads: an object's plain fields on one line (`label: value; …`),
