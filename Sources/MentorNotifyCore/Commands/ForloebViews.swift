@@ -114,31 +114,7 @@ enum ForloebViews {
             person == relationship.mentorID ? "mentor" : person == relationship.menteeID ? "mentee" : "person"
         }
         func moment(_ seconds: Int64) -> String { String(zone.iso8601(seconds).prefix(16)) }
-        var events: [Event] = []
-        let activity = try store.activity(relationship: relationship.id)
-        for (id, contact) in activity.contacts {
-            events.append(
-                Event(
-                    at: contact.date.description, kind: "contact",
-                    what: "#\(id) \(contact.minutes) minutes, \(contact.kind.rawValue)",
-                    json: [
-                        ("id", .int(id)), ("minutes", .int(Int64(contact.minutes))),
-                        ("type", .string(contact.kind.rawValue)),
-                    ]))
-        }
-        for meeting in activity.meetings {
-            events.append(
-                Event(
-                    at: meeting.at.description, kind: "meeting",
-                    what: "#\(meeting.id)" + (meeting.place.map { " at \($0)" } ?? ""),
-                    json: [("id", .int(meeting.id)), ("place", .optional(meeting.place))]))
-        }
-        for evaluation in activity.evaluations {
-            events.append(
-                Event(
-                    at: evaluation.date.description, kind: "evaluation",
-                    what: "returned by the \(evaluation.by.rawValue)", json: [("by", .string(evaluation.by.rawValue))]))
-        }
+        var events = activityEvents(try store.activity(relationship: relationship.id))
         for message in try store.messages(relationship: relationship.id, people: people) {
             let to = message.role == .leader ? "leader" : role(message.recipient)
             events.append(
@@ -186,5 +162,36 @@ enum ForloebViews {
         }
         // A stable sort: events of one moment keep the order of their kinds above.
         return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
+
+    /// The pair's own records: contacts, meetings and evaluations.
+    private static func activityEvents(
+        _ activity: (contacts: [(id: Int64, contact: Contact)], meetings: [Meeting], evaluations: [Evaluation])
+    ) -> [Event] {
+        var events: [Event] = []
+        for (id, contact) in activity.contacts {
+            events.append(
+                Event(
+                    at: contact.date.description, kind: "contact",
+                    what: "#\(id) \(contact.minutes) minutes, \(contact.kind.rawValue)",
+                    json: [
+                        ("id", .int(id)), ("minutes", .int(Int64(contact.minutes))),
+                        ("type", .string(contact.kind.rawValue)),
+                    ]))
+        }
+        for meeting in activity.meetings {
+            events.append(
+                Event(
+                    at: meeting.at.description, kind: "meeting",
+                    what: "#\(meeting.id)" + (meeting.place.map { " at \($0)" } ?? ""),
+                    json: [("id", .int(meeting.id)), ("place", .optional(meeting.place))]))
+        }
+        for evaluation in activity.evaluations {
+            events.append(
+                Event(
+                    at: evaluation.date.description, kind: "evaluation",
+                    what: "returned by the \(evaluation.by.rawValue)", json: [("by", .string(evaluation.by.rawValue))]))
+        }
+        return events
     }
 }
