@@ -14,10 +14,9 @@ extension Store {
         try write {
             guard !(try person(event.personID)).forgotten else { return false }
             let changed: Bool
-            if event.optedOut && event.via.stopsOneProgram {
-                guard let program = event.program else {
-                    throw StoreError(.invalidInput, "an unsubscribe or a complaint names the program it stops")
-                }
+            // A link or a complaint always names its program; one without would stop the whole
+            // channel, never send what was asked stopped.
+            if event.optedOut, event.via.stopsOneProgram, let program = event.program {
                 changed = try stopProgram(event.personID, program: program, channel: event.channel, now: event.at)
             } else {
                 changed = try setOptOut(event.personID, channel: event.channel, optedOut: event.optedOut)
