@@ -28,8 +28,6 @@ public final class Deliverer {
     public var leaseSeconds: Int64 = 300
     /// Rows leased at a time; also how many sent marks one fsync covers (see `deliveryBarrier`).
     public var batchSize = 200
-    /// A message still failing this long after it was queued is given up.
-    public var giveUpSeconds: Int64 = 5 * 86_400
     /// Calendars prepared in this pass, by stored event: a café evening's invitations all carry the
     /// same one (nil: the event could not be read).
     var calendars: [String: ICalendar.Prepared?] = [:]

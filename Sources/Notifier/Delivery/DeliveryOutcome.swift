@@ -11,6 +11,9 @@ extension Deliverer {
         return min(base << Int64(shift), 4000)
     }
 
+    /// A message still deferred this long after it was queued is given up (RFC 5321 4.5.4.1: 4-5 days).
+    static let giveUpSeconds: Int64 = 5 * 86_400
+
     func finish(
         _ row: OutboxRow, _ status: OutboxStatus, _ reason: String, now: Int64, address: String?,
         stats: inout Stats
@@ -54,15 +57,7 @@ extension Deliverer {
                     "to": Logger.mask(address),
                     "result": "sent", "attempt": String(row.attempts), "provider": receipt.providerID ?? "-",
                 ])
-            if pass.holds[row.channel] != nil, let hold = try store.liftHold(row.channel, now: now) {
-                pass.holds[row.channel] = nil
-                logger.info(
-                    "channel",
-                    [
-                        "channel": row.channel.rawValue, "result": "working",
-                        "held_seconds": String(max(now - hold.since, 0)),
-                    ])
-            }
+            try channelWorks(row.channel, pass: &pass)
         case .notAttempted(.stopping):
             try releaseUnsent(row, now: now, stats: &pass.stats)
         case .notAttempted(.channelHeld):
@@ -112,30 +107,49 @@ extension Deliverer {
                     "channel": row.channel.rawValue, "result": "held", "outbox": String(row.id),
                     "retry_in": String(hold.retryAt - now), "since": String(hold.since), "reason": error.reason,
                 ])
-        case .transient(let retryAfter):
+        case .transient:
             pass.refusals[row.channel] = nil
-            let delay = max(Int64(retryAfter ?? 0), Deliverer.backoff(attempt: row.attempts))
-            let next = now + delay
-            if let expires = row.expiresAt, next >= expires, expires - now < giveUpSeconds {
-                return try finish(
-                    row, .expired, "expired while retrying: \(error.reason)", now: now, address: address,
-                    stats: &pass.stats)
-            }
-            if next >= row.createdAt + row.heldSeconds + giveUpSeconds {
-                return try finish(
-                    row, .failed, "gave up after \(row.attempts) attempts over 5 days: \(error.reason)", now: now,
-                    address: address, stats: &pass.stats)
-            }
-            try store.markRetry(row.id, retryAt: next, reason: error.reason, now: now)
-            pass.stats.retried += 1
-            logger.warning(
-                "delivery",
-                [
-                    "outbox": String(row.id), "rule": row.rule.rawValue, "channel": row.channel.rawValue,
-                    "to": Logger.mask(address),
-                    "result": "retry", "attempt": String(row.attempts), "retry_in": String(delay),
-                    "reason": error.reason,
-                ])
+            try retryLater(outgoing, error, pass: &pass)
         }
+    }
+
+    /// The channel answered about a message: the hold it was under is lifted, and its time credited
+    /// to the messages waiting.
+    func channelWorks(_ channel: Channel, pass: inout Pass) throws {
+        guard pass.holds[channel] != nil, let hold = try store.liftHold(channel, now: pass.now) else { return }
+        pass.holds[channel] = nil
+        logger.info(
+            "channel",
+            ["channel": channel.rawValue, "result": "working", "held_seconds": String(max(pass.now - hold.since, 0))])
+    }
+
+    /// A deferral of this message alone: tried again after the backoff, until it expires or has been
+    /// deferred for `giveUpSeconds` since it was queued (time its channel was held not counted).
+    func retryLater(_ outgoing: Outgoing, _ error: DeliveryError, pass: inout Pass) throws {
+        let row = outgoing.row
+        let address = outgoing.address
+        let now = pass.now
+        let delay = Deliverer.backoff(attempt: row.attempts)
+        let next = now + delay
+        if let expires = row.expiresAt, next >= expires, expires - now < Deliverer.giveUpSeconds {
+            return try finish(
+                row, .expired, "expired while retrying: \(error.reason)", now: now, address: address,
+                stats: &pass.stats)
+        }
+        if next >= row.createdAt + row.heldSeconds + Deliverer.giveUpSeconds {
+            return try finish(
+                row, .failed, "gave up after \(row.attempts) attempts over 5 days: \(error.reason)", now: now,
+                address: address, stats: &pass.stats)
+        }
+        try store.markRetry(row.id, retryAt: next, reason: error.reason, now: now)
+        pass.stats.retried += 1
+        logger.warning(
+            "delivery",
+            [
+                "outbox": String(row.id), "rule": row.rule.rawValue, "channel": row.channel.rawValue,
+                "to": Logger.mask(address),
+                "result": "retry", "attempt": String(row.attempts), "retry_in": String(delay),
+                "reason": error.reason,
+            ])
     }
 }
