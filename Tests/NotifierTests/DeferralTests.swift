@@ -91,4 +91,33 @@ import Testing
         #expect(try world.store.unreportedFailures().map(\.id) == [id], "the leader hears of it")
         #expect(world.log.all.contains("result=retry"))
     }
+
+    /// The server comes back after two days down and defers the waiting message: that answer ends
+    /// the outage, whose two days are credited, so the 5 days of deferrals start after it.
+    @Test func aDeferralEndsAnOutageAndTheOutageIsNotCountedAgainstTheMessage() throws {
+        let world = try DeliveryTests.World()
+        let server = try TestServer(
+            script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "defer"],
+            folder: world.scratch.path)
+        let fie = try world.store.addPerson(NewPerson(role: .mentee, name: "Fie", email: "full@example.dk"))
+        let id = try world.enqueue("k1", recipient: fie)
+        _ = try world.deliverer(smtp: 1).deliver(now: 1000, windowOpen: true)
+        #expect(try world.store.channelHolds()[.email]?.since == 1000, "down: the channel is held")
+        let back: Int64 = 1000 + 2 * 86_400
+        let deliverer = world.deliverer(smtp: server.port)
+        #expect(try deliverer.deliver(now: back, windowOpen: true).retried == 1)
+        #expect(try world.store.channelHolds().isEmpty, "the deferral shows the server works")
+        var row = try world.row(id)
+        #expect(row.heldSeconds == 2 * 86_400 && row.notBefore == back + 300, "\(row.heldSeconds) \(row.notBefore)")
+        #expect(row.reason?.contains("Mailbox full") == true, "\(row.reason ?? "nil")")
+        #expect(world.log.all.contains("result=working held_seconds=172800"), "\(world.log.all)")
+        var now = back
+        while try world.row(id).status == .pending, now < back + 10 * 86_400 {
+            now = try world.row(id).notBefore
+            _ = try deliverer.deliver(now: now, windowOpen: true)
+        }
+        row = try world.row(id)
+        let giveUp = 900 + 2 * 86_400 + 5 * 86_400
+        #expect(row.status == .failed && now < giveUp && now + 4000 >= giveUp, "given up at \(now)")
+    }
 }

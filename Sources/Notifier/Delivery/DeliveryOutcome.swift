@@ -109,6 +109,11 @@ extension Deliverer {
                 ])
         case .transient:
             pass.refusals[row.channel] = nil
+            // The server took us as far as this recipient: an outage is over (not a hold for
+            // refusing everyone alike, which one deferral does not disprove).
+            if let hold = pass.holds[row.channel], RefusalStreak.shape(ofHold: hold.reason) == nil {
+                try channelWorks(row.channel, pass: &pass)
+            }
             try retryLater(outgoing, error, pass: &pass)
         }
     }
