@@ -39,11 +39,23 @@ import Testing
         #expect(!error.reason.contains("anna@") && !error.reason.contains("noreply@"), "\(error.reason)")
     }
 
-    @Test func aGreylistedRecipientIsRetriedLaterWhileTheChannelGoesOn() throws {
-        let world = try DeliveryTests.World()
-        let server = try TestServer(
+    /// aiosmtpd in `defer` mode: greylists each recipient once, and "full…" mailboxes always.
+    static func deferringServer(_ world: DeliveryTests.World) throws -> TestServer {
+        try TestServer(
             script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "defer"],
             folder: world.scratch.path)
+    }
+
+    /// The deferring server, and a message to a mailbox it always finds full.
+    static func fullMailbox(_ world: DeliveryTests.World) throws -> (TestServer, Int64) {
+        let server = try deferringServer(world)
+        let fie = try world.store.addPerson(NewPerson(role: .mentee, name: "Fie", email: "full@example.dk"))
+        return (server, try world.enqueue("k1", recipient: fie))
+    }
+
+    @Test func aGreylistedRecipientIsRetriedLaterWhileTheChannelGoesOn() throws {
+        let world = try DeliveryTests.World()
+        let server = try Self.deferringServer(world)
         let amira = try world.enqueue("k1")
         let soren = try world.enqueue("k2", recipient: world.mentor)
         let deliverer = world.deliverer(smtp: server.port)
@@ -64,11 +76,7 @@ import Testing
 
     @Test func aFullMailboxIsRetriedWithBackoffAndGivenUpAfterFiveDays() throws {
         let world = try DeliveryTests.World()
-        let server = try TestServer(
-            script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "defer"],
-            folder: world.scratch.path)
-        let fie = try world.store.addPerson(NewPerson(role: .mentee, name: "Fie", email: "full@example.dk"))
-        let id = try world.enqueue("k1", recipient: fie)
+        let (server, id) = try Self.fullMailbox(world)
         let deliverer = world.deliverer(smtp: server.port)
         var now: Int64 = 1000
         var waits: [Int64] = []
@@ -96,11 +104,7 @@ import Testing
     /// the outage, whose two days are credited, so the 5 days of deferrals start after it.
     @Test func aDeferralEndsAnOutageAndTheOutageIsNotCountedAgainstTheMessage() throws {
         let world = try DeliveryTests.World()
-        let server = try TestServer(
-            script: "smtp_server.py", arguments: ["--out", world.scratch.path + "/in", "--mode", "defer"],
-            folder: world.scratch.path)
-        let fie = try world.store.addPerson(NewPerson(role: .mentee, name: "Fie", email: "full@example.dk"))
-        let id = try world.enqueue("k1", recipient: fie)
+        let (server, id) = try Self.fullMailbox(world)
         _ = try world.deliverer(smtp: 1).deliver(now: 1000, windowOpen: true)
         #expect(try world.store.channelHolds()[.email]?.since == 1000, "down: the channel is held")
         let back: Int64 = 1000 + 2 * 86_400
