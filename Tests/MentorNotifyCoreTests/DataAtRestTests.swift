@@ -251,7 +251,7 @@ import Testing
             let store = try Store(path: cli.folder + "/test.db")
             let now: Int64 = 1_773_500_000
             _ = try store.recordInbound(
-                InboundRecord(key: "sms:test-1", receivedAt: now, channel: .sms, personID: mentee, action: "rsvp"))
+                InboundRecord(key: "sms:test-1", receivedAt: now, channel: .sms, personID: mentee, action: .rsvp))
             try store.setCafeAnswer(
                 program: "symb", at: try #require(LocalDateTime("2026-03-26T19:00")), person: mentee, yes: true,
                 now: now)

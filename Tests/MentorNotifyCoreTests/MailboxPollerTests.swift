@@ -75,7 +75,7 @@ import Testing
     }
 
     func unreadable(_ poller: MailboxPoller) throws -> [InboundRecord] {
-        try poller.core.store.inbound(since: 0).filter { $0.action == "unreadable" }
+        try poller.core.store.inbound(since: 0).filter { $0.action == .unreadable }
     }
 
     static func mail(_ id: Int64) -> [UInt8] {

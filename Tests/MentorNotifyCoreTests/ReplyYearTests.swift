@@ -63,7 +63,7 @@ import Testing
         }
         let replies = try store.inbound(since: 0, limit: 10_000)
         #expect(replies.count == written)
-        #expect(replies.allSatisfy { $0.action == "hours" }, "\(replies.map(\.action))")
+        #expect(replies.allSatisfy { $0.action == .hours }, "\(replies.map(\.action))")
         let rows = try store.outbox()
         let reminders = rows.filter { $0.rule == .monthlyHours }
         var remindedMonths = Set<String>()

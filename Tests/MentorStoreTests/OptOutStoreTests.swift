@@ -30,14 +30,17 @@ import Testing
         #expect(try store.database.scalarInt("SELECT count(*) FROM pragma_index_list('opt_out_event')") == 1)
     }
 
-    @Test func aForgottenPersonChangesNoMoreAndAProgramStopNamesItsProgram() throws {
+    /// Every link and complaint names its program; one that did not would stop the whole channel
+    /// rather than keep sending what was asked stopped.
+    @Test func aForgottenPersonChangesNoMoreAndAProgramStopWithoutItsProgramStopsTheChannel() throws {
         let folder = TemporaryDirectory()
         let store = try Store(path: folder.file("test.db"))
         let id = try store.addPerson(NewPerson(role: .mentee, name: "Bo", email: "bo@example.dk"))
-        #expect(throws: StoreError.self) {
-            try store.changeOptOut(
-                OptOutEvent(personID: id, program: nil, channel: .email, optedOut: true, via: .link, at: 1))
-        }
+        let unnamed = OptOutEvent(personID: id, program: nil, channel: .email, optedOut: true, via: .link, at: 1)
+        #expect(try store.changeOptOut(unnamed))
+        #expect(try store.person(id).optedOut == [.email] && store.person(id).programOptOuts.isEmpty)
+        #expect(try store.optOutEvents(from: 0, until: .max) == [unnamed])
+        try store.database.run("DELETE FROM opt_out_event")
         try store.forget(id)
         #expect(
             !(try store.changeOptOut(

@@ -9,7 +9,9 @@ refuse-sender (553 5.7.1 at RCPT: our sender, as Postfix's reject_sender_login_m
 refuse-helo (504 5.5.2 at RCPT: our EHLO name, as reject_non_fqdn_helo_hostname says it);
 refuse-everyone (550 5.1.1 "User unknown" for every recipient, naming each, as a relay that takes
 itself for the final destination does);
-drop (close the connection instead of answering DATA); slow (wait 6 s before answering DATA);
+defer (a recipient whose local part starts with "full" gets 452 4.2.2 "Mailbox full" at every RCPT;
+any other is greylisted at its first RCPT, 450 4.2.0 as Postfix says postgrey's verdict, and taken
+after); drop (close the connection instead of answering DATA); slow (wait 6 s before answering DATA);
 hang (wait 120 s). Scripted servers for what aiosmtpd will not do: greet-421 (refuses at the
 greeting), silent (accepts and never greets), auth-454 (a temporary AUTH failure).
 """
@@ -33,6 +35,7 @@ class Handler:
         self.mode = mode
         self.count = 0
         self.data_calls = 0
+        self.greylisted = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.mode == "reject":
@@ -44,6 +47,13 @@ class Handler:
             return f"504 5.5.2 <{session.host_name}>: Helo command rejected: need fully-qualified hostname"
         if self.mode == "refuse-everyone":
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
+        if self.mode == "defer":
+            if address.lower().startswith("full"):
+                return f"452 4.2.2 <{address}>: Recipient address rejected: Mailbox full"
+            if address.lower() not in self.greylisted:
+                self.greylisted.add(address.lower())
+                return (f"450 4.2.0 <{address}>: Recipient address rejected: Greylisted, "
+                        "see http://postgrey.schweikert.ch/help/example.dk.html")
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -195,7 +195,7 @@ public enum CLI {
         case let error as StoreError:
             switch error.code {
             case .busy: return (.tempFail, error.message)
-            case .notFound, .invalidInput, .conflict: return (.dataError, error.message)
+            case .notFound, .conflict: return (.dataError, error.message)
             case .io: return (.ioError, error.message)
             case .damaged, .newerSchema: return (.dataError, error.message)
             case .sqlite: return (.software, error.message)

@@ -163,7 +163,7 @@ enum DemoReport {
         out.line("")
         let replies = try store.inbound(since: 0, limit: 100_000)
         var actions: [String: Int] = [:]
-        for reply in replies { actions[reply.action, default: 0] += 1 }
+        for reply in replies { actions[reply.action.rawValue, default: 0] += 1 }
         out.line(
             "Replies read: \(replies.count) ("
                 + actions.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")

@@ -153,10 +153,10 @@ enum ForloebViews {
             events.append(
                 Event(
                     at: moment(record.receivedAt), kind: "reply",
-                    what: "\(who) by \(record.channel.rawValue): \(record.action)"
+                    what: "\(who) by \(record.channel.rawValue): \(record.action.rawValue)"
                         + (record.detail.map { " (\($0))" } ?? ""),
                     json: [
-                        ("action", .string(record.action)), ("by", .string(who)),
+                        ("action", .string(record.action.rawValue)), ("by", .string(who)),
                         ("channel", .string(record.channel.rawValue)), ("detail", .optional(record.detail)),
                     ]))
         }

@@ -46,7 +46,7 @@ enum PersonShow {
                     record.replies.map {
                         .object([
                             ("date", time($0.receivedAt)), ("channel", .string($0.channel.rawValue)),
-                            ("action", .string($0.action)),
+                            ("action", .string($0.action.rawValue)),
                         ])
                     })
             ),

@@ -21,7 +21,7 @@ enum RepliesCommand {
             context.output.json(
                 array: records.map { record in
                     .object([
-                        ("action", .string(record.action)), ("at", .string(zone.iso8601(record.receivedAt))),
+                        ("action", .string(record.action.rawValue)), ("at", .string(zone.iso8601(record.receivedAt))),
                         ("channel", .string(record.channel.rawValue)), ("detail", .optional(record.detail)),
                         ("outbox", .optional(record.outboxID)), ("person", .optional(record.personID)),
                     ])
@@ -34,7 +34,8 @@ enum RepliesCommand {
             records.map { record in
                 [
                     String(zone.iso8601(record.receivedAt).prefix(16)), record.channel.rawValue,
-                    record.outboxID.map(String.init) ?? "-", record.personID.map(String.init) ?? "-", record.action,
+                    record.outboxID.map(String.init) ?? "-", record.personID.map(String.init) ?? "-",
+                    record.action.rawValue,
                     record.detail ?? "",
                 ]
             })

@@ -21,11 +21,11 @@ extension ReplyCore {
         record.outboxID = row.id
         record.personID = row.recipient
         guard complaint.isSpam else {
-            record.action = "ignored-auto"
+            record.action = .ignoredAuto
             record.detail = "feedback report: \(complaint.feedbackType)"
             return
         }
-        record.action = "complaint"
+        record.action = .complaint
         guard row.role != .leader, row.channel == .email, let person = row.recipient, let program = row.program else {
             record.detail = "about a message to a leader: nothing to stop"
             return

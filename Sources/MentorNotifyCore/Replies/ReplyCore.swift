@@ -69,7 +69,7 @@ final class ReplyCore {
             [
                 "channel": inbound.channel.rawValue, "from": Logger.mask(inbound.from),
                 "outbox": record.outboxID.map(String.init) ?? "-", "person": record.personID.map(String.init) ?? "-",
-                "action": record.action, "detail": record.detail ?? "-",
+                "action": record.action.rawValue, "detail": record.detail ?? "-",
             ])
         return record
     }
@@ -80,7 +80,7 @@ final class ReplyCore {
     func recordUnreadable(key: String, _ mail: UnreadableMail, reason: String) throws {
         let written = try store.write {
             try store.recordInbound(
-                InboundRecord(key: key, receivedAt: mail.at, channel: .email, action: "unreadable", detail: mail.detail)
+                InboundRecord(key: key, receivedAt: mail.at, channel: .email, action: .unreadable, detail: mail.detail)
             )
         }
         if written {
@@ -91,10 +91,10 @@ final class ReplyCore {
 
     private func act(on inbound: Inbound) throws -> InboundRecord {
         var record = InboundRecord(
-            key: inbound.key, receivedAt: inbound.receivedAt, channel: inbound.channel, action: "unmatched")
+            key: inbound.key, receivedAt: inbound.receivedAt, channel: inbound.channel, action: .unmatched)
         switch inbound.kind {
         case .automatic(let reason):
-            record.action = "ignored-auto"
+            record.action = .ignoredAuto
             record.detail = reason
         case .bounce(let bounce):
             guard let row = try ourMessage(bounce.messageID) else {
@@ -103,7 +103,7 @@ final class ReplyCore {
             }
             record.outboxID = row.id
             record.personID = row.recipient
-            record.action = "bounce"
+            record.action = .bounce
             record.detail = bounce.status
             if bounce.isPermanent {
                 try store.markBounced(row.id, reason: bounce.reason, now: inbound.receivedAt)
@@ -202,7 +202,7 @@ final class ReplyCore {
         var person: Person
         var intent: ReplyIntent
         var viaCalendar: Bool
-        var action = "forwarded"
+        var action = InboundAction.forwarded
         var detail: String?
         /// The confirmation's section and values.
         var variables: [String: String] = [:]
@@ -230,7 +230,7 @@ final class ReplyCore {
                 OptOutEvent(
                     personID: person.id, program: row.program, channel: answer.inbound.channel, optedOut: stop,
                     via: .reply, at: now))
-            answer.action = stop ? "opt-out" : "opt-in"
+            answer.action = stop ? .optOut : .optIn
             answer.detail = answer.inbound.channel.rawValue
             answer.variables[stop ? "stopped" : "started"] = "1"
             return
@@ -251,7 +251,7 @@ final class ReplyCore {
                 answer.detail = "could not log the hours: \(error.reason)"
                 break
             }
-            answer.action = "hours"
+            answer.action = .hours
             answer.detail = "\(minutes) min on \(date)"
             answer.variables["hours"] = String(minutes)
             answer.variables["month"] = YearMonth(year: date.year, month: date.month).description
@@ -262,7 +262,7 @@ final class ReplyCore {
         case .done where (row.rule == .evaluation || row.rule == .evaluationReminder) && row.relationshipID != nil:
             guard let relationshipID = row.relationshipID else { break }
             try store.addEvaluation(Evaluation(relationshipID: relationshipID, by: person.role, date: today))
-            answer.action = "evaluated"
+            answer.action = .evaluated
             answer.detail = person.role.rawValue
             answer.variables["evaluated"] = "1"
             return
@@ -270,11 +270,11 @@ final class ReplyCore {
             break
         }
         guard try forward(answer, program: program) else {
-            answer.action = "unmatched"
+            answer.action = .unmatched
             answer.detail = "nobody to forward it to: no leader of the program has an email address"
             return
         }
-        answer.action = "forwarded"
+        answer.action = .forwarded
         answer.variables["forwarded"] = "1"
     }
 
@@ -288,7 +288,7 @@ final class ReplyCore {
         guard let program else { return false }
         if row.rule == .cafeInvite, row.role == .mentee, let evening = LocalDateTime(answer.period) {
             try store.setCafeAnswer(program: program.id, at: evening, person: person.id, yes: yes, now: now)
-            answer.action = "rsvp"
+            answer.action = .rsvp
             answer.detail = yes ? "yes" : "no"
             answer.variables[yes ? "yes" : "no"] = "1"
             answer.variables["date"] = evening.date.description
@@ -299,7 +299,7 @@ final class ReplyCore {
         case .continue:
             try store.setForloebAnswer(
                 relationship: relationshipID, question: "continue", by: person.role, yes: yes, now: now)
-            answer.action = "continue"
+            answer.action = .continue
             answer.detail = yes ? "yes" : "no"
             answer.variables[yes ? "continueYes" : "continueNo"] = "1"
             if !yes { try alertNoContinue(relationshipID, by: person, program: program, now: now) }
@@ -307,7 +307,7 @@ final class ReplyCore {
         case .agreement where yes:
             try store.setForloebAnswer(
                 relationship: relationshipID, question: "agreement", by: person.role, yes: true, now: now)
-            answer.action = "agreement"
+            answer.action = .agreement
             answer.detail = "yes"
             answer.variables["agreement"] = "1"
             return true

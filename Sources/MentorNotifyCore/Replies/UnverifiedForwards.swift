@@ -11,7 +11,7 @@ extension ReplyCore {
     static let unverifiedPerDay = 3
 
     func forwardUnverified(_ answer: Answer, record: inout InboundRecord) throws {
-        record.action = "unverified"
+        record.action = .unverified
         guard let program = answer.row.program.flatMap({ config.schedulerSettings.programs[$0] }) else {
             record.detail = "sender not proven; not forwarded: the message answered is in no program"
             return

@@ -121,7 +121,9 @@ final class WebEndpoint: Sendable {
             })
         family(
             "mentor_notify_replies_total", "counter", "Replies read, by channel and what was done.",
-            inbound.map { ("channel=\"\($0.channel.rawValue)\",action=\"\(Self.label($0.action))\"", String($0.count)) }
+            inbound.map {
+                ("channel=\"\($0.channel.rawValue)\",action=\"\(Self.label($0.action.rawValue))\"", String($0.count))
+            }
         )
         family(
             "mentor_notify_last_cycle_timestamp_seconds", "gauge", "When the last cycle ran (Unix time).",

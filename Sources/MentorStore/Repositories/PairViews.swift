@@ -97,15 +97,8 @@ extension Store {
     /// What came in from the people `ids` and was acted on: when, how and the action. Never a text.
     public func inbound(people ids: [Int64]) throws -> [InboundRecord] {
         var result: [InboundRecord] = []
-        try database.forEach(
-            "SELECT key, received_at, channel, outbox_id, person_id, action, detail FROM inbound WHERE person_id IN (?*)",
-            in: ids
-        ) { row throws(StoreError) in
-            result.append(
-                InboundRecord(
-                    key: row.string(0), receivedAt: row.int64(1),
-                    channel: try row.value(2, as: Channel.init(rawValue:), "channel"), outboxID: row.optionalInt64(3),
-                    personID: row.optionalInt64(4), action: row.string(5), detail: row.optionalString(6)))
+        try database.forEach("SELECT \(Store.inboundColumns) FROM inbound WHERE person_id IN (?*)", in: ids) {
+            row throws(StoreError) in result.append(try Store.inboundRecord(row))
         }
         return result.sorted { $0.receivedAt < $1.receivedAt }
     }

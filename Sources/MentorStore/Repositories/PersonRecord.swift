@@ -86,17 +86,8 @@ extension Store {
                     "SELECT \(Store.outboxColumns) FROM outbox WHERE recipient = ? ORDER BY created_at, id", [id],
                     Store.outboxRow),
                 replies: try database.query(
-                    """
-                    SELECT key, received_at, channel, outbox_id, person_id, action, detail FROM inbound
-                    WHERE person_id = ? ORDER BY received_at, id
-                    """, [id]
-                ) { row throws(StoreError) in
-                    InboundRecord(
-                        key: row.string(0), receivedAt: row.int64(1),
-                        channel: try row.value(2, as: Channel.init(rawValue:), "channel"),
-                        outboxID: row.isNull(3) ? nil : row.int64(3), personID: id, action: row.string(5),
-                        detail: row.optionalString(6))
-                },
+                    "SELECT \(Store.inboundColumns) FROM inbound WHERE person_id = ? ORDER BY received_at, id", [id],
+                    Store.inboundRecord),
                 optOutEvents: try database.query(
                     "SELECT program, channel, opted_out, via, at FROM opt_out_event WHERE person_id = ? ORDER BY at, id",
                     [id]

@@ -12,8 +12,6 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case busy
         /// A referenced record does not exist.
         case notFound
-        /// Input was refused before it reached the database.
-        case invalidInput
         /// The request conflicts with what is stored (e.g. a duplicate ref).
         case conflict
         /// The database file cannot be opened or written.

@@ -106,16 +106,18 @@ struct SMTPDialogue: Sendable, Equatable {
         case recipient, sender, helo, relay, other
     }
 
-    /// What the last reply refuses, read at `stage`. By the enhanced code when there is one (5.1.x
-    /// and 5.2.x name the mailbox, 5.3.4 at DATA a message too big); a server without enhanced codes
-    /// is read by its basic code (550-553 at RCPT, 552 at DATA are about the mailbox) unless its
-    /// words say the refusal is about us.
+    /// What the last reply refuses, for now (4xx) or for good (5xx), read at `stage`. By the
+    /// enhanced code when there is one (x.1.x and x.2.x name the mailbox, 5.3.4 at DATA a message
+    /// too big); a server without enhanced codes is read by its basic code (550-553 and 450 at RCPT,
+    /// 552 at DATA are about the mailbox; RFC 5321 4.2.2) unless its words say the refusal is about
+    /// us. Greylisting defers one sender-recipient pair, whatever code it gives (RFC 6647).
     func refusal(at stage: Stage) -> Refusal {
         let lower = String(decoding: lastReply, as: UTF8.self).lowercased()
         if lower.contains("sender address rejected") { return .sender }
         if lower.contains("helo command rejected") { return .helo }
         if lower.contains("relay access denied") || lower.contains("relaying denied") { return .relay }
-        guard let reply = replyCode, (500..<600).contains(reply) else { return .other }
+        guard let reply = replyCode, (400..<600).contains(reply) else { return .other }
+        if reply < 500, lower.contains("greylist") || lower.contains("graylist") { return .recipient }
         if let code = enhancedCode {
             switch (stage, code.subject, code.detail) {
             // 5.1.7 and 5.1.8 name the sender's address and domain, not the recipient's.
@@ -125,7 +127,7 @@ struct SMTPDialogue: Sendable, Equatable {
             }
         }
         switch (stage, reply) {
-        case (.rcpt, 550...553), (.data, 552): return .recipient
+        case (.rcpt, 550...553), (.rcpt, 450), (.data, 552): return .recipient
         default: return .other
         }
     }

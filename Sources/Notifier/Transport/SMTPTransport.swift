@@ -64,8 +64,9 @@ public final class SMTPTransport: EmailTransport {
     }
 
     /// Only a 5xx answer at RCPT or DATA that names the recipient or the message (SPEC.md: "A
-    /// refusal is about the message only when it names the recipient") fails it. Everything else —
-    /// no connection, a 4xx at any stage, a refused greeting, EHLO, login or sender, and a refusal
+    /// refusal is about the message only when it names the recipient") fails it; a 4xx there that
+    /// names the recipient (a busy or full mailbox, greylisting) retries it. Everything else —
+    /// no connection, any other 4xx, a refused greeting, EHLO, login or sender, and a refusal
     /// at RCPT of our sender, EHLO name or right to relay, which Postfix gives only there
     /// (`smtpd_delay_reject`) — is about the server or our account: the channel is held and the
     /// message waits (RFC 5321 4.2.1, 4.5.4.1; RFC 3463).
@@ -82,6 +83,9 @@ public final class SMTPTransport: EmailTransport {
         let verb = stage.rawValue.uppercased()
         if stage.concernsMessage {
             switch dialogue.refusal(at: stage) {
+            case .recipient where reply < 500:
+                // The mailbox is busy or full, or greylists us: this message, later.
+                return .transient("\(server) (deferred at \(verb))")
             case .recipient:
                 var error = DeliveryError.permanent("\(server) (refused at \(verb))")
                 error.refusal = DeliveryError.refusalShape(error.reason)

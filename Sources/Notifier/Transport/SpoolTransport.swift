@@ -49,7 +49,12 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
         let old = SpoolTransport.files(in: directory, outboxIDs: [row.id])
         guard !old.isEmpty else { return }
         switch row.channel {
-        case .email: _ = try send(try Deliverer.emailPayload(row, to: address, from: from, now: now))
+        case .email:
+            let composer = EmailComposer(from: from)
+            _ = try send(
+                try composer.payload(
+                    row, to: address, body: row.body ?? "", now: now, calendar: row.calendar.flatMap(composer.calendar))
+            )
         case .sms: _ = try send(SMSPayload(outboxID: row.id, to: address, text: row.body ?? ""))
         }
         for path in old { unlink(path) }

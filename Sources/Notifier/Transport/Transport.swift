@@ -55,8 +55,8 @@ public struct DeliveryReceipt: Sendable, Hashable {
 /// channel (a server, its credentials, a gateway) that every message on it goes through.
 public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
-        /// About this message, worth trying again later.
-        case transient(retryAfterSeconds: Int?)
+        /// About this message, worth trying again later (an SMTP 4xx that names the recipient).
+        case transient
         /// About this message, and it will never succeed as it is (SMTP 5xx at RCPT or DATA, a
         /// gateway's 4xx about the number or the text).
         case permanent
@@ -80,8 +80,8 @@ public struct DeliveryError: Error, CustomStringConvertible, Sendable, Hashable 
         self.reason = reason
     }
 
-    public static func transient(_ reason: String, retryAfter: Int? = nil) -> DeliveryError {
-        DeliveryError(.transient(retryAfterSeconds: retryAfter), reason)
+    public static func transient(_ reason: String) -> DeliveryError {
+        DeliveryError(.transient, reason)
     }
 
     public static func permanent(_ reason: String) -> DeliveryError {
