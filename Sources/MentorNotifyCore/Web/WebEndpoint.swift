@@ -81,7 +81,7 @@ final class WebEndpoint: Sendable {
 
     /// 200 `ok` while cycles run and nothing goes unwatched; 503 with the reason otherwise.
     func healthz(_ store: Store) throws -> HTTPResponse {
-        let report = try CycleCommands.statusReport(store, maxAgeMinutes: maxAgeMinutes)
+        let report = try StatusReport.read(store, maxAgeMinutes: maxAgeMinutes)
         var problems: [String] = []
         if !report.fresh { problems.append("no cycle in the last \(maxAgeMinutes) minutes") }
         if let reason = report.notPlanning { problems.append("not planning: \(reason)") }
