@@ -11,43 +11,6 @@ enum CycleCommands {
         return config.zone.instant(try Validate.dateTime(raw, field: "at"))
     }
 
-    static func makeCycle(_ context: Context, store: Store, control: TransferControl = TransferControl()) throws
-        -> Cycle
-    {
-        let config = context.config
-        let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
-        // A text edited so that a long name would push an SMS past two segments stops the start.
-        try SMSLength.check(catalog, longest: config.smsLongest)
-        let (email, sms) = try Transports.make(config, environment: context.environment, control: control)
-        let cycle = Cycle(
-            store: store, config: config, catalog: catalog, logger: context.logger, email: email, sms: sms)
-        cycle.heartbeat = control.heartbeat
-        if let replies = config.replies {
-            cycle.poller = try makePoller(replies, context: context, store: store, catalog: catalog, control: control)
-        }
-        return cycle
-    }
-
-    /// The replies mailbox: IMAP when configured, else the spool's `replies` folder (the demo).
-    static func makePoller(
-        _ replies: RepliesSettings, context: Context, store: Store, catalog: TemplateCatalog,
-        control: TransferControl
-    ) throws -> MailboxPoller {
-        let config = context.config
-        let mailbox: any ReplyMailbox
-        if let imap = replies.imap {
-            mailbox = IMAPMailbox(
-                settings: imap, password: try Transports.imapPassword(imap, environment: context.environment),
-                control: control)
-        } else {
-            mailbox = SpoolMailbox(directory: config.spool + "/replies")
-        }
-        let core = ReplyCore(store: store, config: config, catalog: catalog, logger: context.logger)
-        var own: Set<String> = [replies.address]
-        if let from = config.email?.from { own.insert(EmailSettings.address(of: from).lowercased()) }
-        return MailboxPoller(mailbox: mailbox, core: core, ownAddresses: own)
-    }
-
     static func plan(_ context: Context, _ words: [String]) throws {
         let args = try Arguments(words, command: "plan", options: ["at"], switches: ["json"])
         try args.noPositionals()
@@ -99,7 +62,8 @@ enum CycleCommands {
         let store = try context.openStore()
         let real = args.value("at") == nil
         if !real { try refuseAhead(now, store: store, zone: context.config.zone) }
-        let cycle = try makeCycle(context, store: store)
+        let composition = Composition(context)
+        let cycle = try composition.cycle(store: store, catalog: try composition.catalog())
         // A moment given with --at is a what-if: real cycles neither compare with it nor catch up from it.
         let report = try cycle.run(now: now, real: real)
         if let behind = report.behind {

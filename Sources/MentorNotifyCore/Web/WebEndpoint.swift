@@ -137,17 +137,6 @@ final class WebEndpoint: Sendable {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }
-
-    /// The listening socket: systemd's (socket activation) or `http.listen`; nil without either.
-    static func socket(_ settings: HTTPSettings?, environment: [String: String]) throws -> Int32? {
-        if let handed = HTTPServer.systemdSocket(environment: environment) { return handed }
-        guard let listen = settings?.listen else { return nil }
-        do {
-            return try HTTPServer.listen(listen)
-        } catch {
-            throw ConfigError("http.listen", error.description)
-        }
-    }
 }
 
 extension Webhooks {
