@@ -56,7 +56,8 @@ final class SignalFlags: @unchecked Sendable {
 }
 
 /// `mentor-notify run`: a cycle every minute (sooner when a message is due), until SIGTERM/SIGINT.
-/// SIGHUP reloads the config and the templates; a bad new config keeps the old one.
+/// SIGHUP rebuilds the cycle, the mailbox poller and the web endpoint from the config and the
+/// templates read again (`DaemonParts`); a new config that cannot be built keeps the old parts.
 final class Daemon {
     let context: Context
     let control = TransferControl()
@@ -105,26 +106,31 @@ final class Daemon {
         var failures = 0
         while !flags.shouldStop {
             if flags.takeReload() { reload(parts, systemd: systemd) }
-            let now = Int64(Date().timeIntervalSince1970)
-            do {
-                let report = try parts.cycle.run(now: now, shouldStop: { [flags] in flags.shouldStop })
-                failures = 0
-                systemd.notify(
-                    "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)"
-                )
-            } catch {
-                failures += 1
-                let (code, message) = CLI.describe(error)
-                logger.error(
-                    "cycle-failed", ["code": String(code.rawValue), "reason": message, "consecutive": String(failures)])
-                systemd.notify("STATUS=cycle failed: \(message)")
-            }
+            failures = cycle(parts, systemd: systemd, failures: failures)
             systemd.notify("WATCHDOG=1")
             sleepUntilNextCycle(store: parts.store, systemd: systemd, failures: failures)
         }
         systemd.notify("STOPPING=1\nSTATUS=stopping")
         logger.info("daemon-stop", ["pid": String(getpid())])
         for source in sources { source.cancel() }
+    }
+
+    /// One cycle at the wall clock's moment, said to systemd and the log; the consecutive failures.
+    private func cycle(_ parts: DaemonParts, systemd: SystemdNotifier, failures: Int) -> Int {
+        let now = Int64(Date().timeIntervalSince1970)
+        do {
+            let report = try parts.cycle.run(now: now, shouldStop: { [flags] in flags.shouldStop })
+            systemd.notify(
+                "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)"
+            )
+            return 0
+        } catch {
+            let (code, message) = CLI.describe(error)
+            context.logger.error(
+                "cycle-failed", ["code": String(code.rawValue), "reason": message, "consecutive": String(failures + 1)])
+            systemd.notify("STATUS=cycle failed: \(message)")
+            return failures + 1
+        }
     }
 
     /// SIGHUP: the config and the texts read again, and the cycle, the mailbox poller and the web
