@@ -178,7 +178,7 @@ public enum CLI {
         "run": CycleCommands.run,
         "outbox": CycleCommands.outbox,
         "outbox retry": CycleCommands.retry,
-        "status": CycleCommands.status,
+        "status": StatusCommand.run,
         "replies": RepliesCommand.run,
         "demo": DemoCommand.run,
     ]

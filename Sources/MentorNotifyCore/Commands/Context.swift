@@ -42,11 +42,15 @@ final class Context {
     /// Today in the configured zone, by the real clock: what has happened is on or before it.
     var today: LocalDate { loadedConfig.zone.local(Int64(Date().timeIntervalSince1970)).date }
 
-    /// Reloads the config file (SIGHUP); on error the old config stays and the error is thrown.
-    func reloadConfig() throws -> Config {
+    /// The config file read again (SIGHUP), not yet taken: the daemon takes it (`adopt`) once
+    /// every part built from it stands, and keeps the old one otherwise.
+    func rereadConfig() throws -> Config {
         guard let configPath else { return loadedConfig }
-        loadedConfig = try Config.load(path: configPath)
-        return loadedConfig
+        return try Config.load(path: configPath)
+    }
+
+    func adopt(_ config: Config) {
+        loadedConfig = config
     }
 
     /// Opens the database, which must exist (created by `init`), and brings its schema up to date.

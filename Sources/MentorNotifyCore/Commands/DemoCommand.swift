@@ -29,15 +29,12 @@ enum DemoCommand {
         config.replies = RepliesSettings(address: "svar@localhost")
         let store = try Store(path: directory + "/demo.db")
         let population = try DemoPopulation.create(in: store, config: config, from: from)
-        let catalog = try TemplateCatalog.load(directory: config.templates)
-        let spool = SpoolTransport(directory: config.spool)
-        let quiet = Logger(level: .warning, environment: context.environment)
-        let cycle = Cycle(store: store, config: config, catalog: catalog, logger: quiet, email: spool, sms: spool)
+        // Wired as `run` wires it: no email or SMS settings, so the spool, and its replies folder.
+        let composition = Composition(
+            config: config, environment: context.environment, databasePath: directory + "/demo.db",
+            logger: Logger(level: .warning, environment: context.environment))
+        let cycle = try composition.cycle(store: store, catalog: try composition.catalog())
         var replies = DemoReplies(folder: config.spool + "/replies")
-        cycle.poller = MailboxPoller(
-            mailbox: SpoolMailbox(directory: replies.folder),
-            core: ReplyCore(store: store, config: config, catalog: catalog, logger: quiet),
-            ownAddresses: ["svar@localhost", "mentor-notify@localhost"])
         context.output.line(
             "mentor-notify demo: \(population.people) fictional people, \(population.forloeb) forløb in 5 programs")
         context.output.line("simulating \(days) days of hourly cycles from \(from) on the spool transport ...")

@@ -1,10 +1,8 @@
 import Dispatch
 import Foundation
-import HTTPServer
 import MentorModel
 import MentorStore
 import Notifier
-import Synchronization
 
 /// Signals seen by the daemon, set from Dispatch sources and read by the cycle loop.
 final class SignalFlags: @unchecked Sendable {
@@ -58,7 +56,8 @@ final class SignalFlags: @unchecked Sendable {
 }
 
 /// `mentor-notify run`: a cycle every minute (sooner when a message is due), until SIGTERM/SIGINT.
-/// SIGHUP reloads the config and the templates; a bad new config keeps the old one.
+/// SIGHUP rebuilds the cycle, the mailbox poller and the web endpoint from the config and the
+/// templates read again (`DaemonParts`); a new config that cannot be built keeps the old parts.
 final class Daemon {
     let context: Context
     let control = TransferControl()
@@ -94,19 +93,8 @@ final class Daemon {
         installSignals()
         let logger = context.logger
         let systemd = SystemdNotifier(environment: context.environment)
-        let store = try context.openStore()
-        var cycle = try CycleCommands.makeCycle(context, store: store, control: control)
-        // The web endpoint answers on threads of its own; a delivery pass never waits for it.
-        var server: HTTPServer?
-        let endpoint = CurrentEndpoint()
-        if let socket = try WebEndpoint.socket(context.config.http, environment: context.environment) {
-            endpoint.replace(with: try Daemon.endpoint(context, catalog: cycle.catalog))
-            server = HTTPServer(socket: socket) { endpoint.handle($0) }
-            server?.start()
-            logger.info("http-start", ["port": String(server?.port ?? 0)])
-        }
-        // Requests in progress get the grace a message in flight gets; then the exit goes on.
-        defer { server?.stop(grace: 3) }
+        let parts = try DaemonParts(Composition(context, control: control), store: try context.openStore())
+        defer { parts.stop() }
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])
         systemd.notify("READY=1\nSTATUS=starting first cycle\nMAINPID=\(getpid())")
@@ -117,42 +105,49 @@ final class Daemon {
         defer { control.heartbeat.install(nil) }
         var failures = 0
         while !flags.shouldStop {
-            if flags.takeReload() {
-                do {
-                    _ = try context.reloadConfig()
-                    let next = try CycleCommands.makeCycle(context, store: store, control: control)
-                    // The endpoint answers with the new config, secrets and texts from here on.
-                    let nextEndpoint = try server.map { _ in try Daemon.endpoint(context, catalog: next.catalog) }
-                    cycle = next
-                    if let nextEndpoint { endpoint.replace(with: nextEndpoint) }
-                    logger.info("reloaded", ["config": context.config.source])
-                    systemd.notify("STATUS=config reloaded")
-                } catch {
-                    logger.error("reload-failed", ["reason": CLI.describe(error).1, "kept": "previous config"])
-                    systemd.notify("STATUS=reload failed; running with the previous config")
-                }
-                systemd.notify("READY=1")
-            }
-            let now = Int64(Date().timeIntervalSince1970)
-            do {
-                let report = try cycle.run(now: now, shouldStop: { [flags] in flags.shouldStop })
-                failures = 0
-                systemd.notify(
-                    "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)"
-                )
-            } catch {
-                failures += 1
-                let (code, message) = CLI.describe(error)
-                logger.error(
-                    "cycle-failed", ["code": String(code.rawValue), "reason": message, "consecutive": String(failures)])
-                systemd.notify("STATUS=cycle failed: \(message)")
-            }
+            if flags.takeReload() { reload(parts, systemd: systemd) }
+            failures = cycle(parts, systemd: systemd, failures: failures)
             systemd.notify("WATCHDOG=1")
-            sleepUntilNextCycle(store: store, systemd: systemd, failures: failures)
+            sleepUntilNextCycle(store: parts.store, systemd: systemd, failures: failures)
         }
         systemd.notify("STOPPING=1\nSTATUS=stopping")
         logger.info("daemon-stop", ["pid": String(getpid())])
         for source in sources { source.cancel() }
+    }
+
+    /// One cycle at the wall clock's moment, said to systemd and the log; the consecutive failures.
+    private func cycle(_ parts: DaemonParts, systemd: SystemdNotifier, failures: Int) -> Int {
+        let now = Int64(Date().timeIntervalSince1970)
+        do {
+            let report = try parts.cycle.run(now: now, shouldStop: { [flags] in flags.shouldStop })
+            systemd.notify(
+                "STATUS=last cycle \(context.config.zone.iso8601(now)): sent \(report.delivery.sent), enqueued \(report.enqueued)"
+            )
+            return 0
+        } catch {
+            let (code, message) = CLI.describe(error)
+            context.logger.error(
+                "cycle-failed", ["code": String(code.rawValue), "reason": message, "consecutive": String(failures + 1)])
+            systemd.notify("STATUS=cycle failed: \(message)")
+            return failures + 1
+        }
+    }
+
+    /// SIGHUP: the config and the texts read again, and the cycle, the mailbox poller and the web
+    /// endpoint rebuilt from them; a config that cannot be read or built keeps the old parts.
+    private func reload(_ parts: DaemonParts, systemd: SystemdNotifier) {
+        do {
+            let config = try context.rereadConfig()
+            try parts.reload(Composition(context, config: config, control: control))
+            // Only now: the loop's interval and status lines follow the parts that run.
+            context.adopt(config)
+            context.logger.info("reloaded", ["config": config.source])
+            systemd.notify("STATUS=config reloaded")
+        } catch {
+            context.logger.error("reload-failed", ["reason": CLI.describe(error).1, "kept": "previous config"])
+            systemd.notify("STATUS=reload failed; running with the previous config")
+        }
+        systemd.notify("READY=1")
     }
 
     /// Sleeps until the next cycle or the next due message, waking for signals and the watchdog.
@@ -172,30 +167,5 @@ final class Daemon {
             }
             systemd.notify("WATCHDOG=1")
         }
-    }
-}
-
-extension Daemon {
-    /// The web endpoint for the context's config and `catalog`, its secrets read as `check` reads
-    /// them: one that cannot be read is a config error here, not a 401 for every webhook.
-    static func endpoint(_ context: Context, catalog: TemplateCatalog) throws -> WebEndpoint {
-        WebEndpoint(
-            databasePath: context.databasePath, config: context.config, catalog: catalog, logger: context.logger,
-            webhooks: try Webhooks.configured(context.config, environment: context.environment, needed: true))
-    }
-}
-
-/// The endpoint the server's threads answer with; SIGHUP replaces it, and a request already
-/// being answered finishes with the one it started with.
-final class CurrentEndpoint: Sendable {
-    private let current = Mutex<WebEndpoint?>(nil)
-
-    func replace(with endpoint: WebEndpoint) {
-        current.withLock { $0 = endpoint }
-    }
-
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
-        guard let endpoint = current.withLock({ $0 }) else { return .refusal(503) }
-        return endpoint.handle(request)
     }
 }

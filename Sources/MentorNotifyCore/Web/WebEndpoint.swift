@@ -81,7 +81,7 @@ final class WebEndpoint: Sendable {
 
     /// 200 `ok` while cycles run and nothing goes unwatched; 503 with the reason otherwise.
     func healthz(_ store: Store) throws -> HTTPResponse {
-        let report = try CycleCommands.statusReport(store, maxAgeMinutes: maxAgeMinutes)
+        let report = try StatusReport.read(store, maxAgeMinutes: maxAgeMinutes)
         var problems: [String] = []
         if !report.fresh { problems.append("no cycle in the last \(maxAgeMinutes) minutes") }
         if let reason = report.notPlanning { problems.append("not planning: \(reason)") }
@@ -138,17 +138,6 @@ final class WebEndpoint: Sendable {
     static func label(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
-    }
-
-    /// The listening socket: systemd's (socket activation) or `http.listen`; nil without either.
-    static func socket(_ settings: HTTPSettings?, environment: [String: String]) throws -> Int32? {
-        if let handed = HTTPServer.systemdSocket(environment: environment) { return handed }
-        guard let listen = settings?.listen else { return nil }
-        do {
-            return try HTTPServer.listen(listen)
-        } catch {
-            throw ConfigError("http.listen", error.description)
-        }
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import MentorModel
+import MentorStore
+import Notifier
+
+/// What `status` reports, read in one snapshot.
+struct StatusReport {
+    var summary: OutboxSummary
+    /// The latest moment any cycle acted for (`tick --at` included), and when the last real
+    /// cycle ran.
+    var lastCycle: Int64?
+    var ranAt: Int64?
+    /// The last cycle's moment when a `tick --at` set it (not a real cycle); nil otherwise.
+    var actingFor: Int64?
+    var held: [ChannelHold]
+    var problems: [String]
+    /// Days ahead without a leader on duty: said, but not unhealthy (alerts go to a fallback).
+    var warnings: [String] = []
+    /// The last cycle ran recently, by the wall clock.
+    var fresh: Bool
+    /// Why cycles run but do not plan (skipped, or none planned within the limit); nil: they plan.
+    var notPlanning: String?
+    /// The replies mailbox, when answers are read.
+    var mailbox: MailboxState?
+
+    var healthy: Bool {
+        fresh && notPlanning == nil && problems.isEmpty && held.isEmpty && mailbox?.failingSince == nil
+    }
+}
+
+extension StatusReport {
+    /// Health is judged by when the last cycle really ran, not by the moment it acted for: a
+    /// `tick --at` in the future must not make a stopped daemon look alive.
+    /// A daemon that runs but does not plan (its cycles skipped) is not healthy either.
+    static func read(_ store: Store, maxAgeMinutes: Int) throws -> StatusReport {
+        func number(_ key: String) throws -> Int64? { try store.meta(key).flatMap { Int64($0) } }
+        func lines(_ key: String) throws -> [String] {
+            (try store.meta(key) ?? "").split(separator: "\n").map(String.init)
+        }
+        let (summary, last, lastReal, wall, planned, skipped, holds, problems, warnings) = try store.read {
+            (
+                try store.outboxSummary(), try number(CycleMarks.lastCycle), try number(CycleMarks.lastRealCycle),
+                try number(CycleMarks.ranAt),
+                try number(CycleMarks.plannedAt), try store.meta(CycleMarks.skipped), try store.channelHolds(),
+                try lines("problems"), try lines("warnings")
+            )
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        func recent(_ moment: Int64?) -> Bool {
+            moment.map { $0 <= now + 60 && now - $0 <= Int64(maxAgeMinutes) * 60 } ?? false
+        }
+        // Only real cycles mark when they ran; a database from before the wall mark has its last
+        // real cycle's moment. A `tick --at` moment is never a sign of life.
+        let ranAt = wall ?? lastReal
+        var notPlanning: String?
+        if let skipped, !skipped.isEmpty {
+            notPlanning = skipped
+        } else if recent(ranAt), !recent(planned ?? ranAt) {
+            // A database from before this was recorded counts its last run as planning.
+            notPlanning = "no cycle planned in the last \(maxAgeMinutes) minutes"
+        }
+        return StatusReport(
+            summary: summary, lastCycle: last, ranAt: ranAt, actingFor: last.flatMap { $0 == lastReal ? nil : $0 },
+            held: holds.values.sorted { $0.channel < $1.channel }, problems: problems, warnings: warnings,
+            fresh: recent(ranAt), notPlanning: notPlanning)
+    }
+}
