@@ -54,7 +54,8 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         case .firstMeeting, .firstMeetingOverdue: return ["start", "days"]
         case .afterFirstMeeting: return ["date", "variant"]
-        case .monthlyHours: return ["month", "minutes", "target", "missing"]
+        // `noContact`: none logged yet that month (HumanDates sets it from `minutes`).
+        case .monthlyHours: return ["month", "minutes", "target", "missing", "noContact"]
         case .monthlyDigest: return ["month", "count", "lines", "optOuts", "unreadable"]
         case .contactNudge, .missedContact: return ["days", "date"]
         case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]

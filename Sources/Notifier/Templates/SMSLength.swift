@@ -1,5 +1,6 @@
 import MentorModel
 import MentorStore
+import Scheduler
 
 /// Every SMS text must fit in two segments with the longest values it can ever carry: names and
 /// places at their input limits, the longest written date and month, the longest program and
@@ -68,6 +69,22 @@ public enum SMSLength {
         ]
     }
 
+    /// One line for `check`: which texts can take two segments, and that this is fine.
+    public static func summary(_ twoSegments: [String]) -> String {
+        guard !twoSegments.isEmpty else {
+            return "sms: every text fits in one segment (160 characters), even with the longest names, places and dates"
+        }
+        // "da/end.txt [mentor sms]" -> "end"
+        var rules: [String] = []
+        for name in twoSegments {
+            let file = name.split(separator: " ").first.map(String.init) ?? name
+            let rule = String(file.split(separator: "/").last ?? "").replacingOccurrences(of: ".txt", with: "")
+            if !rules.contains(rule) { rules.append(rule) }
+        }
+        return "sms: every text fits in 2 segments; \(twoSegments.count) texts (\(rules.joined(separator: ", "))) "
+            + "take 2 only with the longest names, places and dates, which is fine: such an SMS arrives as one message"
+    }
+
     /// Sections of which a message shows one: each is checked on its own.
     static let exclusive: [Rule: [String]] = [
         .replyConfirmation: [
@@ -80,11 +97,17 @@ public enum SMSLength {
 
     /// The value sets that make each of a rule's texts longest: every section shown (of exclusive
     /// ones, each on its own), each variable at its longest.
+    /// Each program's wording is checked as its preset sets it.
     static func worstCases(_ rule: Rule, _ longest: Longest, language: Language) -> [[String: String]] {
         var values = worstCase(longest, language: language)
         for name in rule.variables where values[name] == nil { values[name] = "yes" }
-        guard let group = exclusive[rule] else { return [values] }
-        return group.map { shown in values.filter { !group.contains($0.key) || $0.key == shown } }
+        let shown =
+            exclusive[rule].map { group in
+                group.map { shown in values.filter { !group.contains($0.key) || $0.key == shown } }
+            } ?? [values]
+        return ProgramSettings.presetNames.compactMap { ProgramSettings.preset($0, id: $0) }.flatMap { program in
+            shown.map { $0.merging(program.textVariables(language)) { current, _ in current } }
+        }
     }
 
     /// Checks every SMS text; returns the ones that need two segments at worst ("da/end.txt [mentor
