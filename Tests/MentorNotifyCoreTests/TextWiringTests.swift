@@ -29,13 +29,27 @@ import Testing
         #expect(mentee.contains("https://forms.example.dk/symb-mentee"))
         #expect(mentor.contains("https://forms.example.dk/symb-mentor"))
         // Between the pair, first names; the forløb's id nowhere.
-        #expect(mentor.contains("det går i dit forløb med Amira."), "\(mentor)")
+        #expect(mentor.contains("evalueringen af dit forløb med Amira:"), "\(mentor)")
+        // SYMB's own rule, from its preset: the answers stay with SYMB.
+        #expect(mentor.contains("går hverken til kommunen eller jobcentret"), "\(mentor)")
         #expect(!mentor.contains("Amira Hansen får"))
         // The nudge names the configured contact, not the leader.
         #expect(try cli.run(["tick", "--at", "2026-06-12T10:00"]).code == 0)
         let nudge = try #require(
             try database.queryOne("SELECT body FROM outbox WHERE rule = 'contact-nudge'") { $0.string(0) })
-        #expect(nudge.contains("Karin på +4521241803"), "\(nudge)")
+        #expect(nudge.contains("Karin på +45 21 24 18 03"), "\(nudge)")
+    }
+
+    /// `check` says in one line which SMS texts can take two segments and that this is fine; it
+    /// listed each of them on a line of its own.
+    @Test func checkSaysInOneLineWhichSMSTextsTakeTwoSegments() throws {
+        let cli = CLIHarness()
+        let check = try cli.run(["check"])
+        #expect(check.code == 0, "\(check.err)")
+        let lines = check.out.split(separator: "\n").filter { $0.contains("segment") || $0.contains(" sms]") }
+        #expect(lines.count == 1, "\(check.out)")
+        #expect(lines.first?.contains("which is fine") == true, "\(check.out)")
+        #expect(lines.first?.contains("first-meeting") == true, "\(check.out)")
     }
 
     @Test func aLeadersOwnSMSTextWithCharactersOutsideGSMIsRefusedWithTheFix() throws {

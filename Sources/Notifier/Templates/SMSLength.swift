@@ -69,10 +69,11 @@ public enum SMSLength {
         ]
     }
 
-    /// One line for `check`: which texts can take two segments, and that this is fine.
+    /// What `check` says about SMS length, in one sentence: which texts can take two segments,
+    /// and that this is fine.
     public static func summary(_ twoSegments: [String]) -> String {
         guard !twoSegments.isEmpty else {
-            return "sms: every text fits in one segment (160 characters), even with the longest names, places and dates"
+            return "every SMS fits in one segment, even with the longest names, places and dates"
         }
         // "da/end.txt [mentor sms]" -> "end"
         var rules: [String] = []
@@ -81,8 +82,8 @@ public enum SMSLength {
             let rule = String(file.split(separator: "/").last ?? "").replacingOccurrences(of: ".txt", with: "")
             if !rules.contains(rule) { rules.append(rule) }
         }
-        return "sms: every text fits in 2 segments; \(twoSegments.count) texts (\(rules.joined(separator: ", "))) "
-            + "take 2 only with the longest names, places and dates, which is fine: such an SMS arrives as one message"
+        return "every SMS fits in 2 segments; \(twoSegments.count) texts (\(rules.joined(separator: ", "))) need the "
+            + "second only with the longest names, places and dates, which is fine: the phone shows one message"
     }
 
     /// Sections of which a message shows one: each is checked on its own.
