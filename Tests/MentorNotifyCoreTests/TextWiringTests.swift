@@ -40,6 +40,31 @@ import Testing
         #expect(nudge.contains("Karin på +45 21 24 18 03"), "\(nudge)")
     }
 
+    /// Where the mentee takes the first contact (Djøf), the mentee's first-meeting reminder carries the
+    /// mentor's address on email and number on SMS; in Mentorshoppen, where the pair first meets at
+    /// the premises, the mentee is not told to take the contact.
+    @Test(arguments: [("djoef", true), ("mentorshoppen", false)])
+    func theMenteeWhoTakesTheFirstContactIsToldHow(program: String, shares: Bool) throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb(
+            program: program,
+            mentor: ["--name", "Søren Mariegård", "--email", "soren@example.dk", "--phone", "21241803"],
+            mentee: [
+                "--name", "Amira Hansen", "--email", "amira@example.dk", "--phone", "22256664",
+                "--channels", "email,sms",
+            ])
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        let database = try Database(path: cli.folder + "/test.db")
+        let bodies = try database.query(
+            "SELECT channel, body FROM outbox WHERE rule = 'first-meeting' AND role = 'mentee' ORDER BY channel"
+        ) { ($0.string(0), $0.string(1)) }
+        let email = try #require(bodies.first { $0.0 == "email" }?.1)
+        let sms = try #require(bodies.first { $0.0 == "sms" }?.1)
+        #expect(email.contains("soren@example.dk") == shares, "\(email)")
+        #expect(sms.contains("+45 21 24 18 03") == shares, "\(sms)")
+        #expect(email.contains("Det er dig, der tager den første kontakt") == shares, "\(email)")
+    }
+
     /// `check` says in one line which SMS texts can take two segments and that this is fine; it
     /// listed each of them on a line of its own.
     @Test func checkSaysInOneLineWhichSMSTextsTakeTwoSegments() throws {

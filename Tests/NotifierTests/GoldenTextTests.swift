@@ -132,6 +132,11 @@ import Testing
                                 for program in programs {
                                     var values = values.filter { !ProgramWording.variableNames.contains($0.key) }
                                         .merging(program.textVariables(language)) { $1 }
+                                    // The mentor's address, where the mentee takes the first contact (added by the cycle).
+                                    if rule == .firstMeeting && program.shareMentorContact {
+                                        values["mentorEmail"] = "soren@example.dk"
+                                        values["mentorPhone"] = "+4521241803"
+                                    }
                                     if label != "longest values" {
                                         values["recipient"] = [.mentor: "Søren", .leader: "Louise"][role] ?? "Amira"
                                     }

@@ -138,6 +138,12 @@ import Testing
                     for other in groups where other != shown { values[other] = nil }
                     values.merge(program.textVariables(language)) { $1 }
                     values["program"] = program.name
+                    if rule == .firstMeeting && program.shareMentorContact {
+                        values["mentorEmail"] = "soeren.mariegaard@example.dk"
+                    } else {
+                        values["mentorEmail"] = nil
+                        values["mentorPhone"] = nil
+                    }
                     values["variant"] = program.afterFirstMeeting?.rawValue
                     for replies in ["1", ""] {
                         values["replies"] = replies
@@ -198,6 +204,11 @@ import Testing
             if asks != nil, !body.contains("+45 12 34 56 78") {
                 problems.append("asks to contact \(contact) without the number")
             }
+        }
+        // Where the mentee takes the first contact, the reminder says how to reach the mentor.
+        if text.rule == .firstMeeting, text.role == .mentee, text.program.shareMentorContact {
+            let address = text.channel == .sms ? "+45 12 34 56 78" : "soeren.mariegaard@example.dk"
+            if !body.contains(address) { problems.append("asks to contact the mentor without \(address)") }
         }
         return problems
     }

@@ -16,7 +16,9 @@ import Testing
         for file in try FileManager.default.contentsOfDirectory(atPath: templates.path) where file.hasSuffix(".txt") {
             let text = try String(contentsOf: templates.appendingPathComponent(file), encoding: .utf8)
             for match in text.matches(of: /»([^«]+)«/) { words.insert(String(match.1)) }
-            for match in text.matches(of: /(?:Svar|svar|Skriv) (?:blot )?([A-ZÆØÅ]{2,})\b/) { words.insert(String(match.1)) }
+            for match in text.matches(of: /(?:Svar|svar|Skriv) (?:blot )?([A-ZÆØÅ]{2,})\b/) {
+                words.insert(String(match.1))
+            }
             for match in text.matches(of: /Svar ([A-ZÆØÅ]{2,}) eller ([A-ZÆØÅ]{2,})/) { words.insert(String(match.2)) }
         }
         return words

@@ -127,6 +127,9 @@ public struct ProgramSettings: Sendable, Hashable {
     /// The evaluation form each fills in (SPEC.md `evaluationForm`); nil: the leader sends it.
     public var evaluationFormMentor: String?
     public var evaluationFormMentee: String?
+    /// The mentee's first-meeting message carries the mentor's address or number (djoef, fki,
+    /// where the mentee takes the first contact; SPEC.md `shareMentorContact`).
+    public var shareMentorContact = false
     /// The program's own words and rules in its texts.
     public var wording = ProgramWording()
 
@@ -214,10 +217,12 @@ public struct ProgramSettings: Sendable, Hashable {
         case "djoef":
             settings.durationMonths = 3
             settings.afterFirstMeeting = .continue
+            settings.shareMentorContact = true
             settings.agendaReminderDays = 2
         case "fki":
             settings.durationMonths = 6
             settings.afterFirstMeeting = .agreement
+            settings.shareMentorContact = true
             settings.agendaReminderDays = 2
             settings.evaluationAtEnd = false
         case "symb":
