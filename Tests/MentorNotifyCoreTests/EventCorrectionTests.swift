@@ -251,30 +251,30 @@ import Testing
 
         // Meeting A: reminded by SMS, then moved: the update by SMS names both times.
         let reminded = try world.tick("2026-03-11T16:00")
-        #expect(reminded.sms.contains { $0.contains("torsdag den 12. marts kl. 16:00") }, "\(reminded.sms)")
+        #expect(reminded.sms.contains { $0.contains("torsdag den 12. marts kl. 16.00") }, "\(reminded.sms)")
         _ = try world.run(["meeting", "move", String(meetingA), "--at", "2026-03-13T10:00"])
         let moved = try world.tick("2026-03-11T16:05")
         #expect(
             moved.sms == [
-                "Mødet med Søren er flyttet fra torsdag den 12. marts kl. 16:00 til fredag den 13. marts kl. 10:00, "
+                "Mødet med Søren er flyttet fra torsdag den 12. marts kl. 16.00 til fredag den 13. marts kl. 10.00, "
                     + "Biblioteket. Hilsen mentorshoppen"
             ], "\(moved.sms)")
         // Søren's email update says the same, with its calendar.
         #expect(moved.mail.map(\.to) == [["soren@example.dk"]])
         #expect(
             moved.mail.first?.text.contains(
-                "flyttet fra torsdag den 12. marts 2026 kl. 16:00 til fredag den 13. marts 2026 kl. 10:00") == true,
+                "flyttet fra torsdag den 12. marts 2026 kl. 16.00 til fredag den 13. marts 2026 kl. 10.00") == true,
             "\(moved.mail.map(\.text))")
         // Once.
         #expect(try world.tick("2026-03-11T16:10").sms.isEmpty)
 
         // Meeting B: reminded by SMS, then cancelled: the cancellation by SMS.
-        #expect(try world.tick("2026-03-18T16:00").sms.contains { $0.contains("torsdag den 19. marts kl. 16:00") })
+        #expect(try world.tick("2026-03-18T16:00").sms.contains { $0.contains("torsdag den 19. marts kl. 16.00") })
         _ = try world.run(["meeting", "cancel", String(meetingB)])
         let cancelled = try world.tick("2026-03-18T16:05")
         #expect(
             cancelled.sms == [
-                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16:00 er aflyst. Aftal gerne en ny tid. "
+                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16.00 er aflyst. Aftal gerne en ny tid. "
                     + "Hilsen mentorshoppen"
             ],
             "\(cancelled.sms)")
@@ -291,7 +291,7 @@ import Testing
         _ = try world.run(["cafe", "cancel", "--program", "mentorshoppen", "--at", "2026-04-01T18:00"])
         let cafeCancel = try world.tick("2026-03-29T10:05").sms
         #expect(
-            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18:00 er aflyst") == true, "\(cafeCancel)"
+            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18.00 er desværre aflyst") == true, "\(cafeCancel)"
         )
     }
 

@@ -129,7 +129,10 @@ import Testing
                                 variant == nil || program.afterFirstMeeting?.rawValue == variant
                             }
                             for (label, values) in cases {
-                                for program in programs {
+                                // Only the programs that send it (a café answer only where there are cafés).
+                                let shown = (SMSLength.exclusive[rule] ?? []).first { values[$0] != nil } ?? ""
+                                for program in programs
+                                where ProgramTextTests.sends(program, rule, role, shown: shown) {
                                     var values = values.filter { !ProgramWording.variableNames.contains($0.key) }
                                         .merging(program.textVariables(language)) { $1 }
                                     // The mentor's address, where the mentee takes the first contact (added by the cycle).

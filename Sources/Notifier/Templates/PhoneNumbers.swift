@@ -1,8 +1,8 @@
 /// Phone numbers as Danes write them in a text: `+45 12 34 56 78`, not `+4512345678`.
-enum PhoneNumbers {
+public enum PhoneNumbers {
     /// A Danish number (8 digits, with or without +45 or 0045, spaces or not) in pairs after `+45`;
     /// any other number as it was given.
-    static func written(_ number: String) -> String {
+    public static func written(_ number: String) -> String {
         let compact = number.filter { !$0.isWhitespace && $0 != "-" }
         var digits = Substring(compact)
         if digits.hasPrefix("+45") {
