@@ -158,19 +158,19 @@ import Testing
         // for the old time, by email or SMS; the new time is reminded.
         let early = try world.tick("2026-03-18T08:00")
         #expect(
-            early.mail.allSatisfy { $0.start != "20260319T073000" } && early.sms.allSatisfy { !$0.contains("07:30") })
+            early.mail.allSatisfy { $0.start != "20260319T073000" } && early.sms.allSatisfy { !$0.contains("07.30") })
         _ = try world.run(["meeting", "move", String(meetingB), "--at", "2026-03-20T16:00"])
         let window = try world.tick("2026-03-18T09:30")
         #expect(
-            window.mail.allSatisfy { $0.start != "20260319T073000" && !$0.text.contains("07:30") },
+            window.mail.allSatisfy { $0.start != "20260319T073000" && !$0.text.contains("07.30") },
             "\(window.mail.map(\.text))")
-        #expect(window.sms.allSatisfy { !$0.contains("07:30") }, "\(window.sms)")
+        #expect(window.sms.allSatisfy { !$0.contains("07.30") }, "\(window.sms)")
         let moved = try world.tick("2026-03-19T16:00")
         #expect(
             Set(moved.mail.filter { $0.start == "20260320T160000" }.flatMap(\.to)) == [
                 "soren@example.dk", "amira@example.dk",
             ])
-        #expect(moved.sms.contains { $0.contains("16:00") }, "\(moved.sms)")
+        #expect(moved.sms.contains { $0.contains("kl. 16.00") }, "\(moved.sms)")
         let outbox = try world.cli.json(["outbox", "--json"])
         #expect(
             outbox.contains {
@@ -291,7 +291,8 @@ import Testing
         _ = try world.run(["cafe", "cancel", "--program", "mentorshoppen", "--at", "2026-04-01T18:00"])
         let cafeCancel = try world.tick("2026-03-29T10:05").sms
         #expect(
-            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18.00 er desværre aflyst") == true, "\(cafeCancel)"
+            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18.00 er desværre aflyst") == true,
+            "\(cafeCancel)"
         )
     }
 
