@@ -52,9 +52,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
     /// The template variables this rule provides, beyond the common ones.
     public var variables: Set<String> {
         switch self {
-        case .firstMeeting, .firstMeetingOverdue: return ["start", "days"]
+        // The mentor's address and number: only where the program shares them (`shareMentorContact`).
+        case .firstMeeting: return ["start", "days", "mentorEmail", "mentorPhone"]
+        case .firstMeetingOverdue: return ["start", "days"]
         case .afterFirstMeeting: return ["date", "variant"]
-        case .monthlyHours: return ["month", "minutes", "target", "missing"]
+        // `noContact`: none logged yet that month (HumanDates sets it from `minutes`).
+        case .monthlyHours: return ["month", "minutes", "target", "missing", "noContact"]
         case .monthlyDigest: return ["month", "count", "lines", "optOuts", "unreadable"]
         case .contactNudge, .missedContact: return ["days", "date"]
         case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]

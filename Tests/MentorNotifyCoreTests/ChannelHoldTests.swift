@@ -122,7 +122,7 @@ import Testing
         let alert = try #require(alerts.first)
         #expect(alert.channel == .sms && alert.role == .leader && alert.status == .sent)
         #expect(
-            alert.body?.contains("kan ikke sende e-mails lige nu; 2 beskeder venter") == true, "\(alert.body ?? "")")
+            alert.body?.contains("E-mails kan ikke sendes lige nu; 2 beskeder venter") == true, "\(alert.body ?? "")")
         // The server is back: the waiting emails go, the hold is lifted.
         _ = try cycle(store, scratch, email: spool, sms: spool).run(now: now + 3600)
         #expect(try store.channelHolds().isEmpty)

@@ -158,19 +158,19 @@ import Testing
         // for the old time, by email or SMS; the new time is reminded.
         let early = try world.tick("2026-03-18T08:00")
         #expect(
-            early.mail.allSatisfy { $0.start != "20260319T073000" } && early.sms.allSatisfy { !$0.contains("07:30") })
+            early.mail.allSatisfy { $0.start != "20260319T073000" } && early.sms.allSatisfy { !$0.contains("07.30") })
         _ = try world.run(["meeting", "move", String(meetingB), "--at", "2026-03-20T16:00"])
         let window = try world.tick("2026-03-18T09:30")
         #expect(
-            window.mail.allSatisfy { $0.start != "20260319T073000" && !$0.text.contains("07:30") },
+            window.mail.allSatisfy { $0.start != "20260319T073000" && !$0.text.contains("07.30") },
             "\(window.mail.map(\.text))")
-        #expect(window.sms.allSatisfy { !$0.contains("07:30") }, "\(window.sms)")
+        #expect(window.sms.allSatisfy { !$0.contains("07.30") }, "\(window.sms)")
         let moved = try world.tick("2026-03-19T16:00")
         #expect(
             Set(moved.mail.filter { $0.start == "20260320T160000" }.flatMap(\.to)) == [
                 "soren@example.dk", "amira@example.dk",
             ])
-        #expect(moved.sms.contains { $0.contains("16:00") }, "\(moved.sms)")
+        #expect(moved.sms.contains { $0.contains("kl. 16.00") }, "\(moved.sms)")
         let outbox = try world.cli.json(["outbox", "--json"])
         #expect(
             outbox.contains {
@@ -251,30 +251,30 @@ import Testing
 
         // Meeting A: reminded by SMS, then moved: the update by SMS names both times.
         let reminded = try world.tick("2026-03-11T16:00")
-        #expect(reminded.sms.contains { $0.contains("torsdag den 12. marts kl. 16:00") }, "\(reminded.sms)")
+        #expect(reminded.sms.contains { $0.contains("torsdag den 12. marts kl. 16.00") }, "\(reminded.sms)")
         _ = try world.run(["meeting", "move", String(meetingA), "--at", "2026-03-13T10:00"])
         let moved = try world.tick("2026-03-11T16:05")
         #expect(
             moved.sms == [
-                "Mødet med Søren er flyttet fra torsdag den 12. marts kl. 16:00 til fredag den 13. marts kl. 10:00, "
+                "Mødet med Søren er flyttet fra torsdag den 12. marts kl. 16.00 til fredag den 13. marts kl. 10.00, "
                     + "Biblioteket. Hilsen mentorshoppen"
             ], "\(moved.sms)")
         // Søren's email update says the same, with its calendar.
         #expect(moved.mail.map(\.to) == [["soren@example.dk"]])
         #expect(
             moved.mail.first?.text.contains(
-                "flyttet fra torsdag den 12. marts 2026 kl. 16:00 til fredag den 13. marts 2026 kl. 10:00") == true,
+                "flyttet fra torsdag den 12. marts 2026 kl. 16.00 til fredag den 13. marts 2026 kl. 10.00") == true,
             "\(moved.mail.map(\.text))")
         // Once.
         #expect(try world.tick("2026-03-11T16:10").sms.isEmpty)
 
         // Meeting B: reminded by SMS, then cancelled: the cancellation by SMS.
-        #expect(try world.tick("2026-03-18T16:00").sms.contains { $0.contains("torsdag den 19. marts kl. 16:00") })
+        #expect(try world.tick("2026-03-18T16:00").sms.contains { $0.contains("torsdag den 19. marts kl. 16.00") })
         _ = try world.run(["meeting", "cancel", String(meetingB)])
         let cancelled = try world.tick("2026-03-18T16:05")
         #expect(
             cancelled.sms == [
-                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16:00 er aflyst. Aftal gerne en ny tid. "
+                "Hej Amira. Mødet med Søren torsdag den 19. marts kl. 16.00 er aflyst. Aftal gerne en ny tid. "
                     + "Hilsen mentorshoppen"
             ],
             "\(cancelled.sms)")
@@ -291,7 +291,8 @@ import Testing
         _ = try world.run(["cafe", "cancel", "--program", "mentorshoppen", "--at", "2026-04-01T18:00"])
         let cafeCancel = try world.tick("2026-03-29T10:05").sms
         #expect(
-            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18:00 er aflyst") == true, "\(cafeCancel)"
+            cafeCancel.count == 1 && cafeCancel.first?.contains("1. april kl. 18.00 er desværre aflyst") == true,
+            "\(cafeCancel)"
         )
     }
 

@@ -142,7 +142,7 @@ import Testing
         #expect(invitations.map(\.to) == [Self.soren])
         let invitation = try #require(invitations.first?.mail)
         #expect(invitation.property("SEQUENCE") == "0")
-        #expect(month.since("2026-03-11T16:00", to: Self.oldNumber).contains { $0.mentions("12. marts kl. 16:00") })
+        #expect(month.since("2026-03-11T16:00", to: Self.oldNumber).contains { $0.mentions("12. marts kl. 16.00") })
         #expect(try month.leader(["meeting", "move", String(moved), "--at", "2026-03-13T10:00"]).out.contains("moved"))
         let update = try month.tick("2026-03-11T16:05")
         let calendarUpdate = try #require(update.first { $0.to == Self.soren }?.mail)
@@ -193,7 +193,7 @@ import Testing
         #expect(log.filter { $0.start == "20260313T100000" }.map(\.to) == [Self.soren, Self.soren])
         #expect(!log.contains { $0.start == "20260319T160000" || $0.mentions("19. marts") }, "\(log.map(\.text))")
         #expect(log.filter { $0.start == "20260320T100000" }.map(\.to) == [Self.soren])
-        #expect(log.contains { $0.to == Self.newNumber && $0.mentions("20. marts kl. 10:00") })
+        #expect(log.contains { $0.to == Self.newNumber && $0.mentions("20. marts kl. 10.00") })
         let afterCancel = log.filter { $0.at > "2026-03-25T16:05" }
         #expect(!afterCancel.contains { $0.start == "20260326T160000" || $0.mentions("26. marts") })
 
@@ -211,16 +211,16 @@ import Testing
         for person in [[Self.soren], [Self.oldNumber, Self.newNumber]] {
             let mine = log.filter { person.contains($0.to) }
             #expect(mine.filter { $0.mentions("slutter dit forløb") }.count == 1, "\(person): \(mine.map(\.text))")
-            #expect(mine.filter { $0.mentions("Vi vil gerne høre") }.count == 1, "\(person): \(mine.map(\.text))")
+            #expect(mine.filter { $0.mentions("vil gerne høre, hvordan") }.count == 1, "\(person): \(mine.map(\.text))")
             let reminders = mine.filter {
-                $0.mentions("Vi vil stadig gerne høre") || $0.mentions("For en uge siden bad vi")
+                $0.mentions("Har du nået at udfylde evalueringen") || $0.mentions("For en uge siden bad vi")
             }
             #expect(reminders.count == 1, "\(person): \(mine.map(\.text))")
             let last = try #require(reminders.last).at
             #expect(!mine.contains { $0.at > last }, "\(person): \(mine.filter { $0.at > last }.map(\.text))")
         }
         // The pair that runs on is asked and reminded as before.
-        #expect(log.filter { $0.to == "sara@example.dk" && $0.mentions("Vi vil gerne høre") }.count == 1)
+        #expect(log.filter { $0.to == "sara@example.dk" && $0.mentions("vil gerne høre, hvordan") }.count == 1)
 
         // The leader looks.
         let running = try cli.run(["forloeb", "list"]).out

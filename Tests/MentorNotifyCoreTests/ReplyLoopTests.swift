@@ -143,7 +143,7 @@ import Testing
         let confirmation = try #require(
             world.received(2).first { (($0["headers"] as? [String: String])?["Subject"] ?? "") == "Tak for dit svar" })
         let text = (confirmation["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""
-        #expect(text.contains("3,5 timer sammen med Amira er nu registreret for april 2026"))
+        #expect(text.contains("Vi har registreret 3,5 timer sammen med Amira i april 2026"))
         // The reply is listed, never its text; the log has no word of it either.
         let check = try cli.run(["check", "--connect"])
         #expect(check.out.contains("logged in, folder INBOX found"), "\(check.out)\(check.err)")

@@ -107,7 +107,11 @@ import Testing
         let alerts = try world.rows("no-continue")
         #expect(alerts.compactMap { $0["channel"] as? String }.sorted() == ["email", "sms"])
         #expect(try world.bodies("no-continue").allSatisfy { $0.contains("Amira Hansen") })
-        #expect(try world.bodies("reply-confirmation").first?.contains("den daglige leder kontakter dig") == true)
+        // Djøf's own words: its mentor team, and the other party told first (not Mentorshoppen's
+        // "den daglige leder").
+        let confirmation = try #require(try world.bodies("reply-confirmation").first)
+        #expect(confirmation.contains("Vi har givet Djøfs mentorteam besked"), "\(confirmation)")
+        #expect(!confirmation.contains("daglige leder"), "\(confirmation)")
     }
 
     @Test func fkiYesRecordsTheMentorAgreement() throws {

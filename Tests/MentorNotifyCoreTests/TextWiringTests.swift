@@ -29,13 +29,52 @@ import Testing
         #expect(mentee.contains("https://forms.example.dk/symb-mentee"))
         #expect(mentor.contains("https://forms.example.dk/symb-mentor"))
         // Between the pair, first names; the forløb's id nowhere.
-        #expect(mentor.contains("det går i dit forløb med Amira."), "\(mentor)")
+        #expect(mentor.contains("evalueringen af dit forløb med Amira:"), "\(mentor)")
+        // SYMB's own rule, from its preset: the answers stay with SYMB.
+        #expect(mentor.contains("går hverken til kommunen eller jobcentret"), "\(mentor)")
         #expect(!mentor.contains("Amira Hansen får"))
         // The nudge names the configured contact, not the leader.
         #expect(try cli.run(["tick", "--at", "2026-06-12T10:00"]).code == 0)
         let nudge = try #require(
             try database.queryOne("SELECT body FROM outbox WHERE rule = 'contact-nudge'") { $0.string(0) })
-        #expect(nudge.contains("Karin på +4521241803"), "\(nudge)")
+        #expect(nudge.contains("Karin på +45 21 24 18 03"), "\(nudge)")
+    }
+
+    /// Where the mentee takes the first contact (Djøf), the mentee's first-meeting reminder carries the
+    /// mentor's address on email and number on SMS; in Mentorshoppen, where the pair first meets at
+    /// the premises, the mentee is not told to take the contact.
+    @Test(arguments: [("djoef", true), ("mentorshoppen", false)])
+    func theMenteeWhoTakesTheFirstContactIsToldHow(program: String, shares: Bool) throws {
+        let cli = CLIHarness()
+        _ = try cli.forloeb(
+            program: program,
+            mentor: ["--name", "Søren Mariegård", "--email", "soren@example.dk", "--phone", "21241803"],
+            mentee: [
+                "--name", "Amira Hansen", "--email", "amira@example.dk", "--phone", "22256664",
+                "--channels", "email,sms",
+            ])
+        #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
+        let database = try Database(path: cli.folder + "/test.db")
+        let bodies = try database.query(
+            "SELECT channel, body FROM outbox WHERE rule = 'first-meeting' AND role = 'mentee' ORDER BY channel"
+        ) { ($0.string(0), $0.string(1)) }
+        let email = try #require(bodies.first { $0.0 == "email" }?.1)
+        let sms = try #require(bodies.first { $0.0 == "sms" }?.1)
+        #expect(email.contains("soren@example.dk") == shares, "\(email)")
+        #expect(sms.contains("+45 21 24 18 03") == shares, "\(sms)")
+        #expect(email.contains("Det er dig, der tager den første kontakt") == shares, "\(email)")
+    }
+
+    /// `check` says in one line which SMS texts can take two segments and that this is fine; it
+    /// listed each of them on a line of its own.
+    @Test func checkSaysInOneLineWhichSMSTextsTakeTwoSegments() throws {
+        let cli = CLIHarness()
+        let check = try cli.run(["check"])
+        #expect(check.code == 0, "\(check.err)")
+        let lines = check.out.split(separator: "\n").filter { $0.contains("segment") || $0.contains(" sms]") }
+        #expect(lines.count == 1, "\(check.out)")
+        #expect(lines.first?.contains("which is fine") == true, "\(check.out)")
+        #expect(lines.first?.contains("first-meeting") == true, "\(check.out)")
     }
 
     @Test func aLeadersOwnSMSTextWithCharactersOutsideGSMIsRefusedWithTheFix() throws {

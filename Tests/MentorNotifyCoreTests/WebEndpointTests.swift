@@ -299,7 +299,7 @@ extension WebEndpointTests {
             "SELECT channel, body FROM outbox WHERE rule = 'cafe-invite' ORDER BY channel"
         ) { ($0.string(0), $0.optionalString(1) ?? "") }
         #expect(invites.map(\.0) == ["email", "sms"])
-        #expect(!invites[0].1.contains("Svar ja eller nej") && invites[1].1.contains("Svar ja eller nej"), "\(invites)")
+        #expect(!invites[0].1.contains("Svar »ja«") && invites[1].1.contains("Svar JA eller NEJ"), "\(invites)")
         // The gateway (port 9) is not there: the SMS is marked as the gateway would have taken it.
         _ = try database.run(
             "UPDATE outbox SET status = 'sent', sent_at = 1776679200 WHERE rule = 'cafe-invite' AND channel = 'sms'")
@@ -362,7 +362,7 @@ extension WebEndpointTests {
         #expect(alert?.contains("En besked kunne ikke leveres") == true, "\(alert ?? "none")")
         #expect(
             alert?.contains(
-                "- Amira Hansen (mentee), SMS om caféaftenen: kunne ikke leveres; tjek nummeret")
+                "- Amira Hansen (mentee), sms om caféaftenen: kunne ikke leveres; tjek nummeret")
                 == true, "\(alert ?? "none")")
         // Reported once: the next cycle does not list it again.
         #expect(try world.cli.run(["tick", "--at", "2026-04-20T17:00"]).code == 0)

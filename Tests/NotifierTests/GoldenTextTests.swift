@@ -1,6 +1,7 @@
 import Foundation
 import MentorModel
 import MentorStore
+import Scheduler
 import Testing
 
 @testable import Notifier
@@ -123,28 +124,44 @@ import Testing
                                         SMSLength.worstCases(rule, SMSLength.Longest(), language: language)[0]
                                     ))
                             }
+                            // Each program's wording, where its text differs from the programs before.
+                            let programs = ProgramTextTests.programs().filter { program in
+                                variant == nil || program.afterFirstMeeting?.rawValue == variant
+                            }
                             for (label, values) in cases {
-                                var values = values
-                                if label != "longest values" {
-                                    values["recipient"] = [.mentor: "Søren", .leader: "Louise"][role] ?? "Amira"
+                                // Only the programs that send it (a café answer only where there are cafés).
+                                let shown = (SMSLength.exclusive[rule] ?? []).first { values[$0] != nil } ?? ""
+                                for program in programs
+                                where ProgramTextTests.sends(program, rule, role, shown: shown) {
+                                    var values = values.filter { !ProgramWording.variableNames.contains($0.key) }
+                                        .merging(program.textVariables(language)) { $1 }
+                                    // The mentor's address, where the mentee takes the first contact (added by the cycle).
+                                    if rule == .firstMeeting && program.shareMentorContact {
+                                        values["mentorEmail"] = "soren@example.dk"
+                                        values["mentorPhone"] = "+4521241803"
+                                    }
+                                    if label != "longest values" {
+                                        values["recipient"] = [.mentor: "Søren", .leader: "Louise"][role] ?? "Amira"
+                                    }
+                                    if language == .en { values["about"] = "the invitation to the café evening" }
+                                    values["variant"] = variant
+                                    let message = try catalog.render(
+                                        rule: rule, role: role, channel: channel, language: language, variables: values)
+                                    let text =
+                                        (channel == .email ? "Subject: \(message.subject)\n\n" : "") + message.body
+                                    // A section that does not apply to this role (a mentee's hours) shows nothing.
+                                    if message.body.hasPrefix(" ") || message.body.contains("\n\n\n\n") { continue }
+                                    guard seen.insert(text).inserted else { continue }
+                                    let header = [
+                                        language.rawValue, rule.rawValue, role.rawValue, channel.rawValue, variant,
+                                    ]
+                                    .compactMap { $0 }.joined(separator: " ")
+                                    out += "\n======== \(header) — \(label), \(program.preset)"
+                                    if channel == .sms {
+                                        out += " (\(SMSEncoding.segments(GSMText.bestEffort(message.body))) segments)"
+                                    }
+                                    out += "\n" + text.trimmingCharacters(in: .newlines) + "\n"
                                 }
-                                if language == .en { values["about"] = "the invitation to the café evening" }
-                                values["variant"] = variant
-                                let message = try catalog.render(
-                                    rule: rule, role: role, channel: channel, language: language, variables: values)
-                                let text = (channel == .email ? "Subject: \(message.subject)\n\n" : "") + message.body
-                                // A section that does not apply to this role (a mentee's hours) shows nothing.
-                                if message.body.hasPrefix(" ") || message.body.contains("\n\n\n\n") { continue }
-                                guard seen.insert(text).inserted else { continue }
-                                let header = [
-                                    language.rawValue, rule.rawValue, role.rawValue, channel.rawValue, variant,
-                                ]
-                                .compactMap { $0 }.joined(separator: " ")
-                                out += "\n======== \(header) — \(label)"
-                                if channel == .sms {
-                                    out += " (\(SMSEncoding.segments(GSMText.bestEffort(message.body))) segments)"
-                                }
-                                out += "\n" + text.trimmingCharacters(in: .newlines) + "\n"
                             }
                         }
                     }

@@ -72,10 +72,7 @@ enum AdminCommands {
         let directory = Paths.templates(config.templates)
         let catalog = try TemplateCatalog.load(directory: directory)
         let twoSegments = try SMSLength.check(catalog, longest: config.smsLongest)
-        context.output.line(
-            "templates: \(directory), \(catalog.count) sections, every SMS within 2 segments with the longest names, "
-                + "places and dates; \(twoSegments.count) may need two:")
-        for name in twoSegments { context.output.line("  \(name)") }
+        context.output.line("templates: \(directory), \(catalog.count) sections; \(SMSLength.summary(twoSegments))")
         var warnings: [String] = []
         for program in config.programs where program.leaders.isEmpty {
             warnings.append("program \(program.id) has no leaders: leader alerts and digests cannot be delivered")

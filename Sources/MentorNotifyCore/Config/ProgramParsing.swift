@@ -140,6 +140,7 @@ extension Config {
         program.agendaReminderDays = try days("agendaReminderDays", program.agendaReminderDays)
         program.recurringGraceMinutes =
             try reader.int("recurringGraceMinutes", min: 1, max: 1440) ?? program.recurringGraceMinutes
+        program.shareMentorContact = try reader.bool("shareMentorContact") ?? program.shareMentorContact
     }
 
     /// Who may be matched: ages and the certificate; `null` lifts a limit.

@@ -164,7 +164,7 @@ final class Cycle {
         let delivered = try LeaderHandover.alreadyDelivered(new, config: config, store: store)
         var rows: [OutboxRow] = []
         for followUp in new where !delivered.contains(followUp.key) {
-            rows += try rendering.rows(followUp)
+            rows += try rendering.rows(try MentorContact.added(to: followUp, store: store, config: config))
         }
         report.enqueued = try store.enqueue(rows, now: now)
         let toLeaders = Set(followUps.compactMap { LeaderHandover.key($0.key, leader: nil) })

@@ -15,7 +15,8 @@ struct MessageRendering {
         for channel in followUp.channels {
             // In an SMS every value is written in GSM letters: one "ë" or "–" would make the whole
             // text UCS-2, and two segments three or more.
-            var variables = channel == .sms ? followUp.variables.mapValues(GSMText.bestEffort) : followUp.variables
+            var variables = programVariables(followUp).merging(followUp.variables) { $1 }
+            if channel == .sms { variables = variables.mapValues(GSMText.bestEffort) }
             // A text invites an answer only where answers are read on its channel.
             if config.readsReplies(on: channel) { variables["replies"] = "1" }
             let message = try catalog.render(
@@ -45,6 +46,19 @@ struct MessageRendering {
             rows.append(row)
         }
         return rows
+    }
+
+    /// What every text of the program may say: its own words and rules, and whom to contact (the
+    /// reply core's confirmations name the same person the planned messages do).
+    func programVariables(_ followUp: FollowUp) -> [String: String] {
+        guard let program = config.schedulerSettings.programs[followUp.program] else { return [:] }
+        var values = program.textVariables(followUp.language)
+        if let contact = program.contactPerson(on: config.zone.local(followUp.notBefore).date) {
+            values["contact"] = contact.name
+            values["contactPhone"] = contact.phone ?? ""
+            values["contactEmail"] = contact.email ?? ""
+        }
+        return values
     }
 
     /// The row of `followUp` on `channel`, without a text: what a rendered and a stale row share.

@@ -145,10 +145,10 @@ enum UnsubscribePage {
         }
     }
 
-    /// "Fortryder du, så kontakt Elias på 12 34 56 78."
+    /// "Fortryder du, så kontakt Elias på +45 12 34 56 78."
     static func contactLine(_ program: ProgramSettings?, _ language: Language, on day: LocalDate) -> String {
         guard let contact = program?.contactPerson(on: day) else { return "" }
-        let how = [contact.phone, contact.email].compactMap { $0 }.first
+        let how = [contact.phone.map(PhoneNumbers.written), contact.email].compactMap { $0 }.first
         switch language {
         case .da: return "Fortryder du, så kontakt \(contact.name)" + (how.map { " på \($0)" } ?? "") + "."
         case .en: return "If you change your mind, contact \(contact.name)" + (how.map { " at \($0)" } ?? "") + "."

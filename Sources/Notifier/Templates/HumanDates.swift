@@ -32,7 +32,7 @@ enum HumanDates {
     }
 
     /// The variables as a person reads them: ISO dates and months written out (an SMS's without
-    /// the year), minutes as hours, lists in sentences, and `single` when a count (`count`, or
+    /// the year), phone numbers in pairs, Danish times with a point, minutes as hours, lists in sentences, and `single` when a count (`count`, or
     /// `more`) is one (for the noun's number: "1 besked", "3 beskeder").
     static func humanize(
         _ variables: [String: String], _ language: Language, channel: Channel = .email, rule: Rule? = nil
@@ -54,6 +54,18 @@ enum HumanDates {
             // In an SMS the month alone: "i marts".
             result["month"] = channel == .email ? written : String(written.split(separator: " ").first ?? "")
         }
+        for key in PhoneNumbers.variables {
+            if let raw = variables[key] { result[key] = PhoneNumbers.written(raw) }
+        }
+        // Danes write a time of day with a point: "kl. 17.00".
+        if language == .da {
+            for key in ["time", "oldTime"] {
+                if let raw = variables[key], LocalTime(raw) != nil {
+                    result[key] = raw.replacingOccurrences(of: ":", with: ".")
+                }
+            }
+        }
+        if variables["minutes"] == "0" { result["noContact"] = "yes" }
         for key in ["hours", "minutes", "target"] {
             if let raw = variables[key], let minutes = Int(raw) { result[key] = duration(minutes, language) }
         }
@@ -105,8 +117,8 @@ enum HumanLists {
         guard fields.count == 6, let day = LocalDate(fields[5]) else { return fields.joined(separator: " ") }
         let who = person(fields[0], role: fields[1].isEmpty ? "person" : fields[1], language)
         let sms = fields[2] == "sms"
-        let channel = sms ? "SMS" : (language == .da ? "e-mail" : "email")
-        let all = language == .da ? (sms ? "alle SMS'er" : "alle e-mails") : (sms ? "all text messages" : "all email")
+        let channel = sms ? (language == .da ? "sms" : "SMS") : (language == .da ? "e-mail" : "email")
+        let all = language == .da ? (sms ? "alle sms'er" : "alle e-mails") : (sms ? "all text messages" : "all email")
         let stop = fields[3] == "stop"
         let date = HumanDates.date(day, language, withYear: false)
         switch (language, fields[4], stop) {
@@ -115,7 +127,7 @@ enum HumanLists {
             return "\(who) markerede en af vores e-mails som spam \(date) og får derfor ikke flere e-mails fra os"
         case (.da, "reply", true): return "\(who) afmeldte \(all) \(date) (svarede stop)"
         case (.da, "reply", false): return "\(who) tilmeldte sig \(channel) igen \(date) (svarede start)"
-        case (.da, _, false): return "\(who) blev tilmeldt \(sms ? "SMS'er" : "e-mails") igen af en leder \(date)"
+        case (.da, _, false): return "\(who) blev tilmeldt \(sms ? "sms'er" : "e-mails") igen af en leder \(date)"
         case (.da, _, _): return "\(who) blev afmeldt \(all) af en leder \(date)"
         case (.en, "link", _): return "\(who) unsubscribed from our email on \(date) (with the link in an email)"
         case (.en, "complaint", _):
@@ -156,7 +168,7 @@ enum HumanLists {
     static func failureLine(_ fields: [String], _ language: Language) -> String {
         guard fields.count == 5 else { return fields.joined(separator: " ") }
         let who = person(fields[0], role: fields[1], language)
-        let channel = fields[3] == "sms" ? "SMS" : (language == .da ? "e-mail" : "email")
+        let channel = fields[3] == "sms" ? (language == .da ? "sms" : "SMS") : (language == .da ? "e-mail" : "email")
         let about = Rule(rawValue: fields[2]).map { HumanLists.about($0, language) } ?? ""
         let what = language == .da ? "\(channel) om \(about)" : "\(channel) about \(about)"
         return "\(who), \(what): \(reason(fields[4], channel: fields[3], language))"

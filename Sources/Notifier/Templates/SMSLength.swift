@@ -1,5 +1,6 @@
 import MentorModel
 import MentorStore
+import Scheduler
 
 /// Every SMS text must fit in two segments with the longest values it can ever carry: names and
 /// places at their input limits, the longest written date and month, the longest program and
@@ -56,7 +57,8 @@ public enum SMSLength {
         return [
             "recipient": name, "mentor": name, "mentee": name, "mentorFirst": name, "menteeFirst": name,
             "program": longest.program, "contact": longest.contact, "contactPhone": "+4512345678",
-            "contactEmail": "leder@example.dk", "relationship": "99999", "start": date, "date": date, "end": date,
+            "contactEmail": "leder@example.dk", "mentorPhone": "+4512345678", "relationship": "99999", "start": date,
+            "date": date, "end": date,
             "oldDate": date, "oldTime": "18:00",
             "days": "999", "month": month, "minutes": "1439", "target": "1439", "missing": "1439", "hours": "1439",
             "count": "999", "final": "yes", "time": "18:00", "place": word(Validate.placeLimit),
@@ -66,6 +68,23 @@ public enum SMSLength {
             // Answers read: the texts say what to answer.
             "replies": "1",
         ]
+    }
+
+    /// What `check` says about SMS length, in one sentence: which texts can take two segments,
+    /// and that this is fine.
+    public static func summary(_ twoSegments: [String]) -> String {
+        guard !twoSegments.isEmpty else {
+            return "every SMS fits in one segment, even with the longest names, places and dates"
+        }
+        // "da/end.txt [mentor sms]" -> "end"
+        var rules: [String] = []
+        for name in twoSegments {
+            let file = name.split(separator: " ").first.map(String.init) ?? name
+            let rule = String(file.split(separator: "/").last ?? "").replacingOccurrences(of: ".txt", with: "")
+            if !rules.contains(rule) { rules.append(rule) }
+        }
+        return "every SMS fits in 2 segments; \(twoSegments.count) texts (\(rules.joined(separator: ", "))) need the "
+            + "second only with the longest names, places and dates, which is fine: the phone shows one message"
     }
 
     /// Sections of which a message shows one: each is checked on its own.
@@ -80,11 +99,17 @@ public enum SMSLength {
 
     /// The value sets that make each of a rule's texts longest: every section shown (of exclusive
     /// ones, each on its own), each variable at its longest.
+    /// Each program's wording is checked as its preset sets it.
     static func worstCases(_ rule: Rule, _ longest: Longest, language: Language) -> [[String: String]] {
         var values = worstCase(longest, language: language)
         for name in rule.variables where values[name] == nil { values[name] = "yes" }
-        guard let group = exclusive[rule] else { return [values] }
-        return group.map { shown in values.filter { !group.contains($0.key) || $0.key == shown } }
+        let shown =
+            exclusive[rule].map { group in
+                group.map { shown in values.filter { !group.contains($0.key) || $0.key == shown } }
+            } ?? [values]
+        return ProgramSettings.presetNames.compactMap { ProgramSettings.preset($0, id: $0) }.flatMap { program in
+            shown.map { $0.merging(program.textVariables(language)) { current, _ in current } }
+        }
     }
 
     /// Checks every SMS text; returns the ones that need two segments at worst ("da/end.txt [mentor

@@ -127,6 +127,11 @@ public struct ProgramSettings: Sendable, Hashable {
     /// The evaluation form each fills in (SPEC.md `evaluationForm`); nil: the leader sends it.
     public var evaluationFormMentor: String?
     public var evaluationFormMentee: String?
+    /// The mentee's first-meeting message carries the mentor's address or number (djoef, fki,
+    /// where the mentee takes the first contact; SPEC.md `shareMentorContact`).
+    public var shareMentorContact = false
+    /// The program's own words and rules in its texts.
+    public var wording = ProgramWording()
 
     /// The contact the texts name on `date`: `contact`, else the first leader on duty that day.
     public func contactPerson(on date: LocalDate) -> ProgramContact? {
@@ -200,6 +205,7 @@ public struct ProgramSettings: Sendable, Hashable {
     /// The defaults of DOMAIN.md for a preset, or nil for an unknown preset name.
     public static func preset(_ preset: String, id: String, name: String? = nil) -> ProgramSettings? {
         var settings = ProgramSettings(id: id, name: name, preset: preset)
+        settings.wording = ProgramWording.preset(preset)
         switch preset {
         case "mentorshoppen":
             settings.durationMonths = 12
@@ -211,10 +217,12 @@ public struct ProgramSettings: Sendable, Hashable {
         case "djoef":
             settings.durationMonths = 3
             settings.afterFirstMeeting = .continue
+            settings.shareMentorContact = true
             settings.agendaReminderDays = 2
         case "fki":
             settings.durationMonths = 6
             settings.afterFirstMeeting = .agreement
+            settings.shareMentorContact = true
             settings.agendaReminderDays = 2
             settings.evaluationAtEnd = false
         case "symb":
