@@ -101,7 +101,8 @@ final class Daemon {
         let endpoint = CurrentEndpoint()
         if let socket = try WebEndpoint.socket(context.config.http, environment: context.environment) {
             endpoint.replace(with: try Daemon.endpoint(context, catalog: cycle.catalog))
-            server = HTTPServer(socket: socket) { endpoint.handle($0) }
+            server = HTTPServer(
+                socket: socket, log: { logger.warning($0, ["reason": $1]) }, handler: { endpoint.handle($0) })
             server?.start()
             logger.info("http-start", ["port": String(server?.port ?? 0)])
         }
