@@ -193,7 +193,8 @@ import Testing
     static func holdingServer(
         entered: DispatchSemaphore, release: DispatchSemaphore, answered: @escaping @Sendable () -> Void = {}
     ) throws -> HTTPServer {
-        let server = HTTPServer(socket: try HTTPServer.listen("127.0.0.1:0")) { request in
+        // A request timeout far past the tests' deadlines: stop's grace, not it, must end the wait.
+        let server = HTTPServer(socket: try HTTPServer.listen("127.0.0.1:0"), requestTimeout: 120) { request in
             guard request.path == "/held" else { return Self.ok }
             entered.signal()
             release.wait()
