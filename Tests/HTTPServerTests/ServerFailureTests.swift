@@ -9,6 +9,9 @@ import Testing
     import Glibc
 #endif
 
+/// Signals the test's handler has caught (an atomic add is safe in a signal handler).
+private let signalsCaught = Atomic<Int>(0)
+
 /// What the server does when the system says no: a signal during a blocking call, no descriptor
 /// left for a new connection, a stop while requests are in flight.
 @Suite(.serialized) struct ServerFailureTests {
@@ -17,11 +20,11 @@ import Testing
     /// The environment variable that makes the EMFILE test's child half run.
     static let childVariable = "HTTP_SERVER_EMFILE_CHILD"
 
-    /// A handler that does nothing, installed without SA_RESTART: a poll, or a send on a socket
+    /// A handler that counts, installed without SA_RESTART: a poll, or a send on a socket
     /// with a timeout, that the signal interrupts fails with EINTR.
     static func interruptingSignal() -> Int32 {
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in }
+        action.__sigaction_handler.sa_handler = { _ in signalsCaught.add(1, ordering: .relaxed) }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGUSR2, &action, nil)
@@ -57,6 +60,11 @@ import Testing
         // More than a client's and a server's socket buffers on loopback hold together.
         let big = 24 << 20
         let server = HTTPServer(socket: try HTTPServer.listen("127.0.0.1:0")) { request in
+            // Threads here inherit a mask that blocks the signal; a daemon's may not.
+            var unblocked = sigset_t()
+            sigemptyset(&unblocked)
+            sigaddset(&unblocked, signal)
+            pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
             connectionThread.withLock { $0 = pthread_self() }
             guard request.path == "/big" else { return Self.ok }
             return HTTPResponse(status: 200, body: [UInt8](repeating: 120, count: big))
@@ -80,6 +88,7 @@ import Testing
         client.write("\r\n\r\n")
         interrupt()
         #expect(Self.bodyLength(client) == big, "the answer was cut off")
+        #expect(signalsCaught.load(ordering: .relaxed) > 0, "no signal reached the connection's thread")
         client.write("GET /after HTTP/1.1\r\nConnection: close\r\n\r\n")
         #expect(client.read().contains("200 OK"), "the connection did not survive the signals")
     }
