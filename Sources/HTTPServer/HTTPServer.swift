@@ -120,8 +120,14 @@ public final class HTTPServer: Sendable {
         guard let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
             let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1
         else { return nil }
+        handedOver.withLock { _ = $0.insert(3) }
         return 3
     }
+
+    /// Listening sockets that systemd handed over. systemd holds the same socket and keeps it
+    /// listening across our restarts, queueing connections for the next process: `stop` closes
+    /// only our descriptor of it and never shuts it down.
+    static let handedOver = Mutex<Set<Int32>>([])
 
     /// The port the socket is bound to.
     public var port: Int {
@@ -169,10 +175,10 @@ public final class HTTPServer: Sendable {
             // shutting a listener down stops it listening and wakes a poll or accept waiting on
             // it. The accept thread closes the descriptor, so that no other file takes its number
             // while the thread still uses it.
-            shutdown(socket, Int32(SHUT_RDWR))
+            if !Self.handedOver.withLock({ $0.contains(socket) }) { shutdown(socket, Int32(SHUT_RDWR)) }
             wake.signal()
         } else {
-            close(socket)
+            closeListener()
         }
         connections.withLock { table in
             for (fd, connection) in table.open where connection.idleSince != nil { shutdown(fd, Int32(SHUT_RDWR)) }
@@ -226,6 +232,12 @@ public final class HTTPServer: Sendable {
                 _ = wake.wait(timeout: .now() + delay)
             }
         }
+        closeListener()
+    }
+
+    /// Closes our descriptor of the listener; its number may be taken by any file from here on.
+    private func closeListener() {
+        Self.handedOver.withLock { _ = $0.remove(socket) }
         close(socket)
     }
 

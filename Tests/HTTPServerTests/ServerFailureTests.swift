@@ -251,6 +251,24 @@ private let signalsCaught = Atomic<Int>(0)
         #expect(held.isClosed())
     }
 
+    /// A listener systemd handed over is systemd's too: it must go on listening after stop, so
+    /// that connections wait for the next process instead of being refused.
+    @Test func stopLeavesASocketSystemdHandedOverListening() throws {
+        let listener = try HTTPServer.listen("127.0.0.1:0")
+        // systemd's own descriptor of the socket.
+        let systemds = dup(listener)
+        defer { close(systemds) }
+        HTTPServer.handedOver.withLock { _ = $0.insert(listener) }
+        defer { HTTPServer.handedOver.withLock { _ = $0.remove(listener) } }
+        let server = HTTPServer(socket: listener) { _ in Self.ok }
+        server.start()
+        let port = server.port
+        server.stop()
+        let waiting = Loopback.connect(port: port)
+        #expect(waiting != nil, "the socket systemd holds no longer listens")
+        if let waiting { close(waiting) }
+    }
+
     /// What the grace does not see finished is cut off: a request still arriving is closed, and
     /// stop() returns though a handler still runs.
     @Test func stopCutsOffWhatIsLeftAfterTheGrace() throws {
