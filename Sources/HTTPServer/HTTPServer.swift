@@ -32,16 +32,37 @@ public final class HTTPServer: Sendable {
     /// Connections refused for the cap (every one busy with a request), for tests and metrics.
     private let refusedForCap = Atomic<Int>(0)
     private let evicted = Atomic<Int>(0)
+    /// Signalled by `stop` to cut an accept backoff short.
+    private let wake = DispatchSemaphore(value: 0)
+    /// `accept(2)` on the listener: a seam for tests that count the attempts.
+    let acceptCall: @Sendable (Int32) -> Int32
+    /// Where a streak of accept failures is reported, once when it begins and once when it ends.
+    let log: Log
 
-    public init(
+    /// An event (`http-accept-failing`, `http-accept-resumed`) and what to say about it.
+    public typealias Log = @Sendable (_ event: String, _ detail: String) -> Void
+
+    public convenience init(
         socket: Int32, limits: RequestParser.Limits = RequestParser.Limits(), maxConnections: Int = 64,
-        requestTimeout: Double = 10, handler: @escaping Handler
+        requestTimeout: Double = 10, log: @escaping Log = { _, _ in }, handler: @escaping Handler
+    ) {
+        self.init(
+            socket: socket, limits: limits, maxConnections: maxConnections, requestTimeout: requestTimeout, log: log,
+            accept: { Glibc.accept($0, nil, nil) }, handler: handler)
+    }
+
+    init(
+        socket: Int32, limits: RequestParser.Limits = RequestParser.Limits(), maxConnections: Int = 64,
+        requestTimeout: Double = 10, log: @escaping Log = { _, _ in }, accept: @escaping @Sendable (Int32) -> Int32,
+        handler: @escaping Handler
     ) {
         self.socket = socket
         self.handler = handler
         self.limits = limits
         self.maxConnections = maxConnections
         self.requestTimeout = requestTimeout
+        self.log = log
+        self.acceptCall = accept
     }
 
     /// A listening TCP socket on `address` (`127.0.0.1:8480`, `[::1]:8480`, `0.0.0.0:8480`).
@@ -99,8 +120,14 @@ public final class HTTPServer: Sendable {
         guard let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
             let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1
         else { return nil }
+        handedOver.withLock { _ = $0.insert(3) }
         return 3
     }
+
+    /// Listening sockets that systemd handed over. systemd holds the same socket and keeps it
+    /// listening across our restarts, queueing connections for the next process: `stop` closes
+    /// only our descriptor of it and never shuts it down.
+    static let handedOver = Mutex<Set<Int32>>([])
 
     /// The port the socket is bound to.
     public var port: Int {
@@ -143,8 +170,16 @@ public final class HTTPServer: Sendable {
     /// is done; after `grace` seconds (the request timeout by default) what is left is cut off.
     public func stop(grace: Double? = nil) {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        // Without an accept thread, nothing else closes the listener.
-        if !started.load(ordering: .acquiring) { close(socket) }
+        if started.load(ordering: .acquiring) {
+            // New connections are refused from here on, not when the accept thread next looks:
+            // shutting a listener down stops it listening and wakes a poll or accept waiting on
+            // it. The accept thread closes the descriptor, so that no other file takes its number
+            // while the thread still uses it.
+            if !Self.handedOver.withLock({ $0.contains(socket) }) { shutdown(socket, Int32(SHUT_RDWR)) }
+            wake.signal()
+        } else {
+            closeListener()
+        }
         connections.withLock { table in
             for (fd, connection) in table.open where connection.idleSince != nil { shutdown(fd, Int32(SHUT_RDWR)) }
         }
@@ -173,44 +208,60 @@ public final class HTTPServer: Sendable {
     static let slowRequestSeconds = 1.0
 
     private func acceptLoop() {
-        // After an accept failure such as EMFILE the listener stays readable: backing off keeps
-        // the loop from spinning until a descriptor is free again.
-        var backoff: UInt32 = 0
+        var backoff = AcceptBackoff()
         while !stopped.load(ordering: .acquiring) {
             var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 200) > 0 else { continue }
-            let client = accept(socket, nil, nil)
-            guard client >= 0 else {
-                switch errno {
-                case EINTR, EAGAIN, ECONNABORTED, EPROTO: continue
-                default:
-                    backoff = min(max(backoff * 2, 10_000), 1_000_000)
-                    usleep(backoff)
-                    continue
-                }
-            }
-            backoff = 0
-            // Not inherited by anything the daemon might start.
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            guard admit(client) else {
-                refusedForCap.add(1, ordering: .relaxed)
-                send(client, HTTPResponse.refusal(503).serialized(close: true))
-                close(client)
+            if case .success(0) = retryingOnInterrupt({ poll(&poller, 1, 200) }) { continue }
+            switch retryingOnInterrupt({ acceptCall(socket) }) {
+            case .success(let client):
+                let failures = backoff.succeeded()
+                if failures > 0 { log("http-accept-resumed", "after \(failures) failed accepts") }
+                take(client)
+            case .failure(let error) where error.isOneConnections:
                 continue
+            case .failure(let error):
+                guard !stopped.load(ordering: .acquiring) else { break }
+                // The listener stays readable while, e.g., no descriptor is free: asking again at
+                // once would spin. One line for the streak, not one per attempt.
+                let delay = backoff.failed()
+                if backoff.failures == 1 {
+                    log(
+                        "http-accept-failing",
+                        "\(error.reason) (errno \(error.rawValue)); retrying after 10 ms, doubling to 1 s")
+                }
+                _ = wake.wait(timeout: .now() + delay)
             }
-            running.enter()
-            let thread = Thread { [self] in
-                serve(client)
-                connections.withLock { _ = $0.open.removeValue(forKey: client) }
-                close(client)
-                running.leave()
-            }
-            thread.stackSize = 256 * 1024
-            thread.start()
         }
+        closeListener()
+    }
+
+    /// Closes our descriptor of the listener; its number may be taken by any file from here on.
+    private func closeListener() {
+        Self.handedOver.withLock { _ = $0.remove(socket) }
         close(socket)
+    }
+
+    /// Serves an accepted connection on a thread of its own, or answers 503 at the cap.
+    private func take(_ client: Int32) {
+        // Not inherited by anything the daemon might start.
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard admit(client) else {
+            refusedForCap.add(1, ordering: .relaxed)
+            send(client, HTTPResponse.refusal(503).serialized(close: true))
+            close(client)
+            return
+        }
+        running.enter()
+        let thread = Thread { [self] in
+            serve(client)
+            connections.withLock { _ = $0.open.removeValue(forKey: client) }
+            close(client)
+            running.leave()
+        }
+        thread.stackSize = 256 * 1024
+        thread.start()
     }
 
     /// Takes `client` in, closing the connection idle longest between requests when every slot is
@@ -290,13 +341,17 @@ public final class HTTPServer: Sendable {
                 return
             }
             var poller = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, Int32(min(remaining * 1000, 1000)) + 1)
-            if ready == 0 || ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else { return }
-            let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-            guard count > 0 else { return }
-            reader.append(chunk[0..<count])
+            switch retryingOnInterrupt({ poll(&poller, 1, Int32(min(remaining * 1000, 1000)) + 1) }) {
+            case .success(0): continue
+            case .success: break
+            case .failure: return
+            }
+            switch retryingOnInterrupt({ chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) } }) {
+            case .success(0): return
+            case .success(let count): reader.append(chunk[0..<count])
+            case .failure(let error) where error.rawValue == EAGAIN: continue
+            case .failure: return
+            }
         }
     }
 
@@ -305,12 +360,13 @@ public final class HTTPServer: Sendable {
     private func send(_ client: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes {
-                Glibc.send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            let written = retryingOnInterrupt {
+                bytes.withUnsafeBytes {
+                    Glibc.send(client, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                }
             }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
+            guard case .success(let count) = written, count > 0 else { return false }
+            offset += count
         }
         return true
     }

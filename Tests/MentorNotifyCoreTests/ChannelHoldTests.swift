@@ -11,37 +11,68 @@ import Testing
 /// A channel whose server fails is held: the other channel goes on at once, the held one costs one
 /// timeout per pass, and the leaders hear of the outage once, on the channel that works.
 @Suite(.serialized) struct ChannelHoldTests {
-    /// Sends through a real transport and says whether a send is in progress.
+    /// Where the email and the SMS lane meet: the first send on each waits (up to a deadline far
+    /// past any load) until the other lane is inside a send too. Lanes that run side by side
+    /// always meet, however the threads are scheduled; lanes that take turns never do. Looking
+    /// once, without waiting, made the outcome depend on which thread the machine ran first.
+    final class Meeting: @unchecked Sendable {
+        // @unchecked: guarded by the condition's lock.
+        private let condition = NSCondition()
+        private var inside: Set<String> = []
+        private var entered: Set<String> = []
+
+        /// Enters `lane`'s send; true when `other` is inside its own send at the same time.
+        func enter(_ lane: String, meeting other: String) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            inside.insert(lane)
+            if entered.insert(lane).inserted {
+                condition.broadcast()
+                let deadline = Date().addingTimeInterval(30)
+                while !entered.contains(other) && condition.wait(until: deadline) {}
+            }
+            return inside.contains(other)
+        }
+
+        func leave(_ lane: String) {
+            condition.lock()
+            defer { condition.unlock() }
+            inside.remove(lane)
+        }
+    }
+
+    /// Sends through a real transport, counting the sends, inside `meeting` when there is one.
     final class Watched: EmailTransport, @unchecked Sendable {
-        // @unchecked: the counters are guarded by the lock.
+        // @unchecked: the counter is guarded by the lock.
         let inner: any EmailTransport
+        let meeting: Meeting?
         private let lock = NSLock()
-        private var sending = false
         private var count = 0
-        init(_ inner: any EmailTransport) { self.inner = inner }
-        var inProgress: Bool { lock.withLock { sending } }
+        init(_ inner: any EmailTransport, meeting: Meeting? = nil) {
+            self.inner = inner
+            self.meeting = meeting
+        }
         var calls: Int { lock.withLock { count } }
         func send(_ message: EmailPayload) throws(DeliveryError) -> DeliveryReceipt {
-            lock.withLock {
-                sending = true
-                count += 1
-            }
-            defer { lock.withLock { sending = false } }
+            lock.withLock { count += 1 }
+            _ = meeting?.enter("email", meeting: "sms")
+            defer { meeting?.leave("email") }
             return try inner.send(message)
         }
         func finishBatch() { inner.finishBatch() }
     }
 
-    /// An SMS gateway in memory that notes whether the email lane was busy when each SMS went.
+    /// An SMS gateway in memory that notes whether an email send was in progress at each SMS.
     final class Gateway: SMSTransport, @unchecked Sendable {
         // @unchecked: guarded by the lock.
-        let email: Watched
+        let meeting: Meeting
         private let lock = NSLock()
         private var seen: [Bool] = []
-        init(email: Watched) { self.email = email }
+        init(meeting: Meeting) { self.meeting = meeting }
         var emailBusyAtEachSMS: [Bool] { lock.withLock { seen } }
         func send(_ message: SMSPayload) throws(DeliveryError) -> DeliveryReceipt {
-            let busy = email.inProgress
+            let busy = meeting.enter("sms", meeting: "email")
+            meeting.leave("sms")
             lock.withLock { seen.append(busy) }
             return DeliveryReceipt(providerID: "gw", segments: 1)
         }
@@ -86,8 +117,9 @@ import Testing
         var settings = EmailSettings(url: "smtp://127.0.0.1:\(silent.port)", from: "Mentor <noreply@example.dk>")
         settings.requireTLS = false
         settings.timeoutSeconds = 3
-        let email = Watched(SMTPTransport(settings: settings, password: nil))
-        let gateway = Gateway(email: email)
+        let meeting = Meeting()
+        let email = Watched(SMTPTransport(settings: settings, password: nil), meeting: meeting)
+        let gateway = Gateway(meeting: meeting)
         let report = try cycle(store, scratch, email: email, sms: gateway).run(now: now)
         // The SMS went while the email lane waited for a greeting that never came.
         #expect(report.delivery.sent == 1)

@@ -40,8 +40,10 @@ final class DaemonParts {
         let nextEndpoint = try wanted.map { _ in try composition.endpoint(catalog: catalog) }
         var nextServer = server
         if wanted != listening {
-            nextServer = try wanted.map { [endpoint] in
-                HTTPServer(socket: try Composition.socket($0)) { endpoint.handle($0) }
+            nextServer = try wanted.map { [endpoint, logger] in
+                HTTPServer(
+                    socket: try Composition.socket($0), log: { logger.warning($0, ["reason": $1]) },
+                    handler: { endpoint.handle($0) })
             }
         }
         // Nothing above changed what runs; from here nothing throws.
