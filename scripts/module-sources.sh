@@ -9,7 +9,7 @@ module_sources() {
         gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
                     Sources/MentorModel/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
                     Sources/Notifier/Transport/Transport.swift \
-                    Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
+                    Sources/MentorModel/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
                  Sources/Notifier/Transport/TransportSettings.swift \
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;

@@ -1,6 +1,5 @@
 public import Foundation
 import MentorModel
-import MentorStore
 
 /// The event stored with an outbox row, turned into RFC 5545 text at send time.
 public struct StoredEvent: Codable, Sendable, Hashable {

@@ -1,7 +1,6 @@
 import CCurl
 import Foundation
 import MentorModel
-import MentorStore
 
 /// SMS through a provider's HTTP API (gatewayapi: JSON and token; twilio: form and basic auth).
 /// The handle is kept across messages so the HTTPS connection stays open.
