@@ -38,12 +38,19 @@ let package = Package(
         .target(name: "HTTPServer", swiftSettings: strict),
         // Reading what comes back (MIME, the reply table, bounces): pure, like the scheduler.
         .target(name: "Replies", dependencies: ["MentorModel"], swiftSettings: strict),
+        // Moving bytes: libcurl, SMTP, the SMS gateways, the spool, the IMAP mailbox. Sees no store and
+        // no outbox row, only the payloads delivery hands it.
+        .target(name: "Transport", dependencies: ["MentorModel", "CCurl"], swiftSettings: strict),
+        // Delivery: the Deliverer's lanes over the outbox, the Sender, the sent journal, templates, MIME,
+        // iCalendar and message tokens.
         .target(
-            name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
+            name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "Transport"],
+            swiftSettings: strict),
         .target(
             name: "MentorNotifyCore",
             dependencies: [
-                "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer", "WebhookAuth",
+                "MentorModel", "MentorStore", "Scheduler", "Transport", "Notifier", "Replies", "HTTPServer",
+                "WebhookAuth",
             ],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
@@ -60,14 +67,17 @@ let package = Package(
             name: "RepliesTests", dependencies: ["Replies", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
+            name: "TransportTests", dependencies: ["Transport", "MentorModel", "Notifier", "CCurl", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
             name: "NotifierTests",
-            dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
+            dependencies: ["Notifier", "Transport", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",
             dependencies: [
-                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer",
-                "TestSupport",
+                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Transport", "Notifier", "Replies",
+                "HTTPServer", "TestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Notifier
+@testable import Transport
 
 /// The outbox state machine against real servers: sent, retried, failed, expired, suppressed;
 /// nothing lost, nothing secret in the log.

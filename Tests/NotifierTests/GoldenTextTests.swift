@@ -2,6 +2,7 @@ import Foundation
 import MentorModel
 import MentorStore
 import Testing
+import Transport
 
 @testable import Notifier
 

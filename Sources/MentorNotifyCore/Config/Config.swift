@@ -3,6 +3,7 @@ public import MentorModel
 import MentorStore
 public import Notifier
 public import Scheduler
+public import Transport
 
 /// The whole configuration: SPEC.md's JSON, or the built-in defaults when there is no file.
 public struct Config: Sendable {

@@ -1,5 +1,6 @@
 import MentorModel
 import MentorStore
+import Transport
 
 /// Every SMS text must fit in two segments with the longest values it can ever carry: names and
 /// places at their input limits, the longest written date and month, the longest program and

@@ -59,8 +59,8 @@ public final class HTTPSMSTransport: SMSTransport {
             }
             // Built by hand: JSONSerialization costs more than the HTTP request on loopback.
             let json =
-                "{\"message\":\(MIMEEncoding.jsonString(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
-                + "\"sender\":\(MIMEEncoding.jsonString(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
+                "{\"message\":\(JSONString.literal(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
+                + "\"sender\":\(JSONString.literal(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
             return Array(json.utf8)
         case .twilio:
             var allowed = CharacterSet.alphanumerics
