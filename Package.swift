@@ -43,9 +43,7 @@ let package = Package(
         .target(name: "Transport", dependencies: ["MentorModel", "CCurl"], swiftSettings: strict),
         // Delivery: the Deliverer's lanes over the outbox, the Sender, the sent journal, templates, MIME,
         // iCalendar and message tokens.
-        .target(
-            name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "Transport"],
-            swiftSettings: strict),
+        .target(name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Transport"], swiftSettings: strict),
         .target(
             name: "MentorNotifyCore",
             dependencies: [
@@ -71,7 +69,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "NotifierTests",
-            dependencies: ["Notifier", "Transport", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
+            dependencies: ["Notifier", "Transport", "MentorModel", "MentorStore", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",
