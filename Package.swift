@@ -6,6 +6,9 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A file sees the members of the modules it imports, not of whatever they import: imports show
+    // the real dependencies (ArchitectureTests reads them).
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text as an SMS carries it cheaply: the GSM 03.38 alphabet. One character outside it (a name's
 /// "ë", a typographic dash) turns the whole SMS into UCS-2, 70 characters a segment instead of 160,
 /// and a two-segment text into three or more. Names and other values are written in GSM letters
