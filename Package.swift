@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(
             name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore", "TestSupport"], swiftSettings: strict
         ),
+        // The module graph above, checked: imports and these dependency lists against one table.
+        .testTarget(name: "ArchitectureTests", swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
         .testTarget(name: "WebhookAuthTests", dependencies: ["WebhookAuth"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
