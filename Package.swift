@@ -6,6 +6,9 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A file sees the members of the modules it imports, not of whatever they import: imports show
+    // the real dependencies (ArchitectureTests reads them).
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -38,12 +41,17 @@ let package = Package(
         .target(name: "HTTPServer", swiftSettings: strict),
         // Reading what comes back (MIME, the reply table, bounces): pure, like the scheduler.
         .target(name: "Replies", dependencies: ["MentorModel"], swiftSettings: strict),
-        .target(
-            name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Scheduler", "CCurl"], swiftSettings: strict),
+        // Moving bytes: libcurl, SMTP, the SMS gateways, the spool, the IMAP mailbox. Sees no store and
+        // no outbox row, only the payloads delivery hands it.
+        .target(name: "Transport", dependencies: ["MentorModel", "CCurl"], swiftSettings: strict),
+        // Delivery: the Deliverer's lanes over the outbox, the Sender, the sent journal, templates, MIME,
+        // iCalendar and message tokens.
+        .target(name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Transport"], swiftSettings: strict),
         .target(
             name: "MentorNotifyCore",
             dependencies: [
-                "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer", "WebhookAuth",
+                "MentorModel", "MentorStore", "Scheduler", "Transport", "Notifier", "Replies", "HTTPServer",
+                "WebhookAuth",
             ],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),
@@ -53,6 +61,8 @@ let package = Package(
         .testTarget(
             name: "MentorStoreTests", dependencies: ["MentorModel", "MentorStore", "TestSupport"], swiftSettings: strict
         ),
+        // The module graph above, checked: imports and these dependency lists against one table.
+        .testTarget(name: "ArchitectureTests", swiftSettings: strict),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "MentorModel"], swiftSettings: strict),
         .testTarget(name: "WebhookAuthTests", dependencies: ["WebhookAuth"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: strict),
@@ -60,14 +70,17 @@ let package = Package(
             name: "RepliesTests", dependencies: ["Replies", "TestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
+            name: "TransportTests", dependencies: ["Transport", "MentorModel", "Notifier", "CCurl", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
             name: "NotifierTests",
-            dependencies: ["Notifier", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
+            dependencies: ["Notifier", "Transport", "MentorModel", "MentorStore", "Scheduler", "TestSupport"],
             exclude: ["Golden"], swiftSettings: strict),
         .testTarget(
             name: "MentorNotifyCoreTests",
             dependencies: [
-                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Notifier", "Replies", "HTTPServer",
-                "TestSupport",
+                "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Transport", "Notifier", "Replies",
+                "HTTPServer", "TestSupport",
             ],
             swiftSettings: strict),
     ]

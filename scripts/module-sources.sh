@@ -6,17 +6,17 @@ module_sources() {
     case "$1" in
         csv|validators) ls Sources/MentorStore/Input/*.swift Sources/MentorModel/*.swift ;;
         template) ls Sources/Notifier/Templates/TemplateRenderer.swift Sources/MentorModel/Text.swift ;;
-        gateway) ls Sources/Notifier/Transport/GatewayAnswer.swift Sources/Notifier/Transport/TransportSettings.swift \
-                    Sources/MentorModel/ReasonText.swift Sources/Notifier/Transport/SMTPDialogue.swift \
-                    Sources/Notifier/Transport/Transport.swift \
-                    Sources/MentorStore/Input/SingleLine.swift Sources/MentorModel/Text.swift ;;
+        gateway) ls Sources/Transport/SMS/GatewayAnswer.swift Sources/Transport/TransportSettings.swift \
+                    Sources/MentorModel/ReasonText.swift Sources/Transport/SMTP/SMTPDialogue.swift \
+                    Sources/Transport/Transport.swift \
+                    Sources/MentorModel/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
-                 Sources/Notifier/Transport/TransportSettings.swift \
+                 Sources/Transport/TransportSettings.swift \
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
         reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;
         http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
         webhook) ls Sources/WebhookAuth/*.swift ;;
-        imap) ls Sources/Notifier/Inbound/IMAPAnswer.swift ;;
+        imap) ls Sources/Transport/IMAP/IMAPAnswer.swift ;;
         *) echo "module_sources: no group $1" >&2; return 1 ;;
     esac
 }
@@ -25,6 +25,6 @@ module_sources() {
 copy_module_sources() {
     local file
     for file in $(module_sources "$1"); do
-        sed -E 's/^(public |internal )?import (MentorModel|MentorStore|Scheduler|Replies|CSQLite|CCurl)$//' "$file" > "$2/$(basename "$file")"
+        sed -E 's/^(public |internal |package )?import (MentorModel|MentorStore|Scheduler|Replies|Transport|CSQLite|CCurl)$//' "$file" > "$2/$(basename "$file")"
     done
 }

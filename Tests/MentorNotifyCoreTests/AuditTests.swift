@@ -1,4 +1,5 @@
 import Foundation
+import MentorModel
 import MentorStore
 import Notifier
 import TestSupport

@@ -5,6 +5,7 @@ import Notifier
 import Scheduler
 import TestSupport
 import Testing
+import Transport
 
 @testable import MentorNotifyCore
 

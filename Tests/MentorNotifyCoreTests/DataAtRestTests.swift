@@ -4,6 +4,7 @@ import MentorStore
 import Testing
 
 @testable import Notifier
+@testable import Transport
 
 /// SPEC.md "Personal data at rest": modes whatever the umask, secrets kept out of the config and
 /// out of reach, formulas neutralised in CSV, and `forget` leaving no trace anywhere we wrote.

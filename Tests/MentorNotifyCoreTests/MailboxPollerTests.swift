@@ -4,6 +4,7 @@ import MentorStore
 import Notifier
 import Replies
 import Testing
+import Transport
 
 @testable import MentorNotifyCore
 

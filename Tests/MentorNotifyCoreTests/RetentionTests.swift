@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Testing
+import Transport
 
 @testable import MentorNotifyCore
 

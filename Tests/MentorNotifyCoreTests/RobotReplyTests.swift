@@ -1,6 +1,8 @@
 import Foundation
+import HTTPServer
 import MentorStore
 import Testing
+import Transport
 
 @testable import MentorNotifyCore
 

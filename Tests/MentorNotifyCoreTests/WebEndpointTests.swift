@@ -5,6 +5,7 @@ import MentorStore
 import Notifier
 import TestSupport
 import Testing
+import Transport
 import WebhookAuth
 
 @testable import MentorNotifyCore

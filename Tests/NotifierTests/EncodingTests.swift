@@ -4,6 +4,7 @@ import MentorStore
 import Testing
 
 @testable import Notifier
+@testable import Transport
 
 /// The small encoders written by hand instead of Foundation's (which cost more per message than
 /// the transfer): each checked against the values Foundation or the RFCs give.

@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Scheduler
 import Testing
+import Transport
 
 @testable import Notifier
 
@@ -121,7 +122,7 @@ import Testing
                                 cases.append(
                                     (
                                         "longest values",
-                                        SMSLength.worstCases(rule, SMSLength.Longest(), language: language)[0]
+                                        SMSLength.worstCases(rule, .presets, language: language)[0]
                                     ))
                             }
                             // Each program's wording, where its text differs from the programs before.

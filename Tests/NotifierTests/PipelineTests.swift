@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import TestSupport
 import Testing
+import Transport
 
 @testable import Notifier
 

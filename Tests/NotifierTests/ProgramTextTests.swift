@@ -249,3 +249,14 @@ import Testing
         #expect(HumanDates.humanize(["contactPhone": "+4522256664"], .en)["contactPhone"] == "+45 22 25 66 64")
     }
 }
+
+extension SMSLength.Longest {
+    /// The built-in programs' own words: every SMS checked as each preset's people get it.
+    static var presets: SMSLength.Longest {
+        var longest = SMSLength.Longest()
+        for language in Language.allCases {
+            longest.programTexts[language] = ProgramTextTests.programs().map { $0.textVariables(language) }
+        }
+        return longest
+    }
+}

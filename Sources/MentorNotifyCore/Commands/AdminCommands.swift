@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Scheduler
+import Transport
 
 enum AdminCommands {
     static func initialise(_ context: Context, _ words: [String]) throws {

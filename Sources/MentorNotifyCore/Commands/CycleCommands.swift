@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Scheduler
+import Transport
 
 enum CycleCommands {
     /// `--at` as an instant in the configured zone, or the real clock.

@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Scheduler
+import Transport
 
 /// `mentor-notify demo`: fictional people in all five presets, a simulated year of hourly cycles on
 /// the spool, and a summary a newcomer can read: what was sent, when, and how it reads.

@@ -1,4 +1,4 @@
-import Notifier
+import MentorModel
 
 /// A JSON value for the `--json` outputs, written by hand: Foundation's JSONSerialization spends
 /// most of a 100,000-row `plan --json` sorting keys through NSString.
@@ -54,7 +54,7 @@ enum JSON {
     }
 
     static func escape(_ text: String, into output: inout String) {
-        output += MIMEEncoding.jsonString(text)
+        output += JSONString.literal(text)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import MentorModel
 import MentorStore
 import Notifier
+import Transport
 
 enum PeopleCommands {
     static func add(_ context: Context, _ words: [String]) throws {

@@ -2,6 +2,7 @@ public import MentorModel
 import MentorStore
 public import Notifier
 public import Scheduler
+public import Transport
 
 /// The whole configuration: SPEC.md's JSON, or the built-in defaults when there is no file.
 public struct Config: Sendable {
@@ -44,11 +45,16 @@ public struct Config: Sendable {
         channel == .email ? replies != nil : smsRepliesRead
     }
 
-    /// The config's share of the SMS worst case: its longest program and contact names and forms.
+    /// The config's share of the SMS worst case: its longest program and contact names and forms,
+    /// and each program's own words.
     var smsLongest: SMSLength.Longest {
-        SMSLength.Longest(
+        var longest = SMSLength.Longest(
             programs: programs.map(\.name), contacts: programs.flatMap(\.contactNames),
             forms: programs.flatMap { [$0.evaluationFormMentor, $0.evaluationFormMentee].compactMap { $0 } })
+        for language in Language.allCases {
+            longest.programTexts[language] = programs.map { $0.textVariables(language) }
+        }
+        return longest
     }
 
     /// The program a command's `--program` names. An unknown one is the argument's mistake, not

@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Scheduler
+import Transport
 
 /// One cycle of the daemon: plan, render, enqueue by dedupe key, expire what stopped being due,
 /// deliver what is ready. `tick` runs one; `run` runs them until SIGTERM.

@@ -3,6 +3,8 @@ import Foundation
 import MentorModel
 import MentorStore
 import Notifier
+import Synchronization
+import Transport
 
 /// Signals seen by the daemon, set from Dispatch sources and read by the cycle loop.
 final class SignalFlags: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Notifier
+import Transport
 
 /// Builds the transports the config names; the spool when it names none.
 enum Transports {

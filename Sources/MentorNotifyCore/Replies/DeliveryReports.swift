@@ -1,3 +1,4 @@
+import MentorModel
 import MentorStore
 
 extension ReplyCore {

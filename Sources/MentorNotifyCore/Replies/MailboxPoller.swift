@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Replies
+import Transport
 
 /// Reads what arrived in the replies mailbox, hands each message to the reply core, then moves it
 /// to the processed folder. A message is acted on once: the core records it by a hash of its

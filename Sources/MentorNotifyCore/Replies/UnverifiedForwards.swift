@@ -1,6 +1,7 @@
 import MentorModel
 import MentorStore
 import Replies
+import Scheduler
 
 /// Mail whose sender is not proven (SPEC.md "Who is speaking"): forwarded to the leaders marked
 /// unverified, at most `unverifiedPerDay` a day about one person (whoever's name the From line or

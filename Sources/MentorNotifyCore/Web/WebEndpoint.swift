@@ -3,6 +3,7 @@ import HTTPServer
 import MentorModel
 import MentorStore
 import Notifier
+import Transport
 
 /// `http` in the config: where `run` serves the web endpoint, and the address the world sees it at.
 public struct HTTPSettings: Sendable, Hashable {

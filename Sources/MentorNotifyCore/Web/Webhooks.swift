@@ -4,6 +4,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Replies
+import Transport
 import WebhookAuth
 
 /// The SMS gateway's webhooks: inbound SMS (read by the reply core, like an email reply) and

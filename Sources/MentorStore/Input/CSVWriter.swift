@@ -1,3 +1,4 @@
+import Foundation
 import MentorModel
 
 /// CSV as we write it, for Danish Excel to open as it is: a UTF-8 BOM (without it Excel reads the

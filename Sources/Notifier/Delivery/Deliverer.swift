@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 public import MentorModel
 public import MentorStore
+public import Transport
 
 /// Takes ready outbox rows through their state machine: lease, check, send outside any
 /// transaction, record sent / retry / failed / expired / suppressed. Nothing is lost: a lease left

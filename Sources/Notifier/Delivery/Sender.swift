@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import MentorModel
 import MentorStore
+import Transport
 
 /// A leased row with its message built, ready for the transport.
 struct Outgoing: Sendable {

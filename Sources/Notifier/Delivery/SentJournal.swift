@@ -1,6 +1,7 @@
 import Foundation
 import MentorModel
 import MentorStore
+import Transport
 
 /// A per-process append-only record of messages handed to a transport, one `write(2)` each.
 ///

@@ -1,6 +1,6 @@
 public import Foundation
 import MentorModel
-import MentorStore
+import Transport
 
 /// The event stored with an outbox row, turned into RFC 5545 text at send time.
 public struct StoredEvent: Codable, Sendable, Hashable {

@@ -82,29 +82,6 @@ public enum MIMEEncoding {
         }
         return String(decoding: output, as: UTF8.self)
     }
-
-    /// A JSON string literal (for request bodies we build by hand).
-    public static func jsonString(_ text: String) -> String {
-        // Most values need no escaping: take them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
-        }
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
-    }
 }
 
 public struct MIMEError: Error, CustomStringConvertible, Sendable {

@@ -1,6 +1,6 @@
 public import Foundation
 import MentorModel
-import MentorStore
+import Transport
 
 /// An RFC 5322 message built by us: headers, a quoted-printable text part and, for invitations,
 /// its `text/calendar; method=REQUEST` alternative.

@@ -1,5 +1,4 @@
 import MentorModel
-import MentorStore
 
 /// Dates as people write them: `onsdag den 7. januar 2026`, `Wednesday 7 January 2026`.
 /// The scheduler hands over ISO dates; the texts show them this way.

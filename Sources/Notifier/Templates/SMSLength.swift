@@ -1,6 +1,6 @@
 import MentorModel
 import MentorStore
-import Scheduler
+import Transport
 
 /// Every SMS text must fit in two segments with the longest values it can ever carry: names and
 /// places at their input limits, the longest written date and month, the longest program and
@@ -16,6 +16,9 @@ public enum SMSLength {
         public var program = "Mentorshoppen Holstebro"
         public var contact = "Elias"
         public var form = ""
+        /// Each program's own words (`ProgramSettings.textVariables`), per language: every text is
+        /// checked as each program's people get it.
+        public var programTexts: [Language: [[String: String]]] = [:]
 
         public init() {}
 
@@ -107,9 +110,8 @@ public enum SMSLength {
             exclusive[rule].map { group in
                 group.map { shown in values.filter { !group.contains($0.key) || $0.key == shown } }
             } ?? [values]
-        return ProgramSettings.presetNames.compactMap { ProgramSettings.preset($0, id: $0) }.flatMap { program in
-            shown.map { $0.merging(program.textVariables(language)) { current, _ in current } }
-        }
+        let programs = longest.programTexts[language].flatMap { $0.isEmpty ? nil : $0 } ?? [[:]]
+        return programs.flatMap { program in shown.map { $0.merging(program) { current, _ in current } } }
     }
 
     /// Checks every SMS text; returns the ones that need two segments at worst ("da/end.txt [mentor

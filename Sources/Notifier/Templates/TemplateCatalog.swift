@@ -1,7 +1,5 @@
 import Foundation
 public import MentorModel
-import MentorStore
-import Scheduler
 
 /// A problem with a template file, naming the file.
 public struct TemplateError: Error, CustomStringConvertible, Sendable {

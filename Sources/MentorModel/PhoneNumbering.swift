@@ -1,17 +1,15 @@
-import MentorModel
-
 /// The country codes of E.164 in use (ITU-T E.164 list of assigned codes, less the international
 /// networks and freephone): a number that starts with none of them cannot be dialled, and an SMS
 /// to it only costs money.
-enum PhoneNumbering {
-    static let oneDigit: Set<String> = ["1", "7"]
-    static let twoDigits: Set<String> = [
+package enum PhoneNumbering {
+    package static let oneDigit: Set<String> = ["1", "7"]
+    package static let twoDigits: Set<String> = [
         "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
         "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84",
         "86", "90", "91", "92", "93", "94", "95", "98",
     ]
     /// Three-digit codes, as ranges of their last digit per two-digit prefix.
-    static let threeDigits: [String: Set<Character>] = [
+    package static let threeDigits: [String: Set<Character>] = [
         "21": ["1", "2", "3", "6", "8"], "22": all, "23": all, "24": all, "25": Set("012345678"), "26": all,
         "29": ["0", "1", "7", "8", "9"], "35": all, "37": Set("012345678"), "38": Set("01235679"),
         "42": ["0", "1", "3"], "50": all, "59": all, "67": Set("02346789"), "68": Set("01235679"),
@@ -21,7 +19,7 @@ enum PhoneNumbering {
     private static let all = Set("0123456789")
 
     /// The country code `digits` (E.164 without `+`) starts with, if it is one in use.
-    static func countryCode<Digits: StringProtocol>(of digits: Digits) -> String? {
+    package static func countryCode<Digits: StringProtocol>(of digits: Digits) -> String? {
         let one = String(digits.prefix(1))
         if oneDigit.contains(one) { return one }
         let two = String(digits.prefix(2))

@@ -1,9 +1,7 @@
-import MentorModel
-
 extension Unicode.Scalar {
     /// A control character or a line separator: what must never reach a header or break a log
     /// line (C0 and C1 controls, DEL, U+2028, U+2029).
-    var isControlOrLineSeparator: Bool {
+    package var isControlOrLineSeparator: Bool {
         value < 0x20 || value == 0x7F || (0x80..<0xA0).contains(value) || self == "\u{2028}" || self == "\u{2029}"
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import Notifier
+@testable import Transport
 
 /// SMS through libcurl to an HTTP server on loopback acting as each provider.
 @Suite(.serialized) struct SMSIntegrationTests {

@@ -1,7 +1,6 @@
 import CCurl
 import Foundation
 import MentorModel
-import MentorStore
 
 /// SMS through a provider's HTTP API (gatewayapi: JSON and token; twilio: form and basic auth).
 /// The handle is kept across messages so the HTTPS connection stays open.
@@ -60,8 +59,8 @@ public final class HTTPSMSTransport: SMSTransport {
             }
             // Built by hand: JSONSerialization costs more than the HTTP request on loopback.
             let json =
-                "{\"message\":\(MIMEEncoding.jsonString(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
-                + "\"sender\":\(MIMEEncoding.jsonString(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
+                "{\"message\":\(JSONString.literal(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
+                + "\"sender\":\(JSONString.literal(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
             return Array(json.utf8)
         case .twilio:
             var allowed = CharacterSet.alphanumerics

@@ -1,8 +1,9 @@
 public import Foundation
-import MentorModel
-import MentorStore
 import Synchronization
 
+/// In MentorModel, which every module sees: the logger needs only Foundation and `singleLine`, so
+/// delivery, the transports and the core log without a dependency on each other.
+///
 /// One line per event on stderr: `event=NAME key=value ...`, with a syslog priority prefix
 /// (`<6>`) when stderr goes to the journal. Callers pass ids and masked addresses only.
 public final class Logger: @unchecked Sendable {

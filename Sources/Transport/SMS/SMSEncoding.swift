@@ -1,5 +1,4 @@
 import MentorModel
-import MentorStore
 
 /// SMS length: GSM 03.38 (7-bit) when every character fits, else UCS-2.
 public enum SMSEncoding: String, Sendable {

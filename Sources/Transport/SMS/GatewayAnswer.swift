@@ -1,6 +1,5 @@
 import Foundation
 import MentorModel
-import MentorStore
 
 /// What an SMS gateway answered, read by hand: bytes from the network, so every reader here takes
 /// any input without trapping (`make fuzz` runs them), and none keeps more than it needs.

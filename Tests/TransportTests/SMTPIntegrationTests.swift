@@ -1,10 +1,10 @@
 import Foundation
 import MentorModel
-import MentorStore
+import Notifier
 import TestSupport
 import Testing
 
-@testable import Notifier
+@testable import Transport
 
 /// Email through libcurl to a real SMTP server (aiosmtpd) on loopback, checked with a real MIME parser.
 @Suite(.serialized) struct SMTPIntegrationTests {

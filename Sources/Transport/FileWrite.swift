@@ -1,9 +1,9 @@
-import Foundation
+package import Foundation
 
 /// `write(2)` until every byte is out: a short write (a signal, a full pipe) is continued and
 /// `EINTR` retried, rather than taken for a failure or, worse, for success.
-enum FileWrite {
-    static func all<Bytes: ContiguousBytes>(_ bytes: Bytes, to descriptor: Int32) -> Bool {
+package enum FileWrite {
+    package static func all<Bytes: ContiguousBytes>(_ bytes: Bytes, to descriptor: Int32) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -20,8 +20,8 @@ enum FileWrite {
 }
 
 /// A random name part (64 bits from the system's generator, as hex): file names nobody can predict.
-enum RandomName {
-    static func make() -> String {
+package enum RandomName {
+    package static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         let value = UInt64.random(in: .min ... .max, using: &generator)
         let hex = String(value, radix: 16)

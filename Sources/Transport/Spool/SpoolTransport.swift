@@ -1,6 +1,4 @@
 import Foundation
-import MentorModel
-public import MentorStore
 
 /// The embedded default: messages become files in a folder, written atomically.
 ///
@@ -42,22 +40,6 @@ public final class SpoolTransport: EmailTransport, SMSTransport {
     /// `00000042-RANDOM.eml`: sorted by outbox id, unpredictable.
     static func name(_ outboxID: Int64, _ suffix: String) -> String {
         String(format: "%08lld", outboxID) + "-" + RandomName.make() + "." + suffix
-    }
-
-    /// Writes `row`'s message again over its spool files (`forget` scrubbed a name from its text).
-    public func rewrite(_ row: OutboxRow, to address: String, from: String, now: Int64) throws(DeliveryError) {
-        let old = SpoolTransport.files(in: directory, outboxIDs: [row.id])
-        guard !old.isEmpty else { return }
-        switch row.channel {
-        case .email:
-            let composer = EmailComposer(from: from)
-            _ = try send(
-                try composer.payload(
-                    row, to: address, body: row.body ?? "", now: now, calendar: row.calendar.flatMap(composer.calendar))
-            )
-        case .sms: _ = try send(SMSPayload(outboxID: row.id, to: address, text: row.body ?? ""))
-        }
-        for path in old { unlink(path) }
     }
 
     /// The spool files of these outbox rows (`forget` removes them).

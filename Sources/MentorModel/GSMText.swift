@@ -1,4 +1,4 @@
-import MentorModel
+import Foundation
 
 /// Text as an SMS carries it cheaply: the GSM 03.38 alphabet. One character outside it (a name's
 /// "ë", a typographic dash) turns the whole SMS into UCS-2, 70 characters a segment instead of 160,

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Notifier
+@testable import Transport
 
 /// Folder names as IMAP writes them: `Ulæselig` from SPEC.md's example reaches the server as
 /// modified UTF-7 (RFC 3501 5.1.3), and plain names stay as they are.

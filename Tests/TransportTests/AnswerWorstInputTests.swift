@@ -3,7 +3,7 @@ import MentorModel
 import TestSupport
 import Testing
 
-@testable import Notifier
+@testable import Transport
 
 /// The readers of what servers answer, each given its worst input at 256 KiB: an SMS gateway's
 /// body and header lines, an SMTP dialogue and the reason made of the server's words. A quadratic

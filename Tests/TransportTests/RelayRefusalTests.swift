@@ -1,10 +1,11 @@
 import CCurl
 import Foundation
 import MentorModel
+import Notifier
 import TestSupport
 import Testing
 
-@testable import Notifier
+@testable import Transport
 
 /// SPEC.md "A refusal is about the message only when it names the recipient", and `email.heloName`.
 @Suite struct RelayRefusalTests {
