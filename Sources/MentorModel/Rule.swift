@@ -82,6 +82,12 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         "contact", "contactPhone", "contactEmail", "single",
     ]
 
+    /// What a program's own words give every text (`ProgramWording`, set by its preset).
+    public static let programVariables: Set<String> = [
+        "leaderTitle", "menteeTakesContact", "jointFirstMeeting", "volunteers", "tellOtherFirst", "problemsAtOnce",
+        "answersStay", "finalEvaluation",
+    ]
+
     /// Rules whose messages may still go out after the forløb has ended. A meeting's cancellation
     /// closes what was announced, as the closing message does: who was invited must hear of it.
     public var allowedAfterEnd: Bool {

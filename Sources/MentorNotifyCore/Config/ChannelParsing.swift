@@ -2,6 +2,7 @@ import Foundation
 import MentorModel
 import MentorStore
 import Notifier
+import Transport
 
 /// The channel sections: `email`, `http`, `replies` (with `imap`) and `sms`.
 extension Config {

@@ -3,6 +3,7 @@ import MentorModel
 import MentorStore
 import Notifier
 import Scheduler
+import Transport
 
 /// Reading the config file: the whole object, its plain values, and how an input check's failure
 /// is reported under its key. The sections have files of their own (ChannelParsing, ProgramParsing).

@@ -3,6 +3,7 @@ import HTTPServer
 import MentorModel
 import MentorStore
 import Notifier
+import Transport
 
 /// The one place a config becomes the parts that act on it: the cycle (templates, transports and
 /// what the deliverer sends from), the replies mailbox poller and the web endpoint. `tick`, `run`

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import MentorModel
 import MentorStore
 import Notifier
 import Synchronization

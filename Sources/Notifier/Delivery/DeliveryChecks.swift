@@ -1,5 +1,6 @@
 import MentorModel
 import MentorStore
+import Transport
 
 /// The checks a leased row passes before it is sent: still worth sending, a recipient who is
 /// there and reachable, a forløb that allows it, a text; then its message is built.

@@ -1,5 +1,6 @@
 import MentorModel
 import MentorStore
+import Transport
 
 /// What becomes of a row after its attempt: sent, released, retried with backoff, given up,
 /// failed, or waiting on a held channel; each logged as one delivery event.

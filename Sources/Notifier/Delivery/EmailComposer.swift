@@ -1,6 +1,7 @@
 import Foundation
 import MentorModel
 public import MentorStore
+public import Transport
 
 /// Builds our emails: what every one of them shares (the sender, the Message-ID domain, Reply-To,
 /// the unsubscribe link's base), built once, and the one way a row becomes an email.

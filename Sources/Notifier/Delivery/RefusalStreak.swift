@@ -1,5 +1,6 @@
 import MentorModel
 import MentorStore
+import Transport
 
 extension Deliverer {
     /// Refusals in a row on one channel, each "about the recipient" and with the same reply bar the

@@ -1,3 +1,4 @@
+import Foundation
 import MentorModel
 
 /// Dates as people write them: `onsdag den 7. januar 2026`, `Wednesday 7 January 2026`.

@@ -1,4 +1,5 @@
-import MentorModel
+import Foundation
+public import MentorModel
 import MentorStore
 import Transport
 

@@ -129,7 +129,7 @@ public struct TemplateCatalog: Sendable {
             throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
         }
         let body = try parse(lines.joined(separator: "\n"), file, section.line)
-        let allowed = rule.variables.union(Rule.commonVariables).union(ProgramWording.variableNames)
+        let allowed = rule.variables.union(Rule.commonVariables).union(Rule.programVariables)
         for name in body.variables.union(subject?.variables ?? []) where !allowed.contains(name) {
             throw TemplateError(
                 file: file,

@@ -34,10 +34,7 @@ public struct ProgramWording: Sendable, Hashable {
         return values
     }
 
-    public static let variableNames: Set<String> = [
-        "leaderTitle", "menteeTakesContact", "jointFirstMeeting", "volunteers", "tellOtherFirst", "problemsAtOnce",
-        "answersStay", "finalEvaluation",
-    ]
+    public static var variableNames: Set<String> { Rule.programVariables }
 
     /// Each preset's wording, from its seed.
     static func preset(_ preset: String) -> ProgramWording {
