@@ -8,10 +8,27 @@ final class DataBox: @unchecked Sendable {
     var data = Data()
 }
 
+/// A run without `--config` reads /etc/mentor-notify/mentor-notify.json, which
+/// `theConfigInEtcIsFound` writes for a moment. A lock file keeps them apart across the suite's
+/// processes (and other checkouts' suites on the machine): runs share it, that test holds it alone.
+enum SystemConfigLock {
+    static let path = NSTemporaryDirectory() + "mentor-notify-tests-etc-config.lock"
+
+    static func holding<T>(exclusively: Bool, _ body: () throws -> T) rethrows -> T {
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { return try body() }
+        defer { close(descriptor) }
+        while flock(descriptor, exclusively ? LOCK_EX : LOCK_SH) != 0, errno == EINTR {}
+        return try body()
+    }
+}
+
 /// Runs the built `mentor-notify` binary in a folder of its own, as a user would.
 final class CLIHarness {
     let folder: String
     var environment: [String: String]
+    /// Off only inside `SystemConfigLock.holding(exclusively: true)`, which already keeps others out.
+    var sharesSystemConfigLock = true
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -45,6 +62,11 @@ final class CLIHarness {
 
     @discardableResult
     func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        guard !hasConfig, sharesSystemConfigLock else { return try runBinary(arguments, stdin: stdin) }
+        return try SystemConfigLock.holding(exclusively: false) { try runBinary(arguments, stdin: stdin) }
+    }
+
+    private func runBinary(_ arguments: [String], stdin: String?) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
         process.arguments = ["--config", folder + "/config.json"].filter { _ in hasConfig } + arguments

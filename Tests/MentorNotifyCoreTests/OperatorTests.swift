@@ -132,6 +132,10 @@ import Testing
 
     /// The daemon's config in /etc is what the README's `sudo -u mentor-notify ...` commands read.
     @Test func theConfigInEtcIsFound() throws {
+        try SystemConfigLock.holding(exclusively: true) { try configInEtcIsFound() }
+    }
+
+    private func configInEtcIsFound() throws {
         let path = "/etc/mentor-notify/mentor-notify.json"
         guard getuid() == 0, !FileManager.default.fileExists(atPath: path) else { return }
         let folderExisted = FileManager.default.fileExists(atPath: "/etc/mentor-notify")
@@ -143,6 +147,7 @@ import Testing
         _ = FileManager.default.createFile(
             atPath: path, contents: Data(#"{"programs": [{"id": "etc-program", "preset": "symb"}]}"#.utf8))
         let cli = CLIHarness()
+        cli.sharesSystemConfigLock = false
         #expect(try cli.run(["init"]).code == 0)
         let check = try cli.run(["check"])
         #expect(check.out.contains("config: \(path), 1 programs"), "\(check.out + check.err)")
