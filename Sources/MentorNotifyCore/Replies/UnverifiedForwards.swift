@@ -53,7 +53,7 @@ extension ReplyCore {
                     variables["channel"] = program.language == .da ? "e-mail" : "email"
                     _ = try forwardToLeaders(
                         program: program, person: held.personID, relationshipID: nil,
-                        keyPart: "held-\(held.day)-\(held.sender.prefix(16))", variables: variables, now: now)
+                        period: "held-\(held.day)-\(held.sender.prefix(16))", variables: variables, now: now)
                 }
                 try store.markHeldForwardsReported(held)
             }
