@@ -85,7 +85,7 @@ public struct MessageKey: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// Why a stored string is not a key.
-    public enum Malformed: Error, Equatable, CustomStringConvertible {
+    public enum Malformed: Error, Equatable, Sendable, CustomStringConvertible {
         /// Fewer than four colon-separated parts.
         case tooFewParts(String)
         case unknownRule(String)
@@ -142,7 +142,7 @@ public struct MessageKey: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// `text` matched literally by `LIKE … ESCAPE '\'`.
-    static func likeEscaped(_ text: String) -> String {
+    public static func likeEscaped(_ text: String) -> String {
         var escaped = ""
         for character in text {
             if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
