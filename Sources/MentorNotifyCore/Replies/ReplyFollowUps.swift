@@ -12,13 +12,13 @@ extension ReplyCore {
         guard let program else { return false }
         let language = program.language
         let text =
-            answer.inbound.calendar.map { ReplyCore.calendarWords($0, language) }
+            try answer.inbound.calendar.map { try calendarWords($0, language) }
             ?? ForwardText.setApart(answer.inbound.ownText)
         var variables = try names(answer.row.relationshipID, program: program)
         variables["sender"] = answer.person.name ?? ""
-        variables["channel"] = answer.inbound.channel == .email ? (language == .da ? "e-mail" : "email") : "SMS"
-        variables["about"] = ReplyCore.about(answer.row.rule, language)
-        variables["text"] = text.isEmpty ? (language == .da ? "(tomt svar)" : "(an empty answer)") : text
+        variables["channel"] = try channelWord(answer.inbound.channel, language)
+        variables["about"] = try catalog.about(answer.row.rule, language)
+        variables["text"] = text.isEmpty ? try catalog.word("reply", "empty", language) : text
         variables["date"] = config.zone.local(answer.inbound.receivedAt).date.description
         if unverified {
             variables["unverified"] = "1"

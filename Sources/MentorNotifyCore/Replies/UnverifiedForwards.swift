@@ -50,7 +50,7 @@ extension ReplyCore {
                     variables["sender"] = person?.name ?? ""
                     variables["more"] = String(held.held)
                     variables["date"] = held.day
-                    variables["channel"] = program.language == .da ? "e-mail" : "email"
+                    variables["channel"] = try channelWord(.email, program.language)
                     _ = try forwardToLeaders(
                         program: program, person: held.personID, relationshipID: nil,
                         period: "held-\(held.day)-\(held.sender.prefix(16))", variables: variables, now: now)
