@@ -9,85 +9,55 @@ import Testing
     /// One key of every shape written today (from the rules' and the reply core's code, and rows in
     /// users' databases), with what it must read as.
     static let stored: [(String, MessageKey)] = [
+        ("monthly-hours:42:mentor:2026-11", key(.monthlyHours, .forloeb(42), .role(.mentor), "2026-11")),
+        ("evaluation:100:mentee:2026-04-30", key(.evaluation, .forloeb(100), .role(.mentee), "2026-04-30")),
+        ("missed-contact:100:leader-2:2026-06-10", key(.missedContact, .forloeb(100), .leader(1), "2026-06-10")),
+        ("first-meeting-overdue:7:leader:2026-02-01", key(.firstMeetingOverdue, .forloeb(7), .leader(0), "2026-02-01")),
+        ("monthly-digest:shop:leader:2026-11", key(.monthlyDigest, .program("shop"), .leader(0), "2026-11")),
         (
-            "monthly-hours:42:mentor:2026-11",
-            MessageKey(.monthlyHours, subject: .forloeb(42), recipient: .role(.mentor), period: "2026-11")
-        ),
-        (
-            "evaluation:100:mentee:2026-04-30",
-            MessageKey(.evaluation, subject: .forloeb(100), recipient: .role(.mentee), period: "2026-04-30")
-        ),
-        (
-            "missed-contact:100:leader-2:2026-06-10",
-            MessageKey(.missedContact, subject: .forloeb(100), recipient: .leader(1), period: "2026-06-10")
-        ),
-        (
-            "first-meeting-overdue:7:leader:2026-02-01",
-            MessageKey(.firstMeetingOverdue, subject: .forloeb(7), recipient: .leader(0), period: "2026-02-01")
-        ),
-        (
-            "monthly-digest:mentorshoppen:leader:2026-11",
-            MessageKey(.monthlyDigest, subject: .program("mentorshoppen"), recipient: .leader(0), period: "2026-11")
-        ),
-        (
-            "cafe-invite:mentorshoppen:mentee-2:2026-11-25T18:00",
-            MessageKey(
-                .cafeInvite, subject: .program("mentorshoppen"), recipient: .mentee(2), period: "2026-11-25T18:00")
+            "cafe-invite:shop:mentee-2:2026-11-25T18:00",
+            key(.cafeInvite, .program("shop"), .mentee(2), "2026-11-25T18:00")
         ),
         (
             "cafe-cancel:my_prog:mentee-12:2026-11-25T18:00",
-            MessageKey(.cafeCancel, subject: .program("my_prog"), recipient: .mentee(12), period: "2026-11-25T18:00")
+            key(.cafeCancel, .program("my_prog"), .mentee(12), "2026-11-25T18:00")
         ),
-        (
-            "cafe-rsvp:mentorshoppen:leader-3:2026-11-25T18:00",
-            MessageKey(.cafeRsvp, subject: .program("mentorshoppen"), recipient: .leader(2), period: "2026-11-25T18:00")
-        ),
+        ("cafe-rsvp:shop:leader-3:2026-11-25T18:00", key(.cafeRsvp, .program("shop"), .leader(2), "2026-11-25T18:00")),
         (
             "meeting-update:100:mentee:7.1",
-            MessageKey(
-                .meetingUpdate, subject: .forloeb(100), recipient: .role(.mentee),
-                period: MessageKey.meetingPeriod(7, sequence: 1))
+            key(.meetingUpdate, .forloeb(100), .role(.mentee), MessageKey.meetingPeriod(7, sequence: 1))
         ),
-        (
-            "recurring:5:person-12:2026-03-02",
-            MessageKey(.recurring, subject: .reminder(5), recipient: .person(12), period: "2026-03-02")
-        ),
-        (
-            "delivery-failed:symb:leader:412",
-            MessageKey(.deliveryFailed, subject: .program("symb"), recipient: .leader(0), period: "412")
-        ),
+        ("recurring:5:person-12:2026-03-02", key(.recurring, .reminder(5), .person(12), "2026-03-02")),
+        ("delivery-failed:symb:leader:412", key(.deliveryFailed, .program("symb"), .leader(0), "412")),
         (
             "delivery-failed:symb-email-down:leader-2:1767225600",
-            MessageKey(
-                .deliveryFailed, subject: .outage(program: "symb", channel: .email), recipient: .leader(1),
-                period: "1767225600")
+            key(.deliveryFailed, .outage(program: "symb", channel: .email), .leader(1), "1767225600")
         ),
         (
             "reply-forward:person-12:leader-2:gatewayapi:123",
-            MessageKey(.replyForward, subject: .person(12), recipient: .leader(1), period: "gatewayapi:123")
+            key(.replyForward, .person(12), .leader(1), "gatewayapi:123")
         ),
-        (
-            "reply-forward:person-1:leader:imap:3:77",
-            MessageKey(.replyForward, subject: .person(1), recipient: .leader(0), period: "imap:3:77")
-        ),
+        ("reply-forward:person-1:leader:imap:3:77", key(.replyForward, .person(1), .leader(0), "imap:3:77")),
         (
             "reply-forward:person-1:leader:held-2026-12-01-email:1",
-            MessageKey(.replyForward, subject: .person(1), recipient: .leader(0), period: "held-2026-12-01-email:1")
+            key(.replyForward, .person(1), .leader(0), "held-2026-12-01-email:1")
         ),
-        (
-            "no-continue:100:leader:mentee",
-            MessageKey(.noContinue, subject: .forloeb(100), recipient: .leader(0), period: "mentee")
-        ),
+        ("no-continue:100:leader:mentee", key(.noContinue, .forloeb(100), .leader(0), "mentee")),
         (
             "reply-confirmation:person-3:mentor:twilio:SM0123",
-            MessageKey(.replyConfirmation, subject: .person(3), recipient: .role(.mentor), period: "twilio:SM0123")
+            key(.replyConfirmation, .person(3), .role(.mentor), "twilio:SM0123")
         ),
         (
-            "reply-confirmation:person-3:mentee:email:9f86d081884c7d65",
-            MessageKey(
-                .replyConfirmation, subject: .person(3), recipient: .role(.mentee), period: "email:9f86d081884c7d65")
+            "reply-confirmation:person-3:mentee:email:9f86d081",
+            key(.replyConfirmation, .person(3), .role(.mentee), "email:9f86d081")
         ),
     ]
+
+    static func key(_ rule: Rule, _ subject: MessageKey.Subject, _ recipient: MessageKey.Recipient, _ period: String)
+        -> MessageKey
+    {
+        MessageKey(rule, subject: subject, recipient: recipient, period: period)
+    }
 
     @Test func everyStoredShapeReadsBackAndRendersTheSameBytes() throws {
         for (text, key) in Self.stored {
