@@ -59,7 +59,8 @@ import Testing
         ("[nouns]\nx = y\n", "[nouns] is no group"),
         ("[reply]\nempty: (tomt)\n", "line 2: not NAME = TEXT"),
         ("[reply]\nfull = (fuldt)\n", "'full' is no word of [reply]"),
-        ("[reply]\nempty = {{text}}\n", "only {{word}}"),
+        ("[reply]\nempty = {{text}}\n", "[reply] uses no variable"),
+        ("[calendar]\nanswer = {{text}}\n", "[calendar] may use only {{word}}"),
         ("[reply]\nempty = a\nempty = b\n", "'empty' appears twice"),
         ("[reply]\nempty = (tomt svar)\n", "is missing"),
     ])

@@ -3,7 +3,7 @@ public import MentorModel
 
 /// Words that code puts into a text's values — what a reply answered, a calendar's answer, a
 /// channel's name — kept with the texts (`DIR/LANG/words.txt`) so that all wording is in templates.
-/// Sections `[group]` of `name = text` lines; a text may hold `{{word}}`.
+/// Sections `[group]` of `name = text` lines; a text may hold its group's variables (`wordVariables`).
 extension TemplateCatalog {
     struct WordKey: Hashable {
         var language: Language
@@ -25,6 +25,15 @@ extension TemplateCatalog {
         "calendar": ["answer"],
         "channel": [Channel.email.rawValue, Channel.sms.rawValue],
         "reply": ["empty"],
+        "unsubscribe": [
+            "us", "ask-title", "ask", "ask-sms", "ask-button", "done-title", "done", "already", "regret",
+            "unknown-title", "unknown",
+        ],
+    ]
+
+    /// The variables each group's words may use.
+    static let wordVariables: [String: Set<String>] = [
+        "calendar": ["word"], "unsubscribe": ["name", "contact", "how"],
     ]
 
     mutating func addWords(_ text: String, file: String, language: Language) throws(TemplateError) {
@@ -60,8 +69,14 @@ extension TemplateCatalog {
                 } catch {
                     throw TemplateError(file: file, message: "line \(number): \(error.message)")
                 }
-                guard template.variables.isSubset(of: ["word"]) else {
-                    throw TemplateError(file: file, message: "line \(number): a word may use only {{word}}")
+                let allowed = TemplateCatalog.wordVariables[section.header] ?? []
+                guard template.variables.isSubset(of: allowed) else {
+                    throw TemplateError(
+                        file: file,
+                        message: "line \(number): a word of [\(section.header)] "
+                            + (allowed.isEmpty
+                                ? "uses no variable"
+                                : "may use only " + allowed.sorted().map { "{{\($0)}}" }.joined(separator: ", ")))
                 }
                 words[key] = template
             }
@@ -77,11 +92,18 @@ extension TemplateCatalog {
     public func word(_ group: String, _ name: String, _ language: Language, word: String = "") throws(TemplateError)
         -> String
     {
+        try self.word(group, name, language, values: ["word": word])
+    }
+
+    /// The word `name` of `group` in `language`, its variables filled from `values`.
+    public func word(_ group: String, _ name: String, _ language: Language, values: [String: String])
+        throws(TemplateError) -> String
+    {
         guard let template = words[WordKey(language: language, group: group, name: name)] else {
             throw TemplateError(
                 file: "\(language.rawValue)/words.txt", message: "the word '\(name)' of [\(group)] is missing")
         }
-        return template.render(["word": word])
+        return template.render(values)
     }
 
     /// What a leader's forward calls the message `rule` answered.
