@@ -6,16 +6,19 @@
 /// The period is the rest of the key, colons and all (a reply's inbound key holds colons); the
 /// other parts never hold one (program ids are simple names, the rest are numbers and words).
 public struct MessageKey: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var rule: Rule
-    public var subject: Subject
-    public var recipient: Recipient
-    public var period: String
+    public let rule: Rule
+    public let subject: Subject
+    public let recipient: Recipient
+    public let period: String
+    /// The stored string, rendered once: a plan sorts, compares and hashes keys many times.
+    public let description: String
 
     public init(_ rule: Rule, subject: Subject, recipient: Recipient, period: String) {
         self.rule = rule
         self.subject = subject
         self.recipient = recipient
         self.period = period
+        description = "\(rule.rawValue):\(subject):\(recipient):\(period)"
     }
 
     /// What the message is about: a forløb, a program, a person, a reminder, an outage.
@@ -116,7 +119,10 @@ public struct MessageKey: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// A stored key read back, or nil when it is not one.
     public static func parse(_ text: String) -> MessageKey? { try? MessageKey(parsing: text) }
 
-    public var description: String { "\(rule.rawValue):\(subject):\(recipient):\(period)" }
+    /// Keys are equal when their stored strings are: the parts never hold the colon between them.
+    public static func == (lhs: MessageKey, rhs: MessageKey) -> Bool { lhs.description == rhs.description }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
     /// In the order of their stored strings, as the outbox lists them.
     public static func < (lhs: MessageKey, rhs: MessageKey) -> Bool { lhs.description < rhs.description }
@@ -124,9 +130,7 @@ public struct MessageKey: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The same message to leader `index`; nil for a message to anyone but a leader.
     public func toLeader(_ index: Int) -> MessageKey? {
         guard case .leader = recipient else { return nil }
-        var key = self
-        key.recipient = .leader(index)
-        return key
+        return MessageKey(rule, subject: subject, recipient: .leader(index), period: period)
     }
 
     /// What every stored key of `rule` about `subject` begins with (`evaluation:42:`).

@@ -109,7 +109,7 @@ extension FollowUp {
             }
         }
 
-        var keyPart: MessageKey.Recipient {
+        var keyRecipient: MessageKey.Recipient {
             switch self {
             case .pairMember(let role, _): .role(role)
             case .mentee(let id): .mentee(id)
@@ -134,7 +134,7 @@ extension FollowUp {
         var values = variables
         values["recipient"] = name
         self.init(
-            rule: rule, key: MessageKey(rule, subject: subject, recipient: addressee.keyPart, period: period),
+            rule: rule, key: MessageKey(rule, subject: subject, recipient: addressee.keyRecipient, period: period),
             role: addressee.role, recipient: addressee.personID, leaderIndex: addressee.leaderIndex, program: program,
             relationshipID: relationshipID, channels: channels, notBefore: notBefore, expiresAt: expiresAt,
             inWindow: inWindow, language: language, variables: values, event: event, allowedAfterEnd: allowedAfterEnd)
