@@ -183,12 +183,11 @@ public enum Attention {
 
         /// A request that went out, whose reminder day has passed, with no answer from that person.
         mutating func evaluations() {
-            let prefix = "evaluation:\(relationship.id):"
+            let prefix = MessageKey.prefix(.evaluation, .forloeb(relationship.id))
             let answered = state.evaluations[relationship.id] ?? []
-            for key in state.sentEvaluations where key.hasPrefix(prefix) {
-                let parts = key.dropFirst(prefix.count).split(separator: ":")
-                guard parts.count == 2, let role = Role(rawValue: String(parts[0])),
-                    let date = LocalDate(String(parts[1])),
+            for text in state.sentEvaluations where text.hasPrefix(prefix) {
+                guard let key = MessageKey.parse(text), case .role(let role) = key.recipient,
+                    let date = LocalDate(key.period),
                     date.adding(days: program.evaluationReminderDays) <= today,
                     !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) })
                 else { continue }

@@ -33,8 +33,8 @@ public struct CalendarEvent: Sendable, Hashable {
 /// One message the scheduler decides on: to whom, on which channels, from when and until when.
 public struct FollowUp: Sendable, Hashable {
     public var rule: Rule
-    /// `RULE:SUBJECT:RECIPIENT:PERIOD`; with the channel it identifies one outbox row.
-    public var key: String
+    /// With the channel it identifies one outbox row.
+    public var key: MessageKey
     public var role: RecipientRole
     /// The person, or nil for a leader.
     public var recipient: Int64?
@@ -55,7 +55,7 @@ public struct FollowUp: Sendable, Hashable {
     public var allowedAfterEnd: Bool
 
     public init(
-        rule: Rule, key: String, role: RecipientRole, recipient: Int64?, leaderIndex: Int?, program: String,
+        rule: Rule, key: MessageKey, role: RecipientRole, recipient: Int64?, leaderIndex: Int?, program: String,
         relationshipID: Int64?, channels: [Channel], notBefore: Int64, expiresAt: Int64?, inWindow: Bool,
         language: Language, variables: [String: String], event: CalendarEvent?, allowedAfterEnd: Bool
     ) {
@@ -74,5 +74,69 @@ public struct FollowUp: Sendable, Hashable {
         self.variables = variables
         self.event = event
         self.allowedAfterEnd = allowedAfterEnd
+    }
+}
+
+/// The one way a follow-up is addressed, for the scheduler's rules and for what the reply core
+/// sends: the key's recipient part, the role, the person or leader it goes to and the greeting's
+/// name are decided together here, so a key can never name someone other than who gets it.
+extension FollowUp {
+    /// Who a follow-up goes to.
+    public enum Addressee: Sendable, Hashable {
+        /// The mentor or mentee of the pair (or the person) the subject names: keyed by role.
+        case pairMember(Role, Int64)
+        /// A mentee by id, keyed `mentee-N` (the subject is a program).
+        case mentee(Int64)
+        /// Anyone by id, keyed `person-N`.
+        case person(Int64)
+        /// The program's leader by index, keyed `leader`, `leader-2`, ….
+        case leader(Int)
+
+        /// The person it goes to; nil for a leader.
+        public var personID: Int64? {
+            switch self {
+            case .pairMember(_, let id), .mentee(let id), .person(let id): id
+            case .leader: nil
+            }
+        }
+
+        public var role: RecipientRole {
+            switch self {
+            case .pairMember(let role, _): role == .mentor ? .mentor : .mentee
+            case .mentee: .mentee
+            case .person: .person
+            case .leader: .leader
+            }
+        }
+
+        var keyRecipient: MessageKey.Recipient {
+            switch self {
+            case .pairMember(let role, _): .role(role)
+            case .mentee(let id): .mentee(id)
+            case .person(let id): .person(id)
+            case .leader(let index): .leader(index)
+            }
+        }
+
+        var leaderIndex: Int? {
+            if case .leader(let index) = self { index } else { nil }
+        }
+    }
+
+    /// A follow-up of `rule` about `subject` to `addressee`, greeting them as `name` (the texts'
+    /// `recipient`).
+    public init(
+        _ rule: Rule, subject: MessageKey.Subject, period: String, to addressee: Addressee, name: String,
+        program: String, relationshipID: Int64?, channels: [Channel], notBefore: Int64, expiresAt: Int64?,
+        inWindow: Bool, language: Language, variables: [String: String], event: CalendarEvent? = nil,
+        allowedAfterEnd: Bool
+    ) {
+        var values = variables
+        values["recipient"] = name
+        self.init(
+            rule: rule, key: MessageKey(rule, subject: subject, recipient: addressee.keyRecipient, period: period),
+            role: addressee.role, recipient: addressee.personID, leaderIndex: addressee.leaderIndex, program: program,
+            relationshipID: relationshipID, channels: channels, notBefore: notBefore, expiresAt: expiresAt,
+            inWindow: inWindow, language: language, variables: values, event: event, allowedAfterEnd: allowedAfterEnd)
     }
 }

@@ -97,7 +97,7 @@ struct Planner {
     /// Where a message goes.
     enum Target {
         /// With `channels`, on those the person has (what told them of an event), else on all.
-        case person(RecipientRole, Int64, keyPart: String, channels: Set<Channel>? = nil)
+        case person(FollowUp.Addressee, channels: Set<Channel>? = nil)
         /// The program's leaders; with `avoiding`, on any channel but that one (it is down).
         case leaders(avoiding: Channel? = nil)
     }
@@ -108,7 +108,8 @@ struct Planner {
     /// - expires: the local moment it becomes worthless (nil: never).
     /// - end: the forløb's end; messages not allowed after it expire then.
     mutating func emit(
-        _ rule: Rule, subject: @autoclosure () -> String, to target: Target, period: @autoclosure () -> String,
+        _ rule: Rule, subject: @autoclosure () -> MessageKey.Subject, to target: Target,
+        period: @autoclosure () -> String,
         program: ProgramSettings,
         relationship: Relationship? = nil, due: LocalDateTime, expires: LocalDateTime?, inWindow: Bool = true,
         afterEnd: Bool? = nil, variables: @autoclosure () -> [String: String] = [:], event: CalendarEvent? = nil,
@@ -142,7 +143,7 @@ struct Planner {
             common["menteeFirst"] = PersonName.first(mentee)
         }
         let draft = Draft(
-            rule: rule, keyPrefix: "\(rule.rawValue):\(subject()):", period: period(), program: program,
+            rule: rule, subject: subject(), period: period(), program: program,
             relationship: relationship, notBefore: notBefore, day: day,
             expiry: expiry, inWindow: inWindow, variables: common, event: event, mayFollowEnd: mayFollowEnd)
         for followUp in draft.followUps(to: target, people: state.people) {
@@ -179,7 +180,7 @@ struct Planner {
     /// A follow-up decided on, before it is addressed: everything but the recipient.
     struct Draft {
         var rule: Rule
-        var keyPrefix: String
+        var subject: MessageKey.Subject
         var period: String
         var program: ProgramSettings
         var relationship: Relationship?
@@ -195,8 +196,8 @@ struct Planner {
         /// One follow-up per recipient of `target`.
         func followUps(to target: Target, people: PeopleIndex) -> [FollowUp] {
             switch target {
-            case .person(let role, let id, let keyPart, let told):
-                guard let person = people[id] else { return [] }
+            case .person(let addressee, let told):
+                guard let id = addressee.personID, let person = people[id] else { return [] }
                 // A greeting uses the first name: "Hej Amira".
                 let firstName = person.name.map(PersonName.first) ?? ""
                 // A calendar's update goes where its invitation went, even to an address no longer
@@ -205,8 +206,7 @@ struct Planner {
                 guard channels?.isEmpty != true else { return [] }
                 return [
                     make(
-                        role: role, recipient: id, leader: nil, keyPart: keyPart,
-                        channels: channels?.sorted() ?? person.channels.sorted(),
+                        to: addressee, channels: channels?.sorted() ?? person.channels.sorted(),
                         language: person.language, name: firstName)
                 ]
             case .leaders(let avoiding):
@@ -219,29 +219,24 @@ struct Planner {
                         ?? leader.channels.sorted()
                     guard !channels.isEmpty else { return nil }
                     return make(
-                        role: .leader, recipient: nil, leader: index,
-                        keyPart: RecipientRole.leader.rawValue + (index == 0 ? "" : "-\(index + 1)"),
-                        channels: channels, language: program.language, name: leader.name)
+                        to: .leader(index), channels: channels, language: program.language, name: leader.name)
                 }
             }
         }
 
-        private func make(
-            role: RecipientRole, recipient: Int64?, leader: Int?, keyPart: String, channels: [Channel],
-            language: Language, name: String
-        ) -> FollowUp {
+        private func make(to addressee: FollowUp.Addressee, channels: [Channel], language: Language, name: String)
+            -> FollowUp
+        {
             var values = variables
-            values["recipient"] = name
             // A forgotten person has no name: the texts about them still read ("din mentor").
             for other in ["mentor", "mentee"] where values[other]?.isEmpty == true && relationship != nil {
-                values[other] = Planner.unnamed(other, for: role, language: language)
+                values[other] = Planner.unnamed(other, for: addressee.role, language: language)
                 values[other + "First"] = values[other]
             }
             return FollowUp(
-                rule: rule, key: keyPrefix + keyPart + ":" + period, role: role, recipient: recipient,
-                leaderIndex: leader, program: program.id, relationshipID: relationship?.id, channels: channels,
-                notBefore: notBefore, expiresAt: expiry, inWindow: inWindow, language: language, variables: values,
-                event: event, allowedAfterEnd: mayFollowEnd)
+                rule, subject: subject, period: period, to: addressee, name: name, program: program.id,
+                relationshipID: relationship?.id, channels: channels, notBefore: notBefore, expiresAt: expiry,
+                inWindow: inWindow, language: language, variables: values, event: event, allowedAfterEnd: mayFollowEnd)
         }
     }
 
@@ -260,8 +255,7 @@ struct Planner {
         for role in roles {
             let id = role == .mentor ? relationship.mentorID : relationship.menteeID
             emit(
-                rule, subject: String(relationship.id),
-                to: .person(role == .mentor ? .mentor : .mentee, id, keyPart: role.rawValue), period: period,
+                rule, subject: .forloeb(relationship.id), to: .person(.pairMember(role, id)), period: period,
                 program: program, relationship: relationship, due: due, expires: expires, afterEnd: afterEnd,
                 variables: values, event: event, expiresAtInstant: expiresAtInstant)
         }

@@ -60,7 +60,7 @@ import Testing
         for (at, address) in [("2026-07-10T10:00", "karin@example.dk"), ("2026-07-20T10:00", "elias@example.dk")] {
             #expect(
                 try core.forwardToLeaders(
-                    program: program, person: 1, relationshipID: nil, keyPart: at, variables: variables,
+                    program: program, person: 1, relationshipID: nil, period: at, variables: variables,
                     now: try world.scratch.instant(at)))
             let rows = try world.store.outbox().filter { $0.rule == .replyForward && $0.key.hasSuffix(at) }
             #expect(rows.map(\.leaderAddress) == [address], "\(at)")

@@ -32,7 +32,7 @@ import Testing
         world.forloeb("djoef", start: "2026-03-02")
         let alerts = world.plan("2026-03-16T10:00").filter { $0.rule == .firstMeetingOverdue }
         #expect(
-            alerts.map(\.key).sorted() == [
+            alerts.map(\.key.description).sorted() == [
                 "first-meeting-overdue:100:leader-2:2026-03-02", "first-meeting-overdue:100:leader:2026-03-02",
             ])
         #expect(alerts.first { $0.leaderIndex == 1 }?.channels == [.sms])
@@ -47,7 +47,7 @@ import Testing
         #expect(world.plan("2026-03-07T12:00").filter { $0.rule == .afterFirstMeeting }.isEmpty)
         let due = world.plan("2026-03-08T09:00").filter { $0.rule == .afterFirstMeeting }
         #expect(
-            Set(due.map(\.key)) == [
+            Set(due.map(\.key.description)) == [
                 "after-first-meeting:100:mentor:2026-03-06", "after-first-meeting:100:mentee:2026-03-06",
             ])
         #expect(due.allSatisfy { $0.variables["variant"] == variant })
@@ -116,7 +116,7 @@ import Testing
         world.forloeb("symb", start: "2026-09-01", first: "2026-09-02")
         #expect(!world.keys("2026-11-30T12:00").contains("monthly-digest:mentorshoppen:leader:2026-11"))
         let digests = world.plan("2026-12-01T09:00").filter { $0.rule == .monthlyDigest }
-        #expect(digests.map(\.key) == ["monthly-digest:mentorshoppen:leader:2026-11"])
+        #expect(digests.map(\.key.description) == ["monthly-digest:mentorshoppen:leader:2026-11"])
         let digest = try #require(digests.first)
         #expect(digest.variables["count"] == "2")
         #expect(digest.variables["lines"]?.split(separator: "\n").count == 2)

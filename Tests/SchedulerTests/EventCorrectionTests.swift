@@ -78,7 +78,7 @@ import Testing
     }
 
     func sends(_ world: Fixture, _ day: String) -> Bool {
-        world.plan("\(day)T07:05").contains { $0.rule == .recurring && $0.key.hasSuffix(":\(day)") }
+        world.plan("\(day)T07:05").contains { $0.rule == .recurring && $0.key.description.hasSuffix(":\(day)") }
     }
 
     @Test func holidaysAreSkippedUnlessAskedFor() {
@@ -125,7 +125,8 @@ import Testing
         let world = world(moved: "2026-03-26T10:00")
         let due = world.plan("2026-03-23T16:30")
         let updates = due.filter { $0.rule == .meetingUpdate }
-        #expect(Set(updates.map(\.key)) == ["meeting-update:100:mentor:7.1", "meeting-update:100:mentee:7.1"])
+        #expect(
+            Set(updates.map(\.key.description)) == ["meeting-update:100:mentor:7.1", "meeting-update:100:mentee:7.1"])
         let mentor = try #require(updates.first { $0.recipient == 1 })
         #expect(mentor.channels == [.email])
         #expect(mentor.event?.uid == "meeting-7@mentor-notify")
@@ -137,7 +138,7 @@ import Testing
         #expect(!due.contains { $0.rule == .meetingReminder })
         let reminders = world.plan("2026-03-25T10:00").filter { $0.rule == .meetingReminder }
         #expect(
-            Set(reminders.map(\.key)) == [
+            Set(reminders.map(\.key.description)) == [
                 "meeting-reminder:100:mentor:2026-03-26T10:00", "meeting-reminder:100:mentee:2026-03-26T10:00",
             ])
         #expect(reminders.first { $0.recipient == 1 }?.event?.token == token)
@@ -177,7 +178,10 @@ import Testing
         var world = world(cancelled: true)
         smsMentee(&world)
         let cancels = world.plan("2026-03-23T16:30").filter { $0.rule == .meetingCancel }
-        #expect(cancels.map(\.key).sorted() == ["meeting-cancel:100:mentee:7.1", "meeting-cancel:100:mentor:7.1"])
+        #expect(
+            cancels.map(\.key.description).sorted() == [
+                "meeting-cancel:100:mentee:7.1", "meeting-cancel:100:mentor:7.1",
+            ])
         let mentee = try #require(cancels.first { $0.recipient == 2 })
         #expect(mentee.channels == [.sms])
         #expect(mentee.variables["date"] == "2026-03-24" && mentee.variables["time"] == "16:00")
@@ -209,7 +213,7 @@ import Testing
         smsMentee(&world)
         let updates = world.plan("2026-03-23T16:30").filter { $0.rule == .meetingUpdate }
         let mentee = try #require(updates.first { $0.recipient == 2 })
-        #expect(mentee.key == "meeting-update:100:mentee:7.1" && mentee.channels == [.sms])
+        #expect(mentee.key.description == "meeting-update:100:mentee:7.1" && mentee.channels == [.sms])
         for update in updates {
             #expect(update.variables["oldDate"] == "2026-03-24" && update.variables["oldTime"] == "16:00")
             #expect(update.variables["date"] == "2026-03-26" && update.variables["time"] == "10:00")
@@ -223,7 +227,7 @@ import Testing
         world.state.meetings[0].movedFrom[2] = LocalDateTime("2026-03-26T10:00")!
         let again = try #require(
             world.plan("2026-03-23T17:00").first { $0.recipient == 2 && $0.rule == .meetingUpdate })
-        #expect(again.key == "meeting-update:100:mentee:7.2")
+        #expect(again.key.description == "meeting-update:100:mentee:7.2")
         #expect(again.variables["oldDate"] == "2026-03-26" && again.variables["oldTime"] == "10:00")
     }
 
@@ -292,7 +296,7 @@ import Testing
             SentInvitation(recipient: 2, role: .mentee, token: "abc", sequence: 0)
         ]
         let cancel = try #require(world.plan("2026-11-23T09:00").first { $0.rule == .cafeCancel })
-        #expect(cancel.key == "cafe-cancel:mentorshoppen:mentee-2:2026-11-25T18:00")
+        #expect(cancel.key.description == "cafe-cancel:mentorshoppen:mentee-2:2026-11-25T18:00")
         #expect(cancel.channels == [.email])
         #expect(cancel.event?.cancels == true && cancel.event?.token == "abc")
         #expect(cancel.event?.uid == "cafe-mentorshoppen-2026-11-25T18:00@mentor-notify")
@@ -304,7 +308,7 @@ import Testing
         #expect(!world.plan("2026-11-23T09:00").contains { $0.rule == .cafeCancel })
         world.state.sentBySMS = ["cafe-invite:mentorshoppen:mentee-2:2026-11-25T18:00"]
         let cancel = try #require(world.plan("2026-11-23T09:00").first { $0.rule == .cafeCancel })
-        #expect(cancel.key == "cafe-cancel:mentorshoppen:mentee-2:2026-11-25T18:00")
+        #expect(cancel.key.description == "cafe-cancel:mentorshoppen:mentee-2:2026-11-25T18:00")
         #expect(cancel.channels == [.sms])
         // Invited on both: cancelled on both.
         world.state.people[2]?.channels = [.sms, .email]

@@ -53,7 +53,7 @@ struct Fixture {
     }
 
     func keys(_ at: String) -> Set<String> {
-        Set(plan(at).map(\.key))
+        Set(plan(at).map(\.key.description))
     }
 
     func iso(_ seconds: Int64?) -> String? { seconds.map { zone.iso8601($0) } }

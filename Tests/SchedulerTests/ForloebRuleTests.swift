@@ -32,12 +32,12 @@ import Testing
         world.forloeb("djoef", start: "2026-03-02", end: "2026-06-02", first: "2026-03-05", last: "2026-06-01")
         let atEnd = world.plan("2026-06-02T09:00")
         #expect(
-            Set(atEnd.filter { $0.rule == .evaluation }.map(\.key)) == [
+            Set(atEnd.filter { $0.rule == .evaluation }.map(\.key.description)) == [
                 "evaluation:100:mentor:2026-06-02", "evaluation:100:mentee:2026-06-02",
             ])
         #expect(
             atEnd.filter { $0.rule == .evaluation }.allSatisfy { $0.variables["final"] == "yes" && $0.allowedAfterEnd })
-        world.state.sentEvaluations = Set(atEnd.filter { $0.rule == .evaluation }.map(\.key))
+        world.state.sentEvaluations = Set(atEnd.filter { $0.rule == .evaluation }.map(\.key.description))
         #expect(world.keys("2026-06-09T09:00").filter { $0.hasPrefix("evaluation-reminder") }.count == 2)
         #expect(world.keys("2026-07-20T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
     }
@@ -131,12 +131,12 @@ import Testing
         #expect(evaluationKeys(world, "2026-05-05T09:00").isEmpty)
         let reminders = world.plan("2026-05-09T09:00").filter { $0.rule == .evaluationReminder }
         #expect(
-            Set(reminders.map(\.key)) == [
+            Set(reminders.map(\.key.description)) == [
                 "evaluation-reminder:100:mentor:2026-05-02", "evaluation-reminder:100:mentee:2026-05-02",
             ])
         #expect(reminders.allSatisfy { $0.allowedAfterEnd && $0.variables["final"] == "yes" })
         // The plan repeats a follow-up until it expires (enqueueing is by key): nothing new comes.
-        #expect(evaluationKeys(world, "2026-05-12T09:00") == Set(reminders.map(\.key)))
+        #expect(evaluationKeys(world, "2026-05-12T09:00") == Set(reminders.map(\.key.description)))
         #expect(evaluationKeys(world, "2026-06-10T09:00").isEmpty)
     }
 

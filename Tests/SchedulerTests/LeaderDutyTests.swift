@@ -77,7 +77,7 @@ import Testing
         let alert = try #require(plan.first { $0.rule == .missedContact })
         #expect(plan.filter { $0.rule == .missedContact }.count == 1)
         #expect(alert.leaderIndex == 1)
-        #expect(alert.key == "missed-contact:100:leader-2:2026-06-10")
+        #expect(alert.key.description == "missed-contact:100:leader-2:2026-06-10")
         #expect(alert.variables["recipient"] == "Karin")
         #expect(alert.variables["contact"] == "Karin")
         let nudge = try #require(plan.first { $0.rule == .contactNudge })

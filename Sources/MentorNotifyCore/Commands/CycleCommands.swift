@@ -32,7 +32,7 @@ enum CycleCommands {
                     .object([
                         ("channels", .array(followUp.channels.map { .string($0.rawValue) })),
                         ("expiresAt", .optional(followUp.expiresAt.map { zone.iso8601($0) })),
-                        ("key", .string(followUp.key)),
+                        ("key", .string(followUp.key.description)),
                         ("name", .string(name(followUp))),
                         ("notBefore", .string(zone.iso8601(followUp.notBefore))),
                         ("program", .string(followUp.program)),
@@ -51,7 +51,7 @@ enum CycleCommands {
                     String(zone.iso8601(followUp.notBefore).prefix(16)), followUp.rule.rawValue,
                     names.label(followUp.role, followUp.recipient, name: name(followUp)),
                     followUp.channels.map(\.rawValue).joined(separator: ","),
-                    followUp.expiresAt.map { String(zone.iso8601($0).prefix(16)) } ?? "-", followUp.key,
+                    followUp.expiresAt.map { String(zone.iso8601($0).prefix(16)) } ?? "-", followUp.key.description,
                 ]
             })
     }

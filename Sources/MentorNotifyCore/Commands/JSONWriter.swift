@@ -2,7 +2,8 @@ import MentorModel
 
 /// A JSON value for the `--json` outputs, written by hand: Foundation's JSONSerialization spends
 /// most of a 100,000-row `plan --json` sorting keys through NSString.
-enum JSON {
+/// Sendable said out loud: inferring it through `(String, JSON)` sends the compiler round in a circle.
+enum JSON: Sendable {
     case null
     case bool(Bool)
     case int(Int64)

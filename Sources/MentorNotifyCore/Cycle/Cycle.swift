@@ -157,18 +157,18 @@ final class Cycle {
         let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now, lastCycle: since)
         report.planned = followUps.count
         report.stale = try recordStale(stale, now: now)
-        report.staleKeys = Set(stale.map(\.key))
-        let due = Set(followUps.map(\.key))
+        report.staleKeys = Set(stale.map(\.key.description))
+        let due = Set(followUps.map(\.key.description))
         report.dueKeys = due
-        let existing = try store.existingKeys(followUps.map(\.key))
-        let new = followUps.filter { !existing.contains($0.key) }
+        let existing = try store.existingKeys(followUps.map(\.key.description))
+        let new = followUps.filter { !existing.contains($0.key.description) }
         let delivered = try LeaderHandover.alreadyDelivered(new, config: config, store: store)
         var rows: [OutboxRow] = []
         for followUp in new where !delivered.contains(followUp.key) {
             rows += try rendering.rows(try MentorContact.added(to: followUp, store: store, config: config))
         }
         report.enqueued = try store.enqueue(rows, now: now)
-        let toLeaders = Set(followUps.compactMap { LeaderHandover.key($0.key, leader: nil) })
+        let toLeaders = Set(followUps.compactMap { LeaderHandover.anyLeader($0.key) })
         report.withdrawn = try withdraw(notIn: due, handedOver: toLeaders, now: now, today: today)
         // The failures listed in a delivery-failed message enqueued now are reported, and no others.
         let reportedPrograms = Set(followUps.filter { $0.rule == .deliveryFailed }.map(\.program))
@@ -187,8 +187,10 @@ final class Cycle {
 
     /// Pending rows whose follow-up is no longer due (a contact was logged, the end moved, the
     /// forløb ended): suppressed when the forløb ended, else expired, each with its reason.
-    /// `handedOver`: leader messages still due, to the leaders on duty today (`LeaderHandover.key`).
-    private func withdraw(notIn due: Set<String>, handedOver: Set<String>, now: Int64, today: LocalDate) throws -> Int {
+    /// `handedOver`: leader messages still due, to the leaders on duty today (`LeaderHandover.anyLeader`).
+    private func withdraw(notIn due: Set<String>, handedOver: Set<MessageKey>, now: Int64, today: LocalDate) throws
+        -> Int
+    {
         var count = 0
         for row in try store.pendingRows()
         where !due.contains(row.key) && row.rule != .deliveryFailed && !row.rule.answersAReply {
@@ -196,7 +198,9 @@ final class Cycle {
                 !MessagePolicy.forloebAllows(relationship, afterEnd: row.afterEnd, on: today)
             {
                 try store.markFinal(row.id, status: .suppressed, reason: "the forløb has ended", now: now)
-            } else if let other = LeaderHandover.key(row.key, leader: nil), handedOver.contains(other) {
+            } else if let other = MessageKey.parse(row.key).flatMap(LeaderHandover.anyLeader),
+                handedOver.contains(other)
+            {
                 try store.markFinal(
                     row.id, status: .expired,
                     reason: "handed over: its leader is not on duty on \(today), it goes to who is", now: now)

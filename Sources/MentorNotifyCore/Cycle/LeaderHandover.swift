@@ -7,24 +7,18 @@ import Scheduler
 /// again what another leader of the program already received, and a message still waiting for a
 /// leader who is away from today is withdrawn and goes to who is on duty.
 enum LeaderHandover {
-    /// The key with its recipient part (`leader`, `leader-2`, ...) replaced by `index`'s, or by `*`
-    /// (nil): the same message to another leader. Nil for a message to a person.
-    static func key(_ key: String, leader index: Int?) -> String? {
-        var parts = key.split(separator: ":", omittingEmptySubsequences: false)
-        let leader = RecipientRole.leader.rawValue
-        guard parts.count >= 4, parts[2] == leader || parts[2].hasPrefix(leader + "-") else { return nil }
-        parts[2] = index.map { Substring(ReplyCore.leaderPart($0)) } ?? "\(leader)*"
-        return parts.joined(separator: ":")
-    }
+    /// The same message to whichever leader (the key as to leader 0), what a leader message's keys
+    /// to different leaders share. Nil for a message to a person.
+    static func anyLeader(_ key: MessageKey) -> MessageKey? { key.toLeader(0) }
 
     /// The follow-ups (not yet in the outbox) that another leader of their program already received.
-    static func alreadyDelivered(_ followUps: [FollowUp], config: Config, store: Store) throws -> Set<String> {
-        var siblings: [String: String] = [:]
+    static func alreadyDelivered(_ followUps: [FollowUp], config: Config, store: Store) throws -> Set<MessageKey> {
+        var siblings: [String: MessageKey] = [:]
         for followUp in followUps {
             guard let own = followUp.leaderIndex, let program = config.schedulerSettings.programs[followUp.program]
             else { continue }
             for index in program.leaders.indices where index != own {
-                if let other = key(followUp.key, leader: index) { siblings[other] = followUp.key }
+                if let other = followUp.key.toLeader(index) { siblings[other.description] = followUp.key }
             }
         }
         guard !siblings.isEmpty else { return [] }

@@ -64,7 +64,7 @@ struct MessageRendering {
     /// The row of `followUp` on `channel`, without a text: what a rendered and a stale row share.
     static func outboxRow(_ followUp: FollowUp, channel: Channel) -> OutboxRow {
         OutboxRow(
-            key: followUp.key, channel: channel, rule: followUp.rule, role: followUp.role,
+            key: followUp.key.description, channel: channel, rule: followUp.rule, role: followUp.role,
             recipient: followUp.recipient, program: followUp.program.isEmpty ? nil : followUp.program,
             relationshipID: followUp.relationshipID, language: followUp.language, subject: nil, body: nil,
             notBefore: followUp.notBefore, expiresAt: followUp.expiresAt, inWindow: followUp.inWindow,

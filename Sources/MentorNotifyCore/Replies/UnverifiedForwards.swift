@@ -51,10 +51,10 @@ extension ReplyCore {
                     variables["sender"] = person?.name ?? ""
                     variables["more"] = String(held.held)
                     variables["date"] = held.day
-                    variables["channel"] = program.language == .da ? "e-mail" : "email"
+                    variables["channel"] = try channelWord(.email, program.language)
                     _ = try forwardToLeaders(
                         program: program, person: held.personID, relationshipID: nil,
-                        keyPart: "held-\(held.day)-\(held.sender.prefix(16))", variables: variables, now: now)
+                        period: "held-\(held.day)-\(held.sender.prefix(16))", variables: variables, now: now)
                 }
                 try store.markHeldForwardsReported(held)
             }

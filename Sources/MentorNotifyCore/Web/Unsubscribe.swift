@@ -35,8 +35,14 @@ extension WebEndpoint {
     func page(_ outcome: UnsubscribeOutcome, language: Language, program: ProgramSettings?, status: Int = 200)
         -> HTTPResponse
     {
-        // The contact is who leads the program today.
-        let text = UnsubscribePage.text(outcome, language, program: program, on: config.zone.local(clock()).date)
+        let text: UnsubscribePage.Text
+        do {
+            text = try UnsubscribePage.text(
+                outcome, language, program: program, on: config.zone.local(clock()).date, catalog: catalog)
+        } catch {
+            // Cannot happen with a loaded catalog: every word is checked when it loads.
+            return .refusal(500)
+        }
         var html = """
             <!DOCTYPE html>
             <html lang="\(language.rawValue)">
@@ -89,7 +95,7 @@ extension WebEndpoint {
     }
 }
 
-/// The page's words, Danish and English.
+/// The page's words, from the templates' `words.txt` (`[unsubscribe]`).
 enum UnsubscribePage {
     struct Text {
         var title: String
@@ -98,60 +104,32 @@ enum UnsubscribePage {
     }
 
     static func text(
-        _ outcome: WebEndpoint.UnsubscribeOutcome, _ language: Language, program: ProgramSettings?, on day: LocalDate
-    ) -> Text {
-        let name = program?.name ?? (language == .da ? "os" : "us")
-        let regret = contactLine(program, language, on: day)
-        switch (outcome, language) {
-        case (.ask, .da):
-            return Text(
-                title: "Afmeld e-mails fra \(name)",
-                paragraphs: [
-                    "Tryk på knappen, så sender vi dig ikke flere e-mails fra \(name).",
-                    "Får du også SMS fra os, kommer de stadig.",
-                ], button: "Afmeld e-mails")
-        case (.ask, .en):
-            return Text(
-                title: "Unsubscribe from \(name) emails",
-                paragraphs: [
-                    "Press the button and we will send you no more emails from \(name).",
-                    "If you also get text messages from us, they will still come.",
-                ], button: "Unsubscribe")
-        case (.done, .da), (.alreadyDone, .da):
-            return Text(
-                title: "Du er afmeldt",
-                paragraphs: [
-                    outcome == .done
-                        ? "Du får ikke flere e-mails fra \(name)." : "Du var allerede afmeldt e-mails fra \(name).",
-                    regret,
-                ].filter { !$0.isEmpty }, button: nil)
-        case (.done, .en), (.alreadyDone, .en):
-            return Text(
-                title: "You are unsubscribed",
-                paragraphs: [
-                    outcome == .done
-                        ? "You will get no more emails from \(name)."
-                        : "You were already unsubscribed from \(name) emails.",
-                    regret,
-                ].filter { !$0.isEmpty }, button: nil)
-        case (.unknownLink, _):
-            return Text(
-                title: "Linket virker ikke",
-                paragraphs: [
-                    "Linket er ikke gyldigt. Vil du afmelde e-mails, så svar \"stop\" på en af vores e-mails, "
-                        + "eller kontakt dem, der sendte den.",
-                    "This link is not valid. To stop our emails, reply \"stop\" to one of them, or contact the sender.",
-                ], button: nil)
+        _ outcome: WebEndpoint.UnsubscribeOutcome, _ language: Language, program: ProgramSettings?, on day: LocalDate,
+        catalog: TemplateCatalog
+    ) throws -> Text {
+        func word(_ name: String, _ language: Language = language, _ values: [String: String] = [:]) throws -> String {
+            try catalog.word("unsubscribe", name, language, values: values)
         }
-    }
-
-    /// "Fortryder du, så kontakt Elias på +45 12 34 56 78."
-    static func contactLine(_ program: ProgramSettings?, _ language: Language, on day: LocalDate) -> String {
-        guard let contact = program?.contactPerson(on: day) else { return "" }
-        let how = [contact.phone.map(PhoneNumbers.written), contact.email].compactMap { $0 }.first
-        switch language {
-        case .da: return "Fortryder du, så kontakt \(contact.name)" + (how.map { " på \($0)" } ?? "") + "."
-        case .en: return "If you change your mind, contact \(contact.name)" + (how.map { " at \($0)" } ?? "") + "."
+        let name = ["name": try program?.name ?? word("us")]
+        switch outcome {
+        case .ask:
+            return Text(
+                title: try word("ask-title", language, name),
+                paragraphs: [try word("ask", language, name), try word("ask-sms")], button: try word("ask-button"))
+        case .done, .alreadyDone:
+            var paragraphs = [try word(outcome == .done ? "done" : "already", language, name)]
+            // The contact is who leads the program today.
+            if let contact = program?.contactPerson(on: day) {
+                let how = [contact.phone.map(PhoneNumbers.written), contact.email].compactMap { $0 }.first ?? ""
+                paragraphs.append(try word("regret", language, ["contact": contact.name, "how": how]))
+            }
+            return Text(title: try word("done-title"), paragraphs: paragraphs, button: nil)
+        case .unknownLink:
+            // We do not know whose link it is: the page speaks both languages.
+            return Text(
+                title: try word("unknown-title", .da),
+                paragraphs: [try word("unknown", .da), try word("unknown", .en)],
+                button: nil)
         }
     }
 }

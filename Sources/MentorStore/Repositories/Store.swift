@@ -261,8 +261,8 @@ extension Store {
                     ref = NULL, forgotten_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?
                 """, [id])
             // A forwarded reply holds what the person wrote: erased with them.
-            let forwards = "rule = 'reply-forward' AND key LIKE ?"
-            let forwardPattern = "reply-forward:person-\(id):%"
+            let forwards = "rule = 'reply-forward' AND key LIKE ? ESCAPE '\\'"
+            let forwardPattern = MessageKey.forwardsAbout(person: id)
             result.rowsToThePerson.formUnion(
                 try database.query("SELECT id FROM outbox WHERE \(forwards)", [forwardPattern]) { $0.int64(0) })
             try database.run(

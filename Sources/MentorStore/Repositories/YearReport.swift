@@ -172,9 +172,10 @@ extension Store {
             WHERE rule = 'cafe-invite' AND status = 'sent' AND (?1 IS NULL OR program = ?1)
             """, [program]
         ) { row in
-            let parts = row.string(1).split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-            guard parts.count == 4, let date = LocalDate(parts[3].prefix(10)), period.contains(date) else { return }
-            evenings.insert(row.string(0) + " " + parts[3])
+            guard let key = MessageKey.parse(row.string(1)), let date = LocalDate(key.period.prefix(10)),
+                period.contains(date)
+            else { return }
+            evenings.insert(row.string(0) + " " + key.period)
         }
         figures.cafeEvenings = evenings.count
         figures.cafeYes =

@@ -34,6 +34,8 @@ public struct TemplateCatalog: Sendable {
     }
 
     private var entries: [Key: Entry] = [:]
+    /// `words.txt` of each language (`Words.swift`).
+    var words: [WordKey: Template] = [:]
 
     /// Rules whose text differs by a setting: the variants that must exist.
     static let variants: [Rule: [String]] = [.afterFirstMeeting: ["continue", "agreement"]]
@@ -52,6 +54,12 @@ public struct TemplateCatalog: Sendable {
                 }
                 try catalog.add(text, file: path, language: language, rule: rule)
             }
+            let path = "\(directory)/\(language.rawValue)/words.txt"
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
+                throw TemplateError(file: path, message: "is missing or not UTF-8; it holds the words the texts share")
+            }
+            try catalog.addWords(text, file: path, language: language)
         }
         return catalog
     }

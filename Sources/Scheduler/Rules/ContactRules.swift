@@ -16,7 +16,7 @@ extension Planner {
         }
         if let days = program.firstMeetingAlertDays {
             emit(
-                .firstMeetingOverdue, subject: String(relationship.id), to: .leaders(), period: period,
+                .firstMeetingOverdue, subject: .forloeb(relationship.id), to: .leaders(), period: period,
                 program: program,
                 relationship: relationship, due: at(start.adding(days: days)), expires: nil,
                 variables: ["start": period, "days": String(days)])
@@ -46,7 +46,7 @@ extension Planner {
         }
         if let days = program.missedContactDays {
             emit(
-                .missedContact, subject: String(relationship.id), to: .leaders(), period: since.description,
+                .missedContact, subject: .forloeb(relationship.id), to: .leaders(), period: since.description,
                 program: program, relationship: relationship, due: at(since.adding(days: days)), expires: nil,
                 variables: ["days": String(days), "date": since.description])
         }
@@ -121,7 +121,8 @@ extension Planner {
             if let list = optOuts[programID] { variables["optOuts"] = list.joined(separator: "\n") }
             if !unreadable.isEmpty { variables["unreadable"] = unreadable.joined(separator: "\n") }
             emit(
-                .monthlyDigest, subject: programID, to: .leaders(), period: previous.description, program: program,
+                .monthlyDigest, subject: .program(programID), to: .leaders(), period: previous.description,
+                program: program,
                 due: at(month.firstDay), expires: LocalDateTime(month.adding(months: 1).firstDay, .midnight),
                 variables: variables)
         }

@@ -25,7 +25,7 @@ extension Planner {
                 where relationship.isActive(on: today) && relationship.isActive(on: start.date) {
                     guard invited.insert(mentee).inserted else { continue }
                     emit(
-                        .cafeInvite, subject: programID, to: .person(.mentee, mentee, keyPart: "mentee-\(mentee)"),
+                        .cafeInvite, subject: .program(programID), to: .person(.mentee(mentee)),
                         period: start.description, program: program,
                         due: at(start.date.adding(days: -program.cafeInviteDays)),
                         expires: nil,
@@ -95,8 +95,7 @@ extension Planner {
                 if tokens[mentee] != nil { told.insert(.email) }
                 if bySMS.contains(mentee) { told.insert(.sms) }
                 emit(
-                    .cafeCancel, subject: evening.program,
-                    to: .person(.mentee, mentee, keyPart: "mentee-\(mentee)", channels: told),
+                    .cafeCancel, subject: .program(evening.program), to: .person(.mentee(mentee), channels: told),
                     period: evening.at.description, program: program, due: nowLocal, expires: nil,
                     variables: [
                         "date": evening.at.date.description, "time": evening.at.time.description,
@@ -161,7 +160,8 @@ extension Planner {
                 let names = yes.compactMap { state.people[$0]?.name }.sorted()
                 let no = invited.filter { answers[$0] == false }.count
                 emit(
-                    .cafeRsvp, subject: programID, to: .leaders(), period: start.description, program: program,
+                    .cafeRsvp, subject: .program(programID), to: .leaders(), period: start.description,
+                    program: program,
                     due: LocalDateTime(start.date, min(noon, start.time)), expires: nil,
                     variables: [
                         "date": start.date.description, "time": start.time.description,
@@ -221,10 +221,10 @@ extension Planner {
                         values["oldTime"] = before.time.description
                     }
                     emit(
-                        meeting.cancelled ? .meetingCancel : .meetingUpdate, subject: String(relationship.id),
-                        to: .person(
-                            role == .mentor ? .mentor : .mentee, person, keyPart: role.rawValue, channels: channels),
-                        period: "\(meeting.id).\(meeting.sequence)", program: program, relationship: relationship,
+                        meeting.cancelled ? .meetingCancel : .meetingUpdate, subject: .forloeb(relationship.id),
+                        to: .person(.pairMember(role, person), channels: channels),
+                        period: MessageKey.meetingPeriod(meeting.id, sequence: meeting.sequence), program: program,
+                        relationship: relationship,
                         due: nowLocal, expires: nil, variables: values, event: event(for: person),
                         expiresAtInstant: startInstant)
                 }
@@ -277,8 +277,7 @@ extension Planner {
                 let due = LocalDateTime(day, reminder.time)
                 let expiry = zone.instant(due) + Int64(program.recurringGraceMinutes * 60)
                 emit(
-                    .recurring, subject: String(reminder.id),
-                    to: .person(.person, person.id, keyPart: "person-\(person.id)"),
+                    .recurring, subject: .reminder(reminder.id), to: .person(.person(person.id)),
                     period: day.description, program: program, due: due, expires: nil, inWindow: false,
                     variables: ["text": reminder.text], expiresAtInstant: expiry)
             }
@@ -300,7 +299,7 @@ extension Planner {
                 ])
             }
             emit(
-                .deliveryFailed, subject: programID, to: .leaders(), period: String(newest), program: program,
+                .deliveryFailed, subject: .program(programID), to: .leaders(), period: String(newest), program: program,
                 due: nowLocal, expires: nil,
                 variables: ["count": String(failures.count), "lines": lines.joined(separator: "\n")])
         }
@@ -313,7 +312,7 @@ extension Planner {
             for (programID, waiting) in held.waitingByProgram.sorted(by: { $0.key < $1.key }) {
                 guard let program = settings.programs[programID] else { continue }
                 emit(
-                    .deliveryFailed, subject: "\(programID)-\(held.channel.rawValue)-down",
+                    .deliveryFailed, subject: .outage(program: programID, channel: held.channel),
                     to: .leaders(avoiding: held.channel), period: String(held.since), program: program,
                     due: nowLocal, expires: nil,
                     variables: [
@@ -333,16 +332,19 @@ extension Scheduler {
     static func smsAnnouncementKeys(_ meeting: Meeting, _ relationship: Relationship, _ role: Role, sequence: Int)
         -> [String]
     {
-        let at = meeting.time(atSequence: sequence)
-        let prefix = ":\(relationship.id):\(role.rawValue):"
-        var keys = [Rule.meetingReminder.rawValue + prefix + at.description]
-        if role == .mentee { keys.append(Rule.agendaReminder.rawValue + prefix + at.description) }
-        if sequence > 0 { keys.append(Rule.meetingUpdate.rawValue + prefix + "\(meeting.id).\(sequence)") }
+        let at = meeting.time(atSequence: sequence).description
+        func key(_ rule: Rule, _ period: String) -> String {
+            MessageKey(rule, subject: .forloeb(relationship.id), recipient: .role(role), period: period).description
+        }
+        var keys = [key(.meetingReminder, at)]
+        if role == .mentee { keys.append(key(.agendaReminder, at)) }
+        if sequence > 0 { keys.append(key(.meetingUpdate, MessageKey.meetingPeriod(meeting.id, sequence: sequence))) }
         return keys
     }
 
     static func cafeInviteKey(_ program: String, mentee: Int64, at: LocalDateTime) -> String {
-        "\(Rule.cafeInvite.rawValue):\(program):mentee-\(mentee):\(at)"
+        MessageKey(.cafeInvite, subject: .program(program), recipient: .mentee(mentee), period: at.description)
+            .description
     }
 
     /// Every key whose SMS `state`'s moved and cancelled meetings and cancelled café evenings

@@ -43,7 +43,11 @@ extension Planner {
     }
 
     private func wasSent(_ relationship: Relationship, _ role: Role, _ date: LocalDate) -> Bool {
-        state.sentEvaluations.contains("evaluation:\(relationship.id):\(role.rawValue):\(date)")
+        state.sentEvaluations.contains(
+            MessageKey(
+                .evaluation, subject: .forloeb(relationship.id), recipient: .role(role), period: date.description
+            )
+            .description)
     }
 
     /// One person's evaluation request of `date` (unless `request` is false: it went out already)
@@ -86,7 +90,7 @@ extension Planner {
                     .endNotice, relationship, program, period: planned.description, due: at(due), expires: nil,
                     variables: variables)
                 emit(
-                    .endNotice, subject: String(relationship.id), to: .leaders(), period: planned.description,
+                    .endNotice, subject: .forloeb(relationship.id), to: .leaders(), period: planned.description,
                     program: program, relationship: relationship, due: at(due), expires: nil, variables: variables)
             }
         }
