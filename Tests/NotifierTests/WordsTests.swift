@@ -50,7 +50,8 @@ import Testing
         #expect(try catalog.word("calendar", "answer", .en, word: "x-odd") == "(a reply from their calendar: x-odd)")
         #expect(try catalog.word("channel", "email", .da) == "e-mail")
         #expect(try catalog.word("channel", "email", .en) == "email")
-        #expect(try catalog.word("channel", "sms", .da) == "sms" && catalog.word("channel", "sms", .en) == "text message")
+        #expect(try catalog.word("channel", "sms", .da) == "sms")
+        #expect(try catalog.word("channel", "sms", .en) == "text message")
         #expect(try catalog.word("reply", "empty", .da) == "(tomt svar)")
         #expect(try catalog.word("reply", "empty", .en) == "(an empty reply)")
     }

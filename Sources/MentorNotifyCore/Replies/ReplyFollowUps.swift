@@ -1,8 +1,8 @@
 import MentorModel
 import MentorStore
+import Notifier
 import Replies
 import Scheduler
-import Notifier
 
 /// What the reply core sends: the forward to the leaders, the "no" to continuing, and the
 /// confirmation to the person, each built by the scheduler's one follow-up builder.
