@@ -155,6 +155,8 @@ public final class HTTPServer: Sendable {
 
     /// Starts accepting on a thread of its own.
     public func start() {
+        // Once stopped, the listener is closed (or being closed): it is not served again.
+        guard !stopped.load(ordering: .acquiring) else { return }
         started.store(true, ordering: .releasing)
         running.enter()
         let thread = Thread { [self] in
@@ -181,7 +183,11 @@ public final class HTTPServer: Sendable {
             closeListener()
         }
         connections.withLock { table in
-            for (fd, connection) in table.open where connection.idleSince != nil { shutdown(fd, Int32(SHUT_RDWR)) }
+            // Idle between requests, not new: a connection accepted a moment ago may be carrying a
+            // request its client has sent, and it is answered within the grace like one in progress.
+            for (fd, connection) in table.open where connection.idleSince != nil && connection.answered {
+                shutdown(fd, Int32(SHUT_RDWR))
+            }
         }
         guard running.wait(timeout: .now() + (grace ?? requestTimeout)) == .timedOut else { return }
         // A request still arriving (or a handler still running) is not waited for any longer:
@@ -193,9 +199,10 @@ public final class HTTPServer: Sendable {
     }
 
     /// The connections being served: when each became idle between requests, or began to receive
-    /// the request it is reading (both nil while a handler answers it).
+    /// the request it is reading (both nil while a handler answers it), and whether it has had a
+    /// request answered (only then is it idle *between* requests).
     struct Connections {
-        var open: [Int32: (idleSince: Double?, readingSince: Double?, sequence: Int)] = [:]
+        var open: [Int32: (idleSince: Double?, readingSince: Double?, sequence: Int, answered: Bool)] = [:]
         var sequence = 0
     }
 
@@ -212,6 +219,9 @@ public final class HTTPServer: Sendable {
         while !stopped.load(ordering: .acquiring) {
             var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             if case .success(0) = retryingOnInterrupt({ poll(&poller, 1, 200) }) { continue }
+            // A listener systemd handed over is not shut down by `stop`, so it stays readable:
+            // accepting after a stop would take a connection that is then never answered.
+            guard !stopped.load(ordering: .acquiring) else { break }
             switch retryingOnInterrupt({ acceptCall(socket) }) {
             case .success(let client):
                 let failures = backoff.succeeded()
@@ -289,7 +299,7 @@ public final class HTTPServer: Sendable {
                 evicted.add(1, ordering: .relaxed)
             }
             table.sequence += 1
-            table.open[client] = (now, nil, table.sequence)
+            table.open[client] = (now, nil, table.sequence, false)
             return true
         }
     }
@@ -303,7 +313,7 @@ public final class HTTPServer: Sendable {
             switch activity {
             case .idle: (entry.idleSince, entry.readingSince) = (entry.idleSince ?? now, nil)
             case .reading: (entry.idleSince, entry.readingSince) = (nil, entry.readingSince ?? now)
-            case .handling: (entry.idleSince, entry.readingSince) = (nil, nil)
+            case .handling: (entry.idleSince, entry.readingSince, entry.answered) = (nil, nil, true)
             }
             table.open[client] = entry
             return true
@@ -313,6 +323,7 @@ public final class HTTPServer: Sendable {
     /// One connection: requests until the client closes, asks to, or breaks a rule.
     private func serve(_ client: Int32) {
         var reader = RequestReader(limits: limits)
+        var answered = false
         var deadline = Date().addingTimeInterval(requestTimeout)
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -324,6 +335,7 @@ public final class HTTPServer: Sendable {
                 let close = request.closes || stopped.load(ordering: .acquiring)
                 let response = answer.serialized(close: close, head: request.method == "HEAD")
                 guard send(client, response), !close else { return }
+                answered = true
                 deadline = Date().addingTimeInterval(requestTimeout)
                 continue
             case .refused(let status):
@@ -333,7 +345,8 @@ public final class HTTPServer: Sendable {
                 break
             }
             guard mark(client, reader.isIdle ? .idle : .reading) else { return }
-            if reader.isIdle && stopped.load(ordering: .acquiring) { return }
+            // A new connection's first request may still be on its way: it gets the grace.
+            if reader.isIdle && answered && stopped.load(ordering: .acquiring) { return }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else {
                 // A request begun and not finished in time: 408. An idle keep-alive: just close.

@@ -251,6 +251,28 @@ private let signalsCaught = Atomic<Int>(0)
         #expect(held.isClosed())
     }
 
+    /// A connection accepted before the stop whose request arrives just after it is answered:
+    /// only a connection idle *between* requests is closed at once (a webhook during a reload).
+    @Test func aConnectionAcceptedBeforeStopHasItsFirstRequestAnswered() throws {
+        let stopped = DispatchSemaphore(value: 0)
+        let server = try Self.holdingServer(entered: DispatchSemaphore(value: 0), release: DispatchSemaphore(value: 1))
+        let port = server.port
+        let early = try Client(port: port)
+        let deadline = Date().addingTimeInterval(20)
+        while server.activeConnections == 0, Date() < deadline { usleep(10_000) }
+        try #require(server.activeConnections == 1, "the connection was never taken in")
+        Thread.detachNewThread {
+            server.stop()
+            stopped.signal()
+        }
+        // Once new connections are refused, stop has begun.
+        while let probe = Loopback.connect(port: port), Date() < deadline { close(probe) }
+        early.write("GET /a HTTP/1.1\r\n\r\n")
+        let answer = early.read()
+        #expect(answer.contains("200 OK") && answer.contains("Connection: close"), "\(answer)")
+        #expect(stopped.wait(timeout: .now() + 30) == .success)
+    }
+
     /// A listener systemd handed over is systemd's too: it must go on listening after stop, so
     /// that connections wait for the next process instead of being refused.
     @Test func stopLeavesASocketSystemdHandedOverListening() throws {
