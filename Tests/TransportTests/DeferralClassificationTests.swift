@@ -22,6 +22,7 @@ struct DeferralClassificationTests {
         ("452 Insufficient system storage", false),
         ("450 4.1.8 <noreply@example.dk>: Sender address rejected: Domain not found", false),
         ("421 4.7.0 Too many connections", false),
+        ("421 4.2.1 <anna@example.dk>: greylisted, closing connection", false),
     ]
 
     @Test(arguments: DeferralClassificationTests.replies.indices)

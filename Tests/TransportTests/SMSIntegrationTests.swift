@@ -14,7 +14,7 @@ import Testing
     }
 
     let message = SMSPayload(
-        outboxID: 42, to: "+4521241803", text: "Hej Amira. Caféaften på onsdag kl. 18:00. Hilsen Mentorshoppen")
+        outboxID: 42, to: "+4513243546", text: "Hej Amira. Caféaften på onsdag kl. 18:00. Hilsen Mentorshoppen")
 
     @Test func gatewayAPIGetsJSONWithTokenAndANumericMSISDN() throws {
         let scratch = Scratch()
@@ -39,8 +39,8 @@ import Testing
         #expect(bodies.count == 2 && !bodies[0].isEmpty && bodies[0] == bodies[1])
         // A number the provider cannot take fails before its turn to be sent.
         var bad = message
-        bad.to = "4521241803"
-        #expect(throws: DeliveryError.permanent("'4521241803' is not an E.164 number")) { try sms.prepare(bad) }
+        bad.to = "4513243546"
+        #expect(throws: DeliveryError.permanent("'4513243546' is not an E.164 number")) { try sms.prepare(bad) }
     }
 
     @Test func twilioGetsAFormWithBasicAuth() throws {
@@ -52,7 +52,7 @@ import Testing
         #expect(receipt.providerID?.hasPrefix("SM") == true)
         let request = try #require(scratch.requests(log).first)
         #expect((request["problems"] as? [String]) == [])
-        #expect((request["form"] as? [String: String])?["To"] == "+4521241803")
+        #expect((request["form"] as? [String: String])?["To"] == "+4513243546")
         #expect((request["form"] as? [String: String])?["Body"] == message.text)
     }
 

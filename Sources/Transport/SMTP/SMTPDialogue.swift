@@ -117,6 +117,8 @@ struct SMTPDialogue: Sendable, Equatable {
         if lower.contains("helo command rejected") { return .helo }
         if lower.contains("relay access denied") || lower.contains("relaying denied") { return .relay }
         guard let reply = replyCode, (400..<600).contains(reply) else { return .other }
+        // 421: the server is closing the connection (RFC 5321 3.8), whatever else it says.
+        if reply == 421 { return .other }
         if reply < 500, lower.contains("greylist") || lower.contains("graylist") { return .recipient }
         if let code = enhancedCode {
             switch (stage, code.subject, code.detail) {
