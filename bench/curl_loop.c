@@ -74,7 +74,7 @@ int main(int argc, char **argv) {
     CURL *http = curl_easy_init();
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Authorization: Token bench");
-    const char *body = "{\"message\":\"Hej Amira. Caf\\u00e9aften onsdag kl. 18.\",\"recipients\":[{\"msisdn\":4521241803}],\"sender\":\"Mentor\"}";
+    const char *body = "{\"message\":\"Hej Amira. Caf\\u00e9aften onsdag kl. 18.\",\"recipients\":[{\"msisdn\":4513243546}],\"sender\":\"Mentor\"}";
     curl_easy_setopt(http, CURLOPT_URL, argv[3]);
     curl_easy_setopt(http, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(http, CURLOPT_POSTFIELDS, body);

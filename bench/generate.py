@@ -8,7 +8,7 @@ import random
 FIRST = ["Amira", "Mikkel", "Freja", "Oliver", "Sofie", "Emil", "Ida", "Noah", "Clara", "Lucas", "Søren", "Louise",
          "Henrik", "Birgitte", "Jens", "Anne-Mette", "Poul", "Inge", "Karsten", "Hanne"]
 LAST = ["Hansen", "Jørgensen", "Nielsen", "Sørensen", "Madsen", "Pedersen", "Christensen", "Rasmussen", "Jensen",
-        "Andersen", "Mariegård", "Østergaard", "Æbelø"]
+        "Andersen", "Mikkelsen", "Østergaard", "Æbelø"]
 
 
 def main():

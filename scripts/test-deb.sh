@@ -56,7 +56,7 @@ chgrp mentor-notify /etc/mentor-notify/mentor-notify.json && chmod 0640 /etc/men
 step "N: check, init, people, a forløb, ticks as the service user without Swift on PATH"
 as_service check
 as_service init
-mentor=$(as_service person add --role mentor --name "Søren Mariegård" --email soren@example.dk | tail -1)
+mentor=$(as_service person add --role mentor --name "Søren Mikkelsen" --email soren@example.dk | tail -1)
 mentee=$(as_service person add --role mentee --name "Amira Hansen" --email amira@example.dk | tail -1)
 as_service match --mentor "$mentor" --mentee "$mentee" --program symb --start 2026-03-02 >/dev/null
 as_service tick --at 2026-03-09T10:00

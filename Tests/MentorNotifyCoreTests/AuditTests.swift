@@ -74,11 +74,11 @@ import Testing
         let actor = geteuid() == 0 ? "leder" : "leder as \(user)"
         #expect(try cli.run(["init"]).code == 0)
         let mentor = try cli.create([
-            "person", "add", "--role", "mentor", "--name", "Søren Mariegård", "--email", "soren@example.dk",
+            "person", "add", "--role", "mentor", "--name", "Søren Mikkelsen", "--email", "soren@example.dk",
             "--birthdate", "1970-05-01", "--certificate", "2026-01-10",
         ])
         let mentee = try cli.create([
-            "person", "add", "--role", "mentee", "--name", "Amira Hansen", "--phone", "22 25 66 64",
+            "person", "add", "--role", "mentee", "--name", "Amira Hansen", "--phone", "12 25 66 64",
             "--birthdate", "2004-03-10",
         ])
         let forloeb = try cli.create([
@@ -120,7 +120,7 @@ import Testing
         #expect(stored.count == expected.count)
         let text = stored.flatMap { $0 }.joined(separator: "|")
         for value in [
-            "Søren", "Amira", "soren@example.dk", "22 25 66 64", "4522256664", "1970-05-01", "2026-03-10", "95",
+            "Søren", "Amira", "soren@example.dk", "12 25 66 64", "4512256664", "1970-05-01", "2026-03-10", "95",
             "Biblioteket", "07:15", "Godmorgen", "mentorshoppen", "2026-09-17",
         ] {
             #expect(!text.contains(value), "\(value) in the audit table: \(text)")

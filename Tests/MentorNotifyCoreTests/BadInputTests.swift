@@ -7,8 +7,8 @@ import Testing
 @Suite(.serialized) struct BadInputTests {
     static let people =
         "ref;role;name;email;phone;birthdate;channels;lang;certificate\n"
-        + "m1;mentor;Søren Mariegård;soren@example.dk;21 24 18 03;1970-05-01;email;da;2025-12-01\n"
-        + "e1;mentee;Amira Hansen;amira@example.dk;22 25 66 64;2004-03-10;email+sms;da;\n"
+        + "m1;mentor;Søren Mikkelsen;soren@example.dk;13 24 35 46;1970-05-01;email;da;2025-12-01\n"
+        + "e1;mentee;Amira Hansen;amira@example.dk;12 25 66 64;2004-03-10;email+sms;da;\n"
 
     /// (what, arguments or an import, the file's text, the expected exit code, a phrase of the reason)
     static let cases: [(String, [String], String?, Int32, String)] = [
@@ -39,7 +39,7 @@ import Testing
         ),
         (
             "a matched person's role changed by a re-import", ["import", "people", "in.csv"],
-            "ref,role,name,email\nm1,mentee,Søren Mariegård,soren@example.dk\n", 65, "in.csv:2: role"
+            "ref,role,name,email\nm1,mentee,Søren Mikkelsen,soren@example.dk\n", 65, "in.csv:2: role"
         ),
         (
             "a re-import that takes a person's last address", ["import", "people", "in.csv", "--dry-run"],
@@ -198,7 +198,7 @@ import Testing
         ),
         (
             "a name an SMS cannot carry",
-            ["person", "add", "--role", "mentee", "--name", "李小龍", "--phone", "21241803"],
+            ["person", "add", "--role", "mentee", "--name", "李小龍", "--phone", "13243546"],
             nil, 65, "Latin letters"
         ),
     ]
@@ -217,7 +217,7 @@ import Testing
         ] {
             #expect(before.contains("[\(table)]"), "the dump lacks \(table)")
         }
-        #expect(before.contains("'Søren Mariegård'") && before.contains("'symb'"))
+        #expect(before.contains("'Søren Mikkelsen'") && before.contains("'symb'"))
         #expect(BadInputTests.cases.count >= 15)
         for (what, arguments, file, code, phrase) in BadInputTests.cases {
             if let file { cli.write("in.csv", file) }

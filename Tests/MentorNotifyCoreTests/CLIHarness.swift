@@ -105,7 +105,7 @@ final class CLIHarness {
     /// plausible birthdates and a certificate) matched in `program` from 2026-03-02.
     func forloeb(
         program: String = "mentorshoppen",
-        mentor: [String] = ["--name", "Søren Mariegård", "--email", "soren@example.dk"],
+        mentor: [String] = ["--name", "Søren Mikkelsen", "--email", "soren@example.dk"],
         mentee: [String] = ["--name", "Amira Hansen", "--email", "amira@example.dk"], start: String = "2026-03-02"
     ) throws -> (mentor: Int64, mentee: Int64, forloeb: Int64) {
         #expect(try run(["init"]).code == 0)

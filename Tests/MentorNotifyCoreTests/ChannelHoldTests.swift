@@ -88,7 +88,7 @@ import Transport
             NewPerson(role: .mentor, name: "Søren", email: "soren@example.dk", channels: [.email]))
         let mentee = try store.addPerson(
             NewPerson(
-                role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4521241803",
+                role: .mentee, name: "Amira", email: "amira@example.dk", phone: "+4513243546",
                 channels: [.email, .sms]))
         try store.addRelationship(
             mentor: mentor, mentee: mentee, program: "symb", start: LocalDate("2026-03-02")!,

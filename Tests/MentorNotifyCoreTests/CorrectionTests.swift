@@ -15,7 +15,7 @@ import Testing
         let refusals: [([String], Int32, String)] = [
             (["--no-email"], 65, "neither an email address nor a phone number"),
             (["--email", "a@example.dk", "--no-email"], 64, "contradict"),
-            (["--phone", "22 25 66 64", "--no-email"], 65, "email is chosen"),
+            (["--phone", "12 25 66 64", "--no-email"], 65, "email is chosen"),
             (["--channels", "sms"], 65, "sms is chosen"),
             (["--email", "ikke en adresse"], 65, "email"),
             (["--birthdate", "2099-01-01"], 65, "birthdate"),
@@ -32,7 +32,7 @@ import Testing
         #expect(try cli.databaseDump() == before, "a refused edit changes nothing")
 
         let edit = try cli.run([
-            "person", "edit", String(mentee), "--phone", "22 25 66 64", "--channels", "email,sms", "--name",
+            "person", "edit", String(mentee), "--phone", "12 25 66 64", "--channels", "email,sms", "--name",
             "Amira Hansen", "--ref", "A-1",
         ])
         #expect(edit.code == 0, "\(edit.err)")
@@ -41,7 +41,7 @@ import Testing
         #expect(edit.err.contains("changed=phone,channels") && !edit.err.contains("2225") && !edit.err.contains("+45"))
         let people = try cli.json(["person", "list", "--json"])
         let amira = try #require(people.first { $0["id"] as? Int64 == mentee })
-        #expect(amira["phone"] as? String == "+4522256664")
+        #expect(amira["phone"] as? String == "+4512256664")
         #expect(amira["email"] as? String == "amira@example.dk")
         #expect(amira["ref"] as? String == "A-1")
         #expect(amira["channels"] as? [String] == ["email", "sms"])
@@ -68,7 +68,7 @@ import Testing
     @Test func aWaitingSMSGoesToTheNewNumberAndTheTextsToTheNewName() throws {
         let cli = CLIHarness()
         let (mentor, mentee) = try pairWithAWaitingReminder(
-            cli, mentor: ["--name", "Søren Mariegård", "--phone", "21 24 18 03"])
+            cli, mentor: ["--name", "Søren Mikkelsen", "--phone", "13 24 35 46"])
         let store = try Store(path: cli.folder + "/test.db")
         let waiting = try #require(
             try store.outbox(status: .pending).first { $0.rule == .meetingReminder && $0.recipient == mentor })
@@ -139,7 +139,7 @@ import Testing
                               "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }
             """)
         let (mentor, _, _) = try cli.forloeb(
-            program: "symb", mentor: ["--name", "Søren Mariegård", "--phone", "21 24 18 03"])
+            program: "symb", mentor: ["--name", "Søren Mikkelsen", "--phone", "13 24 35 46"])
         #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
         let store = try Store(path: cli.folder + "/test.db")
         let retrying = try #require(try store.outbox().first { $0.recipient == mentor && $0.channel == .sms })
@@ -164,7 +164,7 @@ import Testing
         let (mentor, _) = try pairWithAWaitingReminder(
             cli,
             mentor: [
-                "--name", "Søren Mariegård", "--phone", "21 24 18 03", "--email", "soren@example.dk", "--channels",
+                "--name", "Søren Mikkelsen", "--phone", "13 24 35 46", "--email", "soren@example.dk", "--channels",
                 "sms",
             ])
         #expect(try cli.run(["person", "opt-out", String(mentor), "--channel", "email"]).code == 0)

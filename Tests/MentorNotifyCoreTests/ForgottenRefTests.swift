@@ -8,8 +8,8 @@ import Testing
     static let ref = "amira.h-2004"
     static let people =
         "ref;name;role;email;phone;birthdate;certificate\r\n"
-        + "m1;Søren Mariegård;mentor;soren@example.dk;;1970-05-01;2026-01-10\r\n"
-        + "\(ref);Amira Hansen;mentee;amira@example.dk;22 25 66 64;2004-03-10;\r\n"
+        + "m1;Søren Mikkelsen;mentor;soren@example.dk;;1970-05-01;2026-01-10\r\n"
+        + "\(ref);Amira Hansen;mentee;amira@example.dk;12 25 66 64;2004-03-10;\r\n"
     static let relationships = "mentor_ref;mentee_ref;program;start;end\r\nm1;\(ref);mentorshoppen;2026-03-02;\r\n"
     static let contacts = "mentor_ref;mentee_ref;date;minutes\r\nm1;\(ref);2026-03-05;60\r\n"
 
@@ -18,7 +18,7 @@ import Testing
         let spool = cli.folder + "/spool"
         return try FileManager.default.contentsOfDirectory(atPath: spool).filter { name in
             let data = FileManager.default.contents(atPath: spool + "/" + name) ?? Data()
-            return ["Amira", "amira@example.dk", "4522256664"].contains { data.range(of: Data($0.utf8)) != nil }
+            return ["Amira", "amira@example.dk", "4512256664"].contains { data.range(of: Data($0.utf8)) != nil }
         }
     }
 

@@ -19,7 +19,7 @@ import Testing
         func mentions(_ phrase: String) -> Bool { text.contains(phrase) }
     }
 
-    /// Mentorshoppen with a monthly evaluation. Søren Mariegård (email) with Amira Hansen (SMS), and
+    /// Mentorshoppen with a monthly evaluation. Søren Mikkelsen (email) with Amira Hansen (SMS), and
     /// Jens Holm with Sara Nielsen (both email), imported from a sheet Danish Excel saved as
     /// "CSV UTF-8": a BOM, `;`, Danish headers, dates day first, an empty row left behind.
     final class Month {
@@ -29,7 +29,7 @@ import Testing
 
         static func sheet(amirasPhone: String) -> String {
             "\u{FEFF}Ref;Navn;Rolle;E-mail;Mobil;Fødselsdato;Kanaler;Børneattest\r\n"
-                + "m1;Søren Mariegård;Mentor;soren@example.dk;;01-05-1970;e-mail;10.01.2026\r\n"
+                + "m1;Søren Mikkelsen;Mentor;soren@example.dk;;01-05-1970;e-mail;10.01.2026\r\n"
                 + "e1;Amira Hansen;Mentee;;\(amirasPhone);10/03/2004;sms;\r\n"
                 + ";;;;;;;\r\n"
                 + "m2;Jens Holm;Mentor;jens@example.dk;;02.02.1965;e-mail;15-01-2026\r\n"
@@ -40,7 +40,7 @@ import Testing
             var names: [String: Int64] = [:]
             world = try EventCorrectionTests.World(settings: #""evaluationEveryMonths": 1,"#) { cli in
                 #expect(try cli.run(["init"]).code == 0)
-                cli.write("people.csv", Month.sheet(amirasPhone: "22 25 66 64"))
+                cli.write("people.csv", Month.sheet(amirasPhone: "12 25 66 64"))
                 let imported = try cli.run(["import", "people", "people.csv"])
                 #expect(
                     imported.out
@@ -58,7 +58,7 @@ import Testing
                 let amiras = try cli.json(["forloeb", "list", "--json"]).first {
                     $0["mentee"] as? String == "Amira Hansen"
                 }
-                return (names["Søren Mariegård"] ?? -1, names["Amira Hansen"] ?? -1, Int64(amiras?["id"] as? Int ?? -1))
+                return (names["Søren Mikkelsen"] ?? -1, names["Amira Hansen"] ?? -1, Int64(amiras?["id"] as? Int ?? -1))
             }
             people = names
         }
@@ -95,7 +95,7 @@ import Testing
     }
 
     static let soren = "soren@example.dk"
-    static let oldNumber = "+4522256664"
+    static let oldNumber = "+4512256664"
     static let newNumber = "+4522256665"
 
     @Test func aLeadersMonthThroughTheCommandLine() throws {
@@ -213,7 +213,7 @@ import Testing
             #expect(mine.filter { $0.mentions("slutter dit forløb") }.count == 1, "\(person): \(mine.map(\.text))")
             #expect(mine.filter { $0.mentions("vil gerne høre, hvordan") }.count == 1, "\(person): \(mine.map(\.text))")
             let reminders = mine.filter {
-                $0.mentions("Har du nået at udfylde evalueringen") || $0.mentions("For en uge siden bad vi")
+                $0.mentions("Har du nået at udfylde evalueringen") || $0.mentions("om at udfylde evalueringen af dit")
             }
             #expect(reminders.count == 1, "\(person): \(mine.map(\.text))")
             let last = try #require(reminders.last).at
@@ -240,7 +240,7 @@ import Testing
         // Her forløb, its contact as corrected, its meetings as they stand, her messages and the
         // reminder that was stopped.
         for expected in [
-            "mentor: Søren Mariegård", "end reason: mentee-left", "date: 2026-03-05; minutes: 90",
+            "mentor: Søren Mikkelsen", "end reason: mentee-left", "date: 2026-03-05; minutes: 90",
             "at: 2026-03-13T10:00; place: Biblioteket", "at: 2026-03-26T16:00; cancelled: yes",
             "rule: meeting-cancel; channel: sms; status: sent", "text: Godmorgen Amira, husk praktik kl. 8",
             "stopped: yes",

@@ -158,7 +158,7 @@ import Testing
         let cli = CLIHarness()
         _ = try cli.forloeb(
             program: "symb", mentor: ["--name", "Łukasz Nowak", "--email", "l@example.dk"],
-            mentee: ["--name", "Zoë Ølgaard", "--phone", "21 24 18 03"])
+            mentee: ["--name", "Zoë Ølgaard", "--phone", "13 24 35 46"])
         #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: cli.folder + "/spool").filter {
             $0.hasSuffix(".sms.json")

@@ -73,7 +73,7 @@ import Testing
         #expect(try world.rows("reply-confirmation").isEmpty)
         let forward = try #require(try world.bodies("reply-forward").first)
         #expect(forward.contains("soren[.]privat@example[.]net"), "\(forward)")
-        #expect(forward.contains("Søren Mariegård"), "\(forward)")
+        #expect(forward.contains("Søren Mikkelsen"), "\(forward)")
     }
 
     /// Someone's own Message-ID proves only their own address: Amira, writing as Søren to the

@@ -28,7 +28,7 @@ import Testing
                   "replies": { "address": "svar@example.dk"\(authserv) },
                   "programs": [ { "id": "\(program)", "preset": "\(program)",
                                   "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" },
-                                               { "name": "Jens Bo", "phone": "+4522256664" } ] } ] }
+                                               { "name": "Jens Bo", "phone": "+4512256664" } ] } ] }
                 """)
             ids = try cli.forloeb(
                 program: program, mentee: ["--name", "Amira Hansen", "--email", menteeEmail])

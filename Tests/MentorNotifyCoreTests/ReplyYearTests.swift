@@ -22,7 +22,7 @@ import Transport
         let store = try Store(path: folder + "/year.db")
         let from = try #require(LocalDate("2026-01-05"))
         let mentor = try store.addPerson(
-            NewPerson(role: .mentor, name: "Søren Mariegård", email: "soren@example.dk", language: .da))
+            NewPerson(role: .mentor, name: "Søren Mikkelsen", email: "soren@example.dk", language: .da))
         let mentee = try store.addPerson(
             NewPerson(role: .mentee, name: "Amira Hansen", email: "amira@example.dk", language: .da))
         let forloeb = try store.addRelationship(

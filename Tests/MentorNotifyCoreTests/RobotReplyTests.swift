@@ -245,7 +245,7 @@ extension ReplyTableTests.World {
     @Test func anSMSStopRecordsOneEvent() throws {
         let world = try WebhookTests.World(provider: .twilio)
         for sid in ["SM1", "SM1", "SM2"] {
-            let fields = [("From", "+4522256664"), ("To", "+4512345678"), ("Body", "STOP"), ("MessageSid", sid)]
+            let fields = [("From", "+4512256664"), ("To", "+4512345678"), ("Body", "STOP"), ("MessageSid", sid)]
             #expect(world.twilio("/hooks/twilio/inbound", fields).status == 200)
         }
         let events = try world.database().query("SELECT via, opted_out, channel FROM opt_out_event") {

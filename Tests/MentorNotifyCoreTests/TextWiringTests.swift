@@ -12,7 +12,7 @@ import Testing
             """
             { "programs": [ { "id": "symb", "preset": "symb", "name": "SYMB MentorKorps",
                 "leaders": [ { "name": "Louise Berg", "email": "louise@example.dk" } ],
-                "contact": { "name": "Karin", "phone": "21 24 18 03" },
+                "contact": { "name": "Karin", "phone": "13 24 35 46" },
                 "evaluationForm": { "mentor": "https://forms.example.dk/symb-mentor",
                                     "mentee": "https://forms.example.dk/symb-mentee" } } ] }
             """)
@@ -31,13 +31,13 @@ import Testing
         // Between the pair, first names; the forløb's id nowhere.
         #expect(mentor.contains("evalueringen af dit forløb med Amira:"), "\(mentor)")
         // SYMB's own rule, from its preset: the answers stay with SYMB.
-        #expect(mentor.contains("går hverken til kommunen eller jobcentret"), "\(mentor)")
+        #expect(mentor.contains("sendes ikke videre til kommunen eller jobcentret"), "\(mentor)")
         #expect(!mentor.contains("Amira Hansen får"))
         // The nudge names the configured contact, not the leader.
         #expect(try cli.run(["tick", "--at", "2026-06-12T10:00"]).code == 0)
         let nudge = try #require(
             try database.queryOne("SELECT body FROM outbox WHERE rule = 'contact-nudge'") { $0.string(0) })
-        #expect(nudge.contains("Karin på +45 21 24 18 03"), "\(nudge)")
+        #expect(nudge.contains("Karin på +45 13 24 35 46"), "\(nudge)")
     }
 
     /// Where the mentee takes the first contact (Djøf), the mentee's first-meeting reminder carries the
@@ -48,9 +48,9 @@ import Testing
         let cli = CLIHarness()
         _ = try cli.forloeb(
             program: program,
-            mentor: ["--name", "Søren Mariegård", "--email", "soren@example.dk", "--phone", "21241803"],
+            mentor: ["--name", "Søren Mikkelsen", "--email", "soren@example.dk", "--phone", "13243546"],
             mentee: [
-                "--name", "Amira Hansen", "--email", "amira@example.dk", "--phone", "22256664",
+                "--name", "Amira Hansen", "--email", "amira@example.dk", "--phone", "12256664",
                 "--channels", "email,sms",
             ])
         #expect(try cli.run(["tick", "--at", "2026-03-09T10:00"]).code == 0)
@@ -61,7 +61,7 @@ import Testing
         let email = try #require(bodies.first { $0.0 == "email" }?.1)
         let sms = try #require(bodies.first { $0.0 == "sms" }?.1)
         #expect(email.contains("soren@example.dk") == shares, "\(email)")
-        #expect(sms.contains("+45 21 24 18 03") == shares, "\(sms)")
+        #expect(sms.contains("+45 13 24 35 46") == shares, "\(sms)")
         #expect(email.contains("Det er dig, der tager den første kontakt") == shares, "\(email)")
     }
 
@@ -79,7 +79,7 @@ import Testing
 
     @Test func aLeadersOwnSMSTextWithCharactersOutsideGSMIsRefusedWithTheFix() throws {
         let cli = CLIHarness()
-        let ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        let ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "12 25 66 64"])
         let refused = try cli.run([
             "reminder", "add", "--person", String(ids.mentee), "--time", "07:00", "--days", "mon,tue", "--text",
             "Godmorgen – husk praktik kl. 8 … du kan!",

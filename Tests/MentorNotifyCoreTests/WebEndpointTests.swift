@@ -118,7 +118,7 @@ extension WebEndpointTests {
                 "config.json",
                 #"{ "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen", "leaders": [ { "name": "Louise", "email": "l@example.dk" } ] } ] }"#
             )
-            ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+            ids = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "12 25 66 64"])
             #expect(try cli.run(["contact", String(ids.forloeb), "--date", "2026-04-10", "--minutes", "60"]).code == 0)
             #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
             #expect(try cli.run(["tick", "--at", "2026-04-20T10:00"]).code == 0)
@@ -189,7 +189,7 @@ extension WebEndpointTests {
     @Test func aSignedGatewayAPIAnswerIsReadOnceAndAnUnsignedOneChangesNothing() throws {
         let world = try World(provider: .gatewayapi)
         let before = try world.cli.databaseDump()
-        let inbound = #"{"id": 777, "msisdn": 4522256664, "receiver": 4512345678, "message": "Ja tak!"}"#
+        let inbound = #"{"id": 777, "msisdn": 4512256664, "receiver": 4512345678, "message": "Ja tak!"}"#
         #expect(world.gateway("/hooks/gatewayapi/inbound", inbound, secret: "wrong").status == 401)
         #expect(
             world.endpoint.handle(
@@ -217,14 +217,14 @@ extension WebEndpointTests {
     @Test func aBodyThatSaysOtherThanTheSignedPayloadIs401AndChangesNothing() throws {
         let world = try World(provider: .gatewayapi)
         let id = try world.inviteID()
-        let signed = #"{"id": 778, "msisdn": 4522256664, "receiver": 4512345678, "message": "Ja tak!"}"#
-        let report = #"{"id": 5, "msisdn": 4522256664, "status": "DELIVERED", "userref": "\#(id)"}"#
+        let signed = #"{"id": 778, "msisdn": 4512256664, "receiver": 4512345678, "message": "Ja tak!"}"#
+        let report = #"{"id": 5, "msisdn": 4512256664, "status": "DELIVERED", "userref": "\#(id)"}"#
         let before = try world.cli.databaseDump()
         for (path, body, payload) in [
-            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": 4522256664, "message": "Nej"}"#, signed),
-            ("/hooks/gatewayapi/inbound", #"{"id": 779, "msisdn": 4522256664, "message": "Ja tak!"}"#, signed),
+            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": 4512256664, "message": "Nej"}"#, signed),
+            ("/hooks/gatewayapi/inbound", #"{"id": 779, "msisdn": 4512256664, "message": "Ja tak!"}"#, signed),
             ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": 4511111111, "message": "Ja tak!"}"#, signed),
-            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": "4522256664", "message": "Ja tak!"}"#, signed),
+            ("/hooks/gatewayapi/inbound", #"{"id": 778, "msisdn": "4512256664", "message": "Ja tak!"}"#, signed),
             ("/hooks/gatewayapi/inbound", signed, #"{"id": 1}"#),
             ("/hooks/gatewayapi/inbound", "not json", signed),
             ("/hooks/gatewayapi/status", #"{"id": 5, "status": "UNDELIVERABLE", "userref": "\#(id)"}"#, report),
@@ -240,7 +240,7 @@ extension WebEndpointTests {
         #expect(world.gateway("/hooks/gatewayapi/inbound", report).status == 400)
         #expect(try world.cli.databaseDump() == before)
         // A token past its expiry is refused; what the payload says is acted on.
-        let expired = #"{"id": 780, "msisdn": 4522256664, "message": "Ja", "exp": 1776600000}"#
+        let expired = #"{"id": 780, "msisdn": 4512256664, "message": "Ja", "exp": 1776600000}"#
         #expect(world.gateway("/hooks/gatewayapi/inbound", expired).status == 401)
         #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
         let delivery = try world.database().queryOne("SELECT delivery FROM outbox WHERE id = ?", [id]) {
@@ -253,7 +253,7 @@ extension WebEndpointTests {
         let world = try World(provider: .gatewayapi)
         let id = try world.inviteID()
         let report =
-            #"{"id": 1, "msisdn": 4522256664, "status": "UNDELIVERABLE", "error": "Absent subscriber", "code": "0x01", "userref": "\#(id)"}"#
+            #"{"id": 1, "msisdn": 4512256664, "status": "UNDELIVERABLE", "error": "Absent subscriber", "code": "0x01", "userref": "\#(id)"}"#
         #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
         let late = #"{"id": 1, "status": "DELIVERED", "userref": "\#(id)"}"#
         #expect(world.gateway("/hooks/gatewayapi/status", late).status == 200)
@@ -290,7 +290,7 @@ extension WebEndpointTests {
             """)
         let ids = try cli.forloeb(
             mentee: [
-                "--name", "Amira Hansen", "--phone", "22 25 66 64", "--email", "amira@example.dk", "--channels",
+                "--name", "Amira Hansen", "--phone", "12 25 66 64", "--email", "amira@example.dk", "--channels",
                 "email,sms",
             ])
         #expect(try cli.run(["cafe", "add", "--program", "mentorshoppen", "--at", "2026-04-23T17:00"]).code == 0)
@@ -316,7 +316,7 @@ extension WebEndpointTests {
             clock: { 1_776_700_000 })
         let world = try World(provider: .gatewayapi)
         world.endpoint = endpoint
-        let answer = #"{"id": 31, "msisdn": 4522256664, "receiver": 4512345678, "message": "Ja"}"#
+        let answer = #"{"id": 31, "msisdn": 4512256664, "receiver": 4512345678, "message": "Ja"}"#
         #expect(world.gateway("/hooks/gatewayapi/inbound", answer).status == 200)
         #expect(try cli.run(["tick", "--at", "2026-04-23T12:00"]).code == 0)
         let list = try database.queryOne("SELECT body FROM outbox WHERE rule = 'cafe-rsvp' AND channel = 'email'") {
@@ -354,7 +354,7 @@ extension WebEndpointTests {
     @Test func anUndeliverableReportIsNamedInTheLeadersNextAlert() throws {
         let world = try World(provider: .gatewayapi)
         let id = try world.inviteID()
-        let report = #"{"id": 1, "msisdn": 4522256664, "status": "UNDELIVERABLE", "userref": "\#(id)"}"#
+        let report = #"{"id": 1, "msisdn": 4512256664, "status": "UNDELIVERABLE", "userref": "\#(id)"}"#
         #expect(world.gateway("/hooks/gatewayapi/status", report).status == 200)
         #expect(try world.cli.run(["tick", "--at", "2026-04-20T16:00"]).code == 0)
         let alert = try world.database().queryOne(
@@ -378,7 +378,7 @@ extension WebEndpointTests {
         settings.statusCallback = "https://mentor.example.dk/hooks/twilio/status"
         let body = String(
             decoding: try HTTPSMSTransport.body(
-                SMSPayload(outboxID: 42, to: "+4522256664", text: "Hej"), settings: settings),
+                SMSPayload(outboxID: 42, to: "+4512256664", text: "Hej"), settings: settings),
             as: UTF8.self)
         #expect(
             body.hasSuffix("&StatusCallback=https%3A%2F%2Fmentor.example.dk%2Fhooks%2Ftwilio%2Fstatus%3Foutbox%3D42"))
@@ -400,7 +400,7 @@ extension WebEndpointTests {
 
     @Test func twilioStopBySMSStopsSMSAndAWrongSignatureIs401() throws {
         let world = try World(provider: .twilio)
-        let fields = [("From", "+4522256664"), ("To", "+4512345678"), ("Body", "STOP"), ("MessageSid", "SM1")]
+        let fields = [("From", "+4512256664"), ("To", "+4512345678"), ("Body", "STOP"), ("MessageSid", "SM1")]
         #expect(world.twilio("/hooks/twilio/inbound", fields, token: "wrong").status == 401)
         let answer = world.twilio("/hooks/twilio/inbound", fields)
         #expect(answer.status == 200 && String(decoding: answer.body, as: UTF8.self) == "<Response/>")
@@ -434,7 +434,7 @@ extension WebEndpointTests {
               "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
                               "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
             """)
-        _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "12 25 66 64"])
         // The daemon answers through nginx (503 only if its first cycle has not run yet).
         #expect(try nginx.start(cli))
         // /metrics and /healthz are for the machine: not passed on, answered on the listen address.
@@ -456,14 +456,14 @@ extension WebEndpointTests {
                 ]
             ).1
         }
-        let body = #"{"id": 5, "msisdn": 4522256664, "receiver": 4512345678, "message": "stop"}"#
+        let body = #"{"id": 5, "msisdn": 4512256664, "receiver": 4512345678, "message": "stop"}"#
         // A webhook without a signature: 401.
         #expect(try post("/hooks/gatewayapi/inbound", body, signed: false) == "401")
         // Signed as GatewayAPI signs (HS256 JWT), twice: acted on once.
         #expect(try post("/hooks/gatewayapi/inbound", body) == "200")
         #expect(try post("/hooks/gatewayapi/inbound", body) == "200")
         // A delivery report for a message we do not know: acknowledged, nothing changes.
-        let report = #"{"id": 9, "msisdn": 4522256664, "status": "DELIVERED", "userref": "99999"}"#
+        let report = #"{"id": 9, "msisdn": 4512256664, "status": "DELIVERED", "userref": "99999"}"#
         #expect(try post("/hooks/gatewayapi/status", report) == "200")
         let database = try Database(path: cli.folder + "/test.db")
         // The mentee had no SMS from us yet: the answer is recorded as unmatched, once.
@@ -707,7 +707,7 @@ extension WebEndpointTests {
                 { "sendWindow": { "from": "08:00", "to": "21:00" },
                   "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
                                   "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
-                """, mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+                """, mentee: ["--name", "Amira Hansen", "--phone", "12 25 66 64"])
         let database = try Database(path: cli.folder + "/test.db")
         let invite = try #require(
             try database.queryOne(
@@ -740,7 +740,7 @@ extension WebEndpointTests {
         }
         // The daemon runs on the real clock: the invite went out just now, so "STOP" answers it.
         _ = try database.run("UPDATE outbox SET sent_at = unixepoch() WHERE id = ?", [invite])
-        let answer = ["From=+4522256664", "To=+4512345678", "Body=STOP", "MessageSid=SM0001"]
+        let answer = ["From=+4512256664", "To=+4512345678", "Body=STOP", "MessageSid=SM0001"]
         #expect(try post("/hooks/twilio/inbound", token: "wrong", answer).first == "401")
         #expect(try post("/hooks/twilio/inbound", answer) == ["200", "<Response/>"])
         #expect(try post("/hooks/twilio/inbound", answer).first == "200")
@@ -839,7 +839,7 @@ extension WebEndpointTests {
         let cli = CLIHarness()
         let port = Loopback.freePort()
         Self.gatewayConfig(cli, port: port, secretFile: Self.writeSecret(cli, "old-secret"))
-        _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "22 25 66 64"])
+        _ = try cli.forloeb(mentee: ["--name", "Amira Hansen", "--phone", "12 25 66 64"])
         let notify = try DaemonTests.NotifySocket(folder: cli.folder)
         let daemon = try DaemonTests.Daemon(cli, socket: notify.path)
         defer { kill(daemon.process.processIdentifier, SIGTERM) }

@@ -11,7 +11,7 @@ import Testing
 
     func pair(_ store: Store, start: String = "2026-01-05") throws -> Int64 {
         let mentor = try store.addPerson(NewPerson(role: .mentor, name: "Mentor", email: "m@example.dk"))
-        let mentee = try store.addPerson(NewPerson(role: .mentee, name: "Mentee", phone: "+4521241803"))
+        let mentee = try store.addPerson(NewPerson(role: .mentee, name: "Mentee", phone: "+4513243546"))
         let start = LocalDate(start)!
         return try store.addRelationship(
             mentor: mentor, mentee: mentee, program: "p", start: start, plannedEnd: start.adding(months: 6))

@@ -17,7 +17,7 @@ import Transport
     static let golden = repository.appendingPathComponent("Tests/NotifierTests/Golden/texts.txt").path
 
     static let typical: [String: String] = [
-        "recipient": "Søren", "program": "Mentorshoppen Holstebro", "mentor": "Søren Mariegård",
+        "recipient": "Søren", "program": "Mentorshoppen Holstebro", "mentor": "Søren Mikkelsen",
         "mentee": "Amira Hansen", "mentorFirst": "Søren", "menteeFirst": "Amira", "relationship": "16",
         "contact": "Elias", "contactPhone": "+4512345678", "contactEmail": "elias@mentorshoppen.dk",
         "start": "2026-03-02", "date": "2026-03-19", "end": "2027-03-01", "days": "30", "month": "2026-03",
@@ -28,7 +28,7 @@ import Transport
         "silentCount": "7", "yes": "Amira Hansen, Noah Rasmussen", "more": "5", "address": "amira.hansen@gmail[.]com",
         "reason": "the SMTP server refused the login: SMTP 535 5.7.8 Authentication credentials invalid",
         "lines": [
-            TextLines.record(["Søren Mariegård", "Amira Hansen", "135", "240"]),
+            TextLines.record(["Søren Mikkelsen", "Amira Hansen", "135", "240"]),
             TextLines.record(["Inge Thomsen", "Noah Rasmussen", "0", "240"]),
         ].joined(separator: "\n"),
     ]
@@ -41,7 +41,7 @@ import Transport
         if rule == .deliveryFailed {
             base["lines"] = [
                 TextLines.record(["Amira Hansen", "mentee", "first-meeting", "sms", "gateway 400: invalid number"]),
-                TextLines.record(["Søren Mariegård", "mentor", "monthly-hours", "email", "bounced: 5.1.1 user unknown"]
+                TextLines.record(["Søren Mikkelsen", "mentor", "monthly-hours", "email", "bounced: 5.1.1 user unknown"]
                 ),
                 TextLines.record(["", "mentee", "cafe-invite", "email", "gave up after 9 attempts over 5 days"]),
             ].joined(separator: "\n")
@@ -139,7 +139,7 @@ import Transport
                                     // The mentor's address, where the mentee takes the first contact (added by the cycle).
                                     if rule == .firstMeeting && program.shareMentorContact {
                                         values["mentorEmail"] = "soren@example.dk"
-                                        values["mentorPhone"] = "+4521241803"
+                                        values["mentorPhone"] = "+4513243546"
                                     }
                                     if label != "longest values" {
                                         values["recipient"] = [.mentor: "Søren", .leader: "Louise"][role] ?? "Amira"

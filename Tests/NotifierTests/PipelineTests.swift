@@ -52,7 +52,7 @@ import Transport
         init(messages: Int) throws {
             store = try Store(path: scratch.path + "/p.db")
             mentee = try store.addPerson(
-                NewPerson(role: .mentee, name: "Amira", phone: "+4521241803", channels: [.sms]))
+                NewPerson(role: .mentee, name: "Amira", phone: "+4513243546", channels: [.sms]))
             let rows = (1...messages).map { index in
                 OutboxRow(
                     key: "k\(index)", channel: .sms, rule: .cafeInvite, role: .mentee, recipient: mentee,

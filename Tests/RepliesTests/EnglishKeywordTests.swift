@@ -4,7 +4,7 @@ import Testing
 @testable import Replies
 
 /// The English texts set the words they ask for apart in capitals ("reply DONE", "reply YES or
-/// NO", "reply START"), in email and SMS alike, and each such word reads as what the text means by
+/// NO", "reply START", the unsubscribe page's "reply STOP"), in email and SMS alike, and each such word reads as what the text means by
 /// it, however the person types or copies it.
 @Suite struct EnglishKeywordTests {
     static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func everyKeywordTheTextsAskForReadsAsMeant() throws {
-        let meant: [String: ReplyIntent] = ["YES": .yes, "NO": .no, "DONE": .done, "START": .start]
+        let meant: [String: ReplyIntent] = ["YES": .yes, "NO": .no, "DONE": .done, "START": .start, "STOP": .stop]
         let words = try Self.keywords()
         #expect(words == Set(meant.keys), "the English texts ask for \(words.sorted())")
         for word in words {

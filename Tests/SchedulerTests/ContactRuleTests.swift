@@ -28,7 +28,7 @@ import Testing
 
     @Test func theLeaderAlertGoesToEveryLeader() {
         var world = Fixture(presets: ["djoef"])
-        world.programs[0].leaders.append(Leader(name: "Anne", phone: "+4522256664"))
+        world.programs[0].leaders.append(Leader(name: "Anne", phone: "+4512256664"))
         world.forloeb("djoef", start: "2026-03-02")
         let alerts = world.plan("2026-03-16T10:00").filter { $0.rule == .firstMeetingOverdue }
         #expect(

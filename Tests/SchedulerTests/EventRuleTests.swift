@@ -255,7 +255,7 @@ import Testing
 
     @Test func aLinkStopsOneProgramsEmailOnly() {
         var person = Person(
-            id: 1, role: .mentee, name: "Amira", email: "a@example.dk", phone: "+4522256664", channels: [.email, .sms])
+            id: 1, role: .mentee, name: "Amira", email: "a@example.dk", phone: "+4512256664", channels: [.email, .sms])
         person.programOptOuts = [ProgramOptOut(program: "djoef", channel: .email)]
         #expect(
             MessagePolicy.unreachable(person, on: .email, rule: .cafeInvite, program: "djoef")

@@ -52,7 +52,7 @@ import Testing
             Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
                 .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
-        let payload = encode(#"{"id":1,"msisdn":4522256664,"message":"ja"}"#)
+        let payload = encode(#"{"id":1,"msisdn":4512256664,"message":"ja"}"#)
         func token(_ header: String, _ digest: ([UInt8], [UInt8]) -> [UInt8] = HMACDigest.sha256) -> String {
             let signed = encode(header) + "." + payload
             let signature = Data(digest(secret, Array(signed.utf8))).base64EncodedString()

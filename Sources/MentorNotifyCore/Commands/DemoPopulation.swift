@@ -27,7 +27,7 @@ struct DemoPopulation {
     var forloeb: Int { pairs.count }
 
     static let mentorNames = [
-        "Søren Mariegård", "Louise Kolbjørn", "Henrik Østergaard", "Birgitte Lund", "Jens Folman", "Anne-Mette Bæk",
+        "Søren Mikkelsen", "Louise Kolstrup", "Henrik Østergaard", "Birgitte Lund", "Jens Foldby", "Anne-Mette Bæk",
         "Poul Kjærsgaard", "Inge Thomsen", "Karsten Møller", "Hanne Åberg",
     ]
     static let menteeNames = [

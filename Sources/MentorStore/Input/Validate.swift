@@ -2,7 +2,7 @@ public import MentorModel
 
 /// Checks and normalises values that come from people: the command line and CSV files.
 public enum Validate {
-    /// A phone number in E.164 (`+4521241803`). A bare 8-digit Danish number gets +45; spaces,
+    /// A phone number in E.164 (`+4513243546`). A bare 8-digit Danish number gets +45; spaces,
     /// dashes, dots and parentheses are dropped; `00` is read as `+`.
     public static func phone(_ raw: String, field: String = "phone") throws(InputError) -> String {
         try text(raw, field: field)
@@ -16,7 +16,7 @@ public enum Validate {
             case "+" where digits.isEmpty && !plus: plus = true
             case " ", "-", ".", "(", ")", "\u{00A0}": continue
             default:
-                throw InputError(field, "'\(raw)' is not a phone number; write e.g. +4521241803 or 21 24 18 03")
+                throw InputError(field, "'\(raw)' is not a phone number; write e.g. +4513243546 or 13 24 35 46")
             }
         }
         if !plus && digits.hasPrefix("00") {

@@ -94,7 +94,7 @@ enum HumanLists {
         }.joined(separator: "\n")
     }
 
-    /// `Søren Mariegård og Amira Hansen: 1 time og 45 minutter af 4 timer`
+    /// `Søren Mikkelsen og Amira Hansen: 1 time og 45 minutter af 4 timer`
     static func digestLine(_ fields: [String], _ language: Language) -> String {
         guard fields.count == 4, let minutes = Int(fields[2]), let target = Int(fields[3]) else {
             return fields.joined(separator: " ")
@@ -117,7 +117,6 @@ enum HumanLists {
         guard fields.count == 6, let day = LocalDate(fields[5]) else { return fields.joined(separator: " ") }
         let who = person(fields[0], role: fields[1].isEmpty ? "person" : fields[1], language)
         let sms = fields[2] == "sms"
-        let channel = sms ? (language == .da ? "sms" : "SMS") : (language == .da ? "e-mail" : "email")
         let all = language == .da ? (sms ? "alle sms'er" : "alle e-mails") : (sms ? "all text messages" : "all email")
         let stop = fields[3] == "stop"
         let date = HumanDates.date(day, language, withYear: false)
@@ -125,16 +124,18 @@ enum HumanLists {
         case (.da, "link", _): return "\(who) afmeldte vores e-mails \(date) (med linket i en e-mail)"
         case (.da, "complaint", _):
             return "\(who) markerede en af vores e-mails som spam \(date) og får derfor ikke flere e-mails fra os"
-        case (.da, "reply", true): return "\(who) afmeldte \(all) \(date) (svarede stop)"
-        case (.da, "reply", false): return "\(who) tilmeldte sig \(channel) igen \(date) (svarede start)"
+        case (.da, "reply", true): return "\(who) afmeldte \(all) \(date) (svarede »stop«)"
+        case (.da, "reply", false):
+            return "\(who) tilmeldte sig \(sms ? "sms'er" : "e-mails") igen \(date) (svarede »start«)"
         case (.da, _, false): return "\(who) blev tilmeldt \(sms ? "sms'er" : "e-mails") igen af en leder \(date)"
         case (.da, _, _): return "\(who) blev afmeldt \(all) af en leder \(date)"
         case (.en, "link", _): return "\(who) unsubscribed from our email on \(date) (with the link in an email)"
         case (.en, "complaint", _):
             return "\(who) marked one of our emails as spam on \(date), so we no longer email them"
-        case (.en, "reply", true): return "\(who) stopped \(all) on \(date) (replied stop)"
-        case (.en, "reply", false): return "\(who) started \(channel) again on \(date) (replied start)"
-        case (.en, _, false): return "\(who) was put back on \(channel) by a leader on \(date)"
+        case (.en, "reply", true): return "\(who) stopped \(all) on \(date) (replied STOP)"
+        case (.en, "reply", false):
+            return "\(who) started \(sms ? "text messages" : "emails") again on \(date) (replied START)"
+        case (.en, _, false): return "\(who) was put back on \(sms ? "text messages" : "email") by a leader on \(date)"
         case (.en, _, _): return "\(who) was taken off \(all) by a leader on \(date)"
         }
     }

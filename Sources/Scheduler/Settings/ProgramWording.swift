@@ -42,7 +42,7 @@ public struct ProgramWording: Sendable, Hashable {
         switch preset {
         case "mentorshoppen":
             // 000: "en daglig leder"; the mentor is chosen for the mentee, first a joint meeting.
-            wording.leaderTitle = [.da: "den daglige leder", .en: "the daily leader"]
+            wording.leaderTitle = [.da: "den daglige leder", .en: "the manager"]
             wording.jointFirstMeeting = true
         case "djoef":
             // 001: the mentee books the first meeting; who stops tells the other party, then Djøf.
