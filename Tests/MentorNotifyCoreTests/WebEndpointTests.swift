@@ -76,6 +76,34 @@ import WebhookAuth
 }
 
 extension WebEndpointTests {
+    /// `status` and `/healthz` judge alike: a replies mailbox that cannot be read is unhealthy to
+    /// both (the endpoint answered 200 while `status` failed).
+    @Test func aFailingRepliesMailboxIsUnhealthyToTheEndpointAsToStatus() throws {
+        let folder = NSTemporaryDirectory() + "mentor-notify-web-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try Store(path: folder + "/web.db")
+        let now = Int64(Date().timeIntervalSince1970)
+        try store.setMeta(CycleMarks.ranAt, String(now))
+        try store.setMeta(CycleMarks.plannedAt, String(now))
+        var state = MailboxState(name: MailboxPoller.stateName)
+        (state.failingSince, state.reason) = (now - 600, "login refused")
+        try store.saveMailboxState(state)
+        var config = Config.builtIn()
+        config.replies = RepliesSettings(address: "svar@example.dk")
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let endpoint = WebEndpoint(
+            databasePath: folder + "/web.db", config: config, catalog: catalog, logger: Logger(level: .error))
+        let health = endpoint.handle(
+            HTTPRequest(method: "GET", path: "/healthz", query: "", version: "HTTP/1.1", headers: [], body: []))
+        #expect(health.status == 503)
+        #expect(String(decoding: health.body, as: UTF8.self) == "replies mailbox failing: login refused\n")
+        let report = try StatusReport.read(store, maxAgeMinutes: 10, readsReplies: true)
+        #expect(report.failures == ["replies mailbox failing: login refused"])
+        #expect(!report.healthy)
+    }
+
     @Test func healthIs503WithTheReasonWhenNoCycleRan() throws {
         let folder = NSTemporaryDirectory() + "mentor-notify-web-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -10,8 +10,8 @@ enum StatusCommand {
         try args.noPositionals()
         let store = try context.openStore()
         let config = context.config
-        var report = try StatusReport.read(store, maxAgeMinutes: config.statusMaxAgeMinutes)
-        if config.replies != nil { report.mailbox = try store.mailboxState(MailboxPoller.stateName) }
+        let report = try StatusReport.read(
+            store, maxAgeMinutes: config.statusMaxAgeMinutes, readsReplies: config.replies != nil)
         if args.flag("json") {
             printJSON(report, context: context)
         } else {

@@ -22,27 +22,43 @@ struct StatusReport {
     var notPlanning: String?
     /// The replies mailbox, when answers are read.
     var mailbox: MailboxState?
+    /// How old the last real cycle may be.
+    var maxAgeMinutes: Int
 
-    var healthy: Bool {
-        fresh && notPlanning == nil && problems.isEmpty && held.isEmpty && mailbox?.failingSince == nil
+    /// Why the service is not healthy, worst first: one judgement for `status` (exit 1) and
+    /// `/healthz` (503 with these lines).
+    var failures: [String] {
+        var lines: [String] = []
+        if !fresh { lines.append("no cycle in the last \(maxAgeMinutes) minutes") }
+        if let notPlanning { lines.append("not planning: \(notPlanning)") }
+        lines += held.map { "\($0.channel.rawValue) held: \($0.reason)" }
+        lines += problems.map { "unwatched: \($0)" }
+        if let mailbox, mailbox.failingSince != nil {
+            lines.append("replies mailbox failing: \(mailbox.reason ?? "unknown")")
+        }
+        return lines
     }
+
+    var healthy: Bool { failures.isEmpty }
 }
 
 extension StatusReport {
     /// Health is judged by when the last cycle really ran, not by the moment it acted for: a
     /// `tick --at` in the future must not make a stopped daemon look alive.
     /// A daemon that runs but does not plan (its cycles skipped) is not healthy either.
-    static func read(_ store: Store, maxAgeMinutes: Int) throws -> StatusReport {
+    /// `readsReplies`: the replies mailbox is read (`replies` configured), so its state counts.
+    static func read(_ store: Store, maxAgeMinutes: Int, readsReplies: Bool) throws -> StatusReport {
         func number(_ key: String) throws -> Int64? { try store.meta(key).flatMap { Int64($0) } }
         func lines(_ key: String) throws -> [String] {
             (try store.meta(key) ?? "").split(separator: "\n").map(String.init)
         }
-        let (summary, last, lastReal, wall, planned, skipped, holds, problems, warnings) = try store.read {
+        let (summary, last, lastReal, wall, planned, skipped, holds, problems, warnings, mailbox) = try store.read {
             (
                 try store.outboxSummary(), try number(CycleMarks.lastCycle), try number(CycleMarks.lastRealCycle),
                 try number(CycleMarks.ranAt),
                 try number(CycleMarks.plannedAt), try store.meta(CycleMarks.skipped), try store.channelHolds(),
-                try lines("problems"), try lines("warnings")
+                try lines("problems"), try lines("warnings"),
+                readsReplies ? try store.mailboxState(MailboxPoller.stateName) : nil
             )
         }
         let now = Int64(Date().timeIntervalSince1970)
@@ -62,6 +78,6 @@ extension StatusReport {
         return StatusReport(
             summary: summary, lastCycle: last, ranAt: ranAt, actingFor: last.flatMap { $0 == lastReal ? nil : $0 },
             held: holds.values.sorted { $0.channel < $1.channel }, problems: problems, warnings: warnings,
-            fresh: recent(ranAt), notPlanning: notPlanning)
+            fresh: recent(ranAt), notPlanning: notPlanning, mailbox: mailbox, maxAgeMinutes: maxAgeMinutes)
     }
 }

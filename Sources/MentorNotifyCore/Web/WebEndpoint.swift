@@ -82,12 +82,8 @@ final class WebEndpoint: Sendable {
 
     /// 200 `ok` while cycles run and nothing goes unwatched; 503 with the reason otherwise.
     func healthz(_ store: Store) throws -> HTTPResponse {
-        let report = try StatusReport.read(store, maxAgeMinutes: maxAgeMinutes)
-        var problems: [String] = []
-        if !report.fresh { problems.append("no cycle in the last \(maxAgeMinutes) minutes") }
-        if let reason = report.notPlanning { problems.append("not planning: \(reason)") }
-        problems += report.held.map { "\($0.channel.rawValue) held: \($0.reason)" }
-        problems += report.problems.map { "unwatched: \($0)" }
+        let report = try StatusReport.read(store, maxAgeMinutes: maxAgeMinutes, readsReplies: config.replies != nil)
+        let problems = report.failures
         if problems.isEmpty { return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", text: "ok\n") }
         return HTTPResponse(
             status: 503, contentType: "text/plain; charset=utf-8", text: problems.joined(separator: "\n") + "\n")
