@@ -32,14 +32,17 @@ public struct CalendarEvent: Sendable, Hashable {
 
 /// One message the scheduler decides on: to whom, on which channels, from when and until when.
 public struct FollowUp: Sendable, Hashable {
-    public var rule: Rule
+    // Who it goes to and its key are set together by the builder (`init(_:subject:period:to:…)`)
+    // and never apart: a key naming someone other than who gets it would dedupe the wrong message.
+    // The private setters make the memberwise initializer private too: the builder is the only way.
+    public private(set) var rule: Rule
     /// With the channel it identifies one outbox row.
-    public var key: MessageKey
-    public var role: RecipientRole
+    public private(set) var key: MessageKey
+    public private(set) var role: RecipientRole
     /// The person, or nil for a leader.
-    public var recipient: Int64?
+    public private(set) var recipient: Int64?
     /// Index into the program's leaders, for a leader message.
-    public var leaderIndex: Int?
+    public private(set) var leaderIndex: Int?
     public var program: String
     public var relationshipID: Int64?
     public var channels: [Channel]
@@ -53,28 +56,6 @@ public struct FollowUp: Sendable, Hashable {
     public var event: CalendarEvent?
     /// May still go out after the forløb ended (the closing message, the final evaluation).
     public var allowedAfterEnd: Bool
-
-    public init(
-        rule: Rule, key: MessageKey, role: RecipientRole, recipient: Int64?, leaderIndex: Int?, program: String,
-        relationshipID: Int64?, channels: [Channel], notBefore: Int64, expiresAt: Int64?, inWindow: Bool,
-        language: Language, variables: [String: String], event: CalendarEvent?, allowedAfterEnd: Bool
-    ) {
-        self.rule = rule
-        self.key = key
-        self.role = role
-        self.recipient = recipient
-        self.leaderIndex = leaderIndex
-        self.program = program
-        self.relationshipID = relationshipID
-        self.channels = channels
-        self.notBefore = notBefore
-        self.expiresAt = expiresAt
-        self.inWindow = inWindow
-        self.language = language
-        self.variables = variables
-        self.event = event
-        self.allowedAfterEnd = allowedAfterEnd
-    }
 }
 
 /// The one way a follow-up is addressed, for the scheduler's rules and for what the reply core
@@ -120,6 +101,12 @@ extension FollowUp {
 
         var leaderIndex: Int? {
             if case .leader(let index) = self { index } else { nil }
+        }
+
+        /// The key a follow-up of `rule` about `subject` to this addressee has: for looking up what
+        /// was sent, built as the follow-up itself builds it.
+        public func key(_ rule: Rule, subject: MessageKey.Subject, period: String) -> MessageKey {
+            MessageKey(rule, subject: subject, recipient: keyRecipient, period: period)
         }
     }
 

@@ -210,6 +210,7 @@ public enum Schema {
             try database.run("UPDATE inbound SET key = ? WHERE id = ?", [hashed, id])
         }
         // `RULE:person-N:ROLE:INBOUND-KEY`: the inbound key is the fourth part, colons and all.
+        // A released migration keeps its own reading of the keys as they were then (no MessageKey).
         let outbox = try database.query(
             "SELECT id, key FROM outbox WHERE rule IN ('reply-forward', 'reply-confirmation') AND instr(key, ':email:') > 0"
         ) { ($0.int64(0), $0.string(1)) }

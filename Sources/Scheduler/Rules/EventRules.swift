@@ -334,7 +334,10 @@ extension Scheduler {
     {
         let at = meeting.time(atSequence: sequence).description
         func key(_ rule: Rule, _ period: String) -> String {
-            MessageKey(rule, subject: .forloeb(relationship.id), recipient: .role(role), period: period).description
+            FollowUp.Addressee.pairMember(role, role == .mentor ? relationship.mentorID : relationship.menteeID).key(
+                rule, subject: .forloeb(relationship.id), period: period
+            )
+            .description
         }
         var keys = [key(.meetingReminder, at)]
         if role == .mentee { keys.append(key(.agendaReminder, at)) }
@@ -343,7 +346,7 @@ extension Scheduler {
     }
 
     static func cafeInviteKey(_ program: String, mentee: Int64, at: LocalDateTime) -> String {
-        MessageKey(.cafeInvite, subject: .program(program), recipient: .mentee(mentee), period: at.description)
+        FollowUp.Addressee.mentee(mentee).key(.cafeInvite, subject: .program(program), period: at.description)
             .description
     }
 

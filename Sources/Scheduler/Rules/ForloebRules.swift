@@ -44,8 +44,8 @@ extension Planner {
 
     private func wasSent(_ relationship: Relationship, _ role: Role, _ date: LocalDate) -> Bool {
         state.sentEvaluations.contains(
-            MessageKey(
-                .evaluation, subject: .forloeb(relationship.id), recipient: .role(role), period: date.description
+            FollowUp.Addressee.pairMember(role, role == .mentor ? relationship.mentorID : relationship.menteeID).key(
+                .evaluation, subject: .forloeb(relationship.id), period: date.description
             )
             .description)
     }
