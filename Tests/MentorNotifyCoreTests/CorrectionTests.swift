@@ -154,7 +154,7 @@ import Testing
         let numbers = requests.compactMap {
             (($0["json"] as? [String: Any])?["recipients"] as? [[String: Any]])?.first?["msisdn"] as? Int
         }
-        #expect(numbers == [4_521_241_803, 4_540_414_243], "\(requests)")
+        #expect(numbers == [4_513_243_546, 4_540_414_243], "\(requests)")
         #expect(requests.allSatisfy { ($0["problems"] as? [String])?.isEmpty == true })
     }
 

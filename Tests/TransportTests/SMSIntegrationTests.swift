@@ -29,7 +29,7 @@ import Testing
         let json = try #require(request["json"] as? [String: Any])
         #expect(json["sender"] as? String == "Mentor")
         #expect(json["message"] as? String == message.text)
-        #expect(((json["recipients"] as? [[String: Any]])?.first?["msisdn"] as? Int) == 4_521_241_803)
+        #expect(((json["recipients"] as? [[String: Any]])?.first?["msisdn"] as? Int) == 4_513_243_546)
         // Prepared ahead (as the deliverer does, off the sender thread), it sends the same request.
         let prepared = try sms.prepare(message)
         #expect(prepared.prepared?.segments == 1)
