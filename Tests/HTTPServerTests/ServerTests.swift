@@ -151,9 +151,12 @@ final class Client {
     }
 
     /// True when the server has closed the connection.
+    /// The server closed the connection: an orderly end, or a reset (a close with bytes still
+    /// unread in the server's buffer is sent as RST, depending on when its thread last read).
     func isClosed() -> Bool {
         var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 0
+        let count = recv(fd, &byte, 1, 0)
+        return count == 0 || (count < 0 && errno == ECONNRESET)
     }
 }
 
