@@ -11,6 +11,7 @@ module_sources() {
                     Sources/Transport/Transport.swift \
                     Sources/MentorModel/SingleLine.swift Sources/MentorModel/Text.swift ;;
         mime) ls Sources/Notifier/MIME/MailMessage.swift Sources/Notifier/MIME/MIMEEncoding.swift \
+                 Sources/Notifier/MIME/MailThread.swift \
                  Sources/Transport/TransportSettings.swift \
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
         reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;

@@ -54,7 +54,9 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         switch self {
         // The mentor's address and number: only where the program shares them (`shareMentorContact`).
         case .firstMeeting: return ["start", "days", "mentorEmail", "mentorPhone"]
-        case .firstMeetingOverdue: return ["start", "days"]
+        // Which of the pair's reminders went: one of the four is set.
+        case .firstMeetingOverdue:
+            return ["start", "days", "remindedBoth", "remindedMentorOnly", "remindedMenteeOnly", "remindedNeither"]
         case .afterFirstMeeting: return ["date", "variant"]
         // `noContact`: none logged yet that month (HumanDates sets it from `minutes`).
         case .monthlyHours: return ["month", "minutes", "target", "missing", "noContact"]

@@ -34,6 +34,10 @@ public struct Scheduler: Sendable {
 
     /// How far back downtime is accounted for: what went stale longer ago than this is not listed.
     public static let catchUpLookbackDays = 62
+
+    /// How far back the first-meeting reminders sent are loaded, for the alert that says which
+    /// went: the alert falls due days after them, or later when catching up.
+    public static let firstMeetingLookbackDays = 120
 }
 
 /// One planning pass. Internal: the rules live in extensions, one file each.

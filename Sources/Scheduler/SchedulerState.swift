@@ -58,6 +58,8 @@ public struct SchedulerState: Sendable {
     public var lastCycle: Int64?
     /// The keys of `evaluation` messages that went out: a reminder never goes without its message.
     public var sentEvaluations: Set<String> = []
+    /// The keys of `first-meeting` reminders that went out: the leader's alert says which did.
+    public var sentFirstMeetings: Set<String> = []
     /// Mentees' answers to café invitations, by evening (`CafeAnswers.key`): person → yes.
     public var cafeAnswers: [String: [Int64: Bool]] = [:]
     /// Invitations (messages with a calendar part) that went out, by event `UID`: a moved or

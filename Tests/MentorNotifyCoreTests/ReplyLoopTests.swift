@@ -139,9 +139,11 @@ import Testing
         #expect(try world.contacts() == ["2026-04-03 30 meeting", "2026-04-20 210 other"])
         #expect(world.inbox() == 0)
         #expect(world.processed() == 1)
-        // Confirmed at once, though it is evening: the person just wrote.
+        // Confirmed at once, though it is evening: the person just wrote. It answers the reminder.
         let confirmation = try #require(
-            world.received(2).first { (($0["headers"] as? [String: String])?["Subject"] ?? "") == "Tak for dit svar" })
+            world.received(2).first {
+                (($0["headers"] as? [String: String])?["Subject"] ?? "") == "SV: " + (headers["Subject"] ?? "")
+            })
         let text = (confirmation["parts"] as? [[String: Any]])?.first?["text"] as? String ?? ""
         #expect(text.contains("Vi har registreret 3,5 timer sammen med Amira i april 2026"))
         // The reply is listed, never its text; the log has no word of it either.

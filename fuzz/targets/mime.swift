@@ -1,24 +1,32 @@
 // Fuzz target: the MIME builder either refuses a header or builds a message in which no input can
-// start a header of its own; the quoted-printable body decodes back to the input.
+// start a header of its own; the quoted-printable body decodes back to the input. The fourth part
+// is a reply's Message-IDs (its own first): the thread kept of them fits one header line.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMIME(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let parts = text.split(separator: "\u{1}", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+    let parts = text.split(separator: "\u{1}", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
     let subject = parts.first ?? ""
     let body = parts.count > 1 ? parts[1] : ""
     let name = parts.count > 2 ? parts[2] : "Mentorshoppen"
-    let message = MailMessage(from: "\(name) <noreply@example.dk>", to: "a@example.dk", subject: subject, body: body,
+    let ids = parts.count > 3 ? parts[3].components(separatedBy: " ") : []
+    var message = MailMessage(from: "\(name) <noreply@example.dk>", to: "a@example.dk", subject: subject, body: body,
                               messageID: "m.1@example.dk", date: Date(timeIntervalSince1970: 1_795_000_000))
+    if let thread = MailThread.headers(MailThread.stored(messageID: ids.first, references: Array(ids.dropFirst()))) {
+        message.inReplyTo = thread.inReplyTo
+        message.references = thread.references
+    }
     guard let rendered = try? message.rendered() else { return 0 }
     let head = rendered.components(separatedBy: "\r\n\r\n").first ?? ""
     for line in head.components(separatedBy: "\r\n") {
         // Every header line is a known header or a folded continuation.
         precondition(line.hasPrefix(" ") || ["Date:", "From:", "To:", "Subject:", "Message-ID:", "MIME-Version:",
-            "Auto-Submitted:", "X-Auto-Response-Suppress:", "Content-Type:", "Content-Transfer-Encoding:"]
+            "Auto-Submitted:", "X-Auto-Response-Suppress:", "Content-Type:", "Content-Transfer-Encoding:",
+            "In-Reply-To:", "References:"]
             .contains { line.hasPrefix($0) }, "injected header line: \(line)")
         precondition(!line.contains("\n") && !line.contains("\r"))
+        if line.hasPrefix("References:") || line.hasPrefix("In-Reply-To:") { precondition(line.utf8.count <= 998) }
     }
     // Quoted-printable decodes back to the text (line ends as CRLF).
     let encoded = MIMEEncoding.quotedPrintable(body)

@@ -80,6 +80,9 @@ enum StateLoader {
             }
             state.sentEvaluations = try store.sentKeys(
                 rule: "evaluation", createdSince: now - Int64(Scheduler.endedLookbackDays + 30) * 86_400)
+            let firstMeetingsSince = now - Int64(Scheduler.firstMeetingLookbackDays) * 86_400
+            state.sentFirstMeetings = try store.sentKeys(
+                rule: Rule.firstMeeting.rawValue, createdSince: firstMeetingsSince)
             return state
         }
     }

@@ -173,7 +173,8 @@ final class MailboxPoller {
             let mail = try InboundMail.read(bytes, ownAddresses: ownAddresses)
             inbound = Inbound(
                 key: try mail.messageID.map(InboundKey.email(messageID:)) ?? InboundKey.email(bytes: bytes),
-                channel: .email, receivedAt: now, from: mail.from, references: mail.references, kind: mail.kind,
+                channel: .email, receivedAt: now, from: mail.from, references: mail.references,
+                messageID: mail.messageID, kind: mail.kind,
                 ownText: mail.ownText,
                 dmarcPass: AuthenticationResults.dmarcPass(
                     mail.authenticationResults, authservID: core.config.replies?.authservId,

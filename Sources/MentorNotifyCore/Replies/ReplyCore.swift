@@ -14,8 +14,10 @@ struct Inbound {
     var receivedAt: Int64
     /// The sender: an email address (lower-cased) or an E.164 number.
     var from: String
-    /// The Message-IDs it names (email only).
+    /// The Message-IDs it names (email only), newest first.
     var references: [String] = []
+    /// Its own Message-ID (email only): what the confirmation answers (`In-Reply-To`).
+    var messageID: String?
     var kind: InboundMail.Kind
     /// The person's own lines, for a forward.
     var ownText: [String] = []

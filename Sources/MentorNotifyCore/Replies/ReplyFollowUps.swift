@@ -90,7 +90,21 @@ extension ReplyCore {
             program: program?.id ?? "", relationshipID: answer.row.relationshipID, channels: [answer.inbound.channel],
             notBefore: now, expiresAt: now + 86_400, inWindow: false, language: person.language, variables: variables,
             allowedAfterEnd: true)
-        try store.enqueue(try MessageRendering(config: config, catalog: catalog).rows(followUp), now: now)
+        var rows = try MessageRendering(config: config, catalog: catalog).rows(followUp)
+        for index in rows.indices where rows[index].channel == .email {
+            threaded(&rows[index], answering: answer)
+        }
+        try store.enqueue(rows, now: now)
+    }
+
+    /// An email confirmation threads with the reply it answers: `In-Reply-To` and `References`
+    /// (the reply's ids only, checked: `MailThread`), and the answered message's subject with
+    /// `SV:`/`Re:` before it.
+    private func threaded(_ row: inout OutboxRow, answering answer: Answer) {
+        row.thread = MailThread.stored(messageID: answer.inbound.messageID, references: answer.inbound.references)
+        if let subject = answer.row.subject, !subject.isEmpty {
+            row.subject = MailThread.replySubject(subject, language: row.language)
+        }
     }
 
     /// The program's name and the pair's names, as the texts use them.

@@ -40,6 +40,8 @@ public struct OutboxRow: Sendable, Hashable {
     public var unsubscribeToken: String?
     /// 128 random bits, hex, for a row with an invitation: the unguessable part of its `UID`.
     public var invitationToken: String?
+    /// For a reply's confirmation by email: the Message-IDs it threads with (`MailThread.stored`).
+    public var thread: String?
 
     public init(
         key: String, channel: Channel, rule: Rule, role: RecipientRole, recipient: Int64?, leaderAddress: String? = nil,
@@ -81,7 +83,7 @@ extension Store {
         id, key, channel, rule, role, recipient, leader_address, program, relationship_id, language, subject, body,
         calendar, status, attempts, not_before, expires_at, in_window, after_end, lease_until, sent_at, reason,
         provider_id, segments, created_at, held_seconds, message_token, delivery, delivered_at, unsubscribe_token,
-        invitation_token
+        invitation_token, thread
         """
 
     /// A row as stored; a rule, role, channel or status this version does not know is refused (the
@@ -121,6 +123,7 @@ extension Store {
         value.deliveredAt = row.optionalInt64(try at("delivered_at"))
         value.unsubscribeToken = row.optionalString(try at("unsubscribe_token"))
         value.invitationToken = row.optionalString(try at("invitation_token"))
+        value.thread = row.optionalString(try at("thread"))
         return value
     }
 
@@ -136,11 +139,11 @@ extension Store {
                 INSERT INTO outbox (key, channel, rule, role, recipient, leader_address, program, relationship_id,
                     language, subject, body, calendar, status, reason, not_before, expires_at, in_window, after_end,
                     created_at, updated_at, message_token, unsubscribe_token, invitation_token, event_uid,
-                    event_sequence)
+                    event_sequence, thread)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))),
                     lower(hex(randomblob(16))), CASE WHEN ?21 THEN lower(hex(randomblob(16))) END,
                     CASE WHEN ?21 AND json_valid(?12) THEN json_extract(?12, '$.uid') END,
-                    CASE WHEN ?21 AND json_valid(?12) THEN coalesce(json_extract(?12, '$.sequence'), 0) END)
+                    CASE WHEN ?21 AND json_valid(?12) THEN coalesce(json_extract(?12, '$.sequence'), 0) END, ?22)
                 ON CONFLICT (key, channel) DO UPDATE SET rule = excluded.rule, role = excluded.role,
                     recipient = excluded.recipient, leader_address = excluded.leader_address,
                     program = excluded.program, relationship_id = excluded.relationship_id,
@@ -149,14 +152,15 @@ extension Store {
                     not_before = excluded.not_before, expires_at = excluded.expires_at,
                     in_window = excluded.in_window, after_end = excluded.after_end, updated_at = excluded.updated_at,
                     invitation_token = coalesce(outbox.invitation_token, excluded.invitation_token),
-                    event_uid = excluded.event_uid, event_sequence = excluded.event_sequence
+                    event_uid = excluded.event_uid, event_sequence = excluded.event_sequence,
+                    thread = excluded.thread
                 WHERE excluded.status = 'pending' AND \(Store.revivable)
                 """,
                 [
                     row.key, row.channel.rawValue, row.rule.rawValue, row.role.rawValue, row.recipient,
                     row.leaderAddress, row.program, row.relationshipID, row.language.rawValue, row.subject, row.body,
                     row.calendar, row.status.rawValue, row.reason, row.notBefore, row.expiresAt, row.inWindow,
-                    row.afterEnd, now, now, row.calendar != nil,
+                    row.afterEnd, now, now, row.calendar != nil, row.thread,
                 ])
         }
         return inserted
@@ -290,6 +294,7 @@ extension Store {
         try database.run(
             """
             UPDATE outbox SET sent_at = ?, provider_id = ?, segments = ?, lease_until = NULL, updated_at = ?,
+                thread = NULL,
                 status = CASE delivery WHEN 'failed' THEN 'failed' ELSE 'sent' END,
                 reason = CASE delivery WHEN 'failed' THEN reason ELSE NULL END,
                 delivery = CASE delivery WHEN 'failed' THEN NULL ELSE delivery END
@@ -374,7 +379,7 @@ extension Store {
     public func deleteSentBodies(sentBefore before: Int64) throws -> Int {
         try database.run(
             """
-            UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL
+            UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL, thread = NULL
             WHERE ((status = 'sent' AND sent_at < ?)
                 OR (rule = 'reply-forward' AND status IN ('failed', 'expired', 'suppressed') AND updated_at < ?))
                 AND (body IS NOT NULL OR subject IS NOT NULL)

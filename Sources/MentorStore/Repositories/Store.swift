@@ -266,7 +266,7 @@ extension Store {
             result.rowsToThePerson.formUnion(
                 try database.query("SELECT id FROM outbox WHERE \(forwards)", [forwardPattern]) { $0.int64(0) })
             try database.run(
-                "UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL WHERE recipient = ? OR (\(forwards))",
+                "UPDATE outbox SET subject = NULL, body = NULL, calendar = NULL, thread = NULL WHERE recipient = ? OR (\(forwards))",
                 [id, forwardPattern])
             // A reminder without its text has nothing left to say: it stops.
             try database.run(

@@ -18,7 +18,14 @@ public enum Schema {
         .init(id: "013-audit", sql: audit),
         .init(id: "014-forgotten-refs", sql: forgottenRefs),
         .init(id: "015-former-values", sql: formerValues),
+        .init(id: "016-reply-threads", sql: replyThreads),
     ])
+
+    /// What a reply's confirmation threads with (`MailThread.stored`): the reply's Message-ID and
+    /// the chain it named, never its words; cleared when the confirmation is sent (or its text erased).
+    static let replyThreads = """
+        ALTER TABLE outbox ADD COLUMN thread TEXT;
+        """
 
     /// The names a person had and the places a meeting had before a correction or a move: texts
     /// already sent carry them, and `forget` erases each of them there (and these rows). Kept by

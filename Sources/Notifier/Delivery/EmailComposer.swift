@@ -45,6 +45,10 @@ struct EmailComposer: Sendable {
             calendar: invitation, fromMailbox: fromMailbox)
         message.calendarMethod = calendar?.method ?? "REQUEST"
         message.replyTo = replyTo
+        if let thread = MailThread.headers(row.thread) {
+            message.inReplyTo = thread.inReplyTo
+            message.references = thread.references
+        }
         if let (value, oneClick) = Deliverer.listUnsubscribe(row, publicURL: publicURL, replyTo: replyTo) {
             message.listUnsubscribe = value
             message.oneClickUnsubscribe = oneClick

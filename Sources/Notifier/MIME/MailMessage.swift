@@ -22,6 +22,10 @@ public struct MailMessage: Sendable {
     /// and whether its https link takes a one-click POST (`List-Unsubscribe-Post`).
     public var listUnsubscribe: String?
     public var oneClickUnsubscribe = false
+    /// RFC 5322 3.6.4, for an answer: the Message-ID it answers and the chain, oldest first (ids
+    /// without angle brackets; one that `MailThread.isValid` refuses is left out).
+    public var inReplyTo: String?
+    public var references: [String] = []
 
     public init(
         from: String, to: String, subject: String, body: String, messageID: String, date: Date, calendar: String? = nil,
@@ -77,6 +81,12 @@ public struct MailMessage: Sendable {
             "X-Auto-Response-Suppress: All",
         ]
         if let replyTo { headers.insert("Reply-To: <\(EmailSettings.address(of: replyTo))>", at: 3) }
+        // Ids from outside: only those that may go into a header, never a line break among them.
+        if let inReplyTo, MailThread.isValid(inReplyTo) {
+            headers.append("In-Reply-To: <\(inReplyTo)>")
+            let chain = references.filter { MailThread.isValid($0) }
+            if !chain.isEmpty { headers.append("References: " + chain.map { "<\($0)>" }.joined(separator: " ")) }
+        }
         if let listUnsubscribe {
             // Folded after each comma: two URIs exceed the 78 characters a line should keep to.
             headers.append("List-Unsubscribe: " + listUnsubscribe.replacingOccurrences(of: ", ", with: ",\r\n "))

@@ -98,6 +98,7 @@ public enum SMSLength {
             "forwarded",
         ],
         .deliveryFailed: ["emailDown", "smsDown", "lines"],
+        .firstMeetingOverdue: ["remindedBoth", "remindedMentorOnly", "remindedMenteeOnly", "remindedNeither"],
         .replyForward: ["", "unverified", "more"],
     ]
 

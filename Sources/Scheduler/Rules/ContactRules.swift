@@ -5,6 +5,8 @@ extension Planner {
     /// after 14 → alert the leader.
     mutating func firstMeeting(_ relationship: Relationship, _ program: ProgramSettings) {
         guard relationship.firstContact == nil else { return }
+        // Locals, for the variables' autoclosures: `self` is being changed by `emit`.
+        let (today, sent) = (today, state.sentFirstMeetings)
         let start = relationship.start
         let period = start.description
         if let days = program.firstMeetingReminderDays {
@@ -12,14 +14,35 @@ extension Planner {
             emitPair(
                 .firstMeeting, relationship, program, roles: [.mentee, .mentor], period: period,
                 due: at(start.adding(days: days)), expires: expires,
-                variables: ["start": period, "days": String(days)])
+                variables: ["start": period, "days": String(start.days(until: today))])
         }
         if let days = program.firstMeetingAlertDays {
             emit(
                 .firstMeetingOverdue, subject: .forloeb(relationship.id), to: .leaders(), period: period,
                 program: program,
                 relationship: relationship, due: at(start.adding(days: days)), expires: nil,
-                variables: ["start": period, "days": String(days)])
+                // The real days since the start on the day it is planned (later than due after downtime).
+                variables: Planner.remindersSent(relationship, period: period, sent: sent).merging([
+                    "start": period, "days": String(start.days(until: today)),
+                ]) { $1 })
+        }
+    }
+
+    /// Which of the pair's first-meeting reminders really went, as the alert's one section that
+    /// says so: `remindedBoth`, `remindedMentorOnly`, `remindedMenteeOnly` or `remindedNeither`.
+    static func remindersSent(_ relationship: Relationship, period: String, sent keys: Set<String>)
+        -> [String: String]
+    {
+        let sent = [Role.mentor, .mentee].map { role in
+            keys.contains(
+                MessageKey(.firstMeeting, subject: .forloeb(relationship.id), recipient: .role(role), period: period)
+                    .description)
+        }
+        switch (sent[0], sent[1]) {
+        case (true, true): return ["remindedBoth": "1"]
+        case (true, false): return ["remindedMentorOnly": "1"]
+        case (false, true): return ["remindedMenteeOnly": "1"]
+        case (false, false): return ["remindedNeither": "1"]
         }
     }
 
@@ -37,18 +60,20 @@ extension Planner {
     /// the last contact, so a new contact starts a new silence.
     mutating func missedContact(_ relationship: Relationship, _ program: ProgramSettings) {
         let since = relationship.lastContact ?? relationship.start
+        let today = today
         guard relationship.isActive(on: today), since <= today else { return }
         if let days = program.contactNudgeDays {
             emitPair(
                 .contactNudge, relationship, program, roles: [.mentor], period: since.description,
                 due: at(since.adding(days: days)), expires: nil,
-                variables: ["days": String(days), "date": since.description])
+                variables: ["days": String(since.days(until: today)), "date": since.description])
         }
         if let days = program.missedContactDays {
             emit(
                 .missedContact, subject: .forloeb(relationship.id), to: .leaders(), period: since.description,
                 program: program, relationship: relationship, due: at(since.adding(days: days)), expires: nil,
-                variables: ["days": String(days), "date": since.description])
+                // The real silence on the day it is planned, not the threshold that made it due.
+                variables: ["days": String(since.days(until: today)), "date": since.description])
         }
     }
 

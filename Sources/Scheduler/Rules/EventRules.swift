@@ -156,8 +156,11 @@ extension Planner {
                 let startInstant = zone.instant(start)
                 guard startInstant > horizon else { continue }
                 let answers = state.cafeAnswers[CafeAnswers.key(program: programID, at: start)] ?? [:]
-                let yes = invited.filter { answers[$0] == true }
-                let names = yes.compactMap { state.people[$0]?.name }.sorted()
+                // Count and names from the same list: one whose name was erased is "en mentee".
+                let unnamed = Planner.unnamed("mentee", for: .leader, language: program.language)
+                let names = invited.filter { answers[$0] == true }.map { id in
+                    state.people[id]?.name.flatMap { $0.isEmpty ? nil : $0 } ?? unnamed
+                }.sorted()
                 let no = invited.filter { answers[$0] == false }.count
                 emit(
                     .cafeRsvp, subject: .program(programID), to: .leaders(), period: start.description,
@@ -165,8 +168,8 @@ extension Planner {
                     due: LocalDateTime(start.date, min(noon, start.time)), expires: nil,
                     variables: [
                         "date": start.date.description, "time": start.time.description,
-                        "yes": names.joined(separator: ", "), "yesCount": String(yes.count),
-                        "noCount": String(no), "silentCount": String(invited.count - yes.count - no),
+                        "yes": names.joined(separator: ", "), "yesCount": String(names.count),
+                        "noCount": String(no), "silentCount": String(invited.count - names.count - no),
                     ],
                     expiresAtInstant: startInstant)
             }
