@@ -56,12 +56,15 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .firstMeeting: return ["start", "days", "mentorEmail", "mentorPhone"]
         // Which of the pair's reminders went: one of the four is set.
         case .firstMeetingOverdue:
-            return ["start", "days", "remindedBoth", "remindedMentorOnly", "remindedMenteeOnly", "remindedNeither"]
+            return Self.pairContact.union([
+                "start", "days", "remindedBoth", "remindedMentorOnly", "remindedMenteeOnly", "remindedNeither",
+            ])
         case .afterFirstMeeting: return ["date", "variant"]
         // `noContact`: none logged yet that month (HumanDates sets it from `minutes`).
         case .monthlyHours: return ["month", "minutes", "target", "missing", "noContact"]
         case .monthlyDigest: return ["month", "count", "lines", "optOuts", "unreadable"]
-        case .contactNudge, .missedContact: return ["days", "date"]
+        case .contactNudge: return ["days", "date"]
+        case .missedContact: return Self.pairContact.union(["days", "date"])
         case .evaluation, .evaluationReminder: return ["date", "final", "formMentor", "formMentee"]
         case .endNotice, .end: return ["end"]
         case .cafeInvite, .meetingReminder, .agendaReminder, .meetingCancel, .cafeCancel:
@@ -72,10 +75,19 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .deliveryFailed: return ["count", "lines", "emailDown", "smsDown", "reason"]
         case .replyConfirmation: return ReplyConfirmation.variables
         case .replyForward: return ["sender", "channel", "about", "text", "date", "unverified", "address", "more"]
-        case .noContinue: return ["by"]
+        case .noContinue: return Self.pairContact.union(["by"])
         case .cafeRsvp: return ["date", "time", "yes", "yesCount", "noCount", "silentCount"]
         }
     }
+
+    /// The leader's alerts that ask them to contact the pair: each carries both people's numbers and
+    /// addresses (the leader may always see them), so "contact them" says how.
+    public var asksLeaderToContactPair: Bool {
+        self == .firstMeetingOverdue || self == .missedContact || self == .noContinue
+    }
+
+    /// The pair's numbers and addresses, set (empty where unknown) for `asksLeaderToContactPair`.
+    static let pairContact: Set<String> = ["mentorPhone", "mentorEmail", "menteePhone", "menteeEmail"]
 
     /// Variables every message can use. `replies` is set when answers are read (the texts that
     /// invite one say what to answer only then).

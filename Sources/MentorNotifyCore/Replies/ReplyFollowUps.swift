@@ -68,7 +68,8 @@ extension ReplyCore {
                 name: leader.name, program: program.id, relationshipID: relationshipID,
                 channels: leader.channels.sorted(), notBefore: now, expiresAt: nil, inWindow: true,
                 language: program.language, variables: variables, allowedAfterEnd: true)
-            rows += try MessageRendering(config: config, catalog: catalog).rows(followUp)
+            let withContacts = try MentorContact.added(to: followUp, store: store, config: config)
+            rows += try MessageRendering(config: config, catalog: catalog).rows(withContacts)
         }
         try store.enqueue(rows, now: now)
     }

@@ -21,5 +21,5 @@ public enum PhoneNumbers {
     }
 
     /// The variables that hold a phone number.
-    static let variables = ["contactPhone", "mentorPhone"]
+    static let variables = ["contactPhone", "mentorPhone", "menteePhone"]
 }

@@ -61,7 +61,8 @@ public enum SMSLength {
         return [
             "recipient": name, "mentor": name, "mentee": name, "mentorFirst": name, "menteeFirst": name,
             "program": longest.program, "contact": longest.contact, "contactPhone": "+4512345678",
-            "contactEmail": "leder@example.dk", "mentorPhone": "+4512345678", "relationship": "99999", "start": date,
+            "contactEmail": "leder@example.dk", "mentorPhone": "+4512345678", "menteePhone": "+4512345678",
+            "relationship": "99999", "start": date,
             "date": date, "end": date,
             "oldDate": date, "oldTime": "18:00",
             "days": "999", "month": month, "minutes": "1439", "target": "1439", "missing": "1439", "hours": "1439",
