@@ -141,6 +141,13 @@ import Transport
                                         values["mentorEmail"] = "soren@example.dk"
                                         values["mentorPhone"] = "+4513243546"
                                     }
+                                    // The pair's numbers and addresses, in an alert asking the leader to contact them.
+                                    if rule.asksLeaderToContactPair && label != "longest values" {
+                                        values["mentorEmail"] = "soren@example.dk"
+                                        values["mentorPhone"] = "+4513243546"
+                                        values["menteeEmail"] = "amira@example.dk"
+                                        values["menteePhone"] = "+4524354657"
+                                    }
                                     if label != "longest values" {
                                         values["recipient"] = [.mentor: "Søren", .leader: "Louise"][role] ?? "Amira"
                                     }

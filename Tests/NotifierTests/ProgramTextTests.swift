@@ -144,6 +144,8 @@ import Testing
                     values["program"] = program.name
                     if rule == .firstMeeting && program.shareMentorContact {
                         values["mentorEmail"] = "soeren.mariegaard@example.dk"
+                    } else if rule.asksLeaderToContactPair {
+                        values.merge(pairContact) { $1 }
                     } else {
                         values["mentorEmail"] = nil
                         values["mentorPhone"] = nil
@@ -209,12 +211,40 @@ import Testing
                 problems.append("asks to contact \(contact) without the number")
             }
         }
+        if text.role == .leader {
+            problems += pairContactMissing(text, body: body)
+        }
         // Where the mentee takes the first contact, the reminder says how to reach the mentor.
         if text.rule == .firstMeeting, text.role == .mentee, text.program.shareMentorContact {
             let address = text.channel == .sms ? "+45 12 34 56 78" : "soeren.mariegaard@example.dk"
             if !body.contains(address) { problems.append("asks to contact the mentor without \(address)") }
         }
         return problems
+    }
+
+    /// The pair's numbers and addresses as a leader's alert gets them (distinct, to tell them apart).
+    static let pairContact = [
+        "mentorPhone": "+4512345678", "menteePhone": "+4523456789",
+        "mentorEmail": "soeren.mariegaard@example.dk", "menteeEmail": "ida.holmvang@example.dk",
+    ]
+
+    /// Words that ask the leader to reach the pair (ring, write, contact, hear how it goes).
+    static let asksToReachPair = [
+        "kontakt dem", "kontakt til dem", "skriv gerne til dem", "ring eller skriv", "ring til dem", "hør gerne",
+        "hør, hvordan", "contact them", "in touch with them", "check in", "checking in", "worth asking",
+        "ring or write", "call or write", "call them", "ring them",
+    ]
+
+    /// A leader's text that asks them to reach a pair carries both numbers, and on email both
+    /// addresses too.
+    static func pairContactMissing(_ text: Text, body: String) -> [String] {
+        // Only a text about one pair names them (the digest's SMS counts pairs; its email lists them).
+        guard let mentor = text.values["mentor"], body.contains(mentor) else { return [] }
+        let lower = body.lowercased()
+        guard asksToReachPair.contains(where: lower.contains) else { return [] }
+        var needed = ["+45 12 34 56 78", "+45 23 45 67 89"]
+        if text.channel == .email { needed += ["soeren.mariegaard@example.dk", "ida.holmvang@example.dk"] }
+        return needed.filter { !body.contains($0) }.map { "asks the leader to contact the pair without \($0)" }
     }
 
     static func check(_ language: Language) throws {
