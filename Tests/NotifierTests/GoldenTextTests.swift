@@ -134,7 +134,7 @@ import Transport
                                 let shown = (SMSLength.exclusive[rule] ?? []).first { values[$0] != nil } ?? ""
                                 for program in programs
                                 where ProgramTextTests.sends(program, rule, role, shown: shown) {
-                                    var values = values.filter { !ProgramWording.variableNames.contains($0.key) }
+                                    var values = values.filter { !Rule.programVariables.contains($0.key) }
                                         .merging(program.textVariables(language)) { $1 }
                                     // The mentor's address, where the mentee takes the first contact (added by the cycle).
                                     if rule == .firstMeeting && program.shareMentorContact {

@@ -34,8 +34,6 @@ public struct ProgramWording: Sendable, Hashable {
         return values
     }
 
-    public static var variableNames: Set<String> { Rule.programVariables }
-
     /// Each preset's wording, from its seed.
     static func preset(_ preset: String) -> ProgramWording {
         var wording = ProgramWording()
@@ -66,11 +64,6 @@ public struct ProgramWording: Sendable, Hashable {
             break
         }
         return wording
-    }
-
-    /// Every preset's title in `language`, for the longest SMS.
-    public static func presetTitles(_ language: Language) -> [String] {
-        ProgramSettings.presetNames.compactMap { preset($0).leaderTitle[language] }
     }
 }
 
