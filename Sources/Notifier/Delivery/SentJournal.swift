@@ -81,6 +81,9 @@ final class SentJournal: @unchecked Sendable {
     /// Commits what is left and empties the journal. Call when nothing records any more.
     func finish(to store: Store) throws {
         try commit(to: store)
+        // A backup copying now may hold a snapshot from before that commit: the lines stay for it
+        // to read (`SentMarks`), and the next pass replays them (harmlessly) and removes the file.
+        guard !SentMarks.backupRunning(databasePath: store.database.path) else { return }
         lock.withLock {
             guard committed == entries.count else { return }
             entries.removeAll(keepingCapacity: true)
@@ -92,23 +95,33 @@ final class SentJournal: @unchecked Sendable {
     /// Replays journals left by processes that died, then removes them. Returns the marks applied.
     @discardableResult
     static func recover(databasePath: String, into store: Store, except own: String?) throws -> Int {
-        let folder = (databasePath as NSString).deletingLastPathComponent
-        let base = (prefix(databasePath) as NSString).lastPathComponent
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
         var applied = 0
-        for name in names where name.hasPrefix(base) && name.hasSuffix(".journal") {
-            let path = folder.isEmpty ? name : folder + "/" + name
-            guard path != own else { continue }
+        for path in paths(databasePath) where path != own {
             let descriptor = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0 else { continue }
             defer { close(descriptor) }
             // Still locked: its process is alive and will commit its own marks.
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
-            let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            applied += try apply(text.split(separator: "\n").compactMap(parse), to: store)
+            applied += try apply(entries(path), to: store)
             unlink(path)
         }
         return applied
+    }
+
+    /// The journals beside the database, whoever wrote them.
+    static func paths(_ databasePath: String) -> [String] {
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        let base = (prefix(databasePath) as NSString).lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        return names.filter { $0.hasPrefix(base) && $0.hasSuffix(".journal") }.sorted().map {
+            folder.isEmpty ? $0 : folder + "/" + $0
+        }
+    }
+
+    /// The marks one journal holds; a torn last line is left out.
+    static func entries(_ path: String) -> [Entry] {
+        let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return text.split(separator: "\n").compactMap(parse)
     }
 
     /// Marks the entries sent in one transaction, each only if its row is still unsent (a replayed
