@@ -16,7 +16,8 @@ enum AuditLog {
     enum Effect {
         /// Reads only, or creates the database (`init`), or is the program's own work (`tick`,
         /// `run`: sending what is due is not a person's change), or writes its own fictional
-        /// database (`demo`).
+        /// database (`demo`), or copies it without changing it (`backup`; `restore`, which replaces
+        /// it, is a change and is recorded in the database it put in place).
         case none
         case changes
         /// Changes, and prints the new record's id as its last line.
@@ -33,7 +34,7 @@ enum AuditLog {
         "reminder pause": .changes, "import": .changes, "forloeb list": .none, "forloeb show": .none,
         "attention": .none, "report hours": .none, "report year": .none, "audit": .none, "check": .none,
         "plan": .none, "tick": .none, "run": .none, "outbox": .none, "outbox retry": .changes, "status": .none,
-        "replies": .none, "demo": .none,
+        "replies": .none, "demo": .none, "backup": .none, "restore": .changes,
     ]
 
     /// The options whose value is the id of a person, in the order their ids are recorded.

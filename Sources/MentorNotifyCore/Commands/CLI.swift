@@ -37,6 +37,8 @@ public enum CLI {
           audit                     who changed what and when (ids only)
           check                     validate config, templates and database
           status                    last cycle and outbox counts, for monitoring
+          backup                    a checked copy of the database, while the daemon runs; old copies pruned
+          restore FILE              put a backup in place (daemon stopped); the current database is kept beside it
           replies                   what came back: answers, bounces, and what was done
           demo                      a fictional year on the spool, to see what the program does
 
@@ -179,6 +181,8 @@ public enum CLI {
         "outbox": CycleCommands.outbox,
         "outbox retry": CycleCommands.retry,
         "status": StatusCommand.run,
+        "backup": BackupCommands.backup,
+        "restore": BackupCommands.restore,
         "replies": RepliesCommand.run,
         "demo": DemoCommand.run,
     ]

@@ -61,6 +61,8 @@ enum CycleCommands {
         try args.noPositionals()
         let now = try now(args, context.config)
         let store = try context.openStore()
+        let running = try RunLock.delivering(context.databasePath)
+        defer { withExtendedLifetime(running) {} }
         let real = args.value("at") == nil
         if !real { try refuseAhead(now, store: store, zone: context.config.zone) }
         let composition = Composition(context)

@@ -172,6 +172,8 @@ enum PeopleCommands {
         context.output.line(
             "person \(id) is forgotten: personal data, messages to them and their name in \(rows.count) other "
                 + "messages erased")
+        let backups = ForgottenInBackups(person: id, settings: config.backup ?? BackupSettings())
+        for line in backups.lines(person: id, today: context.today, zone: config.zone) { context.output.line(line) }
     }
 }
 

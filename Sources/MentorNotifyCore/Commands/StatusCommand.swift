@@ -10,8 +10,7 @@ enum StatusCommand {
         try args.noPositionals()
         let store = try context.openStore()
         let config = context.config
-        let report = try StatusReport.read(
-            store, maxAgeMinutes: config.statusMaxAgeMinutes, readsReplies: config.replies != nil)
+        let report = try StatusReport.read(store, config: config, now: Int64(Date().timeIntervalSince1970))
         if args.flag("json") {
             printJSON(report, context: context)
         } else {
@@ -37,6 +36,9 @@ enum StatusCommand {
         if let mailbox = report.mailbox, mailbox.failingSince != nil {
             throw CLIError(.failure, "status: the replies mailbox cannot be read: \(mailbox.reason ?? "unknown")")
         }
+        if let failure = report.backup?.failure {
+            throw CLIError(.failure, "status: \(failure)")
+        }
     }
     static func printJSON(_ report: StatusReport, context: Context) {
         let zone = context.config.zone
@@ -58,9 +60,16 @@ enum StatusCommand {
                     ("reason", .optional(mailbox.reason)),
                 ])
             } ?? .optional(nil as String?)
+        let backup: JSON =
+            report.backup.map { backup in
+                .object([
+                    ("ageSeconds", .optional(backup.age)), ("folder", .string(backup.folder)),
+                    ("newest", .optional(backup.newest.map { zone.iso8601($0) })),
+                ])
+            } ?? .optional(nil as String?)
         context.output.json(
             .object([
-                ("config", .string(context.config.source)), ("counts", .object(counts)),
+                ("backup", backup), ("config", .string(context.config.source)), ("counts", .object(counts)),
                 ("healthy", .bool(report.healthy)),
                 ("heldChannels", .array(held)), ("lastCycle", .optional(report.lastCycle.map { zone.iso8601($0) })),
                 ("lastCycleRanAt", .optional(report.ranAt.map { zone.iso8601($0) })),
@@ -101,6 +110,10 @@ enum StatusCommand {
             } else {
                 output.line("replies:        last read \(polled)")
             }
+        }
+        if let backup = report.backup {
+            let newest = backup.newest.map { zone.iso8601($0) + " (\(BackupAge.describe(backup.age ?? 0)) ago)" }
+            output.line("backup:         \(newest ?? "none") in \(backup.folder)")
         }
         let minutes = context.config.statusMaxAgeMinutes
         if !report.fresh {

@@ -51,6 +51,8 @@ enum Usage {
         stop), and rewrites the database file so the values are gone from it.
         Counts for statistics stay. `person show ID` then shows no personal value. The ref is kept only
         as a keyed hash, so that importing the sheet again does not bring the person back.
+        Backups made before keep the person until they are pruned: it names those in backup.dir that
+        hold them and the day the last of them goes with one backup a day and backup.keep.
         """,
         "match": """
         usage: mentor-notify match --mentor ID --mentee ID --program PROGRAM --start YYYY-MM-DD [--end YYYY-MM-DD] [--force]
@@ -286,8 +288,27 @@ enum Usage {
         "status": """
         usage: mentor-notify status [--json]
 
-        Last cycle, outbox counts, oldest pending, next due. Exits 1 when the last cycle is older than
-        statusMaxAgeMinutes (for monitoring).
+        Last cycle, outbox counts, oldest pending, next due, the newest backup's age. Exits 1 when the
+        last cycle is older than statusMaxAgeMinutes (for monitoring), and, with a `backup` section in
+        the config, when the newest backup in backup.dir is older than two days.
+        """,
+        "backup": """
+        usage: mentor-notify backup [--to DIR] [--at YYYY-MM-DDTHH:MM]
+
+        Writes a consistent copy of the database while the daemon runs (SQLite's online backup), checks
+        it (PRAGMA integrity_check) and prints its path: DIR/mentor-notify-YYYYMMDD-HHMMSS.db, the time
+        in UTC, mode 0640. DIR is --to, else the config's backup.dir (default /var/backups/mentor-notify).
+        Copies beyond backup.keep (default 14), oldest first, are removed; no other file in DIR is touched.
+        Messages the daemon sent but had not yet marked in the database are marked sent in the copy.
+        """,
+        "restore": """
+        usage: mentor-notify restore FILE
+
+        Puts a copy made by `backup` in place of the database. The daemon must be stopped (exit 75
+        otherwise: systemctl stop mentor-notify). Checks the copy (integrity, a schema no newer than
+        this version's), migrates it, replays the sent journals beside the database into it (what was
+        sent is not sent again), keeps the current database as DB.before-restore, and only then puts
+        the copy in its place. Start the daemon again afterwards.
         """,
         "replies": """
         usage: mentor-notify replies [--json] [--days N]

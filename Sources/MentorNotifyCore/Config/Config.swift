@@ -25,6 +25,9 @@ public struct Config: Sendable {
     public var retentionDays = 90
     /// The daemon's cycle interval.
     public var cycleSeconds = 60
+    /// Where `backup` writes and how many copies it keeps; nil: no `backup` section, so `status`
+    /// does not judge the backups' age (the command still runs with the defaults).
+    public var backup: BackupSettings?
     /// Where the values came from, for `check` and logs.
     public var source = "built-in defaults"
 

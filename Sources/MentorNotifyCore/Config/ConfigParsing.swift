@@ -58,6 +58,9 @@ extension Config {
         if config.sms?.provider == .twilio, let base = config.http?.publicURL {
             config.sms?.statusCallback = base + "/hooks/twilio/status"
         }
+        if var backup = try root.object("backup") {
+            config.backup = try parseBackup(&backup)
+        }
         config.spool = try root.string("spool") ?? config.spool
         config.templates = try root.string("templates") ?? config.templates
         config.statusMaxAgeMinutes = try root.int("statusMaxAgeMinutes", min: 1) ?? config.statusMaxAgeMinutes

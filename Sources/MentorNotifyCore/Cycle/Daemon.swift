@@ -95,7 +95,11 @@ final class Daemon {
         installSignals()
         let logger = context.logger
         let systemd = SystemdNotifier(environment: context.environment)
-        let parts = try DaemonParts(Composition(context, control: control), store: try context.openStore())
+        let store = try context.openStore()
+        // While it lives, `restore` refuses: it would swap the file under a running delivery.
+        let running = try RunLock.delivering(context.databasePath)
+        defer { withExtendedLifetime(running) {} }
+        let parts = try DaemonParts(Composition(context, control: control), store: store)
         defer { parts.stop() }
         logger.info(
             "daemon-start", ["pid": String(getpid()), "db": context.databasePath, "config": context.config.source])

@@ -24,6 +24,8 @@ struct StatusReport {
     var mailbox: MailboxState?
     /// How old the last real cycle may be.
     var maxAgeMinutes: Int
+    /// The newest backup, when the config has a `backup` section.
+    var backup: BackupAge?
 
     /// Why the service is not healthy, worst first: one judgement for `status` (exit 1) and
     /// `/healthz` (503 with these lines).
@@ -36,6 +38,7 @@ struct StatusReport {
         if let mailbox, mailbox.failingSince != nil {
             lines.append("replies mailbox failing: \(mailbox.reason ?? "unknown")")
         }
+        if let failure = backup?.failure { lines.append(failure) }
         return lines
     }
 
@@ -43,6 +46,16 @@ struct StatusReport {
 }
 
 extension StatusReport {
+    /// The report for `config` at `now` (the wall clock for `status`, the endpoint's clock for
+    /// `/healthz`): the cycles, the outbox, the mailbox and the backups, judged once for both.
+    static func read(_ store: Store, config: Config, now: Int64) throws -> StatusReport {
+        var report = try read(store, maxAgeMinutes: config.statusMaxAgeMinutes, readsReplies: config.replies != nil)
+        report.backup = config.backup.map {
+            BackupAge(folder: $0.dir, newest: BackupFolder(path: $0.dir).newest?.at, now: now)
+        }
+        return report
+    }
+
     /// Health is judged by when the last cycle really ran, not by the moment it acted for: a
     /// `tick --at` in the future must not make a stopped daemon look alive.
     /// A daemon that runs but does not plan (its cycles skipped) is not healthy either.
@@ -79,5 +92,34 @@ extension StatusReport {
             summary: summary, lastCycle: last, ranAt: ranAt, actingFor: last.flatMap { $0 == lastReal ? nil : $0 },
             held: holds.values.sorted { $0.channel < $1.channel }, problems: problems, warnings: warnings,
             fresh: recent(ranAt), notPlanning: notPlanning, mailbox: mailbox, maxAgeMinutes: maxAgeMinutes)
+    }
+}
+
+/// How old the newest backup is, judged against SPEC.md's two days: the daily timer may miss one
+/// run (a reboot at its hour) without an alarm, not two.
+struct BackupAge {
+    static let limit: Int64 = 2 * 86_400
+
+    var folder: String
+    /// When the newest copy was taken (from its name); nil: there is none.
+    var newest: Int64?
+    var now: Int64
+
+    var age: Int64? { newest.map { max(now - $0, 0) } }
+
+    var failure: String? {
+        guard let age else {
+            return "no backup in \(folder) yet (or the folder cannot be read); run `mentor-notify backup` "
+                + "and check mentor-notify-backup.timer"
+        }
+        guard age > BackupAge.limit else { return nil }
+        return "the newest backup in \(folder) is \(BackupAge.describe(age)) old (more than 2 days); "
+            + "check mentor-notify-backup.timer (journalctl -u mentor-notify-backup)"
+    }
+
+    /// `5 h`, `3 d 4 h`: what a person reads at a glance.
+    static func describe(_ seconds: Int64) -> String {
+        let hours = seconds / 3600
+        return hours < 48 ? "\(hours) h" : "\(hours / 24) d \(hours % 24) h"
     }
 }

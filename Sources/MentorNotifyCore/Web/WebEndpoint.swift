@@ -82,8 +82,7 @@ final class WebEndpoint: Sendable {
 
     /// 200 `ok` while cycles run and nothing goes unwatched; 503 with the reason otherwise.
     func healthz(_ store: Store) throws -> HTTPResponse {
-        let report = try StatusReport.read(store, maxAgeMinutes: maxAgeMinutes, readsReplies: config.replies != nil)
-        let problems = report.failures
+        let problems = try StatusReport.read(store, config: config, now: clock()).failures
         if problems.isEmpty { return HTTPResponse(status: 200, contentType: "text/plain; charset=utf-8", text: "ok\n") }
         return HTTPResponse(
             status: 503, contentType: "text/plain; charset=utf-8", text: problems.joined(separator: "\n") + "\n")
