@@ -121,7 +121,7 @@ enum BackupCommands {
 
     /// The checked copy made ready under its temporary name: its schema no newer than ours (a file
     /// without our schema is not ours), migrated, and given the marks of the journals beside the
-    /// database, so that nothing delivers from it before they are in. Its connection is closed on
+    /// database, so that nothing delivers from it before they are in; then the leases it carries end. Its connection is closed on
     /// return (the WAL checkpointed into the file), so the file alone is the whole database.
     /// Returns the migrations applied and the marks.
     private static func prepare(_ copy: String, file: String, database: String) throws -> (Int, Int) {
@@ -138,6 +138,7 @@ enum BackupCommands {
         }
         let store = try Store(path: copy)
         let marks = try SentMarks.copy(journalsOf: database, into: store)
+        try store.endCopiedLeases(now: Int64(Date().timeIntervalSince1970))
         return (Schema.migrator.migrations.count - applied.count, marks)
     }
 
