@@ -56,7 +56,8 @@ bench:
 	bench/run.sh
 
 ## SIGKILL at random moments during delivery of a 500-message outbox, 200 times: lost, duplicates, integrity;
-## and while a cycle reads 200 replies from Dovecot: each acted on once, confirmations, integrity.
+## while a cycle reads 200 replies from Dovecot: each acted on once, confirmations, integrity; and while
+## `backup` copies the delivering daemon's database: restored on a new path, nothing sent before it goes again.
 crash-test: release
 	@scripts/deps.sh test
 	scripts/crash-test.py --kills 200
