@@ -35,12 +35,14 @@ final class RunLock {
 
     private static func take(_ databasePath: String, _ operation: Int32, refusal: () -> CLIError) throws -> RunLock {
         let file = path(databasePath)
-        let descriptor = open(file, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        // Read-only is enough for flock, so a lock file the service user's group can read serves.
+        let descriptor = open(file, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             throw CLIError(
                 .ioError,
                 "cannot open \(file): \(String(cString: strerror(errno))); the database's folder must be writable "
-                    + "for this user (run as the service user: sudo -u mentor-notify ...)")
+                    + "for this user (run as the service user: sudo -u mentor-notify ...), and a lock file made by "
+                    + "another user removed (it is empty)")
         }
         while flock(descriptor, operation | LOCK_NB) != 0 {
             if errno == EINTR { continue }

@@ -27,7 +27,8 @@ public enum SentMarks {
     /// Takes the backup lock beside the database, waiting for another backup; nil when the file
     /// cannot be made (a folder the user cannot write: then SQLite cannot read a live WAL database either).
     public static func holdForBackup(databasePath: String) -> BackupHold? {
-        let descriptor = open(lockPath(databasePath), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        // Read-only is enough for flock.
+        let descriptor = open(lockPath(databasePath), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { return nil }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else {
