@@ -1,5 +1,7 @@
 import Foundation
+import HTTPServer
 import MentorModel
+import Notifier
 import Testing
 
 @testable import MentorNotifyCore
@@ -206,6 +208,34 @@ import Testing
         // A copy dated after the moment (a clock set back) is not old.
         #expect(BackupAge(folder: "/b", newest: taken + 3600, now: taken).failure == nil)
         #expect(BackupAge(folder: "/b", newest: nil, now: taken).failure?.contains("no backup") == true)
+    }
+
+    @Test func healthzSaysTheSameAsStatusAtTheEndpointsClock() throws {
+        let cli = CLIHarness()
+        let store = try Store(path: cli.folder + "/web.db")
+        let now = Int64(Date().timeIntervalSince1970)
+        try store.setMeta(CycleMarks.ranAt, String(now))
+        try store.setMeta(CycleMarks.plannedAt, String(now))
+        try FileManager.default.createDirectory(atPath: cli.folder + "/backups", withIntermediateDirectories: true)
+        let taken: Int64 = 1_796_000_000
+        cli.write("backups/" + BackupFolder.name(at: taken), "")
+        var config = Config.builtIn()
+        config.backup = BackupSettings()
+        config.backup?.dir = cli.folder + "/backups"
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        func health(at moment: Int64) -> (Int, String) {
+            let endpoint = WebEndpoint(
+                databasePath: cli.folder + "/web.db", config: config, catalog: catalog, logger: Logger(level: .error),
+                clock: { moment })
+            let response = endpoint.handle(
+                HTTPRequest(method: "GET", path: "/healthz", query: "", version: "HTTP/1.1", headers: [], body: []))
+            return (response.status, String(decoding: response.body, as: UTF8.self))
+        }
+        #expect(health(at: taken + 86_400) == (200, "ok\n"))
+        let (status, body) = health(at: taken + 3 * 86_400)
+        #expect(status == 503)
+        #expect(body.contains("is 3 d 0 h old (more than 2 days)"), "\(body)")
     }
 
     @Test func forgetNamesTheBackupsThatStillHoldThePersonAndTheDayTheLastGoes() throws {
