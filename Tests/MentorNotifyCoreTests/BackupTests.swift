@@ -55,14 +55,21 @@ import Testing
         try FileManager.default.createDirectory(atPath: cli.folder + "/backups", withIntermediateDirectories: true)
         cli.write("backups/notes.txt", "the board's notes")
         cli.write("backups/mentor-notify-old.db", "not ours")
+        // What a backup killed midway left: removed once it is a day old, never younger.
+        cli.write("backups/.mentor-notify-20261030-030000.db.0123456789abcdef.tmp", "")
+        cli.write("backups/.mentor-notify-20261031-030000.db.0123456789abcdef.tmp", "")
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-2 * 86_400)],
+            ofItemAtPath: cli.folder + "/backups/.mentor-notify-20261030-030000.db.0123456789abcdef.tmp")
         for day in 1...5 {
             let result = try cli.run(["backup", "--at", "2026-11-0\(day)T04:00"])
             #expect(result.code == 0, "\(result.err)")
         }
         #expect(
             copies(cli) == [
-                "mentor-notify-20261103-030000.db", "mentor-notify-20261104-030000.db",
-                "mentor-notify-20261105-030000.db", "mentor-notify-old.db", "notes.txt",
+                ".mentor-notify-20261031-030000.db.0123456789abcdef.tmp", "mentor-notify-20261103-030000.db",
+                "mentor-notify-20261104-030000.db", "mentor-notify-20261105-030000.db", "mentor-notify-old.db",
+                "notes.txt",
             ])
         // A copy dated before the others is kept while it is the one just taken, and goes next.
         #expect(try cli.run(["backup", "--at", "2026-10-01T04:00"]).code == 0)

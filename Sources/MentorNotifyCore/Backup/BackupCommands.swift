@@ -121,9 +121,9 @@ enum BackupCommands {
 
     /// The checked copy made ready under its temporary name: its schema no newer than ours (a file
     /// without our schema is not ours), migrated, and given the marks of the journals beside the
-    /// database, so that nothing delivers from it before they are in; then the leases it carries end. Its connection is closed on
-    /// return (the WAL checkpointed into the file), so the file alone is the whole database.
-    /// Returns the migrations applied and the marks.
+    /// database, so that nothing delivers from it before they are in; then the leases it carries
+    /// end. Its connection is closed on return (the WAL checkpointed into the file), so the file
+    /// alone is the whole database. Returns the migrations applied and the marks.
     private static func prepare(_ copy: String, file: String, database: String) throws -> (Int, Int) {
         let applied = try OnlineBackup.migrations(of: copy)
         guard !applied.isEmpty else {

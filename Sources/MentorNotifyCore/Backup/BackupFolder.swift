@@ -64,6 +64,19 @@ struct BackupFolder {
     func prune(keep: Int, sparing: String) -> [String] {
         let all = copies()
         let kept = Set(all.suffix(keep).map(\.name) + [sparing])
+        removeAbandoned()
         return all.filter { !kept.contains($0.name) && unlink($0.path) == 0 }.map(\.name)
+    }
+
+    /// The temporary files of copies that were never finished (a backup killed midway), once they
+    /// are a day old: a backup running now is never that old.
+    private func removeAbandoned() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let dayAgo = Date().addingTimeInterval(-86_400)
+        for name in names where name.hasPrefix("." + BackupFolder.prefix) && name.hasSuffix(".tmp") {
+            let file = (path as NSString).appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
+            if let modified, modified < dayAgo { unlink(file) }
+        }
     }
 }
