@@ -34,7 +34,7 @@ deb:
 	@scripts/deps.sh deb
 	scripts/build-deb.sh
 
-## Installs, upgrades, removes and purges the package on this machine, and runs lintian on it.
+## Installs, upgrades, runs, removes and purges the package in a Debian 12 container booted with systemd, and runs lintian on it.
 test-deb:
 	@scripts/deps.sh deb
 	scripts/test-deb.sh
