@@ -72,6 +72,10 @@ if [ ! -f "$base/.complete" ]; then
     touch "$base.new/.complete"
     rm -rf "$base"
     mv "$base.new" "$base"
+    # A base for another package list is not used again.
+    if [ -z "${TEST_DEB_ROOTFS:-}" ]; then
+        find "$(dirname "$base")" -mindepth 1 -maxdepth 1 -name 'bookworm-*' ! -path "$base" -exec rm -rf {} +
+    fi
 fi
 
 step "booting Debian 12 under systemd-nspawn with both packages"
