@@ -34,7 +34,7 @@ deb:
 	@scripts/deps.sh deb
 	scripts/build-deb.sh
 
-## Installs, upgrades, removes and purges the package on this machine, and runs lintian on it.
+## Installs, upgrades, runs, removes and purges the package in a Debian 12 container booted with systemd, and runs lintian on it.
 test-deb:
 	@scripts/deps.sh deb
 	scripts/test-deb.sh
@@ -73,9 +73,11 @@ install: release
 	install -m 0644 templates/da/*.txt $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/da/
 	install -m 0644 templates/en/*.txt $(DESTDIR)$(PREFIX)/share/mentor-notify/templates/en/
 	install -d $(DESTDIR)/lib/systemd/system
-	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/mentor-notify.service > $(DESTDIR)/lib/systemd/system/mentor-notify.service
-	chmod 0644 $(DESTDIR)/lib/systemd/system/mentor-notify.service
-	install -m 0644 systemd/mentor-notify.socket $(DESTDIR)/lib/systemd/system/mentor-notify.socket
+	for unit in mentor-notify.service mentor-notify-backup.service; do \
+		sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/$$unit > $(DESTDIR)/lib/systemd/system/$$unit && \
+		chmod 0644 $(DESTDIR)/lib/systemd/system/$$unit || exit 1; \
+	done
+	install -m 0644 systemd/mentor-notify.socket systemd/mentor-notify-backup.timer $(DESTDIR)/lib/systemd/system/
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/mentor-notify/README.md
 	install -D -m 0644 systemd/mentor-notify.sysusers $(DESTDIR)/usr/lib/sysusers.d/mentor-notify.conf
 	install -D -m 0644 systemd/mentor-notify.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/mentor-notify.conf

@@ -27,9 +27,11 @@ for language in da en; do
     install -m 0644 templates/$language/*.txt "$root/usr/share/mentor-notify/templates/$language/"
 done
 install -d "$root/lib/systemd/system"
-sed 's|@BINDIR@|/usr/bin|' systemd/mentor-notify.service > "$root/lib/systemd/system/mentor-notify.service"
-chmod 0644 "$root/lib/systemd/system/mentor-notify.service"
-install -m 0644 systemd/mentor-notify.socket "$root/lib/systemd/system/mentor-notify.socket"
+for unit in mentor-notify.service mentor-notify-backup.service; do
+    sed 's|@BINDIR@|/usr/bin|' "systemd/$unit" > "$root/lib/systemd/system/$unit"
+    chmod 0644 "$root/lib/systemd/system/$unit"
+done
+install -m 0644 systemd/mentor-notify.socket systemd/mentor-notify-backup.timer "$root/lib/systemd/system/"
 install -D -m 0644 systemd/mentor-notify.sysusers "$root/usr/lib/sysusers.d/mentor-notify.conf"
 install -D -m 0644 systemd/mentor-notify.tmpfiles "$root/usr/lib/tmpfiles.d/mentor-notify.conf"
 install -D -m 0640 systemd/mentor-notify.example.json "$root/etc/mentor-notify/mentor-notify.example.json"

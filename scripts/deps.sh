@@ -3,7 +3,8 @@
 #   scripts/deps.sh build   the C libraries (libcurl, SQLite, libcrypto's headers) and pkg-config
 #   scripts/deps.sh test    also the real servers and clients the tests use (aiosmtpd, Dovecot, Postfix, nginx, curl,
 #                           Chromium, openssl, systemd-analyze, html5lib, prometheus-client)
-#   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db)
+#   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db,
+#                           and the container: systemd-nspawn, mmdebstrap)
 set -euo pipefail
 want=${1:-build}
 
@@ -49,6 +50,8 @@ if [ "$want" = deb ]; then
     command -v lintian >/dev/null 2>&1 || packages+=(lintian)
     command -v man >/dev/null 2>&1 || packages+=(man-db)
     command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+    command -v systemd-nspawn >/dev/null 2>&1 || packages+=(systemd-container)
+    command -v mmdebstrap >/dev/null 2>&1 || packages+=(mmdebstrap)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

@@ -39,7 +39,13 @@ final class SignalFlags: @unchecked Sendable {
             control.cancel()
             return
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + gracePeriod) { [control] in control.cancel() }
+        // A plain thread, not Dispatch's timer (see SignalThread for why the daemon keeps off Dispatch's threads).
+        let timer = Thread { [control, gracePeriod] in
+            _ = DispatchSemaphore(value: 0).wait(timeout: .now() + gracePeriod)
+            control.cancel()
+        }
+        timer.name = "stop-grace"
+        timer.start()
     }
 
     func requestReload() {
@@ -64,30 +70,16 @@ final class Daemon {
     let context: Context
     let control = TransferControl()
     let flags: SignalFlags
-    private var sources: [any DispatchSourceSignal] = []
-    private let signalQueue = DispatchQueue(label: "mentor-notify.signals")
 
     init(context: Context) {
         self.context = context
         self.flags = SignalFlags(control: control)
     }
 
-    /// Registers the signal sources before any work starts, so no signal is lost. A parent may have
-    /// started us with these signals blocked (the mask survives exec; systemd-socket-activate does
-    /// it): unblocked here, or SIGTERM would stay pending forever.
+    /// Starts the signal thread before any work starts, so no signal is lost.
     private func installSignals() {
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&unblock, number) }
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        for (number, action) in [(SIGTERM, flags.stop), (SIGINT, flags.stop), (SIGHUP, flags.requestReload)]
-            as [(Int32, @Sendable () -> Void)]
-        {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-            source.setEventHandler(handler: action)
-            source.resume()
-            sources.append(source)
+        SignalThread.start { [flags] number in
+            if number == SIGHUP { flags.requestReload() } else { flags.stop() }
         }
     }
 
@@ -118,7 +110,6 @@ final class Daemon {
         }
         systemd.notify("STOPPING=1\nSTATUS=stopping")
         logger.info("daemon-stop", ["pid": String(getpid())])
-        for source in sources { source.cancel() }
     }
 
     /// One cycle at the wall clock's moment, said to systemd and the log; the consecutive failures.

@@ -65,7 +65,6 @@ final class Sender: @unchecked Sendable {
     private let now: Int64
     private let shouldStop: @Sendable () -> Bool
     private let heartbeat: Heartbeat
-    private let queue = DispatchQueue(label: "mentor-notify.sender")
     private let done = DispatchSemaphore(value: 0)
     /// Signalled too when a batch is done, so one waiter can serve several senders.
     private let completions: DispatchSemaphore?
@@ -91,11 +90,15 @@ final class Sender: @unchecked Sendable {
     func start(_ batch: [Outgoing], leaseDeadline: DispatchTime, windowDeadline: DispatchTime?) {
         precondition(!busy, "Sender.start while a batch is out")
         busy = true
-        queue.async { [self] in
+        // A thread of its own, not a Dispatch queue: Dispatch's worker threads start with
+        // setpriority(2), which the unit's SystemCallFilter refuses (a journal warning per batch).
+        let thread = Thread { [self] in
             outcomes = send(batch, leaseDeadline: leaseDeadline, windowDeadline: windowDeadline)
             done.signal()
             completions?.signal()
         }
+        thread.name = "sender"
+        thread.start()
     }
 
     /// The outcomes if the batch out is done, without waiting; nil while it is still sending.
