@@ -60,3 +60,5 @@ ratio=$(python3 -c "print(round($plan_s / $seek_s, 2))")
 printf 'plan: %d forløb, %d contacts, %d follow-ups due at %s\n' "$forloeb" "$contacts" "$count" "$at"
 printf 'plan: mentor-notify plan %ss, peak %d MiB (goals: < 0.5 s, < 150 MiB)\n' "$plan_s" $((plan_kb / 1024))
 printf 'plan: floor, bare SQL: indexed seeks %ss, GROUP BY join %ss; plan / seeks = %sx (goal <= 1.5x)\n' "$seek_s" "$group_s" "$ratio"
+printf 'summary: plan over %d forløb: %ss against the bare SQL seeks %ss = %sx (goal <= 1.5x); peak %d MiB\n' \
+    "$forloeb" "$plan_s" "$seek_s" "$ratio" $((plan_kb / 1024))
