@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 emails=${EMAILS:-2000}
 sms=${SMS:-5000}
 rounds=${ROUNDS:-5}
-bin=.build/release/mentor-notify
+bin=${BIN:-.build/release/mentor-notify}
 [ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
 command -v smtp-sink >/dev/null && command -v nginx >/dev/null || {
     echo "delivery: installing postfix (for smtp-sink) and nginx-light" >&2

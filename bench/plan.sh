@@ -3,7 +3,7 @@
 # bare SQL that aggregates the same rows (one indexed seek per forløb, and a GROUP BY), same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/release/mentor-notify
+bin=${BIN:-.build/release/mentor-notify}
 [ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
 forloeb=${FORLOEB:-100000}
 contacts=${CONTACTS:-2000000}
