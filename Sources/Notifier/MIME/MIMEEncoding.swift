@@ -70,17 +70,26 @@ public enum MIMEEncoding {
     /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks at 76 characters.
     public static func quotedPrintable(_ text: String) -> String {
         var text = text
-        // Contiguous UTF-8 (a bridged or foreign string is copied once): the loop reads raw bytes.
+        // Contiguous UTF-8 (a bridged or foreign string is copied once): the loop reads raw bytes and
+        // writes into the new string's own storage, at most four bytes out for each byte in.
         return text.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count + bytes.count / 2 + 16)
-            quotedPrintable(bytes, into: &output)
-            return String(decoding: output, as: UTF8.self)
+            String(unsafeUninitializedCapacity: bytes.count * 4 + 16) { output in
+                quotedPrintable(bytes, into: output)
+            }
         }
     }
 
-    private static func quotedPrintable(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+    /// Writes the encoding of `bytes` into `output` (room for 4 bytes per byte and 16 more) and
+    /// returns how many bytes it wrote.
+    private static func quotedPrintable(
+        _ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
         let hex: StaticString = "0123456789ABCDEF"
+        var written = 0
+        func put(_ byte: UInt8) {
+            output[written] = byte
+            written += 1
+        }
         var lineLength = 0
         var index = 0
         while index < bytes.count {
@@ -91,8 +100,8 @@ public enum MIMEEncoding {
                 byte = 10
             }
             if byte == 10 {
-                output.append(13)
-                output.append(10)
+                put(13)
+                put(10)
                 lineLength = 0
                 index += 1
                 continue
@@ -104,21 +113,22 @@ public enum MIMEEncoding {
                 && !(lineLength == 0 && byte == 46)
             let width = literal ? 1 : 3
             if lineLength + width > 75 {
-                output.append(61)
-                output.append(13)
-                output.append(10)
+                put(61)
+                put(13)
+                put(10)
                 lineLength = 0
             }
             if literal {
-                output.append(byte)
+                put(byte)
             } else {
-                output.append(61)
-                output.append(hex.utf8Start[Int(byte >> 4)])
-                output.append(hex.utf8Start[Int(byte & 15)])
+                put(61)
+                put(hex.utf8Start[Int(byte >> 4)])
+                put(hex.utf8Start[Int(byte & 15)])
             }
             lineLength += width
             index += 1
         }
+        return written
     }
 }
 
