@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BIN = .build/release/mentor-notify
 
-.PHONY: demo test build release lint format bench install clean crash-test fuzz texts deb test-deb
+.PHONY: demo test build release lint format bench profile install clean crash-test fuzz texts deb test-deb
 
 ## The main job on the embedded default: a demo database and a simulated year on the spool.
 demo:
@@ -54,6 +54,11 @@ format:
 bench:
 	@scripts/deps.sh test
 	bench/run.sh
+
+## Instruction counts (callgrind) of a delivery tick, per message and stage, beside the C libcurl loop's.
+profile: release
+	@scripts/deps.sh bench
+	bench/profile.sh
 
 ## SIGKILL at random moments during delivery of a 500-message outbox, 200 times: lost, duplicates, integrity;
 ## while a cycle reads 200 replies from Dovecot: each acted on once, confirmations, integrity; and while

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 emails=${EMAILS:-2000}
 sms=${SMS:-5000}
 rounds=${ROUNDS:-5}
-bin=.build/release/mentor-notify
+bin=${BIN:-.build/release/mentor-notify}
 [ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
 command -v smtp-sink >/dev/null && command -v nginx >/dev/null || {
     echo "delivery: installing postfix (for smtp-sink) and nginx-light" >&2
@@ -21,11 +21,7 @@ command -v smtp-sink >/dev/null && command -v nginx >/dev/null || {
 }
 work=$(mktemp -d)
 . bench/lib.sh
-smtp_port=$(free_port)
-http_port=$(free_port)
-smtp-sink -u nobody 127.0.0.1:"$smtp_port" 256 &
-sink_pid=$!
-static_nginx "$work/nginx" "$http_port" '{"ids":[1]}'
+delivery_servers "$work"
 awake_pid=""
 if [ -n "${KEEP_AWAKE:-}" ]; then
     nice -n 19 sh -c 'while :; do :; done' &
@@ -36,38 +32,10 @@ trap cleanup EXIT
 sleep 0.5
 
 # mentor-notify: mentees in active forløb invited to a café evening, one database for the emails and
-# one for the SMS. The invitations are planned and enqueued by a tick after the send window closed; the
-# next morning's tick delivers them, and is timed.
-cat > "$work/config.json" <<JSON
-{ "email": { "url": "smtp://127.0.0.1:$smtp_port", "from": "Mentorshoppen <noreply@example.dk>", "starttls": "none" },
-  "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:$http_port/rest/mtsms", "sender": "Mentor" },
-  "templates": "$PWD/templates",
-  "programs": [ { "id": "holstebro", "preset": "mentorshoppen", "name": "Mentorshoppen Holstebro",
-                  "leaders": [ { "name": "Elias", "email": "leder@example.dk" } ],
-                  "cafe": { "weekday": "wednesday", "time": "18:00", "everyWeeks": 2, "from": "2026-01-07",
-                            "place": "Mentorshoppen" } } ] }
-JSON
+# one for the SMS (bench/lib.sh). The next morning's tick delivers them, and is timed.
+delivery_config "$work/config.json" "$smtp_port" "$http_port"
 export MENTOR_NOTIFY_SMS_TOKEN=bench
-# queue DB CHANNEL COUNT: COUNT forløb whose mentee takes CHANNEL, invitations enqueued and not yet sent.
-queue() {
-    rm -f "$1" "$1"-*
-    MENTOR_NOTIFY_DB="$1" "$bin" init >/dev/null 2>&1
-    python3 - "$1" "$2" "$3" <<'PY'
-import sqlite3, sys
-db, channel, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-con = sqlite3.connect(db)
-rows = []
-for i in range(1, n + 1):
-    rows.append((2 * i - 1, "mentor", f"Mentor {i}", f"m{i}@example.dk", None, "email"))
-    rows.append((2 * i, "mentee", f"Mentee {i}", f"p{i}@example.dk" if channel == "email" else None,
-                 f"+4520{i:06d}" if channel == "sms" else None, channel))
-con.executemany("INSERT INTO person (id, role, name, email, phone, channels) VALUES (?, ?, ?, ?, ?, ?)", rows)
-con.executemany("INSERT INTO relationship (mentor_id, mentee_id, program, start_date, planned_end) VALUES (?, ?, 'holstebro', '2026-11-20', '2027-11-20')",
-                ((2 * i - 1, 2 * i) for i in range(1, n + 1)))
-con.commit()
-PY
-    MENTOR_NOTIFY_DB="$1" "$bin" --config "$work/config.json" --log-level error tick --at 2026-11-22T21:00 >/dev/null
-}
+queue() { delivery_queue "$bin" "$work/config.json" "$@"; }
 # The baseline sends the very bytes mentor-notify sends: one invitation rendered through the spool.
 queue "$work/sample.db" email 1
 python3 -c "
@@ -148,4 +116,14 @@ for name, path, queued, column in (("email", sys.argv[5], emails, 0), ("SMS", sy
           f"{max(alone) / max(limits):.2f}x delivery alone (best of each); "
           f"{statistics.median(whole) / statistics.median(limits):.2f}x whole tick, "
           f"{statistics.median(alone) / statistics.median(limits):.2f}x delivery alone (medians) (goal >= 0.9x)")
+    # Issue 26's figures, each beside its baseline from this run (bench/run.sh gathers these lines).
+    c_cpu = min(r[2 + column] for r in c)
+    goal = 1.5 if name == "email" else 2
+    print(f"summary: CPU per {name}: mentor-notify {cpu * 1e6 / sent:.0f} µs (best round, start-up included), "
+          f"C libcurl loop {c_cpu:.0f} µs = {cpu * 1e6 / sent / c_cpu:.2f}x (goal <= {goal}x)")
+    print(f"summary: peak memory delivering {int(queued)} {name}: {int(rss) // 1024} MiB")
+    if name == "email":
+        print(f"summary: email wall time: mentor-notify {sent / total:.0f}/s (whole tick, best round), "
+              f"{sent / delivering:.0f}/s delivering; Python smtplib {py_email}/s = "
+              f"{sent / total / float(py_email):.2f}x whole tick (goal >= 1x)")
 PY

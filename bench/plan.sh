@@ -3,7 +3,7 @@
 # bare SQL that aggregates the same rows (one indexed seek per forløb, and a GROUP BY), same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/release/mentor-notify
+bin=${BIN:-.build/release/mentor-notify}
 [ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
 forloeb=${FORLOEB:-100000}
 contacts=${CONTACTS:-2000000}
@@ -60,3 +60,5 @@ ratio=$(python3 -c "print(round($plan_s / $seek_s, 2))")
 printf 'plan: %d forløb, %d contacts, %d follow-ups due at %s\n' "$forloeb" "$contacts" "$count" "$at"
 printf 'plan: mentor-notify plan %ss, peak %d MiB (goals: < 0.5 s, < 150 MiB)\n' "$plan_s" $((plan_kb / 1024))
 printf 'plan: floor, bare SQL: indexed seeks %ss, GROUP BY join %ss; plan / seeks = %sx (goal <= 1.5x)\n' "$seek_s" "$group_s" "$ratio"
+printf 'summary: plan over %d forløb: %ss against the bare SQL seeks %ss = %sx (goal <= 1.5x); peak %d MiB\n' \
+    "$forloeb" "$plan_s" "$seek_s" "$ratio" $((plan_kb / 1024))

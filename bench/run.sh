@@ -3,10 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product mentor-notify >/dev/null
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 echo "== import (issue 2)"; bench/import.sh
-echo "== scheduler (issue 3)"; bench/plan.sh
-echo "== delivery (issue 4)"; bench/delivery.sh
+echo "== scheduler (issue 3)"; bench/plan.sh | tee -a "$out"
+echo "== delivery (issue 4)"; bench/delivery.sh | tee -a "$out"
 echo "== replies (issue 12)"; bench/replies.sh
 echo "== webhooks (issue 13)"; bench/webhooks.sh
 echo "== http request reader (issue 20)"; bench/http.sh
 echo "== readers of outside input (issue 20)"; bench/readers.sh
+# Issue 26: each figure beside its baseline, measured above in this run (the `summary:` lines).
+echo "== issue 26: each figure beside its baseline"
+grep '^summary: CPU per' "$out" | sed 's/^summary: /  /'
+grep '^summary: email wall' "$out" | sed 's/^summary: /  /'
+grep '^summary: plan' "$out" | sed 's/^summary: /  /'
+# The idle tick at 100,000 forløb (issue 26 item 2, goal < 50 ms) goes here.
+grep '^summary: peak' "$out" | sed 's/^summary: /  /'

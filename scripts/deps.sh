@@ -5,6 +5,7 @@
 #                           Chromium, openssl, systemd-analyze, html5lib, prometheus-client)
 #   scripts/deps.sh deb     the build tools plus what make deb and make test-deb use (dpkg-dev, lintian, man-db,
 #                           and the container: systemd-nspawn, mmdebstrap)
+#   scripts/deps.sh bench   what test installs, and valgrind (bench/profile.sh counts instructions with callgrind)
 set -euo pipefail
 want=${1:-build}
 
@@ -25,6 +26,12 @@ pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
 # HMAC for webhook signatures comes from libcrypto, which libcurl already loads; its headers:
 pkg-config --exists libcrypto 2>/dev/null || packages+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+if [ "$want" = bench ]; then
+    command -v valgrind >/dev/null 2>&1 || packages+=(valgrind)
+    command -v gcc >/dev/null 2>&1 || packages+=(gcc)
+    want=test
+fi
+
 if [ "$want" = test ]; then
     command -v openssl >/dev/null 2>&1 || packages+=(openssl)
     command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-pip)

@@ -67,8 +67,12 @@ public struct EmailSettings: Sendable, Hashable {
 
     /// The address inside `Name <address>`.
     public static func address(of from: String) -> String {
-        if let open = from.lastIndex(of: "<"), let close = from.lastIndex(of: ">"), open < close {
-            return trimmed(from[from.index(after: open)..<close])
+        // By bytes: '<' and '>' are ASCII and never part of another character's UTF-8.
+        let bytes = from.utf8
+        if let open = bytes.lastIndex(of: UInt8(ascii: "<")), let close = bytes.lastIndex(of: UInt8(ascii: ">")),
+            open < close
+        {
+            return trimmed(from[bytes.index(after: open)..<close])
         }
         return trimmed(from[...])
     }
@@ -85,6 +89,12 @@ public struct EmailSettings: Sendable, Hashable {
     /// Without leading and trailing blanks (done here rather than with Foundation, which bridges
     /// through NSString and costs more than the rest of building a message).
     static func trimmed(_ text: Substring) -> String {
+        // An address as configured or stored: nothing to trim, and no Character to look at.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21..<0x7F).contains(first),
+            (0x21..<0x7F).contains(last)
+        {
+            return String(text)
+        }
         guard let first = text.firstIndex(where: { !$0.isWhitespace }),
             let last = text.lastIndex(where: { !$0.isWhitespace })
         else { return "" }

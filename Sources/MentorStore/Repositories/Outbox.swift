@@ -257,11 +257,10 @@ extension Store {
                 ORDER BY not_before, id LIMIT ?
                 """, [now, windowOpen, channel?.rawValue ?? "email", channel?.rawValue ?? "sms", limit], Store.outboxRow
             )
-            for row in rows {
-                try database.run(
-                    "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                    [now + leaseSeconds, now, row.id])
-            }
+            // One statement for the batch: each execution builds the status CHECK's value list anew.
+            try database.run(
+                "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN (?*)",
+                [now + leaseSeconds, now], in: rows.map(\.id))
             return rows.map { row in
                 var leased = row
                 leased.status = .sending
@@ -301,6 +300,49 @@ extension Store {
             WHERE id = ?
             """ + (onlyIfUnsent ? " AND status IN ('sending', 'pending')" : ""),
             [now, providerID, segments, now, id]) > 0
+    }
+
+    /// A sent mark: what `markSent` records for one row.
+    public struct SentMark: Sendable {
+        public var id: Int64
+        public var providerID: String?
+        public var segments: Int?
+        public var at: Int64
+
+        public init(id: Int64, providerID: String?, segments: Int?, at: Int64) {
+            self.id = id
+            self.providerID = providerID
+            self.segments = segments
+            self.at = at
+        }
+    }
+
+    /// `markSent(onlyIfUnsent: true)` of many rows in one statement (a JSON array of the marks, each
+    /// `[id, at, segments, providerID]`): a statement per row costs its set-up each time, the status
+    /// CHECK's value list built anew. Returns how many rows it marked. The `+` keeps SQLite from
+    /// walking the status index with a scan of the marks for each row: each mark finds its row by id.
+    @discardableResult
+    public func markSent(_ marks: [SentMark]) throws -> Int {
+        guard !marks.isEmpty else { return 0 }
+        var json = "["
+        for (offset, mark) in marks.enumerated() {
+            if offset > 0 { json += "," }
+            json += "[\(mark.id),\(mark.at),\(mark.segments.map(String.init) ?? "null"),"
+            json += mark.providerID.map(JSONString.literal) ?? "null"
+            json += "]"
+        }
+        json += "]"
+        return try database.run(
+            """
+            UPDATE outbox SET sent_at = json_extract(m.value, '$[1]'), provider_id = json_extract(m.value, '$[3]'),
+                segments = json_extract(m.value, '$[2]'), lease_until = NULL,
+                updated_at = json_extract(m.value, '$[1]'), thread = NULL,
+                status = CASE delivery WHEN 'failed' THEN 'failed' ELSE 'sent' END,
+                reason = CASE delivery WHEN 'failed' THEN reason ELSE NULL END,
+                delivery = CASE delivery WHEN 'failed' THEN NULL ELSE delivery END
+            FROM json_each(?) AS m
+            WHERE outbox.id = json_extract(m.value, '$[0]') AND +outbox.status IN ('sending', 'pending')
+            """, [json])
     }
 
     /// Back to pending after a transient error, not before `retryAt`.

@@ -179,11 +179,29 @@ public final class Database {
     public func forEach(
         _ sql: String, in values: [any SQLArgument], _ body: (Row) throws(StoreError) -> Void
     ) throws(StoreError) {
+        try inChunks(sql, values) { sql, chunk throws(StoreError) in try forEach(sql, chunk, body) }
+    }
+
+    /// Runs `sql` with `arguments`, then the values of its `IN (?*)` (as `forEach(_:in:_:)`): one
+    /// execution changes many rows, where a statement per row costs its set-up each time (for the
+    /// outbox, a CHECK's value list built anew). Returns the number of changed rows.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: [any SQLArgument], in values: [any SQLArgument]) throws(StoreError)
+        -> Int
+    {
+        var changed = 0
+        try inChunks(sql, values) { sql, chunk throws(StoreError) in changed += try run(sql, arguments + chunk) }
+        return changed
+    }
+
+    private func inChunks(
+        _ sql: String, _ values: [any SQLArgument], _ body: (String, [any SQLArgument]) throws(StoreError) -> Void
+    ) throws(StoreError) {
         var start = 0
         while start < values.count {
             let chunk = Array(values[start..<min(start + 500, values.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try forEach(sql.replacingOccurrences(of: "(?*)", with: "(\(marks))"), chunk, body)
+            try body(sql.replacingOccurrences(of: "(?*)", with: "(\(marks))"), chunk)
             start += chunk.count
         }
     }

@@ -85,7 +85,29 @@ public final class Statement {
         sqlite3_reset(handle)
     }
 
-    /// The result columns by name, read once per statement (statements are cached and reused).
+    /// The result columns in order, and by name, read once per statement (statements are cached
+    /// and reused).
+    private(set) lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map { index in
+        sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
+    }
+    private lazy var namesAreUnique = Set(columnNames).count == columnNames.count
+    /// The column after the one asked for last: a mapper mostly reads them in the SELECT's order.
+    private var nextColumn = 0
+
+    /// The index of the result column `name`, nil if the query has none.
+    func index(ofColumn name: String) -> Int32? {
+        let names = columnNames
+        // Checked before hashing `name`: comparing two short strings is cheaper than a lookup. (With
+        // a name twice in the result, the lookup's answer, the last, is the one that counts.)
+        if namesAreUnique, nextColumn < names.count, names[nextColumn] == name {
+            nextColumn += 1
+            return Int32(nextColumn - 1)
+        }
+        guard let index = columnIndexes[name] else { return nil }
+        nextColumn = Int(index) + 1
+        return index
+    }
+
     private(set) lazy var columnIndexes: [String: Int32] = {
         var indexes: [String: Int32] = [:]
         for index in 0..<sqlite3_column_count(handle) {
@@ -124,7 +146,7 @@ public struct Row {
     /// The index of the result column `name`: a mapper reads columns by name, as GRDB does, so a
     /// column added to a SELECT cannot shift what the others mean. A name the query lacks is a bug.
     public func column(_ name: String) throws(StoreError) -> Int32 {
-        guard let index = statement.columnIndexes[name] else {
+        guard let index = statement.index(ofColumn: name) else {
             throw StoreError(.sqlite(SQLITE_RANGE), "internal error: no column '\(name)'", sql: statement.sql)
         }
         return index

@@ -129,14 +129,8 @@ final class SentJournal: @unchecked Sendable {
     @discardableResult
     static func apply(_ entries: [Entry], to store: Store) throws -> Int {
         try store.write {
-            var applied = 0
-            for entry in entries
-            where try store.markSent(
-                entry.id, providerID: entry.providerID, segments: entry.segments, now: entry.at, onlyIfUnsent: true)
-            {
-                applied += 1
-            }
-            return applied
+            try store.markSent(
+                entries.map { Store.SentMark(id: $0.id, providerID: $0.providerID, segments: $0.segments, at: $0.at) })
         }
     }
 

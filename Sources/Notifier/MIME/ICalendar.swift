@@ -203,31 +203,38 @@ public enum ICalendar {
 
     /// TEXT escaping (RFC 5545 3.3.11).
     static func escape(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\", ";", ",":
-                output.append("\\")
-                output.append(scalar)
-            case "\n":
-                output.append("\\")
-                output.append("n")
-            case "\r": continue
-            default: output.append(scalar)
+        // Most values (a UID, a place) need none: they are returned as they are.
+        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x3B || $0 == 0x2C || $0 == 0x0A || $0 == 0x0D })
+        else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x5C, 0x3B, 0x2C:  // \ ; ,
+                output.append(0x5C)
+                output.append(byte)
+            case 0x0A:
+                output.append(0x5C)
+                output.append(UInt8(ascii: "n"))
+            case 0x0D: continue
+            default: output.append(byte)
             }
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Folds a content line at 75 octets without splitting a UTF-8 character.
     static func fold(_ line: String) -> String {
         guard line.utf8.count > 75 else { return line }
         var result: [UInt8] = []
+        result.reserveCapacity(line.utf8.count + line.utf8.count / 25 + 3)
         var count = 0
         for byte in line.utf8 {
             // Break before a byte that starts a character (not a UTF-8 continuation byte).
             if count >= 75 && byte & 0xC0 != 0x80 {
-                result += [13, 10, 32]
+                result.append(13)
+                result.append(10)
+                result.append(32)
                 count = 1
             }
             result.append(byte)

@@ -19,7 +19,7 @@ public enum MIMEEncoding {
         {
             return text
         }
-        var words: [String] = []
+        var words = ""
         var chunk = [UInt8]()
         chunk.reserveCapacity(48)
         // Whole characters per word: a word must not split a character's bytes (RFC 2047 5).
@@ -27,22 +27,70 @@ public enum MIMEEncoding {
             let length = character.utf8.count
             // 45 bytes → 60 base64 characters + 12 of framing = 72, within RFC 2047's 75.
             if chunk.count + length > 45 && !chunk.isEmpty {
-                words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                appendWord(chunk, to: &words)
                 chunk.removeAll(keepingCapacity: true)
             }
             chunk += character.utf8
         }
-        if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
-        return words.joined(separator: "\r\n ")
+        if !chunk.isEmpty { appendWord(chunk, to: &words) }
+        return words
+    }
+
+    /// `=?UTF-8?B?…?=` of `bytes`, after a folding line break when `words` holds one already.
+    private static func appendWord(_ bytes: [UInt8], to words: inout String) {
+        if !words.isEmpty { words += "\r\n " }
+        words += "=?UTF-8?B?"
+        words += base64(bytes)
+        words += "?="
+    }
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Base64 (RFC 4648) with padding; a few dozen bytes of a header, where Foundation's Data round
+    /// trip costs more than the encoding.
+    static func base64(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let count = min(3, bytes.count - index)
+            let a = UInt32(bytes[index])
+            let b = count > 1 ? UInt32(bytes[index + 1]) : 0
+            let c = count > 2 ? UInt32(bytes[index + 2]) : 0
+            let group = a << 16 | b << 8 | c
+            output.append(base64Alphabet[Int(group >> 18 & 63)])
+            output.append(base64Alphabet[Int(group >> 12 & 63)])
+            output.append(count > 1 ? base64Alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "="))
+            output.append(count > 2 ? base64Alphabet[Int(group & 63)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks at 76 characters.
     public static func quotedPrintable(_ text: String) -> String {
-        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count * 3 / 2)
+        var text = text
+        // Contiguous UTF-8 (a bridged or foreign string is copied once): the loop reads raw bytes and
+        // writes into the new string's own storage, at most four bytes out for each byte in.
+        return text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 4 + 16) { output in
+                quotedPrintable(bytes, into: output)
+            }
+        }
+    }
+
+    /// Writes the encoding of `bytes` into `output` (room for 4 bytes per byte and 16 more) and
+    /// returns how many bytes it wrote.
+    private static func quotedPrintable(
+        _ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        let hex: StaticString = "0123456789ABCDEF"
+        var written = 0
+        func put(_ byte: UInt8) {
+            output[written] = byte
+            written += 1
+        }
         var lineLength = 0
-        let bytes = Array(text.utf8)
         var index = 0
         while index < bytes.count {
             var byte = bytes[index]
@@ -52,8 +100,8 @@ public enum MIMEEncoding {
                 byte = 10
             }
             if byte == 10 {
-                output.append(13)
-                output.append(10)
+                put(13)
+                put(10)
                 lineLength = 0
                 index += 1
                 continue
@@ -65,22 +113,22 @@ public enum MIMEEncoding {
                 && !(lineLength == 0 && byte == 46)
             let width = literal ? 1 : 3
             if lineLength + width > 75 {
-                output.append(61)
-                output.append(13)
-                output.append(10)
+                put(61)
+                put(13)
+                put(10)
                 lineLength = 0
             }
             if literal {
-                output.append(byte)
+                put(byte)
             } else {
-                output.append(61)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 15)])
+                put(61)
+                put(hex.utf8Start[Int(byte >> 4)])
+                put(hex.utf8Start[Int(byte & 15)])
             }
             lineLength += width
             index += 1
         }
-        return String(decoding: output, as: UTF8.self)
+        return written
     }
 }
 

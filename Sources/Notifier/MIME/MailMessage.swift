@@ -64,57 +64,65 @@ public struct MailMessage: Sendable {
 
     /// The message with CRLF line ends, ready for SMTP DATA.
     public func rendered() throws(MIMEError) -> String {
-        for (name, value) in [
-            ("From", from), ("To", to), ("Subject", subject), ("Message-ID", messageID), ("Reply-To", replyTo ?? ""),
-            ("List-Unsubscribe", listUnsubscribe ?? ""),
-        ] {
-            try MIMEEncoding.checkHeader(value, name: name)
+        try MIMEEncoding.checkHeader(from, name: "From")
+        try MIMEEncoding.checkHeader(to, name: "To")
+        try MIMEEncoding.checkHeader(subject, name: "Subject")
+        try MIMEEncoding.checkHeader(messageID, name: "Message-ID")
+        try MIMEEncoding.checkHeader(replyTo ?? "", name: "Reply-To")
+        try MIMEEncoding.checkHeader(listUnsubscribe ?? "", name: "List-Unsubscribe")
+        // One string, appended to in place: a list of lines joined at the end cost as much again.
+        var out = ""
+        out.reserveCapacity(body.utf8.count * 3 / 2 + (calendar?.utf8.count ?? 0) * 3 / 2 + 1024)
+        func line(_ first: String = "", _ second: String = "", _ third: String = "") {
+            out += first
+            out += second
+            out += third
+            out += "\r\n"
         }
-        var headers = [
-            "Date: \(MailMessage.rfc5322Date(date))",
-            "From: \(fromMailbox ?? MailMessage.mailbox(from))",
-            "To: <\(EmailSettings.address(of: to))>",
-            "Subject: \(MIMEEncoding.encodedWords(subject))",
-            "Message-ID: <\(messageID)>",
-            "MIME-Version: 1.0",
-            "Auto-Submitted: auto-generated",
-            "X-Auto-Response-Suppress: All",
-        ]
-        if let replyTo { headers.insert("Reply-To: <\(EmailSettings.address(of: replyTo))>", at: 3) }
+        line("Date: ", MailMessage.rfc5322Date(date))
+        line("From: ", fromMailbox ?? MailMessage.mailbox(from))
+        line("To: <", EmailSettings.address(of: to), ">")
+        if let replyTo { line("Reply-To: <", EmailSettings.address(of: replyTo), ">") }
+        line("Subject: ", MIMEEncoding.encodedWords(subject))
+        line("Message-ID: <", messageID, ">")
+        line("MIME-Version: 1.0")
+        line("Auto-Submitted: auto-generated")
+        line("X-Auto-Response-Suppress: All")
         // Ids from outside: only those that may go into a header, never a line break among them.
         if let inReplyTo, MailThread.isValid(inReplyTo) {
-            headers.append("In-Reply-To: <\(inReplyTo)>")
+            line("In-Reply-To: <", inReplyTo, ">")
             let chain = references.filter { MailThread.isValid($0) }
-            if !chain.isEmpty { headers.append("References: " + chain.map { "<\($0)>" }.joined(separator: " ")) }
+            if !chain.isEmpty { line("References: ", chain.map { "<\($0)>" }.joined(separator: " ")) }
         }
         if let listUnsubscribe {
             // Folded after each comma: two URIs exceed the 78 characters a line should keep to.
-            headers.append("List-Unsubscribe: " + listUnsubscribe.replacingOccurrences(of: ", ", with: ",\r\n "))
-            if oneClickUnsubscribe { headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click") }
+            line("List-Unsubscribe: ", listUnsubscribe.replacingOccurrences(of: ", ", with: ",\r\n "))
+            if oneClickUnsubscribe { line("List-Unsubscribe-Post: List-Unsubscribe=One-Click") }
         }
-        let text = [
-            "Content-Type: text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding: quoted-printable",
-            "",
-            MIMEEncoding.quotedPrintable(body),
-        ]
+        func text() {
+            line("Content-Type: text/plain; charset=UTF-8")
+            line("Content-Transfer-Encoding: quoted-printable")
+            line()
+            line(MIMEEncoding.quotedPrintable(body))
+        }
         guard let calendar else {
-            headers += text
-            return headers.joined(separator: "\r\n") + "\r\n"
+            text()
+            return out
         }
         let boundary = "=_mentor-notify-" + String(messageID.hashValue.magnitude, radix: 36)
         // An invitation as calendar programs recognise one (RFC 6047 2.4): the text and the
         // calendar as alternatives of the same message, the calendar last.
-        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-        var lines = headers + ["", "This is a MIME message.", "--\(boundary)"] + text
-        lines += [
-            "--\(boundary)",
-            "Content-Type: text/calendar; charset=UTF-8; method=\(calendarMethod)",
-            "Content-Transfer-Encoding: quoted-printable",
-            "",
-            MIMEEncoding.quotedPrintable(calendar),
-            "--\(boundary)--",
-        ]
-        return lines.joined(separator: "\r\n") + "\r\n"
+        line("Content-Type: multipart/alternative; boundary=\"", boundary, "\"")
+        line()
+        line("This is a MIME message.")
+        line("--", boundary)
+        text()
+        line("--", boundary)
+        line("Content-Type: text/calendar; charset=UTF-8; method=", calendarMethod)
+        line("Content-Transfer-Encoding: quoted-printable")
+        line()
+        line(MIMEEncoding.quotedPrintable(calendar))
+        line("--", boundary, "--")
+        return out
     }
 }

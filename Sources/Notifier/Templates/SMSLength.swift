@@ -34,7 +34,13 @@ public enum SMSLength {
     static func word(_ count: Int) -> String { "M" + String(repeating: "m", count: count - 1) }
 
     /// The date (ISO) whose written form is longest in `language`, with and without the year.
-    static func longestDate(_ language: Language) -> String {
+    static func longestDate(_ language: Language) -> String { longestDates[language] ?? "2026-09-30" }
+
+    /// Written out once per process: every text of every rule asks, and a year of dates is 366 of them.
+    private static let longestDates = Dictionary(
+        uniqueKeysWithValues: Language.allCases.map { ($0, searchLongestDate($0)) })
+
+    private static func searchLongestDate(_ language: Language) -> String {
         var best = "2026-09-30"
         var length = 0
         var day = LocalDate(year: 2026, month: 1, day: 1) ?? LocalDate(dayNumber: 0)
@@ -107,7 +113,14 @@ public enum SMSLength {
     /// ones, each on its own), each variable at its longest.
     /// Each program's wording is checked as its preset sets it.
     static func worstCases(_ rule: Rule, _ longest: Longest, language: Language) -> [[String: String]] {
-        var values = worstCase(longest, language: language)
+        worstCases(rule, base: worstCase(longest, language: language), longest, language: language)
+    }
+
+    /// As `worstCases(_:_:language:)`, from `worstCase(longest, language:)` built once for every rule.
+    static func worstCases(_ rule: Rule, base: [String: String], _ longest: Longest, language: Language)
+        -> [[String: String]]
+    {
+        var values = base
         for name in rule.variables where values[name] == nil { values[name] = "yes" }
         let shown =
             exclusive[rule].map { group in
@@ -123,13 +136,14 @@ public enum SMSLength {
     public static func check(_ catalog: TemplateCatalog, longest: Longest = Longest()) throws(TooLong) -> [String] {
         var twoSegments: [String] = []
         for language in Language.allCases {
+            let base = worstCase(longest, language: language)
             for rule in Rule.allCases {
                 for role in rule.roles {
                     let variants: [String?] = TemplateCatalog.variants[rule] ?? [nil]
                     for variant in variants {
                         let name =
                             "\(language.rawValue)/\(rule.rawValue).txt [\(role.rawValue) sms\(variant.map { " \($0)" } ?? "")]"
-                        for var values in worstCases(rule, longest, language: language) {
+                        for var values in worstCases(rule, base: base, longest, language: language) {
                             values["variant"] = variant
                             guard
                                 let message = try? catalog.render(

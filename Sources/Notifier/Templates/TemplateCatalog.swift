@@ -85,8 +85,10 @@ public struct TemplateCatalog: Sendable {
     /// The `[role channel]` sections of a file; only blank and `#` lines may come before the first.
     static func sections(of text: String, file: String) throws(TemplateError) -> [Section] {
         var sections: [Section] = []
-        for (number, line) in text.components(separatedBy: "\n").enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+        // Split on the byte: "\r\n" is one Character, and a CRLF file must split as before.
+        for (number, part) in text.utf8.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            let line = String(decoding: part, as: UTF8.self)
+            let trimmed = line.trimmingWhitespace()
             if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
                 sections.append(Section(header: String(trimmed.dropFirst().dropLast()), line: number + 1, body: []))
             } else if sections.isEmpty {
@@ -120,7 +122,7 @@ public struct TemplateCatalog: Sendable {
         }
         var lines = section.body
         var subject: Template?
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let first = lines.first, first.trimmingWhitespace().isEmpty { lines.removeFirst() }
         if channel == .email {
             guard let first = lines.first, first.hasPrefix("Subject:") else {
                 throw TemplateError(
@@ -128,11 +130,11 @@ public struct TemplateCatalog: Sendable {
                     message: "section [\(section.header)] (line \(section.line)) must start with a Subject: line")
             }
             subject = try parse(
-                String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces), file, section.line)
+                String(first.dropFirst("Subject:".count)).trimmingWhitespace(), file, section.line)
             lines.removeFirst()
         }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmingWhitespace().isEmpty { lines.removeLast() }
+        while let first = lines.first, first.trimmingWhitespace().isEmpty { lines.removeFirst() }
         guard !lines.isEmpty else {
             throw TemplateError(file: file, message: "section [\(section.header)] (line \(section.line)) has no text")
         }
@@ -194,4 +196,18 @@ public struct TemplateCatalog: Sendable {
     }
 
     public var count: Int { entries.count }
+}
+
+extension StringProtocol {
+    /// As `trimmingCharacters(in: .whitespaces)` (tabs and Unicode space separators, not line
+    /// breaks), without Foundation's detour through NSString: the templates are read at every start.
+    func trimmingWhitespace() -> String {
+        func blank(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? scalar == " " || scalar == "\t" : scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = Substring(self).unicodeScalars
+        guard let first = scalars.firstIndex(where: { !blank($0) }), let last = scalars.lastIndex(where: { !blank($0) })
+        else { return "" }
+        return String(Substring(scalars[first...last]))
+    }
 }

@@ -32,44 +32,54 @@ public struct Template: Sendable, Hashable {
         -> [Part]
     {
         var parts: [Part] = []
-        var text = ""
+        let bytes = source.utf8
+        // By bytes, a text at a time: the templates are parsed at every start, and a Character at a
+        // time cost more than the rest of starting up.
         while index < source.endIndex {
-            if source[index...].hasPrefix("{{") {
-                guard let close = source[index...].range(of: "}}") else {
-                    throw ParseError(message: "a '{{' is not closed with '}}'")
+            guard let open = pair(UInt8(ascii: "{"), in: bytes, from: index) else {
+                parts.append(.text(String(source[index...])))
+                index = source.endIndex
+                break
+            }
+            if open > index { parts.append(.text(String(source[index..<open]))) }
+            let inside = bytes.index(open, offsetBy: 2)
+            guard let close = pair(UInt8(ascii: "}"), in: bytes, from: inside) else {
+                throw ParseError(message: "a '{{' is not closed with '}}'")
+            }
+            let tag = source[inside..<close].trimmingSpaces()
+            index = bytes.index(close, offsetBy: 2)
+            if tag.hasPrefix("#") {
+                let name = String(tag.dropFirst())
+                try checkName(name)
+                parts.append(.section(name, try parse(source, &index, closing: name)))
+            } else if tag.hasPrefix("^") {
+                let name = String(tag.dropFirst())
+                try checkName(name)
+                parts.append(.inverted(name, try parse(source, &index, closing: name)))
+            } else if tag.hasPrefix("/") {
+                let name = String(tag.dropFirst())
+                guard name == closing else {
+                    throw ParseError(message: "'{{/\(name)}}' closes a section that is not open")
                 }
-                let tag = source[source.index(index, offsetBy: 2)..<close.lowerBound].trimmingSpaces()
-                index = close.upperBound
-                if !text.isEmpty {
-                    parts.append(.text(text))
-                    text = ""
-                }
-                if tag.hasPrefix("#") {
-                    let name = String(tag.dropFirst())
-                    try checkName(name)
-                    parts.append(.section(name, try parse(source, &index, closing: name)))
-                } else if tag.hasPrefix("^") {
-                    let name = String(tag.dropFirst())
-                    try checkName(name)
-                    parts.append(.inverted(name, try parse(source, &index, closing: name)))
-                } else if tag.hasPrefix("/") {
-                    let name = String(tag.dropFirst())
-                    guard name == closing else {
-                        throw ParseError(message: "'{{/\(name)}}' closes a section that is not open")
-                    }
-                    return parts
-                } else {
-                    try checkName(tag)
-                    parts.append(.variable(tag))
-                }
+                return parts
             } else {
-                text.append(source[index])
-                index = source.index(after: index)
+                try checkName(tag)
+                parts.append(.variable(tag))
             }
         }
-        if !text.isEmpty { parts.append(.text(text)) }
         if let closing { throw ParseError(message: "section '{{#\(closing)}}' is not closed with '{{/\(closing)}}'") }
         return parts
+    }
+
+    /// Where `byte` first comes twice in a row at or after `start` (`{{`, `}}`).
+    private static func pair(_ byte: UInt8, in bytes: String.UTF8View, from start: String.Index) -> String.Index? {
+        var index = start
+        while index < bytes.endIndex {
+            let next = bytes.index(after: index)
+            if bytes[index] == byte, next < bytes.endIndex, bytes[next] == byte { return index }
+            index = next
+        }
+        return nil
     }
 
     private static func checkName(_ name: String) throws(ParseError) {

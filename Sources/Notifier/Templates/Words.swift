@@ -45,14 +45,14 @@ extension TemplateCatalog {
                         + TemplateCatalog.requiredWords.keys.sorted().joined(separator: ", "))
             }
             for (offset, line) in section.body.enumerated() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.trimmingWhitespace()
                 guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
                 let number = section.line + offset + 1
                 guard let equals = trimmed.firstIndex(of: "=") else {
                     throw TemplateError(file: file, message: "line \(number): not NAME = TEXT")
                 }
-                let name = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-                let value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                let name = trimmed[..<equals].trimmingWhitespace()
+                let value = trimmed[trimmed.index(after: equals)...].trimmingWhitespace()
                 guard required.contains(name) else {
                     throw TemplateError(
                         file: file,
