@@ -1,0 +1,381 @@
+import Desk
+import MentorModel
+import MentorStore
+
+/// A pair's meetings (`meeting list`, `meeting REL`, `meeting move`, `meeting cancel`) and
+/// contacts (`contact list`, `contact REL`, `contact fix`, `contact remove`). A meeting or contact
+/// is found through its forløb, which the leader must see (404 otherwise).
+enum MeetingContactPages {
+    static let routes = [
+        DeskRoute("GET", "pairs/:id/meetings", meetings), DeskRoute("POST", "pairs/:id/meetings", addMeeting),
+        DeskRoute("GET", "meetings/:id/move", moveForm), DeskRoute("POST", "meetings/:id/move", move),
+        DeskRoute("GET", "meetings/:id/cancel", cancelForm), DeskRoute("POST", "meetings/:id/cancel", cancel),
+        DeskRoute("GET", "pairs/:id/contacts", contacts), DeskRoute("POST", "pairs/:id/contacts", addContact),
+        DeskRoute("GET", "contacts/:id/fix", fixForm), DeskRoute("POST", "contacts/:id/fix", fix),
+        DeskRoute("GET", "contacts/:id/remove", removeForm), DeskRoute("POST", "contacts/:id/remove", remove),
+    ]
+
+    /// The notices a redirect back to a list may ask for (`?done=moved`), by page.
+    static let doneNotices: [String: Set<String>] = [
+        "meetings": ["added", "moved", "cancelled"], "contacts": ["logged", "fixed", "removed"],
+    ]
+
+    // MARK: Meetings
+
+    static func meetings(_ call: DeskCall) throws -> DeskResult {
+        guard let id = PairPages.seenPair(call) else { return .notFound }
+        return try meetingsPage(call, id, refusal: nil)
+    }
+
+    static func addMeeting(_ call: DeskCall) throws -> DeskResult {
+        guard let id = PairPages.seenPair(call) else { return .notFound }
+        var words = ["meeting", String(id), "--at", DeskDates.fromDateTimeField(call.form.given("at") ?? "")]
+        if let place = call.form.given("place") { words += ["--place", place] }
+        let outcome = call.run(words)
+        guard outcome.succeeded else {
+            return try meetingsPage(call, id, refusal: Refusal(outcome.error, fields: ["at", "place"]))
+        }
+        return .redirect("/desk/pairs/\(id)/meetings?done=added")
+    }
+
+    static func meetingsPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
+        let pair = try call.json(["forloeb", "show", String(id), "--json"])
+        let meetings = try call.json(["meeting", "list", String(id), "--json"]).array
+        var body = PairPages.pairLine(call, pair, id)
+        body.append(notice(call, "meetings"))
+        if meetings.isEmpty {
+            body.raw("<p>")
+            body.text(call.word("meetings", "none"))
+            body.raw("</p>\n")
+        } else {
+            let columns = ["when", "place", "status", "actions"].map { call.word("meetings", "column-" + $0) }
+            body.append(PairPages.tableHead(columns))
+            for meeting in meetings {
+                let status = meeting["status"].text
+                body.raw("<tr>")
+                body.element(
+                    "td", [("data-label", columns[0])], text: DeskDates.written(meeting["at"].text, call.language))
+                body.element("td", [("data-label", columns[1])], text: meeting["place"].text)
+                body.element("td", [("data-label", columns[2])], text: call.word("meetings", "status-" + status))
+                body.raw("<td data-label=\"\(HTML.escape(columns[3]))\">")
+                if status != "cancelled" {
+                    let meetingID = meeting["id"].text
+                    body.element(
+                        "a", [("href", "/desk/meetings/\(meetingID)/move")], text: call.word("meetings", "move"))
+                    body.raw(" · ")
+                    body.element(
+                        "a", [("href", "/desk/meetings/\(meetingID)/cancel")], text: call.word("meetings", "cancel"))
+                }
+                body.raw("</td></tr>\n")
+            }
+            body.raw("</tbody>\n</table>\n")
+        }
+        body.raw("<h2>")
+        body.text(call.word("meetings", "add-title"))
+        body.raw("</h2>\n")
+        body.append(Refusal.formProblem(refusal))
+        body.append(
+            FormMarkup.form(
+                action: "/desk/pairs/\(id)/meetings", csrfToken: call.request.csrfToken,
+                button: call.word("meetings", "add-button"),
+                content: meetingFields(call, at: call.form["at"] ?? "", place: call.form["place"] ?? "", refusal)))
+        body.append(PairPages.backLink(call, "/desk/pairs/\(id)"))
+        return .page(
+            DeskPage(
+                title: call.word("meetings", "title"), body: body, status: refusal == nil ? 200 : 422,
+                section: "pairs"))
+    }
+
+    static func meetingFields(_ call: DeskCall, at: String, place: String, _ refusal: Refusal?) -> Markup {
+        var fields = FormMarkup.field(
+            "at", label: call.word("meetings", "at"), value: at, type: "datetime-local", error: refusal?.error("at"),
+            required: true)
+        fields.append(
+            FormMarkup.field(
+                "place", label: call.word("meetings", "place"), value: place, error: refusal?.error("place"),
+                hint: call.word("meetings", "place-hint")))
+        return fields
+    }
+
+    /// The meeting of the path's `:id` and its forløb, when the leader sees that forløb.
+    static func seenMeeting(_ call: DeskCall) throws -> (pair: Int64, meeting: JSONView)? {
+        guard let id = call.id("id"), let pair = call.actions.pair(ofMeeting: id, call.leader) else { return nil }
+        let meeting = try call.json(["meeting", "list", String(pair), "--json"]).array.first { $0["id"].int == id }
+        return meeting.map { (pair, $0) }
+    }
+
+    static func moveForm(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
+        return try movePage(call, pair, meeting, refusal: nil)
+    }
+
+    static func move(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
+        var words = [
+            "meeting", "move", meeting["id"].text, "--at", DeskDates.fromDateTimeField(call.form.given("at") ?? ""),
+        ]
+        if let place = call.form.given("place") { words += ["--place", place] }
+        let outcome = call.run(words)
+        guard outcome.succeeded else {
+            return try movePage(call, pair, meeting, refusal: Refusal(outcome.error, fields: ["at", "place"]))
+        }
+        return .redirect("/desk/pairs/\(pair)/meetings?done=moved")
+    }
+
+    static func movePage(_ call: DeskCall, _ pair: Int64, _ meeting: JSONView, refusal: Refusal?) throws -> DeskResult {
+        let show = try call.json(["forloeb", "show", String(pair), "--json"])
+        let fields = meetingFields(
+            call, at: call.form["at"] ?? meeting["at"].text, place: call.form["place"] ?? meeting["place"].text, refusal
+        )
+        return PairPages.formPage(
+            call, pair: show, id: pair, title: call.word("meetings", "move-title"),
+            intro: call.word("meetings", "move-intro", ["when": DeskDates.written(meeting["at"].text, call.language)]),
+            action: "/desk/meetings/\(meeting["id"].text)/move", button: call.word("meetings", "move-button"),
+            fields: fields, refusal: refusal)
+    }
+
+    static func cancelForm(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
+        return try cancelPage(call, pair, meeting, problem: nil)
+    }
+
+    static func cancel(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
+        let outcome = call.run(["meeting", "cancel", meeting["id"].text])
+        guard outcome.succeeded else { return try cancelPage(call, pair, meeting, problem: outcome.error) }
+        return .redirect("/desk/pairs/\(pair)/meetings?done=cancelled")
+    }
+
+    static func cancelPage(_ call: DeskCall, _ pair: Int64, _ meeting: JSONView, problem: String?) throws -> DeskResult
+    {
+        let show = try call.json(["forloeb", "show", String(pair), "--json"])
+        let when = DeskDates.written(meeting["at"].text, call.language)
+        return confirmation(
+            call, pair: show, id: pair, title: call.word("meetings", "cancel-title"),
+            question: call.word("meetings", "cancel-question", ["when": when]),
+            action: "/desk/meetings/\(meeting["id"].text)/cancel", button: call.word("meetings", "cancel-button"),
+            problem: problem, back: "/desk/pairs/\(pair)/meetings")
+    }
+
+    // MARK: Contacts
+
+    static func contacts(_ call: DeskCall) throws -> DeskResult {
+        guard let id = PairPages.seenPair(call) else { return .notFound }
+        return try contactsPage(call, id, refusal: nil)
+    }
+
+    static func addContact(_ call: DeskCall) throws -> DeskResult {
+        guard let id = PairPages.seenPair(call) else { return .notFound }
+        var words = [
+            "contact", String(id), "--date", call.form.given("date") ?? "", "--minutes",
+            call.form.given("minutes") ?? "",
+        ]
+        if let kind = call.form.given("kind") { words += ["--kind", kind] }
+        if call.form["yes"] == "1" { words.append("--yes") }
+        let outcome = call.run(words)
+        guard outcome.succeeded else { return try contactsPage(call, id, refusal: contactRefusal(call, outcome.error)) }
+        return .redirect("/desk/pairs/\(id)/contacts?done=logged")
+    }
+
+    /// The command's refusal; one over 8 hours is about the minutes, and the form then asks for
+    /// the confirmation `--yes` gives.
+    static func contactRefusal(_ call: DeskCall, _ message: String) -> Refusal {
+        let long = Int(call.form.given("minutes") ?? "").map { ContactCommands.lengthProblem($0, yes: false) != nil }
+        return Refusal(message, fields: ["date", "minutes", "kind"], field: long == true ? "minutes" : nil)
+    }
+
+    static func contactsPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
+        let pair = try call.json(["forloeb", "show", String(id), "--json"])
+        let contacts = try call.json(["contact", "list", String(id), "--json"]).array
+        var body = PairPages.pairLine(call, pair, id)
+        body.append(notice(call, "contacts"))
+        if contacts.isEmpty {
+            body.raw("<p>")
+            body.text(call.word("contacts", "none"))
+            body.raw("</p>\n")
+        } else {
+            let columns = ["date", "duration", "kind", "actions"].map { call.word("contacts", "column-" + $0) }
+            body.append(PairPages.tableHead(columns))
+            for contact in contacts.reversed() {
+                body.raw("<tr>")
+                let cells = [
+                    DeskDates.written(contact["date"].text, call.language),
+                    DeskDates.duration(Int(contact["minutes"].int ?? 0), call.language),
+                    kindWord(call, contact["kind"].text),
+                ]
+                for (column, cell) in zip(columns, cells) { body.element("td", [("data-label", column)], text: cell) }
+                let contactID = contact["id"].text
+                body.raw("<td data-label=\"\(HTML.escape(columns[3]))\">")
+                body.element("a", [("href", "/desk/contacts/\(contactID)/fix")], text: call.word("contacts", "fix"))
+                body.raw(" · ")
+                body.element(
+                    "a", [("href", "/desk/contacts/\(contactID)/remove")], text: call.word("contacts", "remove"))
+                body.raw("</td></tr>\n")
+            }
+            body.raw("</tbody>\n</table>\n")
+        }
+        body.raw("<h2>")
+        body.text(call.word("contacts", "add-title"))
+        body.raw("</h2>\n")
+        body.append(Refusal.formProblem(refusal))
+        let fields = contactFields(
+            call, date: call.form["date"] ?? "", minutes: call.form["minutes"] ?? "",
+            kind: call.form["kind"] ?? "meeting",
+            refusal)
+        body.append(
+            FormMarkup.form(
+                action: "/desk/pairs/\(id)/contacts", csrfToken: call.request.csrfToken,
+                button: call.word("contacts", "add-button"), content: fields))
+        body.append(PairPages.backLink(call, "/desk/pairs/\(id)"))
+        return .page(
+            DeskPage(
+                title: call.word("contacts", "title"), body: body, status: refusal == nil ? 200 : 422,
+                section: "pairs"))
+    }
+
+    static func contactFields(
+        _ call: DeskCall, date: String, minutes: String, kind: String, _ refusal: Refusal?
+    ) -> Markup {
+        var fields = FormMarkup.field(
+            "date", label: call.word("contacts", "date"), value: date, type: "date", error: refusal?.error("date"),
+            required: true)
+        fields.append(
+            FormMarkup.field(
+                "minutes", label: call.word("contacts", "minutes"), value: minutes, type: "number",
+                error: refusal?.error("minutes"), required: true, hint: call.word("contacts", "minutes-hint")))
+        // Over 8 hours is asked for on purpose (`--yes`): offered once the command asked for it.
+        if refusal?.field == "minutes", let value = Int(minutes),
+            ContactCommands.lengthProblem(value, yes: false) != nil
+        {
+            fields.raw("<div class=\"field\">\n<label class=\"check\">")
+            fields.open("input", [("type", "checkbox"), ("name", "yes"), ("value", "1")])
+            fields.raw(" ")
+            fields.text(call.word("contacts", "long-yes", ["duration": DeskDates.duration(value, call.language)]))
+            fields.raw("</label>\n</div>\n")
+        }
+        fields.append(
+            FormMarkup.select(
+                "kind", label: call.word("contacts", "kind"),
+                options: ContactKind.allCases.map { ($0.rawValue, kindWord(call, $0.rawValue)) }, selected: kind,
+                error: refusal?.error("kind")))
+        return fields
+    }
+
+    static func kindWord(_ call: DeskCall, _ raw: String) -> String {
+        call.word("pairs", "kind-" + (ContactKind(rawValue: raw) ?? .other).rawValue)
+    }
+
+    /// The contact of the path's `:id` and its forløb, when the leader sees that forløb.
+    static func seenContact(_ call: DeskCall) throws -> (pair: Int64, contact: JSONView)? {
+        guard let id = call.id("id"), let pair = call.actions.pair(ofContact: id, call.leader) else { return nil }
+        let contact = try call.json(["contact", "list", String(pair), "--json"]).array.first { $0["id"].int == id }
+        return contact.map { (pair, $0) }
+    }
+
+    static func fixForm(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, contact) = try seenContact(call) else { return .notFound }
+        return try fixPage(call, pair, contact, refusal: nil)
+    }
+
+    static func fix(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, contact) = try seenContact(call) else { return .notFound }
+        var words = ["contact", "fix", contact["id"].text]
+        for name in ["date", "minutes", "kind"] {
+            if let value = call.form.given(name) { words += ["--" + name, value] }
+        }
+        if call.form["yes"] == "1" { words.append("--yes") }
+        let outcome = call.run(words)
+        guard outcome.succeeded else {
+            return try fixPage(call, pair, contact, refusal: contactRefusal(call, outcome.error))
+        }
+        return .redirect("/desk/pairs/\(pair)/contacts?done=fixed")
+    }
+
+    static func fixPage(_ call: DeskCall, _ pair: Int64, _ contact: JSONView, refusal: Refusal?) throws -> DeskResult {
+        let show = try call.json(["forloeb", "show", String(pair), "--json"])
+        let fields = contactFields(
+            call, date: call.form["date"] ?? contact["date"].text,
+            minutes: call.form["minutes"] ?? contact["minutes"].text,
+            kind: call.form["kind"] ?? contact["kind"].text, refusal)
+        return PairPages.formPage(
+            call, pair: show, id: pair, title: call.word("contacts", "fix-title"), intro: nil,
+            action: "/desk/contacts/\(contact["id"].text)/fix", button: call.word("contacts", "fix-button"),
+            fields: fields, refusal: refusal)
+    }
+
+    static func removeForm(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, contact) = try seenContact(call) else { return .notFound }
+        return try removePage(call, pair, contact, problem: nil)
+    }
+
+    static func remove(_ call: DeskCall) throws -> DeskResult {
+        guard let (pair, contact) = try seenContact(call) else { return .notFound }
+        let outcome = call.run(["contact", "remove", contact["id"].text])
+        guard outcome.succeeded else { return try removePage(call, pair, contact, problem: outcome.error) }
+        return .redirect("/desk/pairs/\(pair)/contacts?done=removed")
+    }
+
+    static func removePage(_ call: DeskCall, _ pair: Int64, _ contact: JSONView, problem: String?) throws -> DeskResult
+    {
+        let show = try call.json(["forloeb", "show", String(pair), "--json"])
+        let values = [
+            "date": DeskDates.written(contact["date"].text, call.language),
+            "duration": DeskDates.duration(Int(contact["minutes"].int ?? 0), call.language),
+            "kind": kindWord(call, contact["kind"].text),
+        ]
+        return confirmation(
+            call, pair: show, id: pair, title: call.word("contacts", "remove-title"),
+            question: call.word("contacts", "remove-question", values),
+            action: "/desk/contacts/\(contact["id"].text)/remove", button: call.word("contacts", "remove-button"),
+            problem: problem, back: "/desk/pairs/\(pair)/contacts")
+    }
+
+    // MARK: Shared
+
+    /// A destructive action asked for once more: what will happen, a red button, the way back.
+    static func confirmation(
+        _ call: DeskCall, pair: JSONView, id: Int64, title: String, question: String, action: String, button: String,
+        problem: String?, back: String
+    ) -> DeskResult {
+        var body = PairPages.pairLine(call, pair, id)
+        if let problem {
+            body.raw("<p class=\"problem\" role=\"alert\">")
+            body.text(problem)
+            body.raw("</p>\n")
+        }
+        body.raw("<p>")
+        body.text(question)
+        body.raw("</p>\n")
+        body.append(
+            DangerForm.form(action: action, csrfToken: call.request.csrfToken, button: button, content: Markup()))
+        body.append(PairPages.backLink(call, back))
+        return .page(DeskPage(title: title, body: body, status: problem == nil ? 200 : 422, section: "pairs"))
+    }
+
+    static func notice(_ call: DeskCall, _ page: String) -> Markup {
+        var body = Markup()
+        guard let done = call.form["done"], doneNotices[page]?.contains(done) == true else { return body }
+        body.raw("<p class=\"notice\" role=\"status\">")
+        body.text(call.word(page, "done-" + done))
+        body.raw("</p>\n")
+        return body
+    }
+}
+
+extension DeskActions {
+    /// The forløb of meeting `id` when `leader` sees it; nil when there is no such meeting or it
+    /// belongs to another program's pair (both answer 404).
+    func pair(ofMeeting id: Int64, _ leader: DeskLeader) -> Int64? {
+        guard let pair = try? withStore({ store in try store.meeting(id).relationshipID }), sees(pair: pair, leader)
+        else { return nil }
+        return pair
+    }
+
+    /// The forløb of contact `id` when `leader` sees it; nil otherwise.
+    func pair(ofContact id: Int64, _ leader: DeskLeader) -> Int64? {
+        guard let pair = try? withStore({ store in try store.contact(id).contact.relationshipID }),
+            sees(pair: pair, leader)
+        else { return nil }
+        return pair
+    }
+}
