@@ -386,7 +386,7 @@ import Testing
         #expect(long.status == 422)
         #expect(long.body.contains("id=\"e-minutes\">contact: 600 minutes is over 8 hours"))
         #expect(long.body.contains("name=\"yes\""))
-        #expect(long.body.contains("Ja, kontakten varede 10 t."))
+        #expect(long.body.contains("Ja, kontakten varede så længe (10 t.)."))
         let sure = desk.post(
             "/desk/pairs/\(scene.ours)/contacts",
             [("date", desk.day(-1)), ("minutes", "600"), ("kind", "other"), ("yes", "1")])

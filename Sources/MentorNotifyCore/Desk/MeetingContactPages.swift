@@ -8,11 +8,17 @@ import MentorStore
 enum MeetingContactPages {
     static let routes = [
         DeskRoute("GET", "pairs/:id/meetings", meetings), DeskRoute("POST", "pairs/:id/meetings", addMeeting),
-        DeskRoute("GET", "meetings/:id/move", moveForm), DeskRoute("POST", "meetings/:id/move", move),
-        DeskRoute("GET", "meetings/:id/cancel", cancelForm), DeskRoute("POST", "meetings/:id/cancel", cancel),
+        DeskRoute("GET", "meetings/:id/move") { try shown($0, .meeting, movePage) },
+        DeskRoute("POST", "meetings/:id/move", move),
+        DeskRoute("GET", "meetings/:id/cancel") { try shown($0, .meeting, cancelPage) },
+        DeskRoute("POST", "meetings/:id/cancel") {
+            try confirmed($0, .meeting, "cancel", done: "cancelled", cancelPage)
+        },
         DeskRoute("GET", "pairs/:id/contacts", contacts), DeskRoute("POST", "pairs/:id/contacts", addContact),
-        DeskRoute("GET", "contacts/:id/fix", fixForm), DeskRoute("POST", "contacts/:id/fix", fix),
-        DeskRoute("GET", "contacts/:id/remove", removeForm), DeskRoute("POST", "contacts/:id/remove", remove),
+        DeskRoute("GET", "contacts/:id/fix") { try shown($0, .contact, fixPage) },
+        DeskRoute("POST", "contacts/:id/fix", fix),
+        DeskRoute("GET", "contacts/:id/remove") { try shown($0, .contact, removePage) },
+        DeskRoute("POST", "contacts/:id/remove") { try confirmed($0, .contact, "remove", done: "removed", removePage) },
     ]
 
     /// The notices a redirect back to a list may ask for (`?done=moved`), by page.
@@ -97,20 +103,8 @@ enum MeetingContactPages {
         return fields
     }
 
-    /// The meeting of the path's `:id` and its forløb, when the leader sees that forløb.
-    static func seenMeeting(_ call: DeskCall) throws -> (pair: Int64, meeting: JSONView)? {
-        guard let id = call.id("id"), let pair = call.actions.pair(ofMeeting: id, call.leader) else { return nil }
-        let meeting = try call.json(["meeting", "list", String(pair), "--json"]).array.first { $0["id"].int == id }
-        return meeting.map { (pair, $0) }
-    }
-
-    static func moveForm(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
-        return try movePage(call, pair, meeting, refusal: nil)
-    }
-
     static func move(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
+        guard let (pair, meeting) = try seen(call, .meeting) else { return .notFound }
         var words = [
             "meeting", "move", meeting["id"].text, "--at", DeskDates.fromDateTimeField(call.form.given("at") ?? ""),
         ]
@@ -134,19 +128,7 @@ enum MeetingContactPages {
             fields: fields, refusal: refusal)
     }
 
-    static func cancelForm(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
-        return try cancelPage(call, pair, meeting, problem: nil)
-    }
-
-    static func cancel(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, meeting) = try seenMeeting(call) else { return .notFound }
-        let outcome = call.run(["meeting", "cancel", meeting["id"].text])
-        guard outcome.succeeded else { return try cancelPage(call, pair, meeting, problem: outcome.error) }
-        return .redirect("/desk/pairs/\(pair)/meetings?done=cancelled")
-    }
-
-    static func cancelPage(_ call: DeskCall, _ pair: Int64, _ meeting: JSONView, problem: String?) throws -> DeskResult
+    static func cancelPage(_ call: DeskCall, _ pair: Int64, _ meeting: JSONView, refusal: Refusal?) throws -> DeskResult
     {
         let show = try call.json(["forloeb", "show", String(pair), "--json"])
         let when = DeskDates.written(meeting["at"].text, call.language)
@@ -154,7 +136,7 @@ enum MeetingContactPages {
             call, pair: show, id: pair, title: call.word("meetings", "cancel-title"),
             question: call.word("meetings", "cancel-question", ["when": when]),
             action: "/desk/meetings/\(meeting["id"].text)/cancel", button: call.word("meetings", "cancel-button"),
-            problem: problem, back: "/desk/pairs/\(pair)/meetings")
+            problem: refusal?.message, back: "/desk/pairs/\(pair)/meetings")
     }
 
     // MARK: Contacts
@@ -265,20 +247,8 @@ enum MeetingContactPages {
         call.word("pairs", "kind-" + (ContactKind(rawValue: raw) ?? .other).rawValue)
     }
 
-    /// The contact of the path's `:id` and its forløb, when the leader sees that forløb.
-    static func seenContact(_ call: DeskCall) throws -> (pair: Int64, contact: JSONView)? {
-        guard let id = call.id("id"), let pair = call.actions.pair(ofContact: id, call.leader) else { return nil }
-        let contact = try call.json(["contact", "list", String(pair), "--json"]).array.first { $0["id"].int == id }
-        return contact.map { (pair, $0) }
-    }
-
-    static func fixForm(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, contact) = try seenContact(call) else { return .notFound }
-        return try fixPage(call, pair, contact, refusal: nil)
-    }
-
     static func fix(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, contact) = try seenContact(call) else { return .notFound }
+        guard let (pair, contact) = try seen(call, .contact) else { return .notFound }
         var words = ["contact", "fix", contact["id"].text]
         for name in ["date", "minutes", "kind"] {
             if let value = call.form.given(name) { words += ["--" + name, value] }
@@ -303,19 +273,7 @@ enum MeetingContactPages {
             fields: fields, refusal: refusal)
     }
 
-    static func removeForm(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, contact) = try seenContact(call) else { return .notFound }
-        return try removePage(call, pair, contact, problem: nil)
-    }
-
-    static func remove(_ call: DeskCall) throws -> DeskResult {
-        guard let (pair, contact) = try seenContact(call) else { return .notFound }
-        let outcome = call.run(["contact", "remove", contact["id"].text])
-        guard outcome.succeeded else { return try removePage(call, pair, contact, problem: outcome.error) }
-        return .redirect("/desk/pairs/\(pair)/contacts?done=removed")
-    }
-
-    static func removePage(_ call: DeskCall, _ pair: Int64, _ contact: JSONView, problem: String?) throws -> DeskResult
+    static func removePage(_ call: DeskCall, _ pair: Int64, _ contact: JSONView, refusal: Refusal?) throws -> DeskResult
     {
         let show = try call.json(["forloeb", "show", String(pair), "--json"])
         let values = [
@@ -327,10 +285,41 @@ enum MeetingContactPages {
             call, pair: show, id: pair, title: call.word("contacts", "remove-title"),
             question: call.word("contacts", "remove-question", values),
             action: "/desk/contacts/\(contact["id"].text)/remove", button: call.word("contacts", "remove-button"),
-            problem: problem, back: "/desk/pairs/\(pair)/contacts")
+            problem: refusal?.message, back: "/desk/pairs/\(pair)/contacts")
     }
 
     // MARK: Shared
+
+    /// A meeting or a contact, found through its forløb's list (`meeting list`, `contact list`).
+    enum Record: String {
+        case meeting, contact
+    }
+
+    /// The record of the path's `:id` and its forløb, when the leader sees that forløb.
+    static func seen(_ call: DeskCall, _ kind: Record) throws -> (pair: Int64, record: JSONView)? {
+        guard let id = call.id("id"), let pair = call.actions.pair(of: kind, id, call.leader) else { return nil }
+        let record = try call.json([kind.rawValue, "list", String(pair), "--json"]).array.first { $0["id"].int == id }
+        return record.map { (pair, $0) }
+    }
+
+    typealias RecordPage = (DeskCall, Int64, JSONView, Refusal?) throws -> DeskResult
+
+    /// A record's form or confirmation page, as it is.
+    static func shown(_ call: DeskCall, _ kind: Record, _ page: RecordPage) throws -> DeskResult {
+        guard let (pair, record) = try seen(call, kind) else { return .notFound }
+        return try page(call, pair, record, nil)
+    }
+
+    /// A confirmation's post: `meeting cancel ID`, `contact remove ID`; back to the list, or the
+    /// confirmation again with the command's refusal.
+    static func confirmed(
+        _ call: DeskCall, _ kind: Record, _ subcommand: String, done: String, _ page: RecordPage
+    ) throws -> DeskResult {
+        guard let (pair, record) = try seen(call, kind) else { return .notFound }
+        let outcome = call.run([kind.rawValue, subcommand, record["id"].text])
+        guard outcome.succeeded else { return try page(call, pair, record, Refusal(outcome.error, fields: [])) }
+        return .redirect("/desk/pairs/\(pair)/\(kind.rawValue)s?done=\(done)")
+    }
 
     /// A destructive action asked for once more: what will happen, a red button, the way back.
     static func confirmation(
@@ -363,19 +352,16 @@ enum MeetingContactPages {
 }
 
 extension DeskActions {
-    /// The forløb of meeting `id` when `leader` sees it; nil when there is no such meeting or it
-    /// belongs to another program's pair (both answer 404).
-    func pair(ofMeeting id: Int64, _ leader: DeskLeader) -> Int64? {
-        guard let pair = try? withStore({ store in try store.meeting(id).relationshipID }), sees(pair: pair, leader)
-        else { return nil }
-        return pair
-    }
-
-    /// The forløb of contact `id` when `leader` sees it; nil otherwise.
-    func pair(ofContact id: Int64, _ leader: DeskLeader) -> Int64? {
-        guard let pair = try? withStore({ store in try store.contact(id).contact.relationshipID }),
-            sees(pair: pair, leader)
-        else { return nil }
+    /// The forløb of meeting or contact `id` when `leader` sees it; nil when there is no such
+    /// record or it belongs to another program's pair (both answer 404).
+    func pair(of kind: MeetingContactPages.Record, _ id: Int64, _ leader: DeskLeader) -> Int64? {
+        let pair = try? withStore { store in
+            switch kind {
+            case .meeting: try store.meeting(id).relationshipID
+            case .contact: try store.contact(id).contact.relationshipID
+            }
+        }
+        guard let pair, sees(pair: pair, leader) else { return nil }
         return pair
     }
 }
