@@ -7,14 +7,16 @@ import MentorStore
 /// is found through its forløb, which the leader must see (404 otherwise).
 enum MeetingContactPages {
     static let routes = [
-        DeskRoute("GET", "pairs/:id/meetings", meetings), DeskRoute("POST", "pairs/:id/meetings", addMeeting),
+        DeskRoute("GET", "pairs/:id/meetings") { try PairPages.shown($0, meetingsPage) },
+        DeskRoute("POST", "pairs/:id/meetings", addMeeting),
         DeskRoute("GET", "meetings/:id/move") { try shown($0, .meeting, movePage) },
         DeskRoute("POST", "meetings/:id/move", move),
         DeskRoute("GET", "meetings/:id/cancel") { try shown($0, .meeting, cancelPage) },
         DeskRoute("POST", "meetings/:id/cancel") {
             try confirmed($0, .meeting, "cancel", done: "cancelled", cancelPage)
         },
-        DeskRoute("GET", "pairs/:id/contacts", contacts), DeskRoute("POST", "pairs/:id/contacts", addContact),
+        DeskRoute("GET", "pairs/:id/contacts") { try PairPages.shown($0, contactsPage) },
+        DeskRoute("POST", "pairs/:id/contacts", addContact),
         DeskRoute("GET", "contacts/:id/fix") { try shown($0, .contact, fixPage) },
         DeskRoute("POST", "contacts/:id/fix", fix),
         DeskRoute("GET", "contacts/:id/remove") { try shown($0, .contact, removePage) },
@@ -28,20 +30,11 @@ enum MeetingContactPages {
 
     // MARK: Meetings
 
-    static func meetings(_ call: DeskCall) throws -> DeskResult {
-        guard let id = PairPages.seenPair(call) else { return .notFound }
-        return try meetingsPage(call, id, refusal: nil)
-    }
-
     static func addMeeting(_ call: DeskCall) throws -> DeskResult {
-        guard let id = PairPages.seenPair(call) else { return .notFound }
-        var words = ["meeting", String(id), "--at", DeskDates.fromDateTimeField(call.form.given("at") ?? "")]
-        if let place = call.form.given("place") { words += ["--place", place] }
-        let outcome = call.run(words)
-        guard outcome.succeeded else {
-            return try meetingsPage(call, id, refusal: Refusal(outcome.error, fields: ["at", "place"]))
+        try PairPages.posted(call, fields: ["at", "place"], then: "/meetings?done=added", meetingsPage) { id in
+            ["meeting", String(id), "--at", DeskDates.fromDateTimeField(call.form.given("at") ?? "")]
+                + call.form.option("place")
         }
-        return .redirect("/desk/pairs/\(id)/meetings?done=added")
     }
 
     static func meetingsPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
@@ -105,11 +98,8 @@ enum MeetingContactPages {
 
     static func move(_ call: DeskCall) throws -> DeskResult {
         guard let (pair, meeting) = try seen(call, .meeting) else { return .notFound }
-        var words = [
-            "meeting", "move", meeting["id"].text, "--at", DeskDates.fromDateTimeField(call.form.given("at") ?? ""),
-        ]
-        if let place = call.form.given("place") { words += ["--place", place] }
-        let outcome = call.run(words)
+        let at = DeskDates.fromDateTimeField(call.form.given("at") ?? "")
+        let outcome = call.run(["meeting", "move", meeting["id"].text, "--at", at] + call.form.option("place"))
         guard outcome.succeeded else {
             return try movePage(call, pair, meeting, refusal: Refusal(outcome.error, fields: ["at", "place"]))
         }
@@ -141,22 +131,14 @@ enum MeetingContactPages {
 
     // MARK: Contacts
 
-    static func contacts(_ call: DeskCall) throws -> DeskResult {
-        guard let id = PairPages.seenPair(call) else { return .notFound }
-        return try contactsPage(call, id, refusal: nil)
-    }
-
     static func addContact(_ call: DeskCall) throws -> DeskResult {
-        guard let id = PairPages.seenPair(call) else { return .notFound }
-        var words = [
-            "contact", String(id), "--date", call.form.given("date") ?? "", "--minutes",
-            call.form.given("minutes") ?? "",
-        ]
-        if let kind = call.form.given("kind") { words += ["--kind", kind] }
-        if call.form["yes"] == "1" { words.append("--yes") }
-        let outcome = call.run(words)
-        guard outcome.succeeded else { return try contactsPage(call, id, refusal: contactRefusal(call, outcome.error)) }
-        return .redirect("/desk/pairs/\(id)/contacts?done=logged")
+        let words = { (id: Int64) in
+            ["contact", String(id)] + ["date", "minutes", "kind"].flatMap(call.form.option)
+                + (call.form["yes"] == "1" ? ["--yes"] : [])
+        }
+        return try PairPages.posted(
+            call, fields: [], then: "/contacts?done=logged", contactsPage, refusal: { contactRefusal(call, $0) },
+            command: words)
     }
 
     /// The command's refusal; one over 8 hours is about the minutes, and the form then asks for
@@ -249,12 +231,9 @@ enum MeetingContactPages {
 
     static func fix(_ call: DeskCall) throws -> DeskResult {
         guard let (pair, contact) = try seen(call, .contact) else { return .notFound }
-        var words = ["contact", "fix", contact["id"].text]
-        for name in ["date", "minutes", "kind"] {
-            if let value = call.form.given(name) { words += ["--" + name, value] }
-        }
-        if call.form["yes"] == "1" { words.append("--yes") }
-        let outcome = call.run(words)
+        let given = ["date", "minutes", "kind"].flatMap(call.form.option)
+        let outcome = call.run(
+            ["contact", "fix", contact["id"].text] + given + (call.form["yes"] == "1" ? ["--yes"] : []))
         guard outcome.succeeded else {
             return try fixPage(call, pair, contact, refusal: contactRefusal(call, outcome.error))
         }

@@ -24,10 +24,8 @@ enum NewPairPages {
         }
         guard program.isEmpty || call.leader.programs.contains(program) else { return .notFound }
         var words = ["match", "--mentor", mentor, "--mentee", mentee, "--program", program]
-        words += ["--start", call.form.given("start") ?? ""]
-        if let end = call.form.given("end") { words += ["--end", end] }
-        let forced = call.form["force"] == "1"
-        if forced { words.append("--force") }
+        words += ["--start", call.form.given("start") ?? ""] + call.form.option("end")
+        if call.form["force"] == "1" { words.append("--force") }
         let outcome = call.run(words)
         guard outcome.succeeded, let id = outcome.output.split(separator: "\n").last.flatMap({ Int64($0) }) else {
             let refusal = Refusal(outcome.error, fields: ["mentor", "mentee", "program", "start", "end"])

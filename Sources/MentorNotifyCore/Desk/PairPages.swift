@@ -8,10 +8,11 @@ enum PairPages {
     static let routes =
         NewPairPages.routes + [
             DeskRoute("GET", "pairs", list), DeskRoute("GET", "pairs/:id", show),
-            DeskRoute("GET", "pairs/:id/evaluation", evaluationForm),
+            DeskRoute("GET", "pairs/:id/evaluation") { try shown($0, evaluationPage) },
             DeskRoute("POST", "pairs/:id/evaluation", evaluated),
-            DeskRoute("GET", "pairs/:id/extend", extendForm), DeskRoute("POST", "pairs/:id/extend", extend),
-            DeskRoute("GET", "pairs/:id/end", endForm), DeskRoute("POST", "pairs/:id/end", end),
+            DeskRoute("GET", "pairs/:id/extend") { try shown($0, extendPage) },
+            DeskRoute("POST", "pairs/:id/extend", extend),
+            DeskRoute("GET", "pairs/:id/end") { try shown($0, endPage) }, DeskRoute("POST", "pairs/:id/end", end),
         ]
 
     // MARK: The list
@@ -122,20 +123,10 @@ enum PairPages {
 
     // MARK: evaluated REL --by R [--date D]
 
-    static func evaluationForm(_ call: DeskCall) throws -> DeskResult {
-        guard let id = seenPair(call) else { return .notFound }
-        return try evaluationPage(call, id, refusal: nil)
-    }
-
     static func evaluated(_ call: DeskCall) throws -> DeskResult {
-        guard let id = seenPair(call) else { return .notFound }
-        var words = ["evaluated", String(id), "--by", call.form.given("by") ?? ""]
-        if let date = call.form.given("date") { words += ["--date", date] }
-        let outcome = call.run(words)
-        guard outcome.succeeded else {
-            return try evaluationPage(call, id, refusal: Refusal(outcome.error, fields: ["by", "date"]))
+        try posted(call, fields: ["by", "date"], then: "?done=evaluated", evaluationPage) { id in
+            ["evaluated", String(id), "--by", call.form.given("by") ?? ""] + call.form.option("date")
         }
-        return .redirect("/desk/pairs/\(id)?done=evaluated")
     }
 
     static func evaluationPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
@@ -158,18 +149,10 @@ enum PairPages {
 
     // MARK: extend REL --until D
 
-    static func extendForm(_ call: DeskCall) throws -> DeskResult {
-        guard let id = seenPair(call) else { return .notFound }
-        return try extendPage(call, id, refusal: nil)
-    }
-
     static func extend(_ call: DeskCall) throws -> DeskResult {
-        guard let id = seenPair(call) else { return .notFound }
-        let outcome = call.run(["extend", String(id), "--until", call.form.given("until") ?? ""])
-        guard outcome.succeeded else {
-            return try extendPage(call, id, refusal: Refusal(outcome.error, fields: ["until"]))
+        try posted(call, fields: ["until"], then: "?done=extended", extendPage) { id in
+            ["extend", String(id), "--until", call.form.given("until") ?? ""]
         }
-        return .redirect("/desk/pairs/\(id)?done=extended")
     }
 
     static func extendPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
@@ -186,22 +169,17 @@ enum PairPages {
 
     // MARK: end REL --date D --reason R, after a confirmation
 
-    static func endForm(_ call: DeskCall) throws -> DeskResult {
-        guard let id = seenPair(call) else { return .notFound }
-        return try endPage(call, id, refusal: nil)
-    }
-
     /// The first post shows what will happen and asks again; the second (`confirm=yes`) ends it.
     static func end(_ call: DeskCall) throws -> DeskResult {
-        guard let id = seenPair(call) else { return .notFound }
         let date = call.form.given("date") ?? ""
         let reason = call.form.given("reason") ?? ""
-        guard call.form["confirm"] == "yes" else { return try endConfirmation(call, id, date: date, reason: reason) }
-        let outcome = call.run(["end", String(id), "--date", date, "--reason", reason])
-        guard outcome.succeeded else {
-            return try endPage(call, id, refusal: Refusal(outcome.error, fields: ["date", "reason"]))
+        guard call.form["confirm"] == "yes" else {
+            guard let id = seenPair(call) else { return .notFound }
+            return try endConfirmation(call, id, date: date, reason: reason)
         }
-        return .redirect("/desk/pairs/\(id)?done=ended")
+        return try posted(call, fields: ["date", "reason"], then: "?done=ended", endPage) { id in
+            ["end", String(id), "--date", date, "--reason", reason]
+        }
     }
 
     static func endPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
@@ -252,6 +230,28 @@ enum PairPages {
     static func seenPair(_ call: DeskCall) -> Int64? {
         guard let id = call.id("id"), call.actions.sees(pair: id, call.leader) else { return nil }
         return id
+    }
+
+    typealias PairPage = (DeskCall, Int64, Refusal?) throws -> DeskResult
+
+    /// A pair's form page, as it is.
+    static func shown(_ call: DeskCall, _ page: PairPage) throws -> DeskResult {
+        guard let id = seenPair(call) else { return .notFound }
+        return try page(call, id, nil)
+    }
+
+    /// A pair's form posted: its command with the form's values, then the page that shows the
+    /// result (`/desk/pairs/ID` + `then`), or the form again with the command's refusal.
+    static func posted(
+        _ call: DeskCall, fields: [String], then: String, _ page: PairPage, refusal: ((String) -> Refusal)? = nil,
+        command: (Int64) -> [String]
+    ) throws -> DeskResult {
+        guard let id = seenPair(call) else { return .notFound }
+        let outcome = call.run(command(id))
+        guard outcome.succeeded else {
+            return try page(call, id, refusal?(outcome.error) ?? Refusal(outcome.error, fields: fields))
+        }
+        return .redirect("/desk/pairs/\(id)" + then)
     }
 
     /// `Søren Mikkelsen og Amira Hansen`.
@@ -365,5 +365,13 @@ enum DangerForm {
         html.text(button)
         html.raw("</button>\n</form>\n")
         return html
+    }
+}
+
+extension Form {
+    /// `["--name", value]` when the field is filled in; nothing when it is left blank (the
+    /// command's default then applies).
+    func option(_ name: String) -> [String] {
+        given(name).map { ["--" + name, $0] } ?? []
     }
 }
