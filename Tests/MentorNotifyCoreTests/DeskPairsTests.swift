@@ -17,14 +17,16 @@ import Testing
         let folder = NSTemporaryDirectory() + "mentor-notify-desk-pairs-" + UUID().uuidString
         let actions: DeskActions
         let endpoint: DeskEndpoint
-        let leader = DeskLeader(name: "Karin", email: "leder@example.dk", language: .da, programs: ["mentorshoppen"])
+        let leader: DeskLeader
         let today: LocalDate
         /// Every page rendered, for the html5lib check at the end of a test.
         var pages: [String] = []
 
         static let hostile = "<b>\"x'&"
 
-        init() throws {
+        init(language: Language = .da) throws {
+            leader = DeskLeader(
+                name: "Karin", email: "leder@example.dk", language: language, programs: ["mentorshoppen"])
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let config = Config.builtIn()
             today = config.zone.local(Int64(Date().timeIntervalSince1970)).date
@@ -453,7 +455,8 @@ import Testing
         #expect(asked.body.contains("name=\"confirm\" value=\"yes\""))
         #expect(asked.body.contains("menteen stoppede"))
         #expect(try desk.json(["forloeb", "show", String(scene.ours), "--json"])["endedOn"].isNull, "not yet")
-        let badEnd = desk.post(pair + "/end", [("date", "snart"), ("reason", "mentee-left"), ("confirm", "yes")])
+        // A date the command cannot read is refused at once, not asked about.
+        let badEnd = desk.post(pair + "/end", [("date", "snart"), ("reason", "mentee-left")])
         #expect(badEnd.status == 422)
         #expect(badEnd.body.contains("id=\"e-date\">"))
         let ended = desk.post(pair + "/end", [("date", desk.day(0)), ("reason", "mentee-left"), ("confirm", "yes")])
@@ -470,8 +473,15 @@ import Testing
         let scene = try scene(desk)
         let mentor = try desk.person("mentor", "Uden Attest", certificate: false)
         let mentee = try desk.person("mentee", "Ny Mentee")
+        let twin = try desk.create([
+            "person", "add", "--role", "mentee", "--name", "Ny Mentee", "--birthdate", "2001-05-05", "--phone",
+            "+4512345678",
+        ])
         let form = desk.get("/desk/pairs/new")
         #expect(form.status == 200)
+        // Two of one name are told apart.
+        #expect(form.body.contains("<option value=\"\(twin)\">Ny Mentee (født 2001)</option>"))
+        #expect(form.body.contains("<option value=\"\(mentee)\">Ny Mentee (født 2004)</option>"))
         #expect(form.body.contains("<option value=\"\(mentor)\">Uden Attest</option>"))
         #expect(form.body.contains(">\(Self.escaped)</option>"))
         #expect(!form.body.contains("Jens Djøf"), "another program's people are not offered")
@@ -500,6 +510,24 @@ import Testing
         #expect(badStart.status == 422)
         #expect(badStart.body.contains("id=\"e-start\">start: &#39;første mandag&#39; is not a date"))
         _ = scene
+        try desk.checkPages()
+    }
+
+    @Test func anEnglishLeaderReadsThePagesInEnglish() throws {
+        let desk = try Desk(language: .en)
+        let scene = try scene(desk)
+        let page = desk.get("/desk/pairs/\(scene.ours)")
+        #expect(page.body.contains("<html lang=\"en\">"))
+        #expect(page.body.contains("The story so far"))
+        #expect(page.body.contains(DeskDates.date(desk.today.adding(days: 3), .en) + ", 18:00"))
+        #expect(page.body.contains("Contact: 1 h 30 min, meeting"))
+        for path in [
+            "/desk/", "/desk/pairs", "/desk/pairs/new", "/desk/pairs/\(scene.ours)/meetings",
+            "/desk/pairs/\(scene.ours)/contacts", "/desk/pairs/\(scene.ours)/end",
+            "/desk/meetings/\(scene.ourMeeting)/cancel", "/desk/contacts/\(scene.ourContact)/remove",
+        ] {
+            #expect(desk.get(path).status == 200, "\(path)")
+        }
         try desk.checkPages()
     }
 

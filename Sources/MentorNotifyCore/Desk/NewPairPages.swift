@@ -114,23 +114,33 @@ enum NewPairPages {
                 if let id = pair[key].int { programsOf[id, default: []].insert(pair["program"].text) }
             }
         }
-        var mentors: [(value: String, text: String)] = []
-        var mentees: [(value: String, text: String)] = []
+        var mentors: [(id: Int64, name: String, tell: String)] = []
+        var mentees: [(id: Int64, name: String, tell: String)] = []
         for person in try call.json(["person", "list", "--json"]).array {
             guard let id = person["id"].int, person["forgotten"].bool != true, let name = person["name"].string else {
                 continue
             }
             let programs = programsOf[id] ?? []
             guard programs.isEmpty || !programs.isDisjoint(with: call.leader.programs) else { continue }
+            // Two of one name are told apart by the year of birth, else the address.
+            let tell =
+                person["birthdate"].string.map { call.word("match", "born", ["year": String($0.prefix(4))]) }
+                ?? person["email"].text
             if person["role"].text == "mentor" {
-                mentors.append((String(id), name))
+                mentors.append((id, name, tell))
             } else {
-                mentees.append((String(id), name))
+                mentees.append((id, name, tell))
             }
         }
-        let byName: ((value: String, text: String), (value: String, text: String)) -> Bool = {
-            $0.text.localizedStandardCompare($1.text) == .orderedAscending
-        }
-        return (mentors.sorted(by: byName), mentees.sorted(by: byName))
+        return (options(mentors), options(mentees))
+    }
+
+    /// The choices by name, sorted as people sort names.
+    static func options(_ people: [(id: Int64, name: String, tell: String)]) -> [(value: String, text: String)] {
+        let named = Dictionary(grouping: people, by: \.name)
+        return people.map { person in
+            let same = (named[person.name]?.count ?? 0) > 1 && !person.tell.isEmpty
+            return (String(person.id), same ? "\(person.name) (\(person.tell))" : person.name)
+        }.sorted { $0.text.localizedStandardCompare($1.text) == .orderedAscending }
     }
 }

@@ -170,10 +170,13 @@ enum PairPages {
     // MARK: end REL --date D --reason R, after a confirmation
 
     /// The first post shows what will happen and asks again; the second (`confirm=yes`) ends it.
+    /// A date or reason the command cannot take goes to it at once, for its refusal next to the
+    /// field (it ends nothing then), rather than to a question about an end that cannot be.
     static func end(_ call: DeskCall) throws -> DeskResult {
         let date = call.form.given("date") ?? ""
         let reason = call.form.given("reason") ?? ""
-        guard call.form["confirm"] == "yes" else {
+        let readable = LocalDate(date) != nil && (try? EndReason.parse(reason)) != nil
+        guard call.form["confirm"] == "yes" || !readable else {
             guard let id = seenPair(call) else { return .notFound }
             return try endConfirmation(call, id, date: date, reason: reason)
         }
