@@ -351,6 +351,8 @@ import Testing
         #expect(again.status == 422)
         #expect(again.body.contains("is already cancelled"))
         #expect(desk.get("/desk/pairs/\(scene.ours)/meetings?done=cancelled").body.contains("Mødet er aflyst."))
+        // The timeline says so too (forloeb show --json gives each meeting's status).
+        #expect(desk.get("/desk/pairs/\(scene.ours)").body.contains("Planlagt møde, Biblioteket (aflyst)"))
         try desk.checkPages()
     }
 
