@@ -38,51 +38,18 @@ enum MeetingContactPages {
     }
 
     static func meetingsPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
-        let pair = try call.json(["forloeb", "show", String(id), "--json"])
-        let meetings = try call.json(["meeting", "list", String(id), "--json"]).array
-        var body = PairPages.pairLine(call, pair, id)
-        body.append(notice(call, "meetings"))
-        if meetings.isEmpty {
-            body.raw("<p>")
-            body.text(call.word("meetings", "none"))
-            body.raw("</p>\n")
-        } else {
-            let columns = ["when", "place", "status", "actions"].map { call.word("meetings", "column-" + $0) }
-            body.append(PairPages.tableHead(columns))
-            for meeting in meetings {
-                let status = meeting["status"].text
-                body.raw("<tr>")
-                body.element(
-                    "td", [("data-label", columns[0])], text: DeskDates.written(meeting["at"].text, call.language))
-                body.element("td", [("data-label", columns[1])], text: meeting["place"].text)
-                body.element("td", [("data-label", columns[2])], text: call.word("meetings", "status-" + status))
-                body.raw("<td data-label=\"\(HTML.escape(columns[3]))\">")
-                if status != "cancelled" {
-                    let meetingID = meeting["id"].text
-                    body.element(
-                        "a", [("href", "/desk/meetings/\(meetingID)/move")], text: call.word("meetings", "move"))
-                    body.raw(" · ")
-                    body.element(
-                        "a", [("href", "/desk/meetings/\(meetingID)/cancel")], text: call.word("meetings", "cancel"))
-                }
-                body.raw("</td></tr>\n")
-            }
-            body.raw("</tbody>\n</table>\n")
+        let fields = meetingFields(call, at: call.form["at"] ?? "", place: call.form["place"] ?? "", refusal)
+        return try listPage(
+            call, id, .meeting, columns: ["when", "place", "status"], newestFirst: false, refusal: refusal,
+            fields: fields
+        ) { meeting in
+            let status = meeting["status"].text
+            let cells = [
+                DeskDates.written(meeting["at"].text, call.language), meeting["place"].text,
+                call.word("meetings", "status-" + status),
+            ]
+            return (cells, status == "cancelled" ? [] : ["move", "cancel"])
         }
-        body.raw("<h2>")
-        body.text(call.word("meetings", "add-title"))
-        body.raw("</h2>\n")
-        body.append(Refusal.formProblem(refusal))
-        body.append(
-            FormMarkup.form(
-                action: "/desk/pairs/\(id)/meetings", csrfToken: call.request.csrfToken,
-                button: call.word("meetings", "add-button"),
-                content: meetingFields(call, at: call.form["at"] ?? "", place: call.form["place"] ?? "", refusal)))
-        body.append(PairPages.backLink(call, "/desk/pairs/\(id)"))
-        return .page(
-            DeskPage(
-                title: call.word("meetings", "title"), body: body, status: refusal == nil ? 200 : 422,
-                section: "pairs"))
     }
 
     static func meetingFields(_ call: DeskCall, at: String, place: String, _ refusal: Refusal?) -> Markup {
@@ -149,52 +116,20 @@ enum MeetingContactPages {
     }
 
     static func contactsPage(_ call: DeskCall, _ id: Int64, refusal: Refusal?) throws -> DeskResult {
-        let pair = try call.json(["forloeb", "show", String(id), "--json"])
-        let contacts = try call.json(["contact", "list", String(id), "--json"]).array
-        var body = PairPages.pairLine(call, pair, id)
-        body.append(notice(call, "contacts"))
-        if contacts.isEmpty {
-            body.raw("<p>")
-            body.text(call.word("contacts", "none"))
-            body.raw("</p>\n")
-        } else {
-            let columns = ["date", "duration", "kind", "actions"].map { call.word("contacts", "column-" + $0) }
-            body.append(PairPages.tableHead(columns))
-            for contact in contacts.reversed() {
-                body.raw("<tr>")
-                let cells = [
-                    DeskDates.written(contact["date"].text, call.language),
-                    DeskDates.duration(Int(contact["minutes"].int ?? 0), call.language),
-                    kindWord(call, contact["kind"].text),
-                ]
-                for (column, cell) in zip(columns, cells) { body.element("td", [("data-label", column)], text: cell) }
-                let contactID = contact["id"].text
-                body.raw("<td data-label=\"\(HTML.escape(columns[3]))\">")
-                body.element("a", [("href", "/desk/contacts/\(contactID)/fix")], text: call.word("contacts", "fix"))
-                body.raw(" · ")
-                body.element(
-                    "a", [("href", "/desk/contacts/\(contactID)/remove")], text: call.word("contacts", "remove"))
-                body.raw("</td></tr>\n")
-            }
-            body.raw("</tbody>\n</table>\n")
-        }
-        body.raw("<h2>")
-        body.text(call.word("contacts", "add-title"))
-        body.raw("</h2>\n")
-        body.append(Refusal.formProblem(refusal))
         let fields = contactFields(
             call, date: call.form["date"] ?? "", minutes: call.form["minutes"] ?? "",
-            kind: call.form["kind"] ?? "meeting",
-            refusal)
-        body.append(
-            FormMarkup.form(
-                action: "/desk/pairs/\(id)/contacts", csrfToken: call.request.csrfToken,
-                button: call.word("contacts", "add-button"), content: fields))
-        body.append(PairPages.backLink(call, "/desk/pairs/\(id)"))
-        return .page(
-            DeskPage(
-                title: call.word("contacts", "title"), body: body, status: refusal == nil ? 200 : 422,
-                section: "pairs"))
+            kind: call.form["kind"] ?? "meeting", refusal)
+        return try listPage(
+            call, id, .contact, columns: ["date", "duration", "kind"], newestFirst: true, refusal: refusal,
+            fields: fields
+        ) { contact in
+            let cells = [
+                DeskDates.written(contact["date"].text, call.language),
+                DeskDates.duration(Int(contact["minutes"].int ?? 0), call.language),
+                kindWord(call, contact["kind"].text),
+            ]
+            return (cells, ["fix", "remove"])
+        }
     }
 
     static func contactFields(
@@ -268,6 +203,52 @@ enum MeetingContactPages {
     }
 
     // MARK: Shared
+
+    /// A pair's meetings or contacts as `meeting list` / `contact list` show them, each row with
+    /// the links that change it (`actions`: the path's last part, also its word), then the form
+    /// that adds one (`meeting REL`, `contact REL`).
+    static func listPage(
+        _ call: DeskCall, _ id: Int64, _ kind: Record, columns names: [String], newestFirst: Bool,
+        refusal: Refusal?, fields: Markup, row: (JSONView) -> (cells: [String], actions: [String])
+    ) throws -> DeskResult {
+        let page = kind.rawValue + "s"
+        let pair = try call.json(["forloeb", "show", String(id), "--json"])
+        let records = try call.json([kind.rawValue, "list", String(id), "--json"]).array
+        var body = PairPages.pairLine(call, pair, id)
+        body.append(notice(call, page))
+        if records.isEmpty {
+            body.raw("<p>")
+            body.text(call.word(page, "none"))
+            body.raw("</p>\n")
+        } else {
+            let columns = (names + ["actions"]).map { call.word(page, "column-" + $0) }
+            body.append(PairPages.tableHead(columns))
+            for record in newestFirst ? records.reversed() : records {
+                let (cells, actions) = row(record)
+                body.raw("<tr>")
+                for (column, cell) in zip(columns, cells) { body.element("td", [("data-label", column)], text: cell) }
+                body.open("td", [("data-label", columns[columns.count - 1])])
+                for (index, action) in actions.enumerated() {
+                    if index > 0 { body.raw(" · ") }
+                    body.element(
+                        "a", [("href", "/desk/\(page)/\(record["id"].text)/\(action)")], text: call.word(page, action))
+                }
+                body.raw("</td></tr>\n")
+            }
+            body.raw("</tbody>\n</table>\n")
+        }
+        body.raw("<h2>")
+        body.text(call.word(page, "add-title"))
+        body.raw("</h2>\n")
+        body.append(Refusal.formProblem(refusal))
+        body.append(
+            FormMarkup.form(
+                action: "/desk/pairs/\(id)/\(page)", csrfToken: call.request.csrfToken,
+                button: call.word(page, "add-button"), content: fields))
+        body.append(PairPages.backLink(call, "/desk/pairs/\(id)"))
+        return .page(
+            DeskPage(title: call.word(page, "title"), body: body, status: refusal == nil ? 200 : 422, section: "pairs"))
+    }
 
     /// A meeting or a contact, found through its forløb's list (`meeting list`, `contact list`).
     enum Record: String {
