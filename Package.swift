@@ -47,11 +47,14 @@ let package = Package(
         // Delivery: the Deliverer's lanes over the outbox, the Sender, the sent journal, templates, MIME,
         // iCalendar and message tokens.
         .target(name: "Notifier", dependencies: ["MentorModel", "MentorStore", "Transport"], swiftSettings: strict),
+        // The leader's desk's own parts: HTML, forms, the layout, its words. Pure: the core runs the
+        // commands its pages show.
+        .target(name: "Desk", dependencies: ["MentorModel", "HTTPServer"], swiftSettings: strict),
         .target(
             name: "MentorNotifyCore",
             dependencies: [
                 "MentorModel", "MentorStore", "Scheduler", "Transport", "Notifier", "Replies", "HTTPServer",
-                "WebhookAuth",
+                "WebhookAuth", "Desk",
             ],
             swiftSettings: strict),
         .executableTarget(name: "mentor-notify", dependencies: ["MentorNotifyCore"], swiftSettings: strict),

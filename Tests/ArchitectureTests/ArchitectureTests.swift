@@ -15,10 +15,12 @@ import Testing
         "Replies": ["MentorModel"],
         "WebhookAuth": ["CCrypto"],
         "HTTPServer": [],
+        "Desk": ["MentorModel", "HTTPServer"],
         "Transport": ["MentorModel", "CCurl"],
         "Notifier": ["MentorModel", "MentorStore", "Transport"],
         "MentorNotifyCore": [
             "MentorModel", "MentorStore", "Scheduler", "Replies", "Transport", "Notifier", "HTTPServer", "WebhookAuth",
+            "Desk",
         ],
         "mentor-notify": ["MentorNotifyCore"],
     ]

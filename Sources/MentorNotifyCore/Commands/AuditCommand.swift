@@ -80,7 +80,7 @@ enum AuditLog {
         do {
             let store = try context.openStore()
             try store.recordAudit(
-                actor: actor(context.environment), command: name, ids: ids, keys: recorder.keys,
+                actor: context.actor ?? actor(context.environment), command: name, ids: ids, keys: recorder.keys,
                 at: Int64(Date().timeIntervalSince1970))
         } catch {
             // The change stands: a failure here is said, and the command is not reported as failed

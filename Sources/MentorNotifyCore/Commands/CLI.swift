@@ -1,3 +1,4 @@
+import Desk
 public import Foundation
 import MentorModel
 import MentorStore
@@ -64,28 +65,35 @@ public enum CLI {
                 output.error(globalUsage)
                 return ExitCode.usage.rawValue
             }
-            let (name, rest) = commandName(words)
-            if rest.contains("--help") || rest.contains("-h") {
-                guard let usage = Usage.text[name] ?? Usage.text[words[0]] else {
-                    throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
-                }
-                output.line(usage)
-                return ExitCode.ok.rawValue
+            try execute(words, output: output) {
+                try Context(
+                    databaseOption: options.database, configOption: options.config,
+                    logger: Logger(level: options.level, environment: environment), output: output,
+                    environment: environment)
             }
-            guard let handler = commands[name] else {
-                throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
-            }
-            let context = try Context(
-                databaseOption: options.database, configOption: options.config,
-                logger: Logger(level: options.level, environment: environment), output: output,
-                environment: environment)
-            try AuditLog.run(name, rest, context: context, handler: handler)
             return ExitCode.ok.rawValue
         } catch {
             let (code, message) = describe(error)
             output.error("mentor-notify: \(message)")
             return code.rawValue
         }
+    }
+
+    /// Runs one command (`words` after the global options): its `--help`, or its handler through
+    /// the audit. The desk runs commands through here too, so a form does what its command does.
+    static func execute(_ words: [String], output: Output, context: () throws -> Context) throws {
+        let (name, rest) = commandName(words)
+        if rest.contains("--help") || rest.contains("-h") {
+            guard let usage = Usage.text[name] ?? Usage.text[words[0]] else {
+                throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
+            }
+            output.line(usage)
+            return
+        }
+        guard let handler = commands[name] else {
+            throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
+        }
+        try AuditLog.run(name, rest, context: try context(), handler: handler)
     }
 
     /// The options before the command.
@@ -196,6 +204,7 @@ public enum CLI {
         case let error as ConfigError:
             return (.config, error.description + " (exit 78: fix the config and run `mentor-notify check`)")
         case let error as TemplateError: return (.config, error.description)
+        case let error as DeskWords.LoadError: return (.config, error.description)
         case let error as StoreError:
             switch error.code {
             case .busy: return (.tempFail, error.message)

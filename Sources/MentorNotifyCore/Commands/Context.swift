@@ -11,6 +11,8 @@ final class Context {
     let configPath: String?
     let databasePath: String
     private var loadedConfig: Config
+    /// Who the audit names for a change: the desk's leader (`desk:NAME`); nil: the Unix user.
+    let actor: String?
 
     init(databaseOption: String?, configOption: String?, logger: Logger, output: Output, environment: [String: String])
         throws
@@ -18,6 +20,7 @@ final class Context {
         self.output = output
         self.logger = logger
         self.environment = environment
+        actor = nil
         let explicit = configOption ?? environment["MENTOR_NOTIFY_CONFIG"]
         if let explicit {
             guard FileManager.default.fileExists(atPath: explicit) else {
@@ -32,6 +35,17 @@ final class Context {
         loadedConfig =
             try configPath.map { path throws(ConfigError) in try Config.load(path: path) } ?? Config.builtIn()
         databasePath = databaseOption ?? environment["MENTOR_NOTIFY_DB"] ?? loadedConfig.database ?? "mentor-notify.db"
+    }
+
+    /// A context on a config already loaded: the daemon's, for a command the desk runs for a leader.
+    init(config: Config, configPath: String?, databasePath: String, logger: Logger, output: Output, actor: String) {
+        self.output = output
+        self.logger = logger
+        environment = [:]
+        self.configPath = configPath
+        self.databasePath = databasePath
+        loadedConfig = config
+        self.actor = actor
     }
 
     /// Where the config is looked for when neither --config nor $MENTOR_NOTIFY_CONFIG names it.

@@ -184,7 +184,10 @@ enum ForloebViews {
                 Event(
                     at: meeting.at.description, kind: "meeting",
                     what: "#\(meeting.id)" + (meeting.place.map { " at \($0)" } ?? ""),
-                    json: [("id", .int(meeting.id)), ("place", .optional(meeting.place))]))
+                    json: [
+                        ("id", .int(meeting.id)), ("place", .optional(meeting.place)),
+                        ("status", .string(EventCommands.status(meeting))),
+                    ]))
         }
         for evaluation in activity.evaluations {
             events.append(

@@ -16,6 +16,8 @@ public struct Config: Sendable {
     public var replies: RepliesSettings?
     /// The web endpoint (`run` serves it); nil: no HTTP unless systemd hands over a socket.
     public var http: HTTPSettings?
+    /// The leader's desk (SPEC.md "The leader's desk"), served by `run` under `PUBLIC/desk/`.
+    public var desk = DeskSettings()
     public var spool = "./spool"
     public var templates = "./templates"
     public var programs: [ProgramSettings] = []
@@ -69,5 +71,14 @@ public struct Config: Sendable {
                 "there is no program '\(id)'; the programs are \(programs.map(\.id).joined(separator: ", "))")
         }
         return program
+    }
+}
+
+/// `desk` in the config: whether `run` serves the leader's desk (it needs `http` with `publicURL`).
+public struct DeskSettings: Sendable, Hashable {
+    public var enabled = false
+
+    public init(enabled: Bool = false) {
+        self.enabled = enabled
     }
 }

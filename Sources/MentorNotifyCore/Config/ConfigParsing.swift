@@ -54,6 +54,16 @@ extension Config {
         if var http = try root.object("http") {
             config.http = try parseHTTP(&http)
         }
+        if var desk = try root.object("desk") {
+            config.desk.enabled = try desk.bool("enabled") ?? false
+            try desk.finish()
+            // Sign-in links and the Origin check need the address leaders open.
+            guard !config.desk.enabled || config.http?.publicURL != nil else {
+                throw ConfigError(
+                    "desk.enabled",
+                    "needs http.publicURL (the https:// address leaders open), e.g. https://mentor.example.dk")
+            }
+        }
         // Twilio reports each SMS to the address the SMS names; GatewayAPI's is set in its dashboard.
         if config.sms?.provider == .twilio, let base = config.http?.publicURL {
             config.sms?.statusCallback = base + "/hooks/twilio/status"

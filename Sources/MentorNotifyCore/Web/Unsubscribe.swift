@@ -1,3 +1,4 @@
+import Desk
 import HTTPServer
 import MentorModel
 import MentorStore
@@ -131,24 +132,5 @@ enum UnsubscribePage {
                 paragraphs: [try word("unknown", .da), try word("unknown", .en)],
                 button: nil)
         }
-    }
-}
-
-/// Text in HTML: the five characters that could end it escaped.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -25,6 +25,8 @@ final class WebEndpoint: Sendable {
     let databasePath: String
     let maxAgeMinutes: Int
     let webhooks: Webhooks?
+    /// The leader's desk under `/desk/`; nil when the config does not enable it.
+    let desk: DeskEndpoint?
     let config: Config
     let catalog: TemplateCatalog
     let logger: Logger
@@ -34,7 +36,7 @@ final class WebEndpoint: Sendable {
 
     init(
         databasePath: String, config: Config, catalog: TemplateCatalog, logger: Logger, webhooks: Webhooks? = nil,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        desk: DeskEndpoint? = nil, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.databasePath = databasePath
         self.maxAgeMinutes = config.statusMaxAgeMinutes
@@ -42,6 +44,7 @@ final class WebEndpoint: Sendable {
         self.catalog = catalog
         self.logger = logger
         self.webhooks = webhooks
+        self.desk = desk
         self.clock = clock
     }
 
@@ -56,6 +59,10 @@ final class WebEndpoint: Sendable {
         case (_, "/healthz"), (_, "/metrics"): return .refusal(405)
         case (_, let path) where path.hasPrefix("/hooks/"): return .refusal(405)
         case (_, let path) where path.hasPrefix("/u/"): return unsubscribe(request, token: path.dropFirst(3))
+        case (_, let path) where path == "/desk" || path.hasPrefix("/desk/"):
+            // The desk runs on its own stores, never under this endpoint's lock: a leader's page
+            // does not hold up a gateway's webhook.
+            return desk?.handle(request) ?? .refusal(404)
         default: return .refusal(404)
         }
     }

@@ -1,3 +1,4 @@
+import Desk
 import Foundation
 import HTTPServer
 import MentorModel
@@ -57,7 +58,15 @@ struct Composition {
     func endpoint(catalog: TemplateCatalog) throws -> WebEndpoint {
         WebEndpoint(
             databasePath: databasePath, config: config, catalog: catalog, logger: logger,
-            webhooks: try Webhooks.configured(config, environment: environment, needed: true))
+            webhooks: try Webhooks.configured(config, environment: environment, needed: true), desk: try desk())
+    }
+
+    /// The leader's desk, when the config enables it: its words checked like the texts.
+    func desk() throws -> DeskEndpoint? {
+        guard config.desk.enabled else { return nil }
+        let words = try DeskWords.load(directory: Paths.templates(config.templates))
+        let actions = DeskActions(config: config, configPath: nil, databasePath: databasePath, logger: logger)
+        return DeskEndpoint(actions: actions, words: words, signIn: DeskSignIn(), logger: logger)
     }
 
     /// Where the endpoint is served: the socket systemd hands over, else `http.listen`.

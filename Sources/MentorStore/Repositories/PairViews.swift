@@ -117,13 +117,8 @@ extension Store {
                     kind: ContactKind(rawValue: row.string(3)) ?? .other)
             )
         }
-        let meetings = try database.query(
-            "SELECT id, at, place FROM meeting WHERE relationship_id = ? ORDER BY at, id", [id]
-        ) { row throws(StoreError) in
-            Meeting(
-                id: row.int64(0), relationshipID: id, at: try row.value(1, as: LocalDateTime.init, "meeting time"),
-                place: row.optionalString(2))
-        }
+        // As `meeting list` reads them: moved and cancelled ones say so.
+        let meetings = try meetings(relationship: id)
         let evaluations = try database.query(
             "SELECT by, date FROM evaluation WHERE relationship_id = ? ORDER BY date, id", [id]
         ) { row throws(StoreError) in
