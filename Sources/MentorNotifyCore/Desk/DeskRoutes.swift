@@ -37,7 +37,15 @@ struct DeskRoute: Sendable {
 
 /// Every route of the desk: each part of it lists its own (`AttentionPages.routes`, …).
 enum DeskRoutes {
-    static let all: [DeskRoute] = AttentionPages.routes
+    static let all: [DeskRoute] =
+        AttentionPages.routes
+        + PeoplePages.routes
+        + CafePages.routes
+        + ReminderPages.routes
+        + FailedPages.routes
+        + ImportPages.routes
+        + ReportPages.routes
+        + AuditPages.routes
 }
 
 /// What a handler gets: the request, the actions, the words, the path's parameters.
