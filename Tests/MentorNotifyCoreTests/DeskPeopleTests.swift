@@ -32,7 +32,8 @@ final class DeskWorld {
             ],
             mentee: ["--name", "Amira Hansen", "--email", "amira@example.dk", "--ref", "e1"])
         let otherMentor = try cli.create([
-            "person", "add", "--role", "mentor", "--name", "Henrik Holm", "--email", "henrik@example.dk", "--birthdate",
+            "person", "add", "--role", "mentor", "--name", "Henrik Holm", "--email", "henrik@example.dk", "--phone",
+            "40 50 60 70", "--birthdate",
             "1970-01-01", "--certificate", "2026-01-10", "--ref", "m2",
         ])
         let otherMentee = try cli.create([

@@ -189,38 +189,35 @@ enum ImportPages {
         else { return nil }
         let programs = Set(call.leader.programs)
         let visible = try AdminPageParts.visiblePeople(call)
-        let (refs, programOf) = try call.actions.withStore { store in
-            (
-                Dictionary(
-                    try store.people().compactMap { person in person.ref.map { ($0, person.id) } },
-                    uniquingKeysWith: { first, _ in first }),
-                Dictionary(
-                    try store.relationships().map { ($0.id, $0.program) }, uniquingKeysWith: { first, _ in first })
-            )
+        return try call.actions.withStore { store -> String? in
+            let refs = Dictionary(
+                try store.people().compactMap { person in person.ref.map { ($0, person.id) } },
+                uniquingKeysWith: { first, _ in first })
+            let programOf = Dictionary(
+                try store.relationships().map { ($0.id, $0.program) }, uniquingKeysWith: { first, _ in first })
+            for record in csv.records {
+                func field(_ name: String) -> String? {
+                    guard let index = position[name], index < record.fields.count else { return nil }
+                    let value = record.fields[index].trimmingSpaces()
+                    return value.isEmpty ? nil : value
+                }
+                let line = ["line": String(record.line)]
+                if kind == "relationships", let program = field("program"), !programs.contains(program) {
+                    return call.word(
+                        "import", "other-program", line.merging(["program": program]) { first, _ in first })
+                }
+                for column in ["ref", "mentor_ref", "mentee_ref"] {
+                    guard let ref = field(column), let id = refs[ref], !visible.contains(id) else { continue }
+                    return call.word("import", "other-person", line.merging(["ref": ref]) { first, _ in first })
+                }
+                if kind == "contacts", let mentor = field("mentor_ref"), let mentee = field("mentee_ref"),
+                    let pair = try store.relationshipID(mentorRef: mentor, menteeRef: mentee),
+                    let program = programOf[pair], !programs.contains(program)
+                {
+                    return call.word("import", "other-pair", line)
+                }
+            }
+            return nil
         }
-        for record in csv.records {
-            func field(_ name: String) -> String? {
-                guard let index = position[name], index < record.fields.count else { return nil }
-                let value = record.fields[index].trimmingSpaces()
-                return value.isEmpty ? nil : value
-            }
-            let line = ["line": String(record.line)]
-            for column in ["ref", "mentor_ref", "mentee_ref"] {
-                guard let ref = field(column), let id = refs[ref], !visible.contains(id) else { continue }
-                return call.word("import", "other-person", line.merging(["ref": ref]) { first, _ in first })
-            }
-            if kind == "relationships", let program = field("program"), !programs.contains(program) {
-                return call.word("import", "other-program", line.merging(["program": program]) { first, _ in first })
-            }
-            if kind == "contacts", let mentor = field("mentor_ref"), let mentee = field("mentee_ref"),
-                let pair = try call.actions.withStore({ store in
-                    try store.relationshipID(mentorRef: mentor, menteeRef: mentee)
-                }),
-                let program = programOf[pair], !programs.contains(program)
-            {
-                return call.word("import", "other-pair", line)
-            }
-        }
-        return nil
     }
 }
