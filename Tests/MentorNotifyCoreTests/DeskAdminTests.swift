@@ -97,10 +97,12 @@ import Testing
         // A reminder needs a forløb running: Henrik gets a new mentee in symb from today.
         let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
         let mentee = try world.cli.create([
-            "person", "add", "--role", "mentee", "--name", "Carl Dam", "--phone", "50607080", "--birthdate", "2004-03-10",
+            "person", "add", "--role", "mentee", "--name", "Carl Dam", "--phone", "50607080", "--birthdate",
+            "2004-03-10",
         ])
         _ = try world.cli.create([
-            "match", "--mentor", String(world.theirs.mentor), "--mentee", String(mentee), "--program", "symb", "--start",
+            "match", "--mentor", String(world.theirs.mentor), "--mentee", String(mentee), "--program", "symb",
+            "--start",
             today, "--force",
         ])
         let theirs = try world.cli.create([
