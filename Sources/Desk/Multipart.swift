@@ -101,18 +101,24 @@ public struct Multipart: Sendable {
         return (Form(fields), files)
     }
 
-    /// The first position at or after `start` where `needle` begins.
+    /// The first position at or after `start` where `needle` begins: at most `needle.count`
+    /// comparisons a position (the boundary's 70 bytes and 4 more at most).
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) {
-                return index
+        guard !needle.isEmpty, start >= 0, haystack.count - needle.count >= start else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var index = start
+                let last = hay.count - pin.count
+                search: while index <= last {
+                    for offset in 0..<pin.count where hay[index + offset] != pin[offset] {
+                        index += 1
+                        continue search
+                    }
+                    return index
+                }
+                return nil
             }
-            index += 1
         }
-        return nil
     }
 
     /// Where the part's headers end (the CRLF CRLF), within `maxHeaderBytes`.
