@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import MentorModel
 import MentorStore
+import Synchronization
 import Testing
 
 @testable import MentorNotifyCore
@@ -228,6 +229,22 @@ import Testing
         try expectPage(world.post("import", [("kind", "people")]), status: 422)
     }
 
+    @Test func anUploadWaitsFifteenMinutesForItsOwnLeaderOnly() {
+        let now = Mutex(Date(timeIntervalSince1970: 1_796_000_000))
+        let uploads = ImportPages.PendingUploads(clock: { now.withLock { $0 } })
+        let pending = ImportPages.Pending(
+            leader: "louise@example.dk", kind: "people", bytes: [1], expires: uploads.clock() + 15 * 60)
+        let first = uploads.keep(pending)
+        let second = uploads.keep(pending)
+        #expect(first != second && first.count >= 16)
+        #expect(uploads.take(first, leader: "karin@example.dk") == nil)
+        now.withLock { $0 += 14 * 60 }
+        #expect(uploads.take(first, leader: "louise@example.dk")?.bytes == [1])
+        #expect(uploads.take(first, leader: "louise@example.dk") == nil, "used once")
+        now.withLock { $0 += 2 * 60 }
+        #expect(uploads.take(second, leader: "louise@example.dk") == nil, "expired")
+    }
+
     // MARK: - Reports
 
     @Test func theReportsAreTablesAndTheCommandsCSV() throws {
@@ -264,6 +281,7 @@ import Testing
         try expectPage(page)
         #expect(page.text.contains("desk:Louise"))
         #expect(page.text.contains("<a href=\"/desk/people/\(world.ours.mentee)\">Amira Hansen</a>"))
+        #expect(page.text.contains("<a href=\"/desk/pairs/\(world.ours.forloeb)\">Søren Mikkelsen og Amira Hansen</a>"))
         #expect(!page.text.contains("desk:Karin") && !page.text.contains("Bodil Berg"), "another program's change")
         let theirs = world.request("GET", "audit", as: karin)
         #expect(theirs.text.contains("desk:Karin") && !theirs.text.contains("desk:Louise"))

@@ -1,6 +1,7 @@
 import Desk
 import Foundation
 import MentorModel
+import MentorStore
 
 /// The audit: `audit --days N --json` as a page. The log's ids are read by what each command
 /// records (SPEC.md "audit"): people and forløb are shown by name and linked when the leader may
@@ -40,6 +41,11 @@ enum AuditPages {
             }
         }
         let programs = Set(call.leader.programs)
+        let pairs = try call.actions.withStore { store in
+            Dictionary(
+                try store.relationships().filter { programs.contains($0.program) }.map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first })
+        }
         var rows: [[Cell]] = []
         let headers = ["when", "who", "what", "records"].map { call.word("audit", $0) }
         for entry in entries.reversed() {
@@ -56,17 +62,22 @@ enum AuditPages {
                     if !shown.html.isEmpty { shown.raw(", ") }
                     shown.append(
                         AdminPageParts.link("/desk/people/\(id)", names[id] ?? call.word("audit", "forgotten")))
-                case .pair where call.actions.sees(pair: id, call.leader):
+                case .pair:
+                    guard let pair = pairs[id] else { fallthrough }
                     theirs = true
                     if !shown.html.isEmpty { shown.raw(", ") }
-                    shown.append(AdminPageParts.link("/desk/pairs/\(id)", call.word("audit", "pair")))
+                    let forgotten = call.word("audit", "forgotten")
+                    let both = call.word(
+                        "audit", "pair",
+                        ["mentor": names[pair.mentorID] ?? forgotten, "mentee": names[pair.menteeID] ?? forgotten])
+                    shown.append(AdminPageParts.link("/desk/pairs/\(id)", both))
                 default:
                     others += 1
                 }
             }
             guard theirs else { continue }
-            if others > 0 {
-                if !shown.html.isEmpty { shown.raw(", ") }
+            // A contact's or meeting's own id says nothing more once its forløb is named.
+            if others > 0 && shown.html.isEmpty {
                 shown.text(call.word("audit", "others", ["count": String(others)]))
             }
             rows.append([
