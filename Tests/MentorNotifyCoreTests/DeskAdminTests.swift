@@ -254,6 +254,7 @@ import Testing
         try expectPage(page)
         #expect(page.text.contains("href=\"/desk/reports/year.csv?program=mentorshoppen&amp;year=2026\""))
         #expect(page.text.contains(">90<") && page.text.contains("Søren Mikkelsen"))
+        #expect(page.text.contains(">Kontakttimer</td><td data-label=\"Værdi\">1,5<"), "the figures in Danish")
         #expect(!page.text.contains("Henrik Holm"))
         for (path, query, words) in [
             ("reports/year.csv", "program=mentorshoppen&year=2026", ["report", "year", "--year", "2026"]),

@@ -50,7 +50,7 @@ enum ReportPages {
                     [call.word("reports", "figure"), call.word("reports", "value")],
                     year.rows.map { row in
                         [
-                            Cell(call.word("reports", "figure"), text: row.first ?? ""),
+                            Cell(call.word("reports", "figure"), text: figure(call, row.first ?? "")),
                             Cell(call.word("reports", "value"), text: row.dropFirst().joined(separator: " ")),
                         ]
                     }))
@@ -66,6 +66,19 @@ enum ReportPages {
             body.append(downloadLink(call, "hours", ["month": period.month, "program": program]))
         }
         return .page(DeskPage(title: call.word("reports", "title"), body: body, section: "reports"))
+    }
+
+    /// The figures `report year` always has, in the leader's words; the ones it names by a reason,
+    /// role, channel or status (`ended moved`, `messages sms sent`) keep the command's words.
+    static let figures = [
+        "pairs running", "pairs started", "ended as planned", "average months", "contact hours",
+        "median minutes per pair-month", "share of pair-months at target", "cafe evenings", "cafe yes-answers",
+        "opt-outs",
+    ]
+
+    static func figure(_ call: DeskCall, _ label: String) -> String {
+        guard figures.contains(label) else { return label }
+        return call.word("reports", "figure-" + label.replacingOccurrences(of: " ", with: "-"))
     }
 
     /// The pairs' minutes against the target; the pair's names link to it.
