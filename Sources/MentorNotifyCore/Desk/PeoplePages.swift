@@ -103,6 +103,7 @@ enum PeoplePages {
         body.append(messages(call, record["messages"].array))
         body.append(replies(call, record["replies"].array))
         body.append(optOuts(call, record["optOuts"].array))
+        body.append(cafeAnswers(call, record["cafeAnswers"].array))
         body.append(reminders(call, record["reminders"].array))
         let title = person["forgotten"].bool == true ? call.word("people", "forgotten") : person["name"].text
         return .page(DeskPage(title: title, body: body, section: "people"))
@@ -146,7 +147,9 @@ enum PeoplePages {
         let own = items.filter { call.leader.programs.contains($0["program"].text) }
         var body = AdminPageParts.heading(call.word("people", "forloeb"))
         guard !own.isEmpty else { return body + AdminPageParts.paragraph(call.word("people", "no-forloeb")) }
-        let headers = ["with", "program", "start", "end", "contacts", "meetings"].map { call.word("people", $0) }
+        let headers = ["with", "program", "start", "end", "contacts", "meetings", "evaluations"].map {
+            call.word("people", $0)
+        }
         body.append(
             AdminPageParts.table(
                 headers,
@@ -159,6 +162,7 @@ enum PeoplePages {
                         Cell(headers[2], text: item["start"].text), Cell(headers[3], text: end),
                         Cell(headers[4], text: String(item["contacts"].array.count)),
                         Cell(headers[5], text: String(item["meetings"].array.count)),
+                        Cell(headers[6], text: String(item["evaluations"].array.count)),
                     ]
                 }))
         return body
@@ -221,6 +225,24 @@ enum PeoplePages {
                         Cell(headers[0], text: AdminPageParts.when(item["date"].text)),
                         Cell(headers[1], text: call.word("people", "channel-" + item["channel"].text)),
                         Cell(headers[2], text: value(item)),
+                    ]
+                }))
+        return body
+    }
+
+    /// Their answers to café invitations, of the leader's programs.
+    static func cafeAnswers(_ call: DeskCall, _ items: [JSONView]) -> Markup {
+        let own = items.filter { call.leader.programs.contains($0["program"].text) }
+        guard !own.isEmpty else { return Markup() }
+        var body = AdminPageParts.heading(call.word("people", "cafe-answers"))
+        let headers = ["evening", "answer"].map { call.word("people", $0) }
+        body.append(
+            AdminPageParts.table(
+                headers,
+                own.map { item in
+                    [
+                        Cell(headers[0], text: AdminPageParts.when(item["at"].text)),
+                        Cell(headers[1], text: call.word("people", item["yes"].bool == true ? "yes" : "no")),
                     ]
                 }))
         return body
