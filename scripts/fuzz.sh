@@ -14,7 +14,7 @@ mkdir -p "$out" fuzz/crashes
 # The module sources a target needs (one module per target).
 . scripts/module-sources.sh
 status=0
-for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook imap}; do
+for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook imap multipart}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     copy_module_sources "$target" "$build"

@@ -16,6 +16,7 @@ module_sources() {
                  Sources/MentorModel/LocalDate.swift Sources/MentorModel/Text.swift ;;
         reply) ls Sources/Replies/*.swift Sources/MentorModel/Text.swift Sources/MentorModel/ReasonText.swift ;;
         http) ls Sources/HTTPServer/HTTPMessage.swift Sources/HTTPServer/RequestParser.swift ;;
+        multipart) ls Sources/Desk/Multipart.swift Sources/Desk/Form.swift ;;
         webhook) ls Sources/WebhookAuth/*.swift ;;
         imap) ls Sources/Transport/IMAP/IMAPAnswer.swift ;;
         *) echo "module_sources: no group $1" >&2; return 1 ;;

@@ -38,8 +38,9 @@ final class DeskEndpoint: Sendable {
         for route in routes {
             guard let parameters = route.match(method, segments) else { continue }
             let form: Form
+            let files: [String: [UInt8]]
             do {
-                form = try DeskEndpoint.form(of: request, method: method, upload: route.upload)
+                (form, files) = try DeskEndpoint.form(of: request, method: method, upload: route.upload)
             } catch {
                 return refused(400)
             }
@@ -48,7 +49,8 @@ final class DeskEndpoint: Sendable {
                 guard signIn.postIsGenuine(request, form: form, session: session) else { return refused(403) }
             }
             let deskRequest = DeskRequest(
-                leader: session.leader, method: method, segments: segments, form: form, csrfToken: session.csrfToken)
+                leader: session.leader, method: method, segments: segments, form: form, csrfToken: session.csrfToken,
+                files: files)
             return serve(route, deskRequest, parameters: parameters)
         }
         return notFound(session.leader)
@@ -125,8 +127,10 @@ final class DeskEndpoint: Sendable {
 
     /// The query's fields for a GET, the body's for a POST (a route that takes an upload reads
     /// `multipart/form-data`).
-    static func form(of request: HTTPRequest, method: String, upload: Bool) throws(Form.Refusal) -> Form {
-        if method == "GET" { return try Form.parse(Array(request.query.utf8)) }
-        return try Form.parse(request.body)
+    static func form(of request: HTTPRequest, method: String, upload: Bool) throws -> (Form, [String: [UInt8]]) {
+        if method == "GET" { return (try Form.parse(Array(request.query.utf8)), [:]) }
+        guard upload else { return (try Form.parse(request.body), [:]) }
+        let boundary = try Multipart.boundary(contentType: request.header("content-type") ?? "")
+        return try Multipart.parse(request.body, boundary: boundary).fields()
     }
 }

@@ -40,6 +40,13 @@ enum DeskRoutes {
     static let all: [DeskRoute] =
         AttentionPages.routes
         + PairPages.routes + MeetingContactPages.routes
+        + PeoplePages.routes
+        + CafePages.routes
+        + ReminderPages.routes
+        + FailedPages.routes
+        + ImportPages.routes
+        + ReportPages.routes
+        + AuditPages.routes
 }
 
 /// What a handler gets: the request, the actions, the words, the path's parameters.
