@@ -36,23 +36,35 @@ def main():
     public = urllib.parse.urlparse(link)
     origin = f"{public.scheme}://{public.netloc}"
     local = listen + public.path
+    jar = {}
+
+    def keep(headers):
+        for name, value in headers.items():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.split(";", 1)[0].partition("=")
+                jar[key] = rest
+
     with urllib.request.urlopen(local, timeout=10) as response:
+        keep(response.headers)
         page = Forms()
         page.feed(response.read().decode("utf-8"))
     form = next(f for f in page.forms if f["method"].lower() == "post")
     action = urllib.parse.urljoin(local, form["action"])
     request = urllib.request.Request(
         action, data=urllib.parse.urlencode(form["fields"]).encode(), method="POST",
-        headers={"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"})
+        headers={"Origin": origin, "Content-Type": "application/x-www-form-urlencoded",
+                 "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
     opener = urllib.request.build_opener(NoRedirect)
     try:
         response = opener.open(request, timeout=10)
     except urllib.error.HTTPError as answer:  # the 303 after signing in
         response = answer
-    cookies = [value.split(";", 1)[0] for name, value in response.headers.items() if name.lower() == "set-cookie"]
-    if not cookies:
+    before = dict(jar)
+    keep(response.headers)
+    if jar == before:
         sys.exit(f"desk_session: no session cookie (status {response.status})")
-    print("; ".join(cookies))
+    # The cookies a browser would now send (a cookie set empty is gone).
+    print("; ".join(f"{k}={v}" for k, v in jar.items() if v))
 
 
 if __name__ == "__main__":
