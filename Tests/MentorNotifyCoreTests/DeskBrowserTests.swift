@@ -101,6 +101,8 @@ import Testing
         #expect(steps["sameAnswerForStranger"] as? Bool == true)
         #expect(steps["strangerMails"] as? Int == 0, "a stranger's address got mail: \(steps)")
         #expect(steps["phoneErrorNextToField"] as? Bool == true, "\(steps)")
+        // The page the leader lands on after each change shows it.
+        #expect(steps["phoneShownAfter"] as? Bool == true && steps["newTimeShown"] as? Bool == true, "\(steps)")
         let refusals = result["refusals"] as? [String: Any] ?? [:]
         for (key, want) in [
             ("noToken", 403), ("wrongToken", 403), ("otherOrigin", 403), ("otherPortOrigin", 403), ("otherPair", 404),
@@ -109,6 +111,16 @@ import Testing
             #expect(refusals[key] as? Int == want, "\(key): \(refusals)")
         }
         let pages = result["pages"] as? [[String: Any]] ?? []
+        // Every section of the nav was opened (and screenshot) signed in.
+        let opened = Set(pages.compactMap { ($0["url"] as? String).flatMap { URL(string: $0)?.path } })
+        // Layout.sections' paths.
+        let sections = [
+            "/desk/", "/desk/pairs", "/desk/people", "/desk/cafes", "/desk/reminders", "/desk/failed", "/desk/import",
+            "/desk/reports", "/desk/audit",
+        ]
+        for section in sections {
+            #expect(opened.contains(section), "\(section) was not opened: \(opened.sorted())")
+        }
         let shots = pages.flatMap { $0["screenshots"] as? [String] ?? [] }
         #expect(shots.count >= 2 * 12, "\(shots.count) screenshots of \(pages.map { $0["name"] ?? "" })")
         #expect(shots.allSatisfy { FileManager.default.fileExists(atPath: $0) })
