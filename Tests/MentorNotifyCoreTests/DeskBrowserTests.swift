@@ -112,7 +112,7 @@ import Testing
         }
         let pages = result["pages"] as? [[String: Any]] ?? []
         // Every section of the nav was opened (and screenshot) signed in.
-        let opened = Set(pages.compactMap { ($0["url"] as? String).flatMap { URL(string: $0)?.path } })
+        let opened = Set(pages.compactMap { ($0["url"] as? String).flatMap { URLComponents(string: $0)?.path } })
         // Layout.sections' paths.
         let sections = [
             "/desk/", "/desk/pairs", "/desk/people", "/desk/cafes", "/desk/reminders", "/desk/failed", "/desk/import",

@@ -131,10 +131,20 @@ class Desk:
         return response, redirects
 
     def console(self, events):
+        """What the browser complained of: CSP violations, script errors, and every resource but the
+        page itself that failed (by its URL; Chromium's own log line names no URL, so it is left out).
+        The favicon, which a browser asks for on its own, is not passed on by the README's nginx."""
         found = []
         for event in events:
+            if event.get("method") == "Network.responseReceived":
+                response = event["params"]["response"]
+                if (response["status"] >= 400 and event["params"].get("type") != "Document"
+                        and not response["url"].endswith("/favicon.ico")):
+                    found.append(f"{response['url']}: {response['status']}")
             if event.get("method") == "Log.entryAdded":
                 entry = event["params"]["entry"]
+                if entry.get("source") == "network" and "the server responded with a status of" in entry.get("text", ""):
+                    continue
                 found.append(f"{entry.get('source')}/{entry.get('level')}: {entry.get('text')}")
             if event.get("method") == "Runtime.consoleAPICalled":
                 found.append("console: " + " ".join(str(a.get("value")) for a in event["params"].get("args", [])))
@@ -187,9 +197,7 @@ class Desk:
         without = [a for a in checks["postFormsWithoutCsrf"] if not (a or "").startswith("/desk/login")]
         if without:
             self.problem(f"{name}: POST forms without csrf: {without}")
-        # Chromium logs a document's own 4xx status as a network error: expected for a 422 or 404.
-        console = [line for line in self.console(events)
-                   if not (line.startswith("network/") and f"status of {page['status']} " in line)]
+        console = self.console(events)
         if console:
             self.problem(f"{name}: the browser reported {console}")
         page["screenshots"] = []
@@ -586,6 +594,9 @@ def main():
     for page in desk.pages:
         page.pop("links", None)
     result.update(steps=desk.steps, pages=desk.pages, problems=desk.problems, notes=desk.notes)
+    # Beside the screenshots, for a person to read what each one shows.
+    with open(os.path.join(args.shots, "desk-browser.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f, ensure_ascii=False, indent=1)
     print(json.dumps(result, ensure_ascii=False))
     return 1 if desk.problems else 0
 
