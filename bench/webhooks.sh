@@ -4,9 +4,12 @@
 # to `run`'s endpoint for SECONDS_EACH (default 15), while another client holds all 64 of the
 # endpoint's connections open and idle; next to nginx answering a static 200 to the same requests on
 # the same machine. Prints requests/s, the 99th percentile latency and the non-2xx answers.
+# Then the same webhooks without the idle holder, alone and while leaders work at the desk (signed-in
+# sessions loading the attention page and pair pages in a loop, 4 connections, no pause) in one run:
+# the desk runs on stores of its own, never under the endpoint's lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$PWD/.build/release/mentor-notify
+bin=${MENTOR_NOTIFY_BIN:-$PWD/.build/release/mentor-notify}
 [ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
 command -v wrk >/dev/null && command -v nginx >/dev/null || {
     echo "webhooks: installing wrk and nginx-light" >&2
@@ -17,14 +20,27 @@ work=$(mktemp -d)
 port=$(free_port); static=$(free_port)
 printf 's3cret' > "$work/secret"; printf 'token' > "$work/token"; chmod 600 "$work/secret" "$work/token"
 cat > "$work/config.json" <<JSON
-{ "http": { "listen": "127.0.0.1:$port" },
+{ "http": { "listen": "127.0.0.1:$port", "publicURL": "https://mentor.example.dk" }, "desk": { "enabled": true },
   "sms": { "provider": "gatewayapi", "url": "http://127.0.0.1:9/rest/mtsms", "sender": "Mentor",
            "tokenFile": "$work/token", "webhookSecretFile": "$work/secret" },
   "templates": "$PWD/templates",
-  "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "L", "email": "l@example.dk" } ] } ] }
+  "programs": [ { "id": "symb", "preset": "symb", "leaders": [ { "name": "L", "email": "l@example.dk" },
+                                                                { "name": "M", "email": "m@example.dk" } ] } ] }
 JSON
 export MENTOR_NOTIFY_DB=$work/bench.db MENTOR_NOTIFY_CONFIG=$work/config.json
 "$bin" init >/dev/null 2>&1
+# A program for the leaders' pages to show: 400 people, 200 forløb, 1500 contacts.
+python3 bench/generate.py --dir "$work/data" --people 400 --forloeb 200 --contacts 1500 --program symb
+# Contacts are logged after they happen: the generator's later ones are left out.
+python3 - "$work/data/contacts.csv" <<'PY'
+import datetime, sys
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
+today = datetime.date.today().isoformat()
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join([rows[0]] + [r for r in rows[1:] if r.split(",")[2] <= today]) + "\n")
+PY
+for kind in people relationships contacts; do
+    "$bin" --log-level error import "$kind" "$work/data/$kind.csv" >/dev/null
+done
 "$bin" --log-level warning run 2> "$work/run.log" &
 daemon=$!
 static_nginx "$work/nginx" "$static" '{}'
@@ -103,5 +119,53 @@ echo "non-2xx answers: $(grep -oE "Non-2xx or 3xx responses: [0-9]+" "$work/wrk.
 wait "$holder"; cat "$work/hold.log"
 recorded=$(python3 -c "import sqlite3; print(sqlite3.connect('$work/bench.db').execute('SELECT count(*) FROM inbound').fetchone()[0])")
 echo "recorded in inbound: $recorded"
+
+# Leaders at the desk: a session each for two leaders, signed in as a browser signs in (the link
+# `desk link` prints, its button posted back); the attention page and ten pair pages in turn.
+leaders_ok=1
+: > "$work/cookies"
+for leader in l@example.dk m@example.dk; do
+    link=$("$bin" desk link --leader "$leader" 2>&1 | grep -oE 'https?://[^ ]+/desk/login/[A-Za-z0-9_-]+' | head -1) || true
+    if [ -z "$link" ] || ! python3 bench/desk_session.py "$link" "http://127.0.0.1:$port" >> "$work/cookies"; then
+        echo "desk: no session for $leader (is sign-in built? 'desk link' said: $link)"; leaders_ok=0
+    fi
+done
+pairs=$(python3 -c "import sqlite3; print(' '.join(str(r[0]) for r in sqlite3.connect('$work/bench.db').execute('SELECT id FROM relationship ORDER BY id LIMIT 10')))")
+{
+    echo "local paths = { \"/desk/\""; for id in $pairs; do echo ", \"/desk/pairs/$id\""; done; echo "}"
+    echo "local cookies = {"; while read -r cookie; do echo "\"$cookie\","; done < "$work/cookies"; echo "}"
+    cat <<'LUA'
+local at = 0
+function request()
+    at = at + 1
+    return wrk.format("GET", paths[at % #paths + 1], { ["Cookie"] = cookies[at % #cookies + 1] })
+end
+LUA
+} > "$work/leaders.lua"
+if [ "$leaders_ok" = 1 ]; then
+    first=$(head -1 "$work/cookies")
+    for path in /desk/ "/desk/pairs/${pairs%% *}"; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $first" "http://127.0.0.1:$port$path")
+        [ "$code" = 200 ] || { echo "desk: $path answered $code to a signed-in leader"; leaders_ok=0; }
+    done
+fi
+figures() {  # requests/s, p99 and non-2xx of a wrk log
+    printf '%s req/s, p99 %s, non-2xx %s' "$(awk '/Requests\/sec/ {print $2}' "$1")" \
+        "$(awk '$1 == "99%" {print $2}' "$1")" \
+        "$(grep -oE "Non-2xx or 3xx responses: [0-9]+" "$1" | grep -oE "[0-9]+$" || echo 0)"
+}
+if [ "$leaders_ok" = 1 ]; then
+    echo "== mentor-notify run: signed webhooks for ${seconds} s (2 threads x 4 connections), no idle holder,"
+    echo "   alone, then while 2 leaders load the attention page and pair pages over 4 connections, no pause"
+    wrk -t2 -c8 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port" > "$work/alone.log"
+    wrk -t1 -c4 -d"$((seconds + 2))s" --latency -s "$work/leaders.lua" "http://127.0.0.1:$port" > "$work/desk.log" &
+    desk=$!
+    sleep 1
+    wrk -t2 -c8 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port" > "$work/with.log"
+    wait "$desk"
+    echo "webhooks alone:              $(figures "$work/alone.log")"
+    echo "webhooks while leaders work: $(figures "$work/with.log")"
+    echo "desk pages meanwhile:        $(figures "$work/desk.log")"
+fi
 echo "== nginx: a static 200 to the same requests"
 wrk -t2 -c8 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$static" | grep -E "Requests/sec|99%|requests in"

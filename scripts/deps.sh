@@ -47,7 +47,8 @@ if [ "$want" = test ]; then
     # The reverse proxy in front of the web endpoint, as the README shows it; curl as the client.
     command -v nginx >/dev/null 2>&1 || packages+=(nginx-light)
     command -v curl >/dev/null 2>&1 || packages+=(curl)
-    # The unsubscribe page is opened in a real browser, headless, for a screenshot.
+    # The unsubscribe page and the leader's desk are opened in a real browser, headless (DeskBrowserTests
+    # drives it over the DevTools pipe and takes screenshots).
     command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 fi
 
@@ -75,7 +76,7 @@ if [ "$want" = test ]; then
             || python3 -m pip install -q --break-system-packages prometheus-client
     fi
     if ! python3 -c 'import html5lib' 2>/dev/null; then
-        echo "deps: installing html5lib (a WHATWG HTML parser checks the unsubscribe page)" >&2
+        echo "deps: installing html5lib (a WHATWG HTML parser checks the unsubscribe page and the desk)" >&2
         python3 -m pip install -q html5lib 2>/dev/null \
             || python3 -m pip install -q --break-system-packages html5lib
     fi
