@@ -190,7 +190,8 @@ import Testing
             let greetings = language == .da ? ["Hej "] : ["Hi ", "Dear ", "Hello "]
             if !greetings.contains(where: { lines[0].hasPrefix($0) }) { problems.append("no greeting: \(lines[0])") }
             // The desk's sign-in link is the desk's, not one program's: it signs as the desk.
-            let signature = text.rule == .deskLogin ? (language == .da ? "Mentorskrivebordet" : "The mentor desk") : name
+            let signature =
+                text.rule == .deskLogin ? (language == .da ? "Mentorskrivebordet" : "The mentor desk") : name
             if lines.count < 3 || !(lines.last ?? "").hasPrefix(signature) { problems.append("no signature") }
         } else if text.rule != .recurring {
             // The wake-up SMS is the contact person's own words, as they wrote them.
