@@ -223,7 +223,7 @@ import Testing
         let link = try #require(try world.links(to: "Louise@Example.dk").first)
         let (answer, session) = try world.press(link)
         let token = try #require(session)
-        #expect(DeskToken.isWellFormed(token))
+        #expect(SignInReading.isToken(token))
         #expect(
             World.header(answer, "Set-Cookie")
                 == ["__Host-mn-desk=\(token); Path=/; Secure; HttpOnly; SameSite=Strict"])
@@ -420,7 +420,7 @@ import Testing
         }
         #expect(bytes.count > 0)
         for token in [String(link.suffix(32)), session, String(unused.suffix(32))] {
-            #expect(DeskToken.isWellFormed(token))
+            #expect(SignInReading.isToken(token))
             #expect(bytes.range(of: Data(token.utf8)) == nil, "a token is stored as it is")
             #expect(bytes.range(of: Data(try DeskToken.hash(token).utf8)) != nil)
         }

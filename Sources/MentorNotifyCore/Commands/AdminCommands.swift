@@ -127,7 +127,7 @@ extension AdminCommands {
     /// is set, and who can sign in.
     static func checkDesk(_ config: Config, directory: String, context: Context) throws {
         _ = try DeskWords.load(directory: directory)
-        guard let publicURL = config.http?.publicURL, let origin = DeskSignIn.origin(of: publicURL) else {
+        guard let publicURL = config.http?.publicURL, let origin = SignInReading.origin(of: publicURL) else {
             throw ConfigError("desk.enabled", "needs http.publicURL (the https:// address leaders open)")
         }
         let today = config.zone.local(Int64(Date().timeIntervalSince1970)).date

@@ -13,7 +13,7 @@ enum DeskCommands {
         let address = try args.required("leader")
         let now = try CycleCommands.now(args, config)
         guard config.desk.enabled, let publicURL = config.http?.publicURL,
-            let origin = DeskSignIn.origin(of: publicURL)
+            let origin = SignInReading.origin(of: publicURL)
         else {
             throw CLIError(
                 .config, "desk link: the desk is not enabled; set \"desk\": {\"enabled\": true} and http.publicURL")

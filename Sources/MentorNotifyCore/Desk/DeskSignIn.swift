@@ -33,9 +33,6 @@ final class DeskSignIn: Sendable {
     static let linksPerHour = 30
     static let sessionCookie = "__Host-mn-desk"
     static let loginCookie = "__Host-mn-desk-login"
-    /// The longest address we read (RFC 5321's path limit).
-    static let maxAddress = 254
-
     /// Keys the pre-session tokens. One per process: a restart only makes a sign-in form that was
     /// open ask again.
     static let loginKey: [UInt8] = Array((DeskToken.make() + DeskToken.make()).utf8)
@@ -54,7 +51,7 @@ final class DeskSignIn: Sendable {
     ) {
         self.config = config
         self.databasePath = databasePath
-        self.origin = config.http?.publicURL.flatMap(DeskSignIn.origin(of:))
+        self.origin = config.http?.publicURL.flatMap(SignInReading.origin(of:))
         self.mailer = mailer
         self.logger = logger
         self.clock = clock
@@ -72,7 +69,8 @@ final class DeskSignIn: Sendable {
         case "/desk/logout":
             return request.method == "POST" ? logout(request, endpoint: endpoint) : endpoint.refused(405)
         case let path where path.hasPrefix("/desk/login/"):
-            let token = String(path.dropFirst("/desk/login/".count))
+            // A token we could not have made is a dead link, like a used one.
+            let token = SignInReading.linkToken(path: path) ?? ""
             if reading { return linkPage(token, request, endpoint: endpoint) }
             return request.method == "POST" ? useLink(token, request, endpoint: endpoint) : endpoint.refused(405)
         default:
@@ -109,8 +107,7 @@ final class DeskSignIn: Sendable {
     func requestLink(_ request: HTTPRequest, endpoint: DeskEndpoint) -> HTTPResponse {
         guard let form = try? Form.parse(request.body) else { return endpoint.refused(400) }
         guard loginIsGenuine(request, form: form) else { return refusedLogin(request, endpoint: endpoint) }
-        let typed = String((form["email"] ?? "").trimmingCharacters(in: .whitespaces).prefix(DeskSignIn.maxAddress))
-        let address = typed.lowercased()
+        let address = SignInReading.address(form)
         let now = clock()
         let leader = DeskLeaders.leader(address, in: config, on: config.zone.local(now).date)
         // The same work whoever asked: a token made and hashed, the counts read, the same insert
@@ -194,7 +191,7 @@ final class DeskSignIn: Sendable {
     /// The leader a well-formed, live link is for (used now when `use`); nil for any other link,
     /// and for a link of someone who no longer leads.
     func linkLeader(_ token: String, now: Int64, use: Bool) -> DeskLeader? {
-        guard DeskToken.isWellFormed(token), let hash = try? DeskToken.hash(token),
+        guard SignInReading.isToken(token), let hash = try? DeskToken.hash(token),
             let store = try? Store(path: databasePath, migrate: false),
             case .valid(let address) = try?
                 (use ? store.useDeskLink(hash: hash, now: now) : store.deskLink(hash: hash, now: now))
@@ -251,7 +248,7 @@ final class DeskSignIn: Sendable {
     /// The signed-in leader of the request's session cookie: a live session of someone who leads
     /// a program in the current config today.
     func session(of request: HTTPRequest) -> Session? {
-        guard let token = DeskSignIn.cookie(DeskSignIn.sessionCookie, in: request), DeskToken.isWellFormed(token),
+        guard let token = SignInReading.cookie(DeskSignIn.sessionCookie, in: request), SignInReading.isToken(token),
             let hash = try? DeskToken.hash(token), let store = try? Store(path: databasePath, migrate: false)
         else { return nil }
         let now = clock()
@@ -281,7 +278,7 @@ final class DeskSignIn: Sendable {
 
     /// A sign-in POST carries the HMAC of its login cookie and comes from our own origin.
     func loginIsGenuine(_ request: HTTPRequest, form: Form) -> Bool {
-        guard let value = DeskSignIn.cookie(DeskSignIn.loginCookie, in: request), DeskToken.isWellFormed(value) else {
+        guard let value = SignInReading.cookie(DeskSignIn.loginCookie, in: request), SignInReading.isToken(value) else {
             return false
         }
         let given = Array((form[FormMarkup.csrfField] ?? "").utf8)
@@ -289,13 +286,10 @@ final class DeskSignIn: Sendable {
         return comesFromUs(request) && matches
     }
 
-    /// `Origin` equals `http.publicURL`'s origin; without `Origin`, `Referer` starts with it. A
-    /// request with neither is refused: every browser sends one of them with a form.
+    /// `Origin` equals `http.publicURL`'s origin (without `Origin`, `Referer` is under it).
     func comesFromUs(_ request: HTTPRequest) -> Bool {
         guard let origin else { return false }
-        if let given = request.header("origin") { return given == origin }
-        guard let referer = request.header("referer") else { return false }
-        return referer == origin || referer.hasPrefix(origin + "/")
+        return SignInReading.comes(from: origin, request)
     }
 
     func loginToken(_ value: String) -> String {
@@ -304,7 +298,7 @@ final class DeskSignIn: Sendable {
 
     /// The login cookie's value, or a new one to set.
     func loginValue(_ request: HTTPRequest) -> (value: String, isNew: Bool) {
-        if let value = DeskSignIn.cookie(DeskSignIn.loginCookie, in: request), DeskToken.isWellFormed(value) {
+        if let value = SignInReading.cookie(DeskSignIn.loginCookie, in: request), SignInReading.isToken(value) {
             return (value, false)
         }
         return (DeskToken.make(), true)
@@ -316,29 +310,6 @@ final class DeskSignIn: Sendable {
 
     static func loginCookieHeader(_ value: String) -> String {
         "\(loginCookie)=\(value); Path=/; Secure; HttpOnly; SameSite=Strict"
-    }
-
-    /// The first value of cookie `name` in the request's `Cookie` headers.
-    static func cookie(_ name: String, in request: HTTPRequest) -> String? {
-        for header in request.headers where header.name == "cookie" {
-            for pair in header.value.split(separator: ";") {
-                let trimmed = pair.drop { $0 == " " }
-                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
-                return String(trimmed[trimmed.index(after: equals)...])
-            }
-        }
-        return nil
-    }
-
-    /// `https://mentor.example.dk:8443/x` → `https://mentor.example.dk:8443`: scheme and host
-    /// lower-cased, the port only when it is not the scheme's own.
-    static func origin(of url: String) -> String? {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            let host = components.host?.lowercased(), !host.isEmpty
-        else { return nil }
-        let defaultPort = scheme == "https" ? 443 : scheme == "http" ? 80 : nil
-        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)"
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -11,12 +11,6 @@ public enum DeskToken {
         }.joined()
     }
 
-    /// Whether `text` could be a token we made: exactly 32 lower-case hex digits.
-    public static func isWellFormed(_ text: some StringProtocol) -> Bool {
-        text.utf8.count == 32
-            && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
-
     /// What the database keeps of a token.
     public static func hash(_ token: String) throws(StoreError) -> String {
         try InboundKey.sha256Hex(Array(token.utf8))
