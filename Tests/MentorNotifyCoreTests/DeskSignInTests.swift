@@ -184,7 +184,7 @@ import Testing
         let former = ask("old@example.dk")
         for other in [stranger, former] {
             #expect(leader.status == 200 && other.status == leader.status)
-            #expect(other.body == leader.body)
+            #expect(String(decoding: other.body, as: UTF8.self) == String(decoding: leader.body, as: UTF8.self))
             #expect(other.headers.map { "\($0.0): \($0.1)" } == leader.headers.map { "\($0.0): \($0.1)" })
         }
         #expect(World.header(leader, "Set-Cookie").isEmpty)
@@ -446,5 +446,17 @@ import Testing
         }
         let audit = try world.cli.run(["audit", "--json"])
         #expect(audit.out.contains("desk link"))
+    }
+
+    @Test func checkNamesTheDeskAndALeadersLanguageIsDaOrEn() throws {
+        let world = try World()
+        let checked = try world.cli.run(["check"])
+        #expect(checked.code == 0, "\(checked.err)")
+        #expect(checked.out.contains("desk: https://mentor.example.dk/desk/, 2 leaders can sign in today"))
+        let config = try String(contentsOfFile: world.cli.folder + "/config.json", encoding: .utf8)
+        world.cli.write("config.json", config.replacingOccurrences(of: #""lang": "en""#, with: #""lang": "fr""#))
+        let refused = try world.cli.run(["check"])
+        #expect(refused.code == 78)
+        #expect(refused.err.contains("lang") && refused.err.contains("must be da or en"))
     }
 }
