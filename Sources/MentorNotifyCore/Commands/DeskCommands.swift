@@ -29,6 +29,8 @@ enum DeskCommands {
         try store.addDeskLink(
             hash: try DeskToken.hash(token), address: leader.email.lowercased(), now: now,
             expiresAt: now + DeskSignIn.linkSeconds, mailed: false)
+        // The audit names the programs the link opens, never the address or the link.
+        AuditLog.recorder?.note(ids: [], keys: leader.programs)
         context.output.line(origin + "/desk/login/" + token)
     }
 }
