@@ -460,4 +460,30 @@ import Testing
         #expect(refused.code == 78)
         #expect(refused.err.contains("lang") && refused.err.contains("must be da or en"))
     }
+
+    @Test func aLeaderSeesTheirProgramsPairsAndPeopleOnly() throws {
+        let world = try World()
+        let pair = try world.cli.forloeb(program: "holstebro")
+        let unmatched = try world.cli.create([
+            "person", "add", "--role", "mentee", "--name", "Ny Mentee", "--email", "ny@example.dk", "--birthdate",
+            "2004-03-10",
+        ])
+        let config = try Config.load(path: world.cli.folder + "/config.json")
+        let today = LocalDate("2026-05-12")!
+        let louise = try #require(DeskLeaders.leader("LOUISE@example.dk", in: config, on: today))
+        let jens = try #require(DeskLeaders.leader("jens@example.dk", in: config, on: today))
+        #expect(louise.programs == ["holstebro"] && jens.programs == ["djoef"])
+        #expect(jens.language == .en && louise.language == .da)
+        #expect(DeskLeaders.leader("old@example.dk", in: config, on: today) == nil)
+        #expect(DeskLeaders.leader("old@example.dk", in: config, on: LocalDate("2026-01-31")!) != nil)
+        let actions = world.endpoint.actions
+        #expect(actions.sees(pair: pair.forloeb, louise) && !actions.sees(pair: pair.forloeb, jens))
+        #expect(!actions.sees(pair: pair.forloeb + 1000, louise))
+        for person in [pair.mentor, pair.mentee] {
+            #expect(actions.sees(person: person, louise) && !actions.sees(person: person, jens))
+        }
+        // Entered, not yet matched: any leader may match them.
+        #expect(actions.sees(person: unmatched, louise) && actions.sees(person: unmatched, jens))
+        #expect(!actions.sees(person: unmatched + 1000, louise))
+    }
 }
