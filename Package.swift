@@ -83,7 +83,7 @@ let package = Package(
             name: "MentorNotifyCoreTests",
             dependencies: [
                 "MentorNotifyCore", "MentorModel", "MentorStore", "Scheduler", "Transport", "Notifier", "Replies",
-                "HTTPServer", "TestSupport",
+                "HTTPServer", "Desk", "TestSupport",
             ],
             swiftSettings: strict),
     ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make fuzz: libFuzzer targets for the CSV reader, the validators, the template renderer, the MIME
-# builder, the reader of inbound email, the HTTP request parser, the webhook signatures and the readers of what servers answer (SMS gateways, SMTP replies, IMAP), each run for a bounded time (FUZZ_SECONDS,
+# builder, the reader of inbound email, the HTTP request parser, the webhook signatures, the readers of what servers answer (SMS gateways, SMTP replies, IMAP), the desk's forms and its sign-in, each run for a bounded time (FUZZ_SECONDS,
 # default 60). Corpora grow in fuzz/corpus/;
 # a crash is saved in fuzz/crashes/ and should become a regression test. Every input, seeds included,
 # has FUZZ_TIMEOUT seconds (default 2): a reader that takes longer is a finding, like a crash (a
@@ -14,7 +14,7 @@ mkdir -p "$out" fuzz/crashes
 # The module sources a target needs (one module per target).
 . scripts/module-sources.sh
 status=0
-for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook imap multipart}; do
+for target in ${FUZZ_TARGETS:-csv validators template mime gateway reply http webhook imap multipart form desklogin}; do
     build="$out/$target-src"
     rm -rf "$build" && mkdir -p "$build" "fuzz/corpus/$target"
     copy_module_sources "$target" "$build"

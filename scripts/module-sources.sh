@@ -19,6 +19,8 @@ module_sources() {
         multipart) ls Sources/Desk/Multipart.swift Sources/Desk/Form.swift ;;
         webhook) ls Sources/WebhookAuth/*.swift ;;
         imap) ls Sources/Transport/IMAP/IMAPAnswer.swift ;;
+        form) ls Sources/Desk/Form.swift Sources/Desk/HTML.swift ;;
+        desklogin) ls Sources/Desk/SignInReading.swift Sources/Desk/Form.swift Sources/HTTPServer/HTTPMessage.swift ;;
         *) echo "module_sources: no group $1" >&2; return 1 ;;
     esac
 }
@@ -27,6 +29,6 @@ module_sources() {
 copy_module_sources() {
     local file
     for file in $(module_sources "$1"); do
-        sed -E 's/^(public |internal |package )?import (MentorModel|MentorStore|Scheduler|Replies|Transport|CSQLite|CCurl)$//' "$file" > "$2/$(basename "$file")"
+        sed -E 's/^(public |internal |package )?import (MentorModel|MentorStore|Scheduler|Replies|Transport|CSQLite|CCurl|HTTPServer)$//' "$file" > "$2/$(basename "$file")"
     done
 }

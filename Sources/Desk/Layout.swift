@@ -14,11 +14,14 @@ public enum Layout {
     public static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    /// The headers every desk answer carries.
+    /// The headers every desk answer carries. `Referrer-Policy: same-origin`, not `no-referrer`:
+    /// under `no-referrer` browsers send `Origin: null` with a form's POST (Fetch, "serializing a
+    /// request origin"), and the desk refuses every POST whose `Origin` is not its own. Other sites
+    /// still get no referrer (a sign-in link's token never leaves).
     public static func headers(contentType: String) -> [(String, String)] {
         [
             ("Content-Type", contentType), ("Content-Security-Policy", contentSecurityPolicy),
-            ("Cache-Control", "no-store"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"),
+            ("Cache-Control", "no-store"), ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"),
             ("X-Content-Type-Options", "nosniff"), ("X-Robots-Tag", "noindex"),
         ]
     }

@@ -31,6 +31,9 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
     case meetingCancel = "meeting-cancel"
     /// A cancelled café evening's `METHOD:CANCEL` to the mentees invited, an SMS to those invited by SMS.
     case cafeCancel = "cafe-cancel"
+    /// A leader's sign-in link to the desk: by email, at once, outside the send window, never
+    /// through the outbox (only the link's hash is stored).
+    case deskLogin = "desk-login"
 
     /// Who receives messages of this rule.
     public var roles: [RecipientRole] {
@@ -40,7 +43,7 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
             return [.mentor, .mentee]
         case .endNotice: return [.mentor, .mentee, .leader]
         case .firstMeetingOverdue, .monthlyDigest, .missedContact, .deliveryFailed, .replyForward, .noContinue,
-            .cafeRsvp:
+            .cafeRsvp, .deskLogin:
             return [.leader]
         case .replyConfirmation: return [.mentor, .mentee]
         case .monthlyHours, .contactNudge: return [.mentor]
@@ -77,7 +80,14 @@ public enum Rule: String, Sendable, Hashable, CaseIterable, Codable {
         case .replyForward: return ["sender", "channel", "about", "text", "date", "unverified", "address", "more"]
         case .noContinue: return Self.pairContact.union(["by"])
         case .cafeRsvp: return ["date", "time", "yes", "yesCount", "noCount", "silentCount"]
+        case .deskLogin: return ["link", "minutes"]
         }
+    }
+
+    /// The channels its messages go by: a sign-in link goes to the address the leader signs in
+    /// with, by email only.
+    public var channels: [Channel] {
+        self == .deskLogin ? [.email] : Channel.allCases
     }
 
     /// The leader's alerts that ask them to contact the pair: each carries both people's numbers and

@@ -115,7 +115,7 @@ import Transport
                 for role in rule.roles {
                     let variants: [String?] = TemplateCatalog.variants[rule] ?? [nil]
                     for variant in variants {
-                        for channel in Channel.allCases {
+                        for channel in rule.channels {
                             var seen = Set<String>()
                             var cases = scenarios(rule)
                             if channel == .sms {

@@ -154,7 +154,7 @@ import Testing
                     for replies in ["1", ""] {
                         values["replies"] = replies
                         for role in rule.roles where sends(program, rule, role, shown: shown) {
-                            for channel in Channel.allCases {
+                            for channel in rule.channels {
                                 let message = try catalog.render(
                                     rule: rule, role: role, channel: channel, language: language, variables: values)
                                 let label =
@@ -189,7 +189,10 @@ import Testing
             if text.message.subject.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("no subject") }
             let greetings = language == .da ? ["Hej "] : ["Hi ", "Dear ", "Hello "]
             if !greetings.contains(where: { lines[0].hasPrefix($0) }) { problems.append("no greeting: \(lines[0])") }
-            if lines.count < 3 || !(lines.last ?? "").hasPrefix(name) { problems.append("no signature") }
+            // The desk's sign-in link is the desk's, not one program's: it signs as the desk.
+            let signature =
+                text.rule == .deskLogin ? (language == .da ? "Mentorskrivebordet" : "The mentor desk") : name
+            if lines.count < 3 || !(lines.last ?? "").hasPrefix(signature) { problems.append("no signature") }
         } else if text.rule != .recurring {
             // The wake-up SMS is the contact person's own words, as they wrote them.
             if !body.hasSuffix(name) && !body.hasSuffix(name + ".") { problems.append("no signature") }

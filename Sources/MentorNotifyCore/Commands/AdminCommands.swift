@@ -1,3 +1,4 @@
+import Desk
 import Foundation
 import MentorModel
 import MentorStore
@@ -96,6 +97,9 @@ enum AdminCommands {
         if let replies = config.replies {
             try checkReplies(replies, context: context, connect: args.flag("connect"))
         }
+        if config.desk.enabled {
+            try checkDesk(config, directory: directory, context: context)
+        }
         if FileManager.default.fileExists(atPath: context.databasePath) {
             let store = try Store(path: context.databasePath, migrate: false)
             let integrity = try store.database.scalarString("PRAGMA quick_check") ?? "?"
@@ -119,6 +123,18 @@ enum AdminCommands {
 }
 
 extension AdminCommands {
+    /// The leader's desk: its words load (every word in both languages), the address leaders open
+    /// is set, and who can sign in.
+    static func checkDesk(_ config: Config, directory: String, context: Context) throws {
+        _ = try DeskWords.load(directory: directory)
+        guard let publicURL = config.http?.publicURL, let origin = SignInReading.origin(of: publicURL) else {
+            throw ConfigError("desk.enabled", "needs http.publicURL (the https:// address leaders open)")
+        }
+        let today = config.zone.local(Int64(Date().timeIntervalSince1970)).date
+        let leaders = DeskLeaders.all(in: config, on: today).count
+        context.output.line("desk: \(origin)/desk/, \(leaders) leader\(leaders == 1 ? "" : "s") can sign in today")
+    }
+
     /// The replies mailbox: its password can be read, and with `--connect` the login works and the
     /// folder is there (a STATUS, which changes nothing).
     static func checkReplies(_ replies: RepliesSettings, context: Context, connect: Bool) throws {

@@ -34,7 +34,7 @@ enum AuditLog {
         "reminder pause": .changes, "import": .changes, "forloeb list": .none, "forloeb show": .none,
         "attention": .none, "report hours": .none, "report year": .none, "audit": .none, "check": .none,
         "plan": .none, "tick": .none, "run": .none, "outbox": .none, "outbox retry": .changes, "status": .none,
-        "replies": .none, "demo": .none, "backup": .none, "restore": .changes,
+        "replies": .none, "demo": .none, "backup": .none, "restore": .changes, "desk link": .changes,
     ]
 
     /// The options whose value is the id of a person, in the order their ids are recorded.

@@ -42,6 +42,7 @@ public enum CLI {
           restore FILE              put a backup in place (daemon stopped); the current database is kept beside it
           replies                   what came back: answers, bounces, and what was done
           demo                      a fictional year on the spool, to see what the program does
+          desk link --leader EMAIL  print a sign-in link to the leader's desk (for when mail is down)
 
         `mentor-notify COMMAND --help` shows a command's options.
         """
@@ -135,7 +136,8 @@ public enum CLI {
         // `contact 12 --date …` logs a contact; `contact list 12` lists them: a number after the
         // command is the forløb, a word is a subcommand.
         let grouped =
-            ["person", "cafe", "reminder", "import", "report", "contact", "meeting", "forloeb"].contains(command)
+            ["person", "cafe", "reminder", "import", "report", "contact", "meeting", "forloeb", "desk"].contains(
+                command)
             || (command == "outbox" && rest.first == "retry")
         guard grouped, let sub = rest.first, !sub.hasPrefix("-"), Int64(sub) == nil else { return (command, rest) }
         if command == "import" { return (command, rest) }
@@ -193,6 +195,7 @@ public enum CLI {
         "restore": BackupCommands.restore,
         "replies": RepliesCommand.run,
         "demo": DemoCommand.run,
+        "desk link": DeskCommands.link,
     ]
 
     /// Maps any error to its sysexits code and one line for a person.

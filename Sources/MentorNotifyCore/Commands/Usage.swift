@@ -1,6 +1,13 @@
 /// The `--help` text of each command.
 enum Usage {
     static let text: [String: String] = [
+        "desk link": """
+        usage: mentor-notify desk link --leader EMAIL [--at YYYY-MM-DDTHH:MM]
+
+        Prints a sign-in link to the leader's desk (PUBLIC/desk/) for a leader named in the config,
+        for when mail is down: give it to them yourself. It works for 15 minutes and once; only its
+        hash is stored. An address that leads no program that day is refused.
+        """,
         "init":
             "usage: mentor-notify init\n\nCreates the database, or migrates an existing one to the current schema. Safe to run again.",
         "person add": """

@@ -70,10 +70,18 @@ extension Config {
         if let raw = try leader.string("channels") {
             channels = try checked(leader.keyPath("channels")) { () throws(InputError) in try Channel.parseList(raw) }
         }
+        var language = Language.da
+        if let raw = try leader.string("lang") {
+            guard let value = Language(rawValue: raw) else {
+                throw ConfigError(leader.keyPath("lang"), "must be da or en")
+            }
+            language = value
+        }
         guard email != nil || phone != nil else {
             throw ConfigError(leader.path, "a leader needs an email or a phone, or alerts cannot reach them")
         }
         var value = Leader(name: name, email: email, phone: phone, channels: channels)
+        value.language = language
         for channel in value.channels where value.address(channel) == nil {
             throw ConfigError(
                 leader.keyPath("channels"), "\(channel.rawValue) is chosen but the leader has no address for it")

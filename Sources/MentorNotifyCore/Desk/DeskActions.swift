@@ -75,9 +75,10 @@ final class DeskActions: Sendable {
     /// or in none at all yet (entered, not yet matched: every leader of the installation may match
     /// them).
     func sees(person id: Int64, _ leader: DeskLeader) -> Bool {
+        // One indexed query per check, not every forløb of the installation per page.
         let programs: Set<String>? = try? withStore { store in
             _ = try store.personRecord(id)
-            return Set(try store.relationships().filter { $0.mentorID == id || $0.menteeID == id }.map(\.program))
+            return try store.programs(ofPerson: id)
         }
         guard let programs else { return false }
         return programs.isEmpty || !programs.isDisjoint(with: leader.programs)

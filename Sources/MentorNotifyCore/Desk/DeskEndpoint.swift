@@ -85,8 +85,12 @@ final class DeskEndpoint: Sendable {
         }
     }
 
-    func page(_ page: DeskPage, _ leader: DeskLeader?, _ csrfToken: String?) -> HTTPResponse {
-        Layout.document(page, language: leader?.language ?? .da, words: words, leader: leader, csrfToken: csrfToken)
+    /// A page in the layout, in `language` (else the leader's, else Danish).
+    func page(_ page: DeskPage, _ leader: DeskLeader?, _ csrfToken: String?, language: Language? = nil)
+        -> HTTPResponse
+    {
+        Layout.document(
+            page, language: language ?? leader?.language ?? .da, words: words, leader: leader, csrfToken: csrfToken)
     }
 
     /// 404 for a page that is not there and for a record of another program alike.

@@ -58,15 +58,29 @@ struct Composition {
     func endpoint(catalog: TemplateCatalog) throws -> WebEndpoint {
         WebEndpoint(
             databasePath: databasePath, config: config, catalog: catalog, logger: logger,
-            webhooks: try Webhooks.configured(config, environment: environment, needed: true), desk: try desk())
+            webhooks: try Webhooks.configured(config, environment: environment, needed: true),
+            desk: try desk(catalog: catalog))
     }
 
-    /// The leader's desk, when the config enables it: its words checked like the texts.
-    func desk() throws -> DeskEndpoint? {
+    /// The leader's desk, when the config enables it: its words checked like the texts. Whoever
+    /// this config no longer names as a leader loses their sessions and links here, at the reload.
+    func desk(catalog: TemplateCatalog) throws -> DeskEndpoint? {
         guard config.desk.enabled else { return nil }
         let words = try DeskWords.load(directory: Paths.templates(config.templates))
         let actions = DeskActions(config: config, configPath: nil, databasePath: databasePath, logger: logger)
-        return DeskEndpoint(actions: actions, words: words, signIn: DeskSignIn(), logger: logger)
+        let (config, environment) = (config, environment)
+        let mailer = DeskLinkMailer(config: config, catalog: catalog, logger: logger) {
+            try Transports.make(config, environment: environment).0
+        }
+        let signIn = DeskSignIn(config: config, databasePath: databasePath, mailer: mailer, logger: logger)
+        do {
+            let today = config.zone.local(Int64(Date().timeIntervalSince1970)).date
+            try Store(path: databasePath, migrate: false).endDeskAccess(
+                except: Set(DeskLeaders.all(in: config, on: today).keys))
+        } catch {
+            logger.warning("desk.former-leaders-kept", ["reason": CLI.describe(error).1])
+        }
+        return DeskEndpoint(actions: actions, words: words, signIn: signIn, logger: logger)
     }
 
     /// Where the endpoint is served: the socket systemd hands over, else `http.listen`.

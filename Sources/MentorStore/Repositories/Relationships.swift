@@ -71,6 +71,14 @@ extension Store {
         return result
     }
 
+    /// The programs of the forløb `person` is in, as mentor or mentee (ended ones too).
+    public func programs(ofPerson person: Int64) throws -> Set<String> {
+        Set(
+            try database.query(
+                "SELECT DISTINCT program FROM relationship WHERE mentor_id = ? OR mentee_id = ?", [person, person]
+            ) { $0.string(0) })
+    }
+
     public func relationships() throws -> [Relationship] {
         try database.query("SELECT \(Store.relationshipColumns) FROM relationship ORDER BY id", [], Store.relationship)
     }

@@ -19,7 +19,29 @@ public enum Schema {
         .init(id: "014-forgotten-refs", sql: forgottenRefs),
         .init(id: "015-former-values", sql: formerValues),
         .init(id: "016-reply-threads", sql: replyThreads),
+        .init(id: "017-desk", sql: desk),
     ])
+
+    /// The leader's desk (Repositories/DeskSessions.swift): sign-in links and sessions, each known
+    /// by the SHA-256 of its token only. A mailed link's row is kept for an hour after it was
+    /// made (past its 15 minutes), so the rows are also the rate limits' counts, across restarts.
+    static let desk = """
+        CREATE TABLE desk_link (
+            hash TEXT PRIMARY KEY,
+            address TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER,
+            mailed INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX desk_link_made ON desk_link(created_at);
+        CREATE TABLE desk_session (
+            hash TEXT PRIMARY KEY,
+            address TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            seen_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """
 
     /// What a reply's confirmation threads with (`MailThread.stored`): the reply's Message-ID and
     /// the chain it named, never its words; cleared when the confirmation is sent (or its text erased).

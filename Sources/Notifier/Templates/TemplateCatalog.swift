@@ -154,7 +154,7 @@ public struct TemplateCatalog: Sendable {
     /// Every role and channel of the rule (and every variant it needs) has a section.
     private func checkComplete(file: String, language: Language, rule: Rule) throws(TemplateError) {
         for role in rule.roles {
-            for channel in Channel.allCases {
+            for channel in rule.channels {
                 let needed: [String?] = TemplateCatalog.variants[rule] ?? [nil]
                 for variant in needed
                 where entries[Key(language: language, rule: rule, role: role, channel: channel, variant: variant)]

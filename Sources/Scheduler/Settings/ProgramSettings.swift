@@ -82,6 +82,8 @@ public struct Leader: Sendable, Hashable {
     public var until: LocalDate?
     /// Days inside that they are away (a holiday): their alerts go to who is on duty.
     public var away: [DateSpan] = []
+    /// The language of the desk's pages and of its sign-in link (`lang`; SPEC.md "The leader's desk").
+    public var language: Language = .da
 
     public init(name: String, email: String? = nil, phone: String? = nil, channels: Set<Channel>? = nil) {
         self.name = name
