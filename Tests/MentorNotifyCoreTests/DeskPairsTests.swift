@@ -34,7 +34,9 @@ import Testing
                 config: config, configPath: nil, databasePath: folder + "/test.db", logger: Logger(sink: { _ in }))
             let templates = CLIHarness.repository.appendingPathComponent("templates").path
             endpoint = DeskEndpoint(
-                actions: actions, words: try DeskWords.load(directory: templates), signIn: DeskSignIn(),
+                actions: actions, words: try DeskWords.load(directory: templates),
+                signIn: DeskSignIn(
+                    config: config, databasePath: folder + "/test.db", mailer: nil, logger: Logger(sink: { _ in })),
                 logger: Logger(sink: { _ in }))
             try command(["init"])
         }

@@ -51,7 +51,8 @@ final class DeskWorld {
             actions: DeskActions(
                 config: config, configPath: nil, databasePath: cli.folder + "/test.db", logger: logger),
             words: try DeskWords.load(directory: CLIHarness.repository.appendingPathComponent("templates").path),
-            signIn: DeskSignIn(), logger: logger)
+            signIn: DeskSignIn(config: config, databasePath: cli.folder + "/test.db", mailer: nil, logger: logger),
+            logger: logger)
     }
 
     struct Answer {
