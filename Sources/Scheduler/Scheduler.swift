@@ -35,6 +35,18 @@ public struct Scheduler: Sendable {
     /// How far back downtime is accounted for: what went stale longer ago than this is not listed.
     public static let catchUpLookbackDays = 62
 
+    /// How many days after the end the final evaluation request (and its reminder) stays worth
+    /// sending (SPEC.md "The outbox").
+    public static let finalEvaluationDays = 30
+
+    /// How many days back the evaluation requests sent are loaded: a reminder may follow its
+    /// request until the next request falls due (the program's months later), or until
+    /// `finalEvaluationDays` after an end that the store still loads.
+    public static func sentEvaluationsLookbackDays(_ settings: SchedulerSettings) -> Int {
+        let longest = settings.programs.values.compactMap(\.evaluationEveryMonths).max() ?? 0
+        return max(endedLookbackDays + finalEvaluationDays, longest * 31 + 1)
+    }
+
     /// How far back the first-meeting reminders sent are loaded, for the alert that says which
     /// went: the alert falls due days after them, or later when catching up.
     public static let firstMeetingLookbackDays = 120

@@ -78,8 +78,9 @@ enum StateLoader {
             if settings.repliesRead {
                 state.cafeAnswers = try store.cafeAnswers(from: LocalDateTime(today, .midnight))
             }
-            state.sentEvaluations = try store.sentKeys(
-                rule: "evaluation", createdSince: now - Int64(Scheduler.endedLookbackDays + 30) * 86_400)
+            state.sentEvaluations = try store.sentTimes(
+                rule: Rule.evaluation.rawValue,
+                createdSince: now - Int64(Scheduler.sentEvaluationsLookbackDays(settings)) * 86_400)
             let firstMeetingsSince = now - Int64(Scheduler.firstMeetingLookbackDays) * 86_400
             state.sentFirstMeetings = try store.sentKeys(
                 rule: Rule.firstMeeting.rawValue, createdSince: firstMeetingsSince)
