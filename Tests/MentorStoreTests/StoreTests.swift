@@ -49,6 +49,7 @@ import Testing
                 "001-core", "002-contact-summary", "003-channel-holds", "004-replies", "005-delivery-reports",
                 "006-unsubscribe", "007-proven-senders", "008-complaints", "009-unreadable-mail", "010-events",
                 "011-people", "012-ends", "013-audit", "014-forgotten-refs", "015-former-values", "016-reply-threads",
+                "019-change-mark",
             ])
         let relationship = try store.relationship(1)
         #expect(relationship.firstContact == LocalDate("2026-01-10"))

@@ -19,6 +19,7 @@ public enum Schema {
         .init(id: "014-forgotten-refs", sql: forgottenRefs),
         .init(id: "015-former-values", sql: formerValues),
         .init(id: "016-reply-threads", sql: replyThreads),
+        .init(id: "019-change-mark", sql: ChangeMark.table, rewrite: ChangeMark.installTriggers),
     ])
 
     /// What a reply's confirmation threads with (`MailThread.stored`): the reply's Message-ID and
