@@ -179,7 +179,7 @@ import Testing
             ])
         world.sentEvaluations(["evaluation:100:mentor:2026-05-05", "evaluation:100:mentee:2026-05-05"])
         #expect(
-            evaluationKeys(world, "2026-05-12T09:00").filter { $0.hasPrefix("evaluation-reminder") } == [
+            Set(evaluationKeys(world, "2026-05-12T09:00").filter { $0.hasPrefix("evaluation-reminder") }) == [
                 "evaluation-reminder:100:mentor:2026-05-05", "evaluation-reminder:100:mentee:2026-05-05",
             ])
     }
