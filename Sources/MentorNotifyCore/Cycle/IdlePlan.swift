@@ -71,6 +71,11 @@ struct IdlePlan: Equatable {
 
     /// A value written out field by field, sets and dictionaries in sorted order.
     static func canonical(_ value: Any, into text: inout String) {
+        // A zone is its name: it also holds a cache of offsets and a lock, which differ by process.
+        if let zone = value as? Zone {
+            text += "Zone(\(zone.identifier))"
+            return
+        }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .set, .dictionary:
@@ -84,7 +89,8 @@ struct IdlePlan: Equatable {
             if let child = mirror.children.first { canonical(child.value, into: &text) } else { text += "nil" }
         default:
             guard !mirror.children.isEmpty else {
-                text += String(reflecting: value)
+                // An object shows its address (a compiled pattern, say): its type is what stays.
+                text += mirror.displayStyle == .class ? "\(mirror.subjectType)" : String(reflecting: value)
                 return
             }
             text += "\(mirror.subjectType)("
