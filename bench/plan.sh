@@ -62,3 +62,26 @@ printf 'plan: mentor-notify plan %ss, peak %d MiB (goals: < 0.5 s, < 150 MiB)\n'
 printf 'plan: floor, bare SQL: indexed seeks %ss, GROUP BY join %ss; plan / seeks = %sx (goal <= 1.5x)\n' "$seek_s" "$group_s" "$ratio"
 printf 'summary: plan over %d forløb: %ss against the bare SQL seeks %ss = %sx (goal <= 1.5x); peak %d MiB\n' \
     "$forloeb" "$plan_s" "$seek_s" "$ratio" $((plan_kb / 1024))
+
+# An idle tick: a cycle with nothing new since the last (no record, no config change, no rule
+# moment passed) leaves planning out (IdlePlan). On a copy, after 20:00 so nothing is delivered:
+# the first tick plans and enqueues, the second plans again (the first one's rows moved the change
+# mark) as every tick did before, the later ones are idle.
+idle_db="$work/idle.db"
+rm -f "$idle_db"*
+cp "$db" "$idle_db"
+abs_bin="$PWD/$bin"
+tick_at() {  # seconds for one whole `tick --at` process, to the millisecond
+    (cd "$work" && MENTOR_NOTIFY_DB="$idle_db" python3 -c 'import subprocess, sys, time
+t = time.perf_counter(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(f"{time.perf_counter() - t:.3f}")' "$abs_bin" --log-level error tick --at "$1")
+}
+tick_at 2026-11-20T20:30 >/dev/null
+replan_s=$(tick_at 2026-11-20T20:31)
+idle_best=999
+for minute in 32 33 34 35 36; do
+    s=$(tick_at "2026-11-20T20:$minute")
+    if python3 -c "import sys; sys.exit(0 if $s < $idle_best else 1)"; then idle_best=$s; fi
+done
+printf 'plan: tick that plans again with nothing new (what every idle tick cost before) %ss\n' "$replan_s"
+printf 'plan: idle tick (best of 5) %ss, whole process (goal: < 0.05 s)\n' "$idle_best"

@@ -87,7 +87,8 @@ public enum Attention {
         for relationship in state.relationships where relationship.isActive(on: today) {
             guard let program = settings.programs[relationship.program] else { continue }
             var finder = Finder(
-                relationship: relationship, program: program, state: state, facts: facts, today: today)
+                relationship: relationship, program: program, state: state, facts: facts, today: today,
+                zone: settings.zone)
             finder.run()
             items += finder.items
         }
@@ -104,6 +105,7 @@ public enum Attention {
         let state: SchedulerState
         let facts: AttentionFacts
         let today: LocalDate
+        let zone: Zone
         var items: [AttentionItem] = []
 
         mutating func add(_ reason: AttentionReason, role: Role? = nil, since: LocalDate?, _ why: String) {
@@ -181,14 +183,15 @@ public enum Attention {
             }
         }
 
-        /// A request that went out, whose reminder day has passed, with no answer from that person.
+        /// A request that went out, whose reminder day (counted from when it went) has passed, with
+        /// no answer from that person.
         mutating func evaluations() {
             let prefix = MessageKey.prefix(.evaluation, .forloeb(relationship.id))
             let answered = state.evaluations[relationship.id] ?? []
-            for text in state.sentEvaluations where text.hasPrefix(prefix) {
+            for (text, sentAt) in state.sentEvaluations where text.hasPrefix(prefix) {
                 guard let key = MessageKey.parse(text), case .role(let role) = key.recipient,
                     let date = LocalDate(key.period),
-                    date.adding(days: program.evaluationReminderDays) <= today,
+                    zone.local(sentAt).date.adding(days: program.evaluationReminderDays) <= today,
                     !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) })
                 else { continue }
                 add(

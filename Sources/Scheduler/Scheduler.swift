@@ -21,11 +21,23 @@ public struct Scheduler: Sendable {
     /// The follow-ups due at `now`, and those that fell due after `state.lastCycle` and went stale
     /// before `now` (the daemon was down): to be recorded as expired, never silently missing.
     public func planWithStale(_ state: SchedulerState, now: Int64) -> (due: [FollowUp], stale: [FollowUp]) {
+        let plan = planWithNextChange(state, now: now)
+        return (plan.due, plan.stale)
+    }
+
+    /// `planWithStale`, and the earliest instant after `now` at which the plan of the same state can
+    /// differ: the next moment a candidate falls due or a due one expires, at the latest the next
+    /// local midnight (rules count days). Until then, with the state unchanged, planning again
+    /// gives the same follow-ups and nothing stale.
+    public func planWithNextChange(_ state: SchedulerState, now: Int64) -> (
+        due: [FollowUp], stale: [FollowUp], nextChange: Int64
+    ) {
         var planner = Planner(settings: settings, state: state, now: now)
         planner.run()
         return (
             planner.output.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) },
-            planner.stale.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) }
+            planner.stale.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) },
+            planner.nextChange
         )
     }
 
@@ -34,6 +46,18 @@ public struct Scheduler: Sendable {
 
     /// How far back downtime is accounted for: what went stale longer ago than this is not listed.
     public static let catchUpLookbackDays = 62
+
+    /// How many days after the end the final evaluation request (and its reminder) stays worth
+    /// sending (SPEC.md "The outbox").
+    public static let finalEvaluationDays = 30
+
+    /// How many days back the evaluation requests sent are loaded: a reminder may follow its
+    /// request until the next request falls due (the program's months later), or until
+    /// `finalEvaluationDays` after an end that the store still loads.
+    public static func sentEvaluationsLookbackDays(_ settings: SchedulerSettings) -> Int {
+        let longest = settings.programs.values.compactMap(\.evaluationEveryMonths).max() ?? 0
+        return max(endedLookbackDays + finalEvaluationDays, longest * 31 + 1)
+    }
 
     /// How far back the first-meeting reminders sent are loaded, for the alert that says which
     /// went: the alert falls due days after them, or later when catching up.
@@ -55,6 +79,12 @@ struct Planner {
     /// The earliest day a candidate may still matter on: the day before today, or before the last
     /// cycle when catching up.
     let floor: LocalDate
+    /// The earliest instant after `now` at which a candidate falls due or a due one expires; the
+    /// next local midnight at the latest.
+    var nextChange: Int64
+    /// The local day of `nextChange`: a candidate due on a later day cannot come first (DST moves
+    /// the clock by an hour, never across a day), so most are passed over without an instant.
+    var nextChangeDay: LocalDate
 
     init(settings: SchedulerSettings, state: SchedulerState, now: Int64) {
         self.settings = settings
@@ -69,6 +99,20 @@ struct Planner {
             staleSince = nil
             floor = nowLocal.date.adding(days: -1)
         }
+        nextChangeDay = nowLocal.date.adding(days: 1)
+        nextChange = settings.zone.instant(nextChangeDay, .midnight)
+    }
+
+    /// Notes a moment at which the plan changes: a candidate falls due (`due`) or expires.
+    mutating func changes(due: LocalDateTime) {
+        guard due.date <= nextChangeDay else { return }
+        changes(at: zone.instant(due))
+    }
+
+    mutating func changes(at instant: Int64) {
+        guard instant > now, instant < nextChange else { return }
+        nextChange = instant
+        nextChangeDay = zone.local(instant).date
     }
 
     /// The earliest instant a candidate's moment may lie at and still be reported: now, or the last
@@ -158,10 +202,13 @@ struct Planner {
     /// When a candidate that fell `due` stops being worth sending, and whether that already
     /// happened since the last cycle (stale); nil when it is not due yet, or went stale before the
     /// last cycle (and was reported then).
-    func moment(
+    mutating func moment(
         relationship: Relationship?, due: LocalDateTime, expires: LocalDateTime?, expiresAt: Int64?, mayFollowEnd: Bool
     ) -> (expiry: Int64?, stale: Bool)? {
-        guard due <= nowLocal else { return nil }
+        guard due <= nowLocal else {
+            changes(due: due)
+            return nil
+        }
         // Cheap local checks first: most candidates a cycle looks at are long stale. (A local moment a
         // day in the past is past whatever DST did; the exact instant check follows.)
         if let expires, expires.date < floor { return nil }
@@ -173,6 +220,7 @@ struct Planner {
             expiry = min(expiry ?? deadline, deadline)
         }
         guard let expiry, !MessagePolicy.stillWorthSending(expiresAt: expiry, now: now) else {
+            if let expiry { changes(at: expiry) }
             return (expiry, false)
         }
         // Gone stale since the last cycle: reported (while the daemon ran, it would have been due and
@@ -252,7 +300,10 @@ struct Planner {
         expiresAtInstant: Int64? = nil
     ) {
         // Most forløb have nothing due on most cycles: decide that before building any text.
-        guard due <= nowLocal else { return }
+        guard due <= nowLocal else {
+            changes(due: due)
+            return
+        }
         if let expires, expires.date < floor { return }
         let period = period()
         let values = variables()

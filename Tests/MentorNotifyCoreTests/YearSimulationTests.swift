@@ -17,10 +17,12 @@ import Transport
         /// The `end` keys the population's own dates call for, worked out here and not by the
         /// scheduler: the pairs never end early, so each ends on its start plus its program's months.
         var expectedEnds: Set<String> = []
+        /// Cycles that left out planning (`IdlePlan`).
+        var idleCycles = 0
     }
 
     /// Runs cycles at the given hour offsets from 2026-01-05 00:00 and collects what was due at each.
-    func simulate(hours: [Int64], pairsPerProgram: Int) throws -> Run {
+    func simulate(hours: [Int64], pairsPerProgram: Int, skipsIdlePlanning: Bool = true) throws -> Run {
         let folder = NSTemporaryDirectory() + "mentor-notify-year-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -35,6 +37,7 @@ import Transport
         let spool = SpoolTransport(directory: folder + "/spool")
         let cycle = Cycle(
             store: store, config: config, catalog: catalog, logger: Logger(level: .error), email: spool, sms: spool)
+        cycle.skipsIdlePlanning = skipsIdlePlanning
         let zone = config.zone
         let start = zone.instant(from, .midnight)
         var run = Run()
@@ -60,9 +63,22 @@ import Transport
             }
             let report = try cycle.run(now: now)
             run.keys.formUnion(report.dueKeys.union(report.staleKeys))
+            if report.idle { run.idleCycles += 1 }
         }
         run.rows = try store.outbox()
         return run
+    }
+
+    /// Cycle hours through a year, each gap between 1 and `longestGap` hours (the daemon down).
+    static func irregularHours(seed: UInt64, longestGap: Int64) -> [Int64] {
+        var generator = SeededGenerator(seed: seed)
+        var hours: [Int64] = []
+        var hour: Int64 = 0
+        while hour < 365 * 24 {
+            hours.append(hour)
+            hour += Int64.random(in: 1...longestGap, using: &generator)
+        }
+        return hours
     }
 
     func checkInvariants(_ run: Run, zone: Zone) {
@@ -95,13 +111,7 @@ import Transport
         checkInvariants(hourly, zone: zone)
 
         // The same year with the daemon down for up to three days at a time.
-        var generator = SeededGenerator(seed: 2026)
-        var hours: [Int64] = []
-        var hour: Int64 = 0
-        while hour < 365 * 24 {
-            hours.append(hour)
-            hour += Int64.random(in: 1...72, using: &generator)
-        }
+        var hours = Self.irregularHours(seed: 2026, longestGap: 72)
         // Both runs end at the same moment, so neither has a tail the other has not reached.
         if hours.last != 365 * 24 - 1 { hours.append(365 * 24 - 1) }
         let irregular = try simulate(hours: hours, pairsPerProgram: 40)
@@ -124,6 +134,44 @@ import Transport
         #expect(!stale.isEmpty)
         #expect(stale.allSatisfy { $0.status == .expired && $0.body == nil })
         #expect(!irregular.keys.filter { $0.hasPrefix("missed-contact") }.isEmpty)
+    }
+}
+
+extension YearSimulationTests {
+    /// A row as a comparison sees it: every field, the random tokens in the body named by kind.
+    static func comparable(_ row: OutboxRow) -> String {
+        var body = row.body ?? "nil"
+        for (token, name) in [
+            (row.messageToken, "MESSAGE"), (row.unsubscribeToken, "UNSUBSCRIBE"), (row.invitationToken, "INVITATION"),
+        ] {
+            if let token, !token.isEmpty { body = body.replacingOccurrences(of: token, with: name) }
+        }
+        let fields: [Any?] = [
+            row.id, row.key, row.channel, row.rule, row.role, row.recipient, row.leaderAddress, row.program,
+            row.relationshipID, row.language, row.subject, row.calendar != nil, row.status, row.attempts,
+            row.notBefore, row.expiresAt, row.inWindow, row.afterEnd, row.sentAt, row.reason, row.createdAt, body,
+        ]
+        return fields.map { $0.map { "\($0)" } ?? "nil" }.joined(separator: "|")
+    }
+
+    /// An idle cycle (`IdlePlan`) plans nothing, so it must change nothing: a year of hourly cycles,
+    /// and of irregular ones with downtime, leave the same outbox with and without it.
+    @Test func leavingOutIdlePlanningChangesNoMessage() throws {
+        let hourly: [Int64] = Array(0..<(365 * 24))
+        // Hourly, most hours change nothing; with gaps of up to 30 hours most cycles cross a midnight.
+        for (hours, leastIdle) in [(hourly, hourly.count / 3), (Self.irregularHours(seed: 7, longestGap: 30), 20)] {
+            let planned = try simulate(hours: hours, pairsPerProgram: 6, skipsIdlePlanning: false)
+            let idle = try simulate(hours: hours, pairsPerProgram: 6, skipsIdlePlanning: true)
+            #expect(planned.idleCycles == 0)
+            #expect(idle.idleCycles > leastIdle, "\(idle.idleCycles) of \(hours.count) cycles idle")
+            #expect(planned.rows.count > 500)
+            let expected = planned.rows.map(Self.comparable)
+            let actual = idle.rows.map(Self.comparable)
+            #expect(expected.count == actual.count)
+            let differing = zip(expected, actual).filter { $0 != $1 }
+            #expect(differing.isEmpty, "\(differing.prefix(3))")
+            #expect(planned.keys == idle.keys)
+        }
     }
 }
 

@@ -57,4 +57,12 @@ struct Fixture {
     }
 
     func iso(_ seconds: Int64?) -> String? { seconds.map { zone.iso8601($0) } }
+
+    /// Records evaluation requests as sent on their date at 09:00 (on time), or at `at`.
+    mutating func sentEvaluations(_ keys: some Sequence<String>, at: String? = nil) {
+        for key in keys {
+            let day = at ?? String(key.split(separator: ":").last ?? "") + "T09:00"
+            state.sentEvaluations[key] = LocalDateTime(day).map { zone.instant($0) } ?? 0
+        }
+    }
 }

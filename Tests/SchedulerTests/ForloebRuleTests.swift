@@ -21,10 +21,38 @@ import Testing
         var world = Fixture(presets: ["mentorshoppen"])
         world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
         world.state.evaluations[100] = [Evaluation(relationshipID: 100, by: .mentor, date: LocalDate("2026-05-02")!)]
-        world.state.sentEvaluations = ["evaluation:100:mentor:2026-04-30", "evaluation:100:mentee:2026-04-30"]
+        world.sentEvaluations(["evaluation:100:mentor:2026-04-30", "evaluation:100:mentee:2026-04-30"])
         let keys = world.keys("2026-05-07T09:00").filter { $0.hasPrefix("evaluation") }
-        #expect(keys == ["evaluation-reminder:100:mentee:2026-04-30"])
+        // The mentee's request stays in the plan (worth sending until the next one falls due).
+        #expect(keys == ["evaluation-reminder:100:mentee:2026-04-30", "evaluation:100:mentee:2026-04-30"])
         #expect(world.keys("2026-05-06T19:59").filter { $0.hasPrefix("evaluation-reminder") }.isEmpty)
+    }
+
+    /// SPEC.md: a request stays worth sending until the next one falls due (the final one until
+    /// 30 days after the end); its reminder goes a week after the request really went.
+    @Test func aRequestStaysWorthSendingUntilTheNextAndItsReminderFollowsWhenItWent() {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
+        let request = world.plan("2026-07-30T10:00").filter { $0.key.description == "evaluation:100:mentor:2026-04-30" }
+        #expect(request.count == 1)
+        #expect(world.iso(request.first?.expiresAt) == "2026-07-31T09:00:00+02:00")
+        #expect(!world.keys("2026-07-31T09:00").contains("evaluation:100:mentor:2026-04-30"))
+        #expect(world.keys("2026-07-31T09:00").contains("evaluation:100:mentor:2026-07-31"))
+        // Sent a month late: the reminder a week after that, not a week after its date.
+        world.sentEvaluations(["evaluation:100:mentor:2026-04-30"], at: "2026-05-30T15:00")
+        #expect(!world.keys("2026-06-05T19:00").contains("evaluation-reminder:100:mentor:2026-04-30"))
+        let reminder = world.plan("2026-06-06T09:00").filter { $0.rule == .evaluationReminder }
+        #expect(reminder.map(\.key.description) == ["evaluation-reminder:100:mentor:2026-04-30"])
+        #expect(world.iso(reminder.first?.expiresAt) == "2026-07-31T09:00:00+02:00")
+    }
+
+    @Test func theFinalRequestStaysWorthSendingThirtyDaysAfterTheEnd() {
+        var world = Fixture(presets: ["djoef"])
+        world.forloeb("djoef", start: "2026-03-02", end: "2026-06-02", first: "2026-03-05", last: "2026-06-01")
+        let final = world.plan("2026-07-01T10:00").filter { $0.rule == .evaluation }
+        #expect(final.count == 2 && final.allSatisfy { $0.allowedAfterEnd })
+        #expect(final.allSatisfy { world.iso($0.expiresAt) == "2026-07-02T09:00:00+02:00" })
+        #expect(world.keys("2026-07-02T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
     }
 
     @Test func theFinalEvaluationComesAfterTheEndWithOneReminder() {
@@ -37,7 +65,7 @@ import Testing
             ])
         #expect(
             atEnd.filter { $0.rule == .evaluation }.allSatisfy { $0.variables["final"] == "yes" && $0.allowedAfterEnd })
-        world.state.sentEvaluations = Set(atEnd.filter { $0.rule == .evaluation }.map(\.key.description))
+        world.sentEvaluations(atEnd.filter { $0.rule == .evaluation }.map(\.key.description))
         #expect(world.keys("2026-06-09T09:00").filter { $0.hasPrefix("evaluation-reminder") }.count == 2)
         #expect(world.keys("2026-07-20T09:00").filter { $0.hasPrefix("evaluation") }.isEmpty)
     }
@@ -46,7 +74,7 @@ import Testing
     @Test func noReminderWithoutTheEvaluationItRemindsOf() {
         var world = Fixture(presets: ["mentorshoppen"])
         world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
-        world.state.sentEvaluations = ["evaluation:100:mentor:2026-04-30"]
+        world.sentEvaluations(["evaluation:100:mentor:2026-04-30"])
         let keys = world.keys("2026-05-07T09:00").filter { $0.hasPrefix("evaluation-reminder") }
         #expect(keys == ["evaluation-reminder:100:mentor:2026-04-30"])
     }
@@ -127,7 +155,7 @@ import Testing
     /// its one reminder follows the end.
     @Test func aPeriodicRequestJustSentIsTheFinalOne() {
         var world = world(endedOn: "2026-05-05")
-        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"]
+        world.sentEvaluations(["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"])
         #expect(evaluationKeys(world, "2026-05-05T09:00").isEmpty)
         let reminders = world.plan("2026-05-09T09:00").filter { $0.rule == .evaluationReminder }
         #expect(
@@ -149,9 +177,9 @@ import Testing
             evaluationKeys(world, "2026-05-05T09:00") == [
                 "evaluation:100:mentor:2026-05-05", "evaluation:100:mentee:2026-05-05",
             ])
-        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-05", "evaluation:100:mentee:2026-05-05"]
+        world.sentEvaluations(["evaluation:100:mentor:2026-05-05", "evaluation:100:mentee:2026-05-05"])
         #expect(
-            evaluationKeys(world, "2026-05-12T09:00") == [
+            Set(evaluationKeys(world, "2026-05-12T09:00").filter { $0.hasPrefix("evaluation-reminder") }) == [
                 "evaluation-reminder:100:mentor:2026-05-05", "evaluation-reminder:100:mentee:2026-05-05",
             ])
     }
@@ -160,7 +188,7 @@ import Testing
     /// one follows at the end as usual.
     @Test func aFinishedPeriodicRoundStandsApart() {
         var world = world(endedOn: "2026-06-01")
-        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"]
+        world.sentEvaluations(["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"])
         #expect(evaluationKeys(world, "2026-06-01T09:00").contains("evaluation:100:mentor:2026-06-01"))
     }
 }
@@ -199,7 +227,7 @@ import Testing
     @Test func anEvaluationNotReturnedAndAnEndWithinTheNotice() {
         var world = Fixture(presets: ["symb"])
         world.forloeb("symb", start: "2026-02-02", end: "2026-08-02", first: "2026-02-03", last: "2026-07-20")
-        world.state.sentEvaluations = ["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"]
+        world.sentEvaluations(["evaluation:100:mentor:2026-05-02", "evaluation:100:mentee:2026-05-02"])
         world.state.evaluations[100] = [Evaluation(relationshipID: 100, by: .mentor, date: LocalDate("2026-05-04")!)]
         let found = items(world, "2026-07-25T10:00")
         #expect(found.map(\.reason) == [.evaluationNotReturned, .endsSoon])

@@ -18,7 +18,7 @@ enum CycleCommands {
         let config = context.config
         let now = try now(args, config)
         let store = try context.openStore()
-        let (state, followUps, _) = try StateLoader.plan(store, config: config, now: now)
+        let (state, followUps, _, _) = try StateLoader.plan(store, config: config, now: now)
         let zone = config.zone
         let names = Names(people: state.people, programs: config.schedulerSettings.programs)
         func name(_ followUp: FollowUp) -> String {

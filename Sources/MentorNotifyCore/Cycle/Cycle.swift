@@ -30,11 +30,17 @@ final class Cycle {
         var staleKeys: Set<String> = []
         /// What the replies mailbox held (nil: answers are not read).
         var replies: MailboxPoller.Report?
+        /// Planning was left out: nothing it reads changed since the last plan (`IdlePlan`).
+        var idle = false
     }
 
     let store: Store
-    var config: Config
-    var catalog: TemplateCatalog
+    var config: Config { didSet { planFingerprint = nil } }
+    var catalog: TemplateCatalog { didSet { planFingerprint = nil } }
+    /// `IdlePlan.fingerprint` of `config` and `catalog`, worked out once.
+    private var planFingerprint: String?
+    /// Off: every cycle plans (the year simulation compares both ways).
+    var skipsIdlePlanning = true
     let logger: Logger
     let email: any EmailTransport
     let sms: any SMSTransport
@@ -99,7 +105,11 @@ final class Cycle {
                 try plan(now: now, since: last, today: today, report: &report)
                 try CycleMarks.planned(store, now: now, real: real, wallNow: wallNow)
             }
-            report.problems = try Watch.problems(config: config, store: store, today: today)
+            // An idle cycle's forløb and config are the last plan's, on the same day: so are its problems.
+            report.problems =
+                report.idle
+                ? (try store.meta("problems") ?? "").split(separator: "\n").map(String.init)
+                : try Watch.problems(config: config, store: store, today: today)
             try store.setMeta("problems", report.problems.joined(separator: "\n"))
             report.warnings = Watch.warnings(config: config, today: today)
             try store.setMeta("warnings", report.warnings.joined(separator: "\n"))
@@ -142,6 +152,7 @@ final class Cycle {
                 "withdrawn": String(report.withdrawn), "sent": String(report.delivery.sent),
                 "retried": String(report.delivery.retried), "failed": String(report.delivery.failed),
                 "expired": String(report.delivery.expired), "suppressed": String(report.delivery.suppressed),
+                "idle": report.idle ? "yes" : "no",
             ])
         return report
     }
@@ -154,7 +165,22 @@ final class Cycle {
     ///
     /// - since: the last cycle, to catch up from (`CycleMarks.previous`).
     private func plan(now: Int64, since: Int64?, today: LocalDate, report: inout Report) throws {
-        let (state, followUps, stale) = try StateLoader.plan(store, config: config, now: now, lastCycle: since)
+        let fingerprint = planFingerprint ?? IdlePlan.fingerprint(config: config, catalog: catalog)
+        planFingerprint = fingerprint
+        if skipsIdlePlanning,
+            var idle = try IdlePlan.unchanged(store, fingerprint: fingerprint, since: since, now: now)
+        {
+            report.idle = true
+            // This cycle had the last plan's outcome: the next one catches up from here.
+            idle.plannedAt = now
+            try idle.record(store)
+            return
+        }
+        // Read before this plan writes: what it writes (rows enqueued, forløb closed) is seen by the
+        // next cycle, which plans once more.
+        let changeMark = try store.changeMark()
+        let (state, followUps, stale, nextChange) = try StateLoader.plan(
+            store, config: config, now: now, lastCycle: since)
         report.planned = followUps.count
         report.stale = try recordStale(stale, now: now)
         report.staleKeys = Set(stale.map(\.key.description))
@@ -182,6 +208,12 @@ final class Cycle {
             // Who opted out when is kept as long as texts, and at least until the digest listed it.
             try store.deleteOptOutEvents(before: now - Int64(max(config.retentionDays, 62)) * 86_400)
             try store.setMeta("retention_day", today.description)
+        }
+        if let changeMark {
+            try IdlePlan(fingerprint: fingerprint, changeMark: changeMark, plannedAt: now, nextChange: nextChange)
+                .record(store)
+        } else {
+            try IdlePlan.clear(store)
         }
     }
 

@@ -8,14 +8,15 @@ enum StateLoader {
     ///
     /// - lastCycle: the cycle to catch up from (`CycleMarks.previous`); nil reads the last cycle
     ///   of any kind (what `plan` shows).
+    /// - nextChange: when the plan of this state can next differ (`Scheduler.planWithNextChange`).
     static func plan(_ store: Store, config: Config, now: Int64, lastCycle: Int64?? = nil) throws -> (
-        state: SchedulerState, followUps: [FollowUp], stale: [FollowUp]
+        state: SchedulerState, followUps: [FollowUp], stale: [FollowUp], nextChange: Int64
     ) {
         let settings = config.schedulerSettings
         let state = try load(
             store, settings: settings, now: now, defaultProgram: config.programs.first?.id, lastCycle: lastCycle)
-        let (due, stale) = Scheduler(settings: settings).planWithStale(state, now: now)
-        return (state, due, stale)
+        let (due, stale, nextChange) = Scheduler(settings: settings).planWithNextChange(state, now: now)
+        return (state, due, stale, nextChange)
     }
 
     static func load(
@@ -78,8 +79,9 @@ enum StateLoader {
             if settings.repliesRead {
                 state.cafeAnswers = try store.cafeAnswers(from: LocalDateTime(today, .midnight))
             }
-            state.sentEvaluations = try store.sentKeys(
-                rule: "evaluation", createdSince: now - Int64(Scheduler.endedLookbackDays + 30) * 86_400)
+            state.sentEvaluations = try store.sentTimes(
+                rule: Rule.evaluation.rawValue,
+                createdSince: now - Int64(Scheduler.sentEvaluationsLookbackDays(settings)) * 86_400)
             let firstMeetingsSince = now - Int64(Scheduler.firstMeetingLookbackDays) * 86_400
             state.sentFirstMeetings = try store.sentKeys(
                 rule: Rule.firstMeeting.rawValue, createdSince: firstMeetingsSince)

@@ -168,12 +168,21 @@ extension Store {
 
     /// The keys of `rule`'s messages that went out, among those queued since `createdSince`.
     public func sentKeys(rule: String, createdSince: Int64) throws -> Set<String> {
-        var keys = Set<String>()
+        Set(try sentTimes(rule: rule, createdSince: createdSince).keys)
+    }
+
+    /// When each of `rule`'s messages first went out (on its first channel), among those queued
+    /// since `createdSince`: what follows a message (a reminder) counts from when it really went.
+    public func sentTimes(rule: String, createdSince: Int64) throws -> [String: Int64] {
+        var times: [String: Int64] = [:]
         try database.forEach(
-            "SELECT DISTINCT key FROM outbox WHERE rule = ? AND status = 'sent' AND created_at >= ?",
+            """
+            SELECT key, min(coalesce(sent_at, created_at)) FROM outbox
+            WHERE rule = ? AND status = 'sent' AND created_at >= ? GROUP BY key
+            """,
             [rule, createdSince]
-        ) { keys.insert($0.string(0)) }
-        return keys
+        ) { times[$0.string(0)] = $0.int64(1) }
+        return times
     }
 
     /// Why the cycle withdrew a row that was never attempted because its condition changed (a

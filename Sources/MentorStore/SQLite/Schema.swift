@@ -20,6 +20,7 @@ public enum Schema {
         .init(id: "015-former-values", sql: formerValues),
         .init(id: "016-reply-threads", sql: replyThreads),
         .init(id: "017-desk", sql: desk),
+        .init(id: "018-change-mark", sql: ChangeMark.table, rewrite: ChangeMark.installTriggers),
     ])
 
     /// The leader's desk (Repositories/DeskSessions.swift): sign-in links and sessions, each known

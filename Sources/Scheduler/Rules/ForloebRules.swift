@@ -2,7 +2,11 @@ import MentorModel
 
 extension Planner {
     /// Rule 5: every N months after the start and at the end, ask mentor and mentee separately;
-    /// remind each one who has not answered after 7 days.
+    /// remind each one who has not answered 7 days after the request went.
+    ///
+    /// A request stays worth sending until the next one falls due, the final one until
+    /// `Scheduler.finalEvaluationDays` after the end (SPEC.md "The outbox"): after downtime it goes
+    /// late, and its reminder follows from when it really went.
     ///
     /// An end before the planned end merges the last periodic evaluation, when its reminder had not
     /// yet fallen due by the end, with the final one: one request per person, one reminder. A
@@ -12,11 +16,17 @@ extension Planner {
         let end = relationship.effectiveEnd
         let remind = program.evaluationReminderDays
         var periodic: [LocalDate] = []
+        // The first periodic date after today: the request before it is worth sending until then.
+        var upcoming: LocalDate? = nil
         if let every = program.evaluationEveryMonths, every > 0 {
             var step = 1
             while true {
                 let date = relationship.start.adding(months: every * step)
-                guard date < relationship.plannedEnd, date <= today else { break }
+                guard date < relationship.plannedEnd else { break }
+                guard date <= today else {
+                    upcoming = date
+                    break
+                }
                 periodic.append(date)
                 step += 1
             }
@@ -24,40 +34,49 @@ extension Planner {
         let endedEarly = end < relationship.plannedEnd && program.evaluationAtEnd
         let merged = endedEarly ? periodic.last.flatMap { $0.adding(days: remind) > end ? $0 : nil } : nil
         let answered = state.evaluations[relationship.id] ?? []
+        let finalUntil = end.adding(days: Scheduler.finalEvaluationDays)
+        // Until when a periodic request is worth sending: the next one's date, at the latest the
+        // forløb's end (when the final one falls due; nothing but the final ones goes after it).
+        func until(_ date: LocalDate) -> LocalDate {
+            min(periodic.first { $0 > date } ?? upcoming ?? end, end)
+        }
         for role in [Role.mentor, .mentee] {
             var requests = periodic.filter { $0 < end && $0 != merged }.map { (date: $0, final: false) }
             var reminderOnly: LocalDate? = nil
-            if let merged, wasSent(relationship, role, merged) {
+            if let merged, sentAt(relationship, role, merged) != nil {
                 reminderOnly = merged
             } else if program.evaluationAtEnd, end <= today {
                 requests.append((end, true))
             }
             for (date, final) in requests {
-                evaluation(relationship, program, role, date: date, final: final, answered: answered, request: true)
+                evaluation(
+                    relationship, program, role, date: date, final: final, until: final ? finalUntil : until(date),
+                    answered: answered, request: true)
             }
             if let reminderOnly {
                 evaluation(
-                    relationship, program, role, date: reminderOnly, final: true, answered: answered, request: false)
+                    relationship, program, role, date: reminderOnly, final: true, until: finalUntil,
+                    answered: answered, request: false)
             }
         }
     }
 
-    private func wasSent(_ relationship: Relationship, _ role: Role, _ date: LocalDate) -> Bool {
-        state.sentEvaluations.contains(
+    /// When `role`'s evaluation request of `date` first went out, or nil when it did not.
+    private func sentAt(_ relationship: Relationship, _ role: Role, _ date: LocalDate) -> Int64? {
+        state.sentEvaluations[
             FollowUp.Addressee.pairMember(role, role == .mentor ? relationship.mentorID : relationship.menteeID).key(
                 .evaluation, subject: .forloeb(relationship.id), period: date.description
             )
-            .description)
+            .description]
     }
 
     /// One person's evaluation request of `date` (unless `request` is false: it went out already)
-    /// and its reminder, unless they answered.
+    /// and its reminder, unless they answered; both worth sending until the window opens on `until`.
     private mutating func evaluation(
         _ relationship: Relationship, _ program: ProgramSettings, _ role: Role, date: LocalDate, final: Bool,
-        answered: [Evaluation], request: Bool
+        until: LocalDate, answered: [Evaluation], request: Bool
     ) {
-        let remind = program.evaluationReminderDays
-        guard floor.days(until: date.adding(days: remind + 14)) > 0 else { return }
+        guard until >= floor else { return }
         // An answer counts from two weeks before the date: people fill it in a little early.
         guard !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) }) else { return }
         let variables = [
@@ -67,15 +86,15 @@ extension Planner {
         if request {
             emitPair(
                 .evaluation, relationship, program, roles: [role], period: date.description, due: at(date),
-                expires: at(date.adding(days: remind)), afterEnd: final, variables: variables)
+                expires: at(until), afterEnd: final, variables: variables)
         }
         // A reminder of an evaluation request that never went out (it failed, or went stale) would
-        // remind of nothing.
-        guard wasSent(relationship, role, date) else { return }
+        // remind of nothing; one that went late is reminded of a week after it went.
+        guard let sent = sentAt(relationship, role, date) else { return }
+        let remindOn = zone.local(sent).date.adding(days: program.evaluationReminderDays)
         emitPair(
             .evaluationReminder, relationship, program, roles: [role], period: date.description,
-            due: at(date.adding(days: remind)), expires: at(date.adding(days: remind + 14)), afterEnd: final,
-            variables: variables)
+            due: at(remindOn), expires: at(until), afterEnd: final, variables: variables)
     }
 
     /// Rule 6: 30 days before the planned end tell both and the leader; at the end thank them.

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// A tick with nothing new since the last leaves planning out, in another process too (the
+/// fingerprint of the config is the same in every process); a new record makes the next one plan.
+@Suite struct IdleTickTests {
+    func tick(_ cli: CLIHarness, _ at: String) throws -> String? {
+        let result = try cli.run(["--log-level", "info", "tick", "--at", at])
+        #expect(result.code == 0, "\(result.err)")
+        return result.err.split(separator: "\n").last { $0.contains("event=cycle") }?.split(separator: " ")
+            .first { $0.hasPrefix("idle=") }.map(String.init)
+    }
+
+    @Test func aTickWithNothingNewIsIdleAndANewContactEndsThat() throws {
+        let cli = CLIHarness()
+        let (_, _, forloeb) = try cli.forloeb()
+        #expect(try tick(cli, "2026-03-20T10:00") == "idle=no")
+        // The first tick enqueued (and sent): the next plans once more, then nothing changes.
+        #expect(try tick(cli, "2026-03-20T10:01") == "idle=no")
+        #expect(try tick(cli, "2026-03-20T10:02") == "idle=yes")
+        #expect(try tick(cli, "2026-03-20T10:03") == "idle=yes")
+        #expect(try cli.run(["contact", String(forloeb), "--date", "2026-03-19", "--minutes", "60"]).code == 0)
+        #expect(try tick(cli, "2026-03-20T10:04") == "idle=no")
+        #expect(try tick(cli, "2026-03-20T10:05") == "idle=yes")
+        // Midnight is a rule boundary (rules count days): the first tick of the next day plans.
+        #expect(try tick(cli, "2026-03-21T00:01") == "idle=no")
+    }
+}
