@@ -72,6 +72,9 @@ final class Cycle {
         now: Int64, real: Bool = true, deliver: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) throws -> Report {
         var report = Report()
+        // What the cycle itself cost (not the process around a `tick`): an idle one should be a
+        // small constant, whatever the number of forløb (`bench/plan.sh` reads it).
+        let started = ContinuousClock.now
         let today = config.zone.local(now).date
         let wallNow = wallClock()
         var warnNow = false
@@ -152,12 +155,19 @@ final class Cycle {
                 "withdrawn": String(report.withdrawn), "sent": String(report.delivery.sent),
                 "retried": String(report.delivery.retried), "failed": String(report.delivery.failed),
                 "expired": String(report.delivery.expired), "suppressed": String(report.delivery.suppressed),
-                "idle": report.idle ? "yes" : "no",
+                "idle": report.idle ? "yes" : "no", "ms": Cycle.milliseconds(since: started),
             ])
         return report
     }
 
     static let spoolFrom = "mentor-notify <mentor-notify@localhost>"
+
+    /// Milliseconds since `start`, with one decimal.
+    static func milliseconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        return String(micros / 1000) + "." + String(micros % 1000 / 100)
+    }
 
     /// Reads, plans and enqueues, inside the cycle's write transaction: two cycles at once (the
     /// daemon and a manual tick) then cannot plan from different snapshots, e.g. list the same
