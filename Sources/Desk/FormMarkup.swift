@@ -29,12 +29,7 @@ public enum FormMarkup {
         if error != nil { attributes.append(("aria-invalid", "true")) }
         html.open("input", attributes)
         html.raw("\n")
-        if let error {
-            html.raw("<p class=\"error\" id=\"e-\(HTML.escape(name))\">")
-            html.text(error)
-            html.raw("</p>\n")
-        }
-        html.raw("</div>\n")
+        html.append(errorAndEnd(name, error))
         return html
     }
 
@@ -58,6 +53,13 @@ public enum FormMarkup {
             html.raw("\n")
         }
         html.raw("</select>\n")
+        html.append(errorAndEnd(name, error))
+        return html
+    }
+
+    /// The field's error (tied to it by its id) and the end of the field's `<div>`.
+    private static func errorAndEnd(_ name: String, _ error: String?) -> Markup {
+        var html = Markup()
         if let error {
             html.raw("<p class=\"error\" id=\"e-\(HTML.escape(name))\">")
             html.text(error)

@@ -24,7 +24,10 @@ public enum Style {
         label{display:block;font-weight:600;margin-bottom:.2rem}
         input,select,textarea{font:inherit;width:100%;padding:.55rem .6rem;border:1px solid #8a877f;border-radius:.4rem;
         background:#fff}
-        input[type=checkbox],input[type=radio]{width:auto}
+        input[type=checkbox],input[type=radio]{width:auto;margin:0 .4rem 0 0;vertical-align:middle}
+        label.inline,label.check{display:inline;font-weight:normal}
+        ul.attention{list-style:none;padding:0;margin:0}
+        fieldset{border:1px solid #c9c6be;border-radius:.4rem;margin:0 0 .9rem;padding:.5rem .8rem}
         button{font:inherit;padding:.6rem 1rem;border:0;border-radius:.45rem;background:#1f5f8b;color:#fff;cursor:pointer}
         button.danger{background:#a4262c}
         button:focus,input:focus,select:focus,a:focus{outline:3px solid #f2b705;outline-offset:2px}

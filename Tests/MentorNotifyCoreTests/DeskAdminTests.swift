@@ -280,12 +280,26 @@ import Testing
                 .status == 303)
         let page = world.get("audit")
         try expectPage(page)
-        #expect(page.text.contains("desk:Louise"))
+        #expect(
+            page.text.contains("Louise (via mentorskrivebordet)")
+                && page.text.contains("stoppede beskeder til en person"))
         #expect(page.text.contains("<a href=\"/desk/people/\(world.ours.mentee)\">Amira Hansen</a>"))
         #expect(page.text.contains("<a href=\"/desk/pairs/\(world.ours.forloeb)\">Søren Mikkelsen og Amira Hansen</a>"))
-        #expect(!page.text.contains("desk:Karin") && !page.text.contains("Bodil Berg"), "another program's change")
+        #expect(!page.text.contains("Karin") && !page.text.contains("Bodil Berg"), "another program's change")
         let theirs = world.request("GET", "audit", as: karin)
-        #expect(theirs.text.contains("desk:Karin") && !theirs.text.contains("desk:Louise"))
+        #expect(theirs.text.contains("Karin (via the mentor desk)") && !theirs.text.contains("Louise"))
+    }
+
+    /// Every command the audit records is said in words on the page, in both languages.
+    @Test func everyAuditedCommandHasItsWords() throws {
+        let words = try DeskWords.load(directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        for (name, effect) in AuditLog.effects where effect != .none {
+            #expect(AuditPages.commandsInWords.contains(name), "\(name) has no words on the audit page")
+            for language in Language.allCases {
+                let said = words("audit", "command-" + name.replacingOccurrences(of: " ", with: "-"), language)
+                #expect(!said.contains("⟦"), "\(name) in \(language)")
+            }
+        }
     }
 
     @Test func everyPageReadsInEnglishToo() throws {

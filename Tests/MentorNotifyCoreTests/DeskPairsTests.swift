@@ -209,7 +209,7 @@ import Testing
         #expect(!page.body.contains("Afsluttet Mentor"), "an ended pair only with --all")
         let all = desk.get("/desk/pairs?all=1")
         #expect(all.body.contains("Afsluttet Mentor og Afsluttet Mentee"))
-        #expect(all.body.contains("Afsluttet \(DeskDates.date(desk.today.adding(days: -1), .da)) (flyttet)"))
+        #expect(all.body.contains("Afsluttet \(DeskDates.date(desk.today.adding(days: -1), .da)) (flyttet væk)"))
         #expect(!all.body.contains("href=\"/desk/pairs/\(scene.theirs)\""))
         try desk.checkPages()
     }
@@ -522,7 +522,7 @@ import Testing
         let scene = try scene(desk)
         let page = desk.get("/desk/pairs/\(scene.ours)")
         #expect(page.body.contains("<html lang=\"en\">"))
-        #expect(page.body.contains("The story so far"))
+        #expect(page.body.contains("Timeline"))
         #expect(page.body.contains(DeskDates.date(desk.today.adding(days: 3), .en) + ", 18:00"))
         #expect(page.body.contains("Contact: 1 h 30 min, meeting"))
         for path in [

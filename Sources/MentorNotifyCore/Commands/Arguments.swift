@@ -40,7 +40,7 @@ struct Arguments {
             }
             index += 1
         }
-        AuditLog.recorder?.note(positionals: positionals, options: values)
+        AuditLog.recorder?.note(positionals: positionals, options: values, dryRun: flags.contains("dry-run"))
     }
 
     func value(_ name: String) -> String? { values[name] }

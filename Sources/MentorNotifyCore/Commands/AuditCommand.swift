@@ -45,7 +45,12 @@ enum AuditLog {
         private let seen = Mutex<[Int64]>([])
         private let named = Mutex<[String]>([])
 
-        func note(positionals: [String], options: [String: String]) {
+        /// Whether the command was parsed as `--dry-run` (the switch, never a word that is the value
+        /// of another option: `--place --dry-run` moves a meeting, and is recorded).
+        private let dryRunParsed = Mutex(false)
+
+        func note(positionals: [String], options: [String: String], dryRun: Bool = false) {
+            if dryRun { dryRunParsed.withLock { $0 = true } }
             let named = idOptions.compactMap { options[$0] }
             let ids = (positionals + named).compactMap { Int64($0) }.filter { $0 > 0 }
             seen.withLock { $0.append(contentsOf: ids) }
@@ -59,6 +64,7 @@ enum AuditLog {
         }
 
         var ids: [Int64] { seen.withLock { $0 } }
+        var dryRun: Bool { dryRunParsed.withLock { $0 } }
         var keys: [String] { named.withLock { $0 } }
     }
 
@@ -71,8 +77,8 @@ enum AuditLog {
         let recorder = Recorder()
         try $recorder.withValue(recorder) { try handler(context, words) }
         let effect = effects[name] ?? .changes
-        // `--dry-run` shows what would change and writes nothing.
-        guard effect != .none, !words.contains("--dry-run") else { return }
+        // `--dry-run` shows what would change and writes nothing: as the command parsed it.
+        guard effect != .none, !recorder.dryRun else { return }
         var ids = recorder.ids
         if effect == .creates, let created = context.output.lastLine.flatMap({ Int64($0) }), created > 0 {
             ids.append(created)

@@ -82,9 +82,13 @@ public enum CLI {
 
     /// Runs one command (`words` after the global options): its `--help`, or its handler through
     /// the audit. The desk runs commands through here too, so a form does what its command does.
-    static func execute(_ words: [String], output: Output, context: () throws -> Context) throws {
+    /// - allowsHelp: false for the desk: its arguments carry what a leader typed, and a field
+    ///   holding `--help` must be refused by the command, not turn it into its help.
+    static func execute(
+        _ words: [String], output: Output, allowsHelp: Bool = true, context: () throws -> Context
+    ) throws {
         let (name, rest) = commandName(words)
-        if rest.contains("--help") || rest.contains("-h") {
+        if allowsHelp, rest.contains("--help") || rest.contains("-h") {
             guard let usage = Usage.text[name] ?? Usage.text[words[0]] else {
                 throw CLIError(.usage, "unknown command '\(name)'; see `mentor-notify --help`")
             }

@@ -138,7 +138,8 @@ enum PersonShow {
     private static func messageSection(_ row: OutboxRow, time: (Int64?) -> JSON) -> JSON {
         .object([
             ("id", .int(row.id)), ("written", time(row.createdAt)), ("sent", time(row.sentAt)),
-            ("rule", .string(row.rule.rawValue)), ("channel", .string(row.channel.rawValue)),
+            ("rule", .string(row.rule.rawValue)), ("program", .optional(row.program)),
+            ("channel", .string(row.channel.rawValue)),
             ("status", .string(row.status.rawValue)), ("subject", .optional(row.subject)),
             ("text", .optional(row.body)),
         ])

@@ -82,8 +82,8 @@ enum AuditPages {
             }
             rows.append([
                 Cell(headers[0], text: AdminPageParts.when(entry["at"].text)),
-                Cell(headers[1], text: entry["actor"].text),
-                Cell(headers[2], text: entry["command"].text),
+                Cell(headers[1], text: actor(entry["actor"].text, call)),
+                Cell(headers[2], text: command(entry["command"].text, call)),
                 Cell(headers[3], html: shown),
             ])
         }
@@ -91,5 +91,27 @@ enum AuditPages {
         body.append(
             rows.isEmpty ? AdminPageParts.paragraph(call.word("audit", "none")) : AdminPageParts.table(headers, rows))
         return .page(DeskPage(title: call.word("audit", "title"), body: body, section: "audit"))
+    }
+
+    /// `desk:Louise` as "Louise (skrivebordet)", a Unix user as "karin (på serveren)".
+    static func actor(_ recorded: String, _ call: DeskCall) -> String {
+        if recorded.hasPrefix("desk:") {
+            return call.word("audit", "actor-desk", ["name": String(recorded.dropFirst("desk:".count))])
+        }
+        return call.word("audit", "actor-server", ["name": recorded])
+    }
+
+    /// The commands the audit records, each said in words (`[audit] command-…`).
+    static let commandsInWords: Set<String> = [
+        "person add", "person edit", "person opt-out", "person opt-in", "forget", "match", "extend", "end", "contact",
+        "contact fix", "contact remove", "meeting", "meeting move", "meeting cancel", "evaluated", "cafe add",
+        "cafe cancel", "reminder add", "reminder stop", "reminder pause", "import", "outbox retry", "restore",
+        "desk link",
+    ]
+
+    /// `meeting move` as "flyttede et møde"; a command without words (an older row) as it was typed.
+    static func command(_ name: String, _ call: DeskCall) -> String {
+        guard commandsInWords.contains(name) else { return name }
+        return call.word("audit", "command-" + name.replacingOccurrences(of: " ", with: "-"))
     }
 }

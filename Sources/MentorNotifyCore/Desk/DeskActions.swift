@@ -35,7 +35,7 @@ final class DeskActions: Sendable {
     func run(_ words: [String], as leader: DeskLeader) -> Outcome {
         let output = Output(capturing: ())
         do {
-            try CLI.execute(words, output: output) {
+            try CLI.execute(words, output: output, allowsHelp: false) {
                 Context(
                     config: config, configPath: configPath, databasePath: databasePath, logger: logger,
                     output: output, actor: "desk:" + leader.name)
@@ -82,6 +82,18 @@ final class DeskActions: Sendable {
         }
         guard let programs else { return false }
         return programs.isEmpty || !programs.isDisjoint(with: leader.programs)
+    }
+
+    /// Whether every program `person` is part of (by a forløb or by an unsubscribe from it) is one
+    /// `leader` leads: what reaches into all of them — forgetting the person, undoing their
+    /// unsubscribes — is then theirs to do; otherwise it is refused, not done for another program.
+    func answersForAll(person id: Int64, _ leader: DeskLeader) -> Bool {
+        let programs: Set<String>? = try? withStore { store in
+            let record = try store.personRecord(id)
+            return try store.programs(ofPerson: id).union(record.person.programOptOuts.map(\.program))
+        }
+        guard let programs else { return false }
+        return programs.isSubset(of: leader.programs)
     }
 
     /// A store of the desk's own for one read (WAL: never in the delivery's way).

@@ -100,9 +100,11 @@ enum PeoplePages {
         body.raw("</dl>\n")
         if person["forgotten"].bool != true { body.append(actions(call, id, person)) }
         body.append(forloeb(call, record["forloeb"].array))
-        body.append(messages(call, record["messages"].array))
+        // Messages and opt-outs of another program (a mentor in two) are that program's.
+        let ours = { (item: JSONView) in item["program"].isNull || call.leader.programs.contains(item["program"].text) }
+        body.append(messages(call, record["messages"].array.filter(ours)))
         body.append(replies(call, record["replies"].array))
-        body.append(optOuts(call, record["optOuts"].array))
+        body.append(optOuts(call, record["optOuts"].array.filter(ours)))
         body.append(cafeAnswers(call, record["cafeAnswers"].array))
         body.append(reminders(call, record["reminders"].array))
         let title = person["forgotten"].bool == true ? call.word("people", "forgotten") : person["name"].text
@@ -344,10 +346,13 @@ enum PeoplePages {
             FormMarkup.field(
                 "birthdate", label: word("birthdate"), value: values.birthdate, type: "date",
                 error: fieldError("birthdate")))
-        content.append(
-            FormMarkup.field(
-                "certificate", label: word("certificate"), value: values.certificate, type: "date",
-                error: fieldError("certificate"), hint: word("certificate-hint")))
+        // The certificate is the mentors' (a new person's role is chosen on the same form).
+        if !editing || values.role == "mentor" {
+            content.append(
+                FormMarkup.field(
+                    "certificate", label: word("certificate"), value: values.certificate, type: "date",
+                    error: fieldError("certificate"), hint: word("certificate-hint")))
+        }
         content.raw("<fieldset>\n<legend>")
         content.text(word("channels"))
         content.raw("</legend>\n")
@@ -449,6 +454,10 @@ enum PeoplePages {
     /// `person opt-in|opt-out ID --channel C`: a channel started again or stopped.
     static func channel(_ call: DeskCall, command: String) throws -> DeskResult {
         guard let id = visibleID(call) else { return .notFound }
+        // `person opt-in` also undoes unsubscribes from every program: not for another's.
+        if command == "opt-in", !call.actions.answersForAll(person: id, call.leader) {
+            throw DeskFailure.command(call.word("people", "shared-opt-in"))
+        }
         let channel = call.form["channel"] ?? ""
         let outcome = call.run(["person", command, String(id), "--channel", channel])
         guard outcome.succeeded else { throw DeskFailure.command(outcome.error) }
@@ -457,9 +466,17 @@ enum PeoplePages {
 
     // MARK: - Forget
 
+    /// Forgetting erases the person from every program's records: only a leader of all of them may.
+    static func mayForget(_ id: Int64, _ call: DeskCall) throws(DeskFailure) {
+        guard call.actions.answersForAll(person: id, call.leader) else {
+            throw DeskFailure.command(call.word("people", "shared-forget"))
+        }
+    }
+
     /// The confirmation: what `forget` erases, said before it is done.
     static func forgetForm(_ call: DeskCall) throws -> DeskResult {
         guard let id = visibleID(call) else { return .notFound }
+        try mayForget(id, call)
         let person = try call.json(["person", "show", String(id), "--json"])["person"]
         guard person["forgotten"].bool != true else { return .notFound }
         let name = person["name"].text
@@ -485,6 +502,7 @@ enum PeoplePages {
 
     static func forget(_ call: DeskCall) throws -> DeskResult {
         guard let id = visibleID(call) else { return .notFound }
+        try mayForget(id, call)
         let outcome = call.run(["forget", String(id)])
         guard outcome.succeeded else { throw DeskFailure.command(outcome.error) }
         return .redirect("/desk/people?done=forgotten")
