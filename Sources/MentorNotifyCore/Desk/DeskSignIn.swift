@@ -107,9 +107,12 @@ final class DeskSignIn: Sendable {
     func requestLink(_ request: HTTPRequest, endpoint: DeskEndpoint) -> HTTPResponse {
         guard let form = try? Form.parse(request.body) else { return endpoint.refused(400) }
         guard loginIsGenuine(request, form: form) else { return refusedLogin(request, endpoint: endpoint) }
-        let address = SignInReading.address(form)
+        let typed = SignInReading.address(form)
         let now = clock()
-        let leader = DeskLeaders.leader(address, in: config, on: config.zone.local(now).date)
+        let leader = DeskLeaders.leader(typed, in: config, on: config.zone.local(now).date)
+        // A leader's links are counted under the config's address: another spelling of the same
+        // letters (composed or not) is the same address and shares its 3 an hour.
+        let address = leader.map { $0.email.lowercased() } ?? typed
         // The same work whoever asked: a token made and hashed, the counts read, the same insert
         // run (inserting nothing for a stranger). Only the mail, sent after the answer, differs.
         let token = DeskToken.make()
