@@ -245,7 +245,8 @@ import Testing
         for expected in [
             "mentor: Søren Mikkelsen", "end reason: mentee-left", "date: 2026-03-05; minutes: 90",
             "at: 2026-03-13T10:00; place: Biblioteket", "at: 2026-03-26T16:00; cancelled: yes",
-            "rule: meeting-cancel; channel: sms; status: sent", "text: Godmorgen Amira, husk praktik kl. 8",
+            "rule: meeting-cancel; program: mentorshoppen; channel: sms; status: sent",
+            "text: Godmorgen Amira, husk praktik kl. 8",
             "stopped: yes",
         ] {
             #expect(shown.contains(expected), "\(expected) in \(shown)")
