@@ -188,7 +188,8 @@ import Testing
             #expect(other.headers.map { "\($0.0): \($0.1)" } == leader.headers.map { "\($0.0): \($0.1)" })
         }
         #expect(World.header(leader, "Set-Cookie").isEmpty)
-        #expect(String(decoding: leader.body, as: UTF8.self).contains("Hvis adressen tilhører en leder, er et link på vej"))
+        #expect(
+            String(decoding: leader.body, as: UTF8.self).contains("Hvis adressen tilhører en leder, er et link på vej"))
         // Only the leader of today gets a link, at the address the config writes.
         #expect(try world.links(to: "Louise@Example.dk").count == 1)
         #expect(try world.links(to: "someone@example.dk").isEmpty)
