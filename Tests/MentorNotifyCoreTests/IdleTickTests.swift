@@ -25,4 +25,28 @@ import Testing
         // Midnight is a rule boundary (rules count days): the first tick of the next day plans.
         #expect(try tick(cli, "2026-03-21T00:01") == "idle=no")
     }
+
+    /// The texts are part of what a plan is made from: a changed file makes the next tick plan.
+    @Test func aChangedTextEndsTheIdleTicks() throws {
+        let cli = CLIHarness()
+        let templates = cli.folder + "/templates"
+        try FileManager.default.copyItem(
+            atPath: CLIHarness.repository.appendingPathComponent("templates").path, toPath: templates)
+        cli.write(
+            "config.json",
+            """
+            { "templates": "\(templates)",
+              "programs": [ { "id": "mentorshoppen", "preset": "mentorshoppen",
+                              "leaders": [ { "name": "Louise", "email": "louise@example.dk" } ] } ] }
+            """)
+        _ = try cli.forloeb()
+        _ = try tick(cli, "2026-03-20T10:00")
+        _ = try tick(cli, "2026-03-20T10:01")
+        #expect(try tick(cli, "2026-03-20T10:02") == "idle=yes")
+        let words = templates + "/da/words.txt"
+        let text = try String(contentsOfFile: words, encoding: .utf8)
+        try (text + "\n# edited by the leader\n").write(toFile: words, atomically: true, encoding: .utf8)
+        #expect(try tick(cli, "2026-03-20T10:03") == "idle=no")
+        #expect(try tick(cli, "2026-03-20T10:04") == "idle=yes")
+    }
 }

@@ -36,6 +36,10 @@ public struct TemplateCatalog: Sendable {
     private var entries: [Key: Entry] = [:]
     /// `words.txt` of each language (`Words.swift`).
     var words: [WordKey: Template] = [:]
+    /// The files it was loaded from, name and text, in the order read: what the texts are, for a
+    /// cycle to tell cheaply that they have not changed (`IdlePlan`). Empty for a catalog built in
+    /// memory.
+    public private(set) var sources: [String] = []
 
     /// Rules whose text differs by a setting: the variants that must exist.
     static let variants: [Rule: [String]] = [.afterFirstMeeting: ["continue", "agreement"]]
@@ -53,6 +57,7 @@ public struct TemplateCatalog: Sendable {
                     throw TemplateError(file: path, message: "is not UTF-8 text")
                 }
                 try catalog.add(text, file: path, language: language, rule: rule)
+                catalog.sources.append(path + "\n" + text)
             }
             let path = "\(directory)/\(language.rawValue)/words.txt"
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
@@ -60,6 +65,7 @@ public struct TemplateCatalog: Sendable {
                 throw TemplateError(file: path, message: "is missing or not UTF-8; it holds the words the texts share")
             }
             try catalog.addWords(text, file: path, language: language)
+            catalog.sources.append(path + "\n" + text)
         }
         return catalog
     }
