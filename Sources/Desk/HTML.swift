@@ -46,6 +46,15 @@ public struct Markup: Sendable, CustomStringConvertible {
         html += "</\(tag)>"
     }
 
+    /// `<p class="…" role="…">escaped text</p>` and a line end: a page's sentence, a notice, a problem.
+    public mutating func paragraph(_ value: String, class name: String? = nil, role: String? = nil) {
+        var attributes: [(String, String)] = []
+        if let name { attributes.append(("class", name)) }
+        if let role { attributes.append(("role", role)) }
+        element("p", attributes, text: value)
+        html += "\n"
+    }
+
     /// `<tag attr="value">` (attribute values escaped).
     public mutating func open(_ tag: String, _ attributes: [(String, String)] = []) {
         html += "<\(tag)"

@@ -57,8 +57,7 @@ enum AdminPageParts {
 
     static func paragraph(_ text: String, class name: String? = nil) -> Markup {
         var html = Markup()
-        html.element("p", name.map { [("class", $0)] } ?? [], text: text)
-        html.raw("\n")
+        html.paragraph(text, class: name)
         return html
     }
 
@@ -73,9 +72,7 @@ enum AdminPageParts {
     static func notice(_ call: DeskCall, page: String, keys: [String]) -> Markup {
         guard let key = call.form["done"], keys.contains(key) else { return Markup() }
         var html = Markup()
-        html.raw("<p class=\"notice\" role=\"status\">")
-        html.text(call.word(page, "done-" + key))
-        html.raw("</p>\n")
+        html.paragraph(call.word(page, "done-" + key), class: "notice", role: "status")
         return html
     }
 
@@ -93,9 +90,7 @@ enum AdminPageParts {
     static func problem(_ text: String?) -> Markup {
         guard let text else { return Markup() }
         var html = Markup()
-        html.raw("<p class=\"problem\" role=\"alert\">")
-        html.text(text)
-        html.raw("</p>\n")
+        html.paragraph(text, class: "problem", role: "alert")
         return html
     }
 

@@ -14,9 +14,7 @@ enum AttentionPages {
         }
         var body = Markup()
         guard !items.isEmpty else {
-            body.raw("<p class=\"notice\">")
-            body.text(call.word("attention", "none"))
-            body.raw("</p>\n")
+            body.paragraph(call.word("attention", "none"), class: "notice")
             return .page(DeskPage(title: call.word("attention", "title"), body: body, section: "attention"))
         }
         // The end dates of the pairs that end soon: `attention` gives since when it is soon.

@@ -64,9 +64,7 @@ final class DeskEndpoint: Sendable {
             result = try route.handler(call)
         } catch let DeskFailure.command(message) {
             var body = Markup()
-            body.raw("<p class=\"problem\">")
-            body.text(message)
-            body.raw("</p>\n")
+            body.paragraph(message, class: "problem")
             return page(
                 DeskPage(title: call.word("error", "title"), body: body, status: 422, section: ""), request.leader,
                 request.csrfToken)
@@ -96,9 +94,7 @@ final class DeskEndpoint: Sendable {
     /// 404 for a page that is not there and for a record of another program alike.
     func notFound(_ leader: DeskLeader) -> HTTPResponse {
         var body = Markup()
-        body.raw("<p>")
-        body.text(words("error", "not-found", leader.language))
-        body.raw("</p>\n")
+        body.paragraph(words("error", "not-found", leader.language))
         return page(
             DeskPage(title: words("error", "not-found-title", leader.language), body: body, status: 404, section: ""),
             leader, nil)

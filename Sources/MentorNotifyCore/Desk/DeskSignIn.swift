@@ -91,13 +91,9 @@ final class DeskSignIn: Sendable {
         let word = { (name: String) in endpoint.words("signin", name, .da) }
         var body = Markup()
         if let problem {
-            body.raw("<p class=\"problem\">")
-            body.text(problem)
-            body.raw("</p>\n")
+            body.paragraph(problem, class: "problem")
         }
-        body.raw("<p>")
-        body.text(word("intro"))
-        body.raw("</p>\n")
+        body.paragraph(word("intro"))
         let field = FormMarkup.field("email", label: word("email"), type: "email", required: true)
         body.append(FormMarkup.form(action: "/desk/login", csrfToken: csrf, button: word("send"), content: field))
         return DeskPage(title: word("title"), body: body, status: status, section: "")
@@ -159,9 +155,7 @@ final class DeskSignIn: Sendable {
         let word = { (name: String) in endpoint.words("signin", name, leader.language) }
         let (value, isNew) = loginValue(request)
         var body = Markup()
-        body.raw("<p>")
-        body.text(word("link-intro"))
-        body.raw("</p>\n")
+        body.paragraph(word("link-intro"))
         body.append(
             FormMarkup.form(action: "/desk/login/" + token, csrfToken: loginToken(value), button: word("link-button")))
         var response = endpoint.page(

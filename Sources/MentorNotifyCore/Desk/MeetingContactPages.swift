@@ -217,9 +217,7 @@ enum MeetingContactPages {
         var body = PairPages.pairLine(call, pair, id)
         body.append(notice(call, page))
         if records.isEmpty {
-            body.raw("<p>")
-            body.text(call.word(page, "none"))
-            body.raw("</p>\n")
+            body.paragraph(call.word(page, "none"))
         } else {
             let columns = (names + ["actions"]).map { call.word(page, "column-" + $0) }
             body.append(PairPages.tableHead(columns))
@@ -288,13 +286,9 @@ enum MeetingContactPages {
     ) -> DeskResult {
         var body = PairPages.pairLine(call, pair, id)
         if let problem {
-            body.raw("<p class=\"problem\" role=\"alert\">")
-            body.text(problem)
-            body.raw("</p>\n")
+            body.paragraph(problem, class: "problem", role: "alert")
         }
-        body.raw("<p>")
-        body.text(question)
-        body.raw("</p>\n")
+        body.paragraph(question)
         body.append(
             DangerForm.form(action: action, csrfToken: call.request.csrfToken, button: button, content: Markup()))
         body.append(PairPages.backLink(call, back))
@@ -304,9 +298,7 @@ enum MeetingContactPages {
     static func notice(_ call: DeskCall, _ page: String) -> Markup {
         var body = Markup()
         guard let done = call.form["done"], doneNotices[page]?.contains(done) == true else { return body }
-        body.raw("<p class=\"notice\" role=\"status\">")
-        body.text(call.word(page, "done-" + done))
-        body.raw("</p>\n")
+        body.paragraph(call.word(page, "done-" + done), class: "notice", role: "status")
         return body
     }
 }

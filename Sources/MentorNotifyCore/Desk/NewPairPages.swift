@@ -88,9 +88,7 @@ enum NewPairPages {
         }
         var body = Markup()
         if mentors.isEmpty || mentees.isEmpty {
-            body.raw("<p class=\"notice\">")
-            body.text(call.word("match", "nobody"))
-            body.raw("</p>\n")
+            body.paragraph(call.word("match", "nobody"), class: "notice")
         }
         body.append(Refusal.formProblem(refusal))
         body.append(

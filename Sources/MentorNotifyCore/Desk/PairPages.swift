@@ -30,9 +30,7 @@ enum PairPages {
             text: call.word("pairs", all ? "show-current" : "show-all"))
         body.raw("</p>\n")
         guard !pairs.isEmpty else {
-            body.raw("<p class=\"notice\">")
-            body.text(call.word("pairs", all ? "none-at-all" : "none"))
-            body.raw("</p>\n")
+            body.paragraph(call.word("pairs", all ? "none-at-all" : "none"), class: "notice")
             return .page(DeskPage(title: call.word("pairs", "title"), body: body, section: "pairs"))
         }
         let columns = ["pair", "program", "start", "planned-end", "last-contact", "status"].map {
@@ -64,9 +62,7 @@ enum PairPages {
         let pair = try call.json(["forloeb", "show", String(id), "--json"])
         var body = Markup()
         if let done = call.form["done"], doneNotices.contains(done) {
-            body.raw("<p class=\"notice\" role=\"status\">")
-            body.text(call.word("pairs", "done-" + done))
-            body.raw("</p>\n")
+            body.paragraph(call.word("pairs", "done-" + done), class: "notice", role: "status")
         }
         body.raw("<dl class=\"facts\">\n")
         let facts: [(String, String)] = [
@@ -99,9 +95,7 @@ enum PairPages {
         body.raw("</h2>\n")
         let events = pair["timeline"].array
         if events.isEmpty {
-            body.raw("<p>")
-            body.text(call.word("pairs", "timeline-empty"))
-            body.raw("</p>\n")
+            body.paragraph(call.word("pairs", "timeline-empty"))
         } else {
             let columns = [call.word("pairs", "column-when"), call.word("pairs", "column-what")]
             body.append(tableHead(columns))
@@ -290,9 +284,7 @@ enum PairPages {
     ) -> DeskResult {
         var body = pairLine(call, pair, id)
         if let intro {
-            body.raw("<p>")
-            body.text(intro)
-            body.raw("</p>\n")
+            body.paragraph(intro)
         }
         body.append(Refusal.formProblem(refusal))
         body.append(FormMarkup.form(action: action, csrfToken: call.request.csrfToken, button: button, content: fields))
@@ -349,9 +341,7 @@ struct Refusal {
         var body = Markup()
         guard let refusal else { return body }
         if refusal.field == nil {
-            body.raw("<p class=\"problem\" role=\"alert\">")
-            body.text(refusal.message)
-            body.raw("</p>\n")
+            body.paragraph(refusal.message, class: "problem", role: "alert")
         }
         return body
     }
