@@ -3,11 +3,20 @@
 public enum JSONString {
     /// A JSON string literal (for request bodies we build by hand).
     public static func literal(_ text: String) -> String {
+        var output = ""
+        append(text, to: &output)
+        return output
+    }
+
+    /// Appends `text` as a JSON string literal to `output`, in place.
+    public static func append(_ text: String, to output: inout String) {
+        output.append("\"")
         // Most values need no escaping: take them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
+        if !needsEscaping(text) {
+            output.append(text)
+            output.append("\"")
+            return
         }
-        var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -21,6 +30,13 @@ public enum JSONString {
             default: output.unicodeScalars.append(scalar)
             }
         }
-        return output + "\""
+        output.append("\"")
+    }
+
+    private static func needsEscaping(_ text: String) -> Bool {
+        func special(_ byte: UInt8) -> Bool { byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+        // Native strings are contiguous UTF-8: a plain loop over the bytes, not the view's iterator.
+        return text.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) }
+            ?? text.utf8.contains(where: special)
     }
 }

@@ -34,11 +34,18 @@ public struct Scheduler: Sendable {
     ) {
         var planner = Planner(settings: settings, state: state, now: now)
         planner.run()
-        return (
-            planner.output.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) },
-            planner.stale.sorted { ($0.notBefore, $0.key) < ($1.notBefore, $1.key) },
-            planner.nextChange
-        )
+        return (Self.ordered(planner.output), Self.ordered(planner.stale), planner.nextChange)
+    }
+
+    /// By time, then key. The order is found over indices and the follow-ups moved once: a merge
+    /// sort moving the follow-ups themselves copied (and retained) each one some twenty times, a fifth
+    /// of a 75,000-message plan's time.
+    static func ordered(_ followUps: [FollowUp]) -> [FollowUp] {
+        let order = followUps.indices.sorted { a, b in
+            let (x, y) = (followUps[a].notBefore, followUps[b].notBefore)
+            return x != y ? x < y : followUps[a].key < followUps[b].key
+        }
+        return order.map { followUps[$0] }
     }
 
     /// How many days back the store must load ended forløb for the rules that act after an end.
@@ -174,6 +181,8 @@ struct Planner {
         // day it is planned for, or today when it waited).
         let day = max(zone.local(notBefore).date, today)
         var common = variables()
+        // Room for what follows, so the dictionary is not grown (and rehashed) on the way.
+        common.reserveCapacity(common.count + 9)
         common["program"] = program.name
         if let contact = program.contactPerson(on: day) {
             common["contact"] = contact.name

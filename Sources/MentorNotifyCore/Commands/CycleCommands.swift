@@ -28,7 +28,7 @@ enum CycleCommands {
         }
         if args.flag("json") {
             context.output.json(
-                array: followUps.map { followUp in
+                array: followUps.lazy.map { followUp in
                     .object([
                         ("channels", .array(followUp.channels.map { .string($0.rawValue) })),
                         ("expiresAt", .optional(followUp.expiresAt.map { zone.iso8601($0) })),

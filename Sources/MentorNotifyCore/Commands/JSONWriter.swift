@@ -32,11 +32,12 @@ enum JSON: Sendable {
             }
             output += "[\n"
             for (index, value) in values.enumerated() {
-                output += String(repeating: " ", count: indent + 2)
+                JSON.indent(indent + 2, into: &output)
                 value.write(into: &output, indent: indent + 2)
                 output += index == values.count - 1 ? "\n" : ",\n"
             }
-            output += String(repeating: " ", count: indent) + "]"
+            JSON.indent(indent, into: &output)
+            output += "]"
         case .object(let members):
             guard !members.isEmpty else {
                 output += "{}"
@@ -44,39 +45,49 @@ enum JSON: Sendable {
             }
             output += "{\n"
             for (index, (key, value)) in members.enumerated() {
-                output += String(repeating: " ", count: indent + 2)
+                JSON.indent(indent + 2, into: &output)
                 JSON.escape(key, into: &output)
                 output += " : "
                 value.write(into: &output, indent: indent + 2)
                 output += index == members.count - 1 ? "\n" : ",\n"
             }
-            output += String(repeating: " ", count: indent) + "}"
+            JSON.indent(indent, into: &output)
+            output += "}"
         }
     }
 
     static func escape(_ text: String, into output: inout String) {
-        output += JSONString.literal(text)
+        JSONString.append(text, to: &output)
     }
+
+    /// Appends `count` spaces: one string made once for each depth the outputs reach.
+    static func indent(_ count: Int, into output: inout String) {
+        if count < indents.count {
+            output.append(indents[count])
+        } else {
+            output.append(String(repeating: " ", count: count))
+        }
+    }
+
+    private static let indents = (0..<16).map { String(repeating: " ", count: $0) }
 }
 
 extension Output {
-    /// Writes a JSON array, one element at a time, so a large output is never held whole.
-    func json(array elements: [JSON]) {
-        guard !elements.isEmpty else {
-            line("[]")
-            return
-        }
-        var chunk = "[\n"
-        for (index, element) in elements.enumerated() {
-            chunk += "  "
+    /// Writes a JSON array, one element at a time, so a large output is never held whole: neither
+    /// the text nor (given a lazy sequence) the values.
+    func json<Elements: Sequence<JSON>>(array elements: Elements) {
+        var chunk = ""
+        var first = true
+        for element in elements {
+            chunk += first ? "[\n  " : ",\n  "
+            first = false
             element.write(into: &chunk, indent: 2)
-            chunk += index == elements.count - 1 ? "\n]" : ",\n"
             if chunk.utf8.count > 1 << 16 {
                 write(chunk)
                 chunk = ""
             }
         }
-        line(chunk)
+        line(first ? "[]" : chunk + "\n]")
     }
 
     func json(_ value: JSON) {
