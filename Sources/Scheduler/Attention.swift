@@ -186,12 +186,10 @@ public enum Attention {
         /// A request that went out, whose reminder day (counted from when it went) has passed, with
         /// no answer from that person.
         mutating func evaluations() {
-            let prefix = MessageKey.prefix(.evaluation, .forloeb(relationship.id))
             let answered = state.evaluations[relationship.id] ?? []
-            for (text, sentAt) in state.sentEvaluations where text.hasPrefix(prefix) {
-                guard let key = MessageKey.parse(text), case .role(let role) = key.recipient,
-                    let date = LocalDate(key.period),
-                    zone.local(sentAt).date.adding(days: program.evaluationReminderDays) <= today,
+            for request in state.sentEvaluations.requests(of: relationship.id) {
+                let (role, date) = (request.role, request.date)
+                guard zone.local(request.firstSent).date.adding(days: program.evaluationReminderDays) <= today,
                     !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) })
                 else { continue }
                 add(

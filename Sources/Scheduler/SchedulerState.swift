@@ -56,9 +56,10 @@ public struct SchedulerState: Sendable {
     /// The moment the last cycle acted for: what fell due and went stale since then (downtime) is
     /// reported as stale instead of silently dropped. Nil on the first cycle.
     public var lastCycle: Int64?
-    /// The keys of `evaluation` messages that went out, with when each first went: a reminder
-    /// never goes without its message, and follows it by the program's reminder days.
-    public var sentEvaluations: [String: Int64] = [:]
+    /// The `evaluation` requests that went out, with when each first went: a reminder never goes
+    /// without its request, and follows it by the program's reminder days; a request that went,
+    /// with no row of it still waiting, is not planned again.
+    public var sentEvaluations = SentEvaluations()
     /// The keys of `first-meeting` reminders that went out: the leader's alert says which did.
     public var sentFirstMeetings: Set<String> = []
     /// Mentees' answers to café invitations, by evening (`CafeAnswers.key`): person → yes.

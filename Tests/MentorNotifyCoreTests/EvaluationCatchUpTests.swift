@@ -1,4 +1,6 @@
 import Foundation
+import MentorModel
+import MentorStore
 import Testing
 
 /// SPEC.md "The outbox": an evaluation request stays worth sending until the next one falls due;
@@ -48,5 +50,29 @@ import Testing
             #expect(reminder?.sentAt?.hasPrefix("2026-06-16T09:05") == true, "\(String(describing: reminder))")
         }
         #expect(reminded.values.allSatisfy { $0.status == "sent" }, "\(reminded)")
+    }
+
+    /// Planning leaves out a request that went on every channel, never one with a row still waiting:
+    /// a cycle withdraws a pending row whose key it no longer plans.
+    @Test func aRequestThatWentByEmailKeepsItsWaitingSMSRow() throws {
+        let cli = CLIHarness()
+        let (_, mentee, forloeb) = try cli.forloeb()
+        #expect(try cli.run(["contact", String(forloeb), "--date", "2026-03-05", "--minutes", "60"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-06-02T10:00"]).code == 0)
+        let key = "evaluation:\(forloeb):mentee:2026-06-02"
+        #expect(try evaluationRows(cli)[key]?.status == "sent")
+        // A row of the same request on another channel, not yet sent (a number added since, say).
+        let store = try Store(path: cli.environment["MENTOR_NOTIFY_DB"] ?? cli.folder + "/test.db")
+        try store.enqueue(
+            [
+                OutboxRow(
+                    key: key, channel: .sms, rule: .evaluation, role: .mentee, recipient: mentee,
+                    program: "mentorshoppen", relationshipID: forloeb, language: .da, subject: nil, body: "b",
+                    notBefore: 0, expiresAt: nil, inWindow: true, afterEnd: false)
+            ], now: 1_780_394_400)  // 2026-06-02 12:00 in Copenhagen
+        // After the send window: the cycle plans (and withdraws what it no longer plans), sends nothing.
+        #expect(try cli.run(["tick", "--at", "2026-06-02T21:30"]).code == 0)
+        let sms = try store.outbox().first { $0.key == key && $0.channel == .sms }
+        #expect(sms?.status == .pending, Comment(rawValue: sms?.reason ?? "-"))
     }
 }

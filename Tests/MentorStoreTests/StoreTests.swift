@@ -165,6 +165,34 @@ import Testing
         #expect(try store.outbox().count == 2)
     }
 
+    /// What planning learns of the evaluation requests that went: when each first went, and whether
+    /// a row of it still waits (then the cycle must go on planning it, or it withdraws that row).
+    @Test func sentMessagesSayWhenEachFirstWentAndWhetherARowStillWaits() throws {
+        let folder = TemporaryDirectory()
+        let store = try makeStore(folder)
+        func row(_ key: String, _ channel: Channel) -> OutboxRow {
+            OutboxRow(
+                key: key, channel: channel, rule: .evaluation, role: .mentor, recipient: nil, program: "p",
+                relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 100, expiresAt: nil,
+                inWindow: true, afterEnd: false)
+        }
+        let (both, oneWaits, none) = (
+            "evaluation:1:mentor:2026-05-01", "evaluation:2:mentor:2026-05-01",
+            "evaluation:3:mentor:2026-05-01"
+        )
+        try store.enqueue([both, oneWaits, none].flatMap { [row($0, .email), row($0, .sms)] }, now: 100)
+        let ids = Dictionary(
+            uniqueKeysWithValues: try store.outbox().map { ("\($0.key) \($0.channel.rawValue)", $0.id) })
+        for (name, at) in [("\(both) email", 200), ("\(both) sms", 150), ("\(oneWaits) email", 300)] {
+            try store.markSent(try #require(ids[name]), providerID: nil, segments: nil, now: Int64(at))
+        }
+        let sent = try store.sentMessages(rule: Rule.evaluation.rawValue, createdSince: 0)
+        #expect(sent.map(\.key).sorted() == [both, oneWaits])
+        #expect(sent.first { $0.key == both }.map { ($0.firstSent, $0.waiting) } ?? (0, true) == (150, false))
+        #expect(sent.first { $0.key == oneWaits }.map { ($0.firstSent, $0.waiting) } ?? (0, false) == (300, true))
+        #expect(try store.sentTimes(rule: Rule.evaluation.rawValue, createdSince: 0) == [both: 150, oneWaits: 300])
+    }
+
     @Test func aLeaseLeftByAKilledProcessComesBack() throws {
         let folder = TemporaryDirectory()
         let store = try makeStore(folder)

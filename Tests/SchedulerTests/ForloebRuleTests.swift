@@ -23,9 +23,23 @@ import Testing
         world.state.evaluations[100] = [Evaluation(relationshipID: 100, by: .mentor, date: LocalDate("2026-05-02")!)]
         world.sentEvaluations(["evaluation:100:mentor:2026-04-30", "evaluation:100:mentee:2026-04-30"])
         let keys = world.keys("2026-05-07T09:00").filter { $0.hasPrefix("evaluation") }
-        // The mentee's request stays in the plan (worth sending until the next one falls due).
-        #expect(keys == ["evaluation-reminder:100:mentee:2026-04-30", "evaluation:100:mentee:2026-04-30"])
+        // The requests went on every channel: neither is planned again, the mentee is reminded.
+        #expect(keys == ["evaluation-reminder:100:mentee:2026-04-30"])
         #expect(world.keys("2026-05-06T19:59").filter { $0.hasPrefix("evaluation-reminder") }.isEmpty)
+    }
+
+    /// A request that went out is not planned again (its rows are in the outbox), unless a row of it
+    /// still waits to go: a cycle withdraws a waiting row whose key it no longer plans.
+    @Test func aRequestThatWentIsPlannedAgainOnlyWhileARowOfItWaits() {
+        var world = Fixture(presets: ["mentorshoppen"])
+        world.forloeb("mentorshoppen", start: "2026-01-31", first: "2026-01-31")
+        let request = "evaluation:100:mentor:2026-04-30"
+        #expect(world.keys("2026-05-01T10:00").contains(request))
+        world.state.sentEvaluations.record(key: request, firstSent: 1_777_532_400, waiting: true)
+        #expect(world.keys("2026-05-01T10:00").contains(request))
+        world.state.sentEvaluations.record(key: request, firstSent: 1_777_532_400, waiting: false)
+        #expect(!world.keys("2026-05-01T10:00").contains(request))
+        #expect(world.keys("2026-05-01T10:00").contains("evaluation:100:mentee:2026-04-30"))
     }
 
     /// SPEC.md: a request stays worth sending until the next one falls due (the final one until

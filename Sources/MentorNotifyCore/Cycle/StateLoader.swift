@@ -79,9 +79,12 @@ enum StateLoader {
             if settings.repliesRead {
                 state.cafeAnswers = try store.cafeAnswers(from: LocalDateTime(today, .midnight))
             }
-            state.sentEvaluations = try store.sentTimes(
+            for sent in try store.sentMessages(
                 rule: Rule.evaluation.rawValue,
                 createdSince: now - Int64(Scheduler.sentEvaluationsLookbackDays(settings)) * 86_400)
+            {
+                state.sentEvaluations.record(key: sent.key, firstSent: sent.firstSent, waiting: sent.waiting)
+            }
             let firstMeetingsSince = now - Int64(Scheduler.firstMeetingLookbackDays) * 86_400
             state.sentFirstMeetings = try store.sentKeys(
                 rule: Rule.firstMeeting.rawValue, createdSince: firstMeetingsSince)

@@ -63,11 +63,7 @@ extension Planner {
 
     /// When `role`'s evaluation request of `date` first went out, or nil when it did not.
     private func sentAt(_ relationship: Relationship, _ role: Role, _ date: LocalDate) -> Int64? {
-        state.sentEvaluations[
-            FollowUp.Addressee.pairMember(role, role == .mentor ? relationship.mentorID : relationship.menteeID).key(
-                .evaluation, subject: .forloeb(relationship.id), period: date.description
-            )
-            .description]
+        state.sentEvaluations.request(relationship.id, role, date)?.firstSent
     }
 
     /// One person's evaluation request of `date` (unless `request` is false: it went out already)
@@ -79,22 +75,27 @@ extension Planner {
         guard until >= floor else { return }
         // An answer counts from two weeks before the date: people fill it in a little early.
         guard !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) }) else { return }
-        let variables = [
-            "date": date.description, "final": final ? "yes" : "",
-            "formMentor": program.evaluationFormMentor ?? "", "formMentee": program.evaluationFormMentee ?? "",
-        ]
-        if request {
+        func variables() -> [String: String] {
+            [
+                "date": date.description, "final": final ? "yes" : "",
+                "formMentor": program.evaluationFormMentor ?? "", "formMentee": program.evaluationFormMentee ?? "",
+            ]
+        }
+        let sent = state.sentEvaluations.request(relationship.id, role, date)
+        // A request that went, with none of its rows still waiting, is done: planning it again until
+        // the next one falls due (months) would only find its rows in the outbox, every cycle.
+        if request, sent.map(\.waiting) ?? true {
             emitPair(
                 .evaluation, relationship, program, roles: [role], period: date.description, due: at(date),
-                expires: at(until), afterEnd: final, variables: variables)
+                expires: at(until), afterEnd: final, variables: variables())
         }
         // A reminder of an evaluation request that never went out (it failed, or went stale) would
         // remind of nothing; one that went late is reminded of a week after it went.
-        guard let sent = sentAt(relationship, role, date) else { return }
-        let remindOn = zone.local(sent).date.adding(days: program.evaluationReminderDays)
+        guard let sent else { return }
+        let remindOn = zone.local(sent.firstSent).date.adding(days: program.evaluationReminderDays)
         emitPair(
             .evaluationReminder, relationship, program, roles: [role], period: date.description,
-            due: at(remindOn), expires: at(until), afterEnd: final, variables: variables)
+            due: at(remindOn), expires: at(until), afterEnd: final, variables: variables())
     }
 
     /// Rule 6: 30 days before the planned end tell both and the leader; at the end thank them.
