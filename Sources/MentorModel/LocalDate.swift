@@ -25,6 +25,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: some StringProtocol) {
+        // A native string's bytes are read where they are; other strings are copied first.
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ LocalDate(bytes: $0) }) {
+            guard let parsed else { return nil }
+            self = parsed
+            return
+        }
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = LocalDate.digits(bytes[0..<4]), let month = LocalDate.digits(bytes[5..<7]),

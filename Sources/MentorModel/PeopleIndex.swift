@@ -8,8 +8,11 @@ public struct PeopleIndex: Sendable, ExpressibleByDictionaryLiteral {
 
     public init() {}
 
+    /// Room for ids up to `minimumCapacity` (below the dense limit), laid out at once: the store
+    /// fills the index from a table whose largest id it knows.
     public init(minimumCapacity: Int) {
-        dense.reserveCapacity(minimumCapacity + 1)
+        dense = ContiguousArray(
+            repeating: nil, count: Int(min(Int64(max(minimumCapacity, 0)), Self.denseLimit - 1)) + 1)
     }
 
     public init(dictionaryLiteral elements: (Int64, Person)...) {

@@ -13,8 +13,11 @@ extension StringProtocol {
 public enum PersonName {
     /// "Amira" of "Amira Hansen": how people who know each other are named.
     public static func first(_ name: String) -> String {
-        // The first word without splitting them all: planning asks for every pair.
-        let word = name.drop { $0 == " " }.prefix { $0 != " " }
-        return word.isEmpty ? name : String(word)
+        // The first word without splitting them all, by bytes (a space is one byte in UTF-8, never
+        // inside another character's): planning asks for every pair.
+        let bytes = name.utf8
+        guard let start = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return name }
+        let end = bytes[start...].firstIndex(of: UInt8(ascii: " ")) ?? bytes.endIndex
+        return start == bytes.startIndex && end == bytes.endIndex ? name : String(name[start..<end])
     }
 }

@@ -149,3 +149,38 @@ import Testing
         #expect(reminder.recipient == 5)
     }
 }
+
+/// How a greeting names a person: their first word, whatever the spaces around it.
+@Suite struct PersonNameTests {
+    @Test func theFirstWordOfAName() {
+        #expect(PersonName.first("Amira Hansen") == "Amira")
+        #expect(PersonName.first("  Søren  Østergaard ") == "Søren")
+        #expect(PersonName.first("Anne-Mette") == "Anne-Mette")
+        #expect(PersonName.first("Zoë") == "Zoë")
+        // Nothing to take a word from: the name as it is.
+        #expect(PersonName.first("") == "")
+        #expect(PersonName.first("   ") == "   ")
+    }
+}
+
+/// The evaluation requests that went, read by key: only a pair member's request of a forløb counts.
+@Suite struct SentEvaluationsTests {
+    @Test func onlyAPairMembersRequestIsRecorded() {
+        var sent = SentEvaluations()
+        sent.record(key: "evaluation:42:mentor:2026-05-02", firstSent: 10, waiting: true)
+        sent.record(key: "evaluation:42:mentee:2026-05-02", firstSent: 20)
+        for other in [
+            "evaluation:42:leader:2026-05-02", "evaluation-reminder:42:mentor:2026-05-02",
+            "evaluation:x:mentor:2026-05-02",
+            "evaluation:42:mentor:2026-13-02", "evaluation:42:mentor", "evaluation:", "",
+        ] {
+            sent.record(key: other, firstSent: 30)
+        }
+        #expect(sent.requests(of: 42).map(\.firstSent) == [10, 20])
+        #expect(sent.request(42, .mentor, LocalDate("2026-05-02")!)?.waiting == true)
+        #expect(sent["evaluation:42:mentee:2026-05-02"] == 20)
+        #expect(sent["evaluation:42:mentee:2026-05-03"] == nil)
+        sent["evaluation:42:mentee:2026-05-02"] = nil
+        #expect(sent.requests(of: 42).map(\.role) == [.mentor])
+    }
+}

@@ -193,6 +193,12 @@ public struct Row {
         return LocalDate(bytes: UnsafeBufferPointer(start: text, count: 10))
     }
 
+    /// A `YYYY-MM-DD` column that must hold a date (`date`), else the error `value` gives.
+    public func requiredDate(_ column: Int32, _ what: String) throws(StoreError) -> LocalDate {
+        guard let date = date(column) else { return try value(column, as: LocalDate.init, what) }
+        return date
+    }
+
     public func bool(_ column: Int32) -> Bool {
         sqlite3_column_int64(handle, column) != 0
     }
