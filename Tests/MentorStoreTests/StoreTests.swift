@@ -49,14 +49,18 @@ import Testing
                 "001-core", "002-contact-summary", "003-channel-holds", "004-replies", "005-delivery-reports",
                 "006-unsubscribe", "007-proven-senders", "008-complaints", "009-unreadable-mail", "010-events",
                 "011-people", "012-ends", "013-audit", "014-forgotten-refs", "015-former-values", "016-reply-threads",
-                "017-desk",
-                "018-change-mark",
+                "017-desk", "018-change-mark", "019-month-minutes",
             ])
         let relationship = try store.relationship(1)
         #expect(relationship.firstContact == LocalDate("2026-01-10"))
         #expect(relationship.lastContact == LocalDate("2026-02-03"))
         #expect(try store.minutes(in: YearMonth("2026-01")!) == [1: 90])
         #expect(try store.minutes(in: YearMonth("2026-02")!) == [1: 45])
+        // A month's minutes come from the index alone (019-month-minutes).
+        #expect(
+            try store.database.query(
+                "EXPLAIN QUERY PLAN SELECT relationship_id, minutes FROM contact_month WHERE month = ?", ["2026-02"]
+            ) { $0.string(3) }.contains { $0.contains("COVERING INDEX contact_month_month") })
         // Running the migrations again changes nothing.
         #expect(try Schema.migrator.migrate(store.database).isEmpty)
     }
