@@ -6,10 +6,11 @@ extension Store {
 
     static func relationship(_ row: Row) throws(StoreError) -> Relationship {
         func at(_ name: String) throws(StoreError) -> Int32 { try row.column(name) }
-        let start = try row.requiredDate(try at("start_date"), "start date")
+        // In the SELECT's order (relationshipColumns), which finds each column without hashing its name.
         return Relationship(
             id: row.int64(try at("id")), mentorID: row.int64(try at("mentor_id")),
-            menteeID: row.int64(try at("mentee_id")), program: row.string(try at("program")), start: start,
+            menteeID: row.int64(try at("mentee_id")), program: row.string(try at("program")),
+            start: try row.requiredDate(try at("start_date"), "start date"),
             plannedEnd: try row.requiredDate(try at("planned_end"), "planned end"),
             endedOn: row.date(try at("ended_on")),
             endReason: row.optionalString(try at("end_reason")).map(EndReason.init(stored:)),

@@ -85,27 +85,33 @@ public final class Statement {
         sqlite3_reset(handle)
     }
 
-    /// The result columns in order, and by name, read once per statement (statements are cached
-    /// and reused).
-    private(set) lazy var columnNames: [String] = (0..<sqlite3_column_count(handle)).map { index in
-        sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
-    }
-    private lazy var namesAreUnique = Set(columnNames).count == columnNames.count
+    /// The result columns in order, and whether no name is there twice: read once per statement
+    /// (statements are cached and reused), kept together so a lookup checks one optional.
+    private var columns: (names: [String], unique: Bool)?
     /// The column after the one asked for last: a mapper mostly reads them in the SELECT's order.
     private var nextColumn = 0
 
     /// The index of the result column `name`, nil if the query has none.
     func index(ofColumn name: String) -> Int32? {
-        let names = columnNames
+        let (names, unique) = columns ?? readColumnNames()
         // Checked before hashing `name`: comparing two short strings is cheaper than a lookup. (With
         // a name twice in the result, the lookup's answer, the last, is the one that counts.)
-        if namesAreUnique, nextColumn < names.count, names[nextColumn] == name {
+        if unique, nextColumn < names.count, names[nextColumn] == name {
             nextColumn += 1
             return Int32(nextColumn - 1)
         }
         guard let index = columnIndexes[name] else { return nil }
         nextColumn = Int(index) + 1
         return index
+    }
+
+    private func readColumnNames() -> (names: [String], unique: Bool) {
+        let names = (0..<sqlite3_column_count(handle)).map { index in
+            sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
+        }
+        let read = (names, Set(names).count == names.count)
+        columns = read
+        return read
     }
 
     private(set) lazy var columnIndexes: [String: Int32] = {
