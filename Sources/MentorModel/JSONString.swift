@@ -3,20 +3,9 @@
 public enum JSONString {
     /// A JSON string literal (for request bodies we build by hand).
     public static func literal(_ text: String) -> String {
-        var output = ""
-        append(text, to: &output)
-        return output
-    }
-
-    /// Appends `text` as a JSON string literal to `output`, in place.
-    public static func append(_ text: String, to output: inout String) {
-        output.append("\"")
         // Most values need no escaping: take them whole.
-        if !needsEscaping(text) {
-            output.append(text)
-            output.append("\"")
-            return
-        }
+        guard needsEscaping(text) else { return "\"" + text + "\"" }
+        var output = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -30,7 +19,19 @@ public enum JSONString {
             default: output.unicodeScalars.append(scalar)
             }
         }
-        output.append("\"")
+        return output + "\""
+    }
+
+    /// Appends `text` as a JSON string literal, in UTF-8, to `output`.
+    public static func append(_ text: String, to output: inout [UInt8]) {
+        // Most values need no escaping: their bytes are copied as they are.
+        guard needsEscaping(text) else {
+            output.append(UInt8(ascii: "\""))
+            output += text.utf8
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        output += literal(text).utf8
     }
 
     private static func needsEscaping(_ text: String) -> Bool {

@@ -17,82 +17,79 @@ enum JSON: Sendable {
     static func optional(_ value: String?) -> JSON { value.map { .string($0) } ?? .null }
     static func optional(_ value: Int64?) -> JSON { value.map { .int($0) } ?? .null }
 
-    /// Pretty-printed with two spaces, like `JSONSerialization`'s `.prettyPrinted`.
-    func write(into output: inout String, indent: Int = 0) {
+    /// Pretty-printed with two spaces, like `JSONSerialization`'s `.prettyPrinted`. Written as
+    /// UTF-8 bytes: appending to a String checks and grows it piece by piece, several hundred
+    /// instructions an append, and a large `plan --json` makes millions.
+    func write(into output: inout [UInt8], indent: Int = 0) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .int(let value): output += String(value)
-        case .number(let value): output += value.isFinite ? String((value * 10_000).rounded() / 10_000) : "null"
+        case .null: output += "null".utf8
+        case .bool(let value): output += (value ? "true" : "false").utf8
+        case .int(let value): output += String(value).utf8
+        case .number(let value): output += (value.isFinite ? String((value * 10_000).rounded() / 10_000) : "null").utf8
         case .string(let value): JSON.escape(value, into: &output)
         case .array(let values):
             guard !values.isEmpty else {
-                output += "[]"
+                output += "[]".utf8
                 return
             }
-            output += "[\n"
+            output += "[\n".utf8
             for (index, value) in values.enumerated() {
                 JSON.indent(indent + 2, into: &output)
                 value.write(into: &output, indent: indent + 2)
-                output += index == values.count - 1 ? "\n" : ",\n"
+                output += (index == values.count - 1 ? "\n" : ",\n").utf8
             }
             JSON.indent(indent, into: &output)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                output += "{}"
+                output += "{}".utf8
                 return
             }
-            output += "{\n"
+            output += "{\n".utf8
             for (index, (key, value)) in members.enumerated() {
                 JSON.indent(indent + 2, into: &output)
                 JSON.escape(key, into: &output)
-                output += " : "
+                output += " : ".utf8
                 value.write(into: &output, indent: indent + 2)
-                output += index == members.count - 1 ? "\n" : ",\n"
+                output += (index == members.count - 1 ? "\n" : ",\n").utf8
             }
             JSON.indent(indent, into: &output)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    static func escape(_ text: String, into output: inout String) {
+    static func escape(_ text: String, into output: inout [UInt8]) {
         JSONString.append(text, to: &output)
     }
 
-    /// Appends `count` spaces: one string made once for each depth the outputs reach.
-    static func indent(_ count: Int, into output: inout String) {
-        if count < indents.count {
-            output.append(indents[count])
-        } else {
-            output.append(String(repeating: " ", count: count))
-        }
+    static func indent(_ count: Int, into output: inout [UInt8]) {
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
-
-    private static let indents = (0..<16).map { String(repeating: " ", count: $0) }
 }
 
 extension Output {
     /// Writes a JSON array, one element at a time, so a large output is never held whole: neither
     /// the text nor (given a lazy sequence) the values.
     func json<Elements: Sequence<JSON>>(array elements: Elements) {
-        var chunk = ""
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 17)
         var first = true
         for element in elements {
-            chunk += first ? "[\n  " : ",\n  "
+            chunk += (first ? "[\n  " : ",\n  ").utf8
             first = false
             element.write(into: &chunk, indent: 2)
-            if chunk.utf8.count > 1 << 16 {
-                write(chunk)
-                chunk = ""
+            if chunk.count > 1 << 16 {
+                write(String(decoding: chunk, as: UTF8.self))
+                chunk.removeAll(keepingCapacity: true)
             }
         }
-        line(first ? "[]" : chunk + "\n]")
+        chunk += (first ? "[]" : "\n]").utf8
+        line(String(decoding: chunk, as: UTF8.self))
     }
 
     func json(_ value: JSON) {
-        var text = ""
+        var text: [UInt8] = []
         value.write(into: &text)
-        line(text)
+        line(String(decoding: text, as: UTF8.self))
     }
 }
