@@ -1,5 +1,10 @@
 public import MentorModel
 
+extension UInt8 {
+    /// 0-9 for an ASCII digit, else nil.
+    fileprivate var asciiDigit: Int? { self >= 48 && self <= 57 ? Int(self - 48) : nil }
+}
+
 /// The evaluation requests that went out, by forløb: when each first went, and whether a row of it
 /// still waits to go (on another channel). Read from the outbox by key; kept by forløb so a rule or
 /// the focus list looks at one pair's few requests, not at every request of every pair.
@@ -44,20 +49,31 @@ public struct SentEvaluations: Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    /// The forløb, role and date of a request's key, read by bytes (a cycle reads tens of thousands
-    /// of them; `MessageKey(parsing:)` would split each into strings first).
+    /// The forløb, role and date of a request's key (`evaluation:42:mentor:2026-05-02`), read by
+    /// bytes: a cycle reads tens of thousands of them, and `MessageKey(parsing:)` would split each
+    /// into strings first.
     static func request(_ key: String) -> (Int64, Role, LocalDate)? {
-        let prefix = "evaluation:".utf8
-        var rest = Substring(key).utf8
-        guard rest.starts(with: prefix) else { return nil }
-        rest = rest.dropFirst(prefix.count)
-        guard let idEnd = rest.firstIndex(of: UInt8(ascii: ":")),
-            let id = Int64(Substring(rest[..<idEnd])),
-            let roleEnd = rest[rest.index(after: idEnd)...].firstIndex(of: UInt8(ascii: ":")),
-            let role = Role(rawValue: String(Substring(rest[rest.index(after: idEnd)..<roleEnd]))),
-            let date = LocalDate(Substring(rest[rest.index(after: roleEnd)...]))
-        else { return nil }
-        return (id, role, date)
+        var key = key
+        return key.withUTF8 { bytes -> (Int64, Role, LocalDate)? in
+            let prefix = "evaluation:".utf8
+            guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
+            var index = prefix.count
+            var id: Int64 = 0
+            while index < bytes.count, let digit = bytes[index].asciiDigit, id < Int64.max / 10 - 9 {
+                id = id * 10 + Int64(digit)
+                index += 1
+            }
+            guard index > prefix.count, index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            let rest = UnsafeBufferPointer(rebasing: bytes[(index + 1)...])
+            for role in [Role.mentor, .mentee] {
+                let word = role.rawValue.utf8
+                guard rest.count == word.count + 11, rest.starts(with: word), rest[word.count] == UInt8(ascii: ":"),
+                    let date = LocalDate(bytes: UnsafeBufferPointer(rebasing: rest[(word.count + 1)...]))
+                else { continue }
+                return (id, role, date)
+            }
+            return nil
+        }
     }
 
     /// When the request under `key` first went (what tests and callers holding keys ask).

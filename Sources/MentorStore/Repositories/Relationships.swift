@@ -1,20 +1,25 @@
 public import MentorModel
 
 extension Store {
-    static let relationshipColumns =
-        "id, mentor_id, mentee_id, program, start_date, planned_end, ended_on, end_reason, first_contact, last_contact"
+    static let relationshipColumnNames = [
+        "id", "mentor_id", "mentee_id", "program", "start_date", "planned_end", "ended_on", "end_reason",
+        "first_contact", "last_contact",
+    ]
+    static let relationshipColumns = relationshipColumnNames.joined(separator: ", ")
 
     static func relationship(_ row: Row) throws(StoreError) -> Relationship {
-        func at(_ name: String) throws(StoreError) -> Int32 { try row.column(name) }
-        // In the SELECT's order (relationshipColumns), which finds each column without hashing its name.
-        return Relationship(
-            id: row.int64(try at("id")), mentorID: row.int64(try at("mentor_id")),
-            menteeID: row.int64(try at("mentee_id")), program: row.string(try at("program")),
-            start: try row.requiredDate(try at("start_date"), "start date"),
-            plannedEnd: try row.requiredDate(try at("planned_end"), "planned end"),
-            endedOn: row.date(try at("ended_on")),
-            endReason: row.optionalString(try at("end_reason")).map(EndReason.init(stored:)),
-            firstContact: row.date(try at("first_contact")), lastContact: row.date(try at("last_contact")))
+        try relationship(row, at: try row.columns(relationshipColumnNames))
+    }
+
+    /// A forløb from its row, the columns found by name beforehand (`relationshipColumnNames`):
+    /// once for a whole table, where the planning reads every forløb.
+    static func relationship(_ row: Row, at column: [Int32]) throws(StoreError) -> Relationship {
+        Relationship(
+            id: row.int64(column[0]), mentorID: row.int64(column[1]), menteeID: row.int64(column[2]),
+            program: row.string(column[3]), start: try row.requiredDate(column[4], "start date"),
+            plannedEnd: try row.requiredDate(column[5], "planned end"), endedOn: row.date(column[6]),
+            endReason: row.optionalString(column[7]).map(EndReason.init(stored:)),
+            firstContact: row.date(column[8]), lastContact: row.date(column[9]))
     }
 
     @discardableResult
@@ -87,11 +92,19 @@ extension Store {
     /// The forløb that a cycle must look at: not ended, or ended within `endedSince`
     /// (the closing message and the final evaluation with its reminder come after the end).
     public func relationships(endedOnOrAfter endedSince: LocalDate) throws -> [Relationship] {
-        try database.query(
+        var relationships: [Relationship] = []
+        var columns: [Int32] = []
+        try database.forEach(
             """
             SELECT \(Store.relationshipColumns) FROM relationship
             WHERE min(coalesce(ended_on, planned_end), planned_end) >= ?
-            """, [endedSince.description], Store.relationship)
+            """, [endedSince.description]
+        ) { row throws(StoreError) in
+            // By name, looked up once for the whole table (every running forløb, each time a cycle plans).
+            if columns.isEmpty { columns = try row.columns(Store.relationshipColumnNames) }
+            relationships.append(try Store.relationship(row, at: columns))
+        }
+        return relationships
     }
 
     public func relationshipID(mentorRef: String, menteeRef: String) throws -> Int64? {

@@ -182,6 +182,7 @@ extension Store {
         let email: Set<Channel> = [.email]
         let sms: Set<Channel> = [.sms]
         let both: Set<Channel> = [.email, .sms]
+        let (roles, languages) = (Role.allCases, Language.allCases)
         var columns: [Int32] = []
         try database.forEach(
             """
@@ -202,18 +203,14 @@ extension Store {
             case (false, true): optedOut = sms
             case (true, true): optedOut = both
             }
-            let channels: Set<Channel>
-            switch row.string(columns[3]) {
-            case "email": channels = email
-            case "sms": channels = sms
-            default: channels = both
-            }
+            // Words compared as bytes: no String is made for them, 200,000 rows at a time.
+            let channels = row.text(columns[3], is: "email") ? email : row.text(columns[3], is: "sms") ? sms : both
             let id = row.int64(columns[0])
             // Addresses are left out: the scheduler decides on channels; delivery reads addresses.
             result[id] = Person(
-                id: id, role: try row.value(columns[1], as: Role.init(rawValue:), "role"),
+                id: id, role: try row.value(columns[1], among: roles, "role"),
                 name: row.optionalString(columns[2]), channels: channels,
-                language: try row.value(columns[4], as: Language.init(rawValue:), "language"), optedOut: optedOut,
+                language: try row.value(columns[4], among: languages, "language"), optedOut: optedOut,
                 forgotten: row.bool(columns[7]))
         }
         return result

@@ -199,6 +199,28 @@ public struct Row {
         return LocalDate(bytes: UnsafeBufferPointer(start: text, count: 10))
     }
 
+    /// Whether a text column holds exactly `text`, compared by bytes (no String made per row).
+    public func text(_ column: Int32, is text: String) -> Bool {
+        guard let stored = sqlite3_column_text(handle, column) else { return false }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        var text = text
+        return text.withUTF8 { word in
+            guard word.count == count else { return false }
+            var index = 0
+            while index < count, word[index] == stored[index] { index += 1 }
+            return index == count
+        }
+    }
+
+    /// A text column read as one of `cases` (a type's `allCases`, fetched once by the caller),
+    /// compared by bytes; else the error `value` gives.
+    public func value<Value: RawRepresentable>(_ column: Int32, among cases: [Value], _ what: String)
+        throws(StoreError) -> Value where Value.RawValue == String
+    {
+        for candidate in cases where text(column, is: candidate.rawValue) { return candidate }
+        return try value(column, as: Value.init(rawValue:), what)
+    }
+
     /// A `YYYY-MM-DD` column that must hold a date (`date`), else the error `value` gives.
     public func requiredDate(_ column: Int32, _ what: String) throws(StoreError) -> LocalDate {
         guard let date = date(column) else { return try value(column, as: LocalDate.init, what) }
