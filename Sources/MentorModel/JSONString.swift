@@ -27,11 +27,17 @@ public enum JSONString {
         // Most values need no escaping: their bytes are copied as they are.
         guard needsEscaping(text) else {
             output.append(UInt8(ascii: "\""))
-            output += text.utf8
+            appendUTF8(text, to: &output)
             output.append(UInt8(ascii: "\""))
             return
         }
-        output += literal(text).utf8
+        appendUTF8(literal(text), to: &output)
+    }
+
+    /// Appends the UTF-8 of `text` in one copy (`output += text.utf8` goes byte by byte).
+    public static func appendUTF8(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
     }
 
     private static func needsEscaping(_ text: String) -> Bool {

@@ -9,6 +9,21 @@ public enum Channel: String, Sendable, Hashable, CaseIterable, Codable, Comparab
 
     public static func < (lhs: Channel, rhs: Channel) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// `channels` in order (`sorted()`), as one of three arrays made once: planning asks for every
+    /// follow-up, and sorting a set allocates each time.
+    public static func ordered(_ channels: Set<Channel>) -> [Channel] {
+        switch (channels.contains(.email), channels.contains(.sms)) {
+        case (true, true): orderedBoth
+        case (true, false): orderedEmail
+        case (false, true): orderedSMS
+        case (false, false): []
+        }
+    }
+
+    private static let orderedBoth: [Channel] = [.email, .sms]
+    private static let orderedEmail: [Channel] = [.email]
+    private static let orderedSMS: [Channel] = [.sms]
+
     /// Parses `email`, `sms`, `email,sms` or `email+sms`.
     public static func parseList(_ raw: String, field: String = "channels") throws(InputError) -> Set<Channel> {
         var result = Set<Channel>()

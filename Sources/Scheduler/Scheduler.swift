@@ -267,7 +267,7 @@ struct Planner {
                 guard channels?.isEmpty != true else { return [] }
                 return [
                     make(
-                        to: addressee, channels: channels?.sorted() ?? person.channels.sorted(),
+                        to: addressee, channels: Channel.ordered(channels ?? person.channels),
                         language: person.language, name: firstName)
                 ]
             case .leaders(let avoiding):
@@ -277,7 +277,7 @@ struct Planner {
                     // address for, even one they did not choose for everyday alerts.
                     let channels =
                         avoiding.map { down in Channel.allCases.filter { $0 != down && leader.address($0) != nil } }
-                        ?? leader.channels.sorted()
+                        ?? Channel.ordered(leader.channels)
                     guard !channels.isEmpty else { return nil }
                     return make(
                         to: .leader(index), channels: channels, language: program.language, name: leader.name)

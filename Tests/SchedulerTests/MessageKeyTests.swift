@@ -184,3 +184,14 @@ import Testing
         #expect(sent.requests(of: 42).map(\.role) == [.mentor])
     }
 }
+
+/// The channels of a follow-up in order: the shared arrays are what sorting would give, for every set.
+@Suite struct ChannelOrderTests {
+    @Test func orderedIsSortedForEverySetOfChannels() {
+        let all = Channel.allCases
+        for mask in 0..<(1 << all.count) {
+            let set = Set(all.indices.filter { mask & (1 << $0) != 0 }.map { all[$0] })
+            #expect(Channel.ordered(set) == set.sorted(), "\(set)")
+        }
+    }
+}

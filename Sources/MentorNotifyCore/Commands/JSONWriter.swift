@@ -22,36 +22,37 @@ enum JSON: Sendable {
     /// instructions an append, and a large `plan --json` makes millions.
     func write(into output: inout [UInt8], indent: Int = 0) {
         switch self {
-        case .null: output += "null".utf8
-        case .bool(let value): output += (value ? "true" : "false").utf8
-        case .int(let value): output += String(value).utf8
-        case .number(let value): output += (value.isFinite ? String((value * 10_000).rounded() / 10_000) : "null").utf8
+        case .null: JSONString.appendUTF8("null", to: &output)
+        case .bool(let value): JSONString.appendUTF8(value ? "true" : "false", to: &output)
+        case .int(let value): JSONString.appendUTF8(String(value), to: &output)
+        case .number(let value):
+            JSONString.appendUTF8(value.isFinite ? String((value * 10_000).rounded() / 10_000) : "null", to: &output)
         case .string(let value): JSON.escape(value, into: &output)
         case .array(let values):
             guard !values.isEmpty else {
-                output += "[]".utf8
+                JSONString.appendUTF8("[]", to: &output)
                 return
             }
-            output += "[\n".utf8
+            JSONString.appendUTF8("[\n", to: &output)
             for (index, value) in values.enumerated() {
                 JSON.indent(indent + 2, into: &output)
                 value.write(into: &output, indent: indent + 2)
-                output += (index == values.count - 1 ? "\n" : ",\n").utf8
+                JSONString.appendUTF8(index == values.count - 1 ? "\n" : ",\n", to: &output)
             }
             JSON.indent(indent, into: &output)
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                output += "{}".utf8
+                JSONString.appendUTF8("{}", to: &output)
                 return
             }
-            output += "{\n".utf8
+            JSONString.appendUTF8("{\n", to: &output)
             for (index, (key, value)) in members.enumerated() {
                 JSON.indent(indent + 2, into: &output)
                 JSON.escape(key, into: &output)
-                output += " : ".utf8
+                JSONString.appendUTF8(" : ", to: &output)
                 value.write(into: &output, indent: indent + 2)
-                output += (index == members.count - 1 ? "\n" : ",\n").utf8
+                JSONString.appendUTF8(index == members.count - 1 ? "\n" : ",\n", to: &output)
             }
             JSON.indent(indent, into: &output)
             output.append(UInt8(ascii: "}"))
@@ -75,7 +76,7 @@ extension Output {
         chunk.reserveCapacity(1 << 17)
         var first = true
         for element in elements {
-            chunk += (first ? "[\n  " : ",\n  ").utf8
+            JSONString.appendUTF8(first ? "[\n  " : ",\n  ", to: &chunk)
             first = false
             element.write(into: &chunk, indent: 2)
             if chunk.count > 1 << 16 {
@@ -83,7 +84,7 @@ extension Output {
                 chunk.removeAll(keepingCapacity: true)
             }
         }
-        chunk += (first ? "[]" : "\n]").utf8
+        JSONString.appendUTF8(first ? "[]" : "\n]", to: &chunk)
         line(String(decoding: chunk, as: UTF8.self))
     }
 
