@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 emails=${EMAILS:-500}
 sms=${SMS:-500}
 bin=${BIN:-.build/release/mentor-notify}
-[ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
+[ -x "$bin" ] || scripts/release-build.sh >/dev/null
 command -v valgrind >/dev/null || scripts/deps.sh bench
 command -v smtp-sink >/dev/null && command -v nginx >/dev/null || scripts/deps.sh test
 work=$(mktemp -d)
