@@ -95,4 +95,19 @@ import Transport
         let labels = Mirror(reflecting: Config.builtIn().schedulerSettings).children.compactMap(\.label)
         #expect(labels == IdlePlan.comparedSettings)
     }
+
+    /// A tick checks the SMS lengths once for the same texts and config: a text changed so that it
+    /// no longer fits stops the next tick as before.
+    @Test func aTextMadeTooLongStopsTheNextTickDespiteTheRememberedCheck() throws {
+        let (cli, templates) = try withOwnTexts()
+        #expect(try cli.run(["tick", "--at", "2026-03-20T10:00"]).code == 0)
+        #expect(try cli.run(["tick", "--at", "2026-03-20T10:01"]).code == 0)
+        let file = templates + "/da/cafe-invite.txt"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "Det er gratis.", with: String(repeating: "Det er gratis. ", count: 20))
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try cli.run(["tick", "--at", "2026-03-20T10:02"])
+        #expect(refused.code != 0)
+        #expect(refused.err.contains("segments"), "\(refused.err)")
+    }
 }
