@@ -4,7 +4,7 @@ public enum JSONString {
     /// A JSON string literal (for request bodies we build by hand).
     public static func literal(_ text: String) -> String {
         // Most values need no escaping: take them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !text.utf8.contains(where: escaped) {
             return "\"" + text + "\""
         }
         var output = "\""
@@ -22,5 +22,21 @@ public enum JSONString {
             }
         }
         return output + "\""
+    }
+
+    /// `literal(text)` appended to a body built as bytes, the bytes of a value that needs no
+    /// escaping copied as they are.
+    public static func append(_ text: String, to body: inout [UInt8]) {
+        if text.utf8.contains(where: escaped) {
+            body += literal(text).utf8
+            return
+        }
+        body.append(UInt8(ascii: "\""))
+        body += text.utf8
+        body.append(UInt8(ascii: "\""))
+    }
+
+    private static func escaped(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }
