@@ -122,6 +122,14 @@ public enum MIMEEncoding {
         var index = 0
         while index < bytes.count {
             var byte = bytes[index]
+            // Most bytes are printable characters that stand for themselves, mid-line, with room
+            // left on it: written at once, without the checks below (which give the same for them).
+            if byte >= 33 && byte <= 126 && byte != 61 && lineLength < 75 && (lineLength > 0 || byte != 46) {
+                put(byte)
+                lineLength += 1
+                index += 1
+                continue
+            }
             // CRLF and lone LF both end a line.
             if byte == 13 && index + 1 < bytes.count && bytes[index + 1] == 10 {
                 index += 1
