@@ -9,7 +9,7 @@ BIN = .build/release/mentor-notify
 ## The main job on the embedded default: a demo database and a simulated year on the spool.
 demo:
 	@scripts/deps.sh build
-	$(SWIFT) build -c release --product mentor-notify
+	SWIFT=$(SWIFT) scripts/release-build.sh
 	$(BIN) demo --dir demo
 
 ## The whole test suite (installs the Debian and PyPI packages it needs when missing).
@@ -27,7 +27,7 @@ build:
 
 release:
 	@scripts/deps.sh build
-	$(SWIFT) build -c release --product mentor-notify
+	SWIFT=$(SWIFT) scripts/release-build.sh
 
 ## The Debian package: mentor-notify_VERSION_amd64.deb, the Swift standard library linked in.
 deb:

@@ -14,7 +14,7 @@ emails=${EMAILS:-2000}
 sms=${SMS:-5000}
 rounds=${ROUNDS:-5}
 bin=${BIN:-.build/release/mentor-notify}
-[ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
+[ -x "$bin" ] || scripts/release-build.sh >/dev/null
 command -v smtp-sink >/dev/null && command -v nginx >/dev/null || {
     echo "delivery: installing postfix (for smtp-sink) and nginx-light" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix nginx-light >/dev/null

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release/mentor-notify
-[ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
+[ -x "$bin" ] || scripts/release-build.sh >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 python3 bench/generate.py --dir "$out" --people 10000 --forloeb 5000

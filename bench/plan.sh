@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-.build/release/mentor-notify}
-[ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
+[ -x "$bin" ] || scripts/release-build.sh >/dev/null
 forloeb=${FORLOEB:-100000}
 contacts=${CONTACTS:-2000000}
 work=${BENCH_DIR:-$(mktemp -d)}

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 replies=${REPLIES:-1000}
 rounds=${ROUNDS:-3}
 bin=$PWD/.build/release/mentor-notify
-[ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
+[ -x "$bin" ] || scripts/release-build.sh >/dev/null
 work=$(mktemp -d)
 chmod 755 "$work"
 coproc IMAP { exec python3 Tests/Support/imap_server.py --dir "$work/imap"; }

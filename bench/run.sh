@@ -2,7 +2,7 @@
 # make bench: every benchmark, each next to its baseline measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product mentor-notify >/dev/null
+scripts/release-build.sh >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "== import (issue 2)"; bench/import.sh

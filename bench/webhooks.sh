@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${MENTOR_NOTIFY_BIN:-$PWD/.build/release/mentor-notify}
-[ -x "$bin" ] || swift build -c release --product mentor-notify >/dev/null
+[ -x "$bin" ] || scripts/release-build.sh >/dev/null
 command -v wrk >/dev/null && command -v nginx >/dev/null || {
     echo "webhooks: installing wrk and nginx-light" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null

@@ -8,9 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${2:-}
 if [ -z "$binary" ]; then
-    # Full RELRO (bind now), as Debian's hardening flags ask of a daemon.
-    swift build -c release --product mentor-notify --static-swift-stdlib \
-        -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now >&2
+    # The Swift runtime linked in, full RELRO: the release build the benchmarks measure too.
+    scripts/release-build.sh >&2
     binary=.build/release/mentor-notify
 fi
 version=${1:-$("$binary" --version | awk '{print $NF}')}

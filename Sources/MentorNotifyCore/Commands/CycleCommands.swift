@@ -66,7 +66,7 @@ enum CycleCommands {
         let real = args.value("at") == nil
         if !real { try refuseAhead(now, store: store, zone: context.config.zone) }
         let composition = Composition(context)
-        let cycle = try composition.cycle(store: store, catalog: try composition.catalog())
+        let cycle = try composition.cycle(store: store)
         // A moment given with --at is a what-if: real cycles neither compare with it nor catch up from it.
         let report = try cycle.run(now: now, real: real)
         if let behind = report.behind {

@@ -1,3 +1,4 @@
+import Foundation
 public import MentorModel
 import MentorStore
 public import Notifier
@@ -32,6 +33,14 @@ public struct Config: Sendable {
     public var backup: BackupSettings?
     /// Where the values came from, for `check` and logs.
     public var source = "built-in defaults"
+    /// The file's bytes as read and the scheduler settings they gave (`load(path:)`): while
+    /// `schedulerSettings` is still that, the bytes stand for the settings (`IdlePlan.fingerprint`).
+    var loaded: Loaded?
+
+    struct Loaded: Sendable {
+        var bytes: Data
+        var settings: SchedulerSettings
+    }
 
     public init() {}
 

@@ -14,6 +14,7 @@ extension Config {
         }
         var config = try parse(data)
         config.source = path
+        config.loaded = Loaded(bytes: data, settings: config.schedulerSettings)
         return config
     }
 

@@ -37,8 +37,9 @@ final class Cycle {
     let store: Store
     var config: Config { didSet { planFingerprint = nil } }
     var catalog: TemplateCatalog { didSet { planFingerprint = nil } }
-    /// `IdlePlan.fingerprint` of `config` and `catalog`, worked out once.
-    private var planFingerprint: String?
+    /// `IdlePlan.fingerprint` of `config` and `catalog`, worked out once (by `Composition.cycle(store:)`
+    /// for a tick, which needs it first).
+    var planFingerprint: String?
     /// Off: every cycle plans (the year simulation compares both ways).
     var skipsIdlePlanning = true
     let logger: Logger

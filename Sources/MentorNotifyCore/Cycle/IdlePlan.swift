@@ -2,6 +2,7 @@ import Foundation
 import MentorModel
 import MentorStore
 import Notifier
+import Scheduler
 import WebhookAuth
 
 /// Whether a cycle may leave out planning: the last plan was made from the same data (the store's
@@ -55,7 +56,15 @@ struct IdlePlan: Equatable {
     /// same config agree. Secrets are not part of it.
     static func fingerprint(config: Config, catalog: TemplateCatalog) -> String {
         var text = "\(CLI.version)\n\(executableStamp())\n\(config.retentionDays)\n"
-        canonical(config.schedulerSettings, into: &text)
+        // The settings as read from the config file: the same bytes give the same settings in this
+        // program. The walk by reflection cost tens of milliseconds a process (the runtime looks up
+        // each type's conformances). A config built or changed in memory is walked.
+        let settings = config.schedulerSettings
+        if let loaded = config.loaded, same(loaded.settings, settings) {
+            text += "file " + hex(HMACDigest.sha256(key: Array("config".utf8), data: Array(loaded.bytes)))
+        } else {
+            canonical(settings, into: &text)
+        }
         text += "\n"
         // The texts as read from their files (a tenth of a millisecond); walking the loaded catalog
         // by reflection cost tens of milliseconds a cycle. A catalog built in memory is walked.
@@ -64,8 +73,18 @@ struct IdlePlan: Equatable {
         } else {
             text += catalog.sources.joined(separator: "\u{0}")
         }
-        let digest = HMACDigest.sha256(key: Array("mentor-notify idle plan".utf8), data: Array(text.utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return hex(HMACDigest.sha256(key: Array("mentor-notify idle plan".utf8), data: Array(text.utf8)))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// The fields of `SchedulerSettings`, each compared (`ProgramSettings` by its synthesized `==`,
+    /// which covers every field it has). IdleTickTests fails when the type gains a field not listed.
+    static let comparedSettings = ["zone", "windowFrom", "windowTo", "programs", "repliesRead"]
+
+    static func same(_ a: SchedulerSettings, _ b: SchedulerSettings) -> Bool {
+        a.zone.identifier == b.zone.identifier && a.windowFrom == b.windowFrom && a.windowTo == b.windowTo
+            && a.programs == b.programs && a.repliesRead == b.repliesRead
     }
 
     /// The running executable's size, modification time and inode: a new build plans again.

@@ -26,6 +26,24 @@ struct Composition {
         return catalog
     }
 
+    /// The cycle on `store` with the texts (`catalog()`), for a tick. Their SMS length check, which
+    /// renders every SMS text of every rule at its longest (the largest part of a tick's start-up),
+    /// is left out when it passed on this database for the same program, config and texts: their
+    /// `IdlePlan.fingerprint`, kept in meta once the check passed.
+    func cycle(store: Store) throws -> Cycle {
+        let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
+        let fingerprint = IdlePlan.fingerprint(config: config, catalog: catalog)
+        if try store.meta(Composition.smsLengthChecked) != fingerprint {
+            try SMSLength.check(catalog, longest: config.smsLongest)
+            try store.setMeta(Composition.smsLengthChecked, fingerprint)
+        }
+        let cycle = try cycle(store: store, catalog: catalog)
+        cycle.planFingerprint = fingerprint
+        return cycle
+    }
+
+    static let smsLengthChecked = "sms_length_checked"
+
     /// The cycle on `store`: the config's transports, and the mailbox poller when answers are read.
     func cycle(store: Store, catalog: TemplateCatalog) throws -> Cycle {
         let (email, sms) = try Transports.make(config, environment: environment, control: control)

@@ -83,9 +83,16 @@ public struct Template: Sendable, Hashable {
     }
 
     private static func checkName(_ name: String) throws(ParseError) {
+        // A name of ASCII letters, digits, '_' and '-' (every name the texts use) passes on its bytes:
+        // asking each Character for its Unicode properties was a fifth of loading the texts.
+        if !name.isEmpty, name.utf8.allSatisfy(isASCIINameByte) { return }
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
             throw ParseError(message: "'\(name)' is not a variable name")
         }
+    }
+
+    private static func isASCIINameByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte | 0x20) || (0x30...0x39).contains(byte) || byte == 0x5F || byte == 0x2D
     }
 
     private static func collect(_ parts: [Part], into names: inout Set<String>) {

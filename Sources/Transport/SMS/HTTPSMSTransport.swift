@@ -57,11 +57,20 @@ public final class HTTPSMSTransport: SMSTransport {
             guard message.to.hasPrefix("+"), let msisdn = Int64(message.to.dropFirst()) else {
                 throw .permanent("'\(message.to)' is not an E.164 number")
             }
-            // Built by hand: JSONSerialization costs more than the HTTP request on loopback.
-            let json =
-                "{\"message\":\(JSONString.literal(message.text)),\"recipients\":[{\"msisdn\":\(msisdn)}],"
-                + "\"sender\":\(JSONString.literal(settings.sender)),\"userref\":\"\(message.outboxID)\"}"
-            return Array(json.utf8)
+            // Built by hand, as bytes: JSONSerialization costs more than the HTTP request on loopback,
+            // and a String put together and then copied out cost a fifth of an SMS's own work.
+            var body: [UInt8] = []
+            body.reserveCapacity(message.text.utf8.count + settings.sender.utf8.count + 96)
+            body += #"{"message":"#.utf8
+            JSONString.append(message.text, to: &body)
+            body += #","recipients":[{"msisdn":"#.utf8
+            body += String(msisdn).utf8
+            body += #"}],"sender":"#.utf8
+            JSONString.append(settings.sender, to: &body)
+            body += #","userref":""#.utf8
+            body += String(message.outboxID).utf8
+            body += #""}"#.utf8
+            return body
         case .twilio:
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
