@@ -41,10 +41,15 @@ public struct SentEvaluations: Sendable, ExpressibleByDictionaryLiteral {
     /// shape (another rule, a leader) is not an evaluation request of a pair and is left out.
     public mutating func record(key text: String, firstSent: Int64, waiting: Bool = false) {
         guard let (id, role, date) = Self.request(text) else { return }
-        let request = Request(role: role, date: date, firstSent: firstSent, waiting: waiting)
-        if let index = byForloeb[id]?.firstIndex(where: { $0.role == role && $0.date == date }) {
-            byForloeb[id]?[index] = request
+        if let index = byForloeb[id]?.firstIndex(where: { $0.role == role && $0.date == date }),
+            let known = byForloeb[id]?[index]
+        {
+            // The same request twice (never written so, but a key is read from the database): the
+            // earlier send counts, and a row waiting under either waits.
+            byForloeb[id]?[index] = Request(
+                role: role, date: date, firstSent: min(known.firstSent, firstSent), waiting: known.waiting || waiting)
         } else {
+            let request = Request(role: role, date: date, firstSent: firstSent, waiting: waiting)
             byForloeb[id, default: []].append(request)
         }
     }
@@ -63,7 +68,10 @@ public struct SentEvaluations: Sendable, ExpressibleByDictionaryLiteral {
                 id = id * 10 + Int64(digit)
                 index += 1
             }
-            guard index > prefix.count, index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            // As written (`String(id)`): no leading zero, which would be another key's text.
+            guard index > prefix.count, index < bytes.count, bytes[index] == UInt8(ascii: ":"),
+                bytes[prefix.count] != UInt8(ascii: "0") || index == prefix.count + 1
+            else { return nil }
             let rest = UnsafeBufferPointer(rebasing: bytes[(index + 1)...])
             for role in [Role.mentor, .mentee] {
                 let word = role.rawValue.utf8

@@ -184,17 +184,31 @@ import Testing
             "evaluation:1:mentor:2026-05-01", "evaluation:2:mentor:2026-05-01",
             "evaluation:3:mentor:2026-05-01"
         )
-        try store.enqueue([both, oneWaits, none].flatMap { [row($0, .email), row($0, .sms)] }, now: 100)
+        let (withdrawn, stale) = ("evaluation:4:mentor:2026-05-01", "evaluation:5:mentor:2026-05-01")
+        try store.enqueue(
+            [both, oneWaits, none, withdrawn, stale].flatMap { [row($0, .email), row($0, .sms)] }, now: 100)
         let ids = Dictionary(
             uniqueKeysWithValues: try store.outbox().map { ("\($0.key) \($0.channel.rawValue)", $0.id) })
-        for (name, at) in [("\(both) email", 200), ("\(both) sms", 150), ("\(oneWaits) email", 300)] {
+        for (name, at) in [
+            ("\(both) email", 200), ("\(both) sms", 150), ("\(oneWaits) email", 300), ("\(withdrawn) email", 400),
+            ("\(stale) email", 500),
+        ] {
             try store.markSent(try #require(ids[name]), providerID: nil, segments: nil, now: Int64(at))
         }
+        // Withdrawn before any attempt: it comes back if its key is planned again, so it waits.
+        try store.markFinal(
+            try #require(ids["\(withdrawn) sms"]), status: .expired, reason: Store.withdrawnReason, now: 410)
+        try store.markFinal(try #require(ids["\(stale) sms"]), status: .expired, reason: "went stale", now: 510)
         let sent = try store.sentMessages(rule: Rule.evaluation.rawValue, createdSince: 0)
-        #expect(sent.map(\.key).sorted() == [both, oneWaits])
+        #expect(sent.map(\.key).sorted() == [both, oneWaits, withdrawn, stale])
+        #expect(sent.first { $0.key == withdrawn }?.waiting == true)
+        #expect(sent.first { $0.key == stale }?.waiting == false)
         #expect(sent.first { $0.key == both }.map { ($0.firstSent, $0.waiting) } ?? (0, true) == (150, false))
         #expect(sent.first { $0.key == oneWaits }.map { ($0.firstSent, $0.waiting) } ?? (0, false) == (300, true))
-        #expect(try store.sentTimes(rule: Rule.evaluation.rawValue, createdSince: 0) == [both: 150, oneWaits: 300])
+        #expect(
+            try store.sentTimes(rule: Rule.evaluation.rawValue, createdSince: 0) == [
+                both: 150, oneWaits: 300, withdrawn: 400, stale: 500,
+            ])
     }
 
     @Test func aLeaseLeftByAKilledProcessComesBack() throws {

@@ -37,6 +37,7 @@ import Testing
         #expect(world.keys("2026-05-01T10:00").contains(request))
         world.state.sentEvaluations.record(key: request, firstSent: 1_777_532_400, waiting: true)
         #expect(world.keys("2026-05-01T10:00").contains(request))
+        world.state.sentEvaluations = SentEvaluations()
         world.state.sentEvaluations.record(key: request, firstSent: 1_777_532_400, waiting: false)
         #expect(!world.keys("2026-05-01T10:00").contains(request))
         #expect(world.keys("2026-05-01T10:00").contains("evaluation:100:mentee:2026-04-30"))
@@ -180,6 +181,16 @@ import Testing
         // The plan repeats a follow-up until it expires (enqueueing is by key): nothing new comes.
         #expect(evaluationKeys(world, "2026-05-12T09:00") == Set(reminders.map(\.key.description)))
         #expect(evaluationKeys(world, "2026-06-10T09:00").isEmpty)
+    }
+
+    /// The periodic request standing as the final one went by email while its SMS still waits: it is
+    /// still planned (a cycle withdraws a waiting row whose key it no longer plans).
+    @Test func aPeriodicRequestStandingAsTheFinalOneStaysPlannedWhileARowWaits() {
+        var world = world(endedOn: "2026-05-05")
+        world.state.sentEvaluations.record(
+            key: "evaluation:100:mentor:2026-05-02", firstSent: 1_777_705_200, waiting: true)
+        world.sentEvaluations(["evaluation:100:mentee:2026-05-02"])
+        #expect(evaluationKeys(world, "2026-05-05T09:00") == ["evaluation:100:mentor:2026-05-02"])
     }
 
     /// The end was recorded before the periodic date came: no periodic request three days before

@@ -173,6 +173,7 @@ import Testing
             "evaluation:42:leader:2026-05-02", "evaluation-reminder:42:mentor:2026-05-02",
             "evaluation:x:mentor:2026-05-02",
             "evaluation:42:mentor:2026-13-02", "evaluation:42:mentor", "evaluation:", "",
+            "evaluation:042:mentor:2026-05-02",
         ] {
             sent.record(key: other, firstSent: 30)
         }
@@ -180,6 +181,10 @@ import Testing
         #expect(sent.request(42, .mentor, LocalDate("2026-05-02")!)?.waiting == true)
         #expect(sent["evaluation:42:mentee:2026-05-02"] == 20)
         #expect(sent["evaluation:42:mentee:2026-05-03"] == nil)
+        // The same request again: the earlier send counts, and waiting under either waits.
+        sent.record(key: "evaluation:42:mentor:2026-05-02", firstSent: 5, waiting: false)
+        let mentor = sent.request(42, .mentor, LocalDate("2026-05-02")!)
+        #expect(mentor?.firstSent == 5 && mentor?.waiting == true)
         sent["evaluation:42:mentee:2026-05-02"] = nil
         #expect(sent.requests(of: 42).map(\.role) == [.mentor])
     }

@@ -179,8 +179,8 @@ extension Store {
         return times
     }
 
-    /// `sentTimes`, and whether a row of each message still waits to go (pending, or being sent):
-    /// one that went on every channel it will go on is done.
+    /// `sentTimes`, and whether a row of each message still waits to go (pending, being sent, or
+    /// withdrawn and revivable): one that went on every channel it will go on is done.
     public func sentMessages(rule: String, createdSince: Int64) throws -> [(
         key: String, firstSent: Int64, waiting: Bool
     )] {
@@ -189,7 +189,10 @@ extension Store {
         var messages: [(key: String, firstSent: Int64?, waiting: Bool)] = []
         var byKey: [String: Int] = [:]
         try database.forEach(
-            "SELECT key, status, coalesce(sent_at, created_at) FROM outbox WHERE rule = ? AND created_at >= ?",
+            """
+            SELECT key, status, coalesce(sent_at, created_at), \(Store.revivable) FROM outbox
+            WHERE rule = ? AND created_at >= ?
+            """,
             [rule, createdSince]
         ) { row in
             let key = row.string(0)
@@ -204,7 +207,10 @@ extension Store {
             }
             if status == OutboxStatus.sent.rawValue {
                 messages[index].firstSent = min(messages[index].firstSent ?? .max, row.int64(2))
-            } else if status == OutboxStatus.pending.rawValue || status == OutboxStatus.sending.rawValue {
+            } else if status == OutboxStatus.pending.rawValue || status == OutboxStatus.sending.rawValue
+                || row.bool(3)
+            {
+                // A withdrawn row comes back when its key is planned again (`enqueue`): it waits too.
                 messages[index].waiting = true
             }
         }

@@ -28,7 +28,7 @@ public enum Schema {
     /// running forløb each time it plans, and looking each row up in the table behind the index
     /// took most of that (100,000 seeks a month at 100,000 forløb).
     static let monthMinutes = """
-        DROP INDEX contact_month_month;
+        DROP INDEX IF EXISTS contact_month_month;
         CREATE INDEX contact_month_month ON contact_month(month, minutes);
         """
 

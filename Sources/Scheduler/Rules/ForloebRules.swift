@@ -54,9 +54,11 @@ extension Planner {
                     answered: answered, request: true)
             }
             if let reminderOnly {
+                // Planned while a row of it still waits (another channel): else the cycle withdraws it.
+                let waiting = state.sentEvaluations.request(relationship.id, role, reminderOnly)?.waiting ?? false
                 evaluation(
                     relationship, program, role, date: reminderOnly, final: true, until: finalUntil,
-                    answered: answered, request: false)
+                    answered: answered, request: waiting)
             }
         }
     }
