@@ -34,7 +34,7 @@ else
     step "building N from $previous (with this tree's packaging)"
     git worktree add --detach "$work/previous" "$previous" >/dev/null 2>&1
     cp -r packaging man systemd "$work/previous/"
-    cp scripts/build-deb.sh "$work/previous/scripts/build-deb.sh"
+    cp scripts/build-deb.sh scripts/release-build.sh "$work/previous/scripts/"
     old=$(cd "$work/previous" && OUT="$work" scripts/build-deb.sh 0.1.0 | tail -1)
     if [ -n "${TEST_DEB_KEEP:-}" ]; then cp "$old" "$new" "$TEST_DEB_KEEP/"; fi
 fi
