@@ -9,6 +9,13 @@ extension StringProtocol {
     }
 }
 
+/// Bytes as lowercase hexadecimal, two digits each: how digests are stored and compared.
+package enum Hex {
+    package static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}
+
 /// Names as the texts use them.
 public enum PersonName {
     /// "Amira" of "Amira Hansen": how people who know each other are named.

@@ -61,7 +61,7 @@ struct IdlePlan: Equatable {
         // each type's conformances). A config built or changed in memory is walked.
         let settings = config.schedulerSettings
         if let loaded = config.loaded, same(loaded.settings, settings) {
-            text += "file " + hex(HMACDigest.sha256(key: Array("config".utf8), data: Array(loaded.bytes)))
+            text += "file " + Hex.lowercase(HMACDigest.sha256(key: Array("config".utf8), data: Array(loaded.bytes)))
         } else {
             canonical(settings, into: &text)
         }
@@ -73,10 +73,8 @@ struct IdlePlan: Equatable {
         } else {
             text += catalog.sources.joined(separator: "\u{0}")
         }
-        return hex(HMACDigest.sha256(key: Array("mentor-notify idle plan".utf8), data: Array(text.utf8)))
+        return Hex.lowercase(HMACDigest.sha256(key: Array("mentor-notify idle plan".utf8), data: Array(text.utf8)))
     }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     /// The fields of `SchedulerSettings`, each compared (`ProgramSettings` by its synthesized `==`,
     /// which covers every field it has). IdleTickTests fails when the type gains a field not listed.

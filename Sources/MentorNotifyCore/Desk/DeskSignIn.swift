@@ -263,7 +263,7 @@ final class DeskSignIn: Sendable {
     /// The session's CSRF token: an HMAC of its token, which only the leader's browser holds
     /// (the cookie is HttpOnly); nothing more to store.
     static func csrfToken(session token: String) -> String {
-        hex(HMACDigest.sha256(key: Array(token.utf8), data: Array("mentor-notify desk csrf".utf8)))
+        Hex.lowercase(HMACDigest.sha256(key: Array(token.utf8), data: Array("mentor-notify desk csrf".utf8)))
     }
 
     /// A POST carries the session's CSRF token and comes from our own origin.
@@ -290,7 +290,7 @@ final class DeskSignIn: Sendable {
     }
 
     func loginToken(_ value: String) -> String {
-        DeskSignIn.hex(HMACDigest.sha256(key: DeskSignIn.loginKey, data: Array(("login:" + value).utf8)))
+        Hex.lowercase(HMACDigest.sha256(key: DeskSignIn.loginKey, data: Array(("login:" + value).utf8)))
     }
 
     /// The login cookie's value, or a new one to set.
@@ -307,9 +307,5 @@ final class DeskSignIn: Sendable {
 
     static func loginCookieHeader(_ value: String) -> String {
         "\(loginCookie)=\(value); Path=/; Secure; HttpOnly; SameSite=Strict"
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

@@ -21,9 +21,14 @@ struct Composition {
     /// The texts, checked as `check` checks them: one edited so that a long name would push an SMS
     /// past two segments stops the start.
     func catalog() throws -> TemplateCatalog {
-        let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
+        let catalog = try texts()
         try SMSLength.check(catalog, longest: config.smsLongest)
         return catalog
+    }
+
+    /// The texts as loaded, not yet checked.
+    private func texts() throws -> TemplateCatalog {
+        try TemplateCatalog.load(directory: Paths.templates(config.templates))
     }
 
     /// The cycle on `store` with the texts (`catalog()`), for a tick. Their SMS length check, which
@@ -31,7 +36,7 @@ struct Composition {
     /// is left out when it passed on this database for the same program, config and texts: their
     /// `IdlePlan.fingerprint`, kept in meta once the check passed.
     func cycle(store: Store) throws -> Cycle {
-        let catalog = try TemplateCatalog.load(directory: Paths.templates(config.templates))
+        let catalog = try texts()
         let fingerprint = IdlePlan.fingerprint(config: config, catalog: catalog)
         if try store.meta(Composition.smsLengthChecked) != fingerprint {
             try SMSLength.check(catalog, longest: config.smsLongest)

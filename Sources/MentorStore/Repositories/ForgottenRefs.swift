@@ -1,3 +1,4 @@
+import MentorModel
 // internal: a public import of WebhookAuth here made swiftc report a circular reference on
 // MentorNotifyCore's `JSON`.
 internal import WebhookAuth
@@ -37,6 +38,6 @@ extension Store {
         guard digest.count == 32 else {
             throw StoreError(.io, "libcrypto could not compute an HMAC (out of memory?); try again")
         }
-        return digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Hex.lowercase(digest)
     }
 }

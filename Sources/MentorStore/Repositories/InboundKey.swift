@@ -1,4 +1,5 @@
 import CCrypto
+import MentorModel
 
 /// The key an email that came back is recorded by (`inbound.key`), acted on once per key. It is a
 /// SHA-256, never the Message-ID itself, which often holds an address (SPEC.md "Personal data at
@@ -25,6 +26,6 @@ public enum InboundKey {
         guard ok, length == 32 else {
             throw StoreError(.io, "libcrypto could not compute a SHA-256 (out of memory?); try again")
         }
-        return digest[0..<32].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Hex.lowercase(digest[0..<32])
     }
 }

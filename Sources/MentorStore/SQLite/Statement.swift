@@ -114,13 +114,9 @@ public final class Statement {
         return read
     }
 
-    private(set) lazy var columnIndexes: [String: Int32] = {
-        var indexes: [String: Int32] = [:]
-        for index in 0..<sqlite3_column_count(handle) {
-            if let name = sqlite3_column_name(handle, index) { indexes[String(cString: name)] = index }
-        }
-        return indexes
-    }()
+    /// By name, from the names read once; a name twice in the result maps to its last column.
+    private(set) lazy var columnIndexes: [String: Int32] = Dictionary(
+        (columns ?? readColumnNames()).names.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { $1 })
 }
 
 /// A view of the current row of a stepping statement; valid only inside the row closure.

@@ -61,15 +61,15 @@ public final class HTTPSMSTransport: SMSTransport {
             // and a String put together and then copied out cost a fifth of an SMS's own work.
             var body: [UInt8] = []
             body.reserveCapacity(message.text.utf8.count + settings.sender.utf8.count + 96)
-            body += #"{"message":"#.utf8
+            JSONString.appendUTF8(#"{"message":"#, to: &body)
             JSONString.append(message.text, to: &body)
-            body += #","recipients":[{"msisdn":"#.utf8
-            body += String(msisdn).utf8
-            body += #"}],"sender":"#.utf8
+            JSONString.appendUTF8(#","recipients":[{"msisdn":"#, to: &body)
+            JSONString.appendUTF8(String(msisdn), to: &body)
+            JSONString.appendUTF8(#"}],"sender":"#, to: &body)
             JSONString.append(settings.sender, to: &body)
-            body += #","userref":""#.utf8
-            body += String(message.outboxID).utf8
-            body += #""}"#.utf8
+            JSONString.appendUTF8(#","userref":""#, to: &body)
+            JSONString.appendUTF8(String(message.outboxID), to: &body)
+            JSONString.appendUTF8(#""}"#, to: &body)
             return body
         case .twilio:
             var allowed = CharacterSet.alphanumerics
