@@ -40,7 +40,8 @@ public enum JSONString {
         text.withUTF8 { output.append(contentsOf: $0) }
     }
 
-    private static func needsEscaping(_ text: String) -> Bool {
+    /// Whether `literal(text)` differs from `text` in quotes.
+    public static func needsEscaping(_ text: String) -> Bool {
         func special(_ byte: UInt8) -> Bool { byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
         // Native strings are contiguous UTF-8: a plain loop over the bytes, not the view's iterator.
         return text.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) }

@@ -87,26 +87,35 @@ public struct Zone: Sendable {
 
     /// ISO 8601 with the local offset, e.g. `2026-11-20T09:00:00+01:00`.
     public func iso8601(_ seconds: Int64) -> String {
+        String(unsafeUninitializedCapacity: Zone.iso8601Length) { buffer in
+            writeISO8601(seconds, into: buffer)
+            return Zone.iso8601Length
+        }
+    }
+
+    /// The length of `iso8601`'s text, in bytes.
+    public static var iso8601Length: Int { 25 }
+
+    /// Writes `iso8601(seconds)` as UTF-8 into the first `iso8601Length` bytes of `buffer`, without
+    /// making a String (the large `--json` outputs).
+    public func writeISO8601(_ seconds: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
         let offset = offset(at: seconds)
         let (date, rest) = LocalDate.split(wallSeconds: seconds + offset)
         let absolute = Int(abs(offset))
-        return String(unsafeUninitializedCapacity: 25) { buffer in
-            LocalDate.write(date.year, width: 4, into: buffer, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            LocalDate.write(date.month, width: 2, into: buffer, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            LocalDate.write(date.day, width: 2, into: buffer, at: 8)
-            buffer[10] = UInt8(ascii: "T")
-            LocalDate.write(rest / 3600, width: 2, into: buffer, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            LocalDate.write(rest / 60 % 60, width: 2, into: buffer, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            LocalDate.write(rest % 60, width: 2, into: buffer, at: 17)
-            buffer[19] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-            LocalDate.write(absolute / 3600, width: 2, into: buffer, at: 20)
-            buffer[22] = UInt8(ascii: ":")
-            LocalDate.write(absolute / 60 % 60, width: 2, into: buffer, at: 23)
-            return 25
-        }
+        LocalDate.write(date.year, width: 4, into: buffer, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        LocalDate.write(date.month, width: 2, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        LocalDate.write(date.day, width: 2, into: buffer, at: 8)
+        buffer[10] = UInt8(ascii: "T")
+        LocalDate.write(rest / 3600, width: 2, into: buffer, at: 11)
+        buffer[13] = UInt8(ascii: ":")
+        LocalDate.write(rest / 60 % 60, width: 2, into: buffer, at: 14)
+        buffer[16] = UInt8(ascii: ":")
+        LocalDate.write(rest % 60, width: 2, into: buffer, at: 17)
+        buffer[19] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        LocalDate.write(absolute / 3600, width: 2, into: buffer, at: 20)
+        buffer[22] = UInt8(ascii: ":")
+        LocalDate.write(absolute / 60 % 60, width: 2, into: buffer, at: 23)
     }
 }

@@ -27,20 +27,17 @@ enum CycleCommands {
                 leaderIndex: followUp.leaderIndex)
         }
         if args.flag("json") {
-            context.output.json(
-                array: followUps.lazy.map { followUp in
-                    .object([
-                        ("channels", .array(followUp.channels.map { .string($0.rawValue) })),
-                        ("expiresAt", .optional(followUp.expiresAt.map { zone.iso8601($0) })),
-                        ("key", .string(followUp.key.description)),
-                        ("name", .string(name(followUp))),
-                        ("notBefore", .string(zone.iso8601(followUp.notBefore))),
-                        ("program", .string(followUp.program)),
-                        ("recipient", .optional(followUp.recipient)),
-                        ("role", .string(followUp.role.rawValue)),
-                        ("rule", .string(followUp.rule.rawValue)),
-                    ])
-                })
+            context.output.json(objects: followUps) { followUp, members in
+                members.strings("channels", followUp.channels.lazy.map(\.rawValue))
+                members.time("expiresAt", followUp.expiresAt, in: zone)
+                members.string("key", followUp.key.description)
+                members.string("name", name(followUp))
+                members.time("notBefore", followUp.notBefore, in: zone)
+                members.string("program", followUp.program)
+                members.int("recipient", followUp.recipient)
+                members.string("role", followUp.role.rawValue)
+                members.string("rule", followUp.rule.rawValue)
+            }
             return
         }
         context.output.line("due at \(zone.iso8601(now)): \(followUps.count) follow-ups")
