@@ -52,10 +52,74 @@ public struct FollowUp: Sendable, Hashable {
     public var expiresAt: Int64?
     public var inWindow: Bool
     public var language: Language
-    public var variables: [String: String]
+    /// What its texts may name: made when a text is rendered (see `TextVariables`).
+    private var texts: TextVariables
     public var event: CalendarEvent?
     /// May still go out after the forløb ended (the closing message, the final evaluation).
     public var allowedAfterEnd: Bool
+
+    /// The values its texts may name, `recipient` (the greeting's name) among them.
+    public var variables: [String: String] {
+        get { texts.values }
+        set { texts = TextVariables(own: newValue) }
+    }
+}
+
+/// The values a follow-up's texts may name, kept as the pieces they are made of until a text is
+/// rendered: a cycle plans every due follow-up but renders only those not yet in the outbox, and
+/// `plan` renders none, so a dictionary of a dozen strings per follow-up planned was mostly waste.
+/// Equal when the values they make are equal.
+struct TextVariables: Sendable, Hashable {
+    /// What every follow-up of one decision shares: the program, whom to contact, the pair.
+    final class Shared: Sendable {
+        let program: String
+        let contact: ProgramContact?
+        /// The forløb it is about, and its mentor's and mentee's names ("" when erased).
+        let pair: (id: Int64, mentor: String, mentee: String)?
+
+        init(program: String, contact: ProgramContact?, pair: (id: Int64, mentor: String, mentee: String)?) {
+            self.program = program
+            self.contact = contact
+            self.pair = pair
+        }
+    }
+
+    /// The rule's own values (or every value, once set whole).
+    var own: [String: String]
+    var shared: Shared? = nil
+    /// The greeting's name, who reads it, and in which language (how an erased name is said).
+    var recipient: String? = nil
+    var reader = RecipientRole.person
+    var language = Language.da
+
+    var values: [String: String] {
+        var values = own
+        if let shared {
+            values.reserveCapacity(own.count + 10)
+            values["program"] = shared.program
+            if let contact = shared.contact {
+                values["contact"] = contact.name
+                values["contactPhone"] = contact.phone ?? ""
+                values["contactEmail"] = contact.email ?? ""
+            }
+            if let pair = shared.pair {
+                values["relationship"] = String(pair.id)
+                // People who know each other are named by first name; a forgotten person has no name,
+                // and the texts about them still read ("din mentor").
+                for (role, name) in [("mentor", pair.mentor), ("mentee", pair.mentee)] {
+                    let said = name.isEmpty ? Planner.unnamed(role, for: reader, language: language) : name
+                    values[role] = said
+                    values[role + "First"] = name.isEmpty ? said : PersonName.first(name)
+                }
+            }
+        }
+        if let recipient { values["recipient"] = recipient }
+        return values
+    }
+
+    static func == (lhs: TextVariables, rhs: TextVariables) -> Bool { lhs.values == rhs.values }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(values) }
 }
 
 /// The one way a follow-up is addressed, for the scheduler's rules and for what the reply core
@@ -118,12 +182,26 @@ extension FollowUp {
         inWindow: Bool, language: Language, variables: [String: String], event: CalendarEvent? = nil,
         allowedAfterEnd: Bool
     ) {
-        var values = variables
-        values["recipient"] = name
+        self.init(
+            rule, subject: subject, period: period, to: addressee, name: name, program: program,
+            relationshipID: relationshipID, channels: channels, notBefore: notBefore, expiresAt: expiresAt,
+            inWindow: inWindow, language: language, variables: variables, shared: nil, event: event,
+            allowedAfterEnd: allowedAfterEnd)
+    }
+
+    /// The same, with the values shared by every follow-up of one decision kept as they are.
+    init(
+        _ rule: Rule, subject: MessageKey.Subject, period: String, to addressee: Addressee, name: String,
+        program: String, relationshipID: Int64?, channels: [Channel], notBefore: Int64, expiresAt: Int64?,
+        inWindow: Bool, language: Language, variables: [String: String], shared: TextVariables.Shared?,
+        event: CalendarEvent?, allowedAfterEnd: Bool
+    ) {
+        let texts = TextVariables(
+            own: variables, shared: shared, recipient: name, reader: addressee.role, language: language)
         self.init(
             rule: rule, key: MessageKey(rule, subject: subject, recipient: addressee.keyRecipient, period: period),
             role: addressee.role, recipient: addressee.personID, leaderIndex: addressee.leaderIndex, program: program,
             relationshipID: relationshipID, channels: channels, notBefore: notBefore, expiresAt: expiresAt,
-            inWindow: inWindow, language: language, variables: values, event: event, allowedAfterEnd: allowedAfterEnd)
+            inWindow: inWindow, language: language, texts: texts, event: event, allowedAfterEnd: allowedAfterEnd)
     }
 }

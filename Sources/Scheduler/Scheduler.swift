@@ -180,29 +180,19 @@ struct Planner {
         // Leaders come and go: a message names, and goes to, who leads on the day it goes out (the
         // day it is planned for, or today when it waited).
         let day = max(zone.local(notBefore).date, today)
-        var common = variables()
-        // Room for what follows, so the dictionary is not grown (and rehashed) on the way.
-        common.reserveCapacity(common.count + 9)
-        common["program"] = program.name
-        if let contact = program.contactPerson(on: day) {
-            common["contact"] = contact.name
-            common["contactPhone"] = contact.phone ?? ""
-            common["contactEmail"] = contact.email ?? ""
-        }
-        if let relationship {
-            common["relationship"] = String(relationship.id)
-            let mentor = state.people[relationship.mentorID]?.name ?? ""
-            let mentee = state.people[relationship.menteeID]?.name ?? ""
-            common["mentor"] = mentor
-            common["mentee"] = mentee
-            // People who know each other are named by first name.
-            common["mentorFirst"] = PersonName.first(mentor)
-            common["menteeFirst"] = PersonName.first(mentee)
-        }
+        let shared = TextVariables.Shared(
+            program: program.name, contact: program.contactPerson(on: day),
+            pair: relationship.map { relationship in
+                (
+                    relationship.id, state.people[relationship.mentorID]?.name ?? "",
+                    state.people[relationship.menteeID]?.name ?? ""
+                )
+            })
         let draft = Draft(
             rule: rule, subject: subject(), period: period(), program: program,
             relationship: relationship, notBefore: notBefore, day: day,
-            expiry: expiry, inWindow: inWindow, variables: common, event: event, mayFollowEnd: mayFollowEnd)
+            expiry: expiry, inWindow: inWindow, variables: variables(), shared: shared, event: event,
+            mayFollowEnd: mayFollowEnd)
         for followUp in draft.followUps(to: target, people: state.people) {
             if isStale { stale.append(followUp) } else { output.append(followUp) }
         }
@@ -250,7 +240,9 @@ struct Planner {
         var day: LocalDate
         var expiry: Int64?
         var inWindow: Bool
+        /// The rule's own values; with `shared`, what its texts may name.
         var variables: [String: String]
+        var shared: TextVariables.Shared
         var event: CalendarEvent?
         var mayFollowEnd: Bool
 
@@ -288,16 +280,11 @@ struct Planner {
         private func make(to addressee: FollowUp.Addressee, channels: [Channel], language: Language, name: String)
             -> FollowUp
         {
-            var values = variables
-            // A forgotten person has no name: the texts about them still read ("din mentor").
-            for other in ["mentor", "mentee"] where values[other]?.isEmpty == true && relationship != nil {
-                values[other] = Planner.unnamed(other, for: addressee.role, language: language)
-                values[other + "First"] = values[other]
-            }
-            return FollowUp(
+            FollowUp(
                 rule, subject: subject, period: period, to: addressee, name: name, program: program.id,
                 relationshipID: relationship?.id, channels: channels, notBefore: notBefore, expiresAt: expiry,
-                inWindow: inWindow, language: language, variables: values, event: event, allowedAfterEnd: mayFollowEnd)
+                inWindow: inWindow, language: language, variables: variables, shared: shared, event: event,
+                allowedAfterEnd: mayFollowEnd)
         }
     }
 
