@@ -170,6 +170,12 @@ public enum TextLines {
 
 extension String {
     fileprivate func replacingLineBreaks() -> String {
-        String(map { $0.isNewline || $0 == TextLines.separator ? " " : $0 })
+        // Most fields hold no line break: looking at the bytes is enough to know (every line break
+        // and the separator starts with one of these bytes), without breaking the text into characters.
+        let starts: ClosedRange<UInt8> = 0x0A...0x0D
+        guard utf8.contains(where: { starts.contains($0) || $0 == 0x1F || $0 == 0xC2 || $0 == 0xE2 }) else {
+            return self
+        }
+        return String(map { $0.isNewline || $0 == TextLines.separator ? " " : $0 })
     }
 }
