@@ -22,7 +22,23 @@ public enum Schema {
         .init(id: "017-desk", sql: desk),
         .init(id: "018-change-mark", sql: ChangeMark.table, rewrite: ChangeMark.installTriggers),
         .init(id: "019-month-minutes", sql: monthMinutes),
+        .init(id: "020-status-change-indexes", sql: statusChangeIndexes),
     ])
+
+    /// Fewer index entries moved by a message's status changes (lease, sent mark), which cost as
+    /// much as rewriting the row. The rule index served its status only to the year report, whose
+    /// rows of one rule are nearly all sent: it now holds when a row was queued, which the
+    /// scheduler's question (which requests went out since) seeks on and no status change moves.
+    /// A row gets a provider id and a sent time once, when it is sent: those indexes hold only the
+    /// rows that have one, so the mark inserts an entry rather than moving one.
+    static let statusChangeIndexes = """
+        DROP INDEX outbox_rule_status;
+        CREATE INDEX outbox_rule_created ON outbox(rule, created_at);
+        DROP INDEX outbox_provider;
+        CREATE INDEX outbox_provider ON outbox(provider_id) WHERE provider_id IS NOT NULL;
+        DROP INDEX outbox_recipient_channel;
+        CREATE INDEX outbox_recipient_channel ON outbox(recipient, channel, sent_at) WHERE sent_at IS NOT NULL;
+        """
 
     /// A month's minutes by forløb from the month's index alone: planning reads two months of every
     /// running forløb each time it plans, and looking each row up in the table behind the index

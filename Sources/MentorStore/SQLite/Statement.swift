@@ -114,6 +114,19 @@ public final class Statement {
         return read
     }
 
+    /// The leading result columns already found to be the array `begins(with:)` was last given
+    /// (the same array again is recognised by its storage, without comparing names).
+    private var leadingColumns: [String] = []
+
+    /// Whether the result begins with the columns `names`, in order: compared once per statement.
+    func begins(with names: [String]) -> Bool {
+        if leadingColumns == names { return true }
+        let all = (columns ?? readColumnNames()).names
+        guard all.count >= names.count, zip(all, names).allSatisfy(==) else { return false }
+        leadingColumns = names
+        return true
+    }
+
     /// By name, from the names read once; a name twice in the result maps to its last column.
     private(set) lazy var columnIndexes: [String: Int32] = Dictionary(
         (columns ?? readColumnNames()).names.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { $1 })
@@ -152,6 +165,17 @@ public struct Row {
             throw StoreError(.sqlite(SQLITE_RANGE), "internal error: no column '\(name)'", sql: statement.sql)
         }
         return index
+    }
+
+    /// Checks that the result begins with the columns `names`, in order (once per statement), for a
+    /// mapper that then reads them by place: a lookup by name per column and row costs more than
+    /// SQLite's own work for a wide row. Other columns are a bug.
+    public func begins(with names: [String]) throws(StoreError) {
+        guard statement.begins(with: names) else {
+            throw StoreError(
+                .sqlite(SQLITE_RANGE),
+                "internal error: the result does not begin with \(names.joined(separator: ", "))", sql: statement.sql)
+        }
     }
 
     public func isNull(_ column: Int32) -> Bool {
