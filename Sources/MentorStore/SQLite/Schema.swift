@@ -32,11 +32,11 @@ public enum Schema {
     /// A row gets a provider id and a sent time once, when it is sent: those indexes hold only the
     /// rows that have one, so the mark inserts an entry rather than moving one.
     static let statusChangeIndexes = """
-        DROP INDEX outbox_rule_status;
+        DROP INDEX IF EXISTS outbox_rule_status;
         CREATE INDEX outbox_rule_created ON outbox(rule, created_at);
-        DROP INDEX outbox_provider;
+        DROP INDEX IF EXISTS outbox_provider;
         CREATE INDEX outbox_provider ON outbox(provider_id) WHERE provider_id IS NOT NULL;
-        DROP INDEX outbox_recipient_channel;
+        DROP INDEX IF EXISTS outbox_recipient_channel;
         CREATE INDEX outbox_recipient_channel ON outbox(recipient, channel, sent_at) WHERE sent_at IS NOT NULL;
         """
 
