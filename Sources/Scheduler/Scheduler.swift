@@ -34,18 +34,34 @@ public struct Scheduler: Sendable {
     ) {
         var planner = Planner(settings: settings, state: state, now: now)
         planner.run()
-        return (Self.ordered(planner.output), Self.ordered(planner.stale), planner.nextChange)
+        // Taken out of the planner, so each array is ordered where it is and not copied.
+        var (due, stale) = (planner.output, planner.stale)
+        (planner.output, planner.stale) = ([], [])
+        Self.order(&due)
+        Self.order(&stale)
+        return (due, stale, planner.nextChange)
     }
 
-    /// By time, then key. The order is found over indices and the follow-ups moved once: a merge
-    /// sort moving the follow-ups themselves copied (and retained) each one some twenty times, a fifth
-    /// of a 75,000-message plan's time.
-    static func ordered(_ followUps: [FollowUp]) -> [FollowUp] {
+    /// By time, then key. The order is found over indices, then the follow-ups are swapped into
+    /// place: a merge sort moving the follow-ups themselves copied (and retained) each one some
+    /// twenty times, a fifth of a 75,000-message plan's time, and a second array of them in order
+    /// held them all twice.
+    static func order(_ followUps: inout [FollowUp]) {
         let order = followUps.indices.sorted { a, b in
             let (x, y) = (followUps[a].notBefore, followUps[b].notBefore)
             return x != y ? x < y : followUps[a].key < followUps[b].key
         }
-        return order.map { followUps[$0] }
+        // Each cycle of the permutation in turn: the place `at` takes the follow-up from `order[at]`.
+        var placed = [Bool](repeating: false, count: order.count)
+        for start in order.indices where !placed[start] {
+            var at = start
+            while order[at] != start {
+                followUps.swapAt(at, order[at])
+                placed[at] = true
+                at = order[at]
+            }
+            placed[at] = true
+        }
     }
 
     /// How many days back the store must load ended forløb for the rules that act after an end.
