@@ -99,6 +99,7 @@ public struct Zone: Sendable {
     /// Writes `iso8601(seconds)` as UTF-8 into the first `iso8601Length` bytes of `buffer`, without
     /// making a String (the large `--json` outputs).
     public func writeISO8601(_ seconds: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(buffer.count >= Zone.iso8601Length, "an ISO 8601 time needs \(Zone.iso8601Length) bytes")
         let offset = offset(at: seconds)
         let (date, rest) = LocalDate.split(wallSeconds: seconds + offset)
         let absolute = Int(abs(offset))

@@ -60,6 +60,37 @@ import Testing
         #expect(manyInPlace == manyTree)
     }
 
+    /// The bytes themselves, not only the two writers agreeing: `plan --json` output is read by
+    /// scripts, and both writers share the array's framing.
+    @Test func theArrayIsWrittenAsBefore() {
+        let rows = [
+            Row(channels: ["email", "sms"], at: 1_782_806_400, text: "a\"b", number: 7),
+            Row(channels: [], at: nil, text: nil, number: nil),
+        ]
+        let expected = """
+            [
+              {
+                "channels" : [
+                  "email",
+                  "sms"
+                ],
+                "expiresAt" : "2026-06-30T10:00:00+02:00",
+                "key" : "a\\"b",
+                "recipient" : 7
+              },
+              {
+                "channels" : [],
+                "expiresAt" : null,
+                "key" : null,
+                "recipient" : null
+              }
+            ]
+
+            """
+        #expect(Self.both(rows).inPlace == expected)
+        #expect(Self.both([]).inPlace == "[]\n")
+    }
+
     @Test func anObjectWithNoMembersIsEmptyBraces() {
         let output = Output(capturing: ())
         output.json(objects: [1, 2]) { _, _ in }

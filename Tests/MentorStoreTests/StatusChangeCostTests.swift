@@ -71,6 +71,10 @@ import Testing
         #expect(
             try plan(store, "SELECT id FROM outbox WHERE provider_id = ? AND channel = 'sms'", ["x"]).contains(
                 "outbox_provider (provider_id=?)"))
+        // The confirmations to one person that day, once for each reply: by the person, not by
+        // every confirmation of the day to anyone.
+        #expect(
+            try plan(store, Store.confirmationCountQuery, [1, 0]).contains("outbox_recipient (recipient=?)"))
         // The year report's sent evaluations and invitations.
         #expect(
             try plan(store, "SELECT id FROM outbox WHERE rule = 'evaluation' AND status = 'sent'", []).contains(
@@ -88,8 +92,10 @@ import Testing
             .init(id: try id("a"), providerID: "g-1", segments: 1, at: 20),
             .init(id: try id("b"), providerID: "g-\"2\"\\", segments: 2, at: 20),
             .init(id: try id("c"), providerID: nil, segments: nil, at: 30),
-            // A second mark of a row: the first one counts.
+            // A second mark of a row: the first one counts, at a later time and at the same one (it
+            // would share the first one's statement).
             .init(id: try id("a"), providerID: "g-9", segments: 1, at: 40),
+            .init(id: try id("a"), providerID: "g-8", segments: 1, at: 20),
             .init(id: try id("d"), providerID: "g-4", segments: 1, at: 20),
             // A row with a later fate keeps it.
             .init(id: try id("e"), providerID: "g-5", segments: 1, at: 20),

@@ -91,7 +91,7 @@ final class ByteWriter {
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (start + count).update(from: base, count: bytes.count)
+        (start + count).initialize(from: base, count: bytes.count)
         count += bytes.count
     }
 
@@ -110,7 +110,7 @@ final class ByteWriter {
 
     func append(spaces: Int) {
         reserve(spaces)
-        (start + count).update(repeating: UInt8(ascii: " "), count: spaces)
+        (start + count).initialize(repeating: UInt8(ascii: " "), count: spaces)
         count += spaces
     }
 
