@@ -1,3 +1,4 @@
+import Foundation
 import MentorModel
 import Testing
 
@@ -33,7 +34,14 @@ import Testing
             let columns = try store.database.query("SELECT name FROM pragma_index_info(?)", [name]) {
                 $0.optionalString(0)
             }
-            if columns.contains(where: { $0.map(changed.contains) ?? false }) { moved[name] = partial }
+            // A partial index's condition counts too: a row leaves it when the condition stops holding.
+            let condition =
+                try store.database.scalarString("SELECT sql FROM sqlite_master WHERE name = ?", [name])?
+                .components(separatedBy: " WHERE ").dropFirst().joined() ?? ""
+            let words = Set(condition.split(whereSeparator: { !$0.isLetter && $0 != "_" }).map(String.init))
+            if columns.contains(where: { $0.map(changed.contains) ?? false }) || !words.isDisjoint(with: changed) {
+                moved[name] = partial
+            }
         }
         return moved
     }
@@ -44,6 +52,8 @@ import Testing
         #expect(
             try indexesMovedByStatusChanges(store) == [
                 "outbox_ready": false, "outbox_provider": true, "outbox_recipient_channel": true,
+                // Only rows that ignore the send window: a lease takes them out.
+                "outbox_ready_anytime": true,
             ])
     }
 
@@ -79,6 +89,35 @@ import Testing
         #expect(
             try plan(store, "SELECT id FROM outbox WHERE rule = 'evaluation' AND status = 'sent'", []).contains(
                 "outbox_rule_created (rule=?)"))
+    }
+
+    /// Outside the send window the search for work reads the rows that ignore the window, not every
+    /// pending row due: an idle cycle in the evening must not read tomorrow's whole queue.
+    @Test func outsideTheWindowOnlyRowsThatIgnoreItAreSought() throws {
+        let folder = TemporaryDirectory()
+        let store = try Store(path: folder.file("test.db"))
+        for windowOpen in [false, true] {
+            let index = windowOpen ? "outbox_ready (status=? AND not_before<?)" : "outbox_ready_anytime (not_before<?)"
+            #expect(try plan(store, Store.readyRowsQuery(windowOpen: windowOpen), [0, "email", "sms"]).contains(index))
+            #expect(try plan(store, Store.leaseQuery(windowOpen: windowOpen), [0, "email", "sms", 10]).contains(index))
+        }
+        // What they find is what they found before: outside the window only a row that ignores it.
+        _ = try store.enqueue(
+            (1...3).map { index in
+                OutboxRow(
+                    key: "k\(index)", channel: .email, rule: .monthlyHours, role: .mentor, recipient: nil, program: "p",
+                    relationshipID: nil, language: .da, subject: "s", body: "b", notBefore: 0, expiresAt: nil,
+                    inWindow: index != 3, afterEnd: false)
+            }, now: 0)
+        #expect(try store.hasReadyRows(now: 10, windowOpen: false))
+        #expect(try store.lease(now: 10, leaseSeconds: 300, limit: 10, windowOpen: false).map(\.key) == ["k3"])
+        #expect(!(try store.hasReadyRows(now: 10, windowOpen: false)))
+        #expect(try store.hasReadyRows(now: 10, windowOpen: true))
+        #expect(!(try store.hasReadyRows(now: 10, windowOpen: true, channels: [.sms])))
+        #expect(try store.lease(now: 10, leaseSeconds: 300, limit: 10, windowOpen: true).map(\.key) == ["k1", "k2"])
+        // A lease that ran out is work at any hour.
+        #expect(!(try store.hasReadyRows(now: 309, windowOpen: false)))
+        #expect(try store.hasReadyRows(now: 310, windowOpen: false))
     }
 
     @Test func batchedMarksRecordWhatOneMarkEachWould() throws {

@@ -257,11 +257,35 @@ extension Store {
     {
         let names = channels.sorted().map(\.rawValue)
         guard let first = names.first, let last = names.last else { return false }
-        return try database.scalarInt(
-            """
-            SELECT 1 FROM outbox WHERE ((status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?))
-                OR (status = 'sending' AND lease_until <= ?)) AND channel IN (?, ?) LIMIT 1
-            """, [now, windowOpen, now, first, last]) != nil
+        return try database.scalarInt(Store.readyRowsQuery(windowOpen: windowOpen), [now, first, last]) != nil
+    }
+
+    /// Whether a row is ready at `?1` on channel `?2` or `?3`, or a lease has run out there.
+    static func readyRowsQuery(windowOpen: Bool) -> String {
+        """
+        SELECT 1 WHERE EXISTS (
+            SELECT 1 FROM outbox \(ready(windowOpen)) AND not_before <= ?1 AND channel IN (?2, ?3)
+        ) OR EXISTS (
+            SELECT 1 FROM outbox WHERE status = 'sending' AND lease_until <= ?1 AND channel IN (?2, ?3)
+        )
+        """
+    }
+
+    /// The pending rows that may go now, and the index that finds them: outside the send window only
+    /// those that ignore it, from `outbox_ready_anytime` (named: SQLite's planner would take the
+    /// ready index, which seeks on more columns and then reads every pending row due), inside it
+    /// every one. The `FROM outbox` clause's end and the `WHERE` clause's start.
+    private static func ready(_ windowOpen: Bool) -> String {
+        windowOpen
+            ? "WHERE status = 'pending'" : "INDEXED BY outbox_ready_anytime WHERE status = 'pending' AND in_window = 0"
+    }
+
+    /// The rows a lease takes, oldest first: due at `?1` on channel `?2` or `?3`, at most `?4`.
+    static func leaseQuery(windowOpen: Bool) -> String {
+        """
+        SELECT \(outboxColumns) FROM outbox \(ready(windowOpen)) AND not_before <= ?1 AND channel IN (?2, ?3)
+        ORDER BY not_before, id LIMIT ?4
+        """
     }
 
     /// A pending row, as the cycle sees it when deciding whether it is still due.
@@ -302,12 +326,8 @@ extension Store {
                 "UPDATE outbox SET status = 'pending', lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until <= ?",
                 [now, now])
             let rows = try database.query(
-                """
-                SELECT \(Store.outboxColumns) FROM outbox
-                WHERE status = 'pending' AND not_before <= ? AND (in_window = 0 OR ?) AND channel IN (?, ?)
-                ORDER BY not_before, id LIMIT ?
-                """, [now, windowOpen, channel?.rawValue ?? "email", channel?.rawValue ?? "sms", limit], Store.outboxRow
-            )
+                Store.leaseQuery(windowOpen: windowOpen),
+                [now, channel?.rawValue ?? "email", channel?.rawValue ?? "sms", limit], Store.outboxRow)
             // One statement for the batch: each execution builds the status CHECK's value list anew.
             try database.run(
                 "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN (?*)",
