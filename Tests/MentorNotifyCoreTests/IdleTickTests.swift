@@ -89,6 +89,23 @@ import Transport
         #expect(IdlePlan.fingerprint(config: renamed, catalog: catalog) == file)
     }
 
+    /// The built-in defaults stand for their settings as a file's bytes do (no walk by reflection at
+    /// each tick), and only while they are still the defaults.
+    @Test func theBuiltInDefaultsChangedInMemoryAreNotTakenForThem() throws {
+        let catalog = try TemplateCatalog.load(
+            directory: CLIHarness.repository.appendingPathComponent("templates").path)
+        let defaults = IdlePlan.fingerprint(config: Config.builtIn(), catalog: catalog)
+        #expect(IdlePlan.fingerprint(config: Config.builtIn(), catalog: catalog) == defaults)
+        var config = Config.builtIn()
+        config.programs[1].evaluationEveryMonths = 2
+        #expect(IdlePlan.fingerprint(config: config, catalog: catalog) != defaults)
+        var answering = Config.builtIn()
+        answering.replies = RepliesSettings(address: "svar@example.dk")
+        #expect(IdlePlan.fingerprint(config: answering, catalog: catalog) != defaults)
+        config.programs[1].evaluationEveryMonths = Config.builtIn().programs[1].evaluationEveryMonths
+        #expect(IdlePlan.fingerprint(config: config, catalog: catalog) == defaults)
+    }
+
     /// `IdlePlan.same` compares the scheduler settings field by field: a field added to them must
     /// be added there, or a config changed in memory could pass for its file.
     @Test func everySchedulerSettingIsCompared() {

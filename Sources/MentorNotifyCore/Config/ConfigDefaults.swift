@@ -1,3 +1,4 @@
+import Foundation
 import MentorModel
 import Notifier
 import Scheduler
@@ -28,6 +29,9 @@ extension Config {
             }
             return program
         }
+        // The defaults are this executable's (which the idle plan's fingerprint names): they stand
+        // for their settings as a file's bytes do, while the settings are still the defaults'.
+        config.loaded = Loaded(bytes: Data("built-in defaults".utf8), settings: config.schedulerSettings)
         return config
     }
 }
