@@ -146,6 +146,10 @@ struct Planner {
     var opening: LocalTime { settings.windowFrom }
 
     mutating func run() {
+        // Room for one follow-up a forløb, reserved and not touched: the pages a plan does not fill
+        // cost nothing, and one that does fill them is not copied into an array twice the size (with
+        // both held) each time it doubles.
+        output.reserveCapacity(state.relationships.count)
         for relationship in state.relationships {
             guard let program = settings.programs[relationship.program] else { continue }
             firstMeeting(relationship, program)

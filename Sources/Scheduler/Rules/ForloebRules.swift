@@ -40,6 +40,17 @@ extension Planner {
         func until(_ date: LocalDate) -> LocalDate {
             min(periodic.first { $0 > date } ?? upcoming ?? end, end)
         }
+        // A request's values, made once for the mentor's and the mentee's follow-ups.
+        var made: [(date: LocalDate, final: Bool, values: [String: String])] = []
+        func values(_ date: LocalDate, _ final: Bool) -> [String: String] {
+            if let found = made.first(where: { $0.date == date && $0.final == final }) { return found.values }
+            let values = [
+                "date": date.description, "final": final ? "yes" : "",
+                "formMentor": program.evaluationFormMentor ?? "", "formMentee": program.evaluationFormMentee ?? "",
+            ]
+            made.append((date, final, values))
+            return values
+        }
         for role in [Role.mentor, .mentee] {
             var requests = periodic.filter { $0 < end && $0 != merged }.map { (date: $0, final: false) }
             var reminderOnly: LocalDate? = nil
@@ -51,14 +62,14 @@ extension Planner {
             for (date, final) in requests {
                 evaluation(
                     relationship, program, role, date: date, final: final, until: final ? finalUntil : until(date),
-                    answered: answered, request: true)
+                    answered: answered, request: true, variables: values)
             }
             if let reminderOnly {
                 // Planned while a row of it still waits (another channel): else the cycle withdraws it.
                 let waiting = state.sentEvaluations.request(relationship.id, role, reminderOnly)?.waiting ?? false
                 evaluation(
                     relationship, program, role, date: reminderOnly, final: true, until: finalUntil,
-                    answered: answered, request: waiting)
+                    answered: answered, request: waiting, variables: values)
             }
         }
     }
@@ -72,17 +83,13 @@ extension Planner {
     /// and its reminder, unless they answered; both worth sending until the window opens on `until`.
     private mutating func evaluation(
         _ relationship: Relationship, _ program: ProgramSettings, _ role: Role, date: LocalDate, final: Bool,
-        until: LocalDate, answered: [Evaluation], request: Bool
+        until: LocalDate, answered: [Evaluation], request: Bool,
+        variables values: (LocalDate, Bool) -> [String: String]
     ) {
         guard until >= floor else { return }
         // An answer counts from two weeks before the date: people fill it in a little early.
         guard !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) }) else { return }
-        func variables() -> [String: String] {
-            [
-                "date": date.description, "final": final ? "yes" : "",
-                "formMentor": program.evaluationFormMentor ?? "", "formMentee": program.evaluationFormMentee ?? "",
-            ]
-        }
+        func variables() -> [String: String] { values(date, final) }
         let sent = state.sentEvaluations.request(relationship.id, role, date)
         // A request that went, with none of its rows still waiting, is done: planning it again until
         // the next one falls due (months) would only find its rows in the outbox, every cycle.
