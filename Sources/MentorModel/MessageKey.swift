@@ -28,9 +28,11 @@ public struct MessageKey: Sendable, Hashable, Comparable, CustomStringConvertibl
         return String(unsafeUninitializedCapacity: count) { buffer in
             var at = 0
             func put(_ part: String) {
-                for byte in part.utf8 {
-                    buffer[at] = byte
-                    at += 1
+                var part = part
+                part.withUTF8 { bytes in
+                    guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+                    (target + at).initialize(from: source, count: bytes.count)
+                    at += bytes.count
                 }
             }
             func colon() {

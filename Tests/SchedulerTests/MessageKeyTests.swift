@@ -59,6 +59,16 @@ import Testing
         MessageKey(rule, subject: subject, recipient: recipient, period: period)
     }
 
+    /// A key's text is written byte by byte into one buffer: it is the parts joined by colons,
+    /// letters beyond ASCII and an empty period included.
+    @Test func theTextIsThePartsJoinedByColons() throws {
+        for (subject, period) in [("42", "2026-11"), ("Søren-Æ", "svar:ø:2026"), ("x", ""), ("😀", "é\u{301}")] {
+            let key = MessageKey(
+                .evaluation, subject: try #require(MessageKey.Subject(subject)), recipient: .person(7), period: period)
+            #expect(key.description == "evaluation:\(subject):person-7:\(period)")
+        }
+    }
+
     @Test func everyStoredShapeReadsBackAndRendersTheSameBytes() throws {
         for (text, key) in Self.stored {
             let parsed = try MessageKey(parsing: text)

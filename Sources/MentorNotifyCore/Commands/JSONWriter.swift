@@ -138,9 +138,14 @@ final class ByteWriter {
         return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     }
 
+    /// Inlined: every append asks, and the answer is nearly always yes.
+    @inline(__always)
     private func reserve(_ more: Int) {
-        guard count + more > capacity else { return }
-        let grown = max(capacity * 2, count + more)
+        if count + more > capacity { grow(toHold: count + more) }
+    }
+
+    private func grow(toHold needed: Int) {
+        let grown = max(capacity * 2, needed)
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
         larger.moveInitialize(from: start, count: count)
         start.deallocate()
