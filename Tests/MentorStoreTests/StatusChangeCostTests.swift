@@ -120,6 +120,22 @@ import Testing
         #expect(try store.hasReadyRows(now: 310, windowOpen: false))
     }
 
+    /// A database migrated by a build whose 020 had no such index (main between 75a68a2 and 7b93ecf)
+    /// gets it from 021: outside the window the ready check names it, and would fail without it.
+    @Test func aDatabaseMigratedBeforeTheIndexGetsIt() throws {
+        let folder = TemporaryDirectory()
+        let path = folder.file("test.db")
+        do {
+            let store = try Store(path: path)
+            try store.database.execute(
+                "DROP INDEX outbox_ready_anytime; DELETE FROM schema_migrations WHERE id = '021-ready-anytime'")
+            #expect(throws: (any Error).self) { try store.hasReadyRows(now: 0, windowOpen: false) }
+        }
+        let store = try Store(path: path)
+        #expect(!(try store.hasReadyRows(now: 0, windowOpen: false)))
+        #expect(try store.lease(now: 0, leaseSeconds: 300, limit: 10, windowOpen: false).isEmpty)
+    }
+
     @Test func batchedMarksRecordWhatOneMarkEachWould() throws {
         let folder = TemporaryDirectory()
         let store = try Store(path: folder.file("test.db"))

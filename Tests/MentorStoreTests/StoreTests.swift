@@ -50,7 +50,7 @@ import Testing
                 "006-unsubscribe", "007-proven-senders", "008-complaints", "009-unreadable-mail", "010-events",
                 "011-people", "012-ends", "013-audit", "014-forgotten-refs", "015-former-values", "016-reply-threads",
                 "017-desk", "018-change-mark", "019-month-minutes",
-                "020-status-change-indexes",
+                "020-status-change-indexes", "021-ready-anytime",
             ])
         let relationship = try store.relationship(1)
         #expect(relationship.firstContact == LocalDate("2026-01-10"))

@@ -23,7 +23,16 @@ public enum Schema {
         .init(id: "018-change-mark", sql: ChangeMark.table, rewrite: ChangeMark.installTriggers),
         .init(id: "019-month-minutes", sql: monthMinutes),
         .init(id: "020-status-change-indexes", sql: statusChangeIndexes),
+        .init(id: "021-ready-anytime", sql: readyAnytime),
     ])
+
+    /// Outside the send window only rows that ignore it may go: they have an index of their own,
+    /// where the ready index would walk every pending row due (an evening's queue of tomorrow's
+    /// messages, read page by page at every idle cycle) to find none. The ready check and the lease
+    /// name it (`INDEXED BY`).
+    static let readyAnytime = """
+        CREATE INDEX IF NOT EXISTS outbox_ready_anytime ON outbox(not_before) WHERE status = 'pending' AND in_window = 0;
+        """
 
     /// Fewer index entries moved by a message's status changes (lease, sent mark), which cost as
     /// much as rewriting the row. The rule index served its status only to the year report, whose
@@ -31,11 +40,7 @@ public enum Schema {
     /// scheduler's question (which requests went out since) seeks on and no status change moves.
     /// A row gets a provider id and a sent time once, when it is sent: those indexes hold only the
     /// rows that have one, so the mark inserts an entry rather than moving one.
-    /// Outside the send window only rows that ignore it may go: they have an index of their own,
-    /// where the ready index would walk every pending row due (an evening's queue of tomorrow's
-    /// messages, read page by page at every idle cycle) to find none.
     static let statusChangeIndexes = """
-        CREATE INDEX outbox_ready_anytime ON outbox(not_before) WHERE status = 'pending' AND in_window = 0;
         DROP INDEX IF EXISTS outbox_rule_status;
         CREATE INDEX outbox_rule_created ON outbox(rule, created_at);
         DROP INDEX IF EXISTS outbox_provider;
