@@ -20,51 +20,38 @@ enum JSON: Sendable {
     /// Pretty-printed with two spaces, like `JSONSerialization`'s `.prettyPrinted`. Written as
     /// UTF-8 bytes: appending to a String checks and grows it piece by piece, several hundred
     /// instructions an append, and a large `plan --json` makes millions.
-    func write(into output: inout [UInt8], indent: Int = 0) {
+    func write(into output: ByteWriter, indent: Int = 0) {
         switch self {
-        case .null: JSONString.appendUTF8("null", to: &output)
-        case .bool(let value): JSONString.appendUTF8(value ? "true" : "false", to: &output)
-        case .int(let value): JSONString.appendUTF8(String(value), to: &output)
+        case .null: output.append("null")
+        case .bool(let value): output.append(value ? "true" : "false")
+        case .int(let value): output.append(utf8: String(value))
         case .number(let value):
-            JSONString.appendUTF8(value.isFinite ? String((value * 10_000).rounded() / 10_000) : "null", to: &output)
-        case .string(let value): JSON.escape(value, into: &output)
+            guard value.isFinite else { return output.append("null") }
+            output.append(utf8: String((value * 10_000).rounded() / 10_000))
+        case .string(let value): output.appendJSONString(value)
         case .array(let values):
-            guard !values.isEmpty else {
-                JSONString.appendUTF8("[]", to: &output)
-                return
-            }
-            JSONString.appendUTF8("[\n", to: &output)
+            guard !values.isEmpty else { return output.append("[]") }
+            output.append("[\n")
             for (index, value) in values.enumerated() {
-                JSON.indent(indent + 2, into: &output)
-                value.write(into: &output, indent: indent + 2)
-                JSONString.appendUTF8(index == values.count - 1 ? "\n" : ",\n", to: &output)
+                output.append(spaces: indent + 2)
+                value.write(into: output, indent: indent + 2)
+                output.append(index == values.count - 1 ? "\n" : ",\n")
             }
-            JSON.indent(indent, into: &output)
+            output.append(spaces: indent)
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else {
-                JSONString.appendUTF8("{}", to: &output)
-                return
-            }
-            JSONString.appendUTF8("{\n", to: &output)
+            guard !members.isEmpty else { return output.append("{}") }
+            output.append("{\n")
             for (index, (key, value)) in members.enumerated() {
-                JSON.indent(indent + 2, into: &output)
-                JSON.escape(key, into: &output)
-                JSONString.appendUTF8(" : ", to: &output)
-                value.write(into: &output, indent: indent + 2)
-                JSONString.appendUTF8(index == members.count - 1 ? "\n" : ",\n", to: &output)
+                output.append(spaces: indent + 2)
+                output.appendJSONString(key)
+                output.append(" : ")
+                value.write(into: output, indent: indent + 2)
+                output.append(index == members.count - 1 ? "\n" : ",\n")
             }
-            JSON.indent(indent, into: &output)
+            output.append(spaces: indent)
             output.append(UInt8(ascii: "}"))
         }
-    }
-
-    static func escape(_ text: String, into output: inout [UInt8]) {
-        JSONString.append(text, to: &output)
-    }
-
-    static func indent(_ count: Int, into output: inout [UInt8]) {
-        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 }
 
@@ -105,8 +92,6 @@ final class ByteWriter {
         var text = text
         text.withUTF8 { append($0) }
     }
-
-    func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
 
     func append(spaces: Int) {
         reserve(spaces)
@@ -187,18 +172,8 @@ struct JSONMembers {
 
     mutating func strings(_ key: StaticString, _ values: some Collection<String>) {
         open(key)
-        guard !values.isEmpty else { return output.append("[]") }
-        output.append("[")
-        var first = true
-        for value in values {
-            output.append(first ? "\n" : ",\n")
-            first = false
-            output.append(spaces: indent + 4)
-            output.appendJSONString(value)
-        }
-        output.append(UInt8(ascii: "\n"))
-        output.append(spaces: indent + 2)
-        output.append(UInt8(ascii: "]"))
+        // A short list (a follow-up's channels): written as the tree writes an array.
+        JSON.array(values.map { .string($0) }).write(into: output, indent: indent + 2)
     }
 
     private mutating func null(_ key: StaticString) {
@@ -228,12 +203,7 @@ extension Output {
     /// Writes a JSON array, one element at a time, so a large output is never held whole: neither
     /// the text nor (given a lazy sequence) the values.
     func json<Elements: Sequence<JSON>>(array elements: Elements) {
-        var bytes: [UInt8] = []
-        json(objects: elements) { element, output in
-            bytes.removeAll(keepingCapacity: true)
-            element.write(into: &bytes, indent: 2)
-            output.append(bytes)
-        }
+        json(objects: elements) { element, output in element.write(into: output, indent: 2) }
     }
 
     /// Writes a JSON array of objects, each one's members written in place by `members`: byte for
@@ -262,8 +232,8 @@ extension Output {
     }
 
     func json(_ value: JSON) {
-        var text: [UInt8] = []
-        value.write(into: &text)
-        line(String(decoding: text, as: UTF8.self))
+        let text = ByteWriter(capacity: 1 << 12)
+        value.write(into: text)
+        line(text.take())
     }
 }
