@@ -7,19 +7,15 @@ extension Store {
     ]
     static let relationshipColumns = relationshipColumnNames.joined(separator: ", ")
 
+    /// A forløb from a row that begins with `relationshipColumns`: checked by name once per
+    /// statement, then read by place (planning reads every running forløb each time it plans).
     static func relationship(_ row: Row) throws(StoreError) -> Relationship {
-        try relationship(row, at: try row.columns(relationshipColumnNames))
-    }
-
-    /// A forløb from its row, the columns found by name beforehand (`relationshipColumnNames`):
-    /// once for a whole table, where the planning reads every forløb.
-    static func relationship(_ row: Row, at column: [Int32]) throws(StoreError) -> Relationship {
-        Relationship(
-            id: row.int64(column[0]), mentorID: row.int64(column[1]), menteeID: row.int64(column[2]),
-            program: row.string(column[3]), start: try row.requiredDate(column[4], "start date"),
-            plannedEnd: try row.requiredDate(column[5], "planned end"), endedOn: row.date(column[6]),
-            endReason: row.optionalString(column[7]).map(EndReason.init(stored:)),
-            firstContact: row.date(column[8]), lastContact: row.date(column[9]))
+        try row.begins(with: relationshipColumnNames)
+        return Relationship(
+            id: row.int64(0), mentorID: row.int64(1), menteeID: row.int64(2), program: row.string(3),
+            start: try row.requiredDate(4, "start date"), plannedEnd: try row.requiredDate(5, "planned end"),
+            endedOn: row.date(6), endReason: row.optionalString(7).map(EndReason.init(stored:)),
+            firstContact: row.date(8), lastContact: row.date(9))
     }
 
     @discardableResult
@@ -92,19 +88,11 @@ extension Store {
     /// The forløb that a cycle must look at: not ended, or ended within `endedSince`
     /// (the closing message and the final evaluation with its reminder come after the end).
     public func relationships(endedOnOrAfter endedSince: LocalDate) throws -> [Relationship] {
-        var relationships: [Relationship] = []
-        var columns: [Int32] = []
-        try database.forEach(
+        try database.query(
             """
             SELECT \(Store.relationshipColumns) FROM relationship
             WHERE min(coalesce(ended_on, planned_end), planned_end) >= ?
-            """, [endedSince.description]
-        ) { row throws(StoreError) in
-            // By name, looked up once for the whole table (every running forløb, each time a cycle plans).
-            if columns.isEmpty { columns = try row.columns(Store.relationshipColumnNames) }
-            relationships.append(try Store.relationship(row, at: columns))
-        }
-        return relationships
+            """, [endedSince.description], Store.relationship)
     }
 
     public func relationshipID(mentorRef: String, menteeRef: String) throws -> Int64? {

@@ -142,13 +142,6 @@ public struct Row {
         self.handle = statement.handle
     }
 
-    /// The indexes of `names`, for a mapper that reads many rows: looked up once, not per row.
-    public func columns(_ names: [String]) throws(StoreError) -> [Int32] {
-        var indexes: [Int32] = []
-        for name in names { indexes.append(try column(name)) }
-        return indexes
-    }
-
     /// A `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` column that does not parse is a damaged row, not a date
     /// to guess.
     public func value<T>(_ column: Int32, as parse: (String) -> T?, _ what: String) throws(StoreError) -> T {
