@@ -89,14 +89,13 @@ extension Planner {
         guard until >= floor else { return }
         // An answer counts from two weeks before the date: people fill it in a little early.
         guard !answered.contains(where: { $0.by == role && $0.date >= date.adding(days: -14) }) else { return }
-        func variables() -> [String: String] { values(date, final) }
         let sent = state.sentEvaluations.request(relationship.id, role, date)
         // A request that went, with none of its rows still waiting, is done: planning it again until
         // the next one falls due (months) would only find its rows in the outbox, every cycle.
         if request, sent.map(\.waiting) ?? true {
             emitPair(
                 .evaluation, relationship, program, roles: [role], period: date.description, due: at(date),
-                expires: at(until), afterEnd: final, variables: variables())
+                expires: at(until), afterEnd: final, variables: values(date, final))
         }
         // A reminder of an evaluation request that never went out (it failed, or went stale) would
         // remind of nothing; one that went late is reminded of a week after it went.
@@ -104,7 +103,7 @@ extension Planner {
         let remindOn = zone.local(sent.firstSent).date.adding(days: program.evaluationReminderDays)
         emitPair(
             .evaluationReminder, relationship, program, roles: [role], period: date.description,
-            due: at(remindOn), expires: at(until), afterEnd: final, variables: variables())
+            due: at(remindOn), expires: at(until), afterEnd: final, variables: values(date, final))
     }
 
     /// Rule 6: 30 days before the planned end tell both and the leader; at the end thank them.
